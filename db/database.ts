@@ -1,0 +1,160 @@
+/**
+ * The one wrapper around better-sqlite3: nothing else in meterdesk touches the driver.
+ * Opens the file with WAL and foreign keys, applies the numbered migrations in one
+ * transaction (version in `PRAGMA user_version`), refuses a database from a newer meterdesk,
+ * and snapshots an existing database before migrating it.
+ */
+import BetterSqlite3 from 'better-sqlite3';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type SqlValue = string | number | bigint | null | Buffer;
+export type SqlParams = Record<string, SqlValue | boolean | undefined> | SqlValue[];
+
+export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export function loadMigrations(dir: string = DEFAULT_MIGRATIONS_DIR): Migration[] {
+  const migrations = readdirSync(dir)
+    .filter((file) => /^\d{4}_[\w-]+\.sql$/.test(file))
+    .sort()
+    .map((file) => ({
+      version: Number(file.slice(0, 4)),
+      name: file,
+      sql: readFileSync(join(dir, file), 'utf8'),
+    }));
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1) {
+      throw new Error(`migration ${migration.name} is out of sequence (expected ${index + 1})`);
+    }
+  });
+  return migrations;
+}
+
+export class DatabaseFromTheFutureError extends Error {
+  constructor(found: number, known: number) {
+    super(
+      `this database has schema version ${found}, but this meterdesk knows only up to ${known}: ` +
+        'it was written by a newer meterdesk, update meterdesk to open it',
+    );
+    this.name = 'DatabaseFromTheFutureError';
+  }
+}
+
+export interface OpenOptions {
+  file: string;
+  migrationsDir?: string;
+  readonly?: boolean;
+}
+
+function normalise(params: SqlParams): SqlParams {
+  if (Array.isArray(params)) return params;
+  const out: Record<string, SqlValue> = {};
+  for (const [key, value] of Object.entries(params)) {
+    out[key] = value === undefined ? null : typeof value === 'boolean' ? Number(value) : value;
+  }
+  return out;
+}
+
+export class Database {
+  private readonly db: BetterSqlite3.Database;
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  readonly file: string;
+
+  private constructor(db: BetterSqlite3.Database, file: string) {
+    this.db = db;
+    this.file = file;
+  }
+
+  static open(options: OpenOptions): Database {
+    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+    const raw = new BetterSqlite3(options.file, { readonly: options.readonly ?? false });
+    const database = new Database(raw, options.file);
+    try {
+      raw.pragma('busy_timeout = 5000');
+      raw.pragma('foreign_keys = ON');
+      if (!options.readonly) {
+        raw.pragma('journal_mode = WAL');
+        // FULL: a clerk's saved reading survives a power cut, not only a crash.
+        raw.pragma('synchronous = FULL');
+        database.migrate(loadMigrations(options.migrationsDir));
+      }
+    } catch (error) {
+      raw.close();
+      throw error;
+    }
+    return database;
+  }
+
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  private migrate(migrations: Migration[]): void {
+    const current = this.schemaVersion;
+    const latest = migrations.length;
+    if (current > latest) throw new DatabaseFromTheFutureError(current, latest);
+    if (current === latest) return;
+    if (current > 0 && this.file !== ':memory:') {
+      // A copy of the data as it was, in case a migration turns out wrong.
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      const target = join(dirname(this.file), 'backups', `pre-migration-v${current}-${stamp}.sqlite`);
+      mkdirSync(dirname(target), { recursive: true });
+      this.db.prepare('VACUUM INTO ?').run(target);
+    }
+    this.db.transaction(() => {
+      for (const migration of migrations.slice(current)) this.db.exec(migration.sql);
+      this.db.pragma(`user_version = ${latest}`);
+    })();
+  }
+
+  private statement(sql: string): BetterSqlite3.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  get<T>(sql: string, params: SqlParams = []): T | undefined {
+    return this.statement(sql).get(normalise(params)) as T | undefined;
+  }
+
+  all<T>(sql: string, params: SqlParams = []): T[] {
+    return this.statement(sql).all(normalise(params)) as T[];
+  }
+
+  run(sql: string, params: SqlParams = []): { changes: number; lastInsertRowid: number } {
+    const result = this.statement(sql).run(normalise(params));
+    return { changes: result.changes, lastInsertRowid: Number(result.lastInsertRowid) };
+  }
+
+  /** Runs `fn` in one transaction (nested calls become savepoints); a throw rolls it all back. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  get inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
+
+  integrityCheck(): string {
+    return this.db.pragma('integrity_check', { simple: true }) as string;
+  }
+
+  pragma(source: string): unknown {
+    return this.db.pragma(source, { simple: true });
+  }
+
+  close(): void {
+    this.statements.clear();
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The one contract between the UI and the core. Every operation is declared here once, with
+ * a schema for its arguments (checked by every transport before the core sees them) and its
+ * result type. The core implements `Api`; the Electron IPC bridge and the HTTP routes
+ * (`POST /api/<name>`) both carry `{ name, args }` and know nothing else.
+ */
+import { z } from 'zod';
+import type { ApiErrorBody } from './errors';
+import { COUNTER_KINDS } from './models';
+import type {
+  AuditEntry,
+  Contract,
+  Customer,
+  Device,
+  DeviceDetail,
+  DeviceSummary,
+  IsoDate,
+  Language,
+  Reading,
+  ReadingStatus,
+} from './models';
+import type { CounterContext } from './rules/reading-check';
+import type { PlausibilityRule } from './rules/plausibility';
+import type { Validity, ValidityLock } from './rules/validity';
+import { MAX_COUNTER } from './rules/usage';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const counterValue = z.number().int().min(0).max(MAX_COUNTER);
+const id = z.number().int().positive();
+const equipmentId = z.string().min(1).max(64);
+
+export const apiArgs = {
+  'app-info': z.object({}).strict(),
+  'demo-load': z.object({}).strict(),
+  'devices-search': z
+    .object({ query: z.string().max(200), limit: z.number().int().min(1).max(100_000).optional() })
+    .strict(),
+  'devices-get': z.object({ equipmentId }).strict(),
+  'readings-draft': z.object({ equipmentId, readingId: id.optional() }).strict(),
+  'readings-save': z
+    .object({
+      equipmentId,
+      /** Absent for a new reading. */
+      readingId: id.optional(),
+      /** The revision the clerk edited; a stale one is refused instead of overwriting. */
+      revision: z.number().int().min(0).optional(),
+      date: isoDate,
+      validFrom: isoDate,
+      validTo: isoDate,
+      note: z.string().max(2000).optional(),
+      counters: z
+        .array(
+          z
+            .object({
+              kind: z.enum(COUNTER_KINDS),
+              old: counterValue,
+              new: counterValue,
+              extraFree: counterValue,
+            })
+            .strict(),
+        )
+        .min(1)
+        .max(COUNTER_KINDS.length),
+    })
+    .strict(),
+  'readings-delete': z.object({ readingId: id, revision: z.number().int().min(0) }).strict(),
+  'readings-confirm': z.object({ readingId: id, revision: z.number().int().min(0) }).strict(),
+  'readings-audit': z.object({ readingId: id }).strict(),
+} as const;
+
+export type ApiName = keyof typeof apiArgs;
+export type ApiArgs<N extends ApiName> = z.infer<(typeof apiArgs)[N]>;
+export type SaveReadingArgs = ApiArgs<'readings-save'>;
+
+export interface AppInfo {
+  version: string;
+  today: IsoDate;
+  timeZone: string;
+  language: Language;
+  user: string;
+  /** True while the database holds no customers: the UI offers to load the demo data. */
+  empty: boolean;
+}
+
+/** Everything the meter dialog needs to fill itself and to run the rules as the clerk types. */
+export interface ReadingDraft {
+  device: Device;
+  customer: Customer;
+  contract: Contract;
+  reading: Reading | null;
+  isFirstReading: boolean;
+  today: IsoDate;
+  date: IsoDate;
+  status: ReadingStatus;
+  previousDate: IsoDate | null;
+  nextDate: IsoDate | null;
+  previousValidTo: IsoDate | null;
+  validity: Validity;
+  validityLock: (ValidityLock & { equipmentId: string; position: string }) | null;
+  cutoffDay: number;
+  plausibility: PlausibilityRule;
+  counters: Array<
+    CounterContext & { new: number | null; extraFree: number; freePerMonth: number }
+  >;
+}
+
+export interface Api {
+  'app-info': (args: ApiArgs<'app-info'>) => Promise<AppInfo>;
+  'demo-load': (args: ApiArgs<'demo-load'>) => Promise<{ loaded: boolean }>;
+  'devices-search': (
+    args: ApiArgs<'devices-search'>,
+  ) => Promise<{ rows: DeviceSummary[]; total: number }>;
+  'devices-get': (args: ApiArgs<'devices-get'>) => Promise<DeviceDetail>;
+  'readings-draft': (args: ApiArgs<'readings-draft'>) => Promise<ReadingDraft>;
+  'readings-save': (args: SaveReadingArgs) => Promise<Reading>;
+  'readings-delete': (args: ApiArgs<'readings-delete'>) => Promise<{ deleted: true }>;
+  'readings-confirm': (args: ApiArgs<'readings-confirm'>) => Promise<Reading>;
+  'readings-audit': (args: ApiArgs<'readings-audit'>) => Promise<AuditEntry[]>;
+}
+
+export type ApiResult<N extends ApiName> = Awaited<ReturnType<Api[N]>>;
+
+export const API_NAMES = Object.keys(apiArgs) as ApiName[];
+
+export function isApiName(name: unknown): name is ApiName {
+  return typeof name === 'string' && Object.hasOwn(apiArgs, name);
+}
+
+/** The envelope both transports carry back. */
+export type ApiResponse<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: ApiErrorBody };

@@ -1,0 +1,80 @@
+/**
+ * Errors cross the API boundary as typed values, never as text to parse: the renderer
+ * translates `code` with `params`, and shows it next to `field`.
+ */
+
+export type IssueCode =
+  | 'required'
+  | 'not-whole-number'
+  | 'negative'
+  | 'too-large'
+  | 'new-below-old'
+  | 'new-above-next'
+  | 'next-reading-locked'
+  | 'next-extra-free-too-large'
+  | 'extra-free-too-large'
+  | 'date-invalid'
+  | 'date-before-install'
+  | 'date-before-previous'
+  | 'date-after-next'
+  | 'date-in-future'
+  | 'validity-order'
+  | 'validity-locked'
+  | 'reading-read-only'
+  | 'unknown-counter';
+
+/**
+ * `field` names a form field: `date`, `validFrom`, `validTo`, or `<kind>.old|new|extraFree`
+ * (e.g. `black.new`), or `reading` for the reading as a whole.
+ */
+export interface FieldIssue {
+  field: string;
+  code: IssueCode;
+  params?: Record<string, string | number>;
+}
+
+export type ApiErrorCode =
+  | 'validation'
+  | 'not-found'
+  | 'conflict'
+  | 'bad-request'
+  | 'forbidden'
+  | 'internal';
+
+export interface ApiErrorBody {
+  code: ApiErrorCode;
+  message: string;
+  issues?: FieldIssue[];
+}
+
+/** Thrown by the core; each transport turns it into an `ApiErrorBody`. */
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+  readonly issues: FieldIssue[];
+
+  constructor(code: ApiErrorCode, message: string, issues: FieldIssue[] = []) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.issues = issues;
+  }
+
+  toBody(): ApiErrorBody {
+    return this.issues.length > 0
+      ? { code: this.code, message: this.message, issues: this.issues }
+      : { code: this.code, message: this.message };
+  }
+
+  static fromBody(body: ApiErrorBody): ApiError {
+    return new ApiError(body.code, body.message, body.issues ?? []);
+  }
+}
+
+export function isApiErrorBody(value: unknown): value is ApiErrorBody {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ApiErrorBody).code === 'string' &&
+    typeof (value as ApiErrorBody).message === 'string'
+  );
+}

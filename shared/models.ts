@@ -1,0 +1,132 @@
+/**
+ * The domain's data as it crosses the API boundary (SPEC §2). Plain, serialisable values only:
+ * counters are integers, money is integer micro-francs (1 CHF = 1,000,000), dates are
+ * `YYYY-MM-DD` strings in the dealer's time zone.
+ */
+
+/** Counter kinds in the order the OBS dialog shows them. */
+export const COUNTER_KINDS = ['black', 'scan', 'color', 'free1', 'free2'] as const;
+export type CounterKind = (typeof COUNTER_KINDS)[number];
+
+export const LANGUAGES = ['de', 'fr', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** 01 recorded, 11 billed, 21 posted (OBS "erfasst / abgerechnet / verbucht"). */
+export const READING_STATUSES = ['01', '11', '21'] as const;
+export type ReadingStatus = (typeof READING_STATUSES)[number];
+
+export const READING_SOURCES = ['manual', 'web', 'import'] as const;
+export type ReadingSource = (typeof READING_SOURCES)[number];
+
+/** A business date, `YYYY-MM-DD`. */
+export type IsoDate = string;
+
+/** Money in millionths of a franc, so a price per page like CHF 0.0085 stays exact (8500). */
+export type Micros = number;
+
+export interface Customer {
+  id: number;
+  number: string;
+  name: string;
+  language: Language;
+  webReading: boolean;
+  emails: string[];
+  archived: boolean;
+}
+
+export interface ContractTerm {
+  kind: CounterKind;
+  freePerMonth: number;
+  pricePerPage: Micros;
+}
+
+export interface Contract {
+  id: number;
+  customerId: number;
+  number: string;
+  startDate: IsoDate;
+  endDate: IsoDate | null;
+  intervalMonths: 1 | 3 | 6 | 12;
+  /** The month (1–12) the billing interval counts from. */
+  startMonth: number;
+  terms: ContractTerm[];
+}
+
+export interface DeviceCounter {
+  kind: CounterKind;
+  /** The counter when the device was installed. */
+  startValue: number;
+  /** *Zählerstand Akt*: the latest reading's new value, or the start value before any reading. */
+  currentValue: number;
+}
+
+export interface Device {
+  id: number;
+  contractId: number;
+  position: string;
+  model: string;
+  location: string;
+  equipmentId: string;
+  serialNumber: string;
+  installDate: IsoDate;
+  counters: DeviceCounter[];
+}
+
+export interface ReadingCounter {
+  kind: CounterKind;
+  old: number;
+  new: number;
+  extraFree: number;
+  usage: number;
+}
+
+export interface Reading {
+  id: number;
+  deviceId: number;
+  date: IsoDate;
+  status: ReadingStatus;
+  validFrom: IsoDate;
+  validTo: IsoDate;
+  source: ReadingSource;
+  author: string;
+  note: string;
+  /** Plausibility flag (*A vérifier*): held out of billing until a clerk confirms it. */
+  flagged: boolean;
+  confirmedBy: string | null;
+  counters: ReadingCounter[];
+  createdAt: string;
+  updatedAt: string;
+  /** Optimistic-concurrency token: a save must name the revision it edited. */
+  revision: number;
+}
+
+/** One row of the device search. */
+export interface DeviceSummary {
+  deviceId: number;
+  equipmentId: string;
+  serialNumber: string;
+  model: string;
+  position: string;
+  location: string;
+  customerNumber: string;
+  customerName: string;
+  contractNumber: string;
+  lastReadingDate: IsoDate | null;
+}
+
+export interface DeviceDetail {
+  device: Device;
+  customer: Customer;
+  contract: Contract;
+  readings: Reading[];
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  author: string;
+  entity: string;
+  entityId: number;
+  action: 'create' | 'update' | 'delete';
+  changes: Record<string, [unknown, unknown]>;
+}

@@ -1,0 +1,113 @@
+import { daysBetween, isIsoDate } from '../dates';
+import type { FieldIssue } from '../errors';
+import type { CounterKind, IsoDate, ReadingStatus } from '../models';
+import { planChainEdit, type ChainEffect, type NextLink } from './chain';
+import { DEFAULT_PLAUSIBILITY, isImplausible, type PlausibilityRule } from './plausibility';
+import { isEditable } from './status';
+import { checkCounterValues } from './usage';
+import type { Validity } from './validity';
+
+/** What the rules need to know about one counter of the device at this reading. */
+export interface CounterContext {
+  kind: CounterKind;
+  /** Only the device's first reading may set *Zählerstand alt* (SPEC §3.1). */
+  oldEditable: boolean;
+  /** The chain's *old*: the previous reading's *new*, or the device's current counter. */
+  chainOld: number;
+  next: NextLink | null;
+  averageDaily: number | null;
+  /** Date of the previous reading of this counter, for the plausibility's "days since". */
+  lastDate: IsoDate | null;
+}
+
+export interface ReadingContext {
+  today: IsoDate;
+  status: ReadingStatus;
+  installDate: IsoDate;
+  previousDate: IsoDate | null;
+  nextDate: IsoDate | null;
+  counters: CounterContext[];
+  validityLock: Validity | null;
+  plausibility?: PlausibilityRule;
+}
+
+export interface ReadingInput {
+  date: IsoDate;
+  validFrom: IsoDate;
+  validTo: IsoDate;
+  counters: Array<{ kind: CounterKind; old: number; new: number; extraFree: number }>;
+}
+
+export interface ReadingCheck {
+  issues: FieldIssue[];
+  /** The *old* each counter ends up with (the chain decides unless it is the first reading). */
+  olds: Map<CounterKind, number>;
+  relinks: Array<Extract<ChainEffect, { kind: 'relink' }> & { counter: CounterKind }>;
+  implausible: CounterKind[];
+}
+
+/**
+ * Every rule of SPEC §3 on one reading, as one pure function: the dialog runs it while the
+ * clerk types, the core runs it again before it writes anything.
+ */
+export function checkReading(input: ReadingInput, context: ReadingContext): ReadingCheck {
+  const issues: FieldIssue[] = [];
+  const result: ReadingCheck = { issues, olds: new Map(), relinks: [], implausible: [] };
+  if (!isEditable(context.status)) {
+    issues.push({ field: 'reading', code: 'reading-read-only', params: { status: context.status } });
+    return result;
+  }
+
+  const dateOk = isIsoDate(input.date);
+  if (!dateOk) issues.push({ field: 'date', code: 'date-invalid' });
+  else if (input.date > context.today) {
+    issues.push({ field: 'date', code: 'date-in-future', params: { max: context.today } });
+  } else if (input.date < context.installDate) {
+    issues.push({ field: 'date', code: 'date-before-install', params: { min: context.installDate } });
+  } else if (context.previousDate && input.date < context.previousDate) {
+    issues.push({ field: 'date', code: 'date-before-previous', params: { min: context.previousDate } });
+  } else if (context.nextDate && input.date > context.nextDate) {
+    issues.push({ field: 'date', code: 'date-after-next', params: { max: context.nextDate } });
+  }
+
+  const fromOk = isIsoDate(input.validFrom);
+  const toOk = isIsoDate(input.validTo);
+  if (!fromOk) issues.push({ field: 'validFrom', code: 'date-invalid' });
+  if (!toOk) issues.push({ field: 'validTo', code: 'date-invalid' });
+  if (context.validityLock) {
+    const lock = context.validityLock;
+    if (input.validFrom !== lock.from || input.validTo !== lock.to) {
+      issues.push({ field: 'validFrom', code: 'validity-locked', params: { from: lock.from, to: lock.to } });
+    }
+  } else if (fromOk && toOk && input.validTo < input.validFrom) {
+    issues.push({ field: 'validTo', code: 'validity-order', params: { min: input.validFrom } });
+  }
+
+  const given = new Map(input.counters.map((counter) => [counter.kind, counter]));
+  for (const kind of given.keys()) {
+    if (!context.counters.some((counter) => counter.kind === kind)) {
+      issues.push({ field: `${kind}.new`, code: 'unknown-counter' });
+    }
+  }
+  const rule = context.plausibility ?? DEFAULT_PLAUSIBILITY;
+  for (const counter of context.counters) {
+    const entered = given.get(counter.kind);
+    if (!entered) {
+      issues.push({ field: `${counter.kind}.new`, code: 'required' });
+      continue;
+    }
+    const old = counter.oldEditable ? entered.old : counter.chainOld;
+    result.olds.set(counter.kind, old);
+    const valueIssues = checkCounterValues({ ...entered, old });
+    issues.push(...valueIssues);
+    if (valueIssues.length > 0) continue;
+    const chain = planChainEdit(counter.kind, entered.new, counter.next);
+    issues.push(...chain.issues);
+    if (chain.effect.kind === 'relink') result.relinks.push({ ...chain.effect, counter: counter.kind });
+    const days = counter.lastDate && dateOk ? daysBetween(counter.lastDate, input.date) : 0;
+    if (isImplausible(entered.new - old, counter.averageDaily, days, rule)) {
+      result.implausible.push(counter.kind);
+    }
+  }
+  return result;
+}

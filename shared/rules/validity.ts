@@ -1,0 +1,74 @@
+import { addDays, endOfMonth, parts } from '../dates';
+import type { IsoDate, ReadingStatus } from '../models';
+
+/**
+ * A reading dated on or before this day of the month belongs to the previous month
+ * (SPEC §3.4: readings taken on the 1st–4th are the previous month's). A setting later.
+ */
+export const DEFAULT_CUTOFF_DAY = 4;
+
+export interface Validity {
+  from: IsoDate;
+  to: IsoDate;
+}
+
+/** The last day of the month a reading dated `date` belongs to. */
+export function periodEndFor(date: IsoDate, cutoffDay = DEFAULT_CUTOFF_DAY): IsoDate {
+  const { day } = parts(date);
+  return day <= cutoffDay ? addDays(`${date.slice(0, 8)}01`, -1) : endOfMonth(date);
+}
+
+export interface ValidityBasis {
+  date: IsoDate;
+  /** *Gültig bis* of the device's previous reading; null for its first reading. */
+  previousValidTo: IsoDate | null;
+  installDate: IsoDate;
+  cutoffDay?: number;
+}
+
+/**
+ * OBS's automatic validity: from the day after the previous reading's end (first reading:
+ * the install date) to the end of the reading's month. A second reading in a period that is
+ * already covered gets a period of its own first day rather than one that ends before it starts.
+ */
+export function defaultValidity(basis: ValidityBasis): Validity {
+  const from = basis.previousValidTo ? addDays(basis.previousValidTo, 1) : basis.installDate;
+  const end = periodEndFor(basis.date, basis.cutoffDay);
+  return { from, to: end < from ? from : end };
+}
+
+export interface ContractDeviceReadings {
+  deviceId: number;
+  position: string;
+  readings: Array<{ id: number; date: IsoDate; status: ReadingStatus } & Validity>;
+}
+
+export interface ValidityLock extends Validity {
+  /** The contract's first device and its reading the validity comes from. */
+  deviceId: number;
+  readingId: number;
+}
+
+/** Positions are digit strings (`0002`) but compare as numbers where they are numbers. */
+export function comparePositions(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+/**
+ * The OBS note under the dialog: the validity can only be entered while the contract's
+ * first device (lowest position) has no unposted readings; otherwise a new reading of any
+ * other device takes the validity of that device's latest unposted reading, locked.
+ */
+export function findValidityLock(
+  contractDevices: ContractDeviceReadings[],
+  forDeviceId: number,
+): ValidityLock | null {
+  const first = [...contractDevices].sort((a, b) => comparePositions(a.position, b.position))[0];
+  if (!first || first.deviceId === forDeviceId) return null;
+  const unposted = first.readings
+    .filter((reading) => reading.status !== '21')
+    .sort((a, b) => (a.date === b.date ? a.id - b.id : a.date < b.date ? -1 : 1));
+  const latest = unposted.at(-1);
+  if (!latest) return null;
+  return { deviceId: first.deviceId, readingId: latest.id, from: latest.from, to: latest.to };
+}

@@ -1,0 +1,75 @@
+/**
+ * The core service: implements the API contract once. Both transports (Electron IPC and the
+ * browser mode's HTTP) hand every call to `dispatch`, which checks the arguments against the
+ * contract's schema and turns every failure into a typed error body.
+ */
+import { countCustomers } from '../../db/queries/master-data';
+import { apiArgs, type Api, type ApiResponse, isApiName } from '../../shared/api';
+import { ApiError } from '../../shared/errors';
+import { settingsOf, timestamp, today, type CoreContext } from './context';
+import { loadDemoData } from './demo';
+import { deviceDetail, devicesSearch } from './handlers/devices';
+import {
+  confirmReadingById,
+  deleteReadingById,
+  readingAudit,
+  readingDraft,
+  saveReading,
+} from './handlers/readings';
+import { logger } from './log';
+
+const log = logger('core');
+
+/** The handlers are synchronous (better-sqlite3); the contract is async for the transports. */
+function op<A, R>(handler: (args: A) => R): (args: A) => Promise<R> {
+  return (args) => new Promise((resolve) => resolve(handler(args)));
+}
+
+export function createCore(context: CoreContext): Api {
+  return {
+    'app-info': op(() => {
+      const settings = settingsOf(context);
+      return {
+        version: context.version,
+        today: today(context, settings),
+        timeZone: settings.timeZone,
+        language: settings.language,
+        user: context.author,
+        empty: countCustomers(context.db) === 0,
+      };
+    }),
+    'demo-load': op(() => ({
+      loaded: loadDemoData(context.db, today(context), timestamp(context)),
+    })),
+    'devices-search': op((args) => devicesSearch(context, args)),
+    'devices-get': op((args) => deviceDetail(context, args)),
+    'readings-draft': op((args) => readingDraft(context, args)),
+    'readings-save': op((args) => saveReading(context, args)),
+    'readings-delete': op((args) => deleteReadingById(context, args)),
+    'readings-confirm': op((args) => confirmReadingById(context, args)),
+    'readings-audit': op((args) => readingAudit(context, args)),
+  };
+}
+
+/** One call from a transport: unknown names and malformed arguments never reach a handler. */
+export async function dispatch(api: Api, name: unknown, args: unknown): Promise<ApiResponse<unknown>> {
+  if (!isApiName(name)) {
+    return { ok: false, error: { code: 'not-found', message: `unknown operation ${String(name)}` } };
+  }
+  const parsed = apiArgs[name].safeParse(args ?? {});
+  if (!parsed.success) {
+    const detail = parsed.error.issues
+      .map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`)
+      .join('; ');
+    return { ok: false, error: { code: 'bad-request', message: `${name}: ${detail}` } };
+  }
+  try {
+    const handler = api[name] as (args: unknown) => Promise<unknown>;
+    return { ok: true, value: await handler(parsed.data) };
+  } catch (error) {
+    if (error instanceof ApiError) return { ok: false, error: error.toBody() };
+    // Internal details go to the log, never to the caller.
+    log.error({ err: error, operation: name }, 'operation failed');
+    return { ok: false, error: { code: 'internal', message: 'internal error; see the log' } };
+  }
+}

@@ -1,0 +1,28 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { loadDemo, openCore, type OpenedCore } from '../../src-main/node-main';
+
+const opened: Array<{ core: OpenedCore; dir: string }> = [];
+
+afterEach(() => {
+  for (const { core, dir } of opened.splice(0)) {
+    core.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'meterdesk-test-'));
+}
+
+/** A core on a real SQLite file in a fresh folder, at a fixed "now" (23 Nov 2026, Zurich). */
+export function testCore(options: { demo?: boolean; now?: string; dir?: string } = {}): OpenedCore {
+  const dir = options.dir ?? tempDir();
+  const now = new Date(options.now ?? '2026-11-23T09:30:00Z');
+  const core = openCore({ dataDir: dir, author: 'test-clerk', version: 'test', now: () => now });
+  opened.push({ core, dir });
+  if (options.demo ?? true) loadDemo(core);
+  return core;
+}

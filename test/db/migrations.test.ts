@@ -1,0 +1,144 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  Database,
+  DatabaseFromTheFutureError,
+  DEFAULT_MIGRATIONS_DIR,
+  loadMigrations,
+} from '../../db/database';
+import { databaseFile } from '../../src-main/core/paths';
+import { tempDir } from './helpers';
+
+describe('database and migrations', () => {
+  it('creates every table from empty, with WAL, foreign keys and the schema version', () => {
+    const dir = tempDir();
+    const db = Database.open({ file: databaseFile(dir) });
+    try {
+      expect(db.schemaVersion).toBe(loadMigrations().length);
+      expect(db.pragma('journal_mode')).toBe('wal');
+      expect(db.pragma('foreign_keys')).toBe(1);
+      const tables = db
+        .all<{ name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .map((t) => t.name);
+      expect(tables).toEqual(
+        expect.arrayContaining(['customers', 'contracts', 'contract_terms', 'devices', 'device_counters', 'readings', 'reading_counters', 'audit_log', 'settings']),
+      );
+      expect(db.integrityCheck()).toBe('ok');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('indexes the chain and the status for a large dealer', () => {
+    const dir = tempDir();
+    const db = Database.open({ file: databaseFile(dir) });
+    try {
+      const plan = db
+        .all<{ detail: string }>(
+          "EXPLAIN QUERY PLAN SELECT * FROM readings WHERE device_id = 1 ORDER BY date, id",
+        )
+        .map((row) => row.detail)
+        .join(' ');
+      expect(plan).toContain('readings_by_device');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('opens an up-to-date database again without migrating or backing up', () => {
+    const dir = tempDir();
+    Database.open({ file: databaseFile(dir) }).close();
+    const db = Database.open({ file: databaseFile(dir) });
+    db.close();
+    expect(existsSync(join(dir, 'backups'))).toBe(false);
+  });
+
+  it('refuses a database written by a newer meterdesk and leaves it untouched', () => {
+    const dir = tempDir();
+    const file = databaseFile(dir);
+    Database.open({ file }).close();
+    const raw = new BetterSqlite3(file);
+    raw.pragma('user_version = 99');
+    raw.close();
+    expect(() => Database.open({ file })).toThrow(DatabaseFromTheFutureError);
+    const check = new BetterSqlite3(file);
+    expect(check.pragma('user_version', { simple: true })).toBe(99);
+    check.close();
+  });
+
+  it('backs up an older database before migrating it, and rolls back a failing migration', () => {
+    const dir = tempDir();
+    const file = databaseFile(dir);
+    // Schema 1 with a customer in it, then a migration 2 that fails half-way.
+    Database.open({ file }).close();
+    const raw = new BetterSqlite3(file);
+    raw.prepare(
+      "INSERT INTO customers (number, name, language, created_at, updated_at) VALUES ('1', 'A', 'de', 'x', 'x')",
+    ).run();
+    raw.close();
+    const migrations = join(dir, 'migrations');
+    mkdirSync(migrations);
+    copyFileSync(join(DEFAULT_MIGRATIONS_DIR, '0001_init.sql'), join(migrations, '0001_init.sql'));
+    writeFileSync(
+      join(migrations, '0002_broken.sql'),
+      'ALTER TABLE customers ADD COLUMN extra TEXT; INSERT INTO nowhere VALUES (1);',
+    );
+    expect(() => Database.open({ file, migrationsDir: migrations })).toThrow(/nowhere/);
+    const after = new BetterSqlite3(file);
+    expect(after.pragma('user_version', { simple: true })).toBe(1);
+    expect(after.prepare('SELECT * FROM customers').all()).toHaveLength(1);
+    expect(after.prepare("SELECT name FROM pragma_table_info('customers') WHERE name = 'extra'").all()).toEqual([]);
+    after.close();
+    expect(readdirSync(join(dir, 'backups')).some((f) => f.startsWith('pre-migration-v1-'))).toBe(true);
+  });
+
+  it('enforces the constraints: unique equipment IDs, foreign keys, counters that never go down', () => {
+    const dir = tempDir();
+    const db = Database.open({ file: databaseFile(dir) });
+    try {
+      db.run(
+        "INSERT INTO customers (id, number, name, language, created_at, updated_at) VALUES (1, '999999', 'X', 'fr', 'n', 'n')",
+      );
+      expect(() =>
+        db.run("INSERT INTO customers (number, name, language, created_at, updated_at) VALUES ('999999', 'Y', 'fr', 'n', 'n')"),
+      ).toThrow(/UNIQUE/);
+      expect(() =>
+        db.run("INSERT INTO customers (number, name, language, created_at, updated_at) VALUES ('12a', 'Y', 'fr', 'n', 'n')"),
+      ).toThrow(/CHECK/);
+      expect(() =>
+        db.run(
+          "INSERT INTO contracts (customer_id, number, start_date, interval_months, start_month, created_at, updated_at) VALUES (42, 'V', '2026-01-01', 1, 1, 'n', 'n')",
+        ),
+      ).toThrow(/FOREIGN KEY/);
+      expect(() =>
+        db.run(
+          "INSERT INTO contracts (customer_id, number, start_date, interval_months, start_month, created_at, updated_at) VALUES (1, 'V', '2026-01-01', 2, 1, 'n', 'n')",
+        ),
+      ).toThrow(/CHECK/);
+      db.run(
+        "INSERT INTO contracts (id, customer_id, number, start_date, interval_months, start_month, created_at, updated_at) VALUES (1, 1, 'V', '2026-01-01', 1, 1, 'n', 'n')",
+      );
+      db.run(
+        "INSERT INTO devices (id, contract_id, position, model, equipment_id, serial_number, install_date, created_at, updated_at) VALUES (1, 1, '0002', 'M', '3.022.790', 'S', '2026-01-01', 'n', 'n')",
+      );
+      expect(() =>
+        db.run(
+          "INSERT INTO devices (contract_id, position, model, equipment_id, serial_number, install_date, created_at, updated_at) VALUES (1, '0003', 'M', '3.022.790', 'S', '2026-01-01', 'n', 'n')",
+        ),
+      ).toThrow(/UNIQUE/);
+      db.run(
+        "INSERT INTO readings (id, device_id, date, valid_from, valid_to, source, author, created_at, updated_at) VALUES (1, 1, '2026-01-31', '2026-01-01', '2026-01-31', 'manual', 'a', 'n', 'n')",
+      );
+      expect(() =>
+        db.run("INSERT INTO reading_counters (reading_id, kind, old_value, new_value) VALUES (1, 'black', 344805, 12305)"),
+      ).toThrow(/CHECK/);
+      db.run("INSERT INTO reading_counters (reading_id, kind, old_value, new_value, extra_free) VALUES (1, 'black', 344805, 358965, 160)");
+      expect(db.get('SELECT usage FROM reading_counters WHERE reading_id = 1')).toEqual({ usage: 14_000 });
+      expect(() => db.run('DELETE FROM devices WHERE id = 1')).toThrow(/FOREIGN KEY/);
+    } finally {
+      db.close();
+    }
+  });
+});
