@@ -72,8 +72,9 @@ export default tseslint.config(
       ],
     },
   },
+  { files: ['**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   {
-    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.mjs', '*.config.ts', '*.mjs'],
+    files: ['test/**/*.ts', 'bench/**/*.ts', '*.config.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
