@@ -1,0 +1,63 @@
+/**
+ * Numbers and dates as a clerk reads and types them, per language. Display follows the
+ * locale (de-CH 344'805, fr-CH 344 805, en 344,805); input accepts what people type in any of
+ * them: 344805, 344'805, 344’805, 344.805, 344 805.
+ */
+import { isIsoDate, isoDate, parts } from './dates';
+import type { IsoDate, Language } from './models';
+
+export const LOCALES: Record<Language, string> = { de: 'de-CH', fr: 'fr-CH', en: 'en-GB' };
+
+const counterFormats = new Map<Language, Intl.NumberFormat>();
+
+export function formatCounter(value: number, language: Language): string {
+  let format = counterFormats.get(language);
+  if (!format) {
+    format = new Intl.NumberFormat(LOCALES[language], { maximumFractionDigits: 0 });
+    counterFormats.set(language, format);
+  }
+  return format.format(value);
+}
+
+export type ParsedNumber = { ok: true; value: number } | { ok: false; code: 'required' | 'not-whole-number' | 'negative' };
+
+/**
+ * A whole number as typed. Thousands separators are accepted only between groups of three
+ * digits and all alike, so `344.805` is 344805 but `344.8` is refused rather than guessed.
+ */
+export function parseCounter(text: string): ParsedNumber {
+  const trimmed = text.trim();
+  if (trimmed === '') return { ok: false, code: 'required' };
+  if (/^-\s*\d/.test(trimmed)) return { ok: false, code: 'negative' };
+  if (/^\d+$/.test(trimmed)) return { ok: true, value: Number(trimmed) };
+  const grouped = /^(\d{1,3})(?:(['’.,\u00a0\u202f ])\d{3})(?:\2\d{3})*$/.exec(trimmed);
+  if (grouped) return { ok: true, value: Number(trimmed.replace(/\D/g, '')) };
+  return { ok: false, code: 'not-whole-number' };
+}
+
+export function formatDate(date: IsoDate, language: Language): string {
+  const { year, month, day } = parts(date);
+  const dd = String(day).padStart(2, '0');
+  const mm = String(month).padStart(2, '0');
+  return language === 'en' ? `${dd}/${mm}/${year}` : `${dd}.${mm}.${year}`;
+}
+
+/**
+ * A date as typed: `23.11.2026`, `23.11.26`, `23.11.` or `23.11` (this year), `23/11/2026`,
+ * `2026-11-23`, `23112026`. Returns null when it is not a real calendar day.
+ */
+export function parseDate(text: string, today: IsoDate): IsoDate | null {
+  const trimmed = text.trim();
+  if (isIsoDate(trimmed)) return trimmed;
+  const compact = /^(\d{2})(\d{2})(\d{4}|\d{2})$/.exec(trimmed);
+  const separated = /^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{4}|\d{2})?)?\.?$/.exec(trimmed);
+  const match = compact ?? separated;
+  if (!match) return null;
+  const day = Number(match[1]);
+  const month = Number(match[2]);
+  let year = match[3] ? Number(match[3]) : parts(today).year;
+  if (match[3]?.length === 2) year += 2000;
+  if (month < 1 || month > 12 || day < 1) return null;
+  const candidate = isoDate(year, month, day);
+  return isIsoDate(candidate) ? candidate : null;
+}

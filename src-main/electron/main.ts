@@ -1,0 +1,132 @@
+/**
+ * The desktop app's entry (bundled to out/main/index.js). It assembles the same pieces as
+ * browser mode (node-main.ts), with a window and IPC in place of the HTTP server. Keep it
+ * thin: no business rules here, and nothing that a test would have to import.
+ */
+import { app, BrowserWindow, dialog, session } from 'electron';
+import { join } from 'node:path';
+import { settingsOf } from '../core/context';
+import { logger } from '../core/log';
+import { databaseFile } from '../core/paths';
+import { currentUser, openCore, type OpenedCore } from '../node-main';
+import { registerIpc } from './ipc';
+import { installMenu } from './menu';
+import { enableSandbox, secureSession, secureWebContents } from './security';
+
+const log = logger('electron-main');
+
+// The bundle's layout (electron.vite.config.ts): out/main/index.js beside out/preload/ and
+// out/renderer/, inside app.asar once packaged.
+const RENDERER_FILE = join(import.meta.dirname, '../renderer/index.html');
+const PRELOAD_FILE = join(import.meta.dirname, '../preload/preload.cjs');
+
+let core: OpenedCore | undefined;
+let mainWindow: BrowserWindow | undefined;
+let unregisterIpc: (() => void) | undefined;
+
+function createWindow(): BrowserWindow {
+  const appWindow = new BrowserWindow({
+    title: 'meterdesk',
+    width: 1280,
+    height: 800,
+    minWidth: 960,
+    minHeight: 600,
+    // Shown once painted, so the clerk never sees an empty white frame.
+    show: false,
+    webPreferences: {
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      preload: PRELOAD_FILE,
+    },
+  });
+  appWindow.once('ready-to-show', () => appWindow.show());
+  appWindow.on('closed', () => {
+    if (mainWindow === appWindow) mainWindow = undefined;
+  });
+  appWindow.webContents.on('render-process-gone', (_event, details) => {
+    log.error(
+      { reason: details.reason, exitCode: details.exitCode },
+      'the renderer process is gone',
+    );
+  });
+  appWindow.loadFile(RENDERER_FILE).catch((error: unknown) => {
+    log.error({ err: error, file: RENDERER_FILE }, 'could not load the renderer');
+  });
+  return appWindow;
+}
+
+function start(): void {
+  secureSession(session.defaultSession);
+  const dataDir = app.getPath('userData');
+  try {
+    core = openCore({
+      dataDir,
+      // db/database.ts finds its migrations beside its source; in the bundle they are
+      // shipped as db/migrations/ in the app folder (electron-builder.yml).
+      migrationsDir: join(app.getAppPath(), 'db', 'migrations'),
+      author: currentUser(),
+      version: app.getVersion(),
+    });
+  } catch (error) {
+    // Typically a database written by a newer meterdesk, which must not be touched.
+    log.error({ err: error, dataDir }, 'could not open the database');
+    const message = error instanceof Error ? error.message : String(error);
+    dialog.showErrorBox('meterdesk', `${message}\n\n${databaseFile(dataDir)}`);
+    app.exit(1);
+    return;
+  }
+  log.info({ dataDir, version: app.getVersion() }, 'database open');
+
+  // The portal server and the scheduler (SPEC §6) plug in here in later issues: started from
+  // `core` as in node-main.ts, and stopped in `will-quit` before the core closes.
+
+  unregisterIpc = registerIpc({
+    api: core.api,
+    rendererFile: RENDERER_FILE,
+    appContents: () => mainWindow?.webContents,
+  });
+  installMenu({ language: settingsOf(core.context).language, devTools: !app.isPackaged });
+  mainWindow = createWindow();
+}
+
+function focusMainWindow(): void {
+  if (!mainWindow) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
+}
+
+// One process per user: a second one would run a second scheduler and portal on the same
+// data. A second start brings the first window forward instead.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  // Both must be in place before the first web contents exists.
+  enableSandbox();
+  secureWebContents(RENDERER_FILE);
+
+  app.on('second-instance', focusMainWindow);
+  app.on('window-all-closed', () => {
+    // macOS apps stay open without windows; the dock icon brings the window back.
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (core && !mainWindow) mainWindow = createWindow();
+  });
+  app.on('will-quit', () => {
+    unregisterIpc?.();
+    unregisterIpc = undefined;
+    core?.close();
+    core = undefined;
+  });
+
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      log.fatal({ err: error }, 'could not start');
+      dialog.showErrorBox('meterdesk', error instanceof Error ? error.message : String(error));
+      app.exit(1);
+    });
+}

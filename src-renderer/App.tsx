@@ -1,0 +1,95 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AppInfo } from '../shared/api';
+import { LANGUAGES, type Language } from '../shared/models';
+import { DevicePageWithData } from './features/devices/DevicePageWithData';
+import { SearchPage } from './features/search/SearchPage';
+import { initialLanguage, setLanguage, useLanguage } from './i18n';
+import { emitMenuAction, useMenuAction } from './menu-events';
+import { api } from './platform/transport';
+import { navigate, useHashRoute } from './useHashRoute';
+
+const LANGUAGE_NAMES: Record<Language, string> = { de: 'Deutsch', fr: 'Français', en: 'English' };
+
+export function App() {
+  const { t, language } = useLanguage();
+  const route = useHashRoute();
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  const loadInfo = useCallback(() => {
+    api.call('app-info', {}).then(
+      (loaded) => {
+        setInfo((previous) => {
+          if (!previous) initialLanguage(loaded.language);
+          return loaded;
+        });
+      },
+      (error: Error) => setFailure(error.message),
+    );
+  }, []);
+  useEffect(loadInfo, [loadInfo]);
+
+  // The desktop menu's items arrive over the bridge; in a browser they have no source but keys.
+  useEffect(() => window.meterdesk?.onMenu(emitMenuAction), []);
+  useMenuAction((action) => {
+    if (action === 'find') searchRef.current?.focus();
+    if (action.startsWith('language-')) setLanguage(action.slice(9) as Language);
+  });
+
+  const onSearchChange = (text: string) => {
+    setQuery(text);
+    if (route.page !== 'search') navigate('#/');
+  };
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <a className="app-title" href="#/">
+          meterdesk
+        </a>
+        <input
+          ref={searchRef}
+          className="search-field"
+          type="search"
+          aria-label={t('app.search')}
+          placeholder={t('app.searchPlaceholder')}
+          value={query}
+          onChange={(event) => onSearchChange(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter' || event.key === 'ArrowDown') {
+              event.preventDefault();
+              if (route.page !== 'search') navigate('#/');
+              window.dispatchEvent(new CustomEvent('meterdesk:focus-results'));
+            }
+          }}
+        />
+        <label className="language">
+          <span>{t('app.language')}</span>
+          <select value={language} onChange={(event) => setLanguage(event.target.value as Language)}>
+            {LANGUAGES.map((code) => (
+              <option key={code} value={code}>
+                {LANGUAGE_NAMES[code]}
+              </option>
+            ))}
+          </select>
+        </label>
+        {info && <span className="app-user">{info.user}</span>}
+      </header>
+      <main className="app-main">
+        {failure && (
+          <p role="alert" className="error-banner">
+            {t('app.error', { message: failure })}
+          </p>
+        )}
+        {info &&
+          (route.page === 'device' ? (
+            <DevicePageWithData key={route.equipmentId} equipmentId={route.equipmentId} />
+          ) : (
+            <SearchPage query={query} empty={info.empty} onDemoLoaded={loadInfo} />
+          ))}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+import { useRef, useState } from 'react';
+import { formatCounter, formatDate } from '../../../shared/format';
+import type { DeviceDetail, Reading } from '../../../shared/models';
+import { useLanguage } from '../../i18n';
+import { useMenuAction } from '../../menu-events';
+import { ReadingDialogWithData } from '../readings/ReadingDialogWithData';
+import { HistoryGrid } from './HistoryGrid';
+
+export interface DevicePageProps {
+  detail: DeviceDetail;
+  onChanged: () => void;
+}
+
+type Open = { readingId?: number } | null;
+
+export function DevicePage({ detail, onChanged }: DevicePageProps) {
+  const { t, language } = useLanguage();
+  const { device, customer, contract, readings } = detail;
+  const [open, setOpen] = useState<Open>(null);
+  const [message, setMessage] = useState('');
+  const newButton = useRef<HTMLButtonElement>(null);
+
+  useMenuAction((action) => {
+    if (action === 'new-reading' && !open) setOpen({});
+  });
+
+  const close = () => {
+    setOpen(null);
+    // Back where the clerk was: ready for the next reading.
+    window.setTimeout(() => newButton.current?.focus(), 0);
+  };
+
+  return (
+    <section className="device-page">
+      <div className="device-header">
+        <div>
+          <h1>
+            {device.model} <span className="muted">· {device.equipmentId}</span>
+          </h1>
+          <p className="device-facts">
+            <span>
+              {t('search.position')} {device.position}
+            </span>
+            <span>{device.location}</span>
+            <span>
+              {t('search.serialNumber')} {device.serialNumber}
+            </span>
+            <span>
+              {t('device.installDate')} {formatDate(device.installDate, language)}
+            </span>
+          </p>
+          <p className="device-facts">
+            <span>
+              {t('device.customer')} {customer.number} · {customer.name}
+            </span>
+            <span>
+              {t('device.contract')} {contract.number}
+            </span>
+            <span>{t('device.interval', { count: contract.intervalMonths })}</span>
+          </p>
+        </div>
+        <dl className="current-counters">
+          {device.counters.map((counter) => (
+            <div key={counter.kind}>
+              <dt>
+                {t(`kinds.${counter.kind}`)} · {t('device.currentCounter')}
+              </dt>
+              <dd>{formatCounter(counter.currentValue, language)}</dd>
+            </div>
+          ))}
+        </dl>
+      </div>
+      <div className="toolbar">
+        <button ref={newButton} type="button" className="primary" onClick={() => setOpen({})}>
+          {t('device.newReading')}
+        </button>
+        <span className="muted small">{t('device.openHint')}</span>
+        <span role="status" className="status-message">
+          {message}
+        </span>
+      </div>
+      <h2>{t('device.history')}</h2>
+      {readings.length === 0 ? (
+        <p className="muted">{t('device.noReadings')}</p>
+      ) : (
+        <HistoryGrid
+          readings={readings}
+          kinds={device.counters.map((c) => c.kind)}
+          onOpen={(reading: Reading) => setOpen({ readingId: reading.id })}
+        />
+      )}
+      {open && (
+        <ReadingDialogWithData
+          equipmentId={device.equipmentId}
+          readingId={open.readingId}
+          onClose={close}
+          onSaved={() => {
+            setMessage(t('dialog.saved'));
+            onChanged();
+            close();
+          }}
+        />
+      )}
+    </section>
+  );
+}

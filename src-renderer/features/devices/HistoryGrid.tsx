@@ -1,0 +1,75 @@
+import type { ColDef } from 'ag-grid-community';
+import { useMemo } from 'react';
+import { formatCounter, formatDate } from '../../../shared/format';
+import type { CounterKind, Reading } from '../../../shared/models';
+import { Grid } from '../../components/Grid';
+import { useLanguage } from '../../i18n';
+
+export interface HistoryGridProps {
+  readings: Reading[];
+  kinds: CounterKind[];
+  onOpen: (reading: Reading) => void;
+}
+
+/** A device's readings, newest first; Enter or a double-click opens one in the dialog. */
+export function HistoryGrid({ readings, kinds, onOpen }: HistoryGridProps) {
+  const { t, language } = useLanguage();
+  const columns = useMemo<ColDef<Reading>[]>(() => {
+    const date = (value: unknown) => (typeof value === 'string' ? formatDate(value, language) : '');
+    const counter = (value: unknown) => (typeof value === 'number' ? formatCounter(value, language) : '');
+    return [
+      { field: 'date', headerName: t('device.date'), width: 120, sort: 'desc', valueFormatter: (p) => date(p.value) },
+      {
+        field: 'status',
+        headerName: t('device.status'),
+        width: 140,
+        valueFormatter: (p) => `${p.value as string} ${t(`status.${p.value as Reading['status']}`)}`,
+      },
+      { field: 'validFrom', headerName: t('device.validFrom'), width: 120, valueFormatter: (p) => date(p.value) },
+      { field: 'validTo', headerName: t('device.validTo'), width: 120, valueFormatter: (p) => date(p.value) },
+      ...kinds.flatMap((kind): ColDef<Reading>[] => [
+        {
+          colId: `${kind}.new`,
+          headerName: t('device.newValue', { kind: t(`kinds.${kind}`) }),
+          width: 140,
+          type: 'rightAligned',
+          valueGetter: (p) => p.data?.counters.find((c) => c.kind === kind)?.new,
+          valueFormatter: (p) => counter(p.value),
+        },
+        {
+          colId: `${kind}.usage`,
+          headerName: t('device.usage', { kind: t(`kinds.${kind}`) }),
+          width: 150,
+          type: 'rightAligned',
+          valueGetter: (p) => p.data?.counters.find((c) => c.kind === kind)?.usage,
+          valueFormatter: (p) => counter(p.value),
+        },
+      ]),
+      {
+        field: 'source',
+        headerName: t('device.source'),
+        width: 100,
+        valueFormatter: (p) => t(`sources.${p.value as Reading['source']}`),
+      },
+      {
+        colId: 'check',
+        headerName: t('device.check'),
+        width: 130,
+        valueGetter: (p) => (p.data?.flagged ? t('dialog.flagged') : p.data?.confirmedBy ? '✓' : ''),
+        cellClass: (p) => (p.data?.flagged ? 'cell-flagged' : ''),
+      },
+      { field: 'author', headerName: t('device.author'), flex: 1, minWidth: 120 },
+    ];
+  }, [kinds, t, language]);
+
+  return (
+    <Grid<Reading>
+      label={t('device.history')}
+      rows={readings}
+      columns={columns}
+      rowId={(reading) => String(reading.id)}
+      onOpen={onOpen}
+      height={Math.min(520, 80 + Math.max(readings.length, 3) * 34)}
+    />
+  );
+}

@@ -1,0 +1,375 @@
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import type { ReadingDraft } from '../../../shared/api';
+import { ApiError, type FieldIssue } from '../../../shared/errors';
+import { formatCounter } from '../../../shared/format';
+import type { Reading } from '../../../shared/models';
+import { useLanguage } from '../../i18n';
+import { describeIssue } from '../../issues';
+import { useMenuAction } from '../../menu-events';
+import { api } from '../../platform/transport';
+import { AuditTrail } from './AuditTrail';
+import { useReadingForm, type CounterColumn } from './useReadingForm';
+
+export interface ReadingDialogProps {
+  draft: ReadingDraft;
+  onClose: () => void;
+  onSaved: (reading: Reading | null) => void;
+}
+
+const FOCUSABLE = 'input:not([tabindex="-1"]), select, textarea, button:not([disabled])';
+
+/**
+ * The OBS dialog "Zählerstand eintragen / bearbeiten": a real form, keyboard first. F2 saves
+ * (also the menu's F2 in the desktop app), Esc cancels, Tab walks the editable fields.
+ */
+export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
+  const { t, language } = useLanguage();
+  const form = useReadingForm(draft, language);
+  const dialogRef = useRef<HTMLDivElement>(null);
+  const savingRef = useRef(false);
+  const [banner, setBanner] = useState<string | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [showAudit, setShowAudit] = useState(false);
+  const titleId = useId();
+  const { device, customer, reading } = draft;
+
+  const title = form.readOnly ? t('dialog.titleView') : reading ? t('dialog.titleEdit') : t('dialog.titleNew');
+  const describe = (issue: FieldIssue | undefined) => issue && describeIssue(issue, t, language);
+
+  useEffect(() => {
+    const dialog = dialogRef.current;
+    if (!dialog) return;
+    const first =
+      dialog.querySelector<HTMLInputElement>('input[data-field$=".new"]:not([readonly])') ??
+      dialog.querySelector<HTMLInputElement>('input[data-field="date"]:not([readonly])');
+    (first ?? dialog.querySelector<HTMLElement>('button'))?.focus();
+    first?.select();
+    // A modal keeps the focus: whatever grabs it outside (a grid restoring its cell) gives it back.
+    let lastInside: HTMLElement | null = first;
+    const onFocusIn = (event: FocusEvent) => {
+      const target = event.target as HTMLElement;
+      if (dialog.contains(target)) lastInside = target;
+      else (lastInside ?? dialog.querySelector<HTMLElement>('button'))?.focus();
+    };
+    document.addEventListener('focusin', onFocusIn);
+    return () => document.removeEventListener('focusin', onFocusIn);
+  }, []);
+
+  const focusFirstIssue = (issues: Map<string, FieldIssue> | FieldIssue[]) => {
+    const fields = new Set(Array.isArray(issues) ? issues.map((i) => i.field) : issues.keys());
+    const inputs = dialogRef.current?.querySelectorAll<HTMLInputElement>('input[data-field]') ?? [];
+    for (const input of inputs) {
+      if (fields.has(input.dataset.field ?? '')) {
+        input.focus();
+        return;
+      }
+    }
+  };
+
+  const run = async (action: () => Promise<Reading | null>) => {
+    if (savingRef.current) return;
+    savingRef.current = true;
+    try {
+      onSaved(await action());
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      const fieldIssues = error.issues.filter((issue) => issue.field !== 'reading');
+      form.setServerIssues(error.issues);
+      if (error.code === 'conflict') setBanner(t('dialog.conflict'));
+      else if (fieldIssues.length > 0) {
+        setBanner(t('dialog.notSaved'));
+        focusFirstIssue(fieldIssues);
+      } else {
+        const readingIssue = error.issues[0];
+        setBanner(readingIssue ? describeIssue(readingIssue, t, language) : t('app.error', { message: error.message }));
+      }
+    } finally {
+      savingRef.current = false;
+    }
+  };
+
+  const save = () => {
+    if (form.readOnly) return;
+    const args = form.submit();
+    if (!args) {
+      setBanner(t('dialog.notSaved'));
+      focusFirstIssue(form.issues);
+      return;
+    }
+    void run(() => api.call('readings-save', args));
+  };
+
+  const cancel = useCallback(() => {
+    if (confirmDelete) setConfirmDelete(false);
+    else onClose();
+  }, [confirmDelete, onClose]);
+
+  // Tab and Shift-Tab stay inside the dialog.
+  const trapTab = (event: KeyboardEvent) => {
+    const focusable = [...(dialogRef.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? [])].filter(
+      (element) => element.offsetParent !== null,
+    );
+    const first = focusable[0];
+    const last = focusable.at(-1);
+    if (!first || !last) return;
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  };
+
+  // F2 and Esc work wherever the focus is while the dialog is open.
+  const saveRef = useRef(save);
+  saveRef.current = save;
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'F2') {
+        event.preventDefault();
+        saveRef.current();
+      } else if (event.key === 'Escape') {
+        event.preventDefault();
+        cancel();
+      } else if (event.key === 'Tab') {
+        trapTab(event);
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [cancel]);
+  useMenuAction((action) => {
+    if (action === 'save') saveRef.current();
+    if (action === 'cancel') cancel();
+  });
+
+  const fieldProps = (field: string, label: string, readOnly: boolean) => {
+    const issue = form.visibleIssue(field);
+    const id = `reading-${field.replace('.', '-')}`;
+    return {
+      id,
+      'data-field': field,
+      'aria-label': label,
+      'aria-invalid': issue ? true : undefined,
+      'aria-describedby': issue ? `${id}-error` : undefined,
+      readOnly: readOnly || undefined,
+      'aria-readonly': readOnly || undefined,
+      tabIndex: readOnly ? -1 : undefined,
+      className: readOnly ? 'read-only' : undefined,
+      onBlur: () => {
+        form.touch(field);
+        if (!readOnly) form.tidy(field);
+      },
+    };
+  };
+
+  const errorFor = (field: string) => {
+    const issue = form.visibleIssue(field);
+    if (!issue) return null;
+    return (
+      <span id={`reading-${field.replace('.', '-')}-error`} className="field-error">
+        {describe(issue)}
+      </span>
+    );
+  };
+
+  const validityReadOnly = form.readOnly || form.validityLocked;
+  const status = `${draft.status} ${t(`status.${draft.status}`)}`;
+
+  return (
+    <div className="dialog-backdrop">
+      <div
+        ref={dialogRef}
+        className="dialog reading-dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+      >
+        <h2 id={titleId}>{title}</h2>
+        <p className="dialog-device">
+          <strong>{device.model}</strong> · {device.equipmentId} · {t('search.position')} {device.position} ·{' '}
+          {device.location} · {customer.number} {customer.name}
+        </p>
+
+        {form.readOnly && (
+          <p className="notice">{t('dialog.readOnly', { status: draft.status, label: t(`status.${draft.status}`) })}</p>
+        )}
+        {draft.isFirstReading && !form.readOnly && <p className="notice info">{t('dialog.firstReading')}</p>}
+
+        <div className="dialog-row">
+          <label className="field">
+            <span>{t('dialog.date')}</span>
+            <input
+              {...fieldProps('date', t('dialog.date'), form.readOnly)}
+              value={form.fields.date}
+              placeholder={t('dialog.datePlaceholder')}
+              onChange={(event) => form.setDate(event.target.value)}
+              size={11}
+            />
+            {errorFor('date')}
+          </label>
+          <label className="field">
+            <span>{t('dialog.status')}</span>
+            <input aria-label={t('dialog.status')} value={status} readOnly aria-readonly tabIndex={-1} className="read-only" size={14} />
+          </label>
+        </div>
+
+        <table className="counter-grid">
+          <thead>
+            <tr>
+              <th scope="col">{t('dialog.counter')}</th>
+              <th scope="col">{t('dialog.old')}</th>
+              <th scope="col">{t('dialog.new')}</th>
+              <th scope="col">{t('dialog.extraFree')}</th>
+              <th scope="col">{t('dialog.usage')}</th>
+              <th scope="col">{t('dialog.contractFree')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {form.fields.counters.map((row) => {
+              const computed = form.computed.find((c) => c.kind === row.kind);
+              const kind = t(`kinds.${row.kind}`);
+              const input = (column: CounterColumn, label: string, readOnly: boolean) => (
+                <td>
+                  <input
+                    {...fieldProps(`${row.kind}.${column}`, `${kind} ${label}`, readOnly)}
+                    inputMode="numeric"
+                    value={row[column]}
+                    onChange={(event) => form.setCounter(row.kind, column, event.target.value)}
+                  />
+                  {errorFor(`${row.kind}.${column}`)}
+                </td>
+              );
+              return [
+                <tr key={row.kind}>
+                  <th scope="row">{kind}</th>
+                  {input('old', t('dialog.old'), !computed?.oldEditable)}
+                  {input('new', t('dialog.new'), form.readOnly)}
+                  {input('extraFree', t('dialog.extraFree'), form.readOnly)}
+                  <td>
+                    <input
+                      aria-label={`${kind} ${t('dialog.usage')}`}
+                      className="read-only computed"
+                      readOnly
+                      aria-readonly
+                      tabIndex={-1}
+                      value={computed?.usage === null || computed?.usage === undefined ? '' : formatCounter(computed.usage, language)}
+                    />
+                  </td>
+                  <td>
+                    <input
+                      aria-label={`${kind} ${t('dialog.contractFree')}`}
+                      className="read-only computed"
+                      readOnly
+                      aria-readonly
+                      tabIndex={-1}
+                      value={computed?.contractFree === null || computed?.contractFree === undefined ? '' : formatCounter(computed.contractFree, language)}
+                    />
+                  </td>
+                </tr>,
+                computed?.implausible && (
+                  <tr key={`${row.kind}-warning`} className="warning-row">
+                    <td />
+                    <td colSpan={5} className="plausibility-warning">
+                      {t('dialog.implausible')}
+                    </td>
+                  </tr>
+                ),
+              ];
+            })}
+          </tbody>
+        </table>
+
+        <div className="dialog-row">
+          <label className="field">
+            <span>{t('dialog.validFrom')}</span>
+            <input
+              {...fieldProps('validFrom', t('dialog.validFrom'), validityReadOnly)}
+              value={form.fields.validFrom}
+              placeholder={t('dialog.datePlaceholder')}
+              onChange={(event) => form.setValidity('validFrom', event.target.value)}
+              size={11}
+            />
+            {errorFor('validFrom')}
+          </label>
+          <label className="field">
+            <span>{t('dialog.validTo')}</span>
+            <input
+              {...fieldProps('validTo', t('dialog.validTo'), validityReadOnly)}
+              value={form.fields.validTo}
+              placeholder={t('dialog.datePlaceholder')}
+              onChange={(event) => form.setValidity('validTo', event.target.value)}
+              size={11}
+            />
+            {errorFor('validTo')}
+          </label>
+          {draft.validityLock && (
+            <p className="notice lock">
+              🔒 {t('dialog.validityLocked', { position: draft.validityLock.position, equipmentId: draft.validityLock.equipmentId })}
+            </p>
+          )}
+        </div>
+
+        <label className="field wide">
+          <span>{t('dialog.note')}</span>
+          <input
+            aria-label={t('dialog.note')}
+            value={form.fields.note}
+            readOnly={form.readOnly || undefined}
+            tabIndex={form.readOnly ? -1 : undefined}
+            className={form.readOnly ? 'read-only' : undefined}
+            maxLength={2000}
+            onChange={(event) => form.setNote(event.target.value)}
+          />
+        </label>
+
+        {reading?.flagged && <p className="notice flagged">{t('dialog.flagged')}</p>}
+        {reading?.confirmedBy && <p className="muted small">{t('dialog.confirmedBy', { name: reading.confirmedBy })}</p>}
+        {banner && (
+          <p role="alert" className="error-banner">
+            {banner}
+          </p>
+        )}
+
+        <div className="dialog-actions">
+          {reading && !form.readOnly && (
+            <button
+              type="button"
+              className={confirmDelete ? 'danger' : undefined}
+              onClick={() => {
+                if (!confirmDelete) setConfirmDelete(true);
+                else void run(() => api.call('readings-delete', { readingId: reading.id, revision: reading.revision }).then(() => null));
+              }}
+            >
+              {confirmDelete ? t('dialog.deleteConfirm') : t('dialog.delete')}
+            </button>
+          )}
+          {reading?.flagged && !form.readOnly && (
+            <button
+              type="button"
+              onClick={() => void run(() => api.call('readings-confirm', { readingId: reading.id, revision: reading.revision }))}
+            >
+              {t('dialog.confirm')}
+            </button>
+          )}
+          {reading && (
+            <button type="button" aria-expanded={showAudit} onClick={() => setShowAudit((shown) => !shown)}>
+              {t('dialog.audit')}
+            </button>
+          )}
+          <span className="spacer" />
+          <button type="button" onClick={cancel}>
+            {form.readOnly ? t('dialog.close') : t('dialog.cancel')}
+          </button>
+          {!form.readOnly && (
+            <button type="button" className="primary" onClick={save}>
+              {t('dialog.save')}
+            </button>
+          )}
+        </div>
+        {showAudit && reading && <AuditTrail readingId={reading.id} />}
+      </div>
+    </div>
+  );
+}

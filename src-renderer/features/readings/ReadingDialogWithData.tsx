@@ -1,0 +1,62 @@
+import { useEffect, useState } from 'react';
+import type { ReadingDraft } from '../../../shared/api';
+import type { Reading } from '../../../shared/models';
+import { useLanguage } from '../../i18n';
+import { api } from '../../platform/transport';
+import { ReadingDialog } from './ReadingDialog';
+
+export interface ReadingDialogWithDataProps {
+  equipmentId: string;
+  /** Absent for a new reading. */
+  readingId?: number;
+  onClose: () => void;
+  onSaved: (reading: Reading | null) => void;
+}
+
+export function ReadingDialogWithData({ equipmentId, readingId, onClose, onSaved }: ReadingDialogWithDataProps) {
+  const { t } = useLanguage();
+  const [draft, setDraft] = useState<ReadingDraft | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    api.call('readings-draft', readingId === undefined ? { equipmentId } : { equipmentId, readingId }).then(
+      (loaded) => current && setDraft(loaded),
+      (failure: Error) => current && setError(failure.message),
+    );
+    return () => {
+      current = false;
+    };
+  }, [equipmentId, readingId]);
+
+  useEffect(() => {
+    if (draft) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [draft, onClose]);
+
+  if (!draft) {
+    return (
+      <div className="dialog-backdrop">
+        <div className="dialog" role="dialog" aria-modal="true" aria-label={t('dialog.titleNew')}>
+          {error ? (
+            <p role="alert" className="error-banner">
+              {t('app.error', { message: error })}
+            </p>
+          ) : (
+            <p className="muted">{t('app.loading')}</p>
+          )}
+          <div className="dialog-actions">
+            <button type="button" onClick={onClose}>
+              {t('dialog.close')}
+            </button>
+          </div>
+        </div>
+      </div>
+    );
+  }
+  return <ReadingDialog draft={draft} onClose={onClose} onSaved={onSaved} />;
+}

@@ -1,0 +1,261 @@
+/**
+ * The meter dialog's state and the rules applied to it as the clerk types: the same
+ * `checkReading` the core runs before it saves, so the dialog and the database never disagree.
+ */
+import { useMemo, useState } from 'react';
+import type { ReadingDraft, SaveReadingArgs } from '../../../shared/api';
+import type { FieldIssue } from '../../../shared/errors';
+import { formatCounter, formatDate, parseCounter, parseDate } from '../../../shared/format';
+import type { CounterKind, IsoDate, Language } from '../../../shared/models';
+import { contractFreeCopies } from '../../../shared/rules/free-copies';
+import { checkReading } from '../../../shared/rules/reading-check';
+import { isEditable } from '../../../shared/rules/status';
+import { computeUsage } from '../../../shared/rules/usage';
+import { defaultValidity, type Validity } from '../../../shared/rules/validity';
+
+export type CounterColumn = 'old' | 'new' | 'extraFree';
+
+export interface CounterRow {
+  kind: CounterKind;
+  old: string;
+  new: string;
+  extraFree: string;
+}
+
+export interface ComputedCounter {
+  kind: CounterKind;
+  oldEditable: boolean;
+  usage: number | null;
+  contractFree: number | null;
+  implausible: boolean;
+}
+
+interface FormFields {
+  date: string;
+  validFrom: string;
+  validTo: string;
+  /** Once the clerk types a validity, the date no longer moves it. */
+  validityEdited: boolean;
+  note: string;
+  counters: CounterRow[];
+}
+
+function initialFields(draft: ReadingDraft, language: Language): FormFields {
+  return {
+    date: formatDate(draft.date, language),
+    validFrom: formatDate(draft.validity.from, language),
+    validTo: formatDate(draft.validity.to, language),
+    validityEdited: draft.reading !== null,
+    note: draft.reading?.note ?? '',
+    counters: draft.counters.map((counter) => ({
+      kind: counter.kind,
+      old: formatCounter(counter.chainOld, language),
+      new: counter.new === null ? '' : formatCounter(counter.new, language),
+      extraFree: formatCounter(counter.extraFree, language),
+    })),
+  };
+}
+
+export interface ReadingForm {
+  fields: FormFields;
+  readOnly: boolean;
+  validityLocked: boolean;
+  /** The validity in force: the lock's, the automatic one, or the one typed. */
+  validity: Validity | null;
+  computed: ComputedCounter[];
+  /** Every current issue, by field (the first per field). */
+  issues: Map<string, FieldIssue>;
+  /** Issues to show now: of fields the clerk has left, or all after a save attempt. */
+  visibleIssue: (field: string) => FieldIssue | undefined;
+  setDate: (text: string) => void;
+  setValidity: (which: 'validFrom' | 'validTo', text: string) => void;
+  setNote: (text: string) => void;
+  setCounter: (kind: CounterKind, column: CounterColumn, text: string) => void;
+  touch: (field: string) => void;
+  /** Marks every field for display; returns the arguments to save, or null when invalid. */
+  submit: () => SaveReadingArgs | null;
+  setServerIssues: (issues: FieldIssue[]) => void;
+  /** Rewrites a typed value in the locale's format (on leaving the field). */
+  tidy: (field: string) => void;
+}
+
+export function useReadingForm(draft: ReadingDraft, language: Language): ReadingForm {
+  const [fields, setFields] = useState(() => initialFields(draft, language));
+  const [touched, setTouched] = useState<Set<string>>(() => new Set());
+  const [submitted, setSubmitted] = useState(false);
+  const [serverIssues, setServerIssues] = useState<FieldIssue[]>([]);
+  const readOnly = !isEditable(draft.status);
+  const validityLocked = draft.validityLock !== null;
+
+  const derived = useMemo(() => {
+    const issues = new Map<string, FieldIssue>();
+    const add = (issue: FieldIssue) => {
+      if (!issues.has(issue.field)) issues.set(issue.field, issue);
+    };
+    const date = parseDate(fields.date, draft.today);
+    if (!date) add({ field: 'date', code: fields.date.trim() ? 'date-invalid' : 'required' });
+
+    let validity: Validity | null;
+    if (draft.validityLock) {
+      validity = { from: draft.validityLock.from, to: draft.validityLock.to };
+    } else if (!fields.validityEdited) {
+      validity = date
+        ? defaultValidity({
+            date,
+            previousValidTo: draft.previousValidTo,
+            installDate: draft.device.installDate,
+            cutoffDay: draft.cutoffDay,
+          })
+        : null;
+    } else {
+      const from = parseDate(fields.validFrom, draft.today);
+      const to = parseDate(fields.validTo, draft.today);
+      if (!from) add({ field: 'validFrom', code: fields.validFrom.trim() ? 'date-invalid' : 'required' });
+      if (!to) add({ field: 'validTo', code: fields.validTo.trim() ? 'date-invalid' : 'required' });
+      validity = from && to ? { from, to } : null;
+    }
+
+    const values = new Map<CounterKind, { old: number; new: number; extraFree: number }>();
+    for (const row of fields.counters) {
+      const context = draft.counters.find((counter) => counter.kind === row.kind);
+      const parsed = {
+        old: context?.oldEditable ? parseCounter(row.old) : ({ ok: true, value: context?.chainOld ?? 0 } as const),
+        new: parseCounter(row.new),
+        extraFree: row.extraFree.trim() === '' ? ({ ok: true, value: 0 } as const) : parseCounter(row.extraFree),
+      };
+      for (const column of ['old', 'new', 'extraFree'] as const) {
+        const result = parsed[column];
+        if (!result.ok) add({ field: `${row.kind}.${column}`, code: result.code });
+      }
+      if (parsed.old.ok && parsed.new.ok && parsed.extraFree.ok) {
+        values.set(row.kind, { old: parsed.old.value, new: parsed.new.value, extraFree: parsed.extraFree.value });
+      }
+    }
+
+    let implausible: CounterKind[] = [];
+    if (date && validity && values.size === fields.counters.length) {
+      const check = checkReading(
+        {
+          date,
+          validFrom: validity.from,
+          validTo: validity.to,
+          counters: [...values].map(([kind, value]) => ({ kind, ...value })),
+        },
+        {
+          today: draft.today,
+          status: draft.status,
+          installDate: draft.device.installDate,
+          previousDate: draft.previousDate,
+          nextDate: draft.nextDate,
+          counters: draft.counters,
+          validityLock: draft.validityLock && { from: draft.validityLock.from, to: draft.validityLock.to },
+          plausibility: draft.plausibility,
+        },
+      );
+      check.issues.forEach(add);
+      implausible = check.implausible;
+    }
+
+    const computed: ComputedCounter[] = draft.counters.map((context) => {
+      const value = values.get(context.kind);
+      return {
+        kind: context.kind,
+        oldEditable: context.oldEditable && !readOnly,
+        usage: value ? computeUsage(value.old, value.new, value.extraFree) : null,
+        contractFree: validity ? contractFreeCopies(context.freePerMonth, validity.from, validity.to) : null,
+        implausible: implausible.includes(context.kind),
+      };
+    });
+    return { issues, validity, computed, date, values };
+  }, [fields, draft, readOnly]);
+
+  const change = (update: (previous: FormFields) => FormFields) => {
+    setServerIssues([]);
+    setFields(update);
+  };
+
+  const visibleIssue = (field: string): FieldIssue | undefined => {
+    const server = serverIssues.find((issue) => issue.field === field);
+    if (server) return server;
+    return submitted || touched.has(field) ? derived.issues.get(field) : undefined;
+  };
+
+  const tidyCounter = (text: string) => {
+    const parsed = parseCounter(text);
+    return parsed.ok ? formatCounter(parsed.value, language) : text;
+  };
+  const tidyDate = (text: string) => {
+    const parsed = parseDate(text, draft.today);
+    return parsed ? formatDate(parsed, language) : text;
+  };
+
+  return {
+    fields: derived.validity && !fields.validityEdited
+      ? {
+          ...fields,
+          validFrom: formatDate(derived.validity.from, language),
+          validTo: formatDate(derived.validity.to, language),
+        }
+      : fields,
+    readOnly,
+    validityLocked,
+    validity: derived.validity,
+    computed: derived.computed,
+    issues: derived.issues,
+    visibleIssue,
+    setDate: (text) => change((previous) => ({ ...previous, date: text })),
+    setValidity: (which, text) =>
+      change((previous) => {
+        // The first keystroke in a validity field takes over the automatic values as typed text.
+        const base: FormFields = previous.validityEdited
+          ? previous
+          : {
+              ...previous,
+              validityEdited: true,
+              validFrom: derived.validity ? formatDate(derived.validity.from, language) : previous.validFrom,
+              validTo: derived.validity ? formatDate(derived.validity.to, language) : previous.validTo,
+            };
+        return { ...base, [which]: text };
+      }),
+    setNote: (text) => change((previous) => ({ ...previous, note: text })),
+    setCounter: (kind, column, text) =>
+      change((previous) => ({
+        ...previous,
+        counters: previous.counters.map((row) => (row.kind === kind ? { ...row, [column]: text } : row)),
+      })),
+    touch: (field) => setTouched((previous) => (previous.has(field) ? previous : new Set(previous).add(field))),
+    tidy: (field) =>
+      setFields((previous) => {
+        if (field === 'date') return { ...previous, date: tidyDate(previous.date) };
+        if (field === 'validFrom' || field === 'validTo') {
+          return previous.validityEdited ? { ...previous, [field]: tidyDate(previous[field]) } : previous;
+        }
+        const [kind, column] = field.split('.') as [CounterKind, CounterColumn];
+        return {
+          ...previous,
+          counters: previous.counters.map((row) =>
+            row.kind === kind ? { ...row, [column]: tidyCounter(row[column]) } : row,
+          ),
+        };
+      }),
+    setServerIssues,
+    submit: () => {
+      setSubmitted(true);
+      if (readOnly || derived.issues.size > 0 || !derived.date || !derived.validity) return null;
+      const date: IsoDate = derived.date;
+      return {
+        equipmentId: draft.device.equipmentId,
+        ...(draft.reading ? { readingId: draft.reading.id, revision: draft.reading.revision } : {}),
+        date,
+        validFrom: derived.validity.from,
+        validTo: derived.validity.to,
+        note: fields.note,
+        counters: draft.counters.map(({ kind }) => ({
+          kind,
+          // No issues means every counter parsed.
+          ...(derived.values.get(kind) ?? { old: 0, new: 0, extraFree: 0 }),
+        })),
+      };
+    },
+  };
+}

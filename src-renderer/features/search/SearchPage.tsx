@@ -1,0 +1,105 @@
+import type { ColDef } from 'ag-grid-community';
+import { useEffect, useMemo, useState } from 'react';
+import { formatDate } from '../../../shared/format';
+import type { DeviceSummary } from '../../../shared/models';
+import { Grid } from '../../components/Grid';
+import { useLanguage } from '../../i18n';
+import { api } from '../../platform/transport';
+import { deviceHref, navigate } from '../../useHashRoute';
+import { useDeviceSearch } from './useDeviceSearch';
+
+export interface SearchPageProps {
+  query: string;
+  empty: boolean;
+  onDemoLoaded: () => void;
+}
+
+export function SearchPage({ query, empty, onDemoLoaded }: SearchPageProps) {
+  const { t, language } = useLanguage();
+  const [reloadKey, setReloadKey] = useState(0);
+  const search = useDeviceSearch(query, reloadKey);
+  const [focusRequest, setFocusRequest] = useState(0);
+
+  // Enter or ↓ in the search field moves to the results — but only to the answer of what was
+  // typed, never to the rows of an earlier query still on screen.
+  useEffect(() => {
+    const request = () => setFocusRequest((n) => n + 1);
+    window.addEventListener('meterdesk:focus-results', request);
+    return () => window.removeEventListener('meterdesk:focus-results', request);
+  }, []);
+  const upToDate = search.forQuery === query && !search.loading;
+
+  const columns = useMemo<ColDef<DeviceSummary>[]>(
+    () => [
+      { field: 'customerNumber', headerName: t('search.customerNumber'), width: 120 },
+      { field: 'customerName', headerName: t('search.customerName'), flex: 1, minWidth: 160 },
+      { field: 'position', headerName: t('search.position'), width: 80 },
+      { field: 'model', headerName: t('search.model'), flex: 1, minWidth: 170 },
+      { field: 'location', headerName: t('search.location'), flex: 1, minWidth: 150 },
+      {
+        field: 'equipmentId',
+        headerName: t('search.equipmentId'),
+        width: 130,
+        cellRenderer: (params: { value: string }) => (
+          <a href={deviceHref(params.value)} tabIndex={-1}>
+            {params.value}
+          </a>
+        ),
+      },
+      { field: 'serialNumber', headerName: t('search.serialNumber'), width: 140 },
+      {
+        field: 'lastReadingDate',
+        headerName: t('search.lastReading'),
+        width: 150,
+        valueFormatter: (params) => (params.value ? formatDate(params.value as string, language) : '—'),
+      },
+    ],
+    [t, language],
+  );
+
+  if (empty && search.total === 0 && !search.loading) {
+    return (
+      <section className="empty-state">
+        <p>{t('app.empty')}</p>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => {
+            void api.call('demo-load', {}).then(() => {
+              setReloadKey((key) => key + 1);
+              onDemoLoaded();
+            });
+          }}
+        >
+          {t('app.loadDemo')}
+        </button>
+      </section>
+    );
+  }
+
+  return (
+    <section className="search-page">
+      <p className="muted" role="status">
+        {search.loading
+          ? t('app.loading')
+          : search.error
+            ? t('app.error', { message: search.error })
+            : search.rows.length === 0
+              ? t('search.none')
+              : search.rows.length < search.total
+                ? t('search.resultsLimited', { shown: search.rows.length, count: search.total })
+                : t('search.results', { count: search.total })}
+      </p>
+      <Grid<DeviceSummary>
+        label={t('search.results', { count: search.total })}
+        rows={search.rows}
+        columns={columns}
+        rowId={(row) => String(row.deviceId)}
+        onOpen={(row) => navigate(deviceHref(row.equipmentId))}
+        focusToken={upToDate ? focusRequest : 0}
+        height="calc(100vh - 150px)"
+      />
+      <p className="muted small">{t('search.hint')}</p>
+    </section>
+  );
+}

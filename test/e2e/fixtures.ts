@@ -1,0 +1,77 @@
+import { test as base, expect } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MeterdeskPage } from './pages/meterdesk-page';
+
+export interface ServedApp {
+  url: string;
+  dataDir: string;
+}
+
+/**
+ * Each test gets its own `npm run serve -- --data <fresh folder> --port 0 --demo`, the command
+ * a user runs, so tests never see each other's readings.
+ */
+async function serve(dataDir: string, demo: boolean): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [
+      'node_modules/tsx/dist/cli.mjs',
+      'src-main/cli.ts',
+      'serve',
+      '--data',
+      dataDir,
+      '--port',
+      '0',
+      '--no-build',
+      ...(demo ? ['--demo'] : []),
+    ],
+    { cwd: process.cwd(), env: { ...process.env, METERDESK_USER: 'e2e-clerk', METERDESK_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /running at (http:\/\/[^\s/]+)\//.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}:\n${output}`));
+    });
+  });
+  return { url, child };
+}
+
+export const test = base.extend<{ app: ServedApp; emptyApp: ServedApp; meterdesk: MeterdeskPage }>({
+  // Playwright needs the empty pattern: it reads the fixtures a fixture depends on from it.
+  // eslint-disable-next-line no-empty-pattern
+  app: async ({}, use) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'meterdesk-e2e-'));
+    const { url, child } = await serve(dataDir, true);
+    await use({ url, dataDir });
+    child.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  },
+  // eslint-disable-next-line no-empty-pattern
+  emptyApp: async ({}, use) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'meterdesk-e2e-'));
+    const { url, child } = await serve(dataDir, false);
+    await use({ url, dataDir });
+    child.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  },
+  meterdesk: async ({ page, app }, use) => {
+    await use(new MeterdeskPage(page, app.url));
+  },
+});
+
+export { expect };

@@ -1,0 +1,56 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** The back-office as a clerk sees it: the search, a device page, the meter dialog. */
+export class MeterdeskPage {
+  readonly search: Locator;
+  readonly dialog: Locator;
+
+  constructor(
+    readonly page: Page,
+    readonly baseUrl: string,
+  ) {
+    this.search = page.getByRole('searchbox', { name: 'Suche' });
+    this.dialog = page.getByRole('dialog');
+  }
+
+  async open(hash = '#/'): Promise<void> {
+    await this.page.goto(`${this.baseUrl}/${hash}`);
+    await expect(this.search).toBeVisible();
+  }
+
+  /** Searches, then opens the result row with the keyboard (Enter on the grid). */
+  async findDevice(query: string, equipmentId: string): Promise<void> {
+    await this.search.fill(query);
+    await this.search.press('ArrowDown');
+    // ↓ moves the keyboard into the results once they answer the query typed.
+    const results = this.gridRows(/^\d+ (Gerät|Geräte)$/);
+    await expect(results).toHaveCount(1);
+    await expect(results.filter({ hasText: equipmentId })).toHaveCount(1);
+    await expect(this.page.locator('[role="gridcell"]:focus')).toHaveCount(1);
+    await this.page.keyboard.press('Enter');
+    await expect(this.page).toHaveURL(new RegExp(`#/devices/${equipmentId.replace(/\./g, '\\.')}$`));
+    await expect(this.page.getByRole('heading', { level: 1 })).toContainText(equipmentId);
+  }
+
+  async newReading(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Neuer Zählerstand' }).click();
+    await expect(this.dialog).toBeVisible();
+    await expect(this.dialog.getByRole('heading', { name: 'Zählerstand eintragen' })).toBeVisible();
+  }
+
+  field(name: string): Locator {
+    return this.dialog.getByRole('textbox', { name, exact: true });
+  }
+
+  historyRows(): Locator {
+    return this.gridRows('Zählerstände');
+  }
+
+  /** The data rows of the grid whose region has this name. */
+  gridRows(region: string | RegExp): Locator {
+    return this.page
+      .getByRole('region', { name: region })
+      .getByRole('row')
+      .filter({ has: this.page.getByRole('gridcell') });
+  }
+}

@@ -1,0 +1,113 @@
+import { expect, test } from './fixtures';
+
+test('search a device, record a reading with F2, see usage and the new row, and keep it after a reload', async ({ meterdesk, page }) => {
+  await meterdesk.open();
+  await meterdesk.findDevice('6594501067', '3.022.790');
+  await expect(meterdesk.historyRows()).toHaveCount(12);
+
+  await meterdesk.newReading();
+  const oldCounter = meterdesk.field('Schwarz Zählerstand alt');
+  await expect(oldCounter).toHaveValue(/^344.805$/);
+  await expect(oldCounter).toHaveAttribute('readonly', '');
+  // The dialog opens with the keyboard in "Schwarz Zählerstand neu".
+  await expect(meterdesk.field('Schwarz Zählerstand neu')).toBeFocused();
+  await page.keyboard.type('358965');
+  await expect(meterdesk.field('Schwarz Verbrauch Kopie')).toHaveValue(/^14.160$/);
+  await page.keyboard.press('Tab');
+  await expect(meterdesk.field('Schwarz Freikopien')).toBeFocused();
+  await page.keyboard.type('160');
+  await expect(meterdesk.field('Schwarz Verbrauch Kopie')).toHaveValue(/^14.000$/);
+  await expect(meterdesk.field('Schwarz Freikopien Vertrag')).not.toHaveValue('');
+
+  await page.keyboard.press('F2');
+  await expect(meterdesk.dialog).toBeHidden();
+  await expect(meterdesk.historyRows()).toHaveCount(13);
+  const newest = meterdesk.historyRows().filter({ hasText: '358' }).first();
+  await expect(newest).toContainText('01 erfasst');
+  await expect(newest).toContainText(/14.000/);
+
+  await page.reload();
+  await expect(meterdesk.historyRows()).toHaveCount(13);
+  await expect(meterdesk.historyRows().filter({ hasText: /358.965/ })).toHaveCount(1);
+  await expect(page.getByText(/358.965/).first()).toBeVisible();
+});
+
+test('new < old shows the error next to Zählerstand neu and saves nothing', async ({ meterdesk, page }) => {
+  await meterdesk.open('#/devices/3.022.790');
+  await meterdesk.newReading();
+  await meterdesk.field('Schwarz Zählerstand neu').fill('12305');
+  await page.keyboard.press('F2');
+  await expect(meterdesk.dialog).toBeVisible();
+  const newField = meterdesk.field('Schwarz Zählerstand neu');
+  await expect(newField).toHaveAttribute('aria-invalid', 'true');
+  await expect(newField).toHaveAccessibleDescription(/Muss mindestens 344.805 sein/);
+  await expect(meterdesk.dialog.getByRole('alert')).toContainText('Nicht gespeichert');
+  await page.keyboard.press('Escape');
+  await expect(meterdesk.dialog).toBeHidden();
+  await page.reload();
+  await expect(meterdesk.historyRows()).toHaveCount(12);
+});
+
+test('the first reading of 3.100.001 has an editable old counter prefilled from the device', async ({ meterdesk, page }) => {
+  await meterdesk.open();
+  await meterdesk.findDevice('Muster', '3.100.001');
+  await expect(page.getByText('Noch kein Zählerstand erfasst.')).toBeVisible();
+  await meterdesk.newReading();
+  await expect(meterdesk.dialog.getByText(/Erster Zählerstand dieses Geräts/)).toBeVisible();
+  for (const [kind, value] of [['Schwarz', /^1.520$/], ['Scan', /^310$/], ['Farbe', /^880$/]] as const) {
+    const old = meterdesk.field(`${kind} Zählerstand alt`);
+    await expect(old).toHaveValue(value);
+    await expect(old).toBeEditable();
+  }
+  await meterdesk.field('Schwarz Zählerstand alt').fill('1500');
+  await meterdesk.field('Schwarz Zählerstand neu').fill('4000');
+  await meterdesk.field('Scan Zählerstand neu').fill("1'000");
+  await meterdesk.field('Farbe Zählerstand neu').fill('1.500');
+  await expect(meterdesk.field('Schwarz Verbrauch Kopie')).toHaveValue(/^2.500$/);
+  await expect(meterdesk.field('Scan Verbrauch Kopie')).toHaveValue(/^690$/);
+  await expect(meterdesk.field('Farbe Verbrauch Kopie')).toHaveValue(/^620$/);
+  await meterdesk.dialog.getByRole('button', { name: 'Speichern (F2)' }).click();
+  await expect(meterdesk.dialog).toBeHidden();
+  await expect(meterdesk.historyRows()).toHaveCount(1);
+
+  // The next reading takes its old counters from this one, read-only.
+  await meterdesk.newReading();
+  await expect(meterdesk.field('Schwarz Zählerstand alt')).toHaveValue(/^4.000$/);
+  await expect(meterdesk.field('Schwarz Zählerstand alt')).not.toBeEditable();
+});
+
+test('the validity is locked to the contract’s first device while it has unposted readings', async ({ meterdesk }) => {
+  await meterdesk.open('#/devices/3.300.452');
+  await meterdesk.newReading();
+  const from = meterdesk.field('Gültig von');
+  const to = meterdesk.field('Gültig bis');
+  await expect(from).not.toBeEditable();
+  await expect(to).not.toBeEditable();
+  await expect(meterdesk.dialog.getByText(/Gültigkeit übernommen vom ersten Gerät des Vertrags \(Pos\. 0001, 3\.300\.451\)/)).toBeVisible();
+  // The first device's unposted reading is last month's.
+  const now = new Date();
+  const last = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 0));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  await expect(from).toHaveValue(`01.${pad(last.getUTCMonth() + 1)}.${last.getUTCFullYear()}`);
+  await expect(to).toHaveValue(`${pad(last.getUTCDate())}.${pad(last.getUTCMonth() + 1)}.${last.getUTCFullYear()}`);
+
+  // The first device itself is not locked.
+  await meterdesk.page.keyboard.press('Escape');
+  await meterdesk.open('#/devices/3.300.451');
+  await meterdesk.newReading();
+  await expect(meterdesk.field('Gültig von')).toBeEditable();
+});
+
+test('Esc discards what was typed', async ({ meterdesk, page }) => {
+  await meterdesk.open('#/devices/3.024.072');
+  await meterdesk.newReading();
+  await meterdesk.field('Schwarz Zählerstand neu').fill('160000');
+  await meterdesk.field('Farbe Zählerstand neu').fill('95000');
+  await page.keyboard.press('Escape');
+  await expect(meterdesk.dialog).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Neuer Zählerstand' })).toBeFocused();
+  await page.reload();
+  await expect(meterdesk.historyRows()).toHaveCount(12);
+  await meterdesk.newReading();
+  await expect(meterdesk.field('Schwarz Zählerstand neu')).toHaveValue('');
+});

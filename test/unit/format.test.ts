@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { formatCounter, formatDate, parseCounter, parseDate } from '../../shared/format';
+
+describe('counter input', () => {
+  it.each(['344805', "344'805", '344’805', '344.805', '344 805', '344,805', '344\u202f805'])(
+    'reads %s as 344805',
+    (text) => {
+      expect(parseCounter(text)).toEqual({ ok: true, value: 344_805 });
+    },
+  );
+
+  it('reads millions with consistent separators', () => {
+    expect(parseCounter("1'234'567")).toEqual({ ok: true, value: 1_234_567 });
+    expect(parseCounter("1'234.567")).toEqual({ ok: false, code: 'not-whole-number' });
+  });
+
+  it('refuses what is not a whole number instead of guessing', () => {
+    expect(parseCounter('344.8')).toEqual({ ok: false, code: 'not-whole-number' });
+    expect(parseCounter('12,5')).toEqual({ ok: false, code: 'not-whole-number' });
+    expect(parseCounter('abc')).toEqual({ ok: false, code: 'not-whole-number' });
+    expect(parseCounter('  ')).toEqual({ ok: false, code: 'required' });
+    expect(parseCounter('-5')).toEqual({ ok: false, code: 'negative' });
+  });
+
+  it('formats per locale and reads its own output back', () => {
+    for (const language of ['de', 'fr', 'en'] as const) {
+      const text = formatCounter(344_805, language);
+      expect(text).toMatch(/^344\D805$/);
+      expect(parseCounter(text)).toEqual({ ok: true, value: 344_805 });
+    }
+    expect(formatCounter(14_160, 'en')).toBe('14,160');
+  });
+});
+
+describe('date input', () => {
+  const today = '2026-11-23';
+  it.each([
+    ['23.11.2026', '2026-11-23'],
+    ['3.12.2026', '2026-12-03'],
+    ['23.11.26', '2026-11-23'],
+    ['23.11.', '2026-11-23'],
+    ['1.2', '2026-02-01'],
+    ['23/11/2026', '2026-11-23'],
+    ['2026-11-23', '2026-11-23'],
+    ['23112026', '2026-11-23'],
+  ])('reads %s as %s', (text, iso) => {
+    expect(parseDate(text, today)).toBe(iso);
+  });
+
+  it.each(['31.11.2026', '29.02.2026', '0.1.2026', 'gestern', '', '2026-13-01'])('refuses %s', (text) => {
+    expect(parseDate(text, today)).toBeNull();
+  });
+
+  it('formats as the locale writes dates', () => {
+    expect(formatDate('2014-01-24', 'fr')).toBe('24.01.2014');
+    expect(formatDate('2014-01-24', 'de')).toBe('24.01.2014');
+    expect(formatDate('2014-01-24', 'en')).toBe('24/01/2014');
+  });
+});
