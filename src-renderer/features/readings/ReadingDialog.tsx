@@ -16,6 +16,16 @@ export interface ReadingDialogProps {
   onSaved: (reading: Reading | null) => void;
 }
 
+/** Drawn, not an emoji: office PCs often lack an emoji font. */
+function LockIcon() {
+  return (
+    <svg className="lock-icon" width="12" height="14" viewBox="0 0 12 14" aria-hidden="true">
+      <rect x="1" y="6" width="10" height="7.5" rx="1.5" fill="currentColor" />
+      <path d="M3.2 6V4.2a2.8 2.8 0 0 1 5.6 0V6" fill="none" stroke="currentColor" strokeWidth="1.6" />
+    </svg>
+  );
+}
+
 const FOCUSABLE = 'input:not([tabindex="-1"]), select, textarea, button:not([disabled])';
 
 /**
@@ -306,7 +316,7 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
           </label>
           {draft.validityLock && (
             <p className="notice lock">
-              🔒 {t('dialog.validityLocked', { position: draft.validityLock.position, equipmentId: draft.validityLock.equipmentId })}
+              <LockIcon /> {t('dialog.validityLocked', { position: draft.validityLock.position, equipmentId: draft.validityLock.equipmentId })}
             </p>
           )}
         </div>

@@ -1,0 +1,110 @@
+import { expect, test } from './fixtures';
+
+test('an implausible reading shows the orange warning, F2 still saves it flagged, and a clerk confirms it', async ({ meterdesk, page }) => {
+  await meterdesk.open('#/devices/3.022.790');
+  await meterdesk.newReading();
+  await page.keyboard.type('690256');
+  const warning = meterdesk.dialog.getByText('⚠ Der eingegebene Wert ist deutlich höher als der übliche Verbrauch. Bitte prüfen.');
+  await expect(warning).toBeVisible();
+  await expect(warning).toHaveCSS('color', 'rgb(179, 92, 0)');
+  await page.keyboard.press('F2');
+  await expect(meterdesk.dialog).toBeHidden();
+  const flagged = meterdesk.historyRows().filter({ hasText: /690.256/ });
+  await expect(flagged).toContainText('A vérifier');
+
+  // Enter on the history row opens that reading.
+  await flagged.getByRole('gridcell').first().click();
+  await page.keyboard.press('Enter');
+  await expect(meterdesk.dialog.getByRole('heading', { name: 'Zählerstand bearbeiten' })).toBeVisible();
+  await meterdesk.dialog.getByRole('button', { name: 'Als geprüft bestätigen' }).click();
+  await expect(meterdesk.dialog).toBeHidden();
+  await expect(meterdesk.historyRows().filter({ hasText: /690.256/ })).not.toContainText('A vérifier');
+});
+
+test('a recorded reading can be corrected, and its audit trail says who changed what', async ({ meterdesk, page }) => {
+  await meterdesk.open('#/devices/3.033.923');
+  await meterdesk.newReading();
+  await meterdesk.field('Schwarz Zählerstand neu').fill('45000');
+  await meterdesk.field('Farbe Zählerstand neu').fill('28400');
+  await page.keyboard.press('F2');
+  await expect(meterdesk.dialog).toBeHidden();
+
+  await meterdesk.historyRows().filter({ hasText: /45.000/ }).getByRole('gridcell').first().dblclick();
+  await expect(meterdesk.dialog.getByRole('heading', { name: 'Zählerstand bearbeiten' })).toBeVisible();
+  await expect(meterdesk.field('Schwarz Zählerstand neu')).toHaveValue(/^45.000$/);
+  await meterdesk.field('Schwarz Zählerstand neu').fill('45100');
+  await expect(meterdesk.field('Schwarz Verbrauch Kopie')).toHaveValue(/^900$/);
+  await page.keyboard.press('F2');
+  await expect(meterdesk.dialog).toBeHidden();
+  await expect(meterdesk.historyRows().filter({ hasText: /45.100/ })).toHaveCount(1);
+
+  await meterdesk.historyRows().filter({ hasText: /45.100/ }).getByRole('gridcell').first().dblclick();
+  await meterdesk.dialog.getByRole('button', { name: 'Änderungsprotokoll' }).click();
+  const audit = meterdesk.dialog.getByRole('region', { name: 'Änderungsprotokoll' });
+  await expect(audit).toContainText('e2e-clerk · angelegt');
+  await expect(audit).toContainText('e2e-clerk · geändert');
+  await expect(audit).toContainText('black.new: 45000 → 45100');
+});
+
+test('a billed reading (status 11) opens read-only: nothing editable, F2 saves nothing', async ({ meterdesk, page }) => {
+  await meterdesk.open('#/devices/3.200.117');
+  const billed = meterdesk.historyRows().filter({ hasText: '11 abgerechnet' });
+  await billed.getByRole('gridcell').first().click();
+  await page.keyboard.press('Enter');
+  await expect(meterdesk.dialog.getByRole('heading', { name: 'Zählerstand ansehen' })).toBeVisible();
+  await expect(meterdesk.dialog).toContainText('Status 11 (abgerechnet): dieser Zählerstand kann nicht mehr geändert werden.');
+  for (const name of ['Datum', 'Schwarz Zählerstand neu', 'Farbe Zählerstand neu', 'Schwarz Freikopien', 'Gültig von', 'Gültig bis']) {
+    await expect(meterdesk.field(name)).not.toBeEditable();
+  }
+  await expect(meterdesk.dialog.getByRole('button', { name: 'Speichern (F2)' })).toHaveCount(0);
+  await page.keyboard.press('F2');
+  await page.keyboard.press('Escape');
+  await expect(meterdesk.dialog).toBeHidden();
+});
+
+test('Tab and Shift-Tab walk the dialog’s fields in order and stay inside it', async ({ meterdesk, page }) => {
+  await meterdesk.open('#/devices/3.024.072');
+  await meterdesk.newReading();
+  const order = [
+    'Schwarz Zählerstand neu',
+    'Schwarz Freikopien',
+    'Farbe Zählerstand neu',
+    'Farbe Freikopien',
+    'Gültig von',
+    'Gültig bis',
+    'Bemerkung',
+  ];
+  await expect(meterdesk.field(order[0]!)).toBeFocused();
+  for (const name of order.slice(1)) {
+    await page.keyboard.press('Tab');
+    await expect(meterdesk.field(name)).toBeFocused();
+  }
+  await page.keyboard.press('Tab');
+  await expect(meterdesk.dialog.getByRole('button', { name: 'Abbrechen (Esc)' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(meterdesk.dialog.getByRole('button', { name: 'Speichern (F2)' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(meterdesk.field('Datum')).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(meterdesk.dialog.getByRole('button', { name: 'Speichern (F2)' })).toBeFocused();
+  // The computed and read-only fields are skipped.
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await expect(meterdesk.field('Schwarz Zählerstand neu')).toBeFocused();
+});
+
+test('in French the dialog speaks the extranet’s words', async ({ meterdesk, page }) => {
+  await meterdesk.open('#/devices/3.022.790');
+  await page.getByRole('combobox', { name: 'Sprache' }).selectOption('fr');
+  await page.getByRole('button', { name: 'Nouveau relevé' }).click();
+  const newField = meterdesk.dialog.getByRole('textbox', { name: 'Noir-blanc Compteur saisi', exact: true });
+  await newField.fill('12305');
+  await page.keyboard.press('F2');
+  await expect(newField).toHaveAccessibleDescription(
+    /La valeur doit être supérieure ou égale à celle du dernier compteur \(344\s805\)/,
+  );
+  await page.keyboard.press('Escape');
+  // The choice sticks across a reload.
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Nouveau relevé' })).toBeVisible();
+});
