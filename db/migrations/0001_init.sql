@@ -95,6 +95,9 @@ CREATE TABLE readings (
 -- The chain of a device (its history, the previous and next reading) and the period views.
 CREATE INDEX readings_by_device ON readings (device_id, date, id);
 CREATE INDEX readings_by_status ON readings (status, valid_to);
+-- The few readings not yet posted, per device: the first-device validity lock asks for them
+-- on every new reading, and a large dealer has millions of posted ones.
+CREATE INDEX readings_unposted ON readings (device_id, date) WHERE status <> '21';
 
 CREATE TABLE reading_counters (
   reading_id INTEGER NOT NULL REFERENCES readings (id) ON DELETE CASCADE,

@@ -51,24 +51,24 @@ async function serve(dataDir: string, demo: boolean): Promise<{ url: string; chi
   return { url, child };
 }
 
+/** A served app on a fresh data folder, stopped and removed after the test. */
+async function servedApp(demo: boolean, use: (app: ServedApp) => Promise<void>): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'meterdesk-e2e-'));
+  const { url, child } = await serve(dataDir, demo);
+  try {
+    await use({ url, dataDir });
+  } finally {
+    child.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 export const test = base.extend<{ app: ServedApp; emptyApp: ServedApp; meterdesk: MeterdeskPage }>({
   // Playwright needs the empty pattern: it reads the fixtures a fixture depends on from it.
   // eslint-disable-next-line no-empty-pattern
-  app: async ({}, use) => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'meterdesk-e2e-'));
-    const { url, child } = await serve(dataDir, true);
-    await use({ url, dataDir });
-    child.kill('SIGTERM');
-    rmSync(dataDir, { recursive: true, force: true });
-  },
+  app: ({}, use) => servedApp(true, use),
   // eslint-disable-next-line no-empty-pattern
-  emptyApp: async ({}, use) => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'meterdesk-e2e-'));
-    const { url, child } = await serve(dataDir, false);
-    await use({ url, dataDir });
-    child.kill('SIGTERM');
-    rmSync(dataDir, { recursive: true, force: true });
-  },
+  emptyApp: ({}, use) => servedApp(false, use),
   meterdesk: async ({ page, app }, use) => {
     await use(new MeterdeskPage(page, app.url));
   },

@@ -184,6 +184,38 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
     );
   };
 
+  const dateField = (
+    field: 'date' | 'validFrom' | 'validTo',
+    label: string,
+    readOnly: boolean,
+    onChange: (text: string) => void,
+  ) => (
+    <label className="field">
+      <span>{label}</span>
+      <input
+        {...fieldProps(field, label, readOnly)}
+        value={form.fields[field]}
+        placeholder={t('dialog.datePlaceholder')}
+        onChange={(event) => onChange(event.target.value)}
+        size={11}
+      />
+      {errorFor(field)}
+    </label>
+  );
+
+  const computedCell = (label: string, value: number | null | undefined) => (
+    <td>
+      <input
+        aria-label={label}
+        className="read-only computed"
+        readOnly
+        aria-readonly
+        tabIndex={-1}
+        value={value === null || value === undefined ? '' : formatCounter(value, language)}
+      />
+    </td>
+  );
+
   const validityReadOnly = form.readOnly || form.validityLocked;
   const status = `${draft.status} ${t(`status.${draft.status}`)}`;
 
@@ -208,17 +240,7 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
         {draft.isFirstReading && !form.readOnly && <p className="notice info">{t('dialog.firstReading')}</p>}
 
         <div className="dialog-row">
-          <label className="field">
-            <span>{t('dialog.date')}</span>
-            <input
-              {...fieldProps('date', t('dialog.date'), form.readOnly)}
-              value={form.fields.date}
-              placeholder={t('dialog.datePlaceholder')}
-              onChange={(event) => form.setDate(event.target.value)}
-              size={11}
-            />
-            {errorFor('date')}
-          </label>
+          {dateField('date', t('dialog.date'), form.readOnly, form.setDate)}
           <label className="field">
             <span>{t('dialog.status')}</span>
             <input aria-label={t('dialog.status')} value={status} readOnly aria-readonly tabIndex={-1} className="read-only" size={14} />
@@ -257,26 +279,8 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
                   {input('old', t('dialog.old'), !computed?.oldEditable)}
                   {input('new', t('dialog.new'), form.readOnly)}
                   {input('extraFree', t('dialog.extraFree'), form.readOnly)}
-                  <td>
-                    <input
-                      aria-label={`${kind} ${t('dialog.usage')}`}
-                      className="read-only computed"
-                      readOnly
-                      aria-readonly
-                      tabIndex={-1}
-                      value={computed?.usage === null || computed?.usage === undefined ? '' : formatCounter(computed.usage, language)}
-                    />
-                  </td>
-                  <td>
-                    <input
-                      aria-label={`${kind} ${t('dialog.contractFree')}`}
-                      className="read-only computed"
-                      readOnly
-                      aria-readonly
-                      tabIndex={-1}
-                      value={computed?.contractFree === null || computed?.contractFree === undefined ? '' : formatCounter(computed.contractFree, language)}
-                    />
-                  </td>
+                  {computedCell(`${kind} ${t('dialog.usage')}`, computed?.usage)}
+                  {computedCell(`${kind} ${t('dialog.contractFree')}`, computed?.contractFree)}
                 </tr>,
                 computed?.implausible && (
                   <tr key={`${row.kind}-warning`} className="warning-row">
@@ -292,28 +296,8 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
         </table>
 
         <div className="dialog-row">
-          <label className="field">
-            <span>{t('dialog.validFrom')}</span>
-            <input
-              {...fieldProps('validFrom', t('dialog.validFrom'), validityReadOnly)}
-              value={form.fields.validFrom}
-              placeholder={t('dialog.datePlaceholder')}
-              onChange={(event) => form.setValidity('validFrom', event.target.value)}
-              size={11}
-            />
-            {errorFor('validFrom')}
-          </label>
-          <label className="field">
-            <span>{t('dialog.validTo')}</span>
-            <input
-              {...fieldProps('validTo', t('dialog.validTo'), validityReadOnly)}
-              value={form.fields.validTo}
-              placeholder={t('dialog.datePlaceholder')}
-              onChange={(event) => form.setValidity('validTo', event.target.value)}
-              size={11}
-            />
-            {errorFor('validTo')}
-          </label>
+          {dateField('validFrom', t('dialog.validFrom'), validityReadOnly, (text) => form.setValidity('validFrom', text))}
+          {dateField('validTo', t('dialog.validTo'), validityReadOnly, (text) => form.setValidity('validTo', text))}
           {draft.validityLock && (
             <p className="notice lock">
               <LockIcon /> {t('dialog.validityLocked', { position: draft.validityLock.position, equipmentId: draft.validityLock.equipmentId })}
