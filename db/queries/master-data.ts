@@ -188,17 +188,18 @@ export function searchDevices(
     params[`w${i}`] = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   });
   // Dynamic only in the number of words (at most 8), so the statement cache stays small.
-  const total =
-    db.get<{ n: number }>(`SELECT count(*) AS n FROM devices d WHERE ${where}`, params)?.n ?? 0;
-  const rows = db.all<SummaryRow>(
+  // One scan: the window count gives the number of matches beside the first `limit` rows.
+  const rows = db.all<SummaryRow & { total: number }>(
     `SELECT d.id AS device_id, d.equipment_id, d.serial_number, d.model, d.position, d.location,
        cu.number AS customer_number, cu.name AS customer_name, c.number AS contract_number,
-       (SELECT max(r.date) FROM readings r WHERE r.device_id = d.id) AS last_reading_date
+       (SELECT max(r.date) FROM readings r WHERE r.device_id = d.id) AS last_reading_date,
+       count(*) OVER () AS total
      FROM devices d JOIN contracts c ON c.id = d.contract_id JOIN customers cu ON cu.id = c.customer_id
      WHERE ${where}
      ORDER BY cu.number, d.position, d.id LIMIT @limit`,
     params,
   );
+  const total = rows[0]?.total ?? 0;
   return {
     total,
     rows: rows.map((row) => ({
