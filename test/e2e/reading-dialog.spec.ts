@@ -84,9 +84,12 @@ test('the validity is locked to the contract’s first device while it has unpos
   await expect(from).not.toBeEditable();
   await expect(to).not.toBeEditable();
   await expect(meterdesk.dialog.getByText(/Gültigkeit übernommen vom ersten Gerät des Vertrags \(Pos\. 0001, 3\.300\.451\)/)).toBeVisible();
-  // The first device's unposted reading is last month's.
-  const now = new Date();
-  const last = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 0));
+  // The first device's unposted reading is last month's (the dealer's calendar, Zurich).
+  const [year, month] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Zurich' })
+    .format(new Date())
+    .split('-')
+    .map(Number) as [number, number];
+  const last = new Date(Date.UTC(year, month - 1, 0));
   const pad = (n: number) => String(n).padStart(2, '0');
   await expect(from).toHaveValue(`01.${pad(last.getUTCMonth() + 1)}.${last.getUTCFullYear()}`);
   await expect(to).toHaveValue(`${pad(last.getUTCDate())}.${pad(last.getUTCMonth() + 1)}.${last.getUTCFullYear()}`);
