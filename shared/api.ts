@@ -44,6 +44,12 @@ export const apiArgs = {
       readingId: id.optional(),
       /** The revision the clerk edited; a stale one is refused instead of overwriting. */
       revision: z.number().int().min(0).optional(),
+      /**
+       * A new reading: the device's latest reading when the dialog opened (null: none). When
+       * another reading came in meanwhile — another clerk, or a second press of F2 — the save
+       * is refused rather than chained onto values the clerk never saw.
+       */
+      previousReadingId: id.nullable().optional(),
       date: isoDate,
       validFrom: isoDate,
       validTo: isoDate,
@@ -95,6 +101,9 @@ export interface ReadingDraft {
   previousDate: IsoDate | null;
   nextDate: IsoDate | null;
   previousValidTo: IsoDate | null;
+  nextValidFrom: IsoDate | null;
+  /** The device's latest reading when a new one is drafted (see `previousReadingId`). */
+  previousReadingId: number | null;
   validity: Validity;
   validityLock: (ValidityLock & { equipmentId: string; position: string }) | null;
   cutoffDay: number;

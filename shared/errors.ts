@@ -20,6 +20,8 @@ export type IssueCode =
   | 'date-in-future'
   | 'validity-order'
   | 'validity-locked'
+  | 'validity-overlap'
+  | 'validity-overlap-next'
   | 'reading-read-only'
   | 'unknown-counter';
 

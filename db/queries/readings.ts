@@ -166,16 +166,19 @@ export function insertReading(db: Database, reading: ReadingRecord, now: string)
   return id;
 }
 
-/** Rewrites a reading's fields and counters; bumps its revision. */
+/**
+ * Rewrites a reading's fields and counters; bumps its revision. The author stays who entered
+ * it: who changed it is in the audit trail.
+ */
 export function updateReading(
   db: Database,
   id: number,
-  reading: Omit<ReadingRecord, 'deviceId' | 'status' | 'source'>,
+  reading: Omit<ReadingRecord, 'deviceId' | 'status' | 'source' | 'author'>,
   now: string,
 ): void {
   db.run(
     `UPDATE readings SET date = @date, valid_from = @validFrom, valid_to = @validTo,
-       author = @author, note = @note, flagged = @flagged, confirmed_by = @confirmedBy,
+       note = @note, flagged = @flagged, confirmed_by = @confirmedBy,
        revision = revision + 1, updated_at = @now
      WHERE id = @id`,
     {
@@ -183,7 +186,6 @@ export function updateReading(
       date: reading.date,
       validFrom: reading.validFrom,
       validTo: reading.validTo,
-      author: reading.author,
       note: reading.note,
       flagged: reading.flagged,
       confirmedBy: reading.confirmedBy,
@@ -210,6 +212,23 @@ export function setCounterValues(
 
 export function bumpRevision(db: Database, id: number, now: string): void {
   db.run('UPDATE readings SET revision = revision + 1, updated_at = ? WHERE id = ?', [now, id]);
+}
+
+export function setValidFrom(db: Database, id: number, validFrom: IsoDate, now: string): void {
+  db.run('UPDATE readings SET valid_from = ?, revision = revision + 1, updated_at = ? WHERE id = ?', [
+    validFrom,
+    now,
+    id,
+  ]);
+}
+
+/** Flags a reading for a clerk's look (*A vérifier*), dropping an earlier confirmation. */
+export function flagReading(db: Database, id: number, now: string): void {
+  db.run(
+    `UPDATE readings SET flagged = 1, confirmed_by = NULL, revision = revision + 1, updated_at = ?
+     WHERE id = ?`,
+    [now, id],
+  );
 }
 
 export function setReadingStatus(db: Database, id: number, status: ReadingStatus, now: string): void {

@@ -106,6 +106,8 @@ export const de = {
     'date-in-future': 'Darf nicht in der Zukunft liegen (heute ist {{max}}).',
     'validity-order': 'Gültig bis darf nicht vor Gültig von ({{min}}) liegen.',
     'validity-locked': 'Die Gültigkeit ist vom ersten Gerät übernommen ({{from}} – {{to}}).',
+    'validity-overlap': 'Muss nach dem Ende des vorherigen Zählerstands ({{max}}) liegen: Gültigkeiten dürfen sich nicht überschneiden.',
+    'validity-overlap-next': 'Muss vor dem Beginn des nächsten Zählerstands ({{min}}) liegen: Gültigkeiten dürfen sich nicht überschneiden.',
     'reading-read-only': 'Status {{status}}: nicht mehr änderbar.',
     'unknown-counter': 'Dieses Gerät hat diesen Zähler nicht.',
   },

@@ -107,6 +107,8 @@ export const en: Translation = {
     'date-in-future': 'Cannot be in the future (today is {{max}}).',
     'validity-order': 'Valid to cannot be before valid from ({{min}}).',
     'validity-locked': 'The validity comes from the first device ({{from}} – {{to}}).',
+    'validity-overlap': 'Must be after the end of the previous reading ({{max}}): validity periods cannot overlap.',
+    'validity-overlap-next': 'Must be before the start of the next reading ({{min}}): validity periods cannot overlap.',
     'reading-read-only': 'Status {{status}}: can no longer be changed.',
     'unknown-counter': 'This device has no such counter.',
   },

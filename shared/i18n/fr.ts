@@ -108,6 +108,8 @@ export const fr: Translation = {
     'date-in-future': 'Pas dans le futur (nous sommes le {{max}}).',
     'validity-order': 'La fin de validité ne peut précéder le début ({{min}}).',
     'validity-locked': 'La validité est reprise de la première machine ({{from}} – {{to}}).',
+    'validity-overlap': 'Doit suivre la fin du relevé précédent ({{max}}) : les validités ne peuvent se chevaucher.',
+    'validity-overlap-next': 'Doit précéder le début du relevé suivant ({{min}}) : les validités ne peuvent se chevaucher.',
     'reading-read-only': 'Statut {{status}} : plus modifiable.',
     'unknown-counter': 'Cette machine n’a pas ce compteur.',
   },

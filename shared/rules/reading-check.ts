@@ -4,7 +4,7 @@ import type { CounterKind, IsoDate, ReadingStatus } from '../models';
 import { planChainEdit, type ChainEffect, type NextLink } from './chain';
 import { DEFAULT_PLAUSIBILITY, isImplausible, type PlausibilityRule } from './plausibility';
 import { isEditable } from './status';
-import { checkCounterValues } from './usage';
+import { checkCounterValues, computeUsage } from './usage';
 import type { Validity } from './validity';
 
 /** What the rules need to know about one counter of the device at this reading. */
@@ -26,6 +26,9 @@ export interface ReadingContext {
   installDate: IsoDate;
   previousDate: IsoDate | null;
   nextDate: IsoDate | null;
+  /** Validity of the neighbouring readings: periods never overlap (free copies would count twice). */
+  previousValidTo: IsoDate | null;
+  nextValidFrom: IsoDate | null;
   counters: CounterContext[];
   validityLock: Validity | null;
   plausibility?: PlausibilityRule;
@@ -82,6 +85,12 @@ export function checkReading(input: ReadingInput, context: ReadingContext): Read
   } else if (fromOk && toOk && input.validTo < input.validFrom) {
     issues.push({ field: 'validTo', code: 'validity-order', params: { min: input.validFrom } });
   }
+  if (fromOk && context.previousValidTo && input.validFrom <= context.previousValidTo) {
+    issues.push({ field: 'validFrom', code: 'validity-overlap', params: { max: context.previousValidTo } });
+  }
+  if (toOk && context.nextValidFrom && input.validTo >= context.nextValidFrom) {
+    issues.push({ field: 'validTo', code: 'validity-overlap-next', params: { min: context.nextValidFrom } });
+  }
 
   const given = new Map(input.counters.map((counter) => [counter.kind, counter]));
   for (const kind of given.keys()) {
@@ -105,7 +114,8 @@ export function checkReading(input: ReadingInput, context: ReadingContext): Read
     issues.push(...chain.issues);
     if (chain.effect.kind === 'relink') result.relinks.push({ ...chain.effect, counter: counter.kind });
     const days = counter.lastDate && dateOk ? daysBetween(counter.lastDate, input.date) : 0;
-    if (isImplausible(entered.new - old, counter.averageDaily, days, rule)) {
+    // The usage, as the dialog shows it: extra free copies (test prints) are no surprise.
+    if (isImplausible(computeUsage(old, entered.new, entered.extraFree), counter.averageDaily, days, rule)) {
       result.implausible.push(counter.kind);
     }
   }

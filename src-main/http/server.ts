@@ -9,6 +9,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
 import type { Api } from '../../shared/api';
 import type { ApiErrorCode } from '../../shared/errors';
 import { logger } from '../core/log';
@@ -46,10 +47,24 @@ export function isLoopback(host: string): boolean {
   return LOOPBACK.has(host);
 }
 
-/** The Host header values that name this server (`127.0.0.1:4780`, `localhost:4780`, …). */
+/**
+ * The Host header values that name this server (`127.0.0.1:4780`, `localhost:4780`, …). On a
+ * wildcard address (`0.0.0.0`, `::`) that is the loopback names, the machine's name and each
+ * of its interface addresses; any other name is refused (DNS rebinding).
+ */
 function ownHosts(host: string, port: number): Set<string> {
-  if (isLoopback(host)) return new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
-  return new Set([`${host}:${port}`]);
+  const names = new Set(['127.0.0.1', 'localhost', '[::1]']);
+  if (host === '0.0.0.0' || host === '::') {
+    names.add(hostname().toLowerCase());
+    for (const addresses of Object.values(networkInterfaces())) {
+      for (const { address, family } of addresses ?? []) {
+        names.add(family === 'IPv6' ? `[${address}]` : address);
+      }
+    }
+  } else if (!isLoopback(host)) {
+    names.add(host.includes(':') ? `[${host}]` : host.toLowerCase());
+  }
+  return new Set([...names].map((name) => `${name}:${port}`));
 }
 
 export function createBackOfficeServer(options: BackOfficeServerOptions): BackOfficeServer {
@@ -68,13 +83,17 @@ export function createBackOfficeServer(options: BackOfficeServerOptions): BackOf
     );
 
     server.addHook('onRequest', async (request, reply) => {
-      const host = request.headers.host ?? '';
+      const host = (request.headers.host ?? '').toLowerCase();
       if (!hosts.has(host)) {
         return reply.code(421).type('text/plain').send('Misdirected request: unknown host');
       }
       const origin = request.headers.origin;
       if (origin !== undefined && origin !== `http://${host}`) {
         return reply.code(403).type('text/plain').send('Forbidden: cross-origin request');
+      }
+      // Only JSON reaches the API, also without a body (a bare POST is what a form can send).
+      if (request.method === 'POST' && !/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
+        return reply.code(415).type('text/plain').send('Unsupported media type: send application/json');
       }
       const site = request.headers['sec-fetch-site'];
       if (site !== undefined && site !== 'same-origin' && site !== 'none') {
@@ -134,7 +153,8 @@ export function createBackOfficeServer(options: BackOfficeServerOptions): BackOf
     const address = await server.listen({ host: options.host, port: options.port });
     const { port } = server.server.address() as AddressInfo;
     hosts = ownHosts(options.host, port);
-    url = address.includes('[') || !isLoopback(options.host) ? address : `http://127.0.0.1:${port}`;
+    const wildcard = options.host === '0.0.0.0' || options.host === '::';
+    url = isLoopback(options.host) || wildcard ? `http://127.0.0.1:${port}` : address;
     return server;
   }
 

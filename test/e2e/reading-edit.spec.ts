@@ -57,9 +57,13 @@ test('a billed reading (status 11) opens read-only: nothing editable, F2 saves n
     await expect(meterdesk.field(name)).not.toBeEditable();
   }
   await expect(meterdesk.dialog.getByRole('button', { name: 'Speichern (F2)' })).toHaveCount(0);
+  const rowsBefore = await meterdesk.historyRows().allInnerTexts();
   await page.keyboard.press('F2');
   await page.keyboard.press('Escape');
   await expect(meterdesk.dialog).toBeHidden();
+  await page.reload();
+  await expect(meterdesk.historyRows()).toHaveCount(rowsBefore.length);
+  expect(await meterdesk.historyRows().allInnerTexts()).toEqual(rowsBefore);
 });
 
 test('Tab and Shift-Tab walk the dialog’s fields in order and stay inside it', async ({ meterdesk, page }) => {

@@ -131,3 +131,23 @@ describe('browser mode over HTTP (SPEC §7)', () => {
     expect(body.error.issues.map((issue) => issue.field)).toContain('black.new');
   });
 });
+
+describe('browser mode on every address (--host 0.0.0.0)', () => {
+  it('answers under the loopback names and refuses foreign hosts and bare posts', async () => {
+    const dataDir = tempDir();
+    running = await startBrowserMode({ dataDir, host: '0.0.0.0', port: 0, staticDir: null, demo: false, author: 'http-test' });
+    const { url } = running;
+    const { port } = new URL(url);
+    expect(url).toBe(`http://127.0.0.1:${port}`);
+    const own = await send(url, { method: 'POST', path: '/api/app-info', headers: json, body: '{}' });
+    expect(own.status).toBe(200);
+    const named = await send(url, { method: 'POST', path: '/api/app-info', headers: { ...json, host: `localhost:${port}` }, body: '{}' });
+    expect(named.status).toBe(200);
+    const foreign = await send(url, { method: 'POST', path: '/api/app-info', headers: { ...json, host: `attacker.example:${port}` }, body: '{}' });
+    expect(foreign.status).toBe(421);
+    const bare = await send(url, { method: 'POST', path: '/api/demo-load' });
+    expect(bare.status).toBe(415);
+    const stillEmpty = await send(url, { method: 'POST', path: '/api/app-info', headers: json, body: '{}' });
+    expect(JSON.parse(stillEmpty.body)).toMatchObject({ ok: true, value: { empty: true } });
+  });
+});

@@ -23,7 +23,7 @@ describe('default validity (SPEC §3.4)', () => {
     ).toEqual({ from: '2026-08-12', to: '2026-09-30' });
   });
 
-  it('never ends before it starts', () => {
+  it('gives a second reading in an already covered month a period of its own, never one ending before it starts', () => {
     expect(
       defaultValidity({ date: '2026-12-02', previousValidTo: '2026-11-30', installDate: '2025-01-01' }),
     ).toEqual({ from: '2026-12-01', to: '2026-12-01' });

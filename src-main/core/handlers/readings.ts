@@ -14,10 +14,12 @@ import {
   bumpRevision,
   confirmReading,
   deleteReading,
+  flagReading,
   getReading,
   insertReading,
   listReadings,
   setCounterValues,
+  setValidFrom,
   unpostedReadingsOfContract,
   updateReading,
 } from '../../../db/queries/readings';
@@ -53,23 +55,29 @@ function counterOf(reading: Reading, kind: CounterKind) {
   return reading.counters.find((counter) => counter.kind === kind);
 }
 
-/** The counter's history up to (not including) position `before` in the chain. */
+/**
+ * The counter's history up to (not including) position `before` in the chain. It starts where
+ * the counter started: at installation, or — for a counter added later — at the reading before
+ * the first one that has it.
+ */
 function historyPoints(chain: Reading[], before: number, kind: CounterKind, device: Device): CounterPoint[] {
   const points: CounterPoint[] = [];
-  for (const reading of chain.slice(0, before)) {
+  chain.slice(0, before).forEach((reading, index) => {
     const counter = counterOf(reading, kind);
-    if (!counter) continue;
-    if (points.length === 0) points.push({ date: device.installDate, value: counter.old });
+    if (!counter) return;
+    if (points.length === 0) {
+      points.push({ date: chain[index - 1]?.date ?? device.installDate, value: counter.old });
+    }
     points.push({ date: reading.date, value: counter.new });
-  }
+  });
   return points;
 }
 
 interface ChainPosition {
   chain: Reading[];
+  index: number;
   editing: Reading | null;
   context: ReadingContext;
-  previousValidTo: IsoDate | null;
   lock: ValidityLock | null;
 }
 
@@ -90,7 +98,9 @@ function locate(
   const next = editing ? (chain[index + 1] ?? null) : null;
   const referenceDate = editing?.date ?? today(core, settings);
 
-  const counters: CounterContext[] = device.counters.map(({ kind, startValue }) => {
+  // A reading keeps the counters it was made with; a new one has the device's counters now.
+  const kinds = (editing?.counters ?? device.counters).map((counter) => counter.kind);
+  const counters: CounterContext[] = kinds.map((kind) => {
     const before = chain.slice(0, index).reverse().find((r) => counterOf(r, kind));
     const after = editing ? chain.slice(index + 1).find((r) => counterOf(r, kind)) : undefined;
     const afterCounter = after && counterOf(after, kind);
@@ -105,6 +115,7 @@ function locate(
             extraFree: afterCounter.extraFree,
           }
         : null;
+    const startValue = device.counters.find((counter) => counter.kind === kind)?.startValue ?? 0;
     return {
       kind,
       oldEditable: !before,
@@ -119,22 +130,25 @@ function locate(
     };
   });
 
-  const lock = editing
-    ? null
-    : findValidityLock(unpostedReadingsOfContract(core.db, device.contractId), device.id);
+  // OBS: while the contract's first device has unposted readings, the validity cannot be
+  // entered: a new reading takes that device's, an existing one keeps its own.
+  const lock = findValidityLock(unpostedReadingsOfContract(core.db, device.contractId), device.id);
+  const validityLock = lock && (editing ? { from: editing.validFrom, to: editing.validTo } : lock);
   return {
     chain,
+    index,
     editing,
     lock,
-    previousValidTo: previous?.validTo ?? null,
     context: {
       today: today(core, settings),
       status: editing?.status ?? '01',
       installDate: device.installDate,
       previousDate: previous?.date ?? null,
       nextDate: next?.date ?? null,
+      previousValidTo: previous?.validTo ?? null,
+      nextValidFrom: next?.validFrom ?? null,
       counters,
-      validityLock: lock && { from: lock.from, to: lock.to },
+      validityLock: validityLock && { from: validityLock.from, to: validityLock.to },
       plausibility: settings.plausibility,
     },
   };
@@ -143,12 +157,17 @@ function locate(
 export function readingDraft(core: CoreContext, args: ApiArgs<'readings-draft'>): ReadingDraft {
   const settings = settingsOf(core);
   const device = findDevice(core, args.equipmentId);
-  const { editing, context, previousValidTo, lock } = locate(core, settings, device, args.readingId);
+  const { chain, editing, context, lock } = locate(core, settings, device, args.readingId);
   const date = editing?.date ?? context.today;
-  const validity = editing
-    ? { from: editing.validFrom, to: editing.validTo }
-    : (context.validityLock ??
-      defaultValidity({ date, previousValidTo, installDate: device.installDate, cutoffDay: settings.cutoffDay }));
+  const validity = context.validityLock ??
+    (editing
+      ? { from: editing.validFrom, to: editing.validTo }
+      : defaultValidity({
+          date,
+          previousValidTo: context.previousValidTo,
+          installDate: device.installDate,
+          cutoffDay: settings.cutoffDay,
+        }));
   const contract = getContract(core.db, device.contractId, validity.from);
   const customer = contract && getCustomer(core.db, contract.customerId);
   if (!contract || !customer) throw new ApiError('internal', 'device without contract or customer');
@@ -165,11 +184,13 @@ export function readingDraft(core: CoreContext, args: ApiArgs<'readings-draft'>)
     status: context.status,
     previousDate: context.previousDate,
     nextDate: context.nextDate,
-    previousValidTo,
+    previousValidTo: context.previousValidTo,
+    nextValidFrom: context.nextValidFrom,
+    previousReadingId: editing ? null : (chain.at(-1)?.id ?? null),
     validity,
     validityLock:
-      lock && lockDevice
-        ? { ...lock, equipmentId: lockDevice.equipmentId, position: lockDevice.position }
+      context.validityLock && lock && lockDevice
+        ? { ...lock, ...context.validityLock, equipmentId: lockDevice.equipmentId, position: lockDevice.position }
         : null,
     cutoffDay: settings.cutoffDay,
     plausibility: settings.plausibility,
@@ -216,12 +237,18 @@ function requireRevision(reading: Reading, revision: number | undefined): void {
   }
 }
 
+const STALE_CHAIN =
+  'another reading of this device was saved in the meantime; reopen the dialog to see it';
+
 export function saveReading(core: CoreContext, args: SaveReadingArgs): Reading {
   const settings = settingsOf(core);
   const device = findDevice(core, args.equipmentId);
   return core.db.transaction(() => {
-    const { editing, context } = locate(core, settings, device, args.readingId);
+    const { chain, editing, context } = locate(core, settings, device, args.readingId);
     if (editing) requireRevision(editing, args.revision);
+    else if (args.previousReadingId !== undefined && args.previousReadingId !== (chain.at(-1)?.id ?? null)) {
+      throw new ApiError('conflict', STALE_CHAIN);
+    }
     const check = checkReading(args, context);
     if (check.issues.length > 0) {
       throw new ApiError('validation', 'the reading was not saved', check.issues);
@@ -229,20 +256,22 @@ export function saveReading(core: CoreContext, args: SaveReadingArgs): Reading {
     const now = timestamp(core);
     const counters = context.counters.map(({ kind }) => {
       const entered = args.counters.find((counter) => counter.kind === kind);
-      // checkReading has refused a reading without every counter of the device.
+      // checkReading has refused a reading without every one of its counters.
       return { kind, old: check.olds.get(kind) ?? 0, new: entered?.new ?? 0, extraFree: entered?.extraFree ?? 0 };
     });
-    const flagged = check.implausible.length > 0;
-    const record = {
+    const values = {
       date: args.date,
       validFrom: args.validFrom,
       validTo: args.validTo,
       note: args.note ?? editing?.note ?? '',
-      author: core.author,
-      flagged,
-      confirmedBy: null,
       counters,
     };
+    // A clerk's confirmation stands as long as the counters and the date it judged stand.
+    const judged = (reading: { date: IsoDate; counters: Array<Omit<ReadingCounter, 'usage'>> }) =>
+      JSON.stringify([reading.date, reading.counters.map(({ kind, old, new: value, extraFree }) => [kind, old, value, extraFree])]);
+    const unchanged = editing !== null && judged(editing) === judged(values);
+    const flagged = unchanged ? editing.flagged : check.implausible.length > 0;
+    const record = { ...values, flagged, confirmedBy: unchanged ? editing.confirmedBy : null };
 
     let id: number;
     if (editing) {
@@ -252,7 +281,11 @@ export function saveReading(core: CoreContext, args: SaveReadingArgs): Reading {
       updateReading(core.db, id, record, now);
       insertAudit(core.db, { at: now, author: core.author, entity: 'reading', entityId: id, action: 'update', changes });
     } else {
-      id = insertReading(core.db, { ...record, deviceId: device.id, status: '01', source: 'manual' }, now);
+      id = insertReading(
+        core.db,
+        { ...record, author: core.author, deviceId: device.id, status: '01', source: 'manual' },
+        now,
+      );
       insertAudit(core.db, {
         at: now,
         author: core.author,
@@ -263,6 +296,7 @@ export function saveReading(core: CoreContext, args: SaveReadingArgs): Reading {
       });
     }
 
+    const relinked = new Set<number>();
     for (const relink of check.relinks) {
       const next = getReading(core.db, relink.readingId);
       const counter = next && counterOf(next, relink.counter);
@@ -277,7 +311,9 @@ export function saveReading(core: CoreContext, args: SaveReadingArgs): Reading {
         action: 'update',
         changes: { [`${relink.counter}.old`]: [counter.old, relink.old] },
       });
+      relinked.add(next.id);
     }
+    for (const nextId of relinked) reflagIfImplausible(core, settings, device, nextId, now);
     const saved = getReading(core.db, id);
     if (!saved) throw new ApiError('internal', 'the saved reading could not be read back');
     return saved;
@@ -285,8 +321,38 @@ export function saveReading(core: CoreContext, args: SaveReadingArgs): Reading {
 }
 
 /**
- * Deleting a recorded reading merges its usage into the next one (whose *old* becomes the
- * deleted reading's *old*), so the chain stays whole; refused when that next one is billed.
+ * A reading whose *old* moved (an earlier reading was corrected or deleted) has a new usage:
+ * judge it again, so that no shock bill slips past the plausibility rule that way.
+ */
+function reflagIfImplausible(
+  core: CoreContext,
+  settings: Settings,
+  device: Device,
+  readingId: number,
+  now: string,
+): void {
+  const { editing, context } = locate(core, settings, device, readingId);
+  if (!editing || editing.flagged) return;
+  const check = checkReading(
+    { date: editing.date, validFrom: editing.validFrom, validTo: editing.validTo, counters: editing.counters },
+    { ...context, validityLock: null },
+  );
+  if (check.implausible.length === 0) return;
+  flagReading(core.db, readingId, now);
+  insertAudit(core.db, {
+    at: now,
+    author: core.author,
+    entity: 'reading',
+    entityId: readingId,
+    action: 'update',
+    changes: { flagged: [false, true], confirmedBy: [editing.confirmedBy, null] },
+  });
+}
+
+/**
+ * Deleting a recorded reading merges it into the next one: that one's *old* becomes the
+ * deleted reading's *old* and its validity starts where the deleted one's did, so neither the
+ * chain nor the validity has a gap. Refused when that next reading is billed.
  */
 export function deleteReadingById(core: CoreContext, args: ApiArgs<'readings-delete'>): { deleted: true } {
   return core.db.transaction(() => {
@@ -301,6 +367,7 @@ export function deleteReadingById(core: CoreContext, args: ApiArgs<'readings-del
     const chain = listReadings(core.db, reading.deviceId);
     const index = chain.findIndex((r) => r.id === reading.id);
     const now = timestamp(core);
+    const following = chain[index + 1];
     for (const counter of reading.counters) {
       const next = chain.slice(index + 1).find((r) => counterOf(r, counter.kind));
       const nextCounter = next && counterOf(next, counter.kind);
@@ -326,6 +393,19 @@ export function deleteReadingById(core: CoreContext, args: ApiArgs<'readings-del
       });
     }
     deleteReading(core.db, reading.id);
+    if (following && isEditable(following.status) && following.validFrom !== reading.validFrom) {
+      setValidFrom(core.db, following.id, reading.validFrom, now);
+      insertAudit(core.db, {
+        at: now,
+        author: core.author,
+        entity: 'reading',
+        entityId: following.id,
+        action: 'update',
+        changes: { validFrom: [following.validFrom, reading.validFrom] },
+      });
+    }
+    const device = following && getDevice(core.db, reading.deviceId);
+    if (following && device) reflagIfImplausible(core, settingsOf(core), device, following.id, now);
     insertAudit(core.db, {
       at: now,
       author: core.author,
@@ -344,6 +424,11 @@ export function confirmReadingById(core: CoreContext, args: ApiArgs<'readings-co
     const reading = getReading(core.db, args.readingId);
     if (!reading) throw new ApiError('not-found', `no reading ${args.readingId}`);
     requireRevision(reading, args.revision);
+    if (!isEditable(reading.status)) {
+      throw new ApiError('validation', 'a billed or posted reading cannot be changed', [
+        { field: 'reading', code: 'reading-read-only', params: { status: reading.status } },
+      ]);
+    }
     if (!reading.flagged) return reading;
     const now = timestamp(core);
     confirmReading(core.db, reading.id, core.author, now);

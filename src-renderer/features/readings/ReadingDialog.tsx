@@ -76,11 +76,17 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
     }
   };
 
+  /**
+   * One write at a time, and none after a success: the dialog closes on the next render, and
+   * a held-down F2 must not save the same reading twice in between.
+   */
   const run = async (action: () => Promise<Reading | null>) => {
     if (savingRef.current) return;
     savingRef.current = true;
+    let done = false;
     try {
       onSaved(await action());
+      done = true;
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       const fieldIssues = error.issues.filter((issue) => issue.field !== 'reading');
@@ -94,7 +100,7 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
         setBanner(readingIssue ? describeIssue(readingIssue, t, language) : t('app.error', { message: error.message }));
       }
     } finally {
-      savingRef.current = false;
+      if (!done) savingRef.current = false;
     }
   };
 
@@ -110,6 +116,8 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
   };
 
   const cancel = useCallback(() => {
+    // A save under way finishes (or fails) before the dialog can go.
+    if (savingRef.current) return;
     if (confirmDelete) setConfirmDelete(false);
     else onClose();
   }, [confirmDelete, onClose]);
@@ -138,7 +146,7 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
     const onKey = (event: KeyboardEvent) => {
       if (event.key === 'F2') {
         event.preventDefault();
-        saveRef.current();
+        if (!event.repeat) saveRef.current();
       } else if (event.key === 'Escape') {
         event.preventDefault();
         cancel();

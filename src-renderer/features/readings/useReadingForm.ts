@@ -147,6 +147,8 @@ export function useReadingForm(draft: ReadingDraft, language: Language): Reading
           installDate: draft.device.installDate,
           previousDate: draft.previousDate,
           nextDate: draft.nextDate,
+          previousValidTo: draft.previousValidTo,
+          nextValidFrom: draft.nextValidFrom,
           counters: draft.counters,
           validityLock: draft.validityLock && { from: draft.validityLock.from, to: draft.validityLock.to },
           plausibility: draft.plausibility,
@@ -245,7 +247,9 @@ export function useReadingForm(draft: ReadingDraft, language: Language): Reading
       const date: IsoDate = derived.date;
       return {
         equipmentId: draft.device.equipmentId,
-        ...(draft.reading ? { readingId: draft.reading.id, revision: draft.reading.revision } : {}),
+        ...(draft.reading
+          ? { readingId: draft.reading.id, revision: draft.reading.revision }
+          : { previousReadingId: draft.previousReadingId }),
         date,
         validFrom: derived.validity.from,
         validTo: derived.validity.to,
