@@ -179,7 +179,9 @@ export function useReadingForm(draft: ReadingDraft, language: Language): Reading
   const visibleIssue = (field: string): FieldIssue | undefined => {
     const server = serverIssues.find((issue) => issue.field === field);
     if (server) return server;
-    return submitted || touched.has(field) ? derived.issues.get(field) : undefined;
+    // A locked field cannot be touched: what is wrong with it shows at once.
+    const locked = validityLocked && (field === 'validFrom' || field === 'validTo');
+    return submitted || locked || touched.has(field) ? derived.issues.get(field) : undefined;
   };
 
   const tidyCounter = (text: string) => {
