@@ -9,6 +9,14 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** Lower case without accents, so `comptabilite` finds `COMPTABILITÉ`. */
+export function searchable(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase();
+}
+
 export type SqlValue = string | number | bigint | null | Buffer;
 export type SqlParams = Record<string, SqlValue | boolean | undefined> | SqlValue[];
 
@@ -78,6 +86,10 @@ export class Database {
     const database = new Database(raw, options.file);
     try {
       raw.pragma('busy_timeout = 5000');
+      // Lower case without accents, as the search fields compare text.
+      raw.function('searchable', { deterministic: true }, (text: unknown) =>
+        typeof text === 'string' ? searchable(text) : text,
+      );
       raw.pragma('foreign_keys = ON');
       if (!options.readonly) {
         raw.pragma('journal_mode = WAL');

@@ -6,11 +6,13 @@
  */
 import { z } from 'zod';
 import type { ApiErrorBody } from './errors';
-import { COUNTER_KINDS } from './models';
+import { COUNTER_KINDS, LANGUAGES } from './models';
 import type {
   AuditEntry,
   Contract,
   Customer,
+  CustomerDetail,
+  CustomerSummary,
   Device,
   DeviceDetail,
   DeviceSummary,
@@ -71,7 +73,27 @@ export const apiArgs = {
     .strict(),
   'readings-delete': z.object({ readingId: id, revision: z.number().int().min(0) }).strict(),
   'readings-confirm': z.object({ readingId: id, revision: z.number().int().min(0) }).strict(),
-  'readings-audit': z.object({ readingId: id }).strict(),
+  'customers-search': z
+    .object({ query: z.string().max(200), includeArchived: z.boolean().optional() })
+    .strict(),
+  'customers-get': z.object({ number: z.string().min(1).max(40) }).strict(),
+  'customers-save': z
+    .object({
+      id: id.optional(),
+      revision: z.number().int().min(0).optional(),
+      number: z.string().max(40),
+      name: z.string().max(400),
+      language: z.enum(LANGUAGES),
+      webReading: z.boolean(),
+      emails: z.array(z.string().max(254)).max(20),
+      note: z.string().max(4000),
+    })
+    .strict(),
+  'customers-archive': z
+    .object({ id, revision: z.number().int().min(0), archived: z.boolean() })
+    .strict(),
+  'customers-delete': z.object({ id, revision: z.number().int().min(0) }).strict(),
+  'audit-list': z.object({ entity: z.enum(['reading', 'customer', 'contract', 'device']), entityId: id }).strict(),
 } as const;
 
 export type ApiName = keyof typeof apiArgs;
@@ -124,7 +146,14 @@ export interface Api {
   'readings-save': (args: SaveReadingArgs) => Promise<Reading>;
   'readings-delete': (args: ApiArgs<'readings-delete'>) => Promise<{ deleted: true }>;
   'readings-confirm': (args: ApiArgs<'readings-confirm'>) => Promise<Reading>;
-  'readings-audit': (args: ApiArgs<'readings-audit'>) => Promise<AuditEntry[]>;
+  'customers-search': (
+    args: ApiArgs<'customers-search'>,
+  ) => Promise<{ rows: CustomerSummary[]; total: number }>;
+  'customers-get': (args: ApiArgs<'customers-get'>) => Promise<CustomerDetail>;
+  'customers-save': (args: ApiArgs<'customers-save'>) => Promise<Customer>;
+  'customers-archive': (args: ApiArgs<'customers-archive'>) => Promise<Customer>;
+  'customers-delete': (args: ApiArgs<'customers-delete'>) => Promise<{ deleted: true }>;
+  'audit-list': (args: ApiArgs<'audit-list'>) => Promise<AuditEntry[]>;
 }
 
 export type ApiResult<N extends ApiName> = Awaited<ReturnType<Api[N]>>;

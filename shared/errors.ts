@@ -23,6 +23,12 @@ export type IssueCode =
   | 'validity-overlap'
   | 'validity-overlap-next'
   | 'reading-read-only'
+  | 'not-digits'
+  | 'too-long'
+  | 'email-invalid'
+  | 'emails-required'
+  | 'number-taken'
+  | 'has-readings'
   | 'unknown-counter';
 
 /**

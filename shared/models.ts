@@ -32,6 +32,38 @@ export interface Customer {
   webReading: boolean;
   emails: string[];
   archived: boolean;
+  note: string;
+  revision: number;
+}
+
+/** One row of the customer list. */
+export interface CustomerSummary {
+  id: number;
+  number: string;
+  name: string;
+  language: Language;
+  webReading: boolean;
+  archived: boolean;
+  contracts: number;
+  devices: number;
+}
+
+export interface ContractSummary {
+  id: number;
+  number: string;
+  startDate: IsoDate;
+  endDate: IsoDate | null;
+  intervalMonths: Contract['intervalMonths'];
+  startMonth: number;
+  devices: number;
+}
+
+export interface CustomerDetail {
+  customer: Customer;
+  contracts: ContractSummary[];
+  devices: DeviceSummary[];
+  /** A customer with readings can only be archived, never deleted. */
+  hasReadings: boolean;
 }
 
 export interface ContractTerm {

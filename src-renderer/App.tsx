@@ -1,7 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppInfo } from '../shared/api';
 import { LANGUAGES, type Language } from '../shared/models';
+import { FOCUS_RESULTS_EVENT } from './components/useResultsFocus';
 import { DevicePageWithData } from './features/devices/DevicePageWithData';
+import { CustomerPageWithData } from './features/customers/CustomerPageWithData';
+import { CustomersPage } from './features/customers/CustomersPage';
 import { SearchPage } from './features/search/SearchPage';
 import { initialLanguage, setLanguage, useLanguage } from './i18n';
 import { emitMenuAction, useMenuAction } from './menu-events';
@@ -38,9 +41,11 @@ export function App() {
     if (action.startsWith('language-')) setLanguage(action.slice(9) as Language);
   });
 
+  const customersSection = route.page === 'customers' || route.page === 'customer';
+  const listHref = customersSection ? '#/customers' : '#/';
   const onSearchChange = (text: string) => {
     setQuery(text);
-    if (route.page !== 'search') navigate('#/');
+    if (route.page !== 'search' && route.page !== 'customers') navigate(listHref);
   };
 
   return (
@@ -49,6 +54,14 @@ export function App() {
         <a className="app-title" href="#/">
           meterdesk
         </a>
+        <nav aria-label={t('nav.main')} className="app-nav">
+          <a href="#/" aria-current={!customersSection ? 'page' : undefined}>
+            {t('nav.devices')}
+          </a>
+          <a href="#/customers" aria-current={customersSection ? 'page' : undefined}>
+            {t('nav.customers')}
+          </a>
+        </nav>
         <input
           ref={searchRef}
           className="search-field"
@@ -60,8 +73,8 @@ export function App() {
           onKeyDown={(event) => {
             if (event.key === 'Enter' || event.key === 'ArrowDown') {
               event.preventDefault();
-              if (route.page !== 'search') navigate('#/');
-              window.dispatchEvent(new CustomEvent('meterdesk:focus-results'));
+              if (route.page !== 'search' && route.page !== 'customers') navigate(listHref);
+              window.dispatchEvent(new CustomEvent(FOCUS_RESULTS_EVENT));
             }
           }}
         />
@@ -83,12 +96,12 @@ export function App() {
             {t('app.error', { message: failure })}
           </p>
         )}
-        {info &&
-          (route.page === 'device' ? (
-            <DevicePageWithData key={route.equipmentId} equipmentId={route.equipmentId} />
-          ) : (
-            <SearchPage query={query} empty={info.empty} onDemoLoaded={loadInfo} />
-          ))}
+        {info && route.page === 'device' && (
+          <DevicePageWithData key={route.equipmentId} equipmentId={route.equipmentId} />
+        )}
+        {info && route.page === 'search' && <SearchPage query={query} empty={info.empty} onDemoLoaded={loadInfo} />}
+        {info && route.page === 'customers' && <CustomersPage query={query} />}
+        {info && route.page === 'customer' && <CustomerPageWithData key={route.number ?? 'new'} number={route.number} />}
       </main>
     </div>
   );

@@ -2,22 +2,33 @@
 import { COUNTER_KINDS } from '../../shared/models';
 import type {
   Contract,
+  ContractSummary,
   ContractTerm,
   CounterKind,
   Customer,
+  CustomerSummary,
   Device,
   DeviceSummary,
   IsoDate,
   Language,
 } from '../../shared/models';
-import type { Database } from '../database';
+import { searchable, type Database } from '../database';
 
-/** Lower case without accents, so `comptabilite` finds `COMPTABILITÉ`. */
-export function searchable(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .toLowerCase();
+/**
+ * `query` as SQL conditions: every word must occur (LIKE, accents and case folded) in the
+ * text `column(param)` gives for it. At most 8 words, so the statement cache stays small.
+ */
+function wordConditions(
+  query: string,
+  column: (param: string) => string,
+): { conditions: string[]; params: Record<string, string> } {
+  const words = searchable(query).split(/\s+/).filter(Boolean).slice(0, 8);
+  const params: Record<string, string> = {};
+  const conditions = words.map((word, i) => {
+    params[`w${i}`] = `%${word.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    return column(`@w${i}`);
+  });
+  return { conditions, params };
 }
 
 interface CustomerRow {
@@ -27,10 +38,13 @@ interface CustomerRow {
   language: Language;
   web_reading: number;
   archived: number;
+  note: string;
+  revision: number;
   emails: string | null;
 }
 
 const CUSTOMER_SELECT = `SELECT c.id, c.number, c.name, c.language, c.web_reading, c.archived,
+  c.note, c.revision,
   (SELECT group_concat(email, char(10)) FROM customer_emails e WHERE e.customer_id = c.id) AS emails
   FROM customers c`;
 
@@ -42,12 +56,19 @@ function toCustomer(row: CustomerRow): Customer {
     language: row.language,
     webReading: row.web_reading === 1,
     archived: row.archived === 1,
+    note: row.note,
+    revision: row.revision,
     emails: row.emails ? row.emails.split('\n').sort() : [],
   };
 }
 
 export function getCustomer(db: Database, id: number): Customer | undefined {
   const row = db.get<CustomerRow>(`${CUSTOMER_SELECT} WHERE c.id = ?`, [id]);
+  return row && toCustomer(row);
+}
+
+export function getCustomerByNumber(db: Database, number: string): Customer | undefined {
+  const row = db.get<CustomerRow>(`${CUSTOMER_SELECT} WHERE c.number = ?`, [number]);
   return row && toCustomer(row);
 }
 
@@ -181,13 +202,9 @@ export function searchDevices(
   query: string,
   limit: number,
 ): { rows: DeviceSummary[]; total: number } {
-  const words = searchable(query).split(/\s+/).filter(Boolean).slice(0, 8);
-  const where = words.map((_, i) => `d.search_text LIKE @w${i} ESCAPE '\\'`).join(' AND ') || '1';
-  const params: Record<string, string | number> = { limit };
-  words.forEach((word, i) => {
-    params[`w${i}`] = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  });
-  // Dynamic only in the number of words (at most 8), so the statement cache stays small.
+  const match = wordConditions(query, (word) => `d.search_text LIKE ${word} ESCAPE '\\'`);
+  const where = match.conditions.join(' AND ') || '1';
+  const params = { ...match.params, limit };
   // One scan: the window count gives the number of matches beside the first `limit` rows.
   const rows = db.all<SummaryRow & { total: number }>(
     `SELECT d.id AS device_id, d.equipment_id, d.serial_number, d.model, d.position, d.location,
@@ -247,18 +264,148 @@ export interface NewCustomer {
   language: Language;
   webReading: boolean;
   emails: string[];
+  note?: string;
+}
+
+function setEmails(db: Database, customerId: number, emails: string[]): void {
+  db.run('DELETE FROM customer_emails WHERE customer_id = ?', [customerId]);
+  for (const email of emails) {
+    db.run('INSERT INTO customer_emails (customer_id, email) VALUES (?, ?)', [customerId, email]);
+  }
 }
 
 export function insertCustomer(db: Database, customer: NewCustomer, now: string): number {
   const { lastInsertRowid: id } = db.run(
-    `INSERT INTO customers (number, name, language, web_reading, created_at, updated_at)
-     VALUES (@number, @name, @language, @webReading, @now, @now)`,
-    { number: customer.number, name: customer.name, language: customer.language, webReading: customer.webReading, now },
+    `INSERT INTO customers (number, name, language, web_reading, note, created_at, updated_at)
+     VALUES (@number, @name, @language, @webReading, @note, @now, @now)`,
+    {
+      number: customer.number,
+      name: customer.name,
+      language: customer.language,
+      webReading: customer.webReading,
+      note: customer.note ?? '',
+      now,
+    },
   );
-  for (const email of customer.emails) {
-    db.run('INSERT INTO customer_emails (customer_id, email) VALUES (?, ?)', [id, email]);
-  }
+  setEmails(db, id, customer.emails);
   return id;
+}
+
+export function updateCustomer(db: Database, id: number, customer: NewCustomer, now: string): void {
+  db.run(
+    `UPDATE customers SET number = @number, name = @name, language = @language,
+       web_reading = @webReading, note = @note, revision = revision + 1, updated_at = @now
+     WHERE id = @id`,
+    {
+      id,
+      number: customer.number,
+      name: customer.name,
+      language: customer.language,
+      webReading: customer.webReading,
+      note: customer.note ?? '',
+      now,
+    },
+  );
+  setEmails(db, id, customer.emails);
+  for (const { id: deviceId } of db.all<{ id: number }>(
+    'SELECT d.id FROM devices d JOIN contracts c ON c.id = d.contract_id WHERE c.customer_id = ?',
+    [id],
+  )) {
+    refreshDeviceSearchText(db, deviceId);
+  }
+}
+
+export function setCustomerArchived(db: Database, id: number, archived: boolean, now: string): void {
+  db.run('UPDATE customers SET archived = ?, revision = revision + 1, updated_at = ? WHERE id = ?', [
+    Number(archived),
+    now,
+    id,
+  ]);
+}
+
+export function customerHasReadings(db: Database, id: number): boolean {
+  return (
+    db.get(
+      `SELECT 1 FROM readings r JOIN devices d ON d.id = r.device_id JOIN contracts c ON c.id = d.contract_id
+       WHERE c.customer_id = ? LIMIT 1`,
+      [id],
+    ) !== undefined
+  );
+}
+
+/** Removes a customer with its contracts and devices; the caller has made sure no reading exists. */
+export function deleteCustomer(db: Database, id: number): void {
+  db.run(
+    `DELETE FROM devices WHERE contract_id IN (SELECT id FROM contracts WHERE customer_id = ?)`,
+    [id],
+  );
+  db.run('DELETE FROM contracts WHERE customer_id = ?', [id]);
+  db.run('DELETE FROM customers WHERE id = ?', [id]);
+}
+
+export function searchCustomers(
+  db: Database,
+  query: string,
+  includeArchived: boolean,
+  limit: number,
+): { rows: CustomerSummary[]; total: number } {
+  const match = wordConditions(
+    query,
+    (word) => `(c.number LIKE ${word} ESCAPE '\\' OR searchable(c.name) LIKE ${word} ESCAPE '\\')`,
+  );
+  const conditions = includeArchived ? match.conditions : [...match.conditions, 'c.archived = 0'];
+  const params = { ...match.params, limit };
+  const rows = db.all<{
+    id: number;
+    number: string;
+    name: string;
+    language: Language;
+    web_reading: number;
+    archived: number;
+    contracts: number;
+    devices: number;
+    total: number;
+  }>(
+    `SELECT c.id, c.number, c.name, c.language, c.web_reading, c.archived,
+       (SELECT count(*) FROM contracts k WHERE k.customer_id = c.id) AS contracts,
+       (SELECT count(*) FROM devices d JOIN contracts k ON k.id = d.contract_id WHERE k.customer_id = c.id) AS devices,
+       count(*) OVER () AS total
+     FROM customers c WHERE ${conditions.join(' AND ') || '1'}
+     ORDER BY c.number LIMIT @limit`,
+    params,
+  );
+  return {
+    total: rows[0]?.total ?? 0,
+    rows: rows.map((row) => ({
+      id: row.id,
+      number: row.number,
+      name: row.name,
+      language: row.language,
+      webReading: row.web_reading === 1,
+      archived: row.archived === 1,
+      contracts: row.contracts,
+      devices: row.devices,
+    })),
+  };
+}
+
+export function contractsOfCustomer(db: Database, customerId: number): ContractSummary[] {
+  return db
+    .all<ContractRow & { devices: number }>(
+      `SELECT c.id, c.customer_id, c.number, c.start_date, c.end_date, c.interval_months, c.start_month,
+         (SELECT count(*) FROM devices d WHERE d.contract_id = c.id) AS devices
+       FROM contracts c WHERE c.customer_id = ? ORDER BY c.number`,
+      [customerId],
+    )
+    .map((row) => ({
+      id: row.id,
+      number: row.number,
+      startDate: row.start_date,
+      endDate: row.end_date,
+      intervalMonths: row.interval_months,
+      startMonth: row.start_month,
+      devices: row.devices,
+    }));
 }
 
 export interface NewContract {
@@ -328,6 +475,11 @@ export function insertDevice(db: Database, device: NewDevice, now: string): numb
       counter.startValue,
     ]);
   }
+  db.run('INSERT INTO device_contracts (device_id, valid_from, contract_id) VALUES (?, ?, ?)', [
+    id,
+    device.installDate,
+    device.contractId,
+  ]);
   refreshDeviceSearchText(db, id);
   return id;
 }

@@ -12,11 +12,18 @@ import { deviceDetail, devicesSearch } from './handlers/devices';
 import {
   confirmReadingById,
   deleteReadingById,
-  readingAudit,
   readingDraft,
   saveReading,
 } from './handlers/readings';
 import { logger } from './log';
+import { listAudit } from '../../db/queries/audit';
+import {
+  archiveCustomer,
+  customerDetail,
+  customersSearch,
+  deleteCustomerById,
+  saveCustomer,
+} from './handlers/customers';
 
 const log = logger('core');
 
@@ -47,7 +54,12 @@ export function createCore(context: CoreContext): Api {
     'readings-save': op((args) => saveReading(context, args)),
     'readings-delete': op((args) => deleteReadingById(context, args)),
     'readings-confirm': op((args) => confirmReadingById(context, args)),
-    'readings-audit': op((args) => readingAudit(context, args)),
+    'customers-search': op((args) => customersSearch(context, args)),
+    'customers-get': op((args) => customerDetail(context, args)),
+    'customers-save': op((args) => saveCustomer(context, args)),
+    'customers-archive': op((args) => archiveCustomer(context, args)),
+    'customers-delete': op((args) => deleteCustomerById(context, args)),
+    'audit-list': op((args) => listAudit(context.db, args.entity, args.entityId)),
   };
 }
 

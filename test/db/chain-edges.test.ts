@@ -200,7 +200,7 @@ describe('flags and confirmations', () => {
     await core.api['readings-save']({ ...NOVEMBER, date: '2026-11-20', readingId: first.id, revision: first.revision, counters: [{ kind: 'black', old: 0, new: 344_900, extraFree: 0 }] });
     const detail = await core.api['devices-get']({ equipmentId: '3.022.790' });
     expect(detail.readings.find((r) => r.id === second.id)).toMatchObject({ flagged: true, counters: [{ old: 344_900, usage: 6_100 }] });
-    const audit = await core.api['readings-audit']({ readingId: second.id });
+    const audit = await core.api['audit-list']({ entity: 'reading', entityId: second.id });
     expect(audit.at(-1)?.changes).toMatchObject({ flagged: [false, true] });
   });
 
@@ -219,7 +219,7 @@ describe('flags and confirmations', () => {
     core.db.run("UPDATE readings SET author = 'first-clerk' WHERE id = ?", [saved.id]);
     const edited = await core.api['readings-save']({ ...NOVEMBER, readingId: saved.id, revision: saved.revision, counters: [{ kind: 'black', old: 0, new: 349_000, extraFree: 0 }] });
     expect(edited.author).toBe('first-clerk');
-    expect((await core.api['readings-audit']({ readingId: saved.id })).at(-1)?.author).toBe('test-clerk');
+    expect((await core.api['audit-list']({ entity: 'reading', entityId: saved.id })).at(-1)?.author).toBe('test-clerk');
   });
 });
 
@@ -261,6 +261,6 @@ describe('deleting and the chain', () => {
     const detail = await core.api['devices-get']({ equipmentId: '3.022.790' });
     expect(detail.readings.find((r) => r.id === first.id)?.counters[0]?.new).toBe(350_000);
     expect(detail.readings.find((r) => r.id === second.id)?.counters[0]?.old).toBe(350_000);
-    expect((await core.api['readings-audit']({ readingId: first.id })).map((e) => e.action)).toEqual(['create']);
+    expect((await core.api['audit-list']({ entity: 'reading', entityId: first.id })).map((e) => e.action)).toEqual(['create']);
   });
 });

@@ -72,15 +72,15 @@ describe('database and migrations', () => {
     const dir = tempDir();
     const file = databaseFile(dir);
     // Schema 1 with a customer in it, then a migration 2 that fails half-way.
-    Database.open({ file }).close();
+    const migrations = join(dir, 'migrations');
+    mkdirSync(migrations);
+    copyFileSync(join(DEFAULT_MIGRATIONS_DIR, '0001_init.sql'), join(migrations, '0001_init.sql'));
+    Database.open({ file, migrationsDir: migrations }).close();
     const raw = new BetterSqlite3(file);
     raw.prepare(
       "INSERT INTO customers (number, name, language, created_at, updated_at) VALUES ('1', 'A', 'de', 'x', 'x')",
     ).run();
     raw.close();
-    const migrations = join(dir, 'migrations');
-    mkdirSync(migrations);
-    copyFileSync(join(DEFAULT_MIGRATIONS_DIR, '0001_init.sql'), join(migrations, '0001_init.sql'));
     writeFileSync(
       join(migrations, '0002_broken.sql'),
       'ALTER TABLE customers ADD COLUMN extra TEXT; INSERT INTO nowhere VALUES (1);',
@@ -137,6 +137,34 @@ describe('database and migrations', () => {
       db.run("INSERT INTO reading_counters (reading_id, kind, old_value, new_value, extra_free) VALUES (1, 'black', 344805, 358965, 160)");
       expect(db.get('SELECT usage FROM reading_counters WHERE reading_id = 1')).toEqual({ usage: 14_000 });
       expect(() => db.run('DELETE FROM devices WHERE id = 1')).toThrow(/FOREIGN KEY/);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('migration 2 (master data)', () => {
+  it('moves an existing schema-1 database with devices to schema 2, giving each device its contract history', () => {
+    const dir = tempDir();
+    const file = databaseFile(dir);
+    const v1 = join(dir, 'v1');
+    mkdirSync(v1);
+    copyFileSync(join(DEFAULT_MIGRATIONS_DIR, '0001_init.sql'), join(v1, '0001_init.sql'));
+    const old = Database.open({ file, migrationsDir: v1 });
+    old.run("INSERT INTO customers (id, number, name, language, created_at, updated_at) VALUES (1, '999999', 'X', 'fr', 'n', 'n')");
+    old.run("INSERT INTO contracts (id, customer_id, number, start_date, interval_months, start_month, created_at, updated_at) VALUES (1, 1, 'V', '2025-01-01', 1, 1, 'n', 'n')");
+    old.run("INSERT INTO devices (id, contract_id, position, model, equipment_id, serial_number, install_date, created_at, updated_at) VALUES (7, 1, '0002', 'M', '3.022.790', 'S', '2025-02-03', 'n', 'n')");
+    expect(old.schemaVersion).toBe(1);
+    old.close();
+
+    const db = Database.open({ file });
+    try {
+      expect(db.schemaVersion).toBe(2);
+      expect(db.all('SELECT device_id, valid_from, contract_id FROM device_contracts')).toEqual([
+        { device_id: 7, valid_from: '2025-02-03', contract_id: 1 },
+      ]);
+      expect(db.get('SELECT revision, out_of_service FROM devices WHERE id = 7')).toEqual({ revision: 0, out_of_service: null });
+      expect(readdirSync(join(dir, 'backups')).some((f) => f.startsWith('pre-migration-v1-'))).toBe(true);
     } finally {
       db.close();
     }

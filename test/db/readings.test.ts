@@ -180,10 +180,10 @@ describe('editing and the chain (SPEC §3.6)', () => {
     const detail = await core.api['devices-get']({ equipmentId: '3.022.790' });
     expect(detail.readings.at(-1)?.counters[0]).toMatchObject({ old: 358_000, new: 360_000, usage: 2_000 });
 
-    const audit = await core.api['readings-audit']({ readingId: first.id });
+    const audit = await core.api['audit-list']({ entity: 'reading', entityId: first.id });
     expect(audit.map((entry) => entry.action)).toEqual(['create', 'update']);
     expect(audit[1]).toMatchObject({ author: 'test-clerk', changes: { 'black.new': [358_965, 358_000] } });
-    const nextAudit = await core.api['readings-audit']({ readingId: second.id });
+    const nextAudit = await core.api['audit-list']({ entity: 'reading', entityId: second.id });
     expect(nextAudit.at(-1)?.changes).toEqual({ 'black.old': [358_965, 358_000] });
   });
 
@@ -255,7 +255,7 @@ describe('editing and the chain (SPEC §3.6)', () => {
     await core.api['readings-delete']({ readingId: first.id, revision: first.revision + 0 });
     const detail = await core.api['devices-get']({ equipmentId: '3.022.790' });
     expect(detail.readings.at(-1)?.counters[0]).toMatchObject({ old: 344_805, new: 360_000, usage: 15_195 });
-    const audit = await core.api['readings-audit']({ readingId: first.id });
+    const audit = await core.api['audit-list']({ entity: 'reading', entityId: first.id });
     expect(audit.at(-1)?.action).toBe('delete');
   });
 });

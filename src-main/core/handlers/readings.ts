@@ -3,7 +3,7 @@
  * and confirm, each one transaction that either writes everything (the reading, the chain's
  * next *old*, the audit trail) or nothing.
  */
-import { insertAudit, listAudit, diff } from '../../../db/queries/audit';
+import { insertAudit, diff } from '../../../db/queries/audit';
 import {
   getContract,
   getCustomer,
@@ -26,7 +26,6 @@ import {
 import type { ApiArgs, ReadingDraft, SaveReadingArgs } from '../../../shared/api';
 import { ApiError } from '../../../shared/errors';
 import type {
-  AuditEntry,
   CounterKind,
   Device,
   IsoDate,
@@ -444,8 +443,4 @@ export function confirmReadingById(core: CoreContext, args: ApiArgs<'readings-co
     if (!saved) throw new ApiError('internal', 'the confirmed reading could not be read back');
     return saved;
   });
-}
-
-export function readingAudit(core: CoreContext, args: ApiArgs<'readings-audit'>): AuditEntry[] {
-  return listAudit(core.db, 'reading', args.readingId);
 }

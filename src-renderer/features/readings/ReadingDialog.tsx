@@ -1,13 +1,13 @@
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { ReadingDraft } from '../../../shared/api';
 import { ApiError, type FieldIssue } from '../../../shared/errors';
 import { formatCounter } from '../../../shared/format';
 import type { Reading } from '../../../shared/models';
 import { useLanguage } from '../../i18n';
 import { describeIssue } from '../../issues';
-import { useMenuAction } from '../../menu-events';
+import { useSaveKeys } from '../../components/useSaveKeys';
 import { api } from '../../platform/transport';
-import { AuditTrail } from './AuditTrail';
+import { AuditTrail } from '../../components/AuditTrail';
 import { useReadingForm, type CounterColumn } from './useReadingForm';
 
 export interface ReadingDialogProps {
@@ -115,52 +115,37 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
     void run(() => api.call('readings-save', args));
   };
 
-  const cancel = useCallback(() => {
+  const cancel = () => {
     // A save under way finishes (or fails) before the dialog can go.
     if (savingRef.current) return;
     if (confirmDelete) setConfirmDelete(false);
     else onClose();
-  }, [confirmDelete, onClose]);
-
-  // Tab and Shift-Tab stay inside the dialog.
-  const trapTab = (event: KeyboardEvent) => {
-    const focusable = [...(dialogRef.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? [])].filter(
-      (element) => element.offsetParent !== null,
-    );
-    const first = focusable[0];
-    const last = focusable.at(-1);
-    if (!first || !last) return;
-    if (event.shiftKey && document.activeElement === first) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && document.activeElement === last) {
-      event.preventDefault();
-      first.focus();
-    }
   };
 
   // F2 and Esc work wherever the focus is while the dialog is open.
-  const saveRef = useRef(save);
-  saveRef.current = save;
+  useSaveKeys({ save, cancel });
+
+  // Tab and Shift-Tab stay inside the dialog.
   useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'F2') {
+    const trapTab = (event: KeyboardEvent) => {
+      if (event.key !== 'Tab') return;
+      const focusable = [...(dialogRef.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? [])].filter(
+        (element) => element.offsetParent !== null,
+      );
+      const first = focusable[0];
+      const last = focusable.at(-1);
+      if (!first || !last) return;
+      if (event.shiftKey && document.activeElement === first) {
         event.preventDefault();
-        if (!event.repeat) saveRef.current();
-      } else if (event.key === 'Escape') {
+        last.focus();
+      } else if (!event.shiftKey && document.activeElement === last) {
         event.preventDefault();
-        cancel();
-      } else if (event.key === 'Tab') {
-        trapTab(event);
+        first.focus();
       }
     };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [cancel]);
-  useMenuAction((action) => {
-    if (action === 'save') saveRef.current();
-    if (action === 'cancel') cancel();
-  });
+    window.addEventListener('keydown', trapTab, true);
+    return () => window.removeEventListener('keydown', trapTab, true);
+  }, []);
 
   const fieldProps = (field: string, label: string, readOnly: boolean) => {
     const issue = form.visibleIssue(field);
@@ -370,7 +355,7 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
             </button>
           )}
         </div>
-        {showAudit && reading && <AuditTrail readingId={reading.id} />}
+        {showAudit && reading && <AuditTrail entity="reading" entityId={reading.id} />}
       </div>
     </div>
   );

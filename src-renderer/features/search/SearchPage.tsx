@@ -1,8 +1,9 @@
 import type { ColDef } from 'ag-grid-community';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { formatDate } from '../../../shared/format';
 import type { DeviceSummary } from '../../../shared/models';
 import { Grid } from '../../components/Grid';
+import { useResultsFocus } from '../../components/useResultsFocus';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
 import { deviceHref, navigate } from '../../useHashRoute';
@@ -18,16 +19,7 @@ export function SearchPage({ query, empty, onDemoLoaded }: SearchPageProps) {
   const { t, language } = useLanguage();
   const [reloadKey, setReloadKey] = useState(0);
   const search = useDeviceSearch(query, reloadKey);
-  const [focusRequest, setFocusRequest] = useState(0);
-
-  // Enter or ↓ in the search field moves to the results — but only to the answer of what was
-  // typed, never to the rows of an earlier query still on screen.
-  useEffect(() => {
-    const request = () => setFocusRequest((n) => n + 1);
-    window.addEventListener('meterdesk:focus-results', request);
-    return () => window.removeEventListener('meterdesk:focus-results', request);
-  }, []);
-  const upToDate = search.forQuery === query && !search.loading;
+  const focusToken = useResultsFocus(search.forQuery === query && !search.loading);
 
   const columns = useMemo<ColDef<DeviceSummary>[]>(
     () => [
@@ -96,7 +88,7 @@ export function SearchPage({ query, empty, onDemoLoaded }: SearchPageProps) {
         columns={columns}
         rowId={(row) => String(row.deviceId)}
         onOpen={(row) => navigate(deviceHref(row.equipmentId))}
-        focusToken={upToDate ? focusRequest : 0}
+        focusToken={focusToken}
         height="calc(100vh - 150px)"
       />
       <p className="muted small">{t('search.hint')}</p>

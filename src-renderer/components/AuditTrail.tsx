@@ -1,23 +1,25 @@
 import { useEffect, useState } from 'react';
-import type { AuditEntry } from '../../../shared/models';
-import { useLanguage } from '../../i18n';
-import { api } from '../../platform/transport';
+import type { ApiArgs } from '../../shared/api';
+import type { AuditEntry } from '../../shared/models';
+import { useLanguage } from '../i18n';
+import { api } from '../platform/transport';
 
 export interface AuditTrailProps {
-  readingId: number;
+  entity: ApiArgs<'audit-list'>['entity'];
+  entityId: number;
 }
 
 /** Who changed what and when, old → new. */
-export function AuditTrail({ readingId }: AuditTrailProps) {
+export function AuditTrail({ entity, entityId }: AuditTrailProps) {
   const { t, language } = useLanguage();
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   useEffect(() => {
     let current = true;
-    void api.call('readings-audit', { readingId }).then((loaded) => current && setEntries(loaded));
+    void api.call('audit-list', { entity, entityId }).then((loaded) => current && setEntries(loaded));
     return () => {
       current = false;
     };
-  }, [readingId]);
+  }, [entity, entityId]);
   if (!entries) return <p className="muted">{t('app.loading')}</p>;
   if (entries.length === 0) return <p className="muted">{t('dialog.auditEmpty')}</p>;
   const when = new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : `${language}-CH`, {

@@ -1,0 +1,137 @@
+/**
+ * Customers (issue 7): list, detail, create and edit, archive, delete. A customer with
+ * readings is never deleted, only archived: its readings are the dealer's billing history.
+ */
+import { diff, insertAudit } from '../../../db/queries/audit';
+import {
+  contractsOfCustomer,
+  customerHasReadings,
+  deleteCustomer,
+  getCustomer,
+  getCustomerByNumber,
+  insertCustomer,
+  searchCustomers,
+  searchDevices,
+  setCustomerArchived,
+  updateCustomer,
+} from '../../../db/queries/master-data';
+import type { ApiArgs } from '../../../shared/api';
+import { ApiError } from '../../../shared/errors';
+import type { Customer, CustomerDetail, CustomerSummary } from '../../../shared/models';
+import { checkCustomer } from '../../../shared/rules/master-data';
+import { timestamp, type CoreContext } from '../context';
+
+const LIST_LIMIT = 2_000;
+
+function requireCustomer(core: CoreContext, id: number, revision: number): Customer {
+  const customer = getCustomer(core.db, id);
+  if (!customer) throw new ApiError('not-found', `no customer ${id}`);
+  if (customer.revision !== revision) {
+    throw new ApiError('conflict', 'this customer was changed by someone else in the meantime; reopen it');
+  }
+  return customer;
+}
+
+function auditFields(customer: Omit<Customer, 'id' | 'revision' | 'archived'>): Record<string, unknown> {
+  return {
+    number: customer.number,
+    name: customer.name,
+    language: customer.language,
+    webReading: customer.webReading,
+    emails: customer.emails.join(', '),
+    note: customer.note,
+  };
+}
+
+export function customersSearch(
+  core: CoreContext,
+  args: ApiArgs<'customers-search'>,
+): { rows: CustomerSummary[]; total: number } {
+  return searchCustomers(core.db, args.query, args.includeArchived ?? false, LIST_LIMIT);
+}
+
+export function customerDetail(core: CoreContext, args: ApiArgs<'customers-get'>): CustomerDetail {
+  const customer = getCustomerByNumber(core.db, args.number);
+  if (!customer) throw new ApiError('not-found', `no customer with number ${args.number}`);
+  // Its devices, found the way the device search finds them: by the customer number.
+  const devices = searchDevices(core.db, customer.number, LIST_LIMIT).rows.filter(
+    (device) => device.customerNumber === customer.number,
+  );
+  return {
+    customer,
+    contracts: contractsOfCustomer(core.db, customer.id),
+    devices,
+    hasReadings: customerHasReadings(core.db, customer.id),
+  };
+}
+
+export function saveCustomer(core: CoreContext, args: ApiArgs<'customers-save'>): Customer {
+  const input = {
+    number: args.number.trim(),
+    name: args.name.trim(),
+    language: args.language,
+    webReading: args.webReading,
+    emails: [...new Set(args.emails.map((email) => email.trim().toLowerCase()).filter(Boolean))].sort(),
+    note: args.note.trim(),
+  };
+  return core.db.transaction(() => {
+    const issues = checkCustomer(input);
+    const holder = input.number && getCustomerByNumber(core.db, input.number);
+    if (holder && holder.id !== args.id) {
+      issues.push({ field: 'number', code: 'number-taken', params: { name: holder.name } });
+    }
+    if (issues.length > 0) throw new ApiError('validation', 'the customer was not saved', issues);
+    const now = timestamp(core);
+    if (args.id === undefined) {
+      const id = insertCustomer(core.db, input, now);
+      insertAudit(core.db, { at: now, author: core.author, entity: 'customer', entityId: id, action: 'create', changes: diff({}, auditFields(input)) });
+      return getCustomer(core.db, id) as Customer;
+    }
+    const before = requireCustomer(core, args.id, args.revision ?? -1);
+    const changes = diff(auditFields(before), auditFields(input));
+    if (Object.keys(changes).length === 0) return before;
+    updateCustomer(core.db, args.id, input, now);
+    insertAudit(core.db, { at: now, author: core.author, entity: 'customer', entityId: args.id, action: 'update', changes });
+    return getCustomer(core.db, args.id) as Customer;
+  });
+}
+
+export function archiveCustomer(core: CoreContext, args: ApiArgs<'customers-archive'>): Customer {
+  return core.db.transaction(() => {
+    const before = requireCustomer(core, args.id, args.revision);
+    if (before.archived === args.archived) return before;
+    const now = timestamp(core);
+    setCustomerArchived(core.db, args.id, args.archived, now);
+    insertAudit(core.db, {
+      at: now,
+      author: core.author,
+      entity: 'customer',
+      entityId: args.id,
+      action: 'update',
+      changes: { archived: [before.archived, args.archived] },
+    });
+    return getCustomer(core.db, args.id) as Customer;
+  });
+}
+
+export function deleteCustomerById(core: CoreContext, args: ApiArgs<'customers-delete'>): { deleted: true } {
+  return core.db.transaction(() => {
+    const before = requireCustomer(core, args.id, args.revision);
+    if (customerHasReadings(core.db, args.id)) {
+      throw new ApiError('validation', 'a customer with readings can only be archived', [
+        { field: 'customer', code: 'has-readings' },
+      ]);
+    }
+    deleteCustomer(core.db, args.id);
+    const now = timestamp(core);
+    insertAudit(core.db, {
+      at: now,
+      author: core.author,
+      entity: 'customer',
+      entityId: args.id,
+      action: 'delete',
+      changes: diff(auditFields(before), {}),
+    });
+    return { deleted: true };
+  });
+}

@@ -1,0 +1,60 @@
+import { expect, test } from './fixtures';
+
+test('create a customer from scratch on an empty database with F2, then correct and archive it', async ({ page, emptyApp }) => {
+  await page.goto(`${emptyApp.url}/#/customers`);
+  await expect(page.getByRole('navigation', { name: 'Bereiche' }).getByRole('link', { name: 'Kunden' })).toHaveAttribute('aria-current', 'page');
+  await page.getByRole('button', { name: 'Neuer Kunde' }).click();
+  await expect(page.getByRole('heading', { name: 'Neuer Kunde' })).toBeVisible();
+  await expect(page.getByLabel('Kundennummer')).toBeFocused();
+
+  // Field by field: the rules speak before anything is saved.
+  await page.keyboard.type('40A');
+  await page.getByLabel('Name', { exact: true }).fill('Bureau Service Sàrl');
+  await page.getByLabel('Zählerstände per Web').check();
+  await page.keyboard.press('F2');
+  await expect(page.getByLabel('Kundennummer')).toHaveAccessibleDescription('Nur Ziffern.');
+  await expect(page.getByLabel('E-Mail-Adressen')).toHaveAccessibleDescription(/mindestens eine E-Mail-Adresse/);
+  await page.getByLabel('Kundennummer').fill('400500');
+  await page.getByLabel('E-Mail-Adressen').fill('compta@bureau-service.example; Chef@Bureau-Service.example');
+  await page.getByLabel('Korrespondenzsprache').selectOption('fr');
+  await page.keyboard.press('F2');
+
+  await expect(page).toHaveURL(/#\/customers\/400500$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('400500 · Bureau Service Sàrl');
+  await expect(page.getByLabel('E-Mail-Adressen')).toHaveValue('chef@bureau-service.example, compta@bureau-service.example');
+
+  // Esc discards an unsaved change; F2 saves the next one, recorded in the change log.
+  await page.getByLabel('Name', { exact: true }).fill('Typo');
+  await page.keyboard.press('Escape');
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Bureau Service Sàrl');
+  await page.getByLabel('Bemerkung').fill('Zählerstände per E-Mail an die Buchhaltung');
+  await page.keyboard.press('F2');
+  await expect(page.getByRole('status').filter({ hasText: 'Gespeichert.' })).toBeVisible();
+  await page.getByRole('button', { name: 'Änderungsprotokoll' }).click();
+  await expect(page.getByRole('region', { name: 'Änderungsprotokoll' })).toContainText('note: — → Zählerstände per E-Mail an die Buchhaltung');
+
+  // The list finds it through the same Suche; archived customers leave the list.
+  await page.getByRole('link', { name: 'Kunden' }).click();
+  await page.getByRole('searchbox', { name: 'Suche' }).fill('bureau');
+  const rows = page.getByRole('region', { name: 'Kunden' }).getByRole('row').filter({ has: page.getByRole('gridcell') });
+  await expect(rows).toHaveCount(1);
+  await rows.first().dblclick();
+  await page.getByRole('button', { name: 'Archivieren' }).click();
+  await expect(page.getByText('Archiviert: erscheint nicht mehr in der Kundenliste.')).toBeVisible();
+  await page.getByRole('link', { name: 'Kunden' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Kein Kunde gefunden.' })).toBeVisible();
+  await page.getByLabel('Archivierte anzeigen').check();
+  await expect(rows).toHaveCount(1);
+});
+
+test('a customer with readings can be archived but not deleted', async ({ meterdesk, page }) => {
+  await meterdesk.open('#/customers/999999');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('999999 · Fiduciaire du Léman SA');
+  await expect(page.getByRole('button', { name: 'Archivieren' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Löschen' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: '3.022.790' })).toBeVisible();
+  // A number already taken is refused, naming its holder.
+  await page.getByLabel('Kundennummer').fill('100234');
+  await page.keyboard.press('F2');
+  await expect(page.getByLabel('Kundennummer')).toHaveAccessibleDescription('Diese Nummer hat bereits «Muster AG».');
+});
