@@ -10,6 +10,7 @@ import { COUNTER_KINDS, LANGUAGES } from './models';
 import type {
   AuditEntry,
   Contract,
+  ContractDetail,
   Customer,
   CustomerDetail,
   CustomerSummary,
@@ -94,6 +95,62 @@ export const apiArgs = {
     .strict(),
   'customers-delete': z.object({ id, revision: z.number().int().min(0) }).strict(),
   'audit-list': z.object({ entity: z.enum(['reading', 'customer', 'contract', 'device']), entityId: id }).strict(),
+  'contracts-get': z.object({ number: z.string().min(1).max(80) }).strict(),
+  'contracts-save': z
+    .object({
+      id: id.optional(),
+      revision: z.number().int().min(0).optional(),
+      customerId: id,
+      number: z.string().max(80),
+      startDate: z.string().max(10),
+      endDate: z.string().max(10).nullable(),
+      intervalMonths: z.number().int(),
+      startMonth: z.number().int(),
+      terms: z
+        .array(
+          z
+            .object({
+              kind: z.enum(COUNTER_KINDS),
+              freePerMonth: z.number().int(),
+              pricePerPage: z.number().int(),
+            })
+            .strict(),
+        )
+        .max(COUNTER_KINDS.length),
+      /** An edit of free copies or prices applies from this day on (default: the contract's start). */
+      termsFrom: isoDate.optional(),
+    })
+    .strict(),
+  'devices-save': z
+    .object({
+      id: id.optional(),
+      revision: z.number().int().min(0).optional(),
+      contractId: id,
+      position: z.string().max(20),
+      model: z.string().max(400),
+      location: z.string().max(400),
+      equipmentId: z.string().max(80),
+      serialNumber: z.string().max(80),
+      installDate: z.string().max(10),
+      counters: z
+        .array(z.object({ kind: z.enum(COUNTER_KINDS), startValue: z.number().int() }).strict())
+        .max(COUNTER_KINDS.length),
+    })
+    .strict(),
+  'devices-move': z
+    .object({ equipmentId, revision: z.number().int().min(0), contractNumber: z.string().min(1).max(80), from: isoDate })
+    .strict(),
+  'devices-retire': z
+    .object({
+      equipmentId,
+      revision: z.number().int().min(0),
+      date: isoDate,
+      counters: z
+        .array(z.object({ kind: z.enum(COUNTER_KINDS), new: counterValue }).strict())
+        .min(1)
+        .max(COUNTER_KINDS.length),
+    })
+    .strict(),
 } as const;
 
 export type ApiName = keyof typeof apiArgs;
@@ -154,6 +211,11 @@ export interface Api {
   'customers-archive': (args: ApiArgs<'customers-archive'>) => Promise<Customer>;
   'customers-delete': (args: ApiArgs<'customers-delete'>) => Promise<{ deleted: true }>;
   'audit-list': (args: ApiArgs<'audit-list'>) => Promise<AuditEntry[]>;
+  'contracts-get': (args: ApiArgs<'contracts-get'>) => Promise<ContractDetail>;
+  'contracts-save': (args: ApiArgs<'contracts-save'>) => Promise<Contract>;
+  'devices-save': (args: ApiArgs<'devices-save'>) => Promise<Device>;
+  'devices-move': (args: ApiArgs<'devices-move'>) => Promise<Device>;
+  'devices-retire': (args: ApiArgs<'devices-retire'>) => Promise<Device>;
 }
 
 export type ApiResult<N extends ApiName> = Awaited<ReturnType<Api[N]>>;

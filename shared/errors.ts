@@ -29,6 +29,19 @@ export type IssueCode =
   | 'emails-required'
   | 'number-taken'
   | 'has-readings'
+  | 'equipment-id-taken'
+  | 'contract-number-taken'
+  | 'interval-invalid'
+  | 'month-invalid'
+  | 'price-invalid'
+  | 'terms-before-billed'
+  | 'terms-before-start'
+  | 'end-before-start'
+  | 'counters-required'
+  | 'counter-has-readings'
+  | 'move-before-last'
+  | 'same-contract'
+  | 'device-retired'
   | 'unknown-counter';
 
 /**

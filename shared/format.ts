@@ -61,3 +61,20 @@ export function parseDate(text: string, today: IsoDate): IsoDate | null {
   const candidate = isoDate(year, month, day);
   return isIsoDate(candidate) ? candidate : null;
 }
+
+/** A price per page in francs as typed (`0.0085`, `0,0085`, `.0085`), in micro-francs; null if not one. */
+export function parsePrice(text: string): number | null {
+  const match = /^\s*(\d*)(?:[.,](\d{0,6}))?\s*$/.exec(text);
+  if (!match || (match[1] === '' && (match[2] ?? '') === '')) return null;
+  return Number(match[1] || '0') * 1_000_000 + Number((match[2] ?? '').padEnd(6, '0'));
+}
+
+/**
+ * Micro-francs as a price per page, with two to six decimals: 0.0085, 0.065, 1.00. Swiss
+ * prices take a decimal point in every language we speak (de-CH, fr-CH, en).
+ */
+export function formatPrice(micros: number): string {
+  const francs = Math.floor(micros / 1_000_000);
+  const fraction = String(micros % 1_000_000).padStart(6, '0').replace(/0+$/, '').padEnd(2, '0');
+  return `${francs}.${fraction}`;
+}

@@ -81,7 +81,23 @@ export interface Contract {
   intervalMonths: 1 | 3 | 6 | 12;
   /** The month (1–12) the billing interval counts from. */
   startMonth: number;
+  /** The terms in force (on the day asked for). */
   terms: ContractTerm[];
+  revision: number;
+}
+
+/** One row of a contract's terms: in force from `validFrom` until the next row of its kind. */
+export interface ContractTermChange extends ContractTerm {
+  validFrom: IsoDate;
+}
+
+export interface ContractDetail {
+  contract: Contract;
+  customer: Customer;
+  termHistory: ContractTermChange[];
+  devices: DeviceSummary[];
+  /** The end of the latest billed or posted period: terms may change only after it. */
+  billedUntil: IsoDate | null;
 }
 
 export interface DeviceCounter {
@@ -102,6 +118,9 @@ export interface Device {
   serialNumber: string;
   installDate: IsoDate;
   counters: DeviceCounter[];
+  /** The day it left service (its final reading); null while in service. */
+  outOfService: IsoDate | null;
+  revision: number;
 }
 
 export interface ReadingCounter {

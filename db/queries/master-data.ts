@@ -84,6 +84,7 @@ interface ContractRow {
   end_date: string | null;
   interval_months: Contract['intervalMonths'];
   start_month: number;
+  revision: number;
 }
 
 /** The terms in force on `onDate`: per kind, the latest row whose `valid_from` ≤ that date. */
@@ -106,7 +107,7 @@ export function contractTerms(db: Database, contractId: number, onDate: IsoDate)
 
 export function getContract(db: Database, id: number, termsOn: IsoDate): Contract | undefined {
   const row = db.get<ContractRow>(
-    `SELECT id, customer_id, number, start_date, end_date, interval_months, start_month
+    `SELECT id, customer_id, number, start_date, end_date, interval_months, start_month, revision
      FROM contracts WHERE id = ?`,
     [id],
   );
@@ -120,6 +121,7 @@ export function getContract(db: Database, id: number, termsOn: IsoDate): Contrac
     intervalMonths: row.interval_months,
     startMonth: row.start_month,
     terms: contractTerms(db, row.id, termsOn),
+    revision: row.revision,
   };
 }
 
@@ -132,10 +134,12 @@ interface DeviceRow {
   equipment_id: string;
   serial_number: string;
   install_date: string;
+  out_of_service: string | null;
+  revision: number;
 }
 
 const DEVICE_SELECT = `SELECT id, contract_id, position, model, location, equipment_id,
-  serial_number, install_date FROM devices`;
+  serial_number, install_date, out_of_service, revision FROM devices`;
 
 function toDevice(db: Database, row: DeviceRow): Device {
   const counters = db
@@ -163,6 +167,8 @@ function toDevice(db: Database, row: DeviceRow): Device {
     serialNumber: row.serial_number,
     installDate: row.install_date,
     counters,
+    outOfService: row.out_of_service,
+    revision: row.revision,
   };
 }
 
@@ -174,10 +180,6 @@ export function getDeviceByEquipmentId(db: Database, equipmentId: string): Devic
 export function getDevice(db: Database, id: number): Device | undefined {
   const row = db.get<DeviceRow>(`${DEVICE_SELECT} WHERE id = ?`, [id]);
   return row && toDevice(db, row);
-}
-
-export function contractDevices(db: Database, contractId: number): Array<{ id: number; position: string }> {
-  return db.all(`SELECT id, position FROM devices WHERE contract_id = ?`, [contractId]);
 }
 
 interface SummaryRow {

@@ -2,8 +2,10 @@
  * Field rules of the master data (issue 7), shared by the forms and the core: the forms show
  * them as the clerk types, the core refuses what breaks them.
  */
+import { isIsoDate } from '../dates';
 import type { FieldIssue } from '../errors';
-import { LANGUAGES, type Language } from '../models';
+import { COUNTER_KINDS, LANGUAGES, type CounterKind, type IsoDate, type Language, type Micros } from '../models';
+import { MAX_COUNTER } from './usage';
 
 export const MAX_NAME = 200;
 export const MAX_NOTE = 2000;
@@ -41,5 +43,95 @@ export function checkCustomer(input: CustomerInput): FieldIssue[] {
   if (invalid !== undefined) issues.push({ field: 'emails', code: 'email-invalid', params: { value: invalid } });
   else if (input.webReading && input.emails.length === 0) issues.push({ field: 'emails', code: 'emails-required' });
   if (input.note.length > MAX_NOTE) issues.push({ field: 'note', code: 'too-long', params: { max: MAX_NOTE } });
+  return issues;
+}
+
+export const INTERVALS = [1, 3, 6, 12] as const;
+/** A price per page above CHF 100 is a typo, not a tariff. */
+export const MAX_PRICE_PER_PAGE: Micros = 100_000_000;
+export const MAX_SHORT_TEXT = 40;
+
+function checkDate(issues: FieldIssue[], field: string, value: string, required = true): boolean {
+  if (value === '') {
+    if (required) issues.push({ field, code: 'required' });
+    return false;
+  }
+  if (!isIsoDate(value)) {
+    issues.push({ field, code: 'date-invalid' });
+    return false;
+  }
+  return true;
+}
+
+function checkText(issues: FieldIssue[], field: string, value: string, max: number, required = true): void {
+  if (required && value.trim() === '') issues.push({ field, code: 'required' });
+  else if (value.length > max) issues.push({ field, code: 'too-long', params: { max } });
+}
+
+export interface TermInput {
+  kind: CounterKind;
+  freePerMonth: number;
+  pricePerPage: Micros;
+}
+
+export interface ContractInput {
+  number: string;
+  startDate: IsoDate;
+  endDate: IsoDate | null;
+  intervalMonths: number;
+  startMonth: number;
+  terms: TermInput[];
+}
+
+/** Field rules of a contract; terms fields are named `terms.<kind>.freePerMonth|pricePerPage`. */
+export function checkContract(input: ContractInput): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  checkText(issues, 'number', input.number, MAX_SHORT_TEXT);
+  const startOk = checkDate(issues, 'startDate', input.startDate);
+  if (input.endDate !== null && checkDate(issues, 'endDate', input.endDate) && startOk && input.endDate < input.startDate) {
+    issues.push({ field: 'endDate', code: 'end-before-start', params: { min: input.startDate } });
+  }
+  if (!(INTERVALS as readonly number[]).includes(input.intervalMonths)) {
+    issues.push({ field: 'intervalMonths', code: 'interval-invalid' });
+  }
+  if (!Number.isInteger(input.startMonth) || input.startMonth < 1 || input.startMonth > 12) {
+    issues.push({ field: 'startMonth', code: 'month-invalid' });
+  }
+  for (const term of input.terms) {
+    if (!Number.isSafeInteger(term.freePerMonth) || term.freePerMonth < 0 || term.freePerMonth > MAX_COUNTER) {
+      issues.push({ field: `terms.${term.kind}.freePerMonth`, code: 'not-whole-number' });
+    }
+    if (!Number.isSafeInteger(term.pricePerPage) || term.pricePerPage < 0 || term.pricePerPage > MAX_PRICE_PER_PAGE) {
+      issues.push({ field: `terms.${term.kind}.pricePerPage`, code: 'price-invalid' });
+    }
+  }
+  return issues;
+}
+
+export interface DeviceInput {
+  position: string;
+  model: string;
+  location: string;
+  equipmentId: string;
+  serialNumber: string;
+  installDate: IsoDate;
+  counters: Array<{ kind: CounterKind; startValue: number }>;
+}
+
+export function checkDevice(input: DeviceInput): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  checkText(issues, 'position', input.position, 10);
+  checkText(issues, 'model', input.model, MAX_NAME);
+  checkText(issues, 'location', input.location, MAX_NAME, false);
+  checkText(issues, 'equipmentId', input.equipmentId, MAX_SHORT_TEXT);
+  checkText(issues, 'serialNumber', input.serialNumber, MAX_SHORT_TEXT);
+  checkDate(issues, 'installDate', input.installDate);
+  if (input.counters.length === 0) issues.push({ field: 'counters', code: 'counters-required' });
+  for (const counter of input.counters) {
+    if (!COUNTER_KINDS.includes(counter.kind)) issues.push({ field: 'counters', code: 'unknown-counter' });
+    else if (!Number.isSafeInteger(counter.startValue) || counter.startValue < 0 || counter.startValue > MAX_COUNTER) {
+      issues.push({ field: `counters.${counter.kind}`, code: 'not-whole-number' });
+    }
+  }
   return issues;
 }

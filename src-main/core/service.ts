@@ -8,7 +8,14 @@ import { apiArgs, type Api, type ApiResponse, isApiName } from '../../shared/api
 import { ApiError } from '../../shared/errors';
 import { settingsOf, timestamp, today, type CoreContext } from './context';
 import { loadDemoData } from './demo';
-import { deviceDetail, devicesSearch } from './handlers/devices';
+import { contractDetail, saveContract } from './handlers/contracts';
+import {
+  deviceDetail,
+  devicesSearch,
+  moveDeviceToContract,
+  retireDeviceWithReading,
+  saveDevice,
+} from './handlers/devices';
 import {
   confirmReadingById,
   deleteReadingById,
@@ -60,6 +67,11 @@ export function createCore(context: CoreContext): Api {
     'customers-archive': op((args) => archiveCustomer(context, args)),
     'customers-delete': op((args) => deleteCustomerById(context, args)),
     'audit-list': op((args) => listAudit(context.db, args.entity, args.entityId)),
+    'contracts-get': op((args) => contractDetail(context, args)),
+    'contracts-save': op((args) => saveContract(context, args)),
+    'devices-save': op((args) => saveDevice(context, args)),
+    'devices-move': op((args) => moveDeviceToContract(context, args)),
+    'devices-retire': op((args) => retireDeviceWithReading(context, args)),
   };
 }
 

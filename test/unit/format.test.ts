@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCounter, formatDate, parseCounter, parseDate } from '../../shared/format';
+import { formatCounter, formatDate, formatPrice, parseCounter, parseDate, parsePrice } from '../../shared/format';
 
 describe('counter input', () => {
   it.each(['344805', "344'805", '344’805', '344.805', '344 805', '344,805', '344\u202f805'])(
@@ -55,5 +55,29 @@ describe('date input', () => {
     expect(formatDate('2014-01-24', 'fr')).toBe('24.01.2014');
     expect(formatDate('2014-01-24', 'de')).toBe('24.01.2014');
     expect(formatDate('2014-01-24', 'en')).toBe('24/01/2014');
+  });
+});
+
+describe('prices per page', () => {
+  it.each([
+    ['0.0085', 8_500],
+    ['0,0650', 65_000],
+    ['.0085', 8_500],
+    ['1', 1_000_000],
+    ['12.5', 12_500_000],
+  ])('reads %s as %i micro-francs', (text, micros) => {
+    expect(parsePrice(text)).toBe(micros);
+  });
+
+  it.each(['', 'abc', '0.00000001', '-0.01', '1.2.3'])('refuses %j', (text) => {
+    expect(parsePrice(text)).toBeNull();
+  });
+
+  it('writes them back with two to six decimals, exactly', () => {
+    expect(formatPrice(8_500)).toBe('0.0085');
+    expect(formatPrice(65_000)).toBe('0.065');
+    expect(formatPrice(1_000_000)).toBe('1.00');
+    expect(formatPrice(1)).toBe('0.000001');
+    expect(parsePrice(formatPrice(123_457))).toBe(123_457);
   });
 });

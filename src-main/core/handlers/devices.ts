@@ -1,14 +1,31 @@
+import { diff, insertAudit } from '../../../db/queries/audit';
+import { getContractIdByNumber } from '../../../db/queries/contracts';
+import {
+  contractHistory,
+  equipmentIdHolder,
+  kindsWithReadings,
+  moveDevice,
+  retireDevice,
+  setDeviceCounters,
+  updateDevice,
+} from '../../../db/queries/devices';
 import {
   getContract,
   getCustomer,
+  getDevice,
   getDeviceByEquipmentId,
+  insertDevice,
   searchDevices,
 } from '../../../db/queries/master-data';
 import { listReadings } from '../../../db/queries/readings';
 import type { ApiArgs, ApiResult } from '../../../shared/api';
-import { ApiError } from '../../../shared/errors';
-import type { DeviceDetail } from '../../../shared/models';
-import { today, type CoreContext } from '../context';
+import { addDays } from '../../../shared/dates';
+import { ApiError, type FieldIssue } from '../../../shared/errors';
+import { COUNTER_KINDS, type Device, type DeviceDetail } from '../../../shared/models';
+import { checkDevice } from '../../../shared/rules/master-data';
+import { defaultValidity } from '../../../shared/rules/validity';
+import { timestamp, today, type CoreContext } from '../context';
+import { readingDraft, saveReading } from './readings';
 
 const DEFAULT_SEARCH_LIMIT = 500;
 
@@ -26,4 +43,162 @@ export function deviceDetail(core: CoreContext, args: ApiArgs<'devices-get'>): D
   const customer = contract && getCustomer(core.db, contract.customerId);
   if (!contract || !customer) throw new ApiError('internal', 'device without contract or customer');
   return { device, customer, contract, readings: listReadings(core.db, device.id) };
+}
+
+function requireDevice(core: CoreContext, device: Device | undefined, revision: number | undefined): Device {
+  if (!device) throw new ApiError('not-found', 'no such device');
+  if (device.revision !== revision) {
+    throw new ApiError('conflict', 'this device was changed by someone else in the meantime; reopen it');
+  }
+  return device;
+}
+
+function deviceAuditFields(device: Omit<Device, 'id' | 'revision' | 'outOfService' | 'counters'> & {
+  counters: Array<{ kind: string; startValue: number }>;
+}): Record<string, unknown> {
+  return {
+    contractId: device.contractId,
+    position: device.position,
+    model: device.model,
+    location: device.location,
+    equipmentId: device.equipmentId,
+    serialNumber: device.serialNumber,
+    installDate: device.installDate,
+    counters: device.counters.map((c) => `${c.kind}:${c.startValue}`).join(', '),
+  };
+}
+
+/**
+ * A device as master data. Its contract changes only through a move (which keeps the history);
+ * a counter kind with readings cannot be removed, and the install date cannot pass its first reading.
+ */
+export function saveDevice(core: CoreContext, args: ApiArgs<'devices-save'>): Device {
+  const input = {
+    position: args.position.trim(),
+    model: args.model.trim(),
+    location: args.location.trim(),
+    equipmentId: args.equipmentId.trim(),
+    serialNumber: args.serialNumber.trim(),
+    installDate: args.installDate.trim(),
+    counters: [...args.counters].sort((a, b) => COUNTER_KINDS.indexOf(a.kind) - COUNTER_KINDS.indexOf(b.kind)),
+  };
+  return core.db.transaction(() => {
+    if (!getContract(core.db, args.contractId, today(core))) throw new ApiError('not-found', `no contract ${args.contractId}`);
+    const issues: FieldIssue[] = checkDevice(input);
+    const holder = input.equipmentId ? equipmentIdHolder(core.db, input.equipmentId) : undefined;
+    if (holder !== undefined && holder !== args.id) issues.push({ field: 'equipmentId', code: 'equipment-id-taken' });
+    const now = timestamp(core);
+
+    if (args.id === undefined) {
+      if (issues.length > 0) throw new ApiError('validation', 'the device was not saved', issues);
+      const id = insertDevice(core.db, { ...input, contractId: args.contractId }, now);
+      insertAudit(core.db, {
+        at: now,
+        author: core.author,
+        entity: 'device',
+        entityId: id,
+        action: 'create',
+        changes: diff({}, deviceAuditFields({ ...input, contractId: args.contractId })),
+      });
+      return getDevice(core.db, id) as Device;
+    }
+
+    const before = requireDevice(core, getDevice(core.db, args.id), args.revision);
+    if (before.contractId !== args.contractId) {
+      throw new ApiError('bad-request', 'a device changes contract by a move (devices-move), which keeps its history');
+    }
+    const used = kindsWithReadings(core.db, args.id);
+    for (const kind of used) {
+      if (!input.counters.some((counter) => counter.kind === kind)) {
+        issues.push({ field: 'counters', code: 'counter-has-readings', params: { kind } });
+      }
+    }
+    const first = listReadings(core.db, args.id)[0];
+    if (first && input.installDate > first.date) {
+      issues.push({ field: 'installDate', code: 'date-after-next', params: { max: first.date } });
+    }
+    if (issues.length > 0) throw new ApiError('validation', 'the device was not saved', issues);
+    const changes = diff(deviceAuditFields(before), deviceAuditFields({ ...input, contractId: args.contractId }));
+    if (Object.keys(changes).length === 0) return before;
+    updateDevice(core.db, args.id, input, now);
+    setDeviceCounters(core.db, args.id, input.counters);
+    insertAudit(core.db, { at: now, author: core.author, entity: 'device', entityId: args.id, action: 'update', changes });
+    return getDevice(core.db, args.id) as Device;
+  });
+}
+
+/** From a day on, the device belongs to another contract; its readings and their chain stay. */
+export function moveDeviceToContract(core: CoreContext, args: ApiArgs<'devices-move'>): Device {
+  return core.db.transaction(() => {
+    const device = requireDevice(core, getDeviceByEquipmentId(core.db, args.equipmentId), args.revision);
+    const contractId = getContractIdByNumber(core.db, args.contractNumber);
+    const issues: FieldIssue[] = [];
+    if (contractId === undefined) issues.push({ field: 'contractNumber', code: 'required' });
+    else if (contractId === device.contractId) issues.push({ field: 'contractNumber', code: 'same-contract' });
+    const last = contractHistory(core.db, device.id).at(-1);
+    if (last && args.from <= last.validFrom) {
+      issues.push({ field: 'from', code: 'move-before-last', params: { min: addDays(last.validFrom, 1) } });
+    }
+    if (issues.length > 0 || contractId === undefined) throw new ApiError('validation', 'the device was not moved', issues);
+    const now = timestamp(core);
+    moveDevice(core.db, device.id, contractId, args.from, now);
+    insertAudit(core.db, {
+      at: now,
+      author: core.author,
+      entity: 'device',
+      entityId: device.id,
+      action: 'update',
+      changes: { contractId: [device.contractId, contractId], movedFrom: [null, args.from] },
+    });
+    return getDevice(core.db, device.id) as Device;
+  });
+}
+
+/** Takes a device out of service with its final reading, in one transaction. */
+export function retireDeviceWithReading(core: CoreContext, args: ApiArgs<'devices-retire'>): Device {
+  return core.db.transaction(() => {
+    const device = requireDevice(core, getDeviceByEquipmentId(core.db, args.equipmentId), args.revision);
+    const missing = device.counters.filter((counter) => !args.counters.some((c) => c.kind === counter.kind));
+    if (missing.length > 0) {
+      throw new ApiError(
+        'validation',
+        'the final reading needs every counter',
+        missing.map((counter) => ({ field: `${counter.kind}.new`, code: 'required' as const })),
+      );
+    }
+    const draft = readingDraft(core, { equipmentId: device.equipmentId });
+    const validity =
+      draft.validityLock ??
+      defaultValidity({
+        date: args.date,
+        previousValidTo: draft.previousValidTo,
+        installDate: device.installDate,
+        cutoffDay: draft.cutoffDay,
+      });
+    saveReading(core, {
+      equipmentId: device.equipmentId,
+      previousReadingId: draft.previousReadingId,
+      date: args.date,
+      validFrom: validity.from,
+      validTo: validity.to,
+      note: 'final reading',
+      counters: draft.counters.map((counter) => ({
+        kind: counter.kind,
+        old: counter.chainOld,
+        new: args.counters.find((c) => c.kind === counter.kind)?.new ?? 0,
+        extraFree: 0,
+      })),
+    });
+    const now = timestamp(core);
+    retireDevice(core.db, device.id, args.date, now);
+    insertAudit(core.db, {
+      at: now,
+      author: core.author,
+      entity: 'device',
+      entityId: device.id,
+      action: 'update',
+      changes: { outOfService: [null, args.date] },
+    });
+    return getDevice(core.db, device.id) as Device;
+  });
 }

@@ -249,6 +249,9 @@ export function saveReading(core: CoreContext, args: SaveReadingArgs): Reading {
       throw new ApiError('conflict', STALE_CHAIN);
     }
     const check = checkReading(args, context);
+    if (!editing && device.outOfService) {
+      check.issues.unshift({ field: 'date', code: 'device-retired', params: { date: device.outOfService } });
+    }
     if (check.issues.length > 0) {
       throw new ApiError('validation', 'the reading was not saved', check.issues);
     }

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import type { ApiArgs } from '../../shared/api';
+import { ApiError } from '../../shared/errors';
+import { testCore } from './helpers';
+
+async function rejection(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+  throw new Error('expected the call to be refused');
+}
+
+function contractArgs(customerId: number): ApiArgs<'contracts-save'> {
+  return {
+    customerId,
+    number: 'V-400500-01',
+    startDate: '2026-11-01',
+    endDate: null,
+    intervalMonths: 3,
+    startMonth: 11,
+    terms: [
+      { kind: 'black', freePerMonth: 1_000, pricePerPage: 7_900 },
+      { kind: 'color', freePerMonth: 200, pricePerPage: 59_000 },
+    ],
+  };
+}
+
+function deviceArgs(contractId: number): ApiArgs<'devices-save'> {
+  return {
+    contractId,
+    position: '0001',
+    model: 'KONICA bizhub C300i',
+    location: 'Empfang',
+    equipmentId: '3.400.500',
+    serialNumber: 'A9P1234',
+    installDate: '2026-11-02',
+    counters: [
+      { kind: 'color', startValue: 12 },
+      { kind: 'black', startValue: 35 },
+    ],
+  };
+}
+
+describe('contracts (issue 7)', () => {
+  it('creates a contract with its terms, and refuses a number already taken', async () => {
+    const core = testCore();
+    const { customer } = await core.api['customers-get']({ number: '100234' });
+    const contract = await core.api['contracts-save'](contractArgs(customer.id));
+    expect(contract).toMatchObject({ number: 'V-400500-01', intervalMonths: 3, startMonth: 11, terms: [{ kind: 'black', pricePerPage: 7_900 }, { kind: 'color', freePerMonth: 200 }] });
+    const taken = await rejection(core.api['contracts-save']({ ...contractArgs(customer.id), number: 'V-999999-01' }));
+    expect(taken.issues).toEqual([{ field: 'number', code: 'contract-number-taken' }]);
+    const bad = await rejection(core.api['contracts-save']({ ...contractArgs(customer.id), number: 'X', intervalMonths: 2, startMonth: 13, endDate: '2026-01-01' }));
+    expect(bad.issues.map((i) => [i.field, i.code])).toEqual([
+      ['endDate', 'end-before-start'],
+      ['intervalMonths', 'interval-invalid'],
+      ['startMonth', 'month-invalid'],
+    ]);
+  });
+
+  it('changes a price from a day on; billed periods keep the price they were billed with', async () => {
+    const core = testCore();
+    const detail = await core.api['contracts-get']({ number: 'V-999999-01' });
+    // All of last month is posted: a change may start this month at the earliest.
+    expect(detail.billedUntil).toBe('2026-10-31');
+    const args: ApiArgs<'contracts-save'> = {
+      id: detail.contract.id,
+      revision: detail.contract.revision,
+      customerId: detail.customer.id,
+      number: detail.contract.number,
+      startDate: detail.contract.startDate,
+      endDate: null,
+      intervalMonths: 1,
+      startMonth: 1,
+      terms: [{ kind: 'black', freePerMonth: 500, pricePerPage: 9_000 }],
+    };
+    const early = await rejection(core.api['contracts-save']({ ...args, termsFrom: '2026-10-15' }));
+    expect(early.issues).toEqual([{ field: 'termsFrom', code: 'terms-before-billed', params: { min: '2026-11-01' } }]);
+    const saved = await core.api['contracts-save']({ ...args, termsFrom: '2026-11-01' });
+    expect(saved.terms.find((t) => t.kind === 'black')?.pricePerPage).toBe(9_000);
+    const history = (await core.api['contracts-get']({ number: 'V-999999-01' })).termHistory.filter((t) => t.kind === 'black');
+    expect(history.map((t) => [t.validFrom, t.pricePerPage])).toEqual([
+      ['2025-11-01', 8_500],
+      ['2026-11-01', 9_000],
+    ]);
+    // The dialog's free copies follow the terms of the reading's period.
+    const draft = await core.api['readings-draft']({ equipmentId: '3.022.790' });
+    expect(draft.contract.terms.find((t) => t.kind === 'black')?.pricePerPage).toBe(9_000);
+    const audit = await core.api['audit-list']({ entity: 'contract', entityId: detail.contract.id });
+    expect(audit.at(-1)?.changes).toEqual({ 'terms.black.pricePerPage': [8_500, 9_000], termsFrom: [null, '2026-11-01'] });
+  });
+});
+
+describe('devices (issue 7)', () => {
+  it('creates a device whose first reading starts from its counters at installation', async () => {
+    const core = testCore();
+    const { customer } = await core.api['customers-get']({ number: '100234' });
+    const contract = await core.api['contracts-save'](contractArgs(customer.id));
+    const device = await core.api['devices-save'](deviceArgs(contract.id));
+    expect(device.counters.map((c) => [c.kind, c.startValue, c.currentValue])).toEqual([
+      ['black', 35, 35],
+      ['color', 12, 12],
+    ]);
+    const draft = await core.api['readings-draft']({ equipmentId: '3.400.500' });
+    expect(draft).toMatchObject({ isFirstReading: true, validity: { from: '2026-11-02', to: '2026-11-30' } });
+    expect((await core.api['devices-search']({ query: 'bizhub' })).rows[0]).toMatchObject({ customerNumber: '100234', contractNumber: 'V-400500-01' });
+    const taken = await rejection(core.api['devices-save']({ ...deviceArgs(contract.id), equipmentId: '3.022.790' }));
+    expect(taken.issues).toEqual([{ field: 'equipmentId', code: 'equipment-id-taken' }]);
+  });
+
+  it('keeps counters with readings and an install date before the first reading', async () => {
+    const core = testCore();
+    const { device } = await core.api['devices-get']({ equipmentId: '3.024.072' });
+    const base = { ...device, counters: device.counters.map(({ kind, startValue }) => ({ kind, startValue })) };
+    const { id, revision, contractId, position, model, location, equipmentId, serialNumber, installDate } = base;
+    const args = { id, revision, contractId, position, model, location, equipmentId, serialNumber, installDate };
+    const error = await rejection(
+      core.api['devices-save']({ ...args, installDate: '2026-06-01', counters: [{ kind: 'black', startValue: 0 }] }),
+    );
+    expect(error.issues).toEqual([
+      { field: 'counters', code: 'counter-has-readings', params: { kind: 'color' } },
+      { field: 'installDate', code: 'date-after-next', params: { max: '2025-11-30' } },
+    ]);
+    // The location text may change; the search and the portal (next sync) see it.
+    const moved = await core.api['devices-save']({ ...args, location: '2E - DIRECTION', counters: base.counters });
+    expect(moved.location).toBe('2E - DIRECTION');
+    expect((await core.api['devices-search']({ query: 'direction' })).rows.map((r) => r.equipmentId)).toEqual(['3.024.072']);
+  });
+
+  it('moves a device to another contract from a day on, keeping its reading chain', async () => {
+    const core = testCore();
+    const { device, readings } = await core.api['devices-get']({ equipmentId: '3.033.923' });
+    const moved = await core.api['devices-move']({ equipmentId: '3.033.923', revision: device.revision, contractNumber: 'V-300451-01', from: '2026-11-01' });
+    const after = await core.api['devices-get']({ equipmentId: '3.033.923' });
+    expect(after.contract.number).toBe('V-300451-01');
+    expect(after.readings).toEqual(readings);
+    const draft = await core.api['readings-draft']({ equipmentId: '3.033.923' });
+    expect(draft.counters.map((c) => c.chainOld)).toEqual([44_200, 27_827]);
+    // In its new contract the first-device lock applies (3.300.451 has an unposted reading).
+    expect(draft.validityLock).toMatchObject({ equipmentId: '3.300.451' });
+    const again = await rejection(core.api['devices-move']({ equipmentId: '3.033.923', revision: moved.revision, contractNumber: 'V-999999-01', from: '2026-10-01' }));
+    expect(again.issues).toEqual([{ field: 'from', code: 'move-before-last', params: { min: '2026-11-02' } }]);
+  });
+
+  it('takes a device out of service with its final reading; no reading can follow', async () => {
+    const core = testCore();
+    const { device } = await core.api['devices-get']({ equipmentId: '3.022.790' });
+    const missing = await rejection(core.api['devices-retire']({ equipmentId: '3.022.790', revision: device.revision, date: '2026-11-20', counters: [] }));
+    expect(missing.issues).toEqual([{ field: 'black.new', code: 'required' }]);
+    const retired = await core.api['devices-retire']({ equipmentId: '3.022.790', revision: device.revision, date: '2026-11-20', counters: [{ kind: 'black', new: 350_000 }] });
+    expect(retired.outOfService).toBe('2026-11-20');
+    const detail = await core.api['devices-get']({ equipmentId: '3.022.790' });
+    expect(detail.readings.at(-1)).toMatchObject({ date: '2026-11-20', note: 'final reading', counters: [{ old: 344_805, new: 350_000 }] });
+    const after = await rejection(
+      core.api['readings-save']({ equipmentId: '3.022.790', date: '2026-11-23', validFrom: '2026-12-01', validTo: '2026-12-31', counters: [{ kind: 'black', old: 0, new: 351_000, extraFree: 0 }] }),
+    );
+    expect(after.issues[0]).toEqual({ field: 'date', code: 'device-retired', params: { date: '2026-11-20' } });
+  });
+
+  it('refuses a final reading below the counter, and then retires nothing', async () => {
+    const core = testCore();
+    const { device } = await core.api['devices-get']({ equipmentId: '3.022.790' });
+    const error = await rejection(core.api['devices-retire']({ equipmentId: '3.022.790', revision: device.revision, date: '2026-11-20', counters: [{ kind: 'black', new: 12_305 }] }));
+    expect(error.issues).toEqual([{ field: 'black.new', code: 'new-below-old', params: { min: 344_805 } }]);
+    expect((await core.api['devices-get']({ equipmentId: '3.022.790' })).device.outOfService).toBeNull();
+  });
+});
