@@ -3,7 +3,9 @@ import type { AppInfo } from '../shared/api';
 import { LANGUAGES, type Language } from '../shared/models';
 import { FOCUS_RESULTS_EVENT } from './components/useResultsFocus';
 import { DevicePageWithData } from './features/devices/DevicePageWithData';
+import { ContractPageWithData } from './features/contracts/ContractPageWithData';
 import { CustomerPageWithData } from './features/customers/CustomerPageWithData';
+import { DeviceFormPageWithData } from './features/devices/DeviceFormPageWithData';
 import { CustomersPage } from './features/customers/CustomersPage';
 import { SearchPage } from './features/search/SearchPage';
 import { initialLanguage, setLanguage, useLanguage } from './i18n';
@@ -41,7 +43,8 @@ export function App() {
     if (action.startsWith('language-')) setLanguage(action.slice(9) as Language);
   });
 
-  const customersSection = route.page === 'customers' || route.page === 'customer';
+  const customersSection =
+    route.page === 'customers' || route.page === 'customer' || route.page === 'contract';
   const listHref = customersSection ? '#/customers' : '#/';
   const onSearchChange = (text: string) => {
     setQuery(text);
@@ -102,6 +105,22 @@ export function App() {
         {info && route.page === 'search' && <SearchPage query={query} empty={info.empty} onDemoLoaded={loadInfo} />}
         {info && route.page === 'customers' && <CustomersPage query={query} />}
         {info && route.page === 'customer' && <CustomerPageWithData key={route.number ?? 'new'} number={route.number} />}
+        {info && route.page === 'contract' && (
+          <ContractPageWithData
+            key={route.number ?? `new-${route.customer}`}
+            number={route.number}
+            customerNumber={route.customer}
+            today={info.today}
+          />
+        )}
+        {info && route.page === 'device-form' && (
+          <DeviceFormPageWithData
+            key={route.equipmentId ?? `new-${route.contract}`}
+            equipmentId={route.equipmentId}
+            contractNumber={route.contract}
+            today={info.today}
+          />
+        )}
       </main>
     </div>
   );

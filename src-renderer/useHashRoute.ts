@@ -5,11 +5,31 @@ export type Route =
   | { page: 'search' }
   | { page: 'device'; equipmentId: string }
   | { page: 'customers' }
-  | { page: 'customer'; number: string | null };
+  | { page: 'customer'; number: string | null }
+  /** A contract: `number` null for a new one of `customer`. */
+  | { page: 'contract'; number: string | null; customer: string | null }
+  /** The device form: `equipmentId` null for a new device of `contract`. */
+  | { page: 'device-form'; equipmentId: string | null; contract: string | null };
+
+function queryParam(hash: string, name: string): string | null {
+  const query = hash.split('?')[1];
+  return query ? new URLSearchParams(query).get(name) : null;
+}
 
 export function parseRoute(hash: string): Route {
+  if (/^#\/devices\/new(\?|$)/.test(hash)) {
+    return { page: 'device-form', equipmentId: null, contract: queryParam(hash, 'contract') };
+  }
+  const edit = /^#\/devices\/([^/?#]+)\/edit/.exec(hash);
+  if (edit?.[1]) return { page: 'device-form', equipmentId: decodeURIComponent(edit[1]), contract: null };
   const device = /^#\/devices\/([^/?#]+)/.exec(hash);
   if (device?.[1]) return { page: 'device', equipmentId: decodeURIComponent(device[1]) };
+  const contract = /^#\/contracts\/([^/?#]+)/.exec(hash);
+  if (contract?.[1]) {
+    return contract[1] === 'new'
+      ? { page: 'contract', number: null, customer: queryParam(hash, 'customer') }
+      : { page: 'contract', number: decodeURIComponent(contract[1]), customer: null };
+  }
   const customer = /^#\/customers\/([^/?#]+)/.exec(hash);
   if (customer?.[1]) {
     return { page: 'customer', number: customer[1] === 'new' ? null : decodeURIComponent(customer[1]) };
@@ -24,6 +44,18 @@ export function deviceHref(equipmentId: string): string {
 
 export function customerHref(number: string | null): string {
   return `#/customers/${number === null ? 'new' : encodeURIComponent(number)}`;
+}
+
+export function contractHref(number: string | null, customer?: string): string {
+  return number === null
+    ? `#/contracts/new?customer=${encodeURIComponent(customer ?? '')}`
+    : `#/contracts/${encodeURIComponent(number)}`;
+}
+
+export function deviceFormHref(equipmentId: string | null, contract?: string): string {
+  return equipmentId === null
+    ? `#/devices/new?contract=${encodeURIComponent(contract ?? '')}`
+    : `#/devices/${encodeURIComponent(equipmentId)}/edit`;
 }
 
 export function navigate(href: string): void {

@@ -1,20 +1,20 @@
 import { useEffect, useRef, useState } from 'react';
-import { ApiError, type FieldIssue } from '../../../shared/errors';
 import { formatDate } from '../../../shared/format';
 import { LANGUAGES, type CustomerDetail, type Language } from '../../../shared/models';
 import { checkCustomer, splitEmails } from '../../../shared/rules/master-data';
 import { AuditTrail } from '../../components/AuditTrail';
 import { CheckboxField, SelectField, TextField } from '../../components/Field';
-import { useSaveKeys } from '../../components/useSaveKeys';
+import { useMasterForm } from '../../components/useMasterForm';
 import { useLanguage } from '../../i18n';
-import { describeIssue } from '../../issues';
 import { api } from '../../platform/transport';
-import { customerHref, deviceHref, navigate } from '../../useHashRoute';
+import { contractHref, customerHref, deviceHref, navigate } from '../../useHashRoute';
 
 export interface CustomerPageProps {
   /** null: a new customer. */
   detail: CustomerDetail | null;
-  onChanged: () => void;
+  /** A message from before the last reload ("saved"). */
+  notice: string | null;
+  onChanged: (message?: string) => void;
 }
 
 interface CustomerFields {
@@ -27,7 +27,7 @@ interface CustomerFields {
 }
 
 /** A customer's master data as a keyboard-first form (F2 saves, Esc cancels), with its contracts and devices. */
-export function CustomerPage({ detail, onChanged }: CustomerPageProps) {
+export function CustomerPage({ detail, notice, onChanged }: CustomerPageProps) {
   const { t, language } = useLanguage();
   const customer = detail?.customer ?? null;
   const initial: CustomerFields = {
@@ -38,81 +38,29 @@ export function CustomerPage({ detail, onChanged }: CustomerPageProps) {
     emails: customer?.emails.join(', ') ?? '',
     note: customer?.note ?? '',
   };
-  const [fields, setFields] = useState(initial);
-  const [submitted, setSubmitted] = useState(false);
-  const [serverIssues, setServerIssues] = useState<FieldIssue[]>([]);
-  const [banner, setBanner] = useState<string | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [showAudit, setShowAudit] = useState(false);
-  const busy = useRef(false);
   const firstField = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     firstField.current?.querySelector('input')?.focus();
   }, []);
 
-  const input = { ...fields, emails: splitEmails(fields.emails) };
-  const issues = checkCustomer(input);
-  const issueFor = (field: string) =>
-    serverIssues.find((issue) => issue.field === field) ?? (submitted ? issues.find((issue) => issue.field === field) : undefined);
-  const errorFor = (field: string) => {
-    const issue = issueFor(field);
-    return issue && describeIssue(issue, t, language);
-  };
-  const set = <K extends keyof CustomerFields>(key: K, value: CustomerFields[K]) => {
-    setServerIssues([]);
-    setBanner(null);
-    setFields((previous) => ({ ...previous, [key]: value }));
-  };
-
-  const run = async (action: () => Promise<void>) => {
-    if (busy.current) return;
-    busy.current = true;
-    try {
-      await action();
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      setServerIssues(error.issues);
-      setBanner(
-        error.code === 'conflict'
-          ? t('customers.conflict')
-          : error.issues[0]?.field === 'customer'
-            ? describeIssue(error.issues[0], t, language)
-            : t('customers.notSaved'),
-      );
-    } finally {
-      busy.current = false;
-    }
-  };
-
-  const save = () => {
-    setSubmitted(true);
-    if (issues.length > 0) {
-      setBanner(t('customers.notSaved'));
-      return;
-    }
-    void run(async () => {
+  const toInput = (f: CustomerFields) => ({ ...f, emails: splitEmails(f.emails) });
+  const form = useMasterForm<CustomerFields>({
+    initial,
+    check: (f) => checkCustomer(toInput(f)),
+    save: async (f) => {
       const saved = await api.call('customers-save', {
         ...(customer ? { id: customer.id, revision: customer.revision } : {}),
-        ...input,
+        ...toInput(f),
       });
-      setMessage(t('customers.saved'));
       if (!customer || saved.number !== customer.number) navigate(customerHref(saved.number));
-      else onChanged();
-    });
-  };
-
-  const cancel = () => {
-    if (confirmDelete) setConfirmDelete(false);
-    else if (JSON.stringify(fields) !== JSON.stringify(initial)) {
-      setFields(initial);
-      setServerIssues([]);
-      setBanner(null);
-      setSubmitted(false);
-    } else navigate('#/customers');
-  };
-  useSaveKeys({ save, cancel });
+      else onChanged(t('customers.saved'));
+    },
+    leave: () => (confirmDelete ? setConfirmDelete(false) : navigate('#/customers')),
+  });
+  const { fields, set, errorFor, banner, run } = form;
 
   return (
     <section className="master-page">
@@ -122,7 +70,7 @@ export function CustomerPage({ detail, onChanged }: CustomerPageProps) {
         className="master-form"
         onSubmit={(event) => {
           event.preventDefault();
-          save();
+          form.submit();
         }}
       >
         <div className="form-grid">
@@ -184,9 +132,9 @@ export function CustomerPage({ detail, onChanged }: CustomerPageProps) {
           )}
           <span className="spacer" />
           <span role="status" className="status-message">
-            {message}
+            {notice}
           </span>
-          <button type="button" onClick={cancel}>
+          <button type="button" onClick={form.cancel}>
             {t('customers.cancel')}
           </button>
           <button type="submit" className="primary">
@@ -199,6 +147,11 @@ export function CustomerPage({ detail, onChanged }: CustomerPageProps) {
       {detail && (
         <>
           <h2>{t('customers.contracts')}</h2>
+          <div className="toolbar">
+            <button type="button" onClick={() => navigate(contractHref(null, detail.customer.number))}>
+              {t('contracts.new')}
+            </button>
+          </div>
           {detail.contracts.length === 0 ? (
             <p className="muted">{t('customers.noContracts')}</p>
           ) : (
@@ -215,7 +168,9 @@ export function CustomerPage({ detail, onChanged }: CustomerPageProps) {
               <tbody>
                 {detail.contracts.map((contract) => (
                   <tr key={contract.id}>
-                    <td>{contract.number}</td>
+                    <td>
+                      <a href={contractHref(contract.number)}>{contract.number}</a>
+                    </td>
                     <td>{formatDate(contract.startDate, language)}</td>
                     <td>{contract.endDate ? formatDate(contract.endDate, language) : '—'}</td>
                     <td>{contract.devices}</td>

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useReload } from '../../components/useReload';
 import type { CustomerDetail } from '../../../shared/models';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
@@ -13,7 +14,7 @@ export function CustomerPageWithData({ number }: CustomerPageWithDataProps) {
   const { t } = useLanguage();
   const [detail, setDetail] = useState<CustomerDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [version, setVersion] = useState(0);
+  const { version, notice, reload } = useReload();
 
   useEffect(() => {
     if (number === null) return;
@@ -26,7 +27,6 @@ export function CustomerPageWithData({ number }: CustomerPageWithDataProps) {
       current = false;
     };
   }, [number, version]);
-  const reload = useCallback(() => setVersion((v) => v + 1), []);
 
   if (error) {
     return (
@@ -39,5 +39,12 @@ export function CustomerPageWithData({ number }: CustomerPageWithDataProps) {
     );
   }
   if (number !== null && !detail) return <p className="muted">{t('app.loading')}</p>;
-  return <CustomerPage key={detail?.customer.revision ?? 'new'} detail={number === null ? null : detail} onChanged={reload} />;
+  return (
+    <CustomerPage
+      key={detail?.customer.revision ?? 'new'}
+      detail={number === null ? null : detail}
+      notice={notice}
+      onChanged={reload}
+    />
+  );
 }

@@ -4,6 +4,7 @@ import type { DeviceDetail, Reading } from '../../../shared/models';
 import { useLanguage } from '../../i18n';
 import { useMenuAction } from '../../menu-events';
 import { ReadingDialogWithData } from '../readings/ReadingDialogWithData';
+import { contractHref, customerHref, deviceFormHref, navigate } from '../../useHashRoute';
 import { HistoryGrid } from './HistoryGrid';
 
 export interface DevicePageProps {
@@ -51,10 +52,10 @@ export function DevicePage({ detail, onChanged }: DevicePageProps) {
           </p>
           <p className="device-facts">
             <span>
-              {t('device.customer')} {customer.number} · {customer.name}
+              {t('device.customer')} <a href={customerHref(customer.number)}>{customer.number}</a> · {customer.name}
             </span>
             <span>
-              {t('device.contract')} {contract.number}
+              {t('device.contract')} <a href={contractHref(contract.number)}>{contract.number}</a>
             </span>
             <span>{t('device.interval', { count: contract.intervalMonths })}</span>
           </p>
@@ -70,9 +71,15 @@ export function DevicePage({ detail, onChanged }: DevicePageProps) {
           ))}
         </dl>
       </div>
+      {device.outOfService && (
+        <p className="notice">{t('deviceForm.retired', { date: formatDate(device.outOfService, language) })}</p>
+      )}
       <div className="toolbar">
         <button ref={newButton} type="button" className="primary" onClick={() => setOpen({})}>
           {t('device.newReading')}
+        </button>
+        <button type="button" onClick={() => navigate(deviceFormHref(device.equipmentId))}>
+          {t('deviceForm.edit')}
         </button>
         <span className="muted small">{t('device.openHint')}</span>
         <span role="status" className="status-message">

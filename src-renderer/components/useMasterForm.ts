@@ -1,0 +1,93 @@
+import { useRef, useState } from 'react';
+import { ApiError, type FieldIssue } from '../../shared/errors';
+import { useLanguage } from '../i18n';
+import { describeIssue } from '../issues';
+import { useSaveKeys } from './useSaveKeys';
+
+export interface MasterFormOptions<Fields> {
+  initial: Fields;
+  /** The shared field rules, run as the clerk types (shown after the first save attempt). */
+  check: (fields: Fields) => FieldIssue[];
+  /** Writes the record; throws the core's ApiError when it refuses. */
+  save: (fields: Fields) => Promise<void>;
+  /** Esc on an unchanged form: leave it. */
+  leave: () => void;
+}
+
+/**
+ * The master-data forms' common behaviour: F2 saves, Esc discards changes (and a second Esc
+ * leaves), errors next to their fields from the shared rules and from the core, one write at
+ * a time.
+ */
+export function useMasterForm<Fields extends object>({ initial, check, save, leave }: MasterFormOptions<Fields>) {
+  const { t, language } = useLanguage();
+  const [fields, setFields] = useState(initial);
+  const [submitted, setSubmitted] = useState(false);
+  const [serverIssues, setServerIssues] = useState<FieldIssue[]>([]);
+  const [banner, setBanner] = useState<string | null>(null);
+  const busy = useRef(false);
+  const issues = check(fields);
+
+  const issueFor = (field: string) =>
+    serverIssues.find((issue) => issue.field === field) ??
+    (submitted ? issues.find((issue) => issue.field === field) : undefined);
+
+  const run = async (action: () => Promise<void>): Promise<void> => {
+    if (busy.current) return;
+    busy.current = true;
+    try {
+      await action();
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      setServerIssues(error.issues);
+      const general = error.issues.find((issue) => !issue.field.includes('.') && !(issue.field in fields));
+      setBanner(
+        error.code === 'conflict'
+          ? t('customers.conflict')
+          : general
+            ? describeIssue(general, t, language)
+            : error.issues.length > 0
+              ? t('customers.notSaved')
+              : t('app.error', { message: error.message }),
+      );
+    } finally {
+      busy.current = false;
+    }
+  };
+
+  const submit = () => {
+    setSubmitted(true);
+    if (issues.length > 0) {
+      setBanner(t('customers.notSaved'));
+      return;
+    }
+    void run(() => save(fields));
+  };
+
+  const dirty = JSON.stringify(fields) !== JSON.stringify(initial);
+  const cancel = () => {
+    if (!dirty) return leave();
+    setFields(initial);
+    setServerIssues([]);
+    setBanner(null);
+    setSubmitted(false);
+  };
+  useSaveKeys({ save: submit, cancel });
+
+  return {
+    fields,
+    set: <K extends keyof Fields>(key: K, value: Fields[K]) => {
+      setServerIssues([]);
+      setBanner(null);
+      setFields((previous) => ({ ...previous, [key]: value }));
+    },
+    errorFor: (field: string) => {
+      const issue = issueFor(field);
+      return issue && describeIssue(issue, t, language);
+    },
+    banner,
+    run,
+    submit,
+    cancel,
+  };
+}

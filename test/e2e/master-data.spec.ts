@@ -1,0 +1,75 @@
+import { expect, test } from './fixtures';
+
+test('from an empty database: a customer, a contract and a device, then the device’s first reading with F2', async ({ page, emptyApp }) => {
+  await page.goto(`${emptyApp.url}/#/customers/new`);
+  await page.getByLabel('Kundennummer').fill('400500');
+  await page.getByLabel('Name', { exact: true }).fill('Bureau Service Sàrl');
+  await page.keyboard.press('F2');
+  await expect(page).toHaveURL(/#\/customers\/400500$/);
+
+  // The contract: quarterly, black and colour with their free copies and prices.
+  await page.getByRole('button', { name: 'Neuer Vertrag' }).click();
+  await expect(page.getByRole('heading', { name: 'Neuer Vertrag' })).toBeVisible();
+  await page.getByLabel('Vertragsnummer').fill('V-400500-01');
+  await page.getByLabel('Vertragsbeginn').fill('01.10.2026');
+  await page.getByLabel('Abrechnungsintervall').selectOption({ label: 'alle 3 Monate' });
+  await page.getByRole('textbox', { name: 'Schwarz Freikopien pro Monat' }).fill('1000');
+  await page.getByRole('textbox', { name: 'Schwarz Preis pro Seite (CHF)' }).fill('0,0079');
+  await page.getByRole('textbox', { name: 'Farbe Freikopien pro Monat' }).fill('200');
+  await page.getByRole('textbox', { name: 'Farbe Preis pro Seite (CHF)' }).fill('abc');
+  await page.keyboard.press('F2');
+  await expect(page.getByRole('textbox', { name: 'Farbe Preis pro Seite (CHF)' })).toHaveAccessibleDescription(/Ein Preis pro Seite in CHF/);
+  await page.getByRole('textbox', { name: 'Farbe Preis pro Seite (CHF)' }).fill('0.059');
+  await page.keyboard.press('F2');
+  await expect(page).toHaveURL(/#\/contracts\/V-400500-01$/);
+  await expect(page.getByRole('textbox', { name: 'Schwarz Preis pro Seite (CHF)' })).toHaveValue('0.0079');
+
+  // The device, with its counters at installation.
+  await page.getByRole('button', { name: 'Neues Gerät' }).click();
+  await expect(page.getByRole('heading', { name: 'Neues Gerät' })).toBeVisible();
+  await page.getByLabel('Position').fill('0001');
+  await page.getByLabel('Modell').fill('KONICA bizhub C300i');
+  await page.getByLabel('Standort').fill('EG - Empfang');
+  await page.getByLabel('Geräte-ID').fill('3.400.500');
+  await page.getByLabel('Seriennummer').fill('A9P1234');
+  await page.getByLabel('Installationsdatum').fill('12.10.2026');
+  await page.getByRole('textbox', { name: 'Schwarz Zählerstand Akt' }).fill('35');
+  await page.getByLabel('Farbe vorhanden').check();
+  await page.getByRole('textbox', { name: 'Farbe Zählerstand Akt' }).fill('12');
+  await page.keyboard.press('F2');
+  await expect(page).toHaveURL(/#\/devices\/3\.400\.500$/);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('KONICA bizhub C300i');
+
+  // Its first reading: old prefilled from the counters at installation, editable, F2 saves.
+  await page.getByRole('button', { name: 'Neuer Zählerstand' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByRole('textbox', { name: 'Schwarz Zählerstand alt', exact: true })).toHaveValue('35');
+  await expect(dialog.getByRole('textbox', { name: 'Schwarz Zählerstand alt', exact: true })).toBeEditable();
+  await expect(dialog.getByRole('textbox', { name: 'Gültig von', exact: true })).toHaveValue('12.10.2026');
+  await page.keyboard.type('2535');
+  await dialog.getByRole('textbox', { name: 'Farbe Zählerstand neu', exact: true }).fill('612');
+  await expect(dialog.getByRole('textbox', { name: 'Schwarz Verbrauch Kopie', exact: true })).toHaveValue(/^2.500$/);
+  await page.keyboard.press('F2');
+  await expect(dialog).toBeHidden();
+  const rows = page.getByRole('region', { name: 'Zählerstände' }).getByRole('row').filter({ has: page.getByRole('gridcell') });
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText(/2.535/);
+
+  // The device is found by the Suche like any other.
+  await page.getByRole('link', { name: 'Geräte' }).click();
+  await page.getByRole('searchbox', { name: 'Suche' }).fill('bureau');
+  await expect(page.getByRole('status').filter({ hasText: '1 Gerät' })).toBeVisible();
+});
+
+test('a device moves to another contract from a date on and keeps its readings', async ({ meterdesk, page }) => {
+  await meterdesk.open('#/devices/3.033.923');
+  await expect(meterdesk.historyRows()).toHaveCount(12);
+  await page.getByRole('button', { name: 'Gerät bearbeiten' }).click();
+  const move = page.getByRole('region', { name: 'Zu anderem Vertrag verschieben' });
+  await move.getByLabel('Neuer Vertrag (Nummer)').fill('V-300451-01');
+  await move.getByRole('button', { name: 'Verschieben' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Erledigt.' })).toBeVisible();
+  await page.goto(`${meterdesk.baseUrl}/#/devices/3.033.923`);
+  await expect(page.getByText('Vertrag V-300451-01')).toBeVisible();
+  await expect(meterdesk.historyRows()).toHaveCount(12);
+});
