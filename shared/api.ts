@@ -5,7 +5,8 @@
  * (`POST /api/<name>`) both carry `{ name, args }` and know nothing else.
  */
 import { z } from 'zod';
-import type { ApiErrorBody } from './errors';
+import type { ApiErrorBody, FieldIssue } from './errors';
+import { MASTER_KINDS, type ColumnMapping, type MasterKind } from './import/master-fields';
 import { COUNTER_KINDS, LANGUAGES } from './models';
 import type {
   AuditEntry,
@@ -31,6 +32,18 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const counterValue = z.number().int().min(0).max(MAX_COUNTER);
 const id = z.number().int().positive();
 const equipmentId = z.string().min(1).max(64);
+
+const importArgs = z
+  .object({
+    fileName: z.string().min(1).max(260),
+    /** The file, base64-encoded. */
+    content: z.string().max(64 * 1024 * 1024),
+    kind: z.enum(MASTER_KINDS).optional(),
+    /** The system the file comes from: its column mapping is saved under this name. */
+    source: z.string().min(1).max(80).optional(),
+    mapping: z.record(z.string().max(40), z.string().max(200)).optional(),
+  })
+  .strict();
 
 export const apiArgs = {
   'app-info': z.object({}).strict(),
@@ -151,6 +164,9 @@ export const apiArgs = {
         .max(COUNTER_KINDS.length),
     })
     .strict(),
+  'import-master-preview': importArgs,
+  'import-master-run': importArgs.extend({ saveMapping: z.boolean().optional() }).strict(),
+  'import-mappings': z.object({}).strict(),
 } as const;
 
 export type ApiName = keyof typeof apiArgs;
@@ -192,6 +208,33 @@ export interface ReadingDraft {
   >;
 }
 
+export type ImportAction = 'create' | 'update' | 'unchanged' | 'error';
+
+export interface ImportRowResult {
+  /** The line in the file (the header is line 1). */
+  line: number;
+  /** The record's number or equipment ID. */
+  key: string;
+  action: ImportAction;
+  /** Each issue's `field` is an import column key (see MASTER_FIELDS). */
+  issues: FieldIssue[];
+}
+
+export interface ImportReport {
+  kind: MasterKind;
+  source: string | null;
+  encoding: string;
+  delimiter: string | null;
+  headers: string[];
+  mapping: ColumnMapping;
+  /** Required fields no column is mapped to: nothing can be imported until they are. */
+  missingColumns: string[];
+  rows: ImportRowResult[];
+  counts: Record<ImportAction, number>;
+  /** True once written; a preview, or a file with any error, writes nothing. */
+  committed: boolean;
+}
+
 export interface Api {
   'app-info': (args: ApiArgs<'app-info'>) => Promise<AppInfo>;
   'demo-load': (args: ApiArgs<'demo-load'>) => Promise<{ loaded: boolean }>;
@@ -216,6 +259,11 @@ export interface Api {
   'devices-save': (args: ApiArgs<'devices-save'>) => Promise<Device>;
   'devices-move': (args: ApiArgs<'devices-move'>) => Promise<Device>;
   'devices-retire': (args: ApiArgs<'devices-retire'>) => Promise<Device>;
+  'import-master-preview': (args: ApiArgs<'import-master-preview'>) => Promise<ImportReport>;
+  'import-master-run': (args: ApiArgs<'import-master-run'>) => Promise<ImportReport>;
+  'import-mappings': (
+    args: ApiArgs<'import-mappings'>,
+  ) => Promise<Array<{ source: string; kind: MasterKind; mapping: ColumnMapping }>>;
 }
 
 export type ApiResult<N extends ApiName> = Awaited<ReturnType<Api[N]>>;

@@ -42,6 +42,11 @@ export type IssueCode =
   | 'move-before-last'
   | 'same-contract'
   | 'device-retired'
+  | 'duplicate-row'
+  | 'unknown-customer'
+  | 'unknown-contract'
+  | 'contract-differs'
+  | 'refused'
   | 'unknown-counter';
 
 /**

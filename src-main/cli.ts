@@ -3,10 +3,12 @@
  * `--data DIR`; output meant for people goes to stdout, logs to stderr.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { issueText } from '../shared/i18n/issue-text';
+import { MASTER_KINDS, type MasterKind } from '../shared/import/master-fields';
 import { defaultDataDir } from './core/paths';
 import { isLoopback } from './http/server';
 import { loadDemo, openCore, startBrowserMode } from './node-main';
@@ -24,6 +26,14 @@ Commands:
   serve     Start browser mode: the core, the HTTP API and the UI on 127.0.0.1,
             printing the address to open.
   demo      Fill an empty database with the demo data, then exit.
+  import-master FILE [--kind customers|contracts|devices] [--mapping NAME] [--dry-run]
+            Import customers, contracts or devices from a CSV (UTF-8 or Windows-1252,
+            ; , tab or | separated) or Excel (.xlsx) export of the dealer's current
+            system. The kind and the columns are recognised from the headers; --mapping
+            NAME uses (and saves) the column mapping of that source. Every row is
+            checked; with any error nothing is imported (exit code 1). Rows are matched
+            by customer number, contract number and equipment ID, so importing the
+            same file again updates instead of duplicating. --dry-run only checks.
   help      Show this text.
 
 Options (every command):
@@ -114,6 +124,53 @@ function demo(dataDir: string): void {
   }
 }
 
+async function importMasterFile(
+  file: string,
+  values: Record<string, string | boolean | undefined>,
+  dataDir: string,
+): Promise<number> {
+  const kind = values.kind as string | undefined;
+  if (kind !== undefined && !MASTER_KINDS.some((k) => k === kind)) {
+    throw new UsageError(`--kind must be one of ${MASTER_KINDS.join(', ')}, not "${kind}"`);
+  }
+  let content: Buffer;
+  try {
+    content = readFileSync(file);
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  const core = openCore({ dataDir });
+  try {
+    const args = {
+      fileName: basename(file),
+      content: content.toString('base64'),
+      ...(kind ? { kind: kind as MasterKind } : {}),
+      ...(values.mapping ? { source: values.mapping as string } : {}),
+    };
+    const report = values['dry-run'] ? await core.api['import-master-preview'](args) : await core.api['import-master-run'](args);
+    const delimiter = report.delimiter === '\t' ? 'tab' : report.delimiter;
+    console.log(`meterdesk: ${report.kind} from ${file} (${report.encoding}${delimiter ? `, "${delimiter}"` : ''})`);
+    console.log(`  columns: ${Object.entries(report.mapping).map(([field, header]) => `${field} ← "${header}"`).join(', ')}`);
+    if (report.missingColumns.length > 0) {
+      console.log(`  missing columns: ${report.missingColumns.join(', ')} (name them in the file, or map them in the app's import)`);
+      console.log('  nothing imported');
+      return 1;
+    }
+    for (const row of report.rows.filter((r) => r.action === 'error')) {
+      for (const issue of row.issues) {
+        const column = report.mapping[issue.field];
+        console.log(`  line ${row.line} (${row.key || '?'}): ${issue.field}${column ? ` ("${column}")` : ''}: ${issueText(issue, 'en')}`);
+      }
+    }
+    const { create, update, unchanged, error } = report.counts;
+    const verdict = report.committed ? 'imported' : values['dry-run'] && error === 0 ? 'checked, nothing written (--dry-run)' : 'nothing imported';
+    console.log(`  ${create} new, ${update} updated, ${unchanged} unchanged, ${error} with errors — ${verdict}`);
+    return error > 0 ? 1 : 0;
+  } finally {
+    core.close();
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -125,6 +182,9 @@ export async function main(argv: string[]): Promise<number> {
       host: { type: 'string' },
       demo: { type: 'boolean' },
       'no-build': { type: 'boolean' },
+      kind: { type: 'string' },
+      mapping: { type: 'string' },
+      'dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -133,8 +193,14 @@ export async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   const dataDir = resolve(values.data ?? defaultDataDir());
+  if (command === 'import-master') {
+    const [file, ...extra] = rest;
+    if (!file) throw new UsageError('import-master needs the FILE to import');
+    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    return importMasterFile(file, values, dataDir);
+  }
+  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   switch (command) {
     case 'serve':
       await serve(values, dataDir);
@@ -150,7 +216,7 @@ export async function main(argv: string[]): Promise<number> {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main(process.argv.slice(2)).then(
     (code) => {
-      if (code !== 0) process.exit(code);
+      if (code !== 0) process.exitCode = code;
     },
     (error: unknown) => {
       if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

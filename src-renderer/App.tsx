@@ -7,6 +7,7 @@ import { ContractPageWithData } from './features/contracts/ContractPageWithData'
 import { CustomerPageWithData } from './features/customers/CustomerPageWithData';
 import { DeviceFormPageWithData } from './features/devices/DeviceFormPageWithData';
 import { CustomersPage } from './features/customers/CustomersPage';
+import { ImportPage } from './features/import/ImportPage';
 import { SearchPage } from './features/search/SearchPage';
 import { initialLanguage, setLanguage, useLanguage } from './i18n';
 import { emitMenuAction, useMenuAction } from './menu-events';
@@ -45,6 +46,7 @@ export function App() {
 
   const customersSection =
     route.page === 'customers' || route.page === 'customer' || route.page === 'contract';
+  const devicesSection = !customersSection && route.page !== 'import';
   const listHref = customersSection ? '#/customers' : '#/';
   const onSearchChange = (text: string) => {
     setQuery(text);
@@ -58,11 +60,14 @@ export function App() {
           meterdesk
         </a>
         <nav aria-label={t('nav.main')} className="app-nav">
-          <a href="#/" aria-current={!customersSection ? 'page' : undefined}>
+          <a href="#/" aria-current={devicesSection ? 'page' : undefined}>
             {t('nav.devices')}
           </a>
           <a href="#/customers" aria-current={customersSection ? 'page' : undefined}>
             {t('nav.customers')}
+          </a>
+          <a href="#/import" aria-current={route.page === 'import' ? 'page' : undefined}>
+            {t('import.nav')}
           </a>
         </nav>
         <input
@@ -104,6 +109,7 @@ export function App() {
         )}
         {info && route.page === 'search' && <SearchPage query={query} empty={info.empty} onDemoLoaded={loadInfo} />}
         {info && route.page === 'customers' && <CustomersPage query={query} />}
+        {info && route.page === 'import' && <ImportPage />}
         {info && route.page === 'customer' && <CustomerPageWithData key={route.number ?? 'new'} number={route.number} />}
         {info && route.page === 'contract' && (
           <ContractPageWithData

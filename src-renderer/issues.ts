@@ -1,19 +1,8 @@
-import type { TFunction } from 'i18next';
-import { isIsoDate } from '../shared/dates';
 import type { FieldIssue } from '../shared/errors';
-import { formatCounter, formatDate } from '../shared/format';
+import { issueText } from '../shared/i18n/issue-text';
 import type { Language } from '../shared/models';
 
-/** A field issue in words, its numbers and dates written the way the language writes them. */
-export function describeIssue(issue: FieldIssue, t: TFunction, language: Language): string {
-  const params: Record<string, string> = {};
-  for (const [key, value] of Object.entries(issue.params ?? {})) {
-    params[key] =
-      typeof value === 'number'
-        ? formatCounter(value, language)
-        : isIsoDate(value)
-          ? formatDate(value, language)
-          : value;
-  }
-  return t(`errors.${issue.code}`, params);
+/** A field issue in words, as the command line says it too. */
+export function describeIssue(issue: FieldIssue, language: Language): string {
+  return issueText(issue, language);
 }

@@ -5,6 +5,7 @@ export type Route =
   | { page: 'search' }
   | { page: 'device'; equipmentId: string }
   | { page: 'customers' }
+  | { page: 'import' }
   | { page: 'customer'; number: string | null }
   /** A contract: `number` null for a new one of `customer`. */
   | { page: 'contract'; number: string | null; customer: string | null }
@@ -35,6 +36,7 @@ export function parseRoute(hash: string): Route {
     return { page: 'customer', number: customer[1] === 'new' ? null : decodeURIComponent(customer[1]) };
   }
   if (/^#\/customers\/?$/.test(hash)) return { page: 'customers' };
+  if (/^#\/import\/?$/.test(hash)) return { page: 'import' };
   return { page: 'search' };
 }
 

@@ -24,6 +24,8 @@ import {
 } from './handlers/readings';
 import { logger } from './log';
 import { listAudit } from '../../db/queries/audit';
+import { listMappings } from '../../db/queries/import-mappings';
+import { importMaster } from './import/master-import';
 import {
   archiveCustomer,
   customerDetail,
@@ -72,6 +74,9 @@ export function createCore(context: CoreContext): Api {
     'devices-save': op((args) => saveDevice(context, args)),
     'devices-move': op((args) => moveDeviceToContract(context, args)),
     'devices-retire': op((args) => retireDeviceWithReading(context, args)),
+    'import-master-preview': (args) => importMaster(context, args, false),
+    'import-master-run': (args) => importMaster(context, args, true),
+    'import-mappings': op(() => listMappings(context.db)),
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
@@ -40,6 +40,8 @@ export interface BackOfficeServer {
   stop(): Promise<void>;
   readonly url: string;
 }
+
+const IMPORT_BODY_LIMIT = 96 * 1024 * 1024;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -122,11 +124,18 @@ export function createBackOfficeServer(options: BackOfficeServerOptions): BackOf
       strictTransportSecurity: false,
     });
 
-    server.post<{ Params: { name: string } }>('/api/:name', async (request, reply) => {
-      const response = await dispatch(options.api, request.params.name, request.body);
+    const answer = async (name: string, body: unknown, reply: FastifyReply) => {
+      const response = await dispatch(options.api, name, body);
       reply.code(response.ok ? 200 : STATUS[response.error.code]).header('cache-control', 'no-store');
       return response;
-    });
+    };
+    server.post<{ Params: { name: string } }>('/api/:name', (request, reply) =>
+      answer(request.params.name, request.body, reply),
+    );
+    // A dealer's master-data export, base64-encoded, is the one large body the API takes.
+    for (const name of ['import-master-preview', 'import-master-run']) {
+      server.post(`/api/${name}`, { bodyLimit: IMPORT_BODY_LIMIT }, (request, reply) => answer(name, request.body, reply));
+    }
 
     server.get('/healthz', (_request, reply) => reply.send({ ok: true }));
 

@@ -45,7 +45,7 @@ export function useMasterForm<Fields extends object>({ initial, check, save, lea
         error.code === 'conflict'
           ? t('customers.conflict')
           : general
-            ? describeIssue(general, t, language)
+            ? describeIssue(general, language)
             : error.issues.length > 0
               ? t('customers.notSaved')
               : t('app.error', { message: error.message }),
@@ -83,7 +83,7 @@ export function useMasterForm<Fields extends object>({ initial, check, save, lea
     },
     errorFor: (field: string) => {
       const issue = issueFor(field);
-      return issue && describeIssue(issue, t, language);
+      return issue && describeIssue(issue, language);
     },
     banner,
     run,

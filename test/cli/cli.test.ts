@@ -34,4 +34,18 @@ describe('npm run cli', () => {
     expect(second.code).toBe(0);
     expect(second.out).toContain('already holds data');
   });
+
+  it('import-master imports a file, says what it did, and with a bad file imports nothing (exit 1)', () => {
+    const dir = tempDir();
+    const customers = cli('import-master', 'test/fixtures/customers-latin1.csv', '--data', dir);
+    expect(customers.code).toBe(0);
+    expect(customers.out).toContain('3 new, 0 updated, 0 unchanged, 0 with errors — imported');
+    expect(cli('import-master', 'test/fixtures/contracts.csv', '--data', dir).code).toBe(0);
+    const bad = cli('import-master', 'test/fixtures/devices-bad.csv', '--data', dir, '--kind', 'devices');
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain('line 3 (3.500.002): contractNumber ("Vertrag"): No contract with number V-999999-99.');
+    expect(bad.out).toContain('nothing imported');
+    expect(cli('import-master', '--data', dir).code).toBe(2);
+    expect(cli('import-master', 'test/fixtures/devices.csv', '--kind', 'printers', '--data', dir).code).toBe(2);
+  });
 });

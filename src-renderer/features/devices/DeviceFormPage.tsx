@@ -221,7 +221,7 @@ function DeviceActions({ detail, today, onChanged }: DeviceActionsProps) {
   const [failure, setFailure] = useState<string | null>(null);
   const errorFor = (field: string) => {
     const issue = issues.find((i) => i.field === field);
-    return issue && describeIssue(issue, t, language);
+    return issue && describeIssue(issue, language);
   };
   const attempt = async (action: () => Promise<unknown>) => {
     setIssues([]);

@@ -44,7 +44,7 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
   const { device, customer, reading } = draft;
 
   const title = form.readOnly ? t('dialog.titleView') : reading ? t('dialog.titleEdit') : t('dialog.titleNew');
-  const describe = (issue: FieldIssue | undefined) => issue && describeIssue(issue, t, language);
+  const describe = (issue: FieldIssue | undefined) => issue && describeIssue(issue, language);
 
   useEffect(() => {
     const dialog = dialogRef.current;
@@ -97,7 +97,7 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
         focusFirstIssue(fieldIssues);
       } else {
         const readingIssue = error.issues[0];
-        setBanner(readingIssue ? describeIssue(readingIssue, t, language) : t('app.error', { message: error.message }));
+        setBanner(readingIssue ? describeIssue(readingIssue, language) : t('app.error', { message: error.message }));
       }
     } finally {
       if (!done) savingRef.current = false;

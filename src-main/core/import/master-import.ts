@@ -1,0 +1,166 @@
+/**
+ * Import of a dealer's existing customers, contracts and devices (issue 7). Every row goes
+ * through the same handlers as the forms, inside one transaction: a preview runs it all and
+ * rolls back; a run commits only when no row has an error, so nothing is ever half-imported.
+ * Rows are matched by customer number, contract number and equipment ID, so importing the
+ * same file again updates (or leaves unchanged) instead of duplicating.
+ */
+import { getContractIdByNumber } from '../../../db/queries/contracts';
+import { getMapping, saveMapping } from '../../../db/queries/import-mappings';
+import { getContract, getCustomerByNumber, getDeviceByEquipmentId } from '../../../db/queries/master-data';
+import type { ApiArgs, ImportAction, ImportReport, ImportRowResult } from '../../../shared/api';
+import { ApiError, type FieldIssue } from '../../../shared/errors';
+import {
+  autoMapping,
+  detectKind,
+  MASTER_FIELDS,
+  type ColumnMapping,
+  type MasterKind,
+} from '../../../shared/import/master-fields';
+import { contractRow, customerRow, deviceRow, importField, missingValues, type RowValues } from '../../../shared/import/master-rows';
+import { timestamp, today, type CoreContext } from '../context';
+import { saveContract } from '../handlers/contracts';
+import { saveCustomer } from '../handlers/customers';
+import { saveDevice } from '../handlers/devices';
+import { readTable, TableError, type Table } from './read-table';
+
+/** Thrown inside the transaction to undo a preview or a file with errors. */
+class Rollback extends Error {}
+
+type ImportArgs = ApiArgs<'import-master-preview'> & { saveMapping?: boolean };
+
+interface Outcome {
+  action: Exclude<ImportAction, 'error'>;
+}
+
+function issuesOf(error: unknown): FieldIssue[] {
+  if (!(error instanceof ApiError)) throw error;
+  if (error.issues.length === 0) return [{ field: 'row', code: 'refused', params: { message: error.message } }];
+  return error.issues.map((issue) => ({ ...issue, field: importField(issue.field) }));
+}
+
+function importCustomer(core: CoreContext, values: RowValues): Outcome {
+  const { input, issues } = customerRow(values);
+  if (issues.length > 0) throw new ApiError('validation', 'row', issues);
+  const existing = getCustomerByNumber(core.db, input.number);
+  const saved = saveCustomer(core, existing ? { ...input, id: existing.id, revision: existing.revision } : input);
+  return { action: !existing ? 'create' : saved.revision === existing.revision ? 'unchanged' : 'update' };
+}
+
+function importContract(core: CoreContext, values: RowValues): Outcome {
+  const { input, issues } = contractRow(values, today(core));
+  const customer = getCustomerByNumber(core.db, input.customerNumber);
+  if (!customer) issues.push({ field: 'customerNumber', code: 'unknown-customer', params: { value: input.customerNumber } });
+  if (issues.length > 0 || !customer) throw new ApiError('validation', 'row', issues);
+  const id = getContractIdByNumber(core.db, input.number);
+  const existing = id === undefined ? undefined : getContract(core.db, id, today(core));
+  const { customerNumber: _customerNumber, ...fields } = input;
+  const saved = saveContract(core, {
+    ...fields,
+    customerId: customer.id,
+    ...(existing ? { id: existing.id, revision: existing.revision } : {}),
+  });
+  return { action: !existing ? 'create' : saved.revision === existing.revision ? 'unchanged' : 'update' };
+}
+
+function importDevice(core: CoreContext, values: RowValues): Outcome {
+  const { input, issues } = deviceRow(values, today(core));
+  const contractId = getContractIdByNumber(core.db, input.contractNumber);
+  if (contractId === undefined) issues.push({ field: 'contractNumber', code: 'unknown-contract', params: { value: input.contractNumber } });
+  const existing = getDeviceByEquipmentId(core.db, input.equipmentId);
+  if (existing && contractId !== undefined && existing.contractId !== contractId) {
+    const current = getContract(core.db, existing.contractId, today(core));
+    issues.push({ field: 'contractNumber', code: 'contract-differs', params: { value: current?.number ?? '' } });
+  }
+  if (issues.length > 0 || contractId === undefined) throw new ApiError('validation', 'row', issues);
+  const { contractNumber: _contractNumber, ...fields } = input;
+  const saved = saveDevice(core, {
+    ...fields,
+    contractId,
+    ...(existing ? { id: existing.id, revision: existing.revision } : {}),
+  });
+  return { action: !existing ? 'create' : saved.revision === existing.revision ? 'unchanged' : 'update' };
+}
+
+const IMPORTERS: Record<MasterKind, (core: CoreContext, values: RowValues) => Outcome> = {
+  customers: importCustomer,
+  contracts: importContract,
+  devices: importDevice,
+};
+
+const KEY_FIELD: Record<MasterKind, string> = { customers: 'number', contracts: 'number', devices: 'equipmentId' };
+
+function rowValues(table: Table, row: string[], mapping: ColumnMapping): RowValues {
+  const values: RowValues = {};
+  for (const [field, header] of Object.entries(mapping)) {
+    const index = table.headers.indexOf(header);
+    if (index >= 0) values[field] = row[index] ?? '';
+  }
+  return values;
+}
+
+function apply(core: CoreContext, table: Table, kind: MasterKind, mapping: ColumnMapping, commit: boolean): ImportRowResult[] {
+  const results: ImportRowResult[] = [];
+  try {
+    core.db.transaction(() => {
+      const seen = new Map<string, number>();
+      table.rows.forEach((row, index) => {
+        const line = index + 2;
+        const values = rowValues(table, row, mapping);
+        const key = (values[KEY_FIELD[kind]] ?? '').trim();
+        const missing = missingValues(kind, values);
+        const first = seen.get(key);
+        if (missing.length > 0 || first !== undefined) {
+          const issues = first !== undefined ? [{ field: KEY_FIELD[kind], code: 'duplicate-row' as const, params: { line: String(first) } }] : missing;
+          results.push({ line, key, action: 'error', issues });
+          return;
+        }
+        seen.set(key, line);
+        try {
+          // Each row is a savepoint of its own: a refused row leaves the others as they are.
+          const outcome = core.db.transaction(() => IMPORTERS[kind](core, values));
+          results.push({ line, key, action: outcome.action, issues: [] });
+        } catch (error) {
+          results.push({ line, key, action: 'error', issues: issuesOf(error) });
+        }
+      });
+      if (!commit || results.some((result) => result.action === 'error')) throw new Rollback();
+    });
+  } catch (error) {
+    if (!(error instanceof Rollback)) throw error;
+  }
+  return results;
+}
+
+export async function importMaster(core: CoreContext, args: ImportArgs, commit: boolean): Promise<ImportReport> {
+  let table: Table;
+  try {
+    table = await readTable(args.fileName, Buffer.from(args.content, 'base64'));
+  } catch (error) {
+    if (error instanceof TableError) throw new ApiError('bad-request', error.message);
+    throw error;
+  }
+  const kind = args.kind ?? detectKind(table.headers);
+  const saved = args.source ? getMapping(core.db, args.source, kind) : undefined;
+  // Given mapping, else the saved one for this source, else what the headers say; only real headers.
+  const chosen = args.mapping ?? saved ?? autoMapping(kind, table.headers);
+  const mapping = Object.fromEntries(Object.entries(chosen).filter(([, header]) => table.headers.includes(header)));
+  const missingColumns = MASTER_FIELDS[kind].filter((f) => f.required && mapping[f.key] === undefined).map((f) => f.key);
+  const rows = missingColumns.length > 0 ? [] : apply(core, table, kind, mapping, commit);
+  const counts: Record<ImportAction, number> = { create: 0, update: 0, unchanged: 0, error: 0 };
+  for (const row of rows) counts[row.action] += 1;
+  const committed = commit && missingColumns.length === 0 && counts.error === 0;
+  if (committed && args.source && (args.saveMapping ?? true)) saveMapping(core.db, args.source, kind, mapping, timestamp(core));
+  return {
+    kind,
+    source: args.source ?? null,
+    encoding: table.encoding,
+    delimiter: table.delimiter,
+    headers: table.headers,
+    mapping,
+    missingColumns,
+    rows,
+    counts,
+    committed,
+  };
+}

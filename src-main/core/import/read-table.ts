@@ -1,0 +1,90 @@
+/**
+ * A dealer's export as a table of text: CSV in UTF-8 or Windows-1252 (Latin-1), with
+ * `;`, `,`, tab or `|` between columns, or the first sheet of an Excel workbook.
+ */
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+
+export interface Table {
+  headers: string[];
+  rows: string[][];
+  /** How the file was read, for the preview: `utf-8`, `windows-1252` or `xlsx`. */
+  encoding: string;
+  delimiter: string | null;
+}
+
+const DELIMITERS = [';', ',', '\t', '|'];
+
+export class TableError extends Error {}
+
+function decode(content: Buffer): { text: string; encoding: string } {
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(content);
+    return { text: text.replace(/^\uFEFF/, ''), encoding: 'utf-8' };
+  } catch {
+    // Not UTF-8: Swiss office exports are then Windows-1252 (a superset of Latin-1).
+    return { text: new TextDecoder('windows-1252').decode(content), encoding: 'windows-1252' };
+  }
+}
+
+/** The separator that splits the header line into the most columns, outside quotes. */
+function detectDelimiter(text: string): string {
+  const firstLine = (text.split(/\r?\n/).find((line) => line.trim() !== '') ?? '').replace(/"[^"]*"/g, '');
+  let best = ';';
+  let bestCount = 0;
+  for (const delimiter of DELIMITERS) {
+    const count = firstLine.split(delimiter).length - 1;
+    if (count > bestCount) {
+      best = delimiter;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object') {
+    if ('result' in value) return cellText(value.result);
+    if ('text' in value) return String(value.text);
+    if ('richText' in value) return value.richText.map((part) => part.text).join('');
+    return '';
+  }
+  return String(value);
+}
+
+async function readWorkbook(content: Buffer): Promise<Table> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(content as unknown as ArrayBuffer);
+  } catch {
+    throw new TableError('the file is not a readable Excel workbook (.xlsx)');
+  }
+  const sheet = workbook.worksheets[0];
+  if (!sheet) throw new TableError('the workbook has no sheet');
+  const rows: string[][] = [];
+  sheet.eachRow({ includeEmpty: false }, (row) => {
+    const values = row.values as ExcelJS.CellValue[];
+    rows.push(values.slice(1).map((value) => cellText(value).trim()));
+  });
+  const [headers = [], ...data] = rows;
+  return { headers, rows: data, encoding: 'xlsx', delimiter: null };
+}
+
+export async function readTable(fileName: string, content: Buffer): Promise<Table> {
+  const zip = content.subarray(0, 4).toString('binary') === 'PK\u0003\u0004';
+  if (zip || /\.xlsx$/i.test(fileName)) return readWorkbook(content);
+  const { text, encoding } = decode(content);
+  const delimiter = detectDelimiter(text);
+  let records: string[][];
+  try {
+    const parsed: unknown = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true });
+    records = parsed as string[][];
+  } catch (error) {
+    throw new TableError(`the file cannot be read as CSV: ${(error as Error).message}`);
+  }
+  const [headers = [], ...rows] = records;
+  if (headers.length === 0) throw new TableError('the file is empty');
+  return { headers, rows, encoding, delimiter };
+}

@@ -1,0 +1,270 @@
+import { useEffect, useRef, useState } from 'react';
+import type { ImportReport } from '../../../shared/api';
+import { ApiError } from '../../../shared/errors';
+import { MASTER_FIELDS, MASTER_KINDS, type ColumnMapping, type MasterKind } from '../../../shared/import/master-fields';
+import type { CounterKind } from '../../../shared/models';
+import { TextField } from '../../components/Field';
+import { useSaveKeys } from '../../components/useSaveKeys';
+import { useLanguage } from '../../i18n';
+import { describeIssue } from '../../issues';
+import { api } from '../../platform/transport';
+
+const SHOWN_ROWS = 300;
+
+/** The file as base64, in chunks so a large export does not overflow the call stack. */
+async function base64Of(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+interface Loaded {
+  fileName: string;
+  content: string;
+}
+
+/** Master-data import: choose the file, check the preview and the column mapping, then import. */
+export function ImportPage() {
+  const { t, language } = useLanguage();
+  const [kind, setKind] = useState<MasterKind | ''>('');
+  const [source, setSource] = useState('');
+  const [sources, setSources] = useState<string[]>([]);
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [mapping, setMapping] = useState<ColumnMapping | null>(null);
+  const [report, setReport] = useState<ImportReport | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const busy = useRef(false);
+
+  useEffect(() => {
+    void api.call('import-mappings', {}).then((saved) => setSources([...new Set(saved.map((m) => m.source))]));
+  }, [report?.committed]);
+
+  const args = (file: Loaded) => ({
+    fileName: file.fileName,
+    content: file.content,
+    ...(kind ? { kind } : {}),
+    ...(source.trim() ? { source: source.trim() } : {}),
+    ...(mapping ? { mapping } : {}),
+  });
+
+  // Every change of file, kind, source or mapping shows the preview anew.
+  useEffect(() => {
+    if (!loaded) return;
+    let current = true;
+    api.call('import-master-preview', args(loaded)).then(
+      (preview) => {
+        if (!current) return;
+        setFailure(null);
+        setReport(preview);
+      },
+      (error: Error) => {
+        if (!current) return;
+        setReport(null);
+        setFailure(error instanceof ApiError ? error.message : t('app.error', { message: error.message }));
+      },
+    );
+    return () => {
+      current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- args() reads exactly these
+  }, [loaded, kind, source, mapping]);
+
+  const canRun = report !== null && !report.committed && report.counts.error === 0 && report.missingColumns.length === 0 && report.rows.length > 0;
+  const run = () => {
+    if (!canRun || !loaded || busy.current) return;
+    busy.current = true;
+    api
+      .call('import-master-run', args(loaded))
+      .then((result) => {
+        setReport(result);
+        if (result.committed) setMessage(t('import.done', result.counts));
+      })
+      .catch((error: Error) => setFailure(error.message))
+      .finally(() => {
+        busy.current = false;
+      });
+  };
+  useSaveKeys({ save: run, cancel: () => undefined });
+
+  const fieldLabel = (field: string): string => {
+    const counter = /^(black|scan|color|free1|free2)(Free|Price|Start)$/.exec(field);
+    if (counter) {
+      const label = t(`kinds.${counter[1] as CounterKind}`);
+      if (counter[2] === 'Start') return t('deviceForm.startValue', { kind: label });
+      return `${label} ${counter[2] === 'Free' ? t('contracts.freePerMonth') : t('contracts.pricePerPage')}`;
+    }
+    const labels: Record<string, string> = {
+      number: report?.kind === 'contracts' ? t('contracts.number') : t('customers.number'),
+      name: t('customers.name'),
+      language: t('customers.language'),
+      webReading: t('customers.webReading'),
+      emails: t('customers.emails'),
+      note: t('customers.note'),
+      customerNumber: t('customers.number'),
+      startDate: t('contracts.startDate'),
+      endDate: t('contracts.endDate'),
+      intervalMonths: t('contracts.interval'),
+      startMonth: t('contracts.startMonth'),
+      contractNumber: t('contracts.number'),
+      equipmentId: t('deviceForm.equipmentId'),
+      position: t('deviceForm.position'),
+      model: t('deviceForm.model'),
+      location: t('deviceForm.location'),
+      serialNumber: t('deviceForm.serialNumber'),
+      installDate: t('deviceForm.installDate'),
+      row: t('import.line'),
+    };
+    return labels[field] ?? field;
+  };
+
+  const shown = report ? [...report.rows.slice(0, SHOWN_ROWS), ...report.rows.slice(SHOWN_ROWS).filter((r) => r.action === 'error')] : [];
+  const fields = report ? MASTER_FIELDS[report.kind] : [];
+
+  return (
+    <section className="master-page">
+      <h1>{t('import.title')}</h1>
+      <p className="muted">{t('import.intro')}</p>
+      <div className="master-form">
+        <div className="form-grid">
+          <div className="field">
+            <label htmlFor="import-kind">{t('import.kind')}</label>
+            <select
+              id="import-kind"
+              value={kind}
+              onChange={(event) => {
+                setMapping(null);
+                setKind(event.target.value as MasterKind | '');
+              }}
+            >
+              <option value="">{t('import.kindAuto')}</option>
+              {MASTER_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {t(`import.kinds.${k}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <TextField id="import-source" label={t('import.source')} value={source} onChange={(v) => { setMapping(null); setSource(v); }} hint={t('import.sourceHint')} />
+          <div className="field">
+            <label htmlFor="import-file">{t('import.file')}</label>
+            <input
+              id="import-file"
+              type="file"
+              accept=".csv,.txt,.xlsx,text/csv"
+              onChange={(event) => {
+                const file = event.target.files?.[0];
+                if (!file) return;
+                setMessage(null);
+                setMapping(null);
+                void base64Of(file).then((content) => setLoaded({ fileName: file.name, content }));
+              }}
+            />
+          </div>
+        </div>
+        {sources.length > 0 && <p className="muted small">{sources.join(' · ')}</p>}
+      </div>
+
+      {failure && (
+        <p role="alert" className="error-banner">
+          {failure}
+        </p>
+      )}
+      {report && (
+        <>
+          <p className="muted">
+            {t('import.read', { kind: t(`import.kinds.${report.kind}`), encoding: report.encoding })}
+            {report.delimiter && ` · ${t('import.delimiter', { delimiter: report.delimiter === '\t' ? 'Tab' : report.delimiter })}`}
+          </p>
+          <h2>{t('import.mapping')}</h2>
+          <table className="plain-table" aria-label={t('import.mapping')}>
+            <thead>
+              <tr>
+                <th scope="col">{t('import.field')}</th>
+                <th scope="col">{t('import.column')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {fields.map((field) => (
+                <tr key={field.key}>
+                  <th scope="row">
+                    {fieldLabel(field.key)} {field.required && <span className="muted small">{t('import.required')}</span>}
+                  </th>
+                  <td>
+                    <select
+                      aria-label={`${fieldLabel(field.key)} – ${t('import.column')}`}
+                      value={report.mapping[field.key] ?? ''}
+                      onChange={(event) => {
+                        const next = { ...report.mapping };
+                        if (event.target.value) next[field.key] = event.target.value;
+                        else delete next[field.key];
+                        setMapping(next);
+                      }}
+                    >
+                      <option value="">{t('import.none')}</option>
+                      {report.headers.map((header) => (
+                        <option key={header} value={header}>
+                          {header}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {report.missingColumns.length > 0 && (
+            <p role="alert" className="error-banner">
+              {t('import.missing', { fields: report.missingColumns.map(fieldLabel).join(', ') })}
+            </p>
+          )}
+
+          <h2>{t('import.rows')}</h2>
+          <p role="status" className={report.counts.error > 0 ? 'error-text' : 'muted'}>
+            {t('import.counts', report.counts)} {report.counts.error > 0 && t('import.hasErrors')}
+          </p>
+          {report.rows.length > shown.length && <p className="muted small">{t('import.shown', { shown: SHOWN_ROWS, count: report.rows.length })}</p>}
+          {shown.length > 0 && (
+            <table className="plain-table import-rows" aria-label={t('import.rows')}>
+              <thead>
+                <tr>
+                  <th scope="col">{t('import.line')}</th>
+                  <th scope="col">{t('import.key')}</th>
+                  <th scope="col">{t('import.result')}</th>
+                  <th scope="col">{t('import.problems')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {shown.map((row) => (
+                  <tr key={row.line} className={row.action === 'error' ? 'row-error' : undefined}>
+                    <td>{row.line}</td>
+                    <td>{row.key}</td>
+                    <td>{t(`import.actions.${row.action}`)}</td>
+                    <td>
+                      {row.issues.map((issue) => (
+                        <div key={`${issue.field}-${issue.code}`}>
+                          {fieldLabel(issue.field)}
+                          {report.mapping[issue.field] ? ` («${report.mapping[issue.field]}»)` : ''}: {describeIssue(issue, language)}
+                        </div>
+                      ))}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <div className="dialog-actions">
+            <span className="spacer" />
+            <span role="status" className="status-message">
+              {message}
+            </span>
+            <button type="button" className="primary" disabled={!canRun} onClick={run}>
+              {t('import.run')}
+            </button>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,108 @@
+import ExcelJS from 'exceljs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ImportReport } from '../../shared/api';
+import { testCore } from './helpers';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+const file = (name: string) => ({ fileName: name, content: readFileSync(join(FIXTURES, name)).toString('base64') });
+const csv = (name: string, text: string) => ({ fileName: name, content: Buffer.from(text, 'utf8').toString('base64') });
+const summary = (report: ImportReport) => [report.counts, report.committed];
+
+async function importAll(core: ReturnType<typeof testCore>) {
+  await core.api['import-master-run'](file('customers-latin1.csv'));
+  await core.api['import-master-run'](file('contracts.csv'));
+  return core.api['import-master-run'](file('devices.csv'));
+}
+
+describe('master-data import (issue 7)', () => {
+  it('reads a Latin-1, semicolon file, recognising kind and columns from German headers', async () => {
+    const core = testCore({ demo: false });
+    const report = await core.api['import-master-run'](file('customers-latin1.csv'));
+    expect(report).toMatchObject({ kind: 'customers', encoding: 'windows-1252', delimiter: ';', missingColumns: [], committed: true });
+    expect(report.counts).toEqual({ create: 3, update: 0, unchanged: 0, error: 0 });
+    const { customer } = await core.api['customers-get']({ number: '400500' });
+    expect(customer).toMatchObject({ name: 'Bureau Service Sàrl', language: 'fr', webReading: true, emails: ['compta@bureau-service.example'] });
+    expect((await core.api['customers-get']({ number: '400501' })).customer).toMatchObject({ name: 'Müller Druck GmbH', webReading: false, note: 'Kunde seit 1998' });
+  });
+
+  it('imports contracts (comma, UTF-8, decimal commas in quotes) and devices, then a first reading starts from the file’s counters', async () => {
+    const core = testCore({ demo: false });
+    const devices = await importAll(core);
+    expect(summary(devices)).toEqual([{ create: 2, update: 0, unchanged: 0, error: 0 }, true]);
+    const contract = await core.api['contracts-get']({ number: 'V-400500-01' });
+    expect(contract.contract).toMatchObject({ intervalMonths: 3, startMonth: 10, terms: [{ kind: 'black', freePerMonth: 1_000, pricePerPage: 7_900 }, { kind: 'color', freePerMonth: 200, pricePerPage: 59_000 }] });
+    const draft = await core.api['readings-draft']({ equipmentId: '3.400.501' });
+    expect(draft.counters.map((c) => [c.kind, c.chainOld, c.oldEditable])).toEqual([['black', 1_200, true]]);
+  });
+
+  it('importing the same files again changes nothing; a changed row updates only that record', async () => {
+    const core = testCore({ demo: false });
+    await importAll(core);
+    expect(summary(await importAll(core))).toEqual([{ create: 0, update: 0, unchanged: 2, error: 0 }, true]);
+    const customers = readFileSync(join(FIXTURES, 'customers-latin1.csv'), 'latin1').replace('Harbour Copy Ltd', 'Harbour Copy Limited');
+    const again = await core.api['import-master-run']({ fileName: 'c.csv', content: Buffer.from(customers, 'latin1').toString('base64') });
+    expect(again.counts).toEqual({ create: 0, update: 1, unchanged: 2, error: 0 });
+    expect((await core.api['customers-search']({ query: '' })).total).toBe(3);
+  });
+
+  it('lists every bad row with its reason and imports nothing of the file', async () => {
+    const core = testCore({ demo: false });
+    await core.api['import-master-run'](file('customers-latin1.csv'));
+    await core.api['import-master-run'](file('contracts.csv'));
+    const report = await core.api['import-master-run'](file('devices-bad.csv'));
+    expect(report.committed).toBe(false);
+    expect(report.counts).toEqual({ create: 1, update: 0, unchanged: 0, error: 4 });
+    const errors = report.rows.filter((row) => row.action === 'error').map((row) => [row.line, row.issues.map((i) => `${i.field}:${i.code}`)]);
+    expect(errors).toEqual([
+      [3, ['contractNumber:unknown-contract']],
+      [4, ['equipmentId:duplicate-row']],
+      [5, ['installDate:date-invalid', 'blackStart:not-whole-number']],
+      [6, ['position:required', 'model:required', 'serialNumber:required']],
+    ]);
+    // The good first row was rolled back with the rest.
+    expect((await core.api['devices-search']({ query: '3.500.001' })).total).toBe(0);
+  });
+
+  it('a preview checks everything and writes nothing', async () => {
+    const core = testCore({ demo: false });
+    const preview = await core.api['import-master-preview'](file('customers-latin1.csv'));
+    expect(summary(preview)).toEqual([{ create: 3, update: 0, unchanged: 0, error: 0 }, false]);
+    expect((await core.api['customers-search']({ query: '' })).total).toBe(0);
+  });
+
+  it('maps unknown headers by hand and reuses the mapping saved for the source', async () => {
+    const core = testCore({ demo: false });
+    const text = 'Kd;Firmenname;Lang\n700001;Alpha AG;de\n700002;Beta SA;fr\n';
+    const unmapped = await core.api['import-master-preview']({ ...csv('alt.csv', text), kind: 'customers' });
+    expect(unmapped.missingColumns).toEqual(['number', 'name']);
+    expect(unmapped.rows).toEqual([]);
+    const mapping = { number: 'Kd', name: 'Firmenname', language: 'Lang' };
+    const run = await core.api['import-master-run']({ ...csv('alt.csv', text), kind: 'customers', source: 'OldERP', mapping });
+    expect(summary(run)).toEqual([{ create: 2, update: 0, unchanged: 0, error: 0 }, true]);
+    expect(await core.api['import-mappings']({})).toEqual([{ source: 'OldERP', kind: 'customers', mapping }]);
+    const reused = await core.api['import-master-preview']({ ...csv('alt.csv', text.replace('Beta SA', 'Beta SA Genève')), kind: 'customers', source: 'OldERP' });
+    expect(reused.mapping).toEqual(mapping);
+    expect(reused.counts).toEqual({ create: 0, update: 1, unchanged: 1, error: 0 });
+  });
+
+  it('reads the first sheet of an Excel workbook', async () => {
+    const core = testCore({ demo: false });
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Kunden');
+    sheet.addRow(['Kundennummer', 'Name', 'Sprache', 'Web', 'E-Mail']);
+    sheet.addRow([800001, 'Gamma GmbH', 'Deutsch', 'ja', 'info@gamma.example']);
+    sheet.addRow([800002, 'Delta Sàrl', 'français', 'non', '']);
+    const content = Buffer.from(await workbook.xlsx.writeBuffer()).toString('base64');
+    const report = await core.api['import-master-run']({ fileName: 'kunden.xlsx', content });
+    expect(report).toMatchObject({ encoding: 'xlsx', delimiter: null, committed: true, counts: { create: 2 } });
+    expect((await core.api['customers-get']({ number: '800002' })).customer).toMatchObject({ name: 'Delta Sàrl', language: 'fr' });
+  });
+
+  it('refuses what is not a table with a clear message', async () => {
+    const core = testCore({ demo: false });
+    await expect(core.api['import-master-preview']({ fileName: 'x.xlsx', content: Buffer.from('PK\u0003\u0004garbage').toString('base64') })).rejects.toThrow(/not a readable Excel workbook/);
+    await expect(core.api['import-master-preview']({ fileName: 'x.csv', content: '' })).rejects.toThrow(/empty/);
+  });
+});

@@ -1,0 +1,43 @@
+import { join } from 'node:path';
+import { expect, test } from './fixtures';
+
+const fixture = (name: string) => join(process.cwd(), 'test', 'fixtures', name);
+
+test('import master data: preview with the recognised columns, errors per row, then import with F2', async ({ page, emptyApp }) => {
+  await page.goto(`${emptyApp.url}/#/import`);
+  await expect(page.getByRole('heading', { name: 'Stammdaten importieren' })).toBeVisible();
+  await page.getByLabel('Quelle (Name des bisherigen Systems)').fill('AltERP');
+  await page.getByLabel('Datei', { exact: true }).setInputFiles(fixture('customers-latin1.csv'));
+  await expect(page.getByText('Gelesen: Kunden · windows-1252 · Trennzeichen «;»')).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Kundennummer – Spalte der Datei' })).toHaveValue('Kundennummer');
+  const rows = page.getByRole('table', { name: 'Zeilen' }).getByRole('row');
+  await expect(rows).toHaveCount(4);
+  await expect(rows.nth(2)).toContainText('400501');
+  await expect(rows.nth(2)).toContainText('neu');
+  await page.keyboard.press('F2');
+  await expect(page.getByRole('status').filter({ hasText: 'Importiert: 3 neu, 0 geändert, 0 unverändert.' })).toBeVisible();
+
+  // Devices before their contracts: every row refused, with its reason; nothing imported.
+  await page.getByLabel('Datei', { exact: true }).setInputFiles(fixture('devices.csv'));
+  await expect(page.getByText(/Gelesen: Geräte · utf-8/)).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: '0 neu, 0 geändert, 0 unverändert, 2 mit Fehlern.' })).toBeVisible();
+  await expect(rows.nth(1)).toContainText('Kein Vertrag mit der Nummer V-400500-01.');
+  await expect(page.getByRole('button', { name: 'Importieren (F2)' })).toBeDisabled();
+
+  await page.getByLabel('Datei', { exact: true }).setInputFiles(fixture('contracts.csv'));
+  await expect(page.getByRole('status').filter({ hasText: '2 neu' })).toBeVisible();
+  await page.getByRole('button', { name: 'Importieren (F2)' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Importiert: 2 neu' })).toBeVisible();
+
+  // Unknown headers are mapped by hand.
+  await page.getByLabel('Art der Daten').selectOption({ label: 'Kunden' });
+  await page.getByLabel('Datei', { exact: true }).setInputFiles({ name: 'alt.csv', mimeType: 'text/csv', buffer: Buffer.from('Kd;Firmenname\n700001;Alpha AG\n') });
+  await expect(page.getByRole('alert')).toContainText('Noch nicht zugeordnet: Kundennummer, Name.');
+  await page.getByRole('combobox', { name: 'Kundennummer – Spalte der Datei' }).selectOption('Kd');
+  await page.getByRole('combobox', { name: 'Name – Spalte der Datei' }).selectOption('Firmenname');
+  await expect(page.getByRole('status').filter({ hasText: '1 neu' })).toBeVisible();
+  await page.keyboard.press('F2');
+  await expect(page.getByRole('status').filter({ hasText: 'Importiert: 1 neu' })).toBeVisible();
+  await page.goto(`${emptyApp.url}/#/customers/700001`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('700001 · Alpha AG');
+});
