@@ -1,16 +1,10 @@
 /** Devices as master data (issue 7): edits, counters, moves between contracts, retirement. */
 import type { CounterKind, IsoDate } from '../../shared/models';
+import type { DeviceInput } from '../../shared/rules/master-data';
 import type { Database } from '../database';
 import { refreshDeviceSearchText } from './master-data';
 
-export interface DeviceFields {
-  position: string;
-  model: string;
-  location: string;
-  equipmentId: string;
-  serialNumber: string;
-  installDate: IsoDate;
-}
+export type DeviceFields = Omit<DeviceInput, 'counters'>;
 
 export function updateDevice(db: Database, id: number, device: DeviceFields, now: string): void {
   db.run(

@@ -12,6 +12,7 @@ import type {
   IsoDate,
   Language,
 } from '../../shared/models';
+import type { DeviceInput } from '../../shared/rules/master-data';
 import { searchable, type Database } from '../database';
 
 /**
@@ -444,16 +445,7 @@ export function insertContract(db: Database, contract: NewContract, now: string)
   return id;
 }
 
-export interface NewDevice {
-  contractId: number;
-  position: string;
-  model: string;
-  location: string;
-  equipmentId: string;
-  serialNumber: string;
-  installDate: IsoDate;
-  counters: Array<{ kind: CounterKind; startValue: number }>;
-}
+export type NewDevice = DeviceInput & { contractId: number };
 
 export function insertDevice(db: Database, device: NewDevice, now: string): number {
   const { lastInsertRowid: id } = db.run(

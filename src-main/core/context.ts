@@ -1,4 +1,6 @@
 import type { Database } from '../../db/database';
+import { insertAudit, type Changes } from '../../db/queries/audit';
+import type { AuditEntry } from '../../shared/models';
 import { todayIn } from '../../shared/dates';
 import type { IsoDate } from '../../shared/models';
 import { readSettings, type Settings } from './settings';
@@ -23,4 +25,16 @@ export function today(context: CoreContext, settings: Settings = settingsOf(cont
 
 export function timestamp(context: CoreContext): string {
   return context.now().toISOString();
+}
+
+/** One entry of the audit trail, by the context's clerk. */
+export function audit(
+  context: CoreContext,
+  at: string,
+  entity: string,
+  entityId: number,
+  action: AuditEntry['action'],
+  changes: Changes,
+): void {
+  insertAudit(context.db, { at, author: context.author, entity, entityId, action, changes });
 }

@@ -112,3 +112,37 @@ export function CheckboxField({ id, label, checked, onChange }: CheckboxFieldPro
     </div>
   );
 }
+
+export interface CellInputProps {
+  id: string;
+  /** Row and column, e.g. "Schwarz Preis pro Seite (CHF)". */
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string | undefined;
+  disabled?: boolean;
+  inputMode?: 'numeric' | 'decimal';
+}
+
+/** An input in a table cell, named by its row and column, with its error underneath. */
+export function CellInput({ id, label, value, onChange, error, disabled, inputMode }: CellInputProps) {
+  return (
+    <td>
+      <input
+        id={id}
+        aria-label={label}
+        value={value}
+        inputMode={inputMode}
+        disabled={disabled}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        onChange={(event) => onChange(event.target.value)}
+      />
+      {error && (
+        <span id={`${id}-error`} className="field-error">
+          {error}
+        </span>
+      )}
+    </td>
+  );
+}

@@ -4,18 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SaveReadingArgs } from '../../shared/api';
-import { ApiError } from '../../shared/errors';
-import { testCore } from './helpers';
+import { rejection, testCore } from './helpers';
 
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to be refused');
-}
 
 const NOVEMBER = {
   equipmentId: '3.022.790',

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiArgs } from '../../shared/api';
-import { ApiError } from '../../shared/errors';
-import { testCore } from './helpers';
+import { rejection, testCore } from './helpers';
 
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to be refused');
-}
 
 function contractArgs(customerId: number): ApiArgs<'contracts-save'> {
   return {

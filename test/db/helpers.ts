@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import { ApiError } from '../../shared/errors';
 import { loadDemo, openCore, type OpenedCore } from '../../src-main/node-main';
 
 const opened: Array<{ core: OpenedCore; dir: string }> = [];
@@ -25,4 +26,15 @@ export function testCore(options: { demo?: boolean; now?: string; dir?: string }
   opened.push({ core, dir });
   if (options.demo ?? true) loadDemo(core);
   return core;
+}
+
+/** The ApiError a call was refused with; fails the test when the call succeeds. */
+export async function rejection(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+  throw new Error('expected the call to be refused');
 }

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SaveReadingArgs } from '../../shared/api';
-import { ApiError } from '../../shared/errors';
 import { dispatch } from '../../src-main/core/service';
-import { testCore } from './helpers';
+import { rejection, testCore } from './helpers';
 
 const READING = {
   equipmentId: '3.022.790',
@@ -20,15 +19,6 @@ function counts(core: ReturnType<typeof testCore>) {
   };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to be refused');
-}
 
 describe('saving a reading (SPEC §3) on a real database file', () => {
   it('saves the seed reading 344805 → 358965 with usage 14160 and reads it back', async () => {

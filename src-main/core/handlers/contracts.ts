@@ -3,7 +3,7 @@
  * per month and the price per page. A change of terms applies from a day on and never
  * before the end of what was already billed, so billed readings keep the terms they had.
  */
-import { diff, insertAudit } from '../../../db/queries/audit';
+import { diff } from '../../../db/queries/audit';
 import {
   billedUntil,
   getContractIdByNumber,
@@ -12,13 +12,19 @@ import {
   termHistory,
   updateContract,
 } from '../../../db/queries/contracts';
-import { contractTerms, getContract, getCustomer, insertContract, searchDevices } from '../../../db/queries/master-data';
+import {
+  contractTerms,
+  getContract,
+  getCustomer,
+  insertContract,
+  searchDevices,
+} from '../../../db/queries/master-data';
 import type { ApiArgs } from '../../../shared/api';
 import { addDays } from '../../../shared/dates';
 import { ApiError, type FieldIssue } from '../../../shared/errors';
 import type { Contract, ContractDetail, ContractTerm } from '../../../shared/models';
 import { checkContract } from '../../../shared/rules/master-data';
-import { timestamp, today, type CoreContext } from '../context';
+import { audit, timestamp, today, type CoreContext } from '../context';
 
 function termFields(terms: ContractTerm[]): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
@@ -29,7 +35,11 @@ function termFields(terms: ContractTerm[]): Record<string, unknown> {
   return fields;
 }
 
-function contractFields(contract: Pick<Contract, 'number' | 'startDate' | 'endDate' | 'startMonth'> & { intervalMonths: number }) {
+function contractFields(
+  contract: Pick<Contract, 'number' | 'startDate' | 'endDate' | 'startMonth'> & {
+    intervalMonths: number;
+  },
+) {
   return {
     number: contract.number,
     startDate: contract.startDate,
@@ -48,7 +58,9 @@ export function contractDetail(core: CoreContext, args: ApiArgs<'contracts-get'>
     contract,
     customer,
     termHistory: termHistory(core.db, contract.id),
-    devices: searchDevices(core.db, contract.number, 2_000).rows.filter((d) => d.contractNumber === contract.number),
+    devices: searchDevices(core.db, contract.number, 2_000).rows.filter(
+      (d) => d.contractNumber === contract.number,
+    ),
     billedUntil: billedUntil(core.db, contract.id),
   };
 }
@@ -63,34 +75,43 @@ export function saveContract(core: CoreContext, args: ApiArgs<'contracts-save'>)
     terms: args.terms,
   };
   return core.db.transaction(() => {
-    if (!getCustomer(core.db, args.customerId)) throw new ApiError('not-found', `no customer ${args.customerId}`);
+    if (!getCustomer(core.db, args.customerId))
+      throw new ApiError('not-found', `no customer ${args.customerId}`);
     const issues: FieldIssue[] = checkContract(input);
     const holder = input.number ? getContractIdByNumber(core.db, input.number) : undefined;
-    if (holder !== undefined && holder !== args.id) issues.push({ field: 'number', code: 'contract-number-taken' });
+    if (holder !== undefined && holder !== args.id)
+      issues.push({ field: 'number', code: 'contract-number-taken' });
     const now = timestamp(core);
 
     if (args.id === undefined) {
       if (issues.length > 0) throw new ApiError('validation', 'the contract was not saved', issues);
       const id = insertContract(
         core.db,
-        { ...input, customerId: args.customerId, intervalMonths: input.intervalMonths as Contract['intervalMonths'] },
+        {
+          ...input,
+          customerId: args.customerId,
+          intervalMonths: input.intervalMonths as Contract['intervalMonths'],
+        },
         now,
       );
-      insertAudit(core.db, {
-        at: now,
-        author: core.author,
-        entity: 'contract',
-        entityId: id,
-        action: 'create',
-        changes: diff({}, { ...contractFields(input), ...termFields(input.terms) }),
-      });
+      audit(
+        core,
+        now,
+        'contract',
+        id,
+        'create',
+        diff({}, { ...contractFields(input), ...termFields(input.terms) }),
+      );
       return getContract(core.db, id, today(core)) as Contract;
     }
 
     const before = getContract(core.db, args.id, today(core));
     if (!before) throw new ApiError('not-found', `no contract ${args.id}`);
     if (before.revision !== args.revision) {
-      throw new ApiError('conflict', 'this contract was changed by someone else in the meantime; reopen it');
+      throw new ApiError(
+        'conflict',
+        'this contract was changed by someone else in the meantime; reopen it',
+      );
     }
     if (before.customerId !== args.customerId) {
       throw new ApiError('bad-request', 'a contract stays with its customer');
@@ -100,34 +121,50 @@ export function saveContract(core: CoreContext, args: ApiArgs<'contracts-save'>)
     const inForce = contractTerms(core.db, args.id, termsFrom);
     const changedTerms = input.terms.filter((term) => {
       const current = inForce.find((t) => t.kind === term.kind);
-      return !current || current.freePerMonth !== term.freePerMonth || current.pricePerPage !== term.pricePerPage;
+      return (
+        !current ||
+        current.freePerMonth !== term.freePerMonth ||
+        current.pricePerPage !== term.pricePerPage
+      );
     });
     if (changedTerms.length > 0) {
       const billed = billedUntil(core.db, args.id);
       if (termsFrom < input.startDate) {
-        issues.push({ field: 'termsFrom', code: 'terms-before-start', params: { min: input.startDate } });
+        issues.push({
+          field: 'termsFrom',
+          code: 'terms-before-start',
+          params: { min: input.startDate },
+        });
       } else if (billed && termsFrom <= billed) {
-        issues.push({ field: 'termsFrom', code: 'terms-before-billed', params: { min: addDays(billed, 1) } });
+        issues.push({
+          field: 'termsFrom',
+          code: 'terms-before-billed',
+          params: { min: addDays(billed, 1) },
+        });
       }
     }
     if (issues.length > 0) throw new ApiError('validation', 'the contract was not saved', issues);
 
     const changes = {
       ...diff(contractFields(before), contractFields(input)),
-      ...diff(termFields(inForce.filter((t) => changedTerms.some((c) => c.kind === t.kind))), termFields(changedTerms)),
+      ...diff(
+        termFields(inForce.filter((t) => changedTerms.some((c) => c.kind === t.kind))),
+        termFields(changedTerms),
+      ),
     };
     if (Object.keys(changes).length === 0) return before;
     updateContract(core.db, args.id, contractFields(input), now);
-    if (input.startDate !== before.startDate) moveFirstTerms(core.db, args.id, before.startDate, input.startDate);
+    if (input.startDate !== before.startDate)
+      moveFirstTerms(core.db, args.id, before.startDate, input.startDate);
     if (changedTerms.length > 0) setTerms(core.db, args.id, termsFrom, changedTerms);
-    insertAudit(core.db, {
-      at: now,
-      author: core.author,
-      entity: 'contract',
-      entityId: args.id,
-      action: 'update',
-      changes: changedTerms.length > 0 ? { ...changes, termsFrom: [null, termsFrom] } : changes,
-    });
+    audit(
+      core,
+      now,
+      'contract',
+      args.id,
+      'update',
+      changedTerms.length > 0 ? { ...changes, termsFrom: [null, termsFrom] } : changes,
+    );
     return getContract(core.db, args.id, today(core)) as Contract;
   });
 }

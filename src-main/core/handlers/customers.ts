@@ -2,7 +2,7 @@
  * Customers (issue 7): list, detail, create and edit, archive, delete. A customer with
  * readings is never deleted, only archived: its readings are the dealer's billing history.
  */
-import { diff, insertAudit } from '../../../db/queries/audit';
+import { diff } from '../../../db/queries/audit';
 import {
   contractsOfCustomer,
   customerHasReadings,
@@ -19,7 +19,7 @@ import type { ApiArgs } from '../../../shared/api';
 import { ApiError } from '../../../shared/errors';
 import type { Customer, CustomerDetail, CustomerSummary } from '../../../shared/models';
 import { checkCustomer } from '../../../shared/rules/master-data';
-import { timestamp, type CoreContext } from '../context';
+import { audit, timestamp, type CoreContext } from '../context';
 
 const LIST_LIMIT = 2_000;
 
@@ -27,12 +27,17 @@ function requireCustomer(core: CoreContext, id: number, revision: number): Custo
   const customer = getCustomer(core.db, id);
   if (!customer) throw new ApiError('not-found', `no customer ${id}`);
   if (customer.revision !== revision) {
-    throw new ApiError('conflict', 'this customer was changed by someone else in the meantime; reopen it');
+    throw new ApiError(
+      'conflict',
+      'this customer was changed by someone else in the meantime; reopen it',
+    );
   }
   return customer;
 }
 
-function auditFields(customer: Omit<Customer, 'id' | 'revision' | 'archived'>): Record<string, unknown> {
+function auditFields(
+  customer: Omit<Customer, 'id' | 'revision' | 'archived'>,
+): Record<string, unknown> {
   return {
     number: customer.number,
     name: customer.name,
@@ -71,7 +76,9 @@ export function saveCustomer(core: CoreContext, args: ApiArgs<'customers-save'>)
     name: args.name.trim(),
     language: args.language,
     webReading: args.webReading,
-    emails: [...new Set(args.emails.map((email) => email.trim().toLowerCase()).filter(Boolean))].sort(),
+    emails: [
+      ...new Set(args.emails.map((email) => email.trim().toLowerCase()).filter(Boolean)),
+    ].sort(),
     note: args.note.trim(),
   };
   return core.db.transaction(() => {
@@ -84,14 +91,14 @@ export function saveCustomer(core: CoreContext, args: ApiArgs<'customers-save'>)
     const now = timestamp(core);
     if (args.id === undefined) {
       const id = insertCustomer(core.db, input, now);
-      insertAudit(core.db, { at: now, author: core.author, entity: 'customer', entityId: id, action: 'create', changes: diff({}, auditFields(input)) });
+      audit(core, now, 'customer', id, 'create', diff({}, auditFields(input)));
       return getCustomer(core.db, id) as Customer;
     }
     const before = requireCustomer(core, args.id, args.revision ?? -1);
     const changes = diff(auditFields(before), auditFields(input));
     if (Object.keys(changes).length === 0) return before;
     updateCustomer(core.db, args.id, input, now);
-    insertAudit(core.db, { at: now, author: core.author, entity: 'customer', entityId: args.id, action: 'update', changes });
+    audit(core, now, 'customer', args.id, 'update', changes);
     return getCustomer(core.db, args.id) as Customer;
   });
 }
@@ -102,19 +109,15 @@ export function archiveCustomer(core: CoreContext, args: ApiArgs<'customers-arch
     if (before.archived === args.archived) return before;
     const now = timestamp(core);
     setCustomerArchived(core.db, args.id, args.archived, now);
-    insertAudit(core.db, {
-      at: now,
-      author: core.author,
-      entity: 'customer',
-      entityId: args.id,
-      action: 'update',
-      changes: { archived: [before.archived, args.archived] },
-    });
+    audit(core, now, 'customer', args.id, 'update', { archived: [before.archived, args.archived] });
     return getCustomer(core.db, args.id) as Customer;
   });
 }
 
-export function deleteCustomerById(core: CoreContext, args: ApiArgs<'customers-delete'>): { deleted: true } {
+export function deleteCustomerById(
+  core: CoreContext,
+  args: ApiArgs<'customers-delete'>,
+): { deleted: true } {
   return core.db.transaction(() => {
     const before = requireCustomer(core, args.id, args.revision);
     if (customerHasReadings(core.db, args.id)) {
@@ -124,14 +127,7 @@ export function deleteCustomerById(core: CoreContext, args: ApiArgs<'customers-d
     }
     deleteCustomer(core.db, args.id);
     const now = timestamp(core);
-    insertAudit(core.db, {
-      at: now,
-      author: core.author,
-      entity: 'customer',
-      entityId: args.id,
-      action: 'delete',
-      changes: diff(auditFields(before), {}),
-    });
+    audit(core, now, 'customer', args.id, 'delete', diff(auditFields(before), {}));
     return { deleted: true };
   });
 }

@@ -1,4 +1,4 @@
-import { diff, insertAudit } from '../../../db/queries/audit';
+import { diff } from '../../../db/queries/audit';
 import { getContractIdByNumber } from '../../../db/queries/contracts';
 import {
   contractHistory,
@@ -24,7 +24,7 @@ import { ApiError, type FieldIssue } from '../../../shared/errors';
 import { COUNTER_KINDS, type Device, type DeviceDetail } from '../../../shared/models';
 import { checkDevice } from '../../../shared/rules/master-data';
 import { defaultValidity } from '../../../shared/rules/validity';
-import { timestamp, today, type CoreContext } from '../context';
+import { audit, timestamp, today, type CoreContext } from '../context';
 import { readingDraft, saveReading } from './readings';
 
 const DEFAULT_SEARCH_LIMIT = 500;
@@ -45,17 +45,26 @@ export function deviceDetail(core: CoreContext, args: ApiArgs<'devices-get'>): D
   return { device, customer, contract, readings: listReadings(core.db, device.id) };
 }
 
-function requireDevice(core: CoreContext, device: Device | undefined, revision: number | undefined): Device {
+function requireDevice(
+  core: CoreContext,
+  device: Device | undefined,
+  revision: number | undefined,
+): Device {
   if (!device) throw new ApiError('not-found', 'no such device');
   if (device.revision !== revision) {
-    throw new ApiError('conflict', 'this device was changed by someone else in the meantime; reopen it');
+    throw new ApiError(
+      'conflict',
+      'this device was changed by someone else in the meantime; reopen it',
+    );
   }
   return device;
 }
 
-function deviceAuditFields(device: Omit<Device, 'id' | 'revision' | 'outOfService' | 'counters'> & {
-  counters: Array<{ kind: string; startValue: number }>;
-}): Record<string, unknown> {
+function deviceAuditFields(
+  device: Omit<Device, 'id' | 'revision' | 'outOfService' | 'counters'> & {
+    counters: Array<{ kind: string; startValue: number }>;
+  },
+): Record<string, unknown> {
   return {
     contractId: device.contractId,
     position: device.position,
@@ -80,32 +89,39 @@ export function saveDevice(core: CoreContext, args: ApiArgs<'devices-save'>): De
     equipmentId: args.equipmentId.trim(),
     serialNumber: args.serialNumber.trim(),
     installDate: args.installDate.trim(),
-    counters: [...args.counters].sort((a, b) => COUNTER_KINDS.indexOf(a.kind) - COUNTER_KINDS.indexOf(b.kind)),
+    counters: [...args.counters].sort(
+      (a, b) => COUNTER_KINDS.indexOf(a.kind) - COUNTER_KINDS.indexOf(b.kind),
+    ),
   };
   return core.db.transaction(() => {
-    if (!getContract(core.db, args.contractId, today(core))) throw new ApiError('not-found', `no contract ${args.contractId}`);
+    if (!getContract(core.db, args.contractId, today(core)))
+      throw new ApiError('not-found', `no contract ${args.contractId}`);
     const issues: FieldIssue[] = checkDevice(input);
     const holder = input.equipmentId ? equipmentIdHolder(core.db, input.equipmentId) : undefined;
-    if (holder !== undefined && holder !== args.id) issues.push({ field: 'equipmentId', code: 'equipment-id-taken' });
+    if (holder !== undefined && holder !== args.id)
+      issues.push({ field: 'equipmentId', code: 'equipment-id-taken' });
     const now = timestamp(core);
 
     if (args.id === undefined) {
       if (issues.length > 0) throw new ApiError('validation', 'the device was not saved', issues);
       const id = insertDevice(core.db, { ...input, contractId: args.contractId }, now);
-      insertAudit(core.db, {
-        at: now,
-        author: core.author,
-        entity: 'device',
-        entityId: id,
-        action: 'create',
-        changes: diff({}, deviceAuditFields({ ...input, contractId: args.contractId })),
-      });
+      audit(
+        core,
+        now,
+        'device',
+        id,
+        'create',
+        diff({}, deviceAuditFields({ ...input, contractId: args.contractId })),
+      );
       return getDevice(core.db, id) as Device;
     }
 
     const before = requireDevice(core, getDevice(core.db, args.id), args.revision);
     if (before.contractId !== args.contractId) {
-      throw new ApiError('bad-request', 'a device changes contract by a move (devices-move), which keeps its history');
+      throw new ApiError(
+        'bad-request',
+        'a device changes contract by a move (devices-move), which keeps its history',
+      );
     }
     const used = kindsWithReadings(core.db, args.id);
     for (const kind of used) {
@@ -118,11 +134,14 @@ export function saveDevice(core: CoreContext, args: ApiArgs<'devices-save'>): De
       issues.push({ field: 'installDate', code: 'date-after-next', params: { max: first.date } });
     }
     if (issues.length > 0) throw new ApiError('validation', 'the device was not saved', issues);
-    const changes = diff(deviceAuditFields(before), deviceAuditFields({ ...input, contractId: args.contractId }));
+    const changes = diff(
+      deviceAuditFields(before),
+      deviceAuditFields({ ...input, contractId: args.contractId }),
+    );
     if (Object.keys(changes).length === 0) return before;
     updateDevice(core.db, args.id, input, now);
     setDeviceCounters(core.db, args.id, input.counters);
-    insertAudit(core.db, { at: now, author: core.author, entity: 'device', entityId: args.id, action: 'update', changes });
+    audit(core, now, 'device', args.id, 'update', changes);
     return getDevice(core.db, args.id) as Device;
   });
 }
@@ -130,35 +149,50 @@ export function saveDevice(core: CoreContext, args: ApiArgs<'devices-save'>): De
 /** From a day on, the device belongs to another contract; its readings and their chain stay. */
 export function moveDeviceToContract(core: CoreContext, args: ApiArgs<'devices-move'>): Device {
   return core.db.transaction(() => {
-    const device = requireDevice(core, getDeviceByEquipmentId(core.db, args.equipmentId), args.revision);
+    const device = requireDevice(
+      core,
+      getDeviceByEquipmentId(core.db, args.equipmentId),
+      args.revision,
+    );
     const contractId = getContractIdByNumber(core.db, args.contractNumber);
     const issues: FieldIssue[] = [];
     if (contractId === undefined) issues.push({ field: 'contractNumber', code: 'required' });
-    else if (contractId === device.contractId) issues.push({ field: 'contractNumber', code: 'same-contract' });
+    else if (contractId === device.contractId)
+      issues.push({ field: 'contractNumber', code: 'same-contract' });
     const last = contractHistory(core.db, device.id).at(-1);
     if (last && args.from <= last.validFrom) {
-      issues.push({ field: 'from', code: 'move-before-last', params: { min: addDays(last.validFrom, 1) } });
+      issues.push({
+        field: 'from',
+        code: 'move-before-last',
+        params: { min: addDays(last.validFrom, 1) },
+      });
     }
-    if (issues.length > 0 || contractId === undefined) throw new ApiError('validation', 'the device was not moved', issues);
+    if (issues.length > 0 || contractId === undefined)
+      throw new ApiError('validation', 'the device was not moved', issues);
     const now = timestamp(core);
     moveDevice(core.db, device.id, contractId, args.from, now);
-    insertAudit(core.db, {
-      at: now,
-      author: core.author,
-      entity: 'device',
-      entityId: device.id,
-      action: 'update',
-      changes: { contractId: [device.contractId, contractId], movedFrom: [null, args.from] },
+    audit(core, now, 'device', device.id, 'update', {
+      contractId: [device.contractId, contractId],
+      movedFrom: [null, args.from],
     });
     return getDevice(core.db, device.id) as Device;
   });
 }
 
 /** Takes a device out of service with its final reading, in one transaction. */
-export function retireDeviceWithReading(core: CoreContext, args: ApiArgs<'devices-retire'>): Device {
+export function retireDeviceWithReading(
+  core: CoreContext,
+  args: ApiArgs<'devices-retire'>,
+): Device {
   return core.db.transaction(() => {
-    const device = requireDevice(core, getDeviceByEquipmentId(core.db, args.equipmentId), args.revision);
-    const missing = device.counters.filter((counter) => !args.counters.some((c) => c.kind === counter.kind));
+    const device = requireDevice(
+      core,
+      getDeviceByEquipmentId(core.db, args.equipmentId),
+      args.revision,
+    );
+    const missing = device.counters.filter(
+      (counter) => !args.counters.some((c) => c.kind === counter.kind),
+    );
     if (missing.length > 0) {
       throw new ApiError(
         'validation',
@@ -191,14 +225,7 @@ export function retireDeviceWithReading(core: CoreContext, args: ApiArgs<'device
     });
     const now = timestamp(core);
     retireDevice(core.db, device.id, args.date, now);
-    insertAudit(core.db, {
-      at: now,
-      author: core.author,
-      entity: 'device',
-      entityId: device.id,
-      action: 'update',
-      changes: { outOfService: [null, args.date] },
-    });
+    audit(core, now, 'device', device.id, 'update', { outOfService: [null, args.date] });
     return getDevice(core.db, device.id) as Device;
   });
 }

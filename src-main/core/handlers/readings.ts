@@ -3,7 +3,7 @@
  * and confirm, each one transaction that either writes everything (the reading, the chain's
  * next *old*, the audit trail) or nothing.
  */
-import { insertAudit, diff } from '../../../db/queries/audit';
+import { diff } from '../../../db/queries/audit';
 import {
   getContract,
   getCustomer,
@@ -25,23 +25,21 @@ import {
 } from '../../../db/queries/readings';
 import type { ApiArgs, ReadingDraft, SaveReadingArgs } from '../../../shared/api';
 import { ApiError } from '../../../shared/errors';
-import type {
-  CounterKind,
-  Device,
-  IsoDate,
-  Reading,
-  ReadingCounter,
-} from '../../../shared/models';
+import type { CounterKind, Device, IsoDate, Reading, ReadingCounter } from '../../../shared/models';
 import type { NextLink } from '../../../shared/rules/chain';
 import { averageDailyUsage, type CounterPoint } from '../../../shared/rules/plausibility';
-import { checkReading, type CounterContext, type ReadingContext } from '../../../shared/rules/reading-check';
+import {
+  checkReading,
+  type CounterContext,
+  type ReadingContext,
+} from '../../../shared/rules/reading-check';
 import { isEditable } from '../../../shared/rules/status';
 import {
   defaultValidity,
   findValidityLock,
   type ValidityLock,
 } from '../../../shared/rules/validity';
-import { settingsOf, timestamp, today, type CoreContext } from '../context';
+import { audit, settingsOf, timestamp, today, type CoreContext } from '../context';
 import type { Settings } from '../settings';
 
 function findDevice(context: CoreContext, equipmentId: string): Device {
@@ -59,7 +57,12 @@ function counterOf(reading: Reading, kind: CounterKind) {
  * the counter started: at installation, or — for a counter added later — at the reading before
  * the first one that has it.
  */
-function historyPoints(chain: Reading[], before: number, kind: CounterKind, device: Device): CounterPoint[] {
+function historyPoints(
+  chain: Reading[],
+  before: number,
+  kind: CounterKind,
+  device: Device,
+): CounterPoint[] {
   const points: CounterPoint[] = [];
   chain.slice(0, before).forEach((reading, index) => {
     const counter = counterOf(reading, kind);
@@ -100,7 +103,10 @@ function locate(
   // A reading keeps the counters it was made with; a new one has the device's counters now.
   const kinds = (editing?.counters ?? device.counters).map((counter) => counter.kind);
   const counters: CounterContext[] = kinds.map((kind) => {
-    const before = chain.slice(0, index).reverse().find((r) => counterOf(r, kind));
+    const before = chain
+      .slice(0, index)
+      .reverse()
+      .find((r) => counterOf(r, kind));
     const after = editing ? chain.slice(index + 1).find((r) => counterOf(r, kind)) : undefined;
     const afterCounter = after && counterOf(after, kind);
     const nextLink: NextLink | null =
@@ -158,7 +164,8 @@ export function readingDraft(core: CoreContext, args: ApiArgs<'readings-draft'>)
   const device = findDevice(core, args.equipmentId);
   const { chain, editing, context, lock } = locate(core, settings, device, args.readingId);
   const date = editing?.date ?? context.today;
-  const validity = context.validityLock ??
+  const validity =
+    context.validityLock ??
     (editing
       ? { from: editing.validFrom, to: editing.validTo }
       : defaultValidity({
@@ -189,7 +196,12 @@ export function readingDraft(core: CoreContext, args: ApiArgs<'readings-draft'>)
     validity,
     validityLock:
       context.validityLock && lock && lockDevice
-        ? { ...lock, ...context.validityLock, equipmentId: lockDevice.equipmentId, position: lockDevice.position }
+        ? {
+            ...lock,
+            ...context.validityLock,
+            equipmentId: lockDevice.equipmentId,
+            position: lockDevice.position,
+          }
         : null,
     cutoffDay: settings.cutoffDay,
     plausibility: settings.plausibility,
@@ -245,12 +257,19 @@ export function saveReading(core: CoreContext, args: SaveReadingArgs): Reading {
   return core.db.transaction(() => {
     const { chain, editing, context } = locate(core, settings, device, args.readingId);
     if (editing) requireRevision(editing, args.revision);
-    else if (args.previousReadingId !== undefined && args.previousReadingId !== (chain.at(-1)?.id ?? null)) {
+    else if (
+      args.previousReadingId !== undefined &&
+      args.previousReadingId !== (chain.at(-1)?.id ?? null)
+    ) {
       throw new ApiError('conflict', STALE_CHAIN);
     }
     const check = checkReading(args, context);
     if (!editing && device.outOfService) {
-      check.issues.unshift({ field: 'date', code: 'device-retired', params: { date: device.outOfService } });
+      check.issues.unshift({
+        field: 'date',
+        code: 'device-retired',
+        params: { date: device.outOfService },
+      });
     }
     if (check.issues.length > 0) {
       throw new ApiError('validation', 'the reading was not saved', check.issues);
@@ -259,7 +278,12 @@ export function saveReading(core: CoreContext, args: SaveReadingArgs): Reading {
     const counters = context.counters.map(({ kind }) => {
       const entered = args.counters.find((counter) => counter.kind === kind);
       // checkReading has refused a reading without every one of its counters.
-      return { kind, old: check.olds.get(kind) ?? 0, new: entered?.new ?? 0, extraFree: entered?.extraFree ?? 0 };
+      return {
+        kind,
+        old: check.olds.get(kind) ?? 0,
+        new: entered?.new ?? 0,
+        extraFree: entered?.extraFree ?? 0,
+      };
     });
     const values = {
       date: args.date,
@@ -270,7 +294,15 @@ export function saveReading(core: CoreContext, args: SaveReadingArgs): Reading {
     };
     // A clerk's confirmation stands as long as the counters and the date it judged stand.
     const judged = (reading: { date: IsoDate; counters: Array<Omit<ReadingCounter, 'usage'>> }) =>
-      JSON.stringify([reading.date, reading.counters.map(({ kind, old, new: value, extraFree }) => [kind, old, value, extraFree])]);
+      JSON.stringify([
+        reading.date,
+        reading.counters.map(({ kind, old, new: value, extraFree }) => [
+          kind,
+          old,
+          value,
+          extraFree,
+        ]),
+      ]);
     const unchanged = editing !== null && judged(editing) === judged(values);
     const flagged = unchanged ? editing.flagged : check.implausible.length > 0;
     const record = { ...values, flagged, confirmedBy: unchanged ? editing.confirmedBy : null };
@@ -281,21 +313,21 @@ export function saveReading(core: CoreContext, args: SaveReadingArgs): Reading {
       const changes = diff(auditFields(editing), auditFields(record));
       if (Object.keys(changes).length === 0) return editing;
       updateReading(core.db, id, record, now);
-      insertAudit(core.db, { at: now, author: core.author, entity: 'reading', entityId: id, action: 'update', changes });
+      audit(core, now, 'reading', id, 'update', changes);
     } else {
       id = insertReading(
         core.db,
         { ...record, author: core.author, deviceId: device.id, status: '01', source: 'manual' },
         now,
       );
-      insertAudit(core.db, {
-        at: now,
-        author: core.author,
-        entity: 'reading',
-        entityId: id,
-        action: 'create',
-        changes: diff({}, { ...auditFields(record), status: '01', source: 'manual' }),
-      });
+      audit(
+        core,
+        now,
+        'reading',
+        id,
+        'create',
+        diff({}, { ...auditFields(record), status: '01', source: 'manual' }),
+      );
     }
 
     const relinked = new Set<number>();
@@ -305,13 +337,8 @@ export function saveReading(core: CoreContext, args: SaveReadingArgs): Reading {
       if (!next || !counter) continue;
       setCounterValues(core.db, next.id, { ...counter, old: relink.old });
       bumpRevision(core.db, next.id, now);
-      insertAudit(core.db, {
-        at: now,
-        author: core.author,
-        entity: 'reading',
-        entityId: next.id,
-        action: 'update',
-        changes: { [`${relink.counter}.old`]: [counter.old, relink.old] },
+      audit(core, now, 'reading', next.id, 'update', {
+        [`${relink.counter}.old`]: [counter.old, relink.old],
       });
       relinked.add(next.id);
     }
@@ -336,18 +363,19 @@ function reflagIfImplausible(
   const { editing, context } = locate(core, settings, device, readingId);
   if (!editing || editing.flagged) return;
   const check = checkReading(
-    { date: editing.date, validFrom: editing.validFrom, validTo: editing.validTo, counters: editing.counters },
+    {
+      date: editing.date,
+      validFrom: editing.validFrom,
+      validTo: editing.validTo,
+      counters: editing.counters,
+    },
     { ...context, validityLock: null },
   );
   if (check.implausible.length === 0) return;
   flagReading(core.db, readingId, now);
-  insertAudit(core.db, {
-    at: now,
-    author: core.author,
-    entity: 'reading',
-    entityId: readingId,
-    action: 'update',
-    changes: { flagged: [false, true], confirmedBy: [editing.confirmedBy, null] },
+  audit(core, now, 'reading', readingId, 'update', {
+    flagged: [false, true],
+    confirmedBy: [editing.confirmedBy, null],
   });
 }
 
@@ -356,7 +384,10 @@ function reflagIfImplausible(
  * deleted reading's *old* and its validity starts where the deleted one's did, so neither the
  * chain nor the validity has a gap. Refused when that next reading is billed.
  */
-export function deleteReadingById(core: CoreContext, args: ApiArgs<'readings-delete'>): { deleted: true } {
+export function deleteReadingById(
+  core: CoreContext,
+  args: ApiArgs<'readings-delete'>,
+): { deleted: true } {
   return core.db.transaction(() => {
     const reading = getReading(core.db, args.readingId);
     if (!reading) throw new ApiError('not-found', `no reading ${args.readingId}`);
@@ -385,37 +416,27 @@ export function deleteReadingById(core: CoreContext, args: ApiArgs<'readings-del
       }
       setCounterValues(core.db, next.id, { ...nextCounter, old: counter.old });
       bumpRevision(core.db, next.id, now);
-      insertAudit(core.db, {
-        at: now,
-        author: core.author,
-        entity: 'reading',
-        entityId: next.id,
-        action: 'update',
-        changes: { [`${counter.kind}.old`]: [nextCounter.old, counter.old] },
+      audit(core, now, 'reading', next.id, 'update', {
+        [`${counter.kind}.old`]: [nextCounter.old, counter.old],
       });
     }
     deleteReading(core.db, reading.id);
     if (following && isEditable(following.status) && following.validFrom !== reading.validFrom) {
       setValidFrom(core.db, following.id, reading.validFrom, now);
-      insertAudit(core.db, {
-        at: now,
-        author: core.author,
-        entity: 'reading',
-        entityId: following.id,
-        action: 'update',
-        changes: { validFrom: [following.validFrom, reading.validFrom] },
+      audit(core, now, 'reading', following.id, 'update', {
+        validFrom: [following.validFrom, reading.validFrom],
       });
     }
     const device = following && getDevice(core.db, reading.deviceId);
     if (following && device) reflagIfImplausible(core, settingsOf(core), device, following.id, now);
-    insertAudit(core.db, {
-      at: now,
-      author: core.author,
-      entity: 'reading',
-      entityId: reading.id,
-      action: 'delete',
-      changes: diff({ ...auditFields(reading), status: reading.status, source: reading.source }, {}),
-    });
+    audit(
+      core,
+      now,
+      'reading',
+      reading.id,
+      'delete',
+      diff({ ...auditFields(reading), status: reading.status, source: reading.source }, {}),
+    );
     return { deleted: true };
   });
 }
@@ -434,13 +455,9 @@ export function confirmReadingById(core: CoreContext, args: ApiArgs<'readings-co
     if (!reading.flagged) return reading;
     const now = timestamp(core);
     confirmReading(core.db, reading.id, core.author, now);
-    insertAudit(core.db, {
-      at: now,
-      author: core.author,
-      entity: 'reading',
-      entityId: reading.id,
-      action: 'update',
-      changes: { flagged: [true, false], confirmedBy: [reading.confirmedBy, core.author] },
+    audit(core, now, 'reading', reading.id, 'update', {
+      flagged: [true, false],
+      confirmedBy: [reading.confirmedBy, core.author],
     });
     const saved = getReading(core.db, reading.id);
     if (!saved) throw new ApiError('internal', 'the confirmed reading could not be read back');

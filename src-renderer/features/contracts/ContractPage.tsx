@@ -1,11 +1,11 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import type { FieldIssue } from '../../../shared/errors';
 import { formatCounter, formatDate, formatPrice, parseCounter, parsePrice } from '../../../shared/format';
 import { COUNTER_KINDS, type ContractDetail, type CounterKind, type Customer, type IsoDate } from '../../../shared/models';
 import { checkContract, INTERVALS, type ContractInput, type TermInput } from '../../../shared/rules/master-data';
-import { AuditTrail } from '../../components/AuditTrail';
 import { dateText, readDate } from '../../components/date-text';
-import { SelectField, TextField } from '../../components/Field';
+import { CellInput, SelectField, TextField } from '../../components/Field';
+import { MasterFormFooter } from '../../components/MasterFormFooter';
 import { useMasterForm } from '../../components/useMasterForm';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
@@ -66,7 +66,6 @@ function readContract(fields: ContractFields, today: IsoDate): { input: Contract
 export function ContractPage({ detail, customer, today, notice, onChanged }: ContractPageProps) {
   const { t, language } = useLanguage();
   const contract = detail?.contract ?? null;
-  const [showAudit, setShowAudit] = useState(false);
   const firstField = useRef<HTMLDivElement>(null);
   useEffect(() => {
     firstField.current?.querySelector('input')?.focus();
@@ -156,28 +155,16 @@ export function ContractPage({ detail, customer, today, notice, onChanged }: Con
           <tbody>
             {COUNTER_KINDS.map((kind) => {
               const label = t(`kinds.${kind}`);
-              const cell = (key: keyof TermText, column: string, field: string) => {
-                const error = errorFor(field);
-                const id = `contract-${kind}-${key}`;
-                return (
-                  <td>
-                    <input
-                      id={id}
-                      aria-label={`${label} ${column}`}
-                      value={fields.terms[kind][key]}
-                      inputMode="decimal"
-                      aria-invalid={error ? true : undefined}
-                      aria-describedby={error ? `${id}-error` : undefined}
-                      onChange={(event) => setTerm(kind, key, event.target.value)}
-                    />
-                    {error && (
-                      <span id={`${id}-error`} className="field-error">
-                        {error}
-                      </span>
-                    )}
-                  </td>
-                );
-              };
+              const cell = (key: keyof TermText, column: string, field: string) => (
+                <CellInput
+                  id={`contract-${kind}-${key}`}
+                  label={`${label} ${column}`}
+                  value={fields.terms[kind][key]}
+                  inputMode="decimal"
+                  error={errorFor(field)}
+                  onChange={(value) => setTerm(kind, key, value)}
+                />
+              );
               return (
                 <tr key={kind}>
                   <th scope="row">{label}</th>
@@ -202,30 +189,13 @@ export function ContractPage({ detail, customer, today, notice, onChanged }: Con
             {detail?.billedUntil && <p className="muted">{t('contracts.billedUntil', { date: formatDate(detail.billedUntil, language) })}</p>}
           </div>
         )}
-        {form.banner && (
-          <p role="alert" className="error-banner">
-            {form.banner}
-          </p>
-        )}
-        <div className="dialog-actions">
-          {contract && (
-            <button type="button" aria-expanded={showAudit} onClick={() => setShowAudit((shown) => !shown)}>
-              {t('customers.history')}
-            </button>
-          )}
-          <span className="spacer" />
-          <span role="status" className="status-message">
-            {notice}
-          </span>
-          <button type="button" onClick={form.cancel}>
-            {t('customers.cancel')}
-          </button>
-          <button type="submit" className="primary">
-            {t('customers.save')}
-          </button>
-        </div>
+        <MasterFormFooter
+          banner={form.banner}
+          notice={notice}
+          onCancel={form.cancel}
+          audit={contract && { entity: 'contract', entityId: contract.id }}
+        />
       </form>
-      {showAudit && contract && <AuditTrail entity="contract" entityId={contract.id} />}
 
       {detail && (
         <>

@@ -1,6 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useLoad } from '../../components/useLoad';
 import { useReload } from '../../components/useReload';
-import type { ContractDetail, CustomerDetail } from '../../../shared/models';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
 import { ContractPage } from './ContractPage';
@@ -14,23 +13,14 @@ export interface ContractPageWithDataProps {
 
 export function ContractPageWithData({ number, customerNumber, today }: ContractPageWithDataProps) {
   const { t } = useLanguage();
-  const [detail, setDetail] = useState<ContractDetail | null>(null);
-  const [customer, setCustomer] = useState<CustomerDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const { version, notice, reload } = useReload();
-
-  useEffect(() => {
-    let current = true;
-    const load =
+  const { data, error } = useLoad(
+    async () =>
       number !== null
-        ? api.call('contracts-get', { number }).then((loaded) => current && setDetail(loaded))
-        : api.call('customers-get', { number: customerNumber ?? '' }).then((loaded) => current && setCustomer(loaded));
-    load.catch((failure: Error) => current && setError(failure.message));
-    return () => {
-      current = false;
-    };
-  }, [number, customerNumber, version]);
-
+        ? api.call('contracts-get', { number }).then((detail) => ({ detail, customer: detail.customer }))
+        : { detail: null, customer: (await api.call('customers-get', { number: customerNumber ?? '' })).customer },
+    `${number}:${customerNumber}:${version}`,
+  );
   if (error) {
     return (
       <p role="alert" className="error-banner">
@@ -38,13 +28,12 @@ export function ContractPageWithData({ number, customerNumber, today }: Contract
       </p>
     );
   }
-  const owner = detail?.customer ?? customer?.customer;
-  if (!owner) return <p className="muted">{t('app.loading')}</p>;
+  if (!data) return <p className="muted">{t('app.loading')}</p>;
   return (
     <ContractPage
-      key={detail?.contract.revision ?? 'new'}
-      detail={detail}
-      customer={owner}
+      key={data.detail?.contract.revision ?? 'new'}
+      detail={data.detail}
+      customer={data.customer}
       today={today}
       notice={notice}
       onChanged={reload}

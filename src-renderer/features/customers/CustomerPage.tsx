@@ -2,8 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { formatDate } from '../../../shared/format';
 import { LANGUAGES, type CustomerDetail, type Language } from '../../../shared/models';
 import { checkCustomer, splitEmails } from '../../../shared/rules/master-data';
-import { AuditTrail } from '../../components/AuditTrail';
 import { CheckboxField, SelectField, TextField } from '../../components/Field';
+import { MasterFormFooter } from '../../components/MasterFormFooter';
 import { useMasterForm } from '../../components/useMasterForm';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
@@ -39,7 +39,6 @@ export function CustomerPage({ detail, notice, onChanged }: CustomerPageProps) {
     note: customer?.note ?? '',
   };
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const [showAudit, setShowAudit] = useState(false);
   const firstField = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -90,12 +89,12 @@ export function CustomerPage({ detail, notice, onChanged }: CustomerPageProps) {
           <TextField id="customer-emails" label={t('customers.emails')} value={fields.emails} onChange={(v) => set('emails', v)} error={errorFor('emails')} hint={t('customers.emailsHint')} multiline />
           <TextField id="customer-note" label={t('customers.note')} value={fields.note} onChange={(v) => set('note', v)} error={errorFor('note')} multiline />
         </div>
-        {banner && (
-          <p role="alert" className="error-banner">
-            {banner}
-          </p>
-        )}
-        <div className="dialog-actions">
+        <MasterFormFooter
+          banner={banner}
+          notice={notice}
+          onCancel={form.cancel}
+          audit={customer && { entity: 'customer', entityId: customer.id }}
+        >
           {customer && (
             <button
               type="button"
@@ -125,24 +124,8 @@ export function CustomerPage({ detail, notice, onChanged }: CustomerPageProps) {
               {confirmDelete ? t('customers.deleteConfirm') : t('customers.delete')}
             </button>
           )}
-          {customer && (
-            <button type="button" aria-expanded={showAudit} onClick={() => setShowAudit((shown) => !shown)}>
-              {t('customers.history')}
-            </button>
-          )}
-          <span className="spacer" />
-          <span role="status" className="status-message">
-            {notice}
-          </span>
-          <button type="button" onClick={form.cancel}>
-            {t('customers.cancel')}
-          </button>
-          <button type="submit" className="primary">
-            {t('customers.save')}
-          </button>
-        </div>
+        </MasterFormFooter>
       </form>
-      {showAudit && customer && <AuditTrail entity="customer" entityId={customer.id} />}
 
       {detail && (
         <>

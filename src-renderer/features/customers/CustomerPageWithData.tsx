@@ -1,6 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useLoad } from '../../components/useLoad';
 import { useReload } from '../../components/useReload';
-import type { CustomerDetail } from '../../../shared/models';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
 import { CustomerPage } from './CustomerPage';
@@ -12,22 +11,11 @@ export interface CustomerPageWithDataProps {
 
 export function CustomerPageWithData({ number }: CustomerPageWithDataProps) {
   const { t } = useLanguage();
-  const [detail, setDetail] = useState<CustomerDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const { version, notice, reload } = useReload();
-
-  useEffect(() => {
-    if (number === null) return;
-    let current = true;
-    api.call('customers-get', { number }).then(
-      (loaded) => current && setDetail(loaded),
-      (failure: Error) => current && setError(failure.message),
-    );
-    return () => {
-      current = false;
-    };
-  }, [number, version]);
-
+  const { data: detail, error } = useLoad(
+    () => (number === null ? Promise.resolve(null) : api.call('customers-get', { number })),
+    `${number}:${version}`,
+  );
   if (error) {
     return (
       <section>
@@ -39,12 +27,5 @@ export function CustomerPageWithData({ number }: CustomerPageWithDataProps) {
     );
   }
   if (number !== null && !detail) return <p className="muted">{t('app.loading')}</p>;
-  return (
-    <CustomerPage
-      key={detail?.customer.revision ?? 'new'}
-      detail={number === null ? null : detail}
-      notice={notice}
-      onChanged={reload}
-    />
-  );
+  return <CustomerPage key={detail?.customer.revision ?? 'new'} detail={detail} notice={notice} onChanged={reload} />;
 }

@@ -10,9 +10,9 @@ import {
   type IsoDate,
 } from '../../../shared/models';
 import { checkDevice, type DeviceInput } from '../../../shared/rules/master-data';
-import { AuditTrail } from '../../components/AuditTrail';
 import { dateText, readDate } from '../../components/date-text';
-import { TextField } from '../../components/Field';
+import { CellInput, TextField } from '../../components/Field';
+import { MasterFormFooter } from '../../components/MasterFormFooter';
 import { useMasterForm } from '../../components/useMasterForm';
 import { useLanguage } from '../../i18n';
 import { describeIssue } from '../../issues';
@@ -69,7 +69,6 @@ function readDevice(fields: DeviceFields, today: IsoDate): { input: DeviceInput;
 export function DeviceFormPage({ detail, contract, customer, today, notice, onChanged }: DeviceFormPageProps) {
   const { t, language } = useLanguage();
   const device = detail?.device ?? null;
-  const [showAudit, setShowAudit] = useState(false);
   const firstField = useRef<HTMLDivElement>(null);
   useEffect(() => {
     firstField.current?.querySelector('input')?.focus();
@@ -151,22 +150,15 @@ export function DeviceFormPage({ detail, contract, customer, today, notice, onCh
                       {t('deviceForm.hasCounter', { kind: label })}
                     </label>
                   </th>
-                  <td>
-                    <input
-                      aria-label={t('deviceForm.startValue', { kind: label })}
-                      value={fields.counters[kind].start}
-                      inputMode="numeric"
-                      disabled={!fields.counters[kind].on}
-                      aria-invalid={error ? true : undefined}
-                      aria-describedby={error ? `device-counter-${kind}-error` : undefined}
-                      onChange={(event) => setCounter(kind, { start: event.target.value })}
-                    />
-                    {error && (
-                      <span id={`device-counter-${kind}-error`} className="field-error">
-                        {error}
-                      </span>
-                    )}
-                  </td>
+                  <CellInput
+                    id={`device-counter-${kind}`}
+                    label={t('deviceForm.startValue', { kind: label })}
+                    value={fields.counters[kind].start}
+                    inputMode="numeric"
+                    disabled={!fields.counters[kind].on}
+                    error={error}
+                    onChange={(value) => setCounter(kind, { start: value })}
+                  />
                 </tr>
               );
             })}
@@ -174,27 +166,12 @@ export function DeviceFormPage({ detail, contract, customer, today, notice, onCh
         </table>
         {errorFor('counters') && <p className="field-error">{errorFor('counters')}</p>}
         <p className="muted small">{t('deviceForm.countersHint')}</p>
-        {form.banner && (
-          <p role="alert" className="error-banner">
-            {form.banner}
-          </p>
-        )}
-        <div className="dialog-actions">
-          {device && (
-            <button type="button" aria-expanded={showAudit} onClick={() => setShowAudit((shown) => !shown)}>
-              {t('customers.history')}
-            </button>
-          )}
-          <span className="spacer" />
-          <button type="button" onClick={form.cancel}>
-            {t('customers.cancel')}
-          </button>
-          <button type="submit" className="primary">
-            {t('customers.save')}
-          </button>
-        </div>
+        <MasterFormFooter
+          banner={form.banner}
+          onCancel={form.cancel}
+          audit={device && { entity: 'device', entityId: device.id }}
+        />
       </form>
-      {showAudit && device && <AuditTrail entity="device" entityId={device.id} />}
       <p role="status" className="status-message">
         {notice}
       </p>

@@ -1,6 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useLoad } from '../../components/useLoad';
 import { useReload } from '../../components/useReload';
-import type { ContractDetail, DeviceDetail } from '../../../shared/models';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
 import { DeviceFormPage } from './DeviceFormPage';
@@ -14,23 +13,18 @@ export interface DeviceFormPageWithDataProps {
 
 export function DeviceFormPageWithData({ equipmentId, contractNumber, today }: DeviceFormPageWithDataProps) {
   const { t } = useLanguage();
-  const [device, setDevice] = useState<DeviceDetail | null>(null);
-  const [contract, setContract] = useState<ContractDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const { version, notice, reload } = useReload();
-
-  useEffect(() => {
-    let current = true;
-    const load =
-      equipmentId !== null
-        ? api.call('devices-get', { equipmentId }).then((loaded) => current && setDevice(loaded))
-        : api.call('contracts-get', { number: contractNumber ?? '' }).then((loaded) => current && setContract(loaded));
-    load.catch((failure: Error) => current && setError(failure.message));
-    return () => {
-      current = false;
-    };
-  }, [equipmentId, contractNumber, version]);
-
+  const { data, error } = useLoad(
+    async () => {
+      if (equipmentId !== null) {
+        const detail = await api.call('devices-get', { equipmentId });
+        return { detail, contract: detail.contract, customer: detail.customer };
+      }
+      const owner = await api.call('contracts-get', { number: contractNumber ?? '' });
+      return { detail: null, contract: owner.contract, customer: owner.customer };
+    },
+    `${equipmentId}:${contractNumber}:${version}`,
+  );
   if (error) {
     return (
       <p role="alert" className="error-banner">
@@ -38,14 +32,13 @@ export function DeviceFormPageWithData({ equipmentId, contractNumber, today }: D
       </p>
     );
   }
-  const owner = device ? { contract: device.contract, customer: device.customer } : contract;
-  if (!owner) return <p className="muted">{t('app.loading')}</p>;
+  if (!data) return <p className="muted">{t('app.loading')}</p>;
   return (
     <DeviceFormPage
-      key={device?.device.revision ?? 'new'}
-      detail={device}
-      contract={owner.contract}
-      customer={owner.customer}
+      key={data.detail?.device.revision ?? 'new'}
+      detail={data.detail}
+      contract={data.contract}
+      customer={data.customer}
       today={today}
       notice={notice}
       onChanged={reload}
