@@ -5,11 +5,12 @@ import { COUNTER_KINDS, type ContractDetail, type CounterKind, type Customer, ty
 import { checkContract, INTERVALS, type ContractInput, type TermInput } from '../../../shared/rules/master-data';
 import { dateText, readDate } from '../../components/date-text';
 import { CellInput, SelectField, TextField } from '../../components/Field';
+import { DeviceLinks } from '../../components/DeviceLinks';
 import { MasterFormFooter } from '../../components/MasterFormFooter';
 import { useMasterForm } from '../../components/useMasterForm';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
-import { contractHref, customerHref, deviceFormHref, deviceHref, navigate } from '../../useHashRoute';
+import { contractHref, customerHref, deviceFormHref, navigate } from '../../useHashRoute';
 
 export interface ContractPageProps {
   /** null: a new contract. */
@@ -205,17 +206,7 @@ export function ContractPage({ detail, customer, today, notice, onChanged }: Con
               {t('contracts.newDevice')}
             </button>
           </div>
-          {detail.devices.length === 0 ? (
-            <p className="muted">{t('contracts.noDevices')}</p>
-          ) : (
-            <ul className="plain-list">
-              {detail.devices.map((device) => (
-                <li key={device.deviceId}>
-                  <a href={deviceHref(device.equipmentId)}>{device.equipmentId}</a> · {device.position} · {device.model} · {device.location}
-                </li>
-              ))}
-            </ul>
-          )}
+          <DeviceLinks devices={detail.devices} emptyText={t('contracts.noDevices')} />
           <h2>{t('contracts.history')}</h2>
           <table className="plain-table">
             <thead>

@@ -3,11 +3,12 @@ import { formatDate } from '../../../shared/format';
 import { LANGUAGES, type CustomerDetail, type Language } from '../../../shared/models';
 import { checkCustomer, splitEmails } from '../../../shared/rules/master-data';
 import { CheckboxField, SelectField, TextField } from '../../components/Field';
+import { DeviceLinks } from '../../components/DeviceLinks';
 import { MasterFormFooter } from '../../components/MasterFormFooter';
 import { useMasterForm } from '../../components/useMasterForm';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
-import { contractHref, customerHref, deviceHref, navigate } from '../../useHashRoute';
+import { contractHref, customerHref, navigate } from '../../useHashRoute';
 
 export interface CustomerPageProps {
   /** null: a new customer. */
@@ -164,17 +165,7 @@ export function CustomerPage({ detail, notice, onChanged }: CustomerPageProps) {
             </table>
           )}
           <h2>{t('customers.devices')}</h2>
-          {detail.devices.length === 0 ? (
-            <p className="muted">{t('customers.noDevices')}</p>
-          ) : (
-            <ul className="plain-list">
-              {detail.devices.map((device) => (
-                <li key={device.deviceId}>
-                  <a href={deviceHref(device.equipmentId)}>{device.equipmentId}</a> · {device.position} · {device.model} · {device.location}
-                </li>
-              ))}
-            </ul>
-          )}
+          <DeviceLinks devices={detail.devices} emptyText={t('customers.noDevices')} />
         </>
       )}
     </section>
