@@ -1,4 +1,4 @@
-import { getSetting } from '../../db/queries/settings';
+import { allSettings } from '../../db/queries/settings';
 import type { Database } from '../../db/database';
 import { LANGUAGES, type Language } from '../../shared/models';
 import { DEFAULT_PLAUSIBILITY, type PlausibilityRule } from '../../shared/rules/plausibility';
@@ -19,22 +19,22 @@ export const DEFAULT_SETTINGS: Settings = {
   plausibility: DEFAULT_PLAUSIBILITY,
 };
 
-function number(db: Database, key: string, fallback: number): number {
-  const value = Number(getSetting(db, key));
-  return Number.isFinite(value) && getSetting(db, key) !== undefined ? value : fallback;
-}
-
-/** The settings stored in the database, each falling back to its default. */
+/** The settings stored in the database, each falling back to its default; one query. */
 export function readSettings(db: Database): Settings {
-  const language = getSetting(db, 'language');
+  const stored = allSettings(db);
+  const number = (key: string, fallback: number): number => {
+    const value = Number(stored.get(key));
+    return stored.has(key) && Number.isFinite(value) ? value : fallback;
+  };
+  const language = stored.get('language');
   return {
-    timeZone: getSetting(db, 'timeZone') ?? DEFAULT_SETTINGS.timeZone,
+    timeZone: stored.get('timeZone') ?? DEFAULT_SETTINGS.timeZone,
     language: LANGUAGES.find((l) => l === language) ?? DEFAULT_SETTINGS.language,
-    cutoffDay: number(db, 'cutoffDay', DEFAULT_SETTINGS.cutoffDay),
+    cutoffDay: number('cutoffDay', DEFAULT_SETTINGS.cutoffDay),
     plausibility: {
-      factor: number(db, 'plausibility.factor', DEFAULT_PLAUSIBILITY.factor),
-      marginPages: number(db, 'plausibility.marginPages', DEFAULT_PLAUSIBILITY.marginPages),
-      windowMonths: number(db, 'plausibility.windowMonths', DEFAULT_PLAUSIBILITY.windowMonths),
+      factor: number('plausibility.factor', DEFAULT_PLAUSIBILITY.factor),
+      marginPages: number('plausibility.marginPages', DEFAULT_PLAUSIBILITY.marginPages),
+      windowMonths: number('plausibility.windowMonths', DEFAULT_PLAUSIBILITY.windowMonths),
     },
   };
 }
