@@ -200,28 +200,18 @@ interface SummaryRow {
  * Devices whose customer number or name, serial number, equipment ID, model or location
  * contains every word of `query` (an equipment ID also matches without its dots).
  */
-export function searchDevices(
-  db: Database,
-  query: string,
-  limit: number,
-): { rows: DeviceSummary[]; total: number } {
-  const match = wordConditions(query, (word) => `d.search_text LIKE ${word} ESCAPE '\\'`);
-  const where = match.conditions.join(' AND ') || '1';
-  const params = { ...match.params, limit };
-  // One scan: the window count gives the number of matches beside the first `limit` rows.
-  const rows = db.all<SummaryRow & { total: number }>(
-    `SELECT d.id AS device_id, d.equipment_id, d.serial_number, d.model, d.position, d.location,
-       cu.number AS customer_number, cu.name AS customer_name, c.number AS contract_number,
-       (SELECT max(r.date) FROM readings r WHERE r.device_id = d.id) AS last_reading_date,
-       count(*) OVER () AS total
-     FROM devices d JOIN contracts c ON c.id = d.contract_id JOIN customers cu ON cu.id = c.customer_id
-     WHERE ${where}
-     ORDER BY cu.number, d.position, d.id LIMIT @limit`,
-    params,
-  );
-  const total = rows[0]?.total ?? 0;
+const SUMMARY_SELECT = `SELECT d.id AS device_id, d.equipment_id, d.serial_number, d.model, d.position,
+    d.location, cu.number AS customer_number, cu.name AS customer_name, c.number AS contract_number,
+    (SELECT max(r.date) FROM readings r WHERE r.device_id = d.id) AS last_reading_date,
+    count(*) OVER () AS total
+  FROM devices d JOIN contracts c ON c.id = d.contract_id JOIN customers cu ON cu.id = c.customer_id`;
+
+function toSummaries(rows: Array<SummaryRow & { total: number }>): {
+  rows: DeviceSummary[];
+  total: number;
+} {
   return {
-    total,
+    total: rows[0]?.total ?? 0,
     rows: rows.map((row) => ({
       deviceId: row.device_id,
       equipmentId: row.equipment_id,
@@ -235,6 +225,36 @@ export function searchDevices(
       lastReadingDate: row.last_reading_date,
     })),
   };
+}
+
+export function searchDevices(
+  db: Database,
+  query: string,
+  limit: number,
+): { rows: DeviceSummary[]; total: number } {
+  const match = wordConditions(query, (word) => `d.search_text LIKE ${word} ESCAPE '\\'`);
+  const where = match.conditions.join(' AND ') || '1';
+  // One scan: the window count gives the number of matches beside the first `limit` rows.
+  return toSummaries(
+    db.all(`${SUMMARY_SELECT} WHERE ${where} ORDER BY cu.number, d.position, d.id LIMIT @limit`, {
+      ...match.params,
+      limit,
+    }),
+  );
+}
+
+/** The devices of one customer or one contract, by position. */
+export function devicesOf(
+  db: Database,
+  owner: { customerId: number } | { contractId: number },
+): DeviceSummary[] {
+  const [column, id] =
+    'customerId' in owner
+      ? ['c.customer_id', owner.customerId]
+      : ['d.contract_id', owner.contractId];
+  return toSummaries(
+    db.all(`${SUMMARY_SELECT} WHERE ${column} = ? ORDER BY c.number, d.position, d.id`, [id]),
+  ).rows;
 }
 
 /** Rebuilds the search text of a device from its own fields and its customer's. */
@@ -318,12 +338,16 @@ export function updateCustomer(db: Database, id: number, customer: NewCustomer, 
   }
 }
 
-export function setCustomerArchived(db: Database, id: number, archived: boolean, now: string): void {
-  db.run('UPDATE customers SET archived = ?, revision = revision + 1, updated_at = ? WHERE id = ?', [
-    Number(archived),
-    now,
-    id,
-  ]);
+export function setCustomerArchived(
+  db: Database,
+  id: number,
+  archived: boolean,
+  now: string,
+): void {
+  db.run(
+    'UPDATE customers SET archived = ?, revision = revision + 1, updated_at = ? WHERE id = ?',
+    [Number(archived), now, id],
+  );
 }
 
 export function customerHasReadings(db: Database, id: number): boolean {

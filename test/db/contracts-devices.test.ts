@@ -55,6 +55,11 @@ describe('contracts (issue 7)', () => {
     const detail = await core.api['contracts-get']({ number: 'V-999999-01' });
     // All of last month is posted: a change may start this month at the earliest.
     expect(detail.billedUntil).toBe('2026-10-31');
+    expect(detail.devices.map((d) => [d.position, d.equipmentId])).toEqual([
+      ['0002', '3.022.790'],
+      ['0004', '3.024.072'],
+      ['0014', '3.033.923'],
+    ]);
     const args: ApiArgs<'contracts-save'> = {
       id: detail.contract.id,
       revision: detail.contract.revision,

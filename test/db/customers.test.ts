@@ -63,8 +63,9 @@ describe('customers (issue 7)', () => {
 
   it('archives a customer with readings instead of deleting it; the list hides it unless asked', async () => {
     const core = testCore();
-    const { customer, hasReadings } = await core.api['customers-get']({ number: '999999' });
+    const { customer, hasReadings, devices } = await core.api['customers-get']({ number: '999999' });
     expect(hasReadings).toBe(true);
+    expect(devices.map((d) => d.equipmentId)).toEqual(['3.022.790', '3.024.072', '3.033.923']);
     const refused = await rejection(core.api['customers-delete']({ id: customer.id, revision: customer.revision }));
     expect(refused.issues).toEqual([{ field: 'customer', code: 'has-readings' }]);
     expect((await core.api['devices-search']({ query: '999999' })).total).toBe(3);

@@ -14,10 +14,10 @@ import {
 } from '../../../db/queries/contracts';
 import {
   contractTerms,
+  devicesOf,
   getContract,
   getCustomer,
   insertContract,
-  searchDevices,
 } from '../../../db/queries/master-data';
 import type { ApiArgs } from '../../../shared/api';
 import { addDays } from '../../../shared/dates';
@@ -58,9 +58,7 @@ export function contractDetail(core: CoreContext, args: ApiArgs<'contracts-get'>
     contract,
     customer,
     termHistory: termHistory(core.db, contract.id),
-    devices: searchDevices(core.db, contract.number, 2_000).rows.filter(
-      (d) => d.contractNumber === contract.number,
-    ),
+    devices: devicesOf(core.db, { contractId: contract.id }),
     billedUntil: billedUntil(core.db, contract.id),
   };
 }

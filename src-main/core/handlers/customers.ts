@@ -7,11 +7,11 @@ import {
   contractsOfCustomer,
   customerHasReadings,
   deleteCustomer,
+  devicesOf,
   getCustomer,
   getCustomerByNumber,
   insertCustomer,
   searchCustomers,
-  searchDevices,
   setCustomerArchived,
   updateCustomer,
 } from '../../../db/queries/master-data';
@@ -58,14 +58,10 @@ export function customersSearch(
 export function customerDetail(core: CoreContext, args: ApiArgs<'customers-get'>): CustomerDetail {
   const customer = getCustomerByNumber(core.db, args.number);
   if (!customer) throw new ApiError('not-found', `no customer with number ${args.number}`);
-  // Its devices, found the way the device search finds them: by the customer number.
-  const devices = searchDevices(core.db, customer.number, LIST_LIMIT).rows.filter(
-    (device) => device.customerNumber === customer.number,
-  );
   return {
     customer,
     contracts: contractsOfCustomer(core.db, customer.id),
-    devices,
+    devices: devicesOf(core.db, { customerId: customer.id }),
     hasReadings: customerHasReadings(core.db, customer.id),
   };
 }
