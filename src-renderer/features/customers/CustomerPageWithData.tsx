@@ -1,3 +1,4 @@
+import { LoadStatus } from '../../components/LoadStatus';
 import { useLoad } from '../../components/useLoad';
 import { useReload } from '../../components/useReload';
 import { useLanguage } from '../../i18n';
@@ -16,16 +17,14 @@ export function CustomerPageWithData({ number }: CustomerPageWithDataProps) {
     () => (number === null ? Promise.resolve(null) : api.call('customers-get', { number })),
     `${number}:${version}`,
   );
-  if (error) {
-    return (
-      <section>
-        <p role="alert" className="error-banner">
-          {t('app.error', { message: error })}
-        </p>
-        <a href="#/customers">{t('nav.customers')}</a>
-      </section>
-    );
-  }
-  if (number !== null && !detail) return <p className="muted">{t('app.loading')}</p>;
-  return <CustomerPage key={detail?.customer.revision ?? 'new'} detail={detail} notice={notice} onChanged={reload} />;
+  if (number !== null && !detail)
+    return <LoadStatus error={error} back={{ href: '#/customers', label: t('nav.customers') }} />;
+  return (
+    <CustomerPage
+      key={detail?.customer.revision ?? 'new'}
+      detail={detail}
+      notice={notice}
+      onChanged={reload}
+    />
+  );
 }

@@ -1,6 +1,6 @@
+import { LoadStatus } from '../../components/LoadStatus';
 import { useLoad } from '../../components/useLoad';
 import { useReload } from '../../components/useReload';
-import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
 import { DeviceFormPage } from './DeviceFormPage';
 
@@ -11,28 +11,21 @@ export interface DeviceFormPageWithDataProps {
   today: string;
 }
 
-export function DeviceFormPageWithData({ equipmentId, contractNumber, today }: DeviceFormPageWithDataProps) {
-  const { t } = useLanguage();
+export function DeviceFormPageWithData({
+  equipmentId,
+  contractNumber,
+  today,
+}: DeviceFormPageWithDataProps) {
   const { version, notice, reload } = useReload();
-  const { data, error } = useLoad(
-    async () => {
-      if (equipmentId !== null) {
-        const detail = await api.call('devices-get', { equipmentId });
-        return { detail, contract: detail.contract, customer: detail.customer };
-      }
-      const owner = await api.call('contracts-get', { number: contractNumber ?? '' });
-      return { detail: null, contract: owner.contract, customer: owner.customer };
-    },
-    `${equipmentId}:${contractNumber}:${version}`,
-  );
-  if (error) {
-    return (
-      <p role="alert" className="error-banner">
-        {t('app.error', { message: error })}
-      </p>
-    );
-  }
-  if (!data) return <p className="muted">{t('app.loading')}</p>;
+  const { data, error } = useLoad(async () => {
+    if (equipmentId !== null) {
+      const detail = await api.call('devices-get', { equipmentId });
+      return { detail, contract: detail.contract, customer: detail.customer };
+    }
+    const owner = await api.call('contracts-get', { number: contractNumber ?? '' });
+    return { detail: null, contract: owner.contract, customer: owner.customer };
+  }, `${equipmentId}:${contractNumber}:${version}`);
+  if (!data) return <LoadStatus error={error} />;
   return (
     <DeviceFormPage
       key={data.detail?.device.revision ?? 'new'}

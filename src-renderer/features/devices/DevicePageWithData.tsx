@@ -1,3 +1,4 @@
+import { LoadStatus } from '../../components/LoadStatus';
 import { useLanguage } from '../../i18n';
 import { DevicePage } from './DevicePage';
 import { useDeviceDetail } from './useDeviceDetail';
@@ -9,16 +10,6 @@ export interface DevicePageWithDataProps {
 export function DevicePageWithData({ equipmentId }: DevicePageWithDataProps) {
   const { t } = useLanguage();
   const { detail, error, reload } = useDeviceDetail(equipmentId);
-  if (error) {
-    return (
-      <section>
-        <p role="alert" className="error-banner">
-          {t('app.error', { message: error })}
-        </p>
-        <a href="#/">{t('app.back')}</a>
-      </section>
-    );
-  }
-  if (!detail) return <p className="muted">{t('app.loading')}</p>;
+  if (!detail) return <LoadStatus error={error} back={{ href: '#/', label: t('app.back') }} />;
   return <DevicePage detail={detail} onChanged={reload} />;
 }

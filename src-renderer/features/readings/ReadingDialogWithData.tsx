@@ -13,17 +13,27 @@ export interface ReadingDialogWithDataProps {
   onSaved: (reading: Reading | null) => void;
 }
 
-export function ReadingDialogWithData({ equipmentId, readingId, onClose, onSaved }: ReadingDialogWithDataProps) {
+export function ReadingDialogWithData({
+  equipmentId,
+  readingId,
+  onClose,
+  onSaved,
+}: ReadingDialogWithDataProps) {
   const { t } = useLanguage();
   const [draft, setDraft] = useState<ReadingDraft | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     let current = true;
-    api.call('readings-draft', readingId === undefined ? { equipmentId } : { equipmentId, readingId }).then(
-      (loaded) => current && setDraft(loaded),
-      (failure: Error) => current && setError(failure.message),
-    );
+    api
+      .call(
+        'readings-draft',
+        readingId === undefined ? { equipmentId } : { equipmentId, readingId },
+      )
+      .then(
+        (loaded) => current && setDraft(loaded),
+        (failure: Error) => current && setError(failure.message),
+      );
     return () => {
       current = false;
     };
