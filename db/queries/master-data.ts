@@ -12,7 +12,7 @@ import type {
   IsoDate,
   Language,
 } from '../../shared/models';
-import type { DeviceInput } from '../../shared/rules/master-data';
+import type { CustomerInput, DeviceInput } from '../../shared/rules/master-data';
 import { searchable, type Database } from '../database';
 
 /**
@@ -281,13 +281,18 @@ export function refreshDeviceSearchText(db: Database, deviceId: number): void {
   db.run('UPDATE devices SET search_text = ? WHERE id = ?', [searchable(text), deviceId]);
 }
 
-export interface NewCustomer {
-  number: string;
-  name: string;
-  language: Language;
-  webReading: boolean;
-  emails: string[];
-  note?: string;
+export type NewCustomer = Omit<CustomerInput, 'note'> & { note?: string };
+
+/** The customer's columns as statement parameters (its e-mails go to their own table). */
+function customerParams(customer: NewCustomer, now: string) {
+  return {
+    number: customer.number,
+    name: customer.name,
+    language: customer.language,
+    webReading: customer.webReading,
+    note: customer.note ?? '',
+    now,
+  };
 }
 
 function setEmails(db: Database, customerId: number, emails: string[]): void {
@@ -301,14 +306,7 @@ export function insertCustomer(db: Database, customer: NewCustomer, now: string)
   const { lastInsertRowid: id } = db.run(
     `INSERT INTO customers (number, name, language, web_reading, note, created_at, updated_at)
      VALUES (@number, @name, @language, @webReading, @note, @now, @now)`,
-    {
-      number: customer.number,
-      name: customer.name,
-      language: customer.language,
-      webReading: customer.webReading,
-      note: customer.note ?? '',
-      now,
-    },
+    customerParams(customer, now),
   );
   setEmails(db, id, customer.emails);
   return id;
@@ -319,15 +317,7 @@ export function updateCustomer(db: Database, id: number, customer: NewCustomer, 
     `UPDATE customers SET number = @number, name = @name, language = @language,
        web_reading = @webReading, note = @note, revision = revision + 1, updated_at = @now
      WHERE id = @id`,
-    {
-      id,
-      number: customer.number,
-      name: customer.name,
-      language: customer.language,
-      webReading: customer.webReading,
-      note: customer.note ?? '',
-      now,
-    },
+    { ...customerParams(customer, now), id },
   );
   setEmails(db, id, customer.emails);
   for (const { id: deviceId } of db.all<{ id: number }>(
