@@ -22,6 +22,8 @@ import type {
   Language,
   Reading,
   ReadingStatus,
+  SyncRun,
+  WebSubmission,
 } from './models';
 import type { CounterContext } from './rules/reading-check';
 import type { PlausibilityRule } from './rules/plausibility';
@@ -167,6 +169,12 @@ export const apiArgs = {
   'import-master-preview': importArgs,
   'import-master-run': importArgs.extend({ saveMapping: z.boolean().optional() }).strict(),
   'import-mappings': z.object({}).strict(),
+  'web-overview': z.object({}).strict(),
+  'web-decide': z.object({ id, action: z.enum(['apply', 'discard']) }).strict(),
+  'web-sync': z.object({}).strict(),
+  'web-send-requests': z
+    .object({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional(), resend: z.boolean().optional() })
+    .strict(),
 } as const;
 
 export type ApiName = keyof typeof apiArgs;
@@ -235,6 +243,41 @@ export interface ImportReport {
   committed: boolean;
 }
 
+/** The request e-mail of one customer for the period. */
+export interface WebRequestInfo {
+  customerNumber: string;
+  status: 'pending' | 'sent' | 'cancelled';
+  attempts: number;
+  lastError: string | null;
+  sentAt: string | null;
+}
+
+export interface WebOverview {
+  period: string;
+  submissions: WebSubmission[];
+  requests: WebRequestInfo[];
+  lastSync: SyncRun | null;
+  /** False where meterdesk runs without its web-reading jobs (a bare core). */
+  available: boolean;
+}
+
+export interface SyncSummary {
+  published: number;
+  collected: number;
+  applied: number;
+  held: number;
+  /** Stored by an earlier, interrupted sync. */
+  already: number;
+}
+
+export interface SendSummary {
+  period: string;
+  planned: Array<{ customerNumber: string; recipients: string[] }>;
+  skipped: Array<{ customerNumber: string; reason: 'already-requested' | 'no-email' }>;
+  sent: number;
+  failed: Array<{ customerNumber: string; error: string }>;
+}
+
 export interface Api {
   'app-info': (args: ApiArgs<'app-info'>) => Promise<AppInfo>;
   'demo-load': (args: ApiArgs<'demo-load'>) => Promise<{ loaded: boolean }>;
@@ -261,6 +304,10 @@ export interface Api {
   'devices-retire': (args: ApiArgs<'devices-retire'>) => Promise<Device>;
   'import-master-preview': (args: ApiArgs<'import-master-preview'>) => Promise<ImportReport>;
   'import-master-run': (args: ApiArgs<'import-master-run'>) => Promise<ImportReport>;
+  'web-overview': (args: ApiArgs<'web-overview'>) => Promise<WebOverview>;
+  'web-decide': (args: ApiArgs<'web-decide'>) => Promise<WebSubmission>;
+  'web-sync': (args: ApiArgs<'web-sync'>) => Promise<SyncSummary>;
+  'web-send-requests': (args: ApiArgs<'web-send-requests'>) => Promise<SendSummary>;
   'import-mappings': (
     args: ApiArgs<'import-mappings'>,
   ) => Promise<Array<{ source: string; kind: MasterKind; mapping: ColumnMapping }>>;

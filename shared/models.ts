@@ -181,3 +181,51 @@ export interface AuditEntry {
   action: 'create' | 'update' | 'delete';
   changes: Record<string, [unknown, unknown]>;
 }
+
+/** One value a customer entered on the portal. */
+export interface SubmissionValue {
+  kind: CounterKind;
+  value: number;
+  enteredOn: IsoDate;
+  flagged: boolean;
+}
+
+export type SubmissionState = 'applied' | 'held' | 'discarded';
+
+/** What came from the portal for one device of one link, and what became of it. */
+export interface WebSubmission {
+  id: number;
+  portalKey: string;
+  linkId: number;
+  period: string;
+  customerId: number;
+  customerNumber: string;
+  customerName: string;
+  deviceId: number;
+  equipmentId: string;
+  model: string;
+  position: string;
+  enteredOn: IsoDate;
+  flagged: boolean;
+  values: SubmissionValue[];
+  state: SubmissionState;
+  reason: string | null;
+  readingId: number | null;
+  readingStatus: string | null;
+  receivedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+}
+
+
+/** One synchronisation with the portal. */
+export interface SyncRun {
+  startedAt: string;
+  finishedAt: string | null;
+  published: number;
+  collected: number;
+  applied: number;
+  held: number;
+  error: string | null;
+}
+

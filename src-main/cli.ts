@@ -11,7 +11,13 @@ import { issueText } from '../shared/i18n/issue-text';
 import { MASTER_KINDS, type MasterKind } from '../shared/import/master-fields';
 import { defaultDataDir } from './core/paths';
 import { isLoopback } from './http/server';
-import { loadDemo, openCore, startBrowserMode } from './node-main';
+import { allSettings, setSetting } from '../db/queries/settings';
+import { openPortalDatabase } from '../db/portal/store';
+import { isPeriod } from '../shared/rules/web-reading';
+import { SECRET_SETTINGS, WEB_SETTINGS } from './jobs/config';
+import { PORTAL_DATABASE } from './jobs/runtime';
+import { loadDemo, openCore, startBrowserMode, startWeb, type OpenedCore } from './node-main';
+import { createPortalServer, DEFAULT_PORTAL_PORT } from './portal/server';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RENDERER_DIR = join(ROOT, 'out', 'renderer');
@@ -26,6 +32,20 @@ Commands:
   serve     Start browser mode: the core, the HTTP API and the UI on 127.0.0.1,
             printing the address to open.
   demo      Fill an empty database with the demo data, then exit.
+  portal    Run only the customer portal (for a separate server, e.g. in a DMZ): its
+            own database portal.sqlite in the data folder, which holds no names or
+            e-mail addresses. The back-office syncs to it with the shared secret
+            METERDESK_PORTAL_SECRET (set the same on both sides, with
+            METERDESK_PORTAL_URL on the back-office's side).
+  send-requests [--period YYYY-MM] [--resend]
+            Send the reading request e-mails of a period (default: this month) to
+            every customer with web reading on and a contract due, once per customer
+            and period; --resend sends again with a new link (the old one stops
+            working). Prints what was sent; a failed send stays queued and is retried.
+  sync      Synchronise with the portal now: publish the open links and due
+            devices, collect what customers entered (as web readings, status 01).
+  settings [KEY [VALUE]]
+            Show the web-reading settings, or set one (an empty VALUE removes it).
   import-master FILE [--kind customers|contracts|devices] [--mapping NAME] [--dry-run]
             Import customers, contracts or devices from a CSV (UTF-8 or Windows-1252,
             ; , tab or | separated) or Excel (.xlsx) export of the dealer's current
@@ -47,11 +67,25 @@ Options of serve:
                  the back-office reachable from the network, which has no logins yet.
   --demo         Fill an empty database with the demo data first.
   --no-build     Do not build the UI even if it is missing or older than its sources.
+  --portal-port N  Port of the built-in customer portal (default 4781, or the setting
+                 portal.port; 0 picks a free one)
+  --portal-host H  Address the portal listens on (default 127.0.0.1)
+  --no-scheduler Do not send the e-mails on the 20th, sync at night or retry e-mails.
+
+Options of portal:
+  --port N       Port (default 4781)     --host H   Address (default 127.0.0.1)
+  --trust-proxy  Behind a reverse proxy that terminates HTTPS: trust X-Forwarded-*
+                 (client address for rate limits, Secure cookies).
 
 Environment:
   METERDESK_DATA       data folder, as --data
   METERDESK_USER       the name recorded as author of changes (default: the OS user)
   METERDESK_LOG_LEVEL  log level on stderr: fatal, error, warn, info (default), debug, silent
+  METERDESK_SMTP_URL   SMTP server for the request e-mails, e.g. smtp://127.0.0.1:2525
+  METERDESK_MAIL_FROM  their sender, e.g. "Dealer <service@dealer.ch>"
+  METERDESK_PUBLIC_URL where the e-mailed links point (default: the portal's own address)
+  METERDESK_PORTAL_URL a portal on another server, for the sync (default: the built-in one)
+  METERDESK_PORTAL_SECRET the sync's shared secret (built-in portal: made on first start)
 `;
 
 class UsageError extends Error {}
@@ -93,7 +127,16 @@ async function serve(values: Record<string, string | boolean | undefined>, dataD
   }
   let mode;
   try {
-    mode = await startBrowserMode({ dataDir, host, port, staticDir: RENDERER_DIR, demo: Boolean(values.demo) });
+    mode = await startBrowserMode({
+      dataDir,
+      host,
+      port,
+      staticDir: RENDERER_DIR,
+      demo: Boolean(values.demo),
+      portalPort: values['portal-port'] === undefined ? null : parsePort(values['portal-port'] as string),
+      portalHost: (values['portal-host'] as string | undefined) ?? null,
+      scheduler: !values['no-scheduler'],
+    });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new UsageError(`port ${port} on ${host} is in use (another meterdesk?); pass --port N`);
@@ -102,6 +145,7 @@ async function serve(values: Record<string, string | boolean | undefined>, dataD
   }
   if (mode.demoLoaded) console.log('meterdesk: demo data loaded');
   console.log(`meterdesk: data folder ${dataDir}`);
+  if (mode.web.portalUrl) console.log(`meterdesk: customer portal running at ${mode.web.portalUrl}/`);
   console.log(`meterdesk: back-office running at ${mode.url}/ (Ctrl+C stops it)`);
   const stop = () => {
     void mode.stop().then(() => process.exit(0));
@@ -171,6 +215,74 @@ async function importMasterFile(
   }
 }
 
+/** Opens the core with web reading's jobs for one command (a private portal, no scheduler). */
+async function withWeb(dataDir: string, job: (core: OpenedCore) => Promise<number>): Promise<number> {
+  const core = openCore({ dataDir });
+  try {
+    const web = await startWeb(core, dataDir, { portal: 'private', scheduler: false });
+    try {
+      return await job(core);
+    } finally {
+      await web.stop();
+    }
+  } finally {
+    core.close();
+  }
+}
+
+async function portal(values: Record<string, string | boolean | undefined>, dataDir: string): Promise<void> {
+  const host = (values.host as string | undefined) ?? '127.0.0.1';
+  const port = values.port === undefined ? DEFAULT_PORTAL_PORT : parsePort(values.port as string);
+  const secret = process.env.METERDESK_PORTAL_SECRET?.trim() || null;
+  const db = openPortalDatabase(join(dataDir, PORTAL_DATABASE));
+  const server = createPortalServer({ db, host, port, syncSecret: secret, trustProxy: Boolean(values['trust-proxy']) });
+  let url: string;
+  try {
+    url = await server.start();
+  } catch (error) {
+    db.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${host} is in use; pass --port N`);
+    throw error;
+  }
+  if (!secret) console.warn('meterdesk: METERDESK_PORTAL_SECRET is not set: the sync routes are off, the back-office cannot reach this portal.');
+  console.log(`meterdesk: portal database ${join(dataDir, PORTAL_DATABASE)}`);
+  console.log(`meterdesk: customer portal running at ${url}/ (Ctrl+C stops it)`);
+  const stop = () => {
+    void server.stop().then(() => {
+      db.close();
+      process.exit(0);
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+function settings(args: string[], dataDir: string): number {
+  const [key, value, ...extra] = args;
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  const known = Object.keys(WEB_SETTINGS);
+  if (key !== undefined && !known.includes(key)) throw new UsageError(`unknown setting "${key}"; known: ${known.join(', ')}`);
+  const core = openCore({ dataDir });
+  try {
+    if (key !== undefined && value !== undefined) {
+      if (value === '') core.db.run('DELETE FROM settings WHERE key = ?', [key]);
+      else setSetting(core.db, key, value);
+      console.log(`meterdesk: ${key} ${value === '' ? 'removed' : 'set'}`);
+      return 0;
+    }
+    const stored = allSettings(core.db);
+    for (const [name, description] of Object.entries(WEB_SETTINGS)) {
+      if (key !== undefined && name !== key) continue;
+      const current = stored.get(name);
+      const shown = current === undefined ? '(not set)' : SECRET_SETTINGS.has(name) ? '(set, hidden)' : current;
+      console.log(`${name.padEnd(18)} ${shown.padEnd(30)} ${description}`);
+    }
+    return 0;
+  } finally {
+    core.close();
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -185,6 +297,12 @@ export async function main(argv: string[]): Promise<number> {
       kind: { type: 'string' },
       mapping: { type: 'string' },
       'dry-run': { type: 'boolean' },
+      'portal-port': { type: 'string' },
+      'portal-host': { type: 'string' },
+      'no-scheduler': { type: 'boolean' },
+      'trust-proxy': { type: 'boolean' },
+      period: { type: 'string' },
+      resend: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -200,8 +318,42 @@ export async function main(argv: string[]): Promise<number> {
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     return importMasterFile(file, values, dataDir);
   }
+  if (command === 'settings') return settings(rest, dataDir);
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   switch (command) {
+    case 'portal':
+      await portal(values, dataDir);
+      return 0;
+    case 'sync':
+      return withWeb(dataDir, async (core) => {
+        const report = await core.context.web!.sync();
+        console.log(
+          `meterdesk: synchronised — ${report.published} links published, ${report.collected} submissions collected: ` +
+            `${report.applied} new web readings, ${report.held} kept aside for a decision` +
+            (report.already > 0 ? `, ${report.already} stored by an earlier run` : ''),
+        );
+        return 0;
+      });
+    case 'send-requests': {
+      const period = values.period;
+      if (period !== undefined && !isPeriod(period)) throw new UsageError(`--period must be YYYY-MM, not "${period}"`);
+      return withWeb(dataDir, async (core) => {
+        const report = await core.context.web!.sendRequests(period, { resend: Boolean(values.resend) });
+        console.log(`meterdesk: reading requests for ${report.period}`);
+        for (const item of report.planned) {
+          const failed = report.failed.find((f) => f.customerNumber === item.customerNumber);
+          console.log(`  ${item.customerNumber} → ${item.recipients.join(', ')}: ${failed ? `NOT SENT (${failed.error}); queued, retried later` : 'sent'}`);
+        }
+        for (const failed of report.failed.filter((f) => !report.planned.some((p) => p.customerNumber === f.customerNumber))) {
+          console.log(`  ${failed.customerNumber} (queued earlier): NOT SENT (${failed.error}); retried later`);
+        }
+        for (const skipped of report.skipped) {
+          console.log(`  ${skipped.customerNumber}: skipped — ${skipped.reason === 'no-email' ? 'no e-mail address' : 'already requested for this period (--resend sends a new link)'}`);
+        }
+        console.log(`  ${report.sent} sent, ${report.failed.length} failed, ${report.skipped.length} skipped`);
+        return report.failed.length > 0 ? 1 : 0;
+      });
+    }
     case 'serve':
       await serve(values, dataDir);
       return 0;

@@ -11,6 +11,10 @@ import { loadDemoData } from './core/demo';
 import { databaseFile } from './core/paths';
 import { createCore } from './core/service';
 import { createBackOfficeServer, type BackOfficeServer } from './http/server';
+import type { SendSummary, SyncSummary } from '../shared/api';
+import { webConfig } from './jobs/config';
+import { startWebReading, type WebRuntime } from './jobs/runtime';
+import type { SendReport, SyncReport } from './jobs/web-jobs';
 import packageJson from '../package.json' with { type: 'json' };
 
 export interface CoreOptions {
@@ -53,16 +57,57 @@ export function loadDemo(core: OpenedCore): boolean {
   return loadDemoData(core.db, today(core.context), timestamp(core.context));
 }
 
+/** The UI's and the CLI's view of the web jobs' reports. */
+export function summariseSync(report: SyncReport): SyncSummary {
+  const { published, collected, applied, held, already } = report;
+  return { published, collected, applied, held, already };
+}
+
+export function summariseSend(report: SendReport): SendSummary {
+  return {
+    period: report.period,
+    planned: report.planned.map(({ customerNumber, recipients }) => ({ customerNumber, recipients })),
+    skipped: report.skipped,
+    sent: report.delivery.sent.length,
+    failed: report.delivery.failed.map(({ customerNumber, error }) => ({ customerNumber, error })),
+  };
+}
+
+export interface WebOptions {
+  portal: 'serve' | 'private';
+  scheduler: boolean;
+  portalHost?: string;
+  portalPort?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Starts web reading beside an opened core and lets the core's API reach its jobs. */
+export async function startWeb(core: OpenedCore, dataDir: string, options: WebOptions): Promise<WebRuntime> {
+  const config = webConfig(core.db, options.env ?? process.env, { portalHost: options.portalHost, portalPort: options.portalPort });
+  const runtime = await startWebReading({ core: core.context, dataDir, config, portal: options.portal, scheduler: options.scheduler });
+  core.context.web = {
+    sync: async () => summariseSync(await runtime.sync()),
+    sendRequests: async (period, opts) => summariseSend(await runtime.sendRequests(period, opts)),
+  };
+  return runtime;
+}
+
 export interface BrowserModeOptions extends CoreOptions {
   host: string;
   port: number;
   staticDir: string | null;
   demo: boolean;
+  /** The built-in portal's port (null: the configured one, default 4781; 0 picks a free one). */
+  portalPort?: number | null;
+  portalHost?: string | null;
+  scheduler?: boolean;
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface BrowserMode {
   core: OpenedCore;
   server: BackOfficeServer;
+  web: WebRuntime;
   url: string;
   demoLoaded: boolean;
   stop(): Promise<void>;
@@ -78,14 +123,29 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
       port: options.port,
       staticDir: options.staticDir,
     });
-    const url = await server.start();
+    const web = await startWeb(core, options.dataDir, {
+      portal: 'serve',
+      scheduler: options.scheduler ?? true,
+      portalHost: options.portalHost ?? undefined,
+      portalPort: options.portalPort ?? undefined,
+      env: options.env,
+    });
+    let url: string;
+    try {
+      url = await server.start();
+    } catch (error) {
+      await web.stop();
+      throw error;
+    }
     return {
       core,
       server,
+      web,
       url,
       demoLoaded,
       async stop() {
         await server.stop();
+        await web.stop();
         core.close();
       },
     };

@@ -1,5 +1,6 @@
 import type { Database } from '../../db/database';
 import { insertAudit, type Changes } from '../../db/queries/audit';
+import type { SendSummary, SyncSummary } from '../../shared/api';
 import type { AuditEntry } from '../../shared/models';
 import { todayIn } from '../../shared/dates';
 import type { IsoDate } from '../../shared/models';
@@ -13,6 +14,13 @@ export interface CoreContext {
   version: string;
   /** Injected so tests and the demo data can fix "now". */
   now: () => Date;
+  /** Web reading's jobs (HTTP, SMTP), where the process runs them: set after start. */
+  web?: WebServices;
+}
+
+export interface WebServices {
+  sync(): Promise<SyncSummary>;
+  sendRequests(period?: string, options?: { resend?: boolean }): Promise<SendSummary>;
 }
 
 export function settingsOf(context: CoreContext): Settings {

@@ -4,6 +4,7 @@
  * readings, and a two-device contract whose first device holds an unposted reading (the
  * validity lock). Dated relative to today, so the current month is always due.
  */
+import { allSettings, setSetting } from '../../db/queries/settings';
 import type { Database } from '../../db/database';
 import { countCustomers, insertContract, insertCustomer, insertDevice } from '../../db/queries/master-data';
 import { insertReading } from '../../db/queries/readings';
@@ -93,6 +94,10 @@ const posted = (n: number): ReadingStatus[] => Array.from({ length: n }, () => '
 export function loadDemoData(db: Database, today: IsoDate, now: string): boolean {
   return db.transaction(() => {
     if (countCustomers(db) > 0) return false;
+    // The dealer's contact details, as the portal's error page and the e-mails show them.
+    if (!allSettings(db).has('dealer.contact')) {
+      setSetting(db, 'dealer.contact', 'meterdesk demo dealer · T. +41 21 000 00 00 · service@dealer.example');
+    }
     const thisMonth = startOfMonth(today);
     const yearAgo = addMonths(thisMonth, -12);
     const halfYearAgo = addMonths(thisMonth, -6);

@@ -4,9 +4,13 @@
  * contract's schema and turns every failure into a typed error body.
  */
 import { countCustomers } from '../../db/queries/master-data';
-import { apiArgs, type Api, type ApiResponse, isApiName } from '../../shared/api';
+import { apiArgs, type Api, type ApiResponse, isApiName, type WebOverview } from '../../shared/api';
 import { ApiError } from '../../shared/errors';
-import { settingsOf, timestamp, today, type CoreContext } from './context';
+import { settingsOf, timestamp, today, type CoreContext, type WebServices } from './context';
+import { decideWebSubmission } from './web/web-reading';
+import { lastSyncRun, listSubmissions, mailsOfPeriod } from '../../db/queries/web';
+import { addMonths } from '../../shared/dates';
+import { firstDayOf, periodOf } from '../../shared/rules/web-reading';
 import { loadDemoData } from './demo';
 import { contractDetail, saveContract } from './handlers/contracts';
 import {
@@ -35,6 +39,29 @@ import {
 } from './handlers/customers';
 
 const log = logger('core');
+
+function webServices(context: CoreContext): WebServices {
+  if (!context.web) throw new ApiError('internal', 'web reading is not running in this process');
+  return context.web;
+}
+
+function webOverview(context: CoreContext): WebOverview {
+  const period = periodOf(today(context));
+  const since = addMonths(firstDayOf(period), -2).slice(0, 7);
+  return {
+    period,
+    submissions: listSubmissions(context.db, since),
+    requests: mailsOfPeriod(context.db, period).map((mail) => ({
+      customerNumber: mail.customerNumber,
+      status: mail.status,
+      attempts: mail.attempts,
+      lastError: mail.lastError,
+      sentAt: mail.sentAt,
+    })),
+    lastSync: lastSyncRun(context.db) ?? null,
+    available: context.web !== undefined,
+  };
+}
 
 /** The handlers are synchronous (better-sqlite3); the contract is async for the transports. */
 function op<A, R>(handler: (args: A) => R): (args: A) => Promise<R> {
@@ -77,6 +104,10 @@ export function createCore(context: CoreContext): Api {
     'import-master-preview': (args) => importMaster(context, args, false),
     'import-master-run': (args) => importMaster(context, args, true),
     'import-mappings': op(() => listMappings(context.db)),
+    'web-overview': op(() => webOverview(context)),
+    'web-decide': op((args) => decideWebSubmission(context, args.id, args.action)),
+    'web-sync': () => webServices(context).sync(),
+    'web-send-requests': (args) => webServices(context).sendRequests(args.period, { resend: args.resend }),
   };
 }
 

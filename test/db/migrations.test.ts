@@ -159,7 +159,7 @@ describe('migration 2 (master data)', () => {
 
     const db = Database.open({ file });
     try {
-      expect(db.schemaVersion).toBe(2);
+      expect(db.schemaVersion).toBe(loadMigrations().length);
       expect(db.all('SELECT device_id, valid_from, contract_id FROM device_contracts')).toEqual([
         { device_id: 7, valid_from: '2025-02-03', contract_id: 1 },
       ]);

@@ -3,10 +3,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startSmtpSink, type SmtpSink } from '../web/helpers';
 import { MeterdeskPage } from './pages/meterdesk-page';
 
 export interface ServedApp {
   url: string;
+  /** The customer portal the app runs beside the back-office. */
+  portalUrl: string;
   dataDir: string;
 }
 
@@ -14,7 +17,7 @@ export interface ServedApp {
  * Each test gets its own `npm run serve -- --data <fresh folder> --port 0 --demo`, the command
  * a user runs, so tests never see each other's readings.
  */
-async function serve(dataDir: string, demo: boolean): Promise<{ url: string; child: ChildProcess }> {
+async function serve(dataDir: string, demo: boolean, env: Record<string, string>): Promise<{ url: string; portalUrl: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
     [
@@ -26,19 +29,23 @@ async function serve(dataDir: string, demo: boolean): Promise<{ url: string; chi
       '--port',
       '0',
       '--no-build',
+      '--portal-port',
+      '0',
+      '--no-scheduler',
       ...(demo ? ['--demo'] : []),
     ],
-    { cwd: process.cwd(), env: { ...process.env, METERDESK_USER: 'e2e-clerk', METERDESK_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: process.cwd(), env: { ...process.env, METERDESK_USER: 'e2e-clerk', METERDESK_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
+  const urls = await new Promise<{ url: string; portalUrl: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /running at (http:\/\/[^\s/]+)\//.exec(output);
-      if (match?.[1]) {
+      const match = /back-office running at (http:\/\/[^\s/]+)\//.exec(output);
+      const portal = /customer portal running at (http:\/\/[^\s/]+)\//.exec(output);
+      if (match?.[1] && portal?.[1]) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve({ url: match[1], portalUrl: portal[1] });
       }
     };
     child.stdout?.on('data', onData);
@@ -48,27 +55,41 @@ async function serve(dataDir: string, demo: boolean): Promise<{ url: string; chi
       reject(new Error(`serve exited with ${code}:\n${output}`));
     });
   });
-  return { url, child };
+  return { ...urls, child };
 }
 
 /** A served app on a fresh data folder, stopped and removed after the test. */
-async function servedApp(demo: boolean, use: (app: ServedApp) => Promise<void>): Promise<void> {
+async function servedApp(demo: boolean, use: (app: ServedApp) => Promise<void>, env: Record<string, string> = {}): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'meterdesk-e2e-'));
-  const { url, child } = await serve(dataDir, demo);
+  const { url, portalUrl, child } = await serve(dataDir, demo, env);
   try {
-    await use({ url, dataDir });
+    await use({ url, portalUrl, dataDir });
   } finally {
     child.kill('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-export const test = base.extend<{ app: ServedApp; emptyApp: ServedApp; meterdesk: MeterdeskPage }>({
+export const test = base.extend<{
+  app: ServedApp;
+  emptyApp: ServedApp;
+  meterdesk: MeterdeskPage;
+  smtp: SmtpSink;
+  webApp: ServedApp;
+}>({
   // Playwright needs the empty pattern: it reads the fixtures a fixture depends on from it.
   // eslint-disable-next-line no-empty-pattern
   app: ({}, use) => servedApp(true, use),
   // eslint-disable-next-line no-empty-pattern
   emptyApp: ({}, use) => servedApp(false, use),
+  // eslint-disable-next-line no-empty-pattern
+  smtp: async ({}, use) => {
+    const sink = await startSmtpSink();
+    await use(sink);
+    await sink.stop();
+  },
+  /** The demo app with its e-mails going to the test's SMTP server. */
+  webApp: ({ smtp }, use) => servedApp(true, use, { METERDESK_SMTP_URL: smtp.url }),
   meterdesk: async ({ page, app }, use) => {
     await use(new MeterdeskPage(page, app.url));
   },

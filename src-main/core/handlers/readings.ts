@@ -25,7 +25,14 @@ import {
 } from '../../../db/queries/readings';
 import type { ApiArgs, ReadingDraft, SaveReadingArgs } from '../../../shared/api';
 import { ApiError } from '../../../shared/errors';
-import type { CounterKind, Device, IsoDate, Reading, ReadingCounter } from '../../../shared/models';
+import type {
+  CounterKind,
+  Device,
+  IsoDate,
+  Reading,
+  ReadingCounter,
+  ReadingSource,
+} from '../../../shared/models';
 import type { NextLink } from '../../../shared/rules/chain';
 import { averageDailyUsage, type CounterPoint } from '../../../shared/rules/plausibility';
 import {
@@ -251,7 +258,18 @@ function requireRevision(reading: Reading, revision: number | undefined): void {
 const STALE_CHAIN =
   'another reading of this device was saved in the meantime; reopen the dialog to see it';
 
-export function saveReading(core: CoreContext, args: SaveReadingArgs): Reading {
+/** How a reading came in: typed by a clerk, or entered by the customer on the portal. */
+export interface ReadingOrigin {
+  source: ReadingSource;
+  /** The portal flagged a value *A vérifier*: the reading carries the flag too. */
+  flagged?: boolean;
+}
+
+export function saveReading(
+  core: CoreContext,
+  args: SaveReadingArgs,
+  origin: ReadingOrigin = { source: 'manual' },
+): Reading {
   const settings = settingsOf(core);
   const device = findDevice(core, args.equipmentId);
   return core.db.transaction(() => {
@@ -304,7 +322,9 @@ export function saveReading(core: CoreContext, args: SaveReadingArgs): Reading {
         ]),
       ]);
     const unchanged = editing !== null && judged(editing) === judged(values);
-    const flagged = unchanged ? editing.flagged : check.implausible.length > 0;
+    const flagged = unchanged
+      ? editing.flagged
+      : check.implausible.length > 0 || (origin.flagged ?? false);
     const record = { ...values, flagged, confirmedBy: unchanged ? editing.confirmedBy : null };
 
     let id: number;
@@ -317,7 +337,7 @@ export function saveReading(core: CoreContext, args: SaveReadingArgs): Reading {
     } else {
       id = insertReading(
         core.db,
-        { ...record, author: core.author, deviceId: device.id, status: '01', source: 'manual' },
+        { ...record, author: core.author, deviceId: device.id, status: '01', source: origin.source },
         now,
       );
       audit(
@@ -326,7 +346,7 @@ export function saveReading(core: CoreContext, args: SaveReadingArgs): Reading {
         'reading',
         id,
         'create',
-        diff({}, { ...auditFields(record), status: '01', source: 'manual' }),
+        diff({}, { ...auditFields(record), status: '01', source: origin.source }),
       );
     }
 

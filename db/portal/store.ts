@@ -1,0 +1,362 @@
+/**
+ * The customer portal's database (its own SQLite file, SPEC §4.8): what the back-office
+ * publishes, the visits, and what customers enter. Every write is one transaction.
+ */
+import { fileURLToPath } from 'node:url';
+import { Database } from '../database';
+import type { CounterKind, IsoDate, Language } from '../../shared/models';
+import type { PlausibilityRule } from '../../shared/rules/plausibility';
+import { submissionKey, type PublishBody, type Submission } from '../../shared/portal-sync';
+
+export const PORTAL_MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+
+export function openPortalDatabase(file: string): Database {
+  return Database.open({ file, migrationsDir: PORTAL_MIGRATIONS_DIR });
+}
+
+export interface PortalLink {
+  id: number;
+  tokenHash: string;
+  customerNumber: string;
+  period: string;
+  language: Language;
+  validUntil: IsoDate;
+  timeZone: string;
+  rule: PlausibilityRule;
+  closed: boolean;
+}
+
+export interface PortalEntry {
+  value: number;
+  enteredOn: IsoDate;
+  flagged: boolean;
+  transferred: boolean;
+}
+
+export interface PortalCounter {
+  id: number;
+  kind: CounterKind;
+  lastDate: IsoDate | null;
+  lastValue: number;
+  averageDaily: number | null;
+  entry: PortalEntry | null;
+}
+
+export interface PortalDevice {
+  id: number;
+  model: string;
+  position: string;
+  location: string;
+  equipmentId: string;
+  serialNumber: string;
+  counters: PortalCounter[];
+}
+
+interface LinkRow {
+  id: number;
+  token_hash: string;
+  customer_number: string;
+  period: string;
+  language: Language;
+  valid_until: string;
+  time_zone: string;
+  rule: string;
+  closed: number;
+}
+
+const LINK_COLUMNS = 'id, token_hash, customer_number, period, language, valid_until, time_zone, rule, closed';
+
+function toLink(row: LinkRow): PortalLink {
+  return {
+    id: row.id,
+    tokenHash: row.token_hash,
+    customerNumber: row.customer_number,
+    period: row.period,
+    language: row.language,
+    validUntil: row.valid_until,
+    timeZone: row.time_zone,
+    rule: JSON.parse(row.rule) as PlausibilityRule,
+    closed: row.closed === 1,
+  };
+}
+
+export function getConfig(db: Database, key: string): string | undefined {
+  return db.get<{ value: string }>('SELECT value FROM portal_config WHERE key = ?', [key])?.value;
+}
+
+export function setConfig(db: Database, key: string, value: string): void {
+  db.run('INSERT INTO portal_config (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+}
+
+export function linkByTokenHash(db: Database, tokenHash: string): PortalLink | null {
+  const row = db.get<LinkRow>(`SELECT ${LINK_COLUMNS} FROM links WHERE token_hash = ?`, [tokenHash]);
+  return row ? toLink(row) : null;
+}
+
+export function linkById(db: Database, id: number): PortalLink | null {
+  const row = db.get<LinkRow>(`SELECT ${LINK_COLUMNS} FROM links WHERE id = ?`, [id]);
+  return row ? toLink(row) : null;
+}
+
+/**
+ * Stores what the back-office publishes: links are matched by their token hash, devices by
+ * the back-office's id, counters by kind. Published data is refreshed (a corrected location
+ * text, a newer last reading); what customers entered is never touched, and a device that is
+ * no longer due disappears only while nothing was entered for it.
+ */
+export function publish(db: Database, body: PublishBody, now: string): { links: number } {
+  return db.transaction(() => {
+    setConfig(db, 'contact', body.contact);
+    for (const link of body.links) {
+      db.run(
+        `INSERT INTO links (token_hash, customer_number, period, language, valid_until, time_zone, rule, closed, published_at)
+         VALUES (@tokenHash, @customerNumber, @period, @language, @validUntil, @timeZone, @rule, @closed, @now)
+         ON CONFLICT (token_hash) DO UPDATE SET language = excluded.language, valid_until = excluded.valid_until,
+           time_zone = excluded.time_zone, rule = excluded.rule, closed = max(links.closed, excluded.closed),
+           published_at = excluded.published_at`,
+        {
+          tokenHash: link.tokenHash,
+          customerNumber: link.customerNumber,
+          period: link.period,
+          language: link.language,
+          validUntil: link.validUntil,
+          timeZone: link.timeZone,
+          rule: JSON.stringify(link.rule),
+          closed: link.closed,
+          now,
+        },
+      );
+      const linkId = db.get<{ id: number }>('SELECT id FROM links WHERE token_hash = ?', [link.tokenHash])!.id;
+      if (link.closed) {
+        db.run('DELETE FROM sessions WHERE link_id = ?', [linkId]);
+        continue;
+      }
+      const refs = link.devices.map((device) => device.ref);
+      db.run(
+        `DELETE FROM devices WHERE link_id = ? AND device_ref NOT IN (SELECT value FROM json_each(?))
+           AND NOT EXISTS (SELECT 1 FROM counters c JOIN entries e ON e.counter_id = c.id WHERE c.device_id = devices.id)`,
+        [linkId, JSON.stringify(refs)],
+      );
+      link.devices.forEach((device, sort) => {
+        db.run(
+          `INSERT INTO devices (link_id, device_ref, sort, model, position, location, equipment_id, serial_number)
+           VALUES (@linkId, @ref, @sort, @model, @position, @location, @equipmentId, @serialNumber)
+           ON CONFLICT (link_id, device_ref) DO UPDATE SET sort = excluded.sort, model = excluded.model,
+             position = excluded.position, location = excluded.location, equipment_id = excluded.equipment_id,
+             serial_number = excluded.serial_number`,
+          {
+            linkId,
+            sort,
+            ref: device.ref,
+            model: device.model,
+            position: device.position,
+            location: device.location,
+            equipmentId: device.equipmentId,
+            serialNumber: device.serialNumber,
+          },
+        );
+        const deviceId = db.get<{ id: number }>('SELECT id FROM devices WHERE link_id = ? AND device_ref = ?', [linkId, device.ref])!.id;
+        device.counters.forEach((counter, counterSort) => {
+          db.run(
+            `INSERT INTO counters (device_id, kind, sort, last_date, last_value, average_daily)
+             VALUES (@deviceId, @kind, @sort, @lastDate, @lastValue, @averageDaily)
+             ON CONFLICT (device_id, kind) DO UPDATE SET sort = excluded.sort, last_date = excluded.last_date,
+               last_value = excluded.last_value, average_daily = excluded.average_daily
+             -- The basis a customer entered a value against stays what they saw.
+             WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.counter_id = counters.id)`,
+            { deviceId, sort: counterSort, ...counter },
+          );
+        });
+      });
+    }
+    return { links: body.links.length };
+  });
+}
+
+interface CounterRow {
+  device_id: number;
+  model: string;
+  position: string;
+  location: string;
+  equipment_id: string;
+  serial_number: string;
+  counter_id: number;
+  kind: CounterKind;
+  last_date: string | null;
+  last_value: number;
+  average_daily: number | null;
+  value: number | null;
+  entered_on: string | null;
+  flagged: number | null;
+  transferred_at: string | null;
+}
+
+/** The devices of a link with their counters and what was entered, in the published order. */
+export function linkDevices(db: Database, linkId: number): PortalDevice[] {
+  const rows = db.all<CounterRow>(
+    `SELECT d.id AS device_id, d.model, d.position, d.location, d.equipment_id, d.serial_number,
+            c.id AS counter_id, c.kind, c.last_date, c.last_value, c.average_daily,
+            e.value, e.entered_on, e.flagged, e.transferred_at
+       FROM devices d JOIN counters c ON c.device_id = d.id LEFT JOIN entries e ON e.counter_id = c.id
+      WHERE d.link_id = ? ORDER BY d.sort, d.id, c.sort`,
+    [linkId],
+  );
+  const devices = new Map<number, PortalDevice>();
+  for (const row of rows) {
+    let device = devices.get(row.device_id);
+    if (!device) {
+      device = {
+        id: row.device_id,
+        model: row.model,
+        position: row.position,
+        location: row.location,
+        equipmentId: row.equipment_id,
+        serialNumber: row.serial_number,
+        counters: [],
+      };
+      devices.set(row.device_id, device);
+    }
+    device.counters.push({
+      id: row.counter_id,
+      kind: row.kind,
+      lastDate: row.last_date,
+      lastValue: row.last_value,
+      averageDaily: row.average_daily,
+      entry:
+        row.value === null
+          ? null
+          : { value: row.value, enteredOn: row.entered_on!, flagged: row.flagged === 1, transferred: row.transferred_at !== null },
+    });
+  }
+  return [...devices.values()];
+}
+
+export type SaveEntryResult = 'saved' | 'locked' | 'unknown';
+
+/** Stores a customer's value for one counter of the link, unless it was already transferred. */
+export function saveEntry(
+  db: Database,
+  linkId: number,
+  counterId: number,
+  entry: { value: number; enteredOn: IsoDate; flagged: boolean },
+  now: string,
+): SaveEntryResult {
+  return db.transaction(() => {
+    const owned = db.get<{ transferred_at: string | null }>(
+      `SELECT e.transferred_at FROM counters c JOIN devices d ON d.id = c.device_id
+         LEFT JOIN entries e ON e.counter_id = c.id WHERE c.id = ? AND d.link_id = ?`,
+      [counterId, linkId],
+    );
+    if (!owned) return 'unknown';
+    if (owned.transferred_at !== null) return 'locked';
+    db.run(
+      `INSERT INTO entries (counter_id, value, entered_on, entered_at, flagged) VALUES (@counterId, @value, @enteredOn, @now, @flagged)
+       ON CONFLICT (counter_id) DO UPDATE SET value = excluded.value, entered_on = excluded.entered_on,
+         entered_at = excluded.entered_at, flagged = excluded.flagged, changes = entries.changes + 1`,
+      { counterId, ...entry, now },
+    );
+    return 'saved';
+  });
+}
+
+export function createSession(db: Database, idHash: string, linkId: number, now: string, expiresAt: string): void {
+  db.transaction(() => {
+    db.run('DELETE FROM sessions WHERE expires_at < ?', [now]);
+    db.run('INSERT INTO sessions (id_hash, link_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [idHash, linkId, now, expiresAt]);
+  });
+}
+
+export function sessionLink(db: Database, idHash: string, now: string): PortalLink | null {
+  const row = db.get<LinkRow>(
+    `SELECT ${LINK_COLUMNS.split(', ').map((c) => `l.${c}`).join(', ')} FROM sessions s JOIN links l ON l.id = s.link_id
+      WHERE s.id_hash = ? AND s.expires_at > ?`,
+    [idHash, now],
+  );
+  return row ? toLink(row) : null;
+}
+
+export function deleteSession(db: Database, idHash: string): void {
+  db.run('DELETE FROM sessions WHERE id_hash = ?', [idHash]);
+}
+
+interface CollectRow {
+  device_id: number;
+  device_ref: number;
+  token_hash: string;
+  customer_number: string;
+  period: string;
+  kind: CounterKind;
+  value: number;
+  entered_on: string;
+  flagged: number;
+  counters: number;
+  entered: number;
+}
+
+/**
+ * Freezes what is ready — devices with every counter entered, and whatever was entered on a
+ * link that has ended (`isOver`) — and returns every frozen, unacknowledged submission. Frozen
+ * values are shown locked to the customer from then on.
+ */
+export function collect(db: Database, now: string, isOver: (link: PortalLink) => boolean): Submission[] {
+  return db.transaction(() => {
+    const open = db.all<LinkRow>(
+      `SELECT DISTINCT ${LINK_COLUMNS.split(', ').map((c) => `l.${c}`).join(', ')}
+         FROM links l JOIN devices d ON d.link_id = l.id JOIN counters c ON c.device_id = d.id
+         JOIN entries e ON e.counter_id = c.id WHERE e.transferred_at IS NULL`,
+    ).map(toLink);
+    for (const link of open) {
+      const over = isOver(link);
+      db.run(
+        `UPDATE entries SET transferred_at = @now WHERE transferred_at IS NULL AND counter_id IN (
+           SELECT c.id FROM counters c JOIN devices d ON d.id = c.device_id WHERE d.link_id = @linkId
+              AND (@over OR NOT EXISTS (SELECT 1 FROM counters c2 LEFT JOIN entries e2 ON e2.counter_id = c2.id
+                                         WHERE c2.device_id = d.id AND e2.counter_id IS NULL)))`,
+        { now, linkId: link.id, over },
+      );
+    }
+    const rows = db.all<CollectRow>(
+      `SELECT d.id AS device_id, d.device_ref, l.token_hash, l.customer_number, l.period, c.kind, e.value, e.entered_on, e.flagged,
+              (SELECT count(*) FROM counters c2 WHERE c2.device_id = d.id) AS counters,
+              (SELECT count(*) FROM counters c2 JOIN entries e2 ON e2.counter_id = c2.id WHERE c2.device_id = d.id) AS entered
+         FROM entries e JOIN counters c ON c.id = e.counter_id JOIN devices d ON d.id = c.device_id JOIN links l ON l.id = d.link_id
+        WHERE e.transferred_at IS NOT NULL AND e.acknowledged_at IS NULL
+        ORDER BY l.id, d.sort, c.sort`,
+    );
+    const submissions = new Map<number, Submission>();
+    for (const row of rows) {
+      let item = submissions.get(row.device_id);
+      if (!item) {
+        item = {
+          key: submissionKey(row.token_hash, row.device_ref),
+          tokenHash: row.token_hash,
+          customerNumber: row.customer_number,
+          period: row.period,
+          deviceRef: row.device_ref,
+          complete: row.entered === row.counters,
+          values: [],
+        };
+        submissions.set(row.device_id, item);
+      }
+      item.values.push({ kind: row.kind, value: row.value, enteredOn: row.entered_on, flagged: row.flagged === 1 });
+    }
+    return [...submissions.values()];
+  });
+}
+
+/** The back-office has stored these submissions. */
+export function acknowledge(db: Database, keys: string[], now: string): number {
+  return db.transaction(() => {
+    let count = 0;
+    for (const key of keys) {
+      const [tokenHash, ref] = key.split(':');
+      count += db.run(
+        `UPDATE entries SET acknowledged_at = @now WHERE transferred_at IS NOT NULL AND acknowledged_at IS NULL AND counter_id IN (
+           SELECT c.id FROM counters c JOIN devices d ON d.id = c.device_id JOIN links l ON l.id = d.link_id
+            WHERE l.token_hash = @tokenHash AND d.device_ref = @ref)`,
+        { now, tokenHash: tokenHash ?? '', ref: Number(ref) },
+      ).changes;
+    }
+    return count;
+  });
+}

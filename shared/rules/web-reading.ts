@@ -1,0 +1,82 @@
+/**
+ * The rules of web reading (SPEC §4): which month a contract needs a reading in, how long a
+ * link is valid, and how the portal judges a value a customer types. Pure: the portal server
+ * and the back-office both use them.
+ */
+import { addMonths, daysBetween, isoDate, parts } from '../dates';
+import { parseCounter } from '../format';
+import type { IsoDate } from '../models';
+import { isImplausible, type PlausibilityRule } from './plausibility';
+import { MAX_COUNTER } from './usage';
+
+/** A reading period: the calendar month the request e-mail goes out in, `YYYY-MM`. */
+export type Period = string;
+
+export function isPeriod(text: string): boolean {
+  return /^\d{4}-(0[1-9]|1[0-2])$/.test(text);
+}
+
+export function periodOf(date: IsoDate): Period {
+  return date.slice(0, 7);
+}
+
+export function firstDayOf(period: Period): IsoDate {
+  return `${period}-01`;
+}
+
+/**
+ * A contract needs a reading in the last month of each billing interval, counted from its
+ * start month: monthly every month; quarterly from January in March, June, September and
+ * December.
+ */
+export function isDueIn(contract: { intervalMonths: number; startMonth: number }, period: Period): boolean {
+  const month = Number(period.slice(5, 7));
+  const monthsIntoInterval = (month - contract.startMonth + 12) % 12;
+  return (monthsIntoInterval + 1) % contract.intervalMonths === 0;
+}
+
+/** A link is valid until the end of the 4th of the month after its period (dealer's time zone). */
+export const LINK_VALID_DAY = 4;
+
+export function linkValidUntil(period: Period): IsoDate {
+  const next = addMonths(firstDayOf(period), 1);
+  const { year, month } = parts(next);
+  return isoDate(year, month, LINK_VALID_DAY);
+}
+
+/** Valid through the whole of its last day, on the dealer's calendar. */
+export function isLinkValid(validUntil: IsoDate, today: IsoDate): boolean {
+  return today <= validUntil;
+}
+
+/** What the portal knows of one counter: the last reading and its usual consumption. */
+export interface PortalCounterBasis {
+  lastDate: IsoDate | null;
+  lastValue: number;
+  /** Average pages per day over the plausibility window; null without history. */
+  averageDaily: number | null;
+}
+
+export type PortalValueCheck =
+  | { ok: true; value: number; flagged: boolean }
+  | { ok: false; code: 'required' | 'not-whole-number' | 'negative' | 'too-large' | 'below-last'; last: number };
+
+/**
+ * SPEC §4.3–4.4: a value below the last counter is refused; one far above the usual
+ * consumption (the dialog's plausibility rule) is accepted and flagged *A vérifier*.
+ */
+export function checkPortalValue(
+  text: string,
+  basis: PortalCounterBasis,
+  enteredOn: IsoDate,
+  rule: PlausibilityRule,
+): PortalValueCheck {
+  const parsed = parseCounter(text);
+  if (!parsed.ok) return { ok: false, code: parsed.code, last: basis.lastValue };
+  if (parsed.value > MAX_COUNTER) return { ok: false, code: 'too-large', last: basis.lastValue };
+  if (parsed.value < basis.lastValue) return { ok: false, code: 'below-last', last: basis.lastValue };
+  const days = basis.lastDate ? daysBetween(basis.lastDate, enteredOn) : 0;
+  const flagged =
+    basis.lastDate !== null && isImplausible(parsed.value - basis.lastValue, basis.averageDaily, days, rule);
+  return { ok: true, value: parsed.value, flagged };
+}

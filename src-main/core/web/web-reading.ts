@@ -1,0 +1,272 @@
+/**
+ * Web reading in the back-office (SPEC §4–5): which customers get a request e-mail for a
+ * period, what the portal is told, and how what customers entered becomes readings. Each
+ * function is one transaction; the transport (HTTP, SMTP) lives outside the core.
+ */
+import { endOfMonth } from '../../../shared/dates';
+import type { IsoDate, SubmissionValue } from '../../../shared/models';
+import type { PublishBody, PublishedDevice, Submission } from '../../../shared/portal-sync';
+import { ApiError } from '../../../shared/errors';
+import { defaultValidity } from '../../../shared/rules/validity';
+import { firstDayOf, isDueIn, linkValidUntil, type Period } from '../../../shared/rules/web-reading';
+import { getCustomerByNumber, getDevice } from '../../../db/queries/master-data';
+import {
+  currentLink,
+  decideSubmission,
+  devicesInService,
+  getLink,
+  getSubmission,
+  hasSubmission,
+  insertLink,
+  insertSubmission,
+  linkByTokenHash,
+  linksToPublish,
+  queueMail,
+  readingSince,
+  replaceLink,
+  webCustomers,
+  type WebLink,
+} from '../../../db/queries/web';
+import { audit, settingsOf, timestamp, today, type CoreContext } from '../context';
+import { readingDraft, saveReading } from '../handlers/readings';
+import { hashToken, newToken } from './tokens';
+
+/** The devices of a customer that need a reading in the period, in contract and position order. */
+export function dueDevices(core: CoreContext, customerId: number, period: Period): number[] {
+  const from = firstDayOf(period);
+  return devicesInService(core.db, customerId, from, endOfMonth(from))
+    .filter((row) => isDueIn(row, period))
+    .map((row) => row.deviceId);
+}
+
+export interface PlannedRequest {
+  customerNumber: string;
+  recipients: string[];
+  linkId: number;
+  mailId: number;
+  validUntil: IsoDate;
+  /** A resend: the earlier link of the period no longer works. */
+  replacedLink: boolean;
+}
+
+export interface RequestPlan {
+  period: Period;
+  planned: PlannedRequest[];
+  skipped: Array<{ customerNumber: string; reason: 'already-requested' | 'no-email' }>;
+}
+
+/**
+ * Creates the links and queues the request e-mails of a period: once per customer with web
+ * reading and a device due; `resend` replaces a customer's link (the old one stops working).
+ */
+export function planRequests(core: CoreContext, period: Period, options: { resend?: boolean } = {}): RequestPlan {
+  return core.db.transaction(() => {
+    const now = timestamp(core);
+    const plan: RequestPlan = { period, planned: [], skipped: [] };
+    for (const customer of webCustomers(core.db)) {
+      if (dueDevices(core, customer.id, period).length === 0) continue;
+      const existing = currentLink(core.db, customer.id, period);
+      if (existing && !options.resend) {
+        plan.skipped.push({ customerNumber: customer.number, reason: 'already-requested' });
+        continue;
+      }
+      if (customer.emails.length === 0) {
+        plan.skipped.push({ customerNumber: customer.number, reason: 'no-email' });
+        continue;
+      }
+      if (existing) {
+        replaceLink(core.db, existing.id, now);
+        audit(core, now, 'web_link', existing.id, 'update', { replaced: [null, now] });
+      }
+      const token = newToken();
+      const validUntil = linkValidUntil(period);
+      const linkId = insertLink(core.db, { customerId: customer.id, period, tokenHash: hashToken(token), validUntil }, now);
+      const mailId = queueMail(core.db, linkId, customer.emails, token, now);
+      audit(core, now, 'web_link', linkId, 'create', { customer: [null, customer.number], period: [null, period] });
+      plan.planned.push({
+        customerNumber: customer.number,
+        recipients: customer.emails,
+        linkId,
+        mailId,
+        validUntil,
+        replacedLink: existing !== undefined,
+      });
+    }
+    return plan;
+  });
+}
+
+function publishedDevice(core: CoreContext, deviceId: number): PublishedDevice | null {
+  const device = getDevice(core.db, deviceId);
+  if (!device) return null;
+  const draft = readingDraft(core, { equipmentId: device.equipmentId });
+  return {
+    ref: device.id,
+    model: device.model,
+    position: device.position,
+    location: device.location,
+    equipmentId: device.equipmentId,
+    serialNumber: device.serialNumber,
+    counters: draft.counters.map((counter) => ({
+      kind: counter.kind,
+      lastDate: counter.lastDate ?? device.installDate,
+      lastValue: counter.chainOld,
+      averageDaily: counter.averageDaily,
+    })),
+  };
+}
+
+/**
+ * What the portal needs (SPEC §5): every link still valid with its due devices, their last
+ * counters and usual consumption, and the replaced ones as closed. No names, no addresses.
+ */
+export function buildPublication(core: CoreContext, contact: string): PublishBody {
+  const settings = settingsOf(core);
+  const day = today(core, settings);
+  return {
+    contact,
+    links: linksToPublish(core.db, day).map((link) => {
+      const closed = link.replacedAt !== null || !link.webReading || link.archived;
+      return {
+        tokenHash: link.tokenHash,
+        customerNumber: link.customerNumber,
+        period: link.period,
+        language: link.language,
+        validUntil: link.validUntil,
+        timeZone: settings.timeZone,
+        closed,
+        rule: settings.plausibility,
+        devices: closed
+          ? []
+          : dueDevices(core, link.customerId, link.period)
+              .map((id) => publishedDevice(core, id))
+              .filter((device) => device !== null),
+      };
+    }),
+  };
+}
+
+/** The reading a web submission becomes: dated the day the customer entered it. */
+function saveWebReading(core: CoreContext, link: WebLink, deviceId: number, values: SubmissionValue[]) {
+  const device = getDevice(core.db, deviceId);
+  if (!device) throw new ApiError('not-found', `no device ${deviceId}`);
+  const settings = settingsOf(core);
+  const draft = readingDraft(core, { equipmentId: device.equipmentId });
+  const date = values.map((value) => value.enteredOn).sort().at(-1)!;
+  const validity =
+    draft.validityLock ??
+    defaultValidity({ date, previousValidTo: draft.previousValidTo, installDate: device.installDate, cutoffDay: settings.cutoffDay });
+  const web: CoreContext = { ...core, author: `web ${link.customerNumber}` };
+  return saveReading(
+    web,
+    {
+      equipmentId: device.equipmentId,
+      previousReadingId: draft.previousReadingId,
+      date,
+      validFrom: validity.from,
+      validTo: validity.to,
+      note: '',
+      counters: draft.counters.map((counter) => ({
+        kind: counter.kind,
+        old: counter.chainOld,
+        new: values.find((value) => value.kind === counter.kind)?.value ?? counter.chainOld,
+        extraFree: 0,
+      })),
+    },
+    { source: 'web', flagged: values.some((value) => value.flagged) },
+  );
+}
+
+export interface ApplyReport {
+  applied: number;
+  held: number;
+  /** Stored by an earlier sync (collected again after a crash): nothing to do. */
+  already: number;
+  /** Keys the portal may forget: stored now or before. */
+  keys: string[];
+  /** Submissions the back-office cannot place (an unknown link or device): not acknowledged. */
+  unknown: string[];
+}
+
+/**
+ * Stores collected submissions, each exactly once (keyed by link and device), in one
+ * transaction: a crash leaves all or nothing, and the next collect brings them again.
+ * A device with a reading recorded in the period already, values missing, or values the
+ * chain refuses: kept aside for a clerk, never overwriting.
+ */
+export function applySubmissions(core: CoreContext, submissions: Submission[]): ApplyReport {
+  return core.db.transaction(() => {
+    const now = timestamp(core);
+    const report: ApplyReport = { applied: 0, held: 0, already: 0, keys: [], unknown: [] };
+    for (const item of submissions) {
+      if (hasSubmission(core.db, item.key)) {
+        report.already += 1;
+        report.keys.push(item.key);
+        continue;
+      }
+      const link = linkByTokenHash(core.db, item.tokenHash);
+      const device = link && getDevice(core.db, item.deviceRef);
+      const customer = link && getCustomerByNumber(core.db, link.customerNumber);
+      if (!link || !device || !customer || link.customerNumber !== item.customerNumber) {
+        report.unknown.push(item.key);
+        continue;
+      }
+      const enteredOn = item.values.map((value) => value.enteredOn).sort().at(-1)!;
+      const record = {
+        portalKey: item.key,
+        linkId: link.id,
+        deviceId: device.id,
+        enteredOn,
+        flagged: item.values.some((value) => value.flagged),
+        values: item.values,
+      };
+      let outcome: { state: 'applied' | 'held'; reason: string | null; readingId: number | null };
+      if (!item.complete) {
+        outcome = { state: 'held', reason: 'incomplete', readingId: null };
+      } else if (readingSince(core.db, device.id, firstDayOf(link.period))) {
+        outcome = { state: 'held', reason: 'recorded', readingId: null };
+      } else {
+        try {
+          const reading = core.db.transaction(() => saveWebReading(core, link, device.id, item.values));
+          outcome = { state: 'applied', reason: null, readingId: reading.id };
+        } catch (error) {
+          if (!(error instanceof ApiError)) throw error;
+          const codes = error.issues.length > 0 ? error.issues.map((issue) => issue.code).join(',') : error.code;
+          outcome = { state: 'held', reason: `refused:${codes}`, readingId: null };
+        }
+      }
+      const id = insertSubmission(core.db, { ...record, ...outcome }, now);
+      audit(core, now, 'web_submission', id, 'create', { state: [null, outcome.state], reason: [null, outcome.reason] });
+      report[outcome.state] += 1;
+      report.keys.push(item.key);
+    }
+    return report;
+  });
+}
+
+/**
+ * A clerk's decision on a kept-aside submission: take it over as a web reading (the chain's
+ * rules still apply), or discard it.
+ */
+export function decideWebSubmission(core: CoreContext, id: number, action: 'apply' | 'discard') {
+  return core.db.transaction(() => {
+    const submission = getSubmission(core.db, id);
+    if (!submission) throw new ApiError('not-found', `no web submission ${id}`);
+    if (submission.state !== 'held') {
+      throw new ApiError('conflict', 'this web submission was decided already');
+    }
+    const now = timestamp(core);
+    let readingId: number | null = null;
+    if (action === 'apply') {
+      if (submission.reason === 'incomplete') {
+        throw new ApiError('conflict', 'the customer did not enter every counter of this device: record the reading in the meter dialog instead');
+      }
+      const link = getLink(core.db, submission.linkId)!;
+      readingId = saveWebReading(core, link, submission.deviceId, submission.values).id;
+    }
+    const state = action === 'apply' ? 'applied' : 'discarded';
+    decideSubmission(core.db, id, { state, readingId, by: core.author }, now);
+    audit(core, now, 'web_submission', id, 'update', { state: ['held', state] });
+    return getSubmission(core.db, id)!;
+  });
+}

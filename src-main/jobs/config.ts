@@ -1,0 +1,89 @@
+/**
+ * Where web reading's settings come from: the environment first (a server's deployment),
+ * then the database's settings table, then the defaults. Secrets stay in the main process:
+ * nothing here reaches the renderer.
+ */
+import type { Database } from '../../db/database';
+import { allSettings, setSetting } from '../../db/queries/settings';
+import { newToken } from '../core/web/tokens';
+import { DEFAULT_PORTAL_PORT } from '../portal/server';
+
+export interface WebConfig {
+  /** `smtp://host:port` or `smtps://user:pass@host`; null: not configured, e-mails wait. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** Where the e-mailed links point: the portal as customers reach it. */
+  publicUrl: string;
+  /** A portal on another server (its base URL); null: the portal runs inside meterdesk. */
+  remotePortalUrl: string | null;
+  /** The shared secret of the sync protocol. */
+  portalSecret: string;
+  portalHost: string;
+  portalPort: number;
+  /** The day of the month the request e-mails go out, and when (dealer's time zone). */
+  mailDay: number;
+  mailTime: string;
+  /** When the nightly sync runs. */
+  syncTime: string;
+  /** The dealer's contact details: in the e-mails and on the portal's error pages. */
+  contact: string;
+}
+
+/** The settings keys, for `npm run cli -- settings` and the documentation. */
+export const WEB_SETTINGS = {
+  'smtp.url': 'SMTP server, e.g. smtp://127.0.0.1:2525 (env METERDESK_SMTP_URL)',
+  'mail.from': 'sender of the request e-mails (env METERDESK_MAIL_FROM)',
+  'mail.day': 'day of the month the request e-mails go out (default 20)',
+  'mail.time': 'time they go out, HH:MM in the dealer\'s time zone (default 07:00)',
+  'sync.time': 'time of the nightly sync, HH:MM (default 02:00)',
+  'portal.publicUrl': 'address of the portal in the e-mailed links (env METERDESK_PUBLIC_URL)',
+  'portal.url': 'a portal on another server, for the sync (env METERDESK_PORTAL_URL)',
+  'portal.secret': 'the sync\'s shared secret (env METERDESK_PORTAL_SECRET)',
+  'portal.host': 'address the built-in portal listens on (default 127.0.0.1)',
+  'portal.port': 'port of the built-in portal (default 4781)',
+  'dealer.contact': 'your contact details, shown in the e-mails and on the portal',
+} as const;
+
+export const SECRET_SETTINGS = new Set(['smtp.url', 'portal.secret']);
+
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+export interface ConfigOverrides {
+  portalHost?: string;
+  portalPort?: number;
+}
+
+export function webConfig(db: Database, env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): WebConfig {
+  const stored = allSettings(db);
+  const pick = (key: string, envName?: string): string | undefined => {
+    const fromEnv = envName ? env[envName] : undefined;
+    return fromEnv?.trim() || stored.get(key)?.trim() || undefined;
+  };
+  let secret = pick('portal.secret', 'METERDESK_PORTAL_SECRET');
+  if (!secret) {
+    // The built-in portal and the back-office share a secret made on first use.
+    secret = newToken();
+    setSetting(db, 'portal.secret', secret);
+  }
+  const portalHost = overrides.portalHost ?? pick('portal.host') ?? '127.0.0.1';
+  const portalPort = overrides.portalPort ?? Number(pick('portal.port') ?? DEFAULT_PORTAL_PORT);
+  const mailDay = Number(pick('mail.day') ?? 20);
+  const time = (key: string, fallback: string) => {
+    const value = pick(key);
+    return value && TIME.test(value) ? value : fallback;
+  };
+  const ownAddress = `http://${portalHost === '0.0.0.0' || portalHost === '::' ? '127.0.0.1' : portalHost}:${portalPort}`;
+  return {
+    smtpUrl: pick('smtp.url', 'METERDESK_SMTP_URL') ?? null,
+    mailFrom: pick('mail.from', 'METERDESK_MAIL_FROM') ?? 'meterdesk <meterdesk@localhost>',
+    publicUrl: (pick('portal.publicUrl', 'METERDESK_PUBLIC_URL') ?? ownAddress).replace(/\/+$/, ''),
+    remotePortalUrl: pick('portal.url', 'METERDESK_PORTAL_URL')?.replace(/\/+$/, '') ?? null,
+    portalSecret: secret,
+    portalHost,
+    portalPort,
+    mailDay: Number.isInteger(mailDay) && mailDay >= 1 && mailDay <= 28 ? mailDay : 20,
+    mailTime: time('mail.time', '07:00'),
+    syncTime: time('sync.time', '02:00'),
+    contact: pick('dealer.contact') ?? '',
+  };
+}

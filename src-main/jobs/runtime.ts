@@ -1,0 +1,148 @@
+/**
+ * Web reading as it runs beside the back-office (desktop main process, browser mode): the
+ * built-in portal server on its own port (unless the portal runs on another server), the
+ * jobs, and the scheduler — e-mails on the 20th, the nightly sync, retries of failed
+ * e-mails — which catches up on start what it missed while the app was closed.
+ */
+import { Cron } from 'croner';
+import { join } from 'node:path';
+import type { Database } from '../../db/database';
+import { openPortalDatabase } from '../../db/portal/store';
+import { allSettings, setSetting } from '../../db/queries/settings';
+import { lastSyncRun } from '../../db/queries/web';
+import { periodOf, type Period } from '../../shared/rules/web-reading';
+import { settingsOf, today, type CoreContext } from '../core/context';
+import { logger } from '../core/log';
+import { createPortalServer, type PortalServer } from '../portal/server';
+import type { WebConfig } from './config';
+import {
+  deliverQueued,
+  httpPortalClient,
+  runSync,
+  sendRequests,
+  smtpMailer,
+  type DeliveryReport,
+  type Mailer,
+  type PortalClient,
+  type SendReport,
+  type SyncReport,
+} from './web-jobs';
+
+const log = logger('web');
+
+export const PORTAL_DATABASE = 'portal.sqlite';
+
+export interface WebRuntime {
+  /** Where this process's built-in portal listens; null when the portal runs elsewhere. */
+  portalUrl: string | null;
+  config: WebConfig;
+  sync(): Promise<SyncReport>;
+  sendRequests(period?: Period, options?: { resend?: boolean }): Promise<SendReport>;
+  deliverQueued(): Promise<DeliveryReport>;
+  stop(): Promise<void>;
+}
+
+export interface WebRuntimeOptions {
+  core: CoreContext;
+  dataDir: string;
+  config: WebConfig;
+  /**
+   * 'serve': run the built-in portal on its configured address (the app). 'private': run it on
+   * a free loopback port for this process only (a CLI command while the app may be running:
+   * both use the same portal database). Ignored when the portal is remote.
+   */
+  portal: 'serve' | 'private';
+  scheduler: boolean;
+}
+
+/** Runs jobs one after another, so a sync and a send never interleave. */
+function serialiser() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(job: () => Promise<T>): Promise<T> => {
+    const next = tail.then(job, job);
+    tail = next.catch(() => undefined);
+    return next;
+  };
+}
+
+export async function startWebReading(options: WebRuntimeOptions): Promise<WebRuntime> {
+  const { core, config } = options;
+  let portal: PortalServer | null = null;
+  let portalDb: Database | null = null;
+  let client: PortalClient;
+  let portalUrl: string | null = null;
+  if (config.remotePortalUrl) {
+    client = httpPortalClient(config.remotePortalUrl, config.portalSecret);
+  } else {
+    portalDb = openPortalDatabase(join(options.dataDir, PORTAL_DATABASE));
+    const serve = options.portal === 'serve';
+    portal = createPortalServer({
+      db: portalDb,
+      host: serve ? config.portalHost : '127.0.0.1',
+      port: serve ? config.portalPort : 0,
+      syncSecret: config.portalSecret,
+      language: settingsOf(core).language,
+      now: core.now,
+    });
+    try {
+      portalUrl = await portal.start();
+    } catch (error) {
+      portalDb.close();
+      throw error;
+    }
+    client = httpPortalClient(portalUrl, config.portalSecret);
+  }
+  const mailer: Mailer | null = config.smtpUrl ? smtpMailer(config.smtpUrl) : null;
+  const run = serialiser();
+  const runtime: WebRuntime = {
+    portalUrl,
+    config,
+    sync: () => run(() => runSync(core, config, client)),
+    sendRequests: (period, opts) => run(() => sendRequests(core, config, client, mailer, period ?? periodOf(today(core)), opts)),
+    deliverQueued: () => run(() => deliverQueued(core, config, client, mailer)),
+    async stop() {
+      for (const job of jobs) job.stop();
+      mailer?.close();
+      await portal?.stop();
+      portalDb?.close();
+    },
+  };
+
+  const jobs: Cron[] = [];
+  if (options.scheduler) {
+    const timezone = settingsOf(core).timeZone;
+    const at = (time: string) => time.split(':').map(Number) as [number, number];
+    const [mailHour, mailMinute] = at(config.mailTime);
+    const [syncHour, syncMinute] = at(config.syncTime);
+    const logged = (name: string, job: () => Promise<unknown>) => async () => {
+      try {
+        const result = await job();
+        setSetting(core.db, `jobs.${name}.lastRun`, core.now().toISOString());
+        log.info({ job: name, result }, 'scheduled job done');
+      } catch (error) {
+        log.error({ job: name, err: (error as Error).message }, 'scheduled job failed; it runs again at its next time');
+      }
+    };
+    const schedule = [
+      { name: 'requests', pattern: `${mailMinute} ${mailHour} ${config.mailDay} * *`, job: () => runtime.sendRequests() },
+      { name: 'sync', pattern: `${syncMinute} ${syncHour} * * *`, job: () => runtime.sync() },
+      { name: 'retry', pattern: '*/15 * * * *', job: () => runtime.deliverQueued() },
+    ];
+    const stored = allSettings(core.db);
+    for (const { name, pattern, job } of schedule) {
+      const cron = new Cron(pattern, { timezone, protect: true }, logged(name, job));
+      jobs.push(cron);
+      if (name === 'retry') continue;
+      // Catch up what was missed while the app was closed; a first start only notes the time.
+      const previous = cron.previousRuns(1, core.now())[0];
+      const lastRun = name === 'sync' ? (lastSyncRun(core.db, true)?.startedAt ?? stored.get('jobs.sync.lastRun')) : stored.get(`jobs.${name}.lastRun`);
+      if (!lastRun) setSetting(core.db, `jobs.${name}.lastRun`, core.now().toISOString());
+      else if (previous && lastRun < previous.toISOString()) {
+        log.info({ job: name, missed: previous.toISOString() }, 'catching up a job missed while meterdesk was closed');
+        void logged(name, job)();
+      }
+    }
+    void logged('retry', () => runtime.deliverQueued())();
+  }
+  return runtime;
+}

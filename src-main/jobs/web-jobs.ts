@@ -1,0 +1,187 @@
+/**
+ * Web reading's jobs, each usable from the UI, the CLI and the scheduler: sending the request
+ * e-mails of a period, delivering what is still queued, and the sync with the portal
+ * (publish → collect → store → acknowledge). The portal is always reached over HTTP with the
+ * shared secret — on loopback when it runs inside meterdesk.
+ */
+import nodemailer from 'nodemailer';
+import type { Database } from '../../db/database';
+import {
+  cancelMail,
+  dueMails,
+  finishSyncRun,
+  getLink,
+  lastSyncRun,
+  markMailFailed,
+  markMailSent,
+  startSyncRun,
+} from '../../db/queries/web';
+import type { SyncRun } from '../../shared/models';
+import { collectResponse, type PublishBody, type Submission } from '../../shared/portal-sync';
+import { isLinkValid, type Period } from '../../shared/rules/web-reading';
+import { timestamp, today, type CoreContext } from '../core/context';
+import { logger } from '../core/log';
+import { applySubmissions, buildPublication, planRequests, type ApplyReport, type RequestPlan } from '../core/web/web-reading';
+import type { WebConfig } from './config';
+import { requestMail } from './mail-texts';
+
+const log = logger('web');
+
+export interface PortalClient {
+  publish(body: PublishBody): Promise<{ links: number }>;
+  collect(): Promise<Submission[]>;
+  ack(keys: string[]): Promise<{ acknowledged: number }>;
+}
+
+export class PortalUnreachableError extends Error {}
+
+/** The sync protocol's client (shared/portal-sync.ts). */
+export function httpPortalClient(baseUrl: string, secret: string, timeoutMs = 30_000): PortalClient {
+  async function call(path: string, body: unknown): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await fetch(`${baseUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw new PortalUnreachableError(`the portal at ${baseUrl} cannot be reached (${(error as Error).cause ? String((error as { cause: unknown }).cause) : (error as Error).message})`);
+    }
+    const answer = (await response.json().catch(() => ({}))) as { error?: string };
+    if (!response.ok) throw new Error(`the portal refused ${path}: ${response.status} ${answer.error ?? ''}`.trim());
+    return answer;
+  }
+  return {
+    publish: async (body) => (await call('/sync/publish', body)) as { links: number },
+    collect: async () => collectResponse.parse(await call('/sync/collect', {})).submissions,
+    ack: async (keys) => (await call('/sync/ack', { keys })) as { acknowledged: number },
+  };
+}
+
+export interface Mailer {
+  send(mail: { from: string; to: string[]; subject: string; text: string; html: string }): Promise<string>;
+  close(): void;
+}
+
+export function smtpMailer(url: string): Mailer {
+  const transport = nodemailer.createTransport(url, {});
+  return {
+    async send(mail) {
+      const info = await transport.sendMail(mail);
+      return info.messageId;
+    },
+    close: () => transport.close(),
+  };
+}
+
+export interface DeliveryReport {
+  sent: Array<{ customerNumber: string; recipients: string[] }>;
+  failed: Array<{ customerNumber: string; error: string; retryAt: string }>;
+}
+
+/** Minutes until the next attempt of a failed e-mail: 5, 10, 20, … at most 6 hours. */
+export function retryDelayMinutes(attempts: number): number {
+  return Math.min(5 * 2 ** Math.max(attempts - 1, 0), 360);
+}
+
+/**
+ * Sends the queued e-mails that are due. A failure is recorded on the e-mail and retried
+ * later, never dropped; an e-mail whose link has ended is withdrawn.
+ */
+export async function deliverMails(core: CoreContext, config: WebConfig, mailer: Mailer | null): Promise<DeliveryReport> {
+  const report: DeliveryReport = { sent: [], failed: [] };
+  const day = today(core);
+  for (const mail of dueMails(core.db, timestamp(core))) {
+    const link = getLink(core.db, mail.linkId);
+    if (!link || link.replacedAt !== null || !isLinkValid(link.validUntil, day) || !mail.token) {
+      cancelMail(core.db, mail.id);
+      continue;
+    }
+    const retryAt = new Date(core.now().getTime() + retryDelayMinutes(mail.attempts + 1) * 60_000).toISOString();
+    if (!mailer) {
+      const error = 'no SMTP server configured (set METERDESK_SMTP_URL or the setting smtp.url)';
+      markMailFailed(core.db, mail.id, error, retryAt);
+      report.failed.push({ customerNumber: link.customerNumber, error, retryAt });
+      continue;
+    }
+    const content = requestMail({
+      language: link.language,
+      customerNumber: link.customerNumber,
+      url: `${config.publicUrl}/l/${mail.token}`,
+      validUntil: link.validUntil,
+      contact: config.contact,
+    });
+    try {
+      const messageId = await mailer.send({ from: config.mailFrom, to: mail.recipients, ...content });
+      markMailSent(core.db, mail.id, messageId, timestamp(core));
+      report.sent.push({ customerNumber: link.customerNumber, recipients: mail.recipients });
+    } catch (error) {
+      const message = (error as Error).message;
+      markMailFailed(core.db, mail.id, message, retryAt);
+      report.failed.push({ customerNumber: link.customerNumber, error: message, retryAt });
+      log.warn({ customer: link.customerNumber, err: message }, 'request e-mail failed; will retry');
+    }
+  }
+  return report;
+}
+
+export interface SyncReport extends ApplyReport {
+  published: number;
+  collected: number;
+}
+
+/**
+ * One sync: publish, collect, store, acknowledge. Each step can die; running it again never
+ * loses or duplicates a value (the portal resends what was not acknowledged, the back-office
+ * stores each submission key once).
+ */
+export async function runSync(core: CoreContext, config: WebConfig, client: PortalClient): Promise<SyncReport> {
+  const runId = startSyncRun(core.db, timestamp(core));
+  try {
+    const { links } = await client.publish(buildPublication(core, config.contact));
+    const submissions = await client.collect();
+    const applied = applySubmissions(core, submissions);
+    if (applied.keys.length > 0) await client.ack(applied.keys);
+    if (applied.unknown.length > 0) log.warn({ keys: applied.unknown }, 'submissions for unknown links or devices were not stored');
+    finishSyncRun(core.db, runId, { published: links, collected: submissions.length, applied: applied.applied, held: applied.held, error: null }, timestamp(core));
+    return { ...applied, published: links, collected: submissions.length };
+  } catch (error) {
+    finishSyncRun(core.db, runId, { published: 0, collected: 0, applied: 0, held: 0, error: (error as Error).message }, timestamp(core));
+    throw error;
+  }
+}
+
+export interface SendReport extends RequestPlan {
+  delivery: DeliveryReport;
+}
+
+/**
+ * The request e-mails of a period: create the links, publish them (a link works as soon as
+ * its e-mail is out), then send. When the portal cannot be reached nothing is sent — the
+ * e-mails stay queued and go out with the next attempt.
+ */
+export async function sendRequests(
+  core: CoreContext,
+  config: WebConfig,
+  client: PortalClient,
+  mailer: Mailer | null,
+  period: Period,
+  options: { resend?: boolean } = {},
+): Promise<SendReport> {
+  const plan = planRequests(core, period, options);
+  const delivery = await deliverQueued(core, config, client, mailer);
+  return { ...plan, delivery };
+}
+
+/** Publishes, then sends what is queued and due (the retry of failed e-mails). */
+export async function deliverQueued(core: CoreContext, config: WebConfig, client: PortalClient, mailer: Mailer | null): Promise<DeliveryReport> {
+  if (dueMails(core.db, timestamp(core)).length === 0) return { sent: [], failed: [] };
+  await client.publish(buildPublication(core, config.contact));
+  return deliverMails(core, config, mailer);
+}
+
+export function lastSync(db: Database): SyncRun | undefined {
+  return lastSyncRun(db);
+}

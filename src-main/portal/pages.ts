@@ -1,0 +1,227 @@
+/**
+ * The portal's pages, as the seed shows them: plain HTML forms that work without JavaScript.
+ * `/portal.js` only adds a live check of the typed value and the print button's action.
+ */
+import type { Language } from '../../shared/models';
+import type { PortalCounter, PortalDevice, PortalLink } from '../../db/portal/store';
+import { html, type Html } from './html';
+import type { PortalTexts } from './texts';
+
+/** Dates as the seed writes them: 24.01.2014. */
+export function seedDate(date: string): string {
+  const [year, month, day] = date.split('-');
+  return `${day}.${month}.${year}`;
+}
+
+interface LayoutOptions {
+  language: Language;
+  texts: PortalTexts;
+  body: Html;
+  /** The CSRF token for the logout form; null on pages without a visit. */
+  csrf: string | null;
+  print?: boolean;
+}
+
+function layout({ language, texts, body, csrf, print }: LayoutOptions): Html {
+  return html`<!doctype html>
+<html lang="${language}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${texts.title}</title>
+<link rel="stylesheet" href="/portal.css">
+<script src="/portal.js" defer></script>
+</head>
+<body${print ? html` class="print"` : ''}>
+<header class="top">
+  <h1>${texts.title}</h1>
+  ${csrf !== null
+    ? html`<form method="post" action="/deconnexion" class="logout">
+    <input type="hidden" name="_csrf" value="${csrf}">
+    <button type="submit" class="link">${texts.logout}</button>
+  </form>`
+    : ''}
+</header>
+<main>
+${body}
+</main>
+</body>
+</html>`;
+}
+
+export interface EntryError {
+  counterId: number;
+  value: string;
+  message: string;
+}
+
+export interface ReadingsPageOptions {
+  texts: PortalTexts;
+  link: PortalLink;
+  devices: PortalDevice[];
+  csrf: string;
+  /** The counter whose field is open (`Saisir`, `Modifier`). */
+  editing: number | null;
+  error: EntryError | null;
+}
+
+function deviceHeader(device: PortalDevice, texts: PortalTexts): Html {
+  void texts;
+  return html`<div class="device-head">
+    <h2>${device.model}</h2>
+    <p class="where"><span class="position">${device.position}</span> <span class="location">${device.location}</span></p>
+    <p class="ids"><span>ID : ${device.equipmentId}</span> <span>NS : ${device.serialNumber}</span></p>
+  </div>`;
+}
+
+function counterRow(counter: PortalCounter, options: ReadingsPageOptions): Html {
+  const { texts, csrf } = options;
+  const error = options.error?.counterId === counter.id ? options.error : null;
+  const entry = counter.entry;
+  const open = !entry?.transferred && (error !== null || options.editing === counter.id);
+  const fieldId = `v${counter.id}`;
+  const last = html`<td class="last-date">${texts.lastReading} ${counter.lastDate ? seedDate(counter.lastDate) : '—'}</td>
+      <td class="last-value">${texts.lastCounter} ${counter.lastValue}</td>`;
+  let state: Html;
+  if (open) {
+    const value = error ? error.value : entry ? String(entry.value) : '';
+    state = html`<td colspan="2" class="entry">
+        <form method="post" action="/releve/${counter.id}#c${counter.id}" class="enter" novalidate>
+          <input type="hidden" name="_csrf" value="${csrf}">
+          <label class="visually-hidden" for="${fieldId}">${texts.kinds[counter.kind]} — ${texts.newValue}</label>
+          <input id="${fieldId}" name="value" value="${value}" inputmode="numeric" autocomplete="off" autofocus
+            data-last="${counter.lastValue}" data-below="${texts.belowLast(String(counter.lastValue))}"
+            ${error ? html`aria-invalid="true" aria-describedby="e${counter.id}"` : ''}>${error ? html`<span class="bad" aria-hidden="true"> ✘</span>` : ''}
+          <button type="submit">${texts.save}</button>
+        </form>
+      </td>`;
+  } else if (entry) {
+    state = html`<td class="value">${entry.value}</td>
+      <td class="state ${entry.flagged ? 'check' : 'done'}">${entry.flagged ? texts.check : texts.done} ${seedDate(entry.enteredOn)}
+        ${entry.transferred
+          ? html`<span class="locked">${texts.transferred}</span>`
+          : html` <a href="/releve?saisir=${counter.id}#c${counter.id}">${texts.change}</a>`}</td>`;
+  } else {
+    state = html`<td class="state todo">${texts.toEnter}</td>
+      <td><a class="enter-link" href="/releve?saisir=${counter.id}#c${counter.id}">${texts.enter}</a></td>`;
+  }
+  const notes: Html[] = [];
+  if (error) {
+    notes.push(html`<p class="error" id="e${counter.id}" role="alert"><strong>${texts.failed}</strong><br>${error.message}</p>`);
+  } else if (entry?.flagged && !open) {
+    notes.push(html`<p class="warning">${texts.implausible}</p>`);
+  }
+  return html`<tr id="c${counter.id}" class="counter">
+      <th scope="row">${texts.kinds[counter.kind]}</th>
+      ${last}
+      ${state}
+    </tr>
+    ${notes.length > 0 ? html`<tr class="note"><td colspan="5">${notes}</td></tr>` : ''}`;
+}
+
+export function readingsPage(options: ReadingsPageOptions): Html {
+  const { texts, link, devices } = options;
+  const anyEntered = devices.some((device) => device.counters.some((c) => c.entry && !c.entry.transferred));
+  const body = html`<p class="intro">${texts.intro}. ${texts.linkValidUntil(seedDate(link.validUntil))}</p>
+  <p class="tools"><a href="/imprimer" class="button">${texts.print}</a></p>
+  <p class="customer"><strong>${texts.customerNumber(link.customerNumber)}</strong></p>
+  ${devices.length === 0 ? html`<p>${texts.nothingDue}</p>` : ''}
+  ${devices.map(
+    (device) => html`<section class="device" aria-label="${device.model} ${device.equipmentId}">
+    ${deviceHeader(device, texts)}
+    <table class="counters">
+      <tbody>
+      ${device.counters.map((counter) => counterRow(counter, options))}
+      </tbody>
+    </table>
+  </section>`,
+  )}
+  <p class="hint">${texts.clickHint}${anyEntered ? html`. ${texts.sentTonight}.` : ''}</p>`;
+  return layout({ language: link.language, texts, body, csrf: options.csrf });
+}
+
+export function printPage(texts: PortalTexts, link: PortalLink, devices: PortalDevice[], today: string): Html {
+  const body = html`<p class="tools no-print"><button type="button" class="print-button" hidden>${texts.print}</button> <a href="/releve">${texts.title}</a></p>
+  <p class="customer"><strong>${texts.customerNumber(link.customerNumber)}</strong></p>
+  ${devices.map(
+    (device) => html`<section class="device printed">
+    <h2>${device.model}</h2>
+    <p>${device.position} - ${device.location}<br>ID : ${device.equipmentId} NS : ${device.serialNumber}</p>
+    <table class="counters">
+      <tbody>
+      ${device.counters.map(
+        (counter) => html`<tr>
+        <th scope="row">${texts.kinds[counter.kind]}</th>
+        ${counter.entry
+          ? html`<td>${counter.entry.value}</td><td class="${counter.entry.flagged ? 'check' : 'done'}">${counter.entry.flagged ? texts.check : texts.done}</td><td>${seedDate(counter.entry.enteredOn)}</td>`
+          : html`<td colspan="3" class="todo">${texts.toEnter}</td>`}
+      </tr>`,
+      )}
+      </tbody>
+    </table>
+  </section>`,
+  )}
+  <p class="printed-on">${texts.printedOn(seedDate(today))}</p>`;
+  return layout({ language: link.language, texts, body, csrf: null, print: true });
+}
+
+/** A page that only says something: the invalid link, logged out, too many attempts. */
+export function messagePage(language: Language, texts: PortalTexts, lines: string[], contact: string): Html {
+  const body = html`<div class="message">
+    ${lines.map((line, index) => (index === 0 ? html`<p class="lead">${line}</p>` : html`<p>${line}</p>`))}
+    ${contact ? html`<address>${contact.split('\n').map((line, index) => (index > 0 ? html`<br>${line}` : line))}</address>` : ''}
+  </div>`;
+  return layout({ language, texts, body, csrf: null });
+}
+
+export const PORTAL_CSS = `
+:root { --green: #2e7d32; --orange: #e65100; --red: #c62828; --line: #d0d7de; font-family: system-ui, sans-serif; }
+body { margin: 0; color: #1f2328; background: #f6f8fa; }
+header.top { display: flex; justify-content: space-between; align-items: center; padding: .75rem 1.25rem; background: #24292f; color: #fff; }
+header.top h1 { font-size: 1.25rem; margin: 0; }
+button.link { background: none; border: 0; color: #fff; text-decoration: underline; cursor: pointer; font: inherit; }
+main { max-width: 60rem; margin: 0 auto; padding: 1rem 1.25rem 3rem; }
+.customer { font-size: 1.1rem; }
+.device { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .75rem 1rem; margin: 1rem 0; }
+.device h2 { font-size: 1.05rem; margin: 0 0 .25rem; }
+.device p { margin: .1rem 0; }
+.ids span, .where span { margin-right: 1.5rem; }
+table.counters { border-collapse: collapse; width: 100%; margin-top: .5rem; }
+table.counters th, table.counters td { text-align: left; padding: .4rem .5rem; border-top: 1px solid var(--line); vertical-align: middle; }
+tr.note td { border-top: 0; padding-top: 0; }
+.state.done, td.done { color: var(--green); }
+.state.check, td.check { color: var(--orange); font-weight: 600; }
+.state.todo, td.todo { color: #57606a; }
+.warning { color: var(--orange); margin: 0; }
+.error { color: var(--red); margin: 0; }
+.bad { color: var(--red); font-weight: 700; }
+.locked { display: block; color: #57606a; font-size: .85rem; }
+form.enter { display: flex; gap: .5rem; align-items: center; }
+form.enter input[name=value] { width: 9rem; padding: .3rem .4rem; font-size: 1rem; }
+button, a.button { padding: .35rem .8rem; border: 1px solid #1f6feb; background: #1f6feb; color: #fff; border-radius: 4px; font: inherit; text-decoration: none; cursor: pointer; }
+.message { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 1rem 1.25rem; margin-top: 2rem; }
+.message .lead { font-weight: 600; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+@media print { header.top form, .no-print, .tools { display: none; } body { background: #fff; } .device { border: 0; padding: 0; } }
+`;
+
+export const PORTAL_JS = `
+document.addEventListener('DOMContentLoaded', function () {
+  document.querySelectorAll('.print-button').forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener('click', function () { window.print(); });
+  });
+  document.querySelectorAll('input[data-last]').forEach(function (input) {
+    var note = document.createElement('p');
+    note.className = 'error live';
+    note.setAttribute('aria-live', 'polite');
+    input.form.after(note);
+    input.addEventListener('input', function () {
+      var text = input.value.replace(/[\\s'’]/g, '');
+      var below = /^\\d+$/.test(text) && Number(text) < Number(input.dataset.last);
+      note.textContent = below ? input.dataset.below : '';
+    });
+  });
+});
+`;

@@ -1,0 +1,316 @@
+/**
+ * The customer portal (SPEC §4): the one part of meterdesk open to the internet. Server-rendered
+ * pages that work without JavaScript, entered through a personal link whose token only the
+ * e-mail knows (the database keeps its SHA-256). Defences come from maintained plugins:
+ * @fastify/helmet (headers, CSP), @fastify/csrf-protection (every form POST),
+ * @fastify/rate-limit (per client address), @fastify/cookie; bodies are size-limited, and no
+ * error detail ever reaches a page. The sync routes (`/sync/*`) take the back-office's shared
+ * secret.
+ */
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Database } from '../../db/database';
+import {
+  acknowledge,
+  collect,
+  createSession,
+  deleteSession,
+  getConfig,
+  linkByTokenHash,
+  linkDevices,
+  publish,
+  saveEntry,
+  sessionLink,
+  type PortalLink,
+} from '../../db/portal/store';
+import { todayIn } from '../../shared/dates';
+import type { Language } from '../../shared/models';
+import { ackBody, publishBody } from '../../shared/portal-sync';
+import { checkPortalValue, isLinkValid } from '../../shared/rules/web-reading';
+import { logger } from '../core/log';
+import { hashToken, newToken, TOKEN_PATTERN } from '../core/web/tokens';
+import type { Html } from './html';
+import { messagePage, PORTAL_CSS, PORTAL_JS, printPage, readingsPage, type EntryError } from './pages';
+import { pickLanguage, PORTAL_TEXTS, type PortalTexts } from './texts';
+
+const log = logger('portal');
+
+export const DEFAULT_PORTAL_PORT = 4781;
+const SESSION_COOKIE = 'md_session';
+const SESSION_HOURS = 8;
+/** Form posts are a token and a number; the sync's publish can be large. */
+const FORM_BODY_LIMIT = 4 * 1024;
+const SYNC_BODY_LIMIT = 64 * 1024 * 1024;
+
+export interface PortalLimits {
+  /** Link look-ups per client address and minute (wrong links are how tokens get guessed). */
+  linkLookups: number;
+  /** Form posts per client address and minute. */
+  posts: number;
+  /** Any request per client address and minute. */
+  requests: number;
+}
+
+export const DEFAULT_PORTAL_LIMITS: PortalLimits = { linkLookups: 20, posts: 60, requests: 600 };
+
+export interface PortalServerOptions {
+  db: Database;
+  host: string;
+  port: number;
+  /** The back-office's shared secret; null switches the sync routes off. */
+  syncSecret: string | null;
+  /** Behind a reverse proxy that terminates HTTPS: trust its X-Forwarded-* headers. */
+  trustProxy?: boolean;
+  limits?: Partial<PortalLimits>;
+  language?: Language;
+  now?: () => Date;
+}
+
+export interface PortalServer {
+  start(): Promise<string>;
+  stop(): Promise<void>;
+  readonly url: string;
+}
+
+
+class PageError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly kind: 'invalid-link' | 'session-over',
+  ) {
+    super(kind);
+  }
+}
+
+export function createPortalServer(options: PortalServerOptions): PortalServer {
+  const { db } = options;
+  const now = options.now ?? (() => new Date());
+  const limits = { ...DEFAULT_PORTAL_LIMITS, ...options.limits };
+  const fallbackLanguage = options.language ?? 'fr';
+  const secretHash = options.syncSecret ? createHash('sha256').update(options.syncSecret).digest() : null;
+  let app: FastifyInstance | null = null;
+  let url = '';
+
+  const contact = () => getConfig(db, 'contact') ?? '';
+  const isOver = (link: PortalLink) => link.closed || !isLinkValid(link.validUntil, todayIn(link.timeZone, now()));
+
+  function send(reply: FastifyReply, status: number, page: Html) {
+    return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(page.text);
+  }
+
+  function message(request: FastifyRequest, reply: FastifyReply, status: number, language: Language | null, pick: (t: PortalTexts) => string[]) {
+    const lang = language ?? pickLanguage(request.headers['accept-language'], fallbackLanguage);
+    const texts = PORTAL_TEXTS[lang];
+    return send(reply, status, messagePage(lang, texts, pick(texts), contact()));
+  }
+
+  const invalidLink = (request: FastifyRequest, reply: FastifyReply, status = 404) =>
+    message(request, reply, status, null, (t) => [t.invalidLink, t.tryAgain, t.linkValidity]);
+
+  function sessionHash(request: FastifyRequest): string | null {
+    const id = request.cookies[SESSION_COOKIE];
+    return id && TOKEN_PATTERN.test(id) ? hashToken(id) : null;
+  }
+
+  /** The visit's link, still open; otherwise the page says why. */
+  function visit(request: FastifyRequest): PortalLink {
+    const hash = sessionHash(request);
+    const link = hash ? sessionLink(db, hash, now().toISOString()) : null;
+    if (!link) throw new PageError(403, 'session-over');
+    if (isOver(link)) throw new PageError(404, 'invalid-link');
+    return link;
+  }
+
+  function showReadings(reply: FastifyReply, link: PortalLink, editing: number | null, error: EntryError | null, status = 200) {
+    const texts = PORTAL_TEXTS[link.language];
+    const csrf = reply.generateCsrf();
+    return send(reply, status, readingsPage({ texts, link, devices: linkDevices(db, link.id), csrf, editing, error }));
+  }
+
+  function requireSecret(request: FastifyRequest) {
+    const header = request.headers.authorization ?? '';
+    const given = header.startsWith('Bearer ') ? createHash('sha256').update(header.slice(7)).digest() : null;
+    if (!secretHash || !given || !timingSafeEqual(given, secretHash)) {
+      throw Object.assign(new Error('the sync secret is missing or wrong'), { statusCode: 401 });
+    }
+  }
+
+  async function build(): Promise<FastifyInstance> {
+    const server = Fastify({
+      logger: false,
+      bodyLimit: FORM_BODY_LIMIT,
+      trustProxy: options.trustProxy ?? false,
+      return503OnClosing: true,
+    });
+    await server.register(fastifyHelmet, {
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'none'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+          objectSrc: ["'none'"],
+        },
+      },
+      referrerPolicy: { policy: 'no-referrer' },
+      crossOriginResourcePolicy: { policy: 'same-origin' },
+    });
+    await server.register(fastifyRateLimit, { max: limits.requests, timeWindow: 60_000 });
+    await server.register(fastifyCookie);
+    await server.register(fastifyCsrf, {
+      sessionPlugin: '@fastify/cookie',
+      cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure: 'auto' },
+    });
+    await server.register(fastifyFormbody);
+    // Checked before the handler, once the form body is parsed (onRequest would be too early).
+    const csrf = server.csrfProtection.bind(server);
+
+    server.get('/portal.css', (_request, reply) =>
+      reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(PORTAL_CSS),
+    );
+    server.get('/portal.js', (_request, reply) =>
+      reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(PORTAL_JS),
+    );
+    server.get('/healthz', (_request, reply) => reply.send({ ok: true }));
+
+    server.get<{ Params: { token: string } }>(
+      '/l/:token',
+      { config: { rateLimit: { max: limits.linkLookups, timeWindow: 60_000 } } },
+      (request, reply) => {
+        const { token } = request.params;
+        const link = TOKEN_PATTERN.test(token) ? linkByTokenHash(db, hashToken(token)) : null;
+        if (!link || isOver(link)) return invalidLink(request, reply);
+        const sessionId = newToken();
+        const at = now();
+        createSession(db, hashToken(sessionId), link.id, at.toISOString(), new Date(at.getTime() + SESSION_HOURS * 3_600_000).toISOString());
+        reply.setCookie(SESSION_COOKIE, sessionId, { path: '/', httpOnly: true, sameSite: 'strict', secure: 'auto', maxAge: SESSION_HOURS * 3600 });
+        // Shown here rather than after a redirect: a SameSite=Strict cookie set while arriving
+        // from a webmail is not sent on the redirect that follows, but is on every click after.
+        return showReadings(reply, link, null, null);
+      },
+    );
+
+    server.get<{ Querystring: { saisir?: string } }>('/releve', (request, reply) => {
+      const link = visit(request);
+      const editing = Number(request.query.saisir);
+      return showReadings(reply, link, Number.isSafeInteger(editing) ? editing : null, null);
+    });
+
+    server.post<{ Params: { counterId: string }; Body: { value?: unknown } }>(
+      '/releve/:counterId',
+      { preHandler: csrf, config: { rateLimit: { max: limits.posts, timeWindow: 60_000 } } },
+      (request, reply) => {
+        const link = visit(request);
+        const counterId = Number(request.params.counterId);
+        const counter = linkDevices(db, link.id)
+          .flatMap((device) => device.counters)
+          .find((c) => c.id === counterId);
+        if (!counter) return showReadings(reply, link, null, null, 404);
+        const texts = PORTAL_TEXTS[link.language];
+        const text = typeof request.body?.value === 'string' ? request.body.value : '';
+        const enteredOn = todayIn(link.timeZone, now());
+        const check = checkPortalValue(text, counter, enteredOn, link.rule);
+        if (!check.ok) {
+          const messages = {
+            required: texts.required,
+            'not-whole-number': texts.notWholeNumber,
+            negative: texts.notWholeNumber,
+            'too-large': texts.tooLarge,
+            'below-last': texts.belowLast(String(check.last)),
+          };
+          return showReadings(reply, link, counterId, { counterId, value: text.slice(0, 40), message: messages[check.code] }, 422);
+        }
+        const result = saveEntry(db, link.id, counterId, { value: check.value, enteredOn, flagged: check.flagged }, now().toISOString());
+        if (result !== 'saved') return showReadings(reply, link, null, null, 409);
+        return reply.code(303).header('cache-control', 'no-store').redirect(`/releve#c${counterId}`);
+      },
+    );
+
+    server.get('/imprimer', (request, reply) => {
+      const link = visit(request);
+      return send(reply, 200, printPage(PORTAL_TEXTS[link.language], link, linkDevices(db, link.id), todayIn(link.timeZone, now())));
+    });
+
+    server.post('/deconnexion', { preHandler: csrf }, (request, reply) => {
+      const hash = sessionHash(request);
+      const link = hash ? sessionLink(db, hash, now().toISOString()) : null;
+      if (hash) deleteSession(db, hash);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return message(request, reply, 200, link?.language ?? null, (t) => [t.loggedOut]);
+    });
+
+    server.get('/', (request, reply) => {
+      const hash = sessionHash(request);
+      if (hash && sessionLink(db, hash, now().toISOString())) return reply.redirect('/releve');
+      return invalidLink(request, reply);
+    });
+
+    // The back-office's side: publish what is due, collect and acknowledge what was entered.
+    server.post('/sync/publish', { bodyLimit: SYNC_BODY_LIMIT }, (request) => {
+      requireSecret(request);
+      const body = publishBody.safeParse(request.body);
+      if (!body.success) throw Object.assign(new Error('publish: the body does not match the protocol'), { statusCode: 400 });
+      return publish(db, body.data, now().toISOString());
+    });
+    server.post('/sync/collect', (request) => {
+      requireSecret(request);
+      return { submissions: collect(db, now().toISOString(), isOver) };
+    });
+    server.post('/sync/ack', { bodyLimit: SYNC_BODY_LIMIT }, (request) => {
+      requireSecret(request);
+      const body = ackBody.safeParse(request.body);
+      if (!body.success) throw Object.assign(new Error('ack: the body does not match the protocol'), { statusCode: 400 });
+      return { acknowledged: acknowledge(db, body.data.keys, now().toISOString()) };
+    });
+
+    server.setNotFoundHandler((request, reply) => invalidLink(request, reply));
+
+    server.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+      if (request.url.startsWith('/sync/')) {
+        if (status >= 500) log.error({ err: error, url: request.url }, 'sync request failed');
+        return reply.code(status).send({ error: status >= 500 ? 'internal error' : error.message });
+      }
+      if (error instanceof PageError) {
+        return error.kind === 'session-over'
+          ? message(request, reply, error.statusCode, null, (t) => [t.sessionOver, t.linkValidity])
+          : invalidLink(request, reply, error.statusCode);
+      }
+      if (status === 429) return message(request, reply, 429, null, (t) => [t.tooMany]);
+      // A form sent without its CSRF token, or from an ended visit.
+      if (error.code?.startsWith('FST_CSRF')) return message(request, reply, 403, null, (t) => [t.sessionOver]);
+      if (status >= 500) log.error({ err: error, url: request.url }, 'portal request failed');
+      else log.info({ url: request.url, status, code: error.code }, 'portal request refused');
+      return message(request, reply, status, null, (t) => [t.failure]);
+    });
+
+    const address = await server.listen({ host: options.host, port: options.port });
+    const { port } = server.server.address() as AddressInfo;
+    url = options.host === '0.0.0.0' || options.host === '::' ? `http://127.0.0.1:${port}` : address;
+    return server;
+  }
+
+  return {
+    async start() {
+      app = await build();
+      return url;
+    },
+    async stop() {
+      await app?.close();
+      app = null;
+    },
+    get url() {
+      return url;
+    },
+  };
+}

@@ -1,0 +1,215 @@
+/**
+ * Web reading end to end without a browser: the request e-mail through a real SMTP server,
+ * the customer's visit of the real portal server, and the sync into the back-office.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listReadings } from '../../db/queries/readings';
+import { getDeviceByEquipmentId } from '../../db/queries/master-data';
+import { startWeb, type OpenedCore } from '../../src-main/node-main';
+import type { WebRuntime } from '../../src-main/jobs/runtime';
+import { runSync, httpPortalClient } from '../../src-main/jobs/web-jobs';
+import { testCore } from '../db/helpers';
+import { linkIn, startSmtpSink, Visit, type SmtpSink } from './helpers';
+
+let smtp: SmtpSink;
+let web: WebRuntime | null = null;
+
+beforeEach(async () => {
+  smtp = await startSmtpSink();
+});
+afterEach(async () => {
+  await web?.stop();
+  web = null;
+  await smtp.stop();
+});
+
+async function withWeb(core: OpenedCore, dir: string, env: Record<string, string> = {}) {
+  web = await startWeb(core, dir, { portal: 'private', scheduler: false, env: { METERDESK_SMTP_URL: smtp.url, ...env } });
+  return web;
+}
+
+function readingsOf(core: OpenedCore, equipmentId: string) {
+  return listReadings(core.db, getDeviceByEquipmentId(core.db, equipmentId)!.id);
+}
+
+async function visitFromMail(core: OpenedCore, dir: string) {
+  const runtime = await withWeb(core, dir, { METERDESK_PUBLIC_URL: 'http://portal.invalid' });
+  const report = await runtime.sendRequests('2026-11');
+  const [mail] = await smtp.waitFor(2);
+  const mailFor999999 = smtp.mails.find((m) => (m.to as { text: string }).text.includes('client999999@example.com'))!;
+  expect(mail).toBeDefined();
+  // The e-mail's link points to the public address; the test reaches the same portal directly.
+  const path = linkIn(mailFor999999).replace('http://portal.invalid', '');
+  return { report, path, mail: mailFor999999, runtime, visit: new Visit(runtime.portalUrl!) };
+}
+
+describe('request e-mails', () => {
+  it('sends each due web customer one e-mail in its language, with a personal link valid until the 4th', async () => {
+    const core = testCore();
+    const dir = core.db.file.replace(/\/[^/]+$/, '');
+    const { report, mail } = await visitFromMail(core, dir);
+    expect(report.planned.map((p) => p.customerNumber).sort()).toEqual(['200117', '999999']);
+    expect(report.delivery.sent).toHaveLength(2);
+    expect(mail.subject).toContain('999999');
+    expect(mail.text).toContain('Cher Client,');
+    expect(mail.text).toContain("Ce lien est valable jusqu'au 4 du mois prochain (04.12.2026)");
+    expect(mail.html).toContain('<a href="http://portal.invalid/l/');
+    const english = smtp.mails.find((m) => m.text?.includes('Dear Customer,'));
+    expect(english?.text).toContain('valid until the 4th of next month (04.12.2026)');
+    expect(english?.subject).toContain('200117');
+
+    // Once per customer and period: a second run sends nothing; --resend replaces the link.
+    const again = await web!.sendRequests('2026-11');
+    expect(again.planned).toHaveLength(0);
+    expect(again.skipped.map((s) => s.reason)).toEqual(['already-requested', 'already-requested']);
+    const resent = await web!.sendRequests('2026-11', { resend: true });
+    expect(resent.planned.every((p) => p.replacedLink)).toBe(true);
+    await smtp.waitFor(4);
+    expect(smtp.mails).toHaveLength(4);
+  });
+
+  it('keeps a failed send queued with its error and delivers it on the next attempt', async () => {
+    const core = testCore();
+    const dir = core.db.file.replace(/\/[^/]+$/, '');
+    const runtime = await withWeb(core, dir);
+    smtp.refuse = true;
+    const first = await runtime.sendRequests('2026-11');
+    expect(first.delivery.sent).toHaveLength(0);
+    expect(first.delivery.failed.map((f) => f.customerNumber).sort()).toEqual(['200117', '999999']);
+    const queued = core.db.all<{ status: string; attempts: number; last_error: string; token: string | null }>('SELECT * FROM mail_outbox');
+    expect(queued.every((m) => m.status === 'pending' && m.attempts === 1 && m.last_error.length > 0 && m.token)).toBe(true);
+
+    smtp.refuse = false;
+    // Not yet due: the retry waits its delay.
+    expect((await runtime.deliverQueued()).sent).toHaveLength(0);
+    core.db.run(`UPDATE mail_outbox SET next_attempt_at = '2000-01-01T00:00:00.000Z'`);
+    expect((await runtime.deliverQueued()).sent).toHaveLength(2);
+    const sent = core.db.all<{ status: string; token: string | null }>('SELECT status, token FROM mail_outbox');
+    expect(sent.every((m) => m.status === 'sent' && m.token === null)).toBe(true);
+  });
+});
+
+describe('the portal visit and the sync', () => {
+  it('lets the customer enter, refuses a lower value, flags an implausible one, and the sync makes web readings', async () => {
+    const core = testCore();
+    const dir = core.db.file.replace(/\/[^/]+$/, '');
+    const { path, visit, runtime } = await visitFromMail(core, dir);
+    await visit.get(path);
+    expect(visit.status).toBe(200);
+    expect(visit.page).toContain('N° DU CLIENT : 999999');
+    for (const id of ['3.022.790', '3.024.072', '3.033.923']) expect(visit.page).toContain(`ID : ${id}`);
+    expect(visit.page).toContain('A saisir');
+
+    const black = visit.counterId('3.022.790', 'Compteur Noir-blanc');
+    const last = Number(new RegExp(`id="c${black}"[\\s\\S]*?Dernier compteur (\\d+)`).exec(visit.page)![1]);
+    expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', '12305')).toBe(422);
+    expect(visit.page).toContain('✘ Echec !');
+    expect(visit.page).toContain(`La valeur doit être supérieure ou égale à celle du dernier compteur (${last})`);
+    expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', '12a')).toBe(422);
+    expect(visit.page).toContain('nombre entier');
+    expect(core.db.get('SELECT 1 FROM web_submissions')).toBeUndefined();
+
+    expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', String(last + 900))).toBe(303);
+    expect(visit.page).toMatch(/Saisie effectuée 23\.11\.2026/);
+    expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', String(last + 5_000_000))).toBe(303);
+    expect(visit.page).toContain('A vérifier 23.11.2026');
+    expect(visit.page).toContain('⚠ La valeur saisie est considérablement supérieure à votre consommation habituelle. Merci de vérifier.');
+    // Changed again before the night: the last value counts.
+    expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', String(last + 1000))).toBe(303);
+    expect(visit.page).not.toContain('A vérifier');
+
+    // One of two counters of a colour device: not transferred until both are there.
+    const colourLast = (kind: string) =>
+      Number(new RegExp(`id="c${visit.counterId('3.033.923', kind)}"[\\s\\S]*?Dernier compteur (\\d+)`).exec(visit.page)![1]);
+    const colour = colourLast('Compteur Couleur');
+    expect(await visit.enter('3.033.923', 'Compteur Couleur', String(colour + 50))).toBe(303);
+
+    const first = await runtime.sync();
+    expect(first).toMatchObject({ collected: 1, applied: 1, held: 0, already: 0 });
+    const [reading] = readingsOf(core, '3.022.790').slice(-1);
+    expect(reading).toMatchObject({ source: 'web', status: '01', date: '2026-11-23', flagged: false });
+    expect(reading!.counters.find((c) => c.kind === 'black')!.new).toBe(last + 1000);
+
+    // Locked in the portal now; the half-entered colour device can still be changed.
+    await visit.get('/releve');
+    expect(visit.page).toContain('Transmis, ne peut plus être modifié');
+    const blackRow = new RegExp(`id="c${black}"[\\s\\S]*?</tr>`).exec(visit.page)![0];
+    expect(blackRow).not.toContain('Modifier');
+    await visit.post(`/releve/${black}`, { value: String(last + 2000) });
+    expect(visit.status).toBe(409);
+
+    // Twice in a row: the second sync changes nothing.
+    const before = core.db.get<{ n: number }>('SELECT count(*) AS n FROM readings')!.n;
+    const second = await runtime.sync();
+    expect(second).toMatchObject({ collected: 0, applied: 0, held: 0 });
+    expect(core.db.get<{ n: number }>('SELECT count(*) AS n FROM readings')!.n).toBe(before);
+  });
+
+  it('loses and duplicates nothing when a sync dies half-way', async () => {
+    const core = testCore();
+    const dir = core.db.file.replace(/\/[^/]+$/, '');
+    const { path, visit, runtime } = await visitFromMail(core, dir);
+    await visit.get(path);
+    for (const [device, kind] of [['3.022.790', 'Compteur Noir-blanc'], ['3.024.072', 'Compteur Couleur'], ['3.024.072', 'Compteur Noir-blanc'], ['3.033.923', 'Compteur Couleur'], ['3.033.923', 'Compteur Noir-blanc']] as const) {
+      const id = visit.counterId(device, kind);
+      const lastValue = Number(new RegExp(`id="c${id}"[\\s\\S]*?Dernier compteur (\\d+)`).exec(visit.page)![1]);
+      expect(await visit.enter(device, kind, String(lastValue + 100))).toBe(303);
+    }
+    const count = () => core.db.get<{ n: number }>(`SELECT count(*) AS n FROM readings WHERE source = 'web'`)!.n;
+
+    // Dies while storing: after the first of three submissions (one transaction: all rolled back).
+    core.db.run(`CREATE TEMP TRIGGER crash AFTER INSERT ON web_submissions WHEN (SELECT count(*) FROM web_submissions) >= 2
+                 BEGIN SELECT RAISE(ABORT, 'simulated crash'); END`);
+    await expect(runtime.sync()).rejects.toThrow(/simulated crash/);
+    expect(count()).toBe(0);
+    core.db.run('DROP TRIGGER crash');
+
+    // Dies after storing, before the portal heard back: the next run stores nothing twice.
+    const client = httpPortalClient(runtime.portalUrl!, runtime.config.portalSecret);
+    const dying = { ...client, ack: () => Promise.reject(new Error('killed before the acknowledgement')) };
+    await expect(runSync(core.context, runtime.config, dying)).rejects.toThrow(/killed/);
+    expect(count()).toBe(3);
+    const again = await runtime.sync();
+    expect(again).toMatchObject({ collected: 3, already: 3, applied: 0 });
+    expect(count()).toBe(3);
+    expect((await runtime.sync()).collected).toBe(0);
+    expect(count()).toBe(3);
+  });
+
+  it('keeps a web value aside when a clerk recorded the period, until staff decide', async () => {
+    const core = testCore();
+    const dir = core.db.file.replace(/\/[^/]+$/, '');
+    const { path, visit, runtime } = await visitFromMail(core, dir);
+    await visit.get(path);
+    const id = visit.counterId('3.022.790', 'Compteur Noir-blanc');
+    const lastValue = Number(new RegExp(`id="c${id}"[\\s\\S]*?Dernier compteur (\\d+)`).exec(visit.page)![1]);
+    expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', String(lastValue + 300))).toBe(303);
+
+    // Meanwhile a clerk records the device's reading for November by hand.
+    const draft = await core.api['readings-draft']({ equipmentId: '3.022.790' });
+    const manual = await core.api['readings-save']({
+      equipmentId: '3.022.790',
+      previousReadingId: draft.previousReadingId,
+      date: '2026-11-23',
+      validFrom: draft.validity.from,
+      validTo: draft.validity.to,
+      counters: draft.counters.map((c) => ({ kind: c.kind, old: c.chainOld, new: c.chainOld + 250, extraFree: 0 })),
+    });
+    const report = await runtime.sync();
+    expect(report).toMatchObject({ applied: 0, held: 1 });
+    const latest = readingsOf(core, '3.022.790').at(-1)!;
+    expect(latest.id).toBe(manual.id);
+    expect(latest.counters[0]!.new).toBe(lastValue + 250);
+
+    const overview = await core.api['web-overview']({});
+    const [held] = overview.submissions;
+    expect(held).toMatchObject({ state: 'held', reason: 'recorded', equipmentId: '3.022.790', customerNumber: '999999' });
+    expect(held!.values[0]!.value).toBe(lastValue + 300);
+    const decided = await core.api['web-decide']({ id: held!.id, action: 'apply' });
+    expect(decided.state).toBe('applied');
+    const web = readingsOf(core, '3.022.790').at(-1)!;
+    expect(web).toMatchObject({ source: 'web', id: decided.readingId });
+    expect(web.counters[0]).toMatchObject({ old: lastValue + 250, new: lastValue + 300 });
+    await expect(core.api['web-decide']({ id: held!.id, action: 'discard' })).rejects.toThrow(/decided already/);
+  });
+});
