@@ -8,6 +8,7 @@ import { CustomerPageWithData } from './features/customers/CustomerPageWithData'
 import { DeviceFormPageWithData } from './features/devices/DeviceFormPageWithData';
 import { CustomersPage } from './features/customers/CustomersPage';
 import { ImportPage } from './features/import/ImportPage';
+import { WebPage } from './features/web/WebPage';
 import { SearchPage } from './features/search/SearchPage';
 import { initialLanguage, setLanguage, useLanguage } from './i18n';
 import { emitMenuAction, useMenuAction } from './menu-events';
@@ -46,7 +47,7 @@ export function App() {
 
   const customersSection =
     route.page === 'customers' || route.page === 'customer' || route.page === 'contract';
-  const devicesSection = !customersSection && route.page !== 'import';
+  const devicesSection = !customersSection && route.page !== 'import' && route.page !== 'web';
   const listHref = customersSection ? '#/customers' : '#/';
   const onSearchChange = (text: string) => {
     setQuery(text);
@@ -65,6 +66,9 @@ export function App() {
           </a>
           <a href="#/customers" aria-current={customersSection ? 'page' : undefined}>
             {t('nav.customers')}
+          </a>
+          <a href="#/web" aria-current={route.page === 'web' ? 'page' : undefined}>
+            {t('web.nav')}
           </a>
           <a href="#/import" aria-current={route.page === 'import' ? 'page' : undefined}>
             {t('import.nav')}
@@ -105,11 +109,16 @@ export function App() {
           </p>
         )}
         {info && route.page === 'device' && (
-          <DevicePageWithData key={route.equipmentId} equipmentId={route.equipmentId} />
+          <DevicePageWithData
+            key={`${route.equipmentId}-${route.readingId ?? ''}`}
+            equipmentId={route.equipmentId}
+            readingId={route.readingId}
+          />
         )}
         {info && route.page === 'search' && <SearchPage query={query} empty={info.empty} onDemoLoaded={loadInfo} />}
         {info && route.page === 'customers' && <CustomersPage query={query} />}
         {info && route.page === 'import' && <ImportPage />}
+        {info && route.page === 'web' && <WebPage />}
         {info && route.page === 'customer' && <CustomerPageWithData key={route.number ?? 'new'} number={route.number} />}
         {info && route.page === 'contract' && (
           <ContractPageWithData

@@ -3,7 +3,9 @@ import { useEffect, useState } from 'react';
 /** Routes live in the hash (`#/devices/3.022.790`), so the built UI works from file:// too. */
 export type Route =
   | { page: 'search' }
-  | { page: 'device'; equipmentId: string }
+  /** A device page; `readingId` opens that reading in the meter dialog. */
+  | { page: 'device'; equipmentId: string; readingId: number | null }
+  | { page: 'web' }
   | { page: 'customers' }
   | { page: 'import' }
   | { page: 'customer'; number: string | null }
@@ -24,7 +26,10 @@ export function parseRoute(hash: string): Route {
   const edit = /^#\/devices\/([^/?#]+)\/edit/.exec(hash);
   if (edit?.[1]) return { page: 'device-form', equipmentId: decodeURIComponent(edit[1]), contract: null };
   const device = /^#\/devices\/([^/?#]+)/.exec(hash);
-  if (device?.[1]) return { page: 'device', equipmentId: decodeURIComponent(device[1]) };
+  if (device?.[1]) {
+    const reading = Number(queryParam(hash, 'reading'));
+    return { page: 'device', equipmentId: decodeURIComponent(device[1]), readingId: reading > 0 ? reading : null };
+  }
   const contract = /^#\/contracts\/([^/?#]+)/.exec(hash);
   if (contract?.[1]) {
     return contract[1] === 'new'
@@ -37,11 +42,12 @@ export function parseRoute(hash: string): Route {
   }
   if (/^#\/customers\/?$/.test(hash)) return { page: 'customers' };
   if (/^#\/import\/?$/.test(hash)) return { page: 'import' };
+  if (/^#\/web\/?$/.test(hash)) return { page: 'web' };
   return { page: 'search' };
 }
 
-export function deviceHref(equipmentId: string): string {
-  return `#/devices/${encodeURIComponent(equipmentId)}`;
+export function deviceHref(equipmentId: string, readingId?: number): string {
+  return `#/devices/${encodeURIComponent(equipmentId)}${readingId ? `?reading=${readingId}` : ''}`;
 }
 
 export function customerHref(number: string | null): string {

@@ -14,6 +14,8 @@ export interface WebConfig {
   mailFrom: string;
   /** Where the e-mailed links point: the portal as customers reach it. */
   publicUrl: string;
+  /** False when publicUrl is only the portal's own configured address (the default). */
+  publicUrlSet: boolean;
   /** A portal on another server (its base URL); null: the portal runs inside meterdesk. */
   remotePortalUrl: string | null;
   /** The shared secret of the sync protocol. */
@@ -77,6 +79,7 @@ export function webConfig(db: Database, env: NodeJS.ProcessEnv = process.env, ov
     smtpUrl: pick('smtp.url', 'METERDESK_SMTP_URL') ?? null,
     mailFrom: pick('mail.from', 'METERDESK_MAIL_FROM') ?? 'meterdesk <meterdesk@localhost>',
     publicUrl: (pick('portal.publicUrl', 'METERDESK_PUBLIC_URL') ?? ownAddress).replace(/\/+$/, ''),
+    publicUrlSet: pick('portal.publicUrl', 'METERDESK_PUBLIC_URL') !== undefined,
     remotePortalUrl: pick('portal.url', 'METERDESK_PORTAL_URL')?.replace(/\/+$/, '') ?? null,
     portalSecret: secret,
     portalHost,

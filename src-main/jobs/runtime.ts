@@ -66,7 +66,8 @@ function serialiser() {
 }
 
 export async function startWebReading(options: WebRuntimeOptions): Promise<WebRuntime> {
-  const { core, config } = options;
+  const { core } = options;
+  const config = { ...options.config };
   let portal: PortalServer | null = null;
   let portalDb: Database | null = null;
   let client: PortalClient;
@@ -91,6 +92,8 @@ export async function startWebReading(options: WebRuntimeOptions): Promise<WebRu
       throw error;
     }
     client = httpPortalClient(portalUrl, config.portalSecret);
+    // The links point to the portal where it really listens (a port picked at start).
+    if (serve && !config.publicUrlSet) config.publicUrl = portalUrl;
   }
   const mailer: Mailer | null = config.smtpUrl ? smtpMailer(config.smtpUrl) : null;
   const run = serialiser();

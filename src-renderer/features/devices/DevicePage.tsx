@@ -10,14 +10,15 @@ import { HistoryGrid } from './HistoryGrid';
 export interface DevicePageProps {
   detail: DeviceDetail;
   onChanged: () => void;
+  initialReadingId?: number | null;
 }
 
 type Open = { readingId?: number } | null;
 
-export function DevicePage({ detail, onChanged }: DevicePageProps) {
+export function DevicePage({ detail, onChanged, initialReadingId = null }: DevicePageProps) {
   const { t, language } = useLanguage();
   const { device, customer, contract, readings } = detail;
-  const [open, setOpen] = useState<Open>(null);
+  const [open, setOpen] = useState<Open>(initialReadingId ? { readingId: initialReadingId } : null);
   const [message, setMessage] = useState('');
   const newButton = useRef<HTMLButtonElement>(null);
 

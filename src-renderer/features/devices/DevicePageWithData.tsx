@@ -5,11 +5,13 @@ import { useDeviceDetail } from './useDeviceDetail';
 
 export interface DevicePageWithDataProps {
   equipmentId: string;
+  /** Opens this reading in the meter dialog at once (from the web submissions). */
+  readingId?: number | null;
 }
 
-export function DevicePageWithData({ equipmentId }: DevicePageWithDataProps) {
+export function DevicePageWithData({ equipmentId, readingId }: DevicePageWithDataProps) {
   const { t } = useLanguage();
   const { detail, error, reload } = useDeviceDetail(equipmentId);
   if (!detail) return <LoadStatus error={error} back={{ href: '#/', label: t('app.back') }} />;
-  return <DevicePage detail={detail} onChanged={reload} />;
+  return <DevicePage detail={detail} onChanged={reload} initialReadingId={readingId ?? null} />;
 }

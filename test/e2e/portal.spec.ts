@@ -1,0 +1,123 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { linkIn } from '../web/helpers';
+import { expect, test } from './fixtures';
+
+/** The customer's device on the portal page, and one of its counter rows. */
+const device = (page: Page, equipmentId: string) => page.locator('section.device', { hasText: `ID : ${equipmentId}` });
+const counter = (page: Page, equipmentId: string, kind: string) =>
+  device(page, equipmentId).locator('tr.counter', { has: page.locator('th', { hasText: kind }) });
+
+async function enter(page: Page, equipmentId: string, kind: string, value: string) {
+  const row = counter(page, equipmentId, kind);
+  await row.getByRole('link', { name: /^(Saisir|Modifier)$/ }).click();
+  const field = page.getByLabel(`${kind} — Saisissez le compteur`);
+  await field.fill(value);
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+}
+
+test('a customer enters counters from the e-mailed link; the sync brings them into the back-office', async ({ webApp, smtp, page, browser }) => {
+  // The office sends the month's requests (the scheduler does this on the 20th).
+  await page.goto(`${webApp.url}/#/web`);
+  await page.getByRole('button', { name: 'Anfragen senden' }).click();
+  await expect(page.getByRole('status')).toContainText('2 gesendet, 0 fehlgeschlagen');
+  await smtp.waitFor(2);
+  const mail = smtp.mails.find((m) => m.text?.includes('Cher Client,'))!;
+  const link = linkIn(mail);
+  expect(link.startsWith(webApp.portalUrl)).toBe(true);
+
+  const customer = await browser.newPage({ locale: 'fr-CH' });
+  await customer.goto(link);
+  await expect(customer.getByText('N° DU CLIENT : 999999')).toBeVisible();
+  await expect(customer.locator('section.device')).toHaveCount(3);
+  for (const id of ['3.022.790', '3.024.072', '3.033.923']) await expect(device(customer, id)).toBeVisible();
+  await expect(counter(customer, '3.022.790', 'Compteur Noir-blanc')).toContainText('Dernier compteur 344805');
+  await expect(counter(customer, '3.022.790', 'Compteur Noir-blanc')).toContainText('A saisir');
+
+  // Lower than the last counter: refused, nothing stored.
+  await enter(customer, '3.022.790', 'Compteur Noir-blanc', '12305');
+  await expect(customer.getByText('✘ Echec !')).toBeVisible();
+  await expect(customer.getByText('La valeur doit être supérieure ou égale à celle du dernier compteur (344805)')).toBeVisible();
+  // Plausible: stored.
+  await customer.getByLabel('Compteur Noir-blanc — Saisissez le compteur').fill('345500');
+  await customer.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(counter(customer, '3.022.790', 'Compteur Noir-blanc')).toContainText(/345500\s*Saisie effectuée \d\d\.\d\d\.\d{4}/);
+  // Far above the usual consumption: stored, orange, with the warning.
+  await enter(customer, '3.024.072', 'Compteur Couleur', '9999999');
+  await expect(counter(customer, '3.024.072', 'Compteur Couleur')).toContainText('A vérifier');
+  await expect(customer.getByText('⚠ La valeur saisie est considérablement supérieure à votre consommation habituelle. Merci de vérifier.')).toBeVisible();
+  // Changed before the night.
+  const colourLast = Number(/Dernier compteur (\d+)/.exec((await counter(customer, '3.024.072', 'Compteur Couleur').textContent()) ?? '')![1]);
+  await enter(customer, '3.024.072', 'Compteur Couleur', String(colourLast + 400));
+  await expect(counter(customer, '3.024.072', 'Compteur Couleur')).toContainText('Saisie effectuée');
+  await expect(customer.getByText('⚠ La valeur saisie')).toHaveCount(0);
+  const blackLast = Number(/Dernier compteur (\d+)/.exec((await counter(customer, '3.024.072', 'Compteur Noir-blanc').textContent()) ?? '')![1]);
+  await enter(customer, '3.024.072', 'Compteur Noir-blanc', String(blackLast + 900));
+
+  // The print view lists everything.
+  await customer.getByRole('link', { name: 'Imprimer' }).click();
+  await expect(customer.getByText('N° DU CLIENT : 999999')).toBeVisible();
+  await expect(customer.locator('section.device')).toHaveCount(3);
+  await expect(customer.locator('section.device', { hasText: '3.022.790' })).toContainText('345500');
+  await customer.goBack();
+
+  await customer.getByRole('button', { name: 'Déconnexion' }).click();
+  await expect(customer.getByText('Vous êtes déconnecté')).toBeVisible();
+  await customer.goto(`${webApp.portalUrl}/releve`);
+  await expect(customer.getByText('Votre visite a expiré')).toBeVisible();
+
+  // The night's sync, by hand: the values become web readings and are locked in the portal.
+  await page.getByRole('button', { name: 'Synchronisieren' }).click();
+  await expect(page.getByRole('status')).toContainText('2 Eingaben abgeholt, 2 als Web-Zählerstände übernommen');
+  const grid = page.getByRole('grid');
+  await expect(grid.getByRole('row').filter({ hasText: '3.022.790' })).toContainText('übernommen');
+  await expect(grid.getByRole('row').filter({ hasText: '3.024.072' })).toContainText('übernommen');
+
+  await customer.goto(link);
+  await expect(counter(customer, '3.022.790', 'Compteur Noir-blanc')).toContainText('Transmis, ne peut plus être modifié');
+  await expect(counter(customer, '3.022.790', 'Compteur Noir-blanc').getByRole('link', { name: 'Modifier' })).toHaveCount(0);
+
+  // In the back-office: a web reading, status 01, opened in the meter dialog from the grid.
+  await grid.getByRole('row').filter({ hasText: '3.022.790' }).getByRole('button', { name: 'Öffnen' }).click();
+  await expect(page.getByRole('dialog')).toBeVisible();
+  await expect(page.getByRole('dialog').getByLabel('Schwarz Zählerstand neu')).toHaveValue(/345.500/);
+  await page.keyboard.press('Escape');
+  const newest = page.locator('.ag-row').filter({ hasText: /345.500/ });
+  await expect(newest).toContainText('Web');
+  await expect(newest).toContainText('01 erfasst');
+});
+
+test('the invalid-link page for a tampered and an expired link; the pages work without JavaScript', async ({ webApp, smtp, browser, request }) => {
+  const sent = await request.post(`${webApp.url}/api/web-send-requests`, { data: {} });
+  expect(sent.ok()).toBe(true);
+  await smtp.waitFor(2);
+  const link = linkIn(smtp.mails.find((m) => m.text?.includes('Cher Client,'))!);
+
+  const noScript = await browser.newContext({ javaScriptEnabled: false, locale: 'fr-CH' });
+  const page = await noScript.newPage();
+  const tampered = link.slice(0, -1) + (link.endsWith('A') ? 'B' : 'A');
+  await page.goto(tampered);
+  await expect(page.getByText("Le lien utilisé est incorrect ou n'est plus valable.")).toBeVisible();
+  await expect(page.getByText('meterdesk demo dealer')).toBeVisible();
+  await expect(page.locator('section.device')).toHaveCount(0);
+
+  await page.goto(link);
+  await expect(page.getByText('N° DU CLIENT : 999999')).toBeVisible();
+  await enter(page, '3.022.790', 'Compteur Noir-blanc', '12305');
+  await expect(page.getByText('✘ Echec !')).toBeVisible();
+  await page.getByLabel('Compteur Noir-blanc — Saisissez le compteur').fill('344900');
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(counter(page, '3.022.790', 'Compteur Noir-blanc')).toContainText('Saisie effectuée');
+  await page.getByRole('link', { name: 'Imprimer' }).click();
+  await expect(page.locator('section.device', { hasText: '3.022.790' })).toContainText('344900');
+
+  // Time passes: the link's last day (the 4th of next month) is behind us.
+  const portalDb = new Database(join(webApp.dataDir, 'portal.sqlite'));
+  portalDb.prepare(`UPDATE links SET valid_until = '2026-10-04'`).run();
+  portalDb.close();
+  await page.goto(link);
+  await expect(page.getByText("Le lien utilisé est incorrect ou n'est plus valable.")).toBeVisible();
+  await expect(page.getByText('N° DU CLIENT')).toHaveCount(0);
+  await noScript.close();
+});
