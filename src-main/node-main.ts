@@ -78,13 +78,21 @@ export interface WebOptions {
   scheduler: boolean;
   portalHost?: string;
   portalPort?: number;
+  portalMigrationsDir?: string;
   env?: NodeJS.ProcessEnv;
 }
 
 /** Starts web reading beside an opened core and lets the core's API reach its jobs. */
 export async function startWeb(core: OpenedCore, dataDir: string, options: WebOptions): Promise<WebRuntime> {
   const config = webConfig(core.db, options.env ?? process.env, { portalHost: options.portalHost, portalPort: options.portalPort });
-  const runtime = await startWebReading({ core: core.context, dataDir, config, portal: options.portal, scheduler: options.scheduler });
+  const runtime = await startWebReading({
+    core: core.context,
+    dataDir,
+    config,
+    portal: options.portal,
+    scheduler: options.scheduler,
+    portalMigrationsDir: options.portalMigrationsDir,
+  });
   core.context.web = {
     sync: async () => summariseSync(await runtime.sync()),
     sendRequests: async (period, opts) => summariseSend(await runtime.sendRequests(period, opts)),

@@ -10,8 +10,8 @@ import { submissionKey, type PublishBody, type Submission } from '../../shared/p
 
 export const PORTAL_MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
-export function openPortalDatabase(file: string): Database {
-  return Database.open({ file, migrationsDir: PORTAL_MIGRATIONS_DIR });
+export function openPortalDatabase(file: string, migrationsDir: string = PORTAL_MIGRATIONS_DIR): Database {
+  return Database.open({ file, migrationsDir });
 }
 
 export interface PortalLink {

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { settingsOf } from '../core/context';
 import { logger } from '../core/log';
 import { databaseFile } from '../core/paths';
-import { currentUser, openCore, type OpenedCore } from '../node-main';
+import type { WebRuntime } from '../jobs/runtime';
+import { currentUser, openCore, startWeb, type OpenedCore } from '../node-main';
 import { registerIpc } from './ipc';
 import { installMenu } from './menu';
 import { enableSandbox, secureSession, secureWebContents } from './security';
@@ -23,6 +24,7 @@ const PRELOAD_FILE = join(import.meta.dirname, '../preload/preload.cjs');
 let core: OpenedCore | undefined;
 let mainWindow: BrowserWindow | undefined;
 let unregisterIpc: (() => void) | undefined;
+let web: WebRuntime | undefined;
 
 function createWindow(): BrowserWindow {
   const appWindow = new BrowserWindow({
@@ -79,8 +81,23 @@ function start(): void {
   }
   log.info({ dataDir, version: app.getVersion() }, 'database open');
 
-  // The portal server and the scheduler (SPEC §6) plug in here in later issues: started from
-  // `core` as in node-main.ts, and stopped in `will-quit` before the core closes.
+  // The customer portal and the scheduler (SPEC §6) run in this process, as in browser mode.
+  const opened = core;
+  startWeb(opened, dataDir, {
+    portal: 'serve',
+    scheduler: true,
+    portalMigrationsDir: join(app.getAppPath(), 'db', 'portal', 'migrations'),
+  }).then(
+    (runtime) => {
+      web = runtime;
+      log.info({ portal: runtime.portalUrl }, 'customer portal running');
+    },
+    (error: unknown) => {
+      // The back-office works without the portal (e.g. its port is taken): say so, carry on.
+      log.error({ err: error }, 'the customer portal could not start');
+      dialog.showErrorBox('meterdesk', `The customer portal could not start: ${error instanceof Error ? error.message : String(error)}`);
+    },
+  );
 
   unregisterIpc = registerIpc({
     api: core.api,
@@ -114,9 +131,17 @@ if (!app.requestSingleInstanceLock()) {
   app.on('activate', () => {
     if (core && !mainWindow) mainWindow = createWindow();
   });
-  app.on('will-quit', () => {
+  app.on('will-quit', (event) => {
     unregisterIpc?.();
     unregisterIpc = undefined;
+    if (web) {
+      // Stop the portal and the scheduler before the database closes, then quit for real.
+      event.preventDefault();
+      const stopping = web;
+      web = undefined;
+      void stopping.stop().finally(() => app.quit());
+      return;
+    }
     core?.close();
     core = undefined;
   });

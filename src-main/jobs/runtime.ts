@@ -53,6 +53,8 @@ export interface WebRuntimeOptions {
    */
   portal: 'serve' | 'private';
   scheduler: boolean;
+  /** Where the portal database's migrations are (the packaged app ships them beside the bundle). */
+  portalMigrationsDir?: string;
 }
 
 /** Runs jobs one after another, so a sync and a send never interleave. */
@@ -75,7 +77,7 @@ export async function startWebReading(options: WebRuntimeOptions): Promise<WebRu
   if (config.remotePortalUrl) {
     client = httpPortalClient(config.remotePortalUrl, config.portalSecret);
   } else {
-    portalDb = openPortalDatabase(join(options.dataDir, PORTAL_DATABASE));
+    portalDb = openPortalDatabase(join(options.dataDir, PORTAL_DATABASE), options.portalMigrationsDir);
     const serve = options.portal === 'serve';
     portal = createPortalServer({
       db: portalDb,

@@ -187,7 +187,9 @@ main { max-width: 60rem; margin: 0 auto; padding: 1rem 1.25rem 3rem; }
 .device h2 { font-size: 1.05rem; margin: 0 0 .25rem; }
 .device p { margin: .1rem 0; }
 .ids span, .where span { margin-right: 1.5rem; }
-table.counters { border-collapse: collapse; width: 100%; margin-top: .5rem; }
+table.counters { border-collapse: collapse; width: 100%; margin-top: .5rem; table-layout: fixed; }
+table.counters th { width: 24%; } table.counters td.last-date { width: 20%; } table.counters td.last-value { width: 20%; }
+td.value { width: 12%; }
 table.counters th, table.counters td { text-align: left; padding: .4rem .5rem; border-top: 1px solid var(--line); vertical-align: middle; }
 tr.note td { border-top: 0; padding-top: 0; }
 .state.done, td.done { color: var(--green); }

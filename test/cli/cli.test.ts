@@ -1,6 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../db/helpers';
+import { startSmtpSink } from '../web/helpers';
 
 function cli(...args: string[]) {
   const result = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src-main/cli.ts', ...args], {
@@ -10,11 +11,55 @@ function cli(...args: string[]) {
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
+/** As `cli`, without blocking the event loop: for commands that talk to this process's SMTP server. */
+function cliAsync(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src-main/cli.ts', ...args], {
+      env: { ...process.env, METERDESK_LOG_LEVEL: 'silent' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
 describe('npm run cli', () => {
   it('--help lists the commands and the options', () => {
     const { code, out } = cli('--help');
     expect(code).toBe(0);
     for (const word of ['serve', 'demo', '--data DIR', '--port N', '--demo', 'METERDESK_DATA']) expect(out).toContain(word);
+    for (const word of ['portal', 'send-requests', '--period YYYY-MM', '--resend', 'sync', '--portal-port N', 'METERDESK_SMTP_URL', 'METERDESK_PUBLIC_URL']) {
+      expect(out).toContain(word);
+    }
+  });
+
+  it('send-requests and sync work on a data folder without the app running; settings are shown and set', async () => {
+    const smtp = await startSmtpSink();
+    try {
+      const dir = tempDir();
+      cli('demo', '--data', dir);
+      expect(cli('send-requests', '--period', '2026-13', '--data', dir).code).toBe(2);
+      expect(cli('settings', 'smtp.url', smtp.url, '--data', dir).code).toBe(0);
+      const shown = cli('settings', '--data', dir);
+      expect(shown.out).toMatch(/smtp\.url\s+\(set, hidden\)/);
+      expect(shown.out).not.toContain(smtp.url);
+      expect(cli('settings', 'bogus', 'x', '--data', dir).code).toBe(2);
+
+      const sent = await cliAsync('send-requests', '--data', dir);
+      expect(sent.code).toBe(0);
+      expect(sent.out).toMatch(/999999 → client999999@example\.com: sent/);
+      expect(sent.out).toContain('2 sent, 0 failed');
+      expect(smtp.mails).toHaveLength(2);
+      const again = await cliAsync('send-requests', '--data', dir);
+      expect(again.out).toContain('already requested for this period');
+      const synced = await cliAsync('sync', '--data', dir);
+      expect(synced.code).toBe(0);
+      expect(synced.out).toMatch(/synchronised — 2 links published, 0 submissions collected/);
+    } finally {
+      await smtp.stop();
+    }
   });
 
   it('refuses an unknown command or option with exit code 2', () => {

@@ -86,7 +86,7 @@ export function WebPage() {
       {
         colId: 'customer',
         headerName: t('web.customer'),
-        width: 250,
+        width: 230,
         valueGetter: (p) => (p.data ? `${p.data.customerNumber} ${p.data.customerName}` : ''),
       },
       {
@@ -104,8 +104,7 @@ export function WebPage() {
       {
         colId: 'values',
         headerName: t('web.values'),
-        flex: 1,
-        minWidth: 200,
+        width: 230,
         valueGetter: (p) =>
           p.data?.values.map((v) => `${t(`kinds.${v.kind}`)} ${formatCounter(v.value, language)}`).join(' · ') ?? '',
       },
@@ -118,7 +117,9 @@ export function WebPage() {
       {
         field: 'reason',
         headerName: t('web.reason'),
-        width: 260,
+        flex: 1,
+        minWidth: 180,
+        tooltipValueGetter: (p) => (p.valueFormatted as string | null) ?? '',
         valueFormatter: (p) => {
           const reason = p.value as string | null;
           if (!reason) return '';
@@ -128,7 +129,8 @@ export function WebPage() {
       {
         colId: 'actions',
         headerName: '',
-        width: 260,
+        width: 270,
+        pinned: 'right',
         sortable: false,
         cellRenderer: (p: { data?: WebSubmission }) =>
           p.data ? (

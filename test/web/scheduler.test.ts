@@ -1,0 +1,66 @@
+/** The scheduler catches up what it missed while the app was closed, and only that. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { setSetting } from '../../db/queries/settings';
+import type { WebRuntime } from '../../src-main/jobs/runtime';
+import { startWeb } from '../../src-main/node-main';
+import { retryDelayMinutes } from '../../src-main/jobs/web-jobs';
+import { testCore } from '../db/helpers';
+import { startSmtpSink, type SmtpSink } from './helpers';
+
+let web: WebRuntime | null = null;
+let smtp: SmtpSink | null = null;
+afterEach(async () => {
+  await web?.stop();
+  await smtp?.stop();
+  web = null;
+  smtp = null;
+});
+
+async function until(check: () => boolean) {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+  return check();
+}
+
+async function start(lastRuns: Record<string, string>) {
+  // Now: Monday 23 November 2026, 10:30 in Zurich — after the 20th's e-mails and 02:00's sync.
+  const core = testCore();
+  for (const [job, at] of Object.entries(lastRuns)) setSetting(core.db, `jobs.${job}.lastRun`, at);
+  smtp = await startSmtpSink();
+  const dir = core.db.file.replace(/\/[^/]+$/, '');
+  web = await startWeb(core, dir, {
+    portal: 'private',
+    scheduler: true,
+    env: { METERDESK_SMTP_URL: smtp.url },
+  });
+  return core;
+}
+
+const count = (core: ReturnType<typeof testCore>, table: string) => core.db.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`)!.n;
+
+describe('the scheduler', () => {
+  it('sends the period’s e-mails and syncs on start when the app was closed at their times', async () => {
+    const core = await start({ requests: '2026-11-19T12:00:00.000Z', sync: '2026-11-22T00:00:00.000Z' });
+    expect(await until(() => smtp!.mails.length === 2)).toBe(true);
+    expect(await until(() => count(core, 'sync_runs') > 0)).toBe(true);
+    expect(count(core, 'web_links')).toBe(2);
+  });
+
+  it('does nothing on start when the jobs ran at their last times', async () => {
+    const core = await start({ requests: '2026-11-20T06:05:00.000Z', sync: '2026-11-23T01:05:00.000Z' });
+    await new Promise((r) => setTimeout(r, 600));
+    expect(smtp!.mails).toHaveLength(0);
+    expect(count(core, 'sync_runs')).toBe(0);
+    expect(count(core, 'web_links')).toBe(0);
+  });
+
+  it('on a first start only notes the time, so a new installation mails nobody by surprise', async () => {
+    const core = await start({});
+    await new Promise((r) => setTimeout(r, 600));
+    expect(count(core, 'web_links')).toBe(0);
+    expect(core.db.get<{ value: string }>(`SELECT value FROM settings WHERE key = 'jobs.requests.lastRun'`)?.value).toBe('2026-11-23T09:30:00.000Z');
+  });
+
+  it('retries failed e-mails with a growing delay, at most six hours', () => {
+    expect([1, 2, 3, 4, 10].map(retryDelayMinutes)).toEqual([5, 10, 20, 40, 360]);
+  });
+});
