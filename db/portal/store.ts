@@ -104,9 +104,16 @@ export function linkById(db: Database, id: number): PortalLink | null {
  * text, a newer last reading); what customers entered is never touched, and a device that is
  * no longer due disappears only while nothing was entered for it.
  */
-export function publish(db: Database, body: PublishBody, now: string): { links: number } {
+export function publish(db: Database, body: PublishBody, now: string, purgeBefore: IsoDate): { links: number } {
   return db.transaction(() => {
     setConfig(db, 'contact', body.contact);
+    // Links long over, whose values the back-office has all stored, are no longer kept.
+    db.run(
+      `DELETE FROM links WHERE valid_until < ? AND NOT EXISTS (
+         SELECT 1 FROM devices d JOIN counters c ON c.device_id = d.id JOIN entries e ON e.counter_id = c.id
+          WHERE d.link_id = links.id AND e.acknowledged_at IS NULL)`,
+      [purgeBefore],
+    );
     for (const link of body.links) {
       db.run(
         `INSERT INTO links (token_hash, customer_number, period, language, valid_until, time_zone, rule, closed, published_at)

@@ -29,7 +29,7 @@ import {
   sessionLink,
   type PortalLink,
 } from '../../db/portal/store';
-import { todayIn } from '../../shared/dates';
+import { addDays, todayIn } from '../../shared/dates';
 import type { Language } from '../../shared/models';
 import { ackBody, publishBody } from '../../shared/portal-sync';
 import { checkPortalValue, isLinkValid } from '../../shared/rules/web-reading';
@@ -44,6 +44,8 @@ const log = logger('portal');
 export const DEFAULT_PORTAL_PORT = 4781;
 const SESSION_COOKIE = 'md_session';
 const SESSION_HOURS = 8;
+/** How long after its end a link (with its values, once stored by the back-office) is kept. */
+const LINK_RETENTION_DAYS = 120;
 /** Form posts are a token and a number; the sync's publish can be large. */
 const FORM_BODY_LIMIT = 4 * 1024;
 const SYNC_BODY_LIMIT = 64 * 1024 * 1024;
@@ -260,7 +262,7 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
       requireSecret(request);
       const body = publishBody.safeParse(request.body);
       if (!body.success) throw Object.assign(new Error('publish: the body does not match the protocol'), { statusCode: 400 });
-      return publish(db, body.data, now().toISOString());
+      return publish(db, body.data, now().toISOString(), addDays(todayIn('UTC', now()), -LINK_RETENTION_DAYS));
     });
     server.post('/sync/collect', (request) => {
       requireSecret(request);
