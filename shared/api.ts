@@ -25,6 +25,7 @@ import type {
   SyncRun,
   WebSubmission,
 } from './models';
+import type { ContractBill } from './rules/billing';
 import type { CounterContext } from './rules/reading-check';
 import type { PlausibilityRule } from './rules/plausibility';
 import type { Validity, ValidityLock } from './rules/validity';
@@ -33,6 +34,7 @@ import { MAX_COUNTER } from './rules/usage';
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const counterValue = z.number().int().min(0).max(MAX_COUNTER);
 const id = z.number().int().positive();
+const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
 const equipmentId = z.string().min(1).max(64);
 
 const importArgs = z
@@ -169,11 +171,16 @@ export const apiArgs = {
   'import-master-preview': importArgs,
   'import-master-run': importArgs.extend({ saveMapping: z.boolean().optional() }).strict(),
   'import-mappings': z.object({}).strict(),
+  'billing-preview': z.object({ period }).strict(),
+  'billing-run': z.object({ period }).strict(),
+  'billing-runs': z.object({ period }).strict(),
+  'billing-cancel': z.object({ runId: id }).strict(),
+  'billing-post': z.object({ runId: id }).strict(),
   'web-overview': z.object({}).strict(),
   'web-decide': z.object({ id, action: z.enum(['apply', 'discard']) }).strict(),
   'web-sync': z.object({}).strict(),
   'web-send-requests': z
-    .object({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional(), resend: z.boolean().optional() })
+    .object({ period: period.optional(), resend: z.boolean().optional() })
     .strict(),
 } as const;
 
@@ -278,6 +285,36 @@ export interface SendSummary {
   failed: Array<{ customerNumber: string; error: string }>;
 }
 
+/** One contract's bill in a billing run or its preview. */
+export interface BilledContract extends ContractBill {
+  contractId: number;
+  contractNumber: string;
+  customerNumber: string;
+  customerName: string;
+  readingIds: number[];
+}
+
+export interface BillingPreview {
+  period: string;
+  contracts: BilledContract[];
+  /** Recorded readings the run leaves out, and why: a flag no clerk has confirmed yet. */
+  skipped: Array<{ readingId: number; equipmentId: string; reason: 'flagged' | 'no-contract' }>;
+  /** Sum of the contracts' rounded totals. */
+  total: number;
+}
+
+export interface BillingRun {
+  id: number;
+  period: string;
+  state: 'billed' | 'posted' | 'cancelled';
+  total: number;
+  createdAt: string;
+  createdBy: string;
+  postedAt: string | null;
+  cancelledAt: string | null;
+  contracts: BilledContract[];
+}
+
 export interface Api {
   'app-info': (args: ApiArgs<'app-info'>) => Promise<AppInfo>;
   'demo-load': (args: ApiArgs<'demo-load'>) => Promise<{ loaded: boolean }>;
@@ -304,6 +341,11 @@ export interface Api {
   'devices-retire': (args: ApiArgs<'devices-retire'>) => Promise<Device>;
   'import-master-preview': (args: ApiArgs<'import-master-preview'>) => Promise<ImportReport>;
   'import-master-run': (args: ApiArgs<'import-master-run'>) => Promise<ImportReport>;
+  'billing-preview': (args: ApiArgs<'billing-preview'>) => Promise<BillingPreview>;
+  'billing-run': (args: ApiArgs<'billing-run'>) => Promise<BillingRun>;
+  'billing-runs': (args: ApiArgs<'billing-runs'>) => Promise<BillingRun[]>;
+  'billing-cancel': (args: ApiArgs<'billing-cancel'>) => Promise<BillingRun>;
+  'billing-post': (args: ApiArgs<'billing-post'>) => Promise<BillingRun>;
   'web-overview': (args: ApiArgs<'web-overview'>) => Promise<WebOverview>;
   'web-decide': (args: ApiArgs<'web-decide'>) => Promise<WebSubmission>;
   'web-sync': (args: ApiArgs<'web-sync'>) => Promise<SyncSummary>;

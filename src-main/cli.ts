@@ -13,6 +13,9 @@ import { defaultDataDir } from './core/paths';
 import { isLoopback } from './http/server';
 import { allSettings, setSetting } from '../db/queries/settings';
 import { openPortalDatabase } from '../db/portal/store';
+import type { BilledContract } from '../shared/api';
+import { ApiError } from '../shared/errors';
+import { formatChf } from '../shared/rules/billing';
 import { isPeriod } from '../shared/rules/web-reading';
 import { SECRET_SETTINGS, WEB_SETTINGS } from './jobs/config';
 import { PORTAL_DATABASE } from './jobs/runtime';
@@ -44,6 +47,13 @@ Commands:
             working). Prints what was sent; a failed send stays queued and is retried.
   sync      Synchronise with the portal now: publish the open links and due
             devices, collect what customers entered (as web readings, status 01).
+  billing --period YYYY-MM [--preview | --run | --cancel ID | --post ID]
+            The print billing of a period: --preview (the default) prints what a run
+            would bill, per contract and counter kind (usage, free copies, billable,
+            price, amount) with totals rounded to CHF 0.05; --run bills it (the
+            readings go from 01 to 11); --cancel ID undoes a run not yet posted (back
+            to 01); --post ID makes it final (21). Without an action it also lists the
+            period's runs.
   settings [KEY [VALUE]]
             Show the web-reading settings, or set one (an empty VALUE removes it).
   import-master FILE [--kind customers|contracts|devices] [--mapping NAME] [--dry-run]
@@ -283,6 +293,74 @@ function settings(args: string[], dataDir: string): number {
   }
 }
 
+function printBill(contract: BilledContract): void {
+  console.log(`  ${contract.customerNumber} ${contract.customerName} — contract ${contract.contractNumber}, ${contract.validFrom} – ${contract.validTo}, ${contract.readingIds.length} reading(s)`);
+  for (const line of contract.lines) {
+    console.log(
+      `    ${line.kind.padEnd(6)} usage ${String(line.usage).padStart(9)}  free ${String(line.freeCopies).padStart(7)}  billable ${String(line.billable).padStart(9)}` +
+        `  × CHF ${(line.pricePerPage / 1_000_000).toFixed(4)}  = CHF ${formatChf(line.amount).padStart(10)}`,
+    );
+  }
+  console.log(`    total CHF ${formatChf(contract.total)}, rounded to 0.05: CHF ${formatChf(contract.totalRounded)}`);
+}
+
+async function billing(values: Record<string, string | boolean | undefined>, dataDir: string): Promise<number> {
+  const actions = ['preview', 'run', 'cancel', 'post'].filter((name) => values[name] !== undefined);
+  if (actions.length > 1) throw new UsageError(`billing takes one of --preview, --run, --cancel ID, --post ID, not ${actions.join(' and ')}`);
+  const runId = (name: string) => {
+    const text = values[name] as string;
+    if (!/^\d+$/.test(text)) throw new UsageError(`--${name} needs a run number, not "${text}"`);
+    return Number(text);
+  };
+  const period = values.period as string | undefined;
+  if (!values.cancel && !values.post && (period === undefined || !isPeriod(period))) {
+    throw new UsageError(`billing needs --period YYYY-MM${period === undefined ? '' : `, not "${period}"`}`);
+  }
+  const core = openCore({ dataDir });
+  try {
+    const api = core.api;
+    const call = async <T>(promise: Promise<T>): Promise<T | null> => {
+      try {
+        return await promise;
+      } catch (error) {
+        if (error instanceof ApiError) {
+          console.log(`meterdesk: ${error.message}`);
+          return null;
+        }
+        throw error;
+      }
+    };
+    if (values.cancel !== undefined || values.post !== undefined) {
+      const action = values.cancel !== undefined ? 'cancel' : 'post';
+      const run = await call(action === 'cancel' ? api['billing-cancel']({ runId: runId('cancel') }) : api['billing-post']({ runId: runId('post') }));
+      if (!run) return 1;
+      console.log(`meterdesk: billing run ${run.id} (${run.period}) ${action === 'cancel' ? 'cancelled: its readings are recorded (01) again' : 'posted: its readings are final (21)'}`);
+      return 0;
+    }
+    if (values.run) {
+      const run = await call(api['billing-run']({ period: period! }));
+      if (!run) return 1;
+      console.log(`meterdesk: billing run ${run.id} for ${run.period}: ${run.contracts.length} contract(s), readings now billed (11)`);
+      run.contracts.forEach(printBill);
+      console.log(`  run total CHF ${formatChf(run.total)} — cancel with --cancel ${run.id}, make final with --post ${run.id}`);
+      return 0;
+    }
+    const preview = await api['billing-preview']({ period: period! });
+    console.log(`meterdesk: billing preview for ${preview.period} (nothing is changed)`);
+    preview.contracts.forEach(printBill);
+    for (const skipped of preview.skipped) {
+      console.log(`  left out: reading ${skipped.readingId} of ${skipped.equipmentId} — ${skipped.reason === 'flagged' ? 'flagged (A vérifier), confirm it first' : 'no contract'}`);
+    }
+    console.log(`  ${preview.contracts.length} contract(s), total CHF ${formatChf(preview.total)}`);
+    for (const run of await api['billing-runs']({ period: period! })) {
+      console.log(`  run ${run.id}: ${run.state}, CHF ${formatChf(run.total)}, by ${run.createdBy} at ${run.createdAt}`);
+    }
+    return 0;
+  } finally {
+    core.close();
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -303,6 +381,10 @@ export async function main(argv: string[]): Promise<number> {
       'trust-proxy': { type: 'boolean' },
       period: { type: 'string' },
       resend: { type: 'boolean' },
+      preview: { type: 'boolean' },
+      run: { type: 'boolean' },
+      cancel: { type: 'string' },
+      post: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -319,6 +401,10 @@ export async function main(argv: string[]): Promise<number> {
     return importMasterFile(file, values, dataDir);
   }
   if (command === 'settings') return settings(rest, dataDir);
+  if (command === 'billing') {
+    if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+    return billing(values, dataDir);
+  }
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   switch (command) {
     case 'portal':

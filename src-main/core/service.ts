@@ -8,6 +8,7 @@ import { apiArgs, type Api, type ApiResponse, isApiName, type WebOverview } from
 import { ApiError } from '../../shared/errors';
 import { settingsOf, timestamp, today, type CoreContext, type WebServices } from './context';
 import { decideWebSubmission } from './web/web-reading';
+import { billingRuns, cancelBilling, postBilling, previewBilling, runBilling } from './handlers/billing';
 import { lastSyncRun, listSubmissions, mailsOfPeriod } from '../../db/queries/web';
 import { addMonths } from '../../shared/dates';
 import { firstDayOf, periodOf } from '../../shared/rules/web-reading';
@@ -104,6 +105,11 @@ export function createCore(context: CoreContext): Api {
     'import-master-preview': (args) => importMaster(context, args, false),
     'import-master-run': (args) => importMaster(context, args, true),
     'import-mappings': op(() => listMappings(context.db)),
+    'billing-preview': op((args) => previewBilling(context, args.period)),
+    'billing-run': op((args) => runBilling(context, args.period)),
+    'billing-runs': op((args) => billingRuns(context, args.period)),
+    'billing-cancel': op((args) => cancelBilling(context, args.runId)),
+    'billing-post': op((args) => postBilling(context, args.runId)),
     'web-overview': op(() => webOverview(context)),
     'web-decide': op((args) => decideWebSubmission(context, args.id, args.action)),
     'web-sync': () => webServices(context).sync(),

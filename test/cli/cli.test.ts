@@ -70,6 +70,24 @@ describe('npm run cli', () => {
     expect(cli('serve', '--port', 'eighty', '--no-build').err).toContain('--port must be a number');
   });
 
+  it('billing previews, runs and cancels a period, printing the lines and totals', () => {
+    const dir = tempDir();
+    cli('demo', '--data', dir);
+    expect(cli('billing', '--data', dir).code).toBe(2);
+    expect(cli('billing', '--period', '2026-11', '--run', '--post', '1', '--data', dir).code).toBe(2);
+    const period = new Date().toISOString().slice(0, 7);
+    const preview = cli('billing', '--period', period, '--data', dir);
+    expect(preview.code).toBe(0);
+    expect(preview.out).toContain('nothing is changed');
+    expect(preview.out).toMatch(/300451 Imprimerie du Lac SA — contract V-300451-01/);
+    expect(preview.out).toMatch(/rounded to 0\.05: CHF \d+\.\d[05]/);
+    const run = cli('billing', '--period', period, '--run', '--data', dir);
+    expect(run.out).toMatch(/billing run 1 for .*readings now billed \(11\)/);
+    expect(cli('billing', '--period', period, '--run', '--data', dir).code).toBe(1);
+    expect(cli('billing', '--cancel', '1', '--data', dir).out).toContain('cancelled');
+    expect(cli('billing', '--cancel', '1', '--data', dir).code).toBe(1);
+  });
+
   it('demo fills an empty data folder once, and never mixes with existing data', () => {
     const dir = tempDir();
     const first = cli('demo', '--data', dir);

@@ -1,0 +1,139 @@
+/** The print billing's tables: candidates, runs, their contracts, lines and readings. */
+import type { Database } from '../database';
+import type { CounterKind, IsoDate, Micros } from '../../shared/models';
+
+export interface BillingCandidate {
+  readingId: number;
+  deviceId: number;
+  equipmentId: string;
+  contractId: number;
+  validFrom: IsoDate;
+  validTo: IsoDate;
+  flagged: boolean;
+}
+
+/**
+ * Recorded (01) readings whose validity ends by `until`: the period's, and any left over from
+ * earlier periods. Each under the contract its device belonged to at the validity's end.
+ */
+export function billingCandidates(db: Database, until: IsoDate): BillingCandidate[] {
+  return db
+    .all<Omit<BillingCandidate, 'flagged'> & { flagged: number }>(
+      `SELECT r.id AS readingId, r.device_id AS deviceId, d.equipment_id AS equipmentId,
+              (SELECT dc.contract_id FROM device_contracts dc WHERE dc.device_id = r.device_id AND dc.valid_from <= r.valid_to
+                ORDER BY dc.valid_from DESC LIMIT 1) AS contractId,
+              r.valid_from AS validFrom, r.valid_to AS validTo, r.flagged
+         FROM readings r JOIN devices d ON d.id = r.device_id
+        WHERE r.status = '01' AND r.valid_to <= ?
+        ORDER BY r.valid_to, r.id`,
+      [until],
+    )
+    .map((row) => ({ ...row, contractId: row.contractId ?? 0, flagged: row.flagged === 1 }));
+}
+
+export function usageByKind(db: Database, readingIds: number[]): Map<CounterKind, number> {
+  const rows = db.all<{ kind: CounterKind; usage: number }>(
+    `SELECT kind, sum(usage) AS usage FROM reading_counters WHERE reading_id IN (SELECT value FROM json_each(?)) GROUP BY kind`,
+    [JSON.stringify(readingIds)],
+  );
+  return new Map(rows.map((row) => [row.kind, row.usage]));
+}
+
+export function insertRun(db: Database, run: { period: string; total: Micros; by: string }, now: string): number {
+  return db.run(
+    `INSERT INTO billing_runs (period, state, total, created_at, created_by) VALUES (?, 'billed', ?, ?, ?)`,
+    [run.period, run.total, now, run.by],
+  ).lastInsertRowid;
+}
+
+export function insertRunContract(
+  db: Database,
+  runId: number,
+  contract: { contractId: number; validFrom: IsoDate; validTo: IsoDate; total: Micros; totalRounded: Micros },
+): void {
+  db.run(
+    `INSERT INTO billing_contracts (run_id, contract_id, valid_from, valid_to, total, total_rounded)
+     VALUES (@runId, @contractId, @validFrom, @validTo, @total, @totalRounded)`,
+    { runId, ...contract },
+  );
+}
+
+export function insertRunLine(
+  db: Database,
+  runId: number,
+  contractId: number,
+  line: { kind: CounterKind; usage: number; freeCopies: number; billable: number; pricePerPage: Micros; amount: Micros },
+): void {
+  db.run(
+    `INSERT INTO billing_lines (run_id, contract_id, kind, usage, free_copies, billable, price_per_page, amount)
+     VALUES (@runId, @contractId, @kind, @usage, @freeCopies, @billable, @pricePerPage, @amount)`,
+    { runId, contractId, ...line },
+  );
+}
+
+export function insertRunReading(db: Database, runId: number, contractId: number, readingId: number): void {
+  db.run('INSERT INTO billing_readings (reading_id, run_id, contract_id) VALUES (?, ?, ?)', [readingId, runId, contractId]);
+}
+
+export function runReadings(db: Database, runId: number): number[] {
+  return db.all<{ reading_id: number }>('SELECT reading_id FROM billing_readings WHERE run_id = ? ORDER BY reading_id', [runId]).map((r) => r.reading_id);
+}
+
+export function releaseRunReadings(db: Database, runId: number): void {
+  db.run('DELETE FROM billing_readings WHERE run_id = ?', [runId]);
+}
+
+export type RunState = 'billed' | 'posted' | 'cancelled';
+
+export interface RunRow {
+  id: number;
+  period: string;
+  state: RunState;
+  total: Micros;
+  createdAt: string;
+  createdBy: string;
+  postedAt: string | null;
+  cancelledAt: string | null;
+}
+
+const RUN_SELECT = `SELECT id, period, state, total, created_at AS createdAt, created_by AS createdBy, posted_at AS postedAt,
+  cancelled_at AS cancelledAt FROM billing_runs`;
+
+export function getRun(db: Database, id: number): RunRow | undefined {
+  return db.get<RunRow>(`${RUN_SELECT} WHERE id = ?`, [id]);
+}
+
+export function runsOfPeriod(db: Database, period: string): RunRow[] {
+  return db.all<RunRow>(`${RUN_SELECT} WHERE period = ? ORDER BY id`, [period]);
+}
+
+export function setRunState(db: Database, id: number, state: 'posted' | 'cancelled', by: string, now: string): void {
+  const column = state === 'posted' ? 'posted' : 'cancelled';
+  db.run(`UPDATE billing_runs SET state = ?, ${column}_at = ?, ${column}_by = ? WHERE id = ?`, [state, now, by, id]);
+}
+
+export interface RunContractRow {
+  contractId: number;
+  validFrom: IsoDate;
+  validTo: IsoDate;
+  total: Micros;
+  totalRounded: Micros;
+  lines: Array<{ kind: CounterKind; usage: number; freeCopies: number; billable: number; pricePerPage: Micros; amount: Micros }>;
+}
+
+export function runContracts(db: Database, runId: number): RunContractRow[] {
+  const contracts = db.all<Omit<RunContractRow, 'lines'>>(
+    `SELECT contract_id AS contractId, valid_from AS validFrom, valid_to AS validTo, total, total_rounded AS totalRounded
+       FROM billing_contracts WHERE run_id = ? ORDER BY contract_id`,
+    [runId],
+  );
+  return contracts.map((contract) => ({
+    ...contract,
+    lines: db.all(
+      `SELECT kind, usage, free_copies AS freeCopies, billable, price_per_page AS pricePerPage, amount
+         FROM billing_lines WHERE run_id = ? AND contract_id = ?
+        ORDER BY CASE kind WHEN 'black' THEN 1 WHEN 'scan' THEN 2 WHEN 'color' THEN 3 WHEN 'free1' THEN 4 ELSE 5 END`,
+      [runId, contract.contractId],
+    ),
+  }));
+}

@@ -1,0 +1,61 @@
+/**
+ * The print billing (*Druckabrechnung*) of one contract for one run: per counter kind the
+ * usage of its readings, the contract's free copies prorated over the readings' validity
+ * (SPEC §3.3; the readings' extra free copies are already out of their usage), the billable
+ * copies (never below zero), the price per page and the amount. Money in micro-francs
+ * (CHF 0.0085 = 8500): integers only; a contract's total rounds half up to CHF 0.05.
+ */
+import type { CounterKind, IsoDate, Micros } from '../models';
+import { contractFreeCopies } from './free-copies';
+
+export const ROUNDING_MICROS = 50_000;
+
+/** CHF amounts round to 0.05 (half up): 116.11 → 116.10, 116.125 → 116.15. */
+export function roundToFiveRappen(micros: Micros): Micros {
+  return Math.floor((micros + ROUNDING_MICROS / 2) / ROUNDING_MICROS) * ROUNDING_MICROS;
+}
+
+export interface BillingInput {
+  kind: CounterKind;
+  /** Sum of the readings' usage (new − old − extra free copies). */
+  usage: number;
+  freePerMonth: number;
+  pricePerPage: Micros;
+}
+
+export interface BillingLine {
+  kind: CounterKind;
+  usage: number;
+  freeCopies: number;
+  billable: number;
+  pricePerPage: Micros;
+  amount: Micros;
+}
+
+export interface ContractBill {
+  validFrom: IsoDate;
+  validTo: IsoDate;
+  lines: BillingLine[];
+  /** Exact sum of the lines. */
+  total: Micros;
+  /** What the statement asks for: the total rounded to CHF 0.05. */
+  totalRounded: Micros;
+}
+
+export function billContract(inputs: BillingInput[], validFrom: IsoDate, validTo: IsoDate): ContractBill {
+  const lines = inputs.map((input) => {
+    const freeCopies = contractFreeCopies(input.freePerMonth, validFrom, validTo);
+    const billable = Math.max(0, input.usage - freeCopies);
+    return { kind: input.kind, usage: input.usage, freeCopies, billable, pricePerPage: input.pricePerPage, amount: billable * input.pricePerPage };
+  });
+  const total = lines.reduce((sum, line) => sum + line.amount, 0);
+  return { validFrom, validTo, lines, total, totalRounded: roundToFiveRappen(total) };
+}
+
+/** Micro-francs as CHF text with two decimals: 116100000 → "116.10". */
+export function formatChf(micros: Micros): string {
+  const negative = micros < 0;
+  const cents = Math.round(Math.abs(micros) / 10_000);
+  const text = `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+  return negative ? `-${text}` : text;
+}

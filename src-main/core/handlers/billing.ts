@@ -1,0 +1,164 @@
+/**
+ * The print billing run (issue 4): preview, run (01 → 11), cancel (11 → 01, while not posted)
+ * and post (11 → 21, final). Each is one transaction; a reading is billed at most once.
+ */
+import {
+  billingCandidates,
+  getRun,
+  insertRun,
+  insertRunContract,
+  insertRunLine,
+  insertRunReading,
+  releaseRunReadings,
+  runContracts,
+  runReadings,
+  runsOfPeriod,
+  setRunState,
+  usageByKind,
+  type RunRow,
+} from '../../../db/queries/billing';
+import { getContract, getCustomer } from '../../../db/queries/master-data';
+import { setReadingStatus } from '../../../db/queries/readings';
+import type { BilledContract, BillingPreview, BillingRun } from '../../../shared/api';
+import { endOfMonth } from '../../../shared/dates';
+import { ApiError } from '../../../shared/errors';
+import type { CounterKind } from '../../../shared/models';
+import { billContract } from '../../../shared/rules/billing';
+import { firstDayOf } from '../../../shared/rules/web-reading';
+import { audit, timestamp, type CoreContext } from '../context';
+
+function contractLabel(core: CoreContext, contractId: number, on: string) {
+  const contract = getContract(core.db, contractId, on);
+  const customer = contract && getCustomer(core.db, contract.customerId);
+  if (!contract || !customer) throw new ApiError('internal', `contract ${contractId} without customer`);
+  return { contract, customer };
+}
+
+/** What a run of the period would bill, computed from the recorded readings. */
+export function previewBilling(core: CoreContext, period: string): BillingPreview {
+  const candidates = billingCandidates(core.db, endOfMonth(firstDayOf(period)));
+  const skipped: BillingPreview['skipped'] = [];
+  const byContract = new Map<number, typeof candidates>();
+  for (const candidate of candidates) {
+    if (candidate.flagged) skipped.push({ readingId: candidate.readingId, equipmentId: candidate.equipmentId, reason: 'flagged' });
+    else if (!candidate.contractId) skipped.push({ readingId: candidate.readingId, equipmentId: candidate.equipmentId, reason: 'no-contract' });
+    else byContract.set(candidate.contractId, [...(byContract.get(candidate.contractId) ?? []), candidate]);
+  }
+  const contracts: BilledContract[] = [];
+  for (const [contractId, readings] of byContract) {
+    const validFrom = readings.map((r) => r.validFrom).sort()[0]!;
+    const validTo = readings.map((r) => r.validTo).sort().at(-1)!;
+    // The terms in force at the start of the billed validity.
+    const { contract, customer } = contractLabel(core, contractId, validFrom);
+    const usage = usageByKind(core.db, readings.map((r) => r.readingId));
+    const kinds = [...new Set<CounterKind>([...contract.terms.map((t) => t.kind), ...usage.keys()])].filter((kind) => usage.has(kind));
+    const bill = billContract(
+      kinds.map((kind) => {
+        const term = contract.terms.find((t) => t.kind === kind);
+        return { kind, usage: usage.get(kind) ?? 0, freePerMonth: term?.freePerMonth ?? 0, pricePerPage: term?.pricePerPage ?? 0 };
+      }),
+      validFrom,
+      validTo,
+    );
+    contracts.push({
+      ...bill,
+      contractId,
+      contractNumber: contract.number,
+      customerNumber: customer.number,
+      customerName: customer.name,
+      readingIds: readings.map((r) => r.readingId),
+    });
+  }
+  contracts.sort((a, b) => a.customerNumber.localeCompare(b.customerNumber) || a.contractNumber.localeCompare(b.contractNumber));
+  return { period, contracts, skipped, total: contracts.reduce((sum, c) => sum + c.totalRounded, 0) };
+}
+
+function runDetail(core: CoreContext, run: RunRow): BillingRun {
+  const readings = runReadings(core.db, run.id);
+  const readingContract = new Map(
+    core.db
+      .all<{ reading_id: number; contract_id: number }>('SELECT reading_id, contract_id FROM billing_readings WHERE run_id = ?', [run.id])
+      .map((row) => [row.reading_id, row.contract_id]),
+  );
+  return {
+    ...run,
+    contracts: runContracts(core.db, run.id).map((row) => {
+      const { contract, customer } = contractLabel(core, row.contractId, row.validFrom);
+      return {
+        ...row,
+        contractNumber: contract.number,
+        customerNumber: customer.number,
+        customerName: customer.name,
+        readingIds: readings.filter((id) => readingContract.get(id) === row.contractId),
+      };
+    }),
+  };
+}
+
+export function billingRuns(core: CoreContext, period: string): BillingRun[] {
+  return runsOfPeriod(core.db, period).map((run) => runDetail(core, run));
+}
+
+/** Bills the period: the preview's readings become 11 and the run is recorded. */
+export function runBilling(core: CoreContext, period: string): BillingRun {
+  return core.db.transaction(() => {
+    const preview = previewBilling(core, period);
+    if (preview.contracts.length === 0) {
+      throw new ApiError('validation', `nothing to bill for ${period}: no recorded, confirmed readings`);
+    }
+    const now = timestamp(core);
+    const runId = insertRun(core.db, { period, total: preview.total, by: core.author }, now);
+    for (const contract of preview.contracts) {
+      insertRunContract(core.db, runId, contract);
+      for (const line of contract.lines) insertRunLine(core.db, runId, contract.contractId, line);
+      for (const readingId of contract.readingIds) {
+        insertRunReading(core.db, runId, contract.contractId, readingId);
+        setReadingStatus(core.db, readingId, '11', now);
+        audit(core, now, 'reading', readingId, 'update', { status: ['01', '11'], billingRun: [null, runId] });
+      }
+    }
+    audit(core, now, 'billing_run', runId, 'create', { period: [null, period], total: [null, preview.total] });
+    return runDetail(core, getRun(core.db, runId)!);
+  });
+}
+
+function billedRun(core: CoreContext, runId: number): RunRow {
+  const run = getRun(core.db, runId);
+  if (!run) throw new ApiError('not-found', `no billing run ${runId}`);
+  if (run.state !== 'billed') {
+    throw new ApiError('conflict', `billing run ${runId} is ${run.state === 'posted' ? 'posted, which is final' : 'cancelled already'}`);
+  }
+  return run;
+}
+
+/** Undoes a run not yet posted: its readings are recorded (01) again and can be billed anew. */
+export function cancelBilling(core: CoreContext, runId: number): BillingRun {
+  return core.db.transaction(() => {
+    const run = billedRun(core, runId);
+    const now = timestamp(core);
+    for (const readingId of runReadings(core.db, run.id)) {
+      setReadingStatus(core.db, readingId, '01', now);
+      audit(core, now, 'reading', readingId, 'update', { status: ['11', '01'], billingRun: [run.id, null] });
+    }
+    const detail = runDetail(core, run);
+    releaseRunReadings(core.db, run.id);
+    setRunState(core.db, run.id, 'cancelled', core.author, now);
+    audit(core, now, 'billing_run', run.id, 'update', { state: ['billed', 'cancelled'] });
+    return { ...detail, state: 'cancelled', cancelledAt: now };
+  });
+}
+
+/** Posts a run: its readings become 21, final. */
+export function postBilling(core: CoreContext, runId: number): BillingRun {
+  return core.db.transaction(() => {
+    const run = billedRun(core, runId);
+    const now = timestamp(core);
+    for (const readingId of runReadings(core.db, run.id)) {
+      setReadingStatus(core.db, readingId, '21', now);
+      audit(core, now, 'reading', readingId, 'update', { status: ['11', '21'] });
+    }
+    setRunState(core.db, run.id, 'posted', core.author, now);
+    audit(core, now, 'billing_run', run.id, 'update', { state: ['billed', 'posted'] });
+    return runDetail(core, getRun(core.db, run.id)!);
+  });
+}

@@ -1,0 +1,84 @@
+/** The billing run on a real database: preview, run (01 → 11), cancel, post (→ 21), never twice. */
+import { describe, expect, it } from 'vitest';
+import { getDeviceByEquipmentId } from '../../db/queries/master-data';
+import { listReadings } from '../../db/queries/readings';
+import { rejection, testCore } from './helpers';
+
+async function recordReading(core: ReturnType<typeof testCore>, equipmentId: string, usage: number) {
+  const draft = await core.api['readings-draft']({ equipmentId });
+  return core.api['readings-save']({
+    equipmentId,
+    previousReadingId: draft.previousReadingId,
+    date: '2026-11-23',
+    validFrom: draft.validity.from,
+    validTo: draft.validity.to,
+    counters: draft.counters.map((c) => ({ kind: c.kind, old: c.chainOld, new: c.chainOld + usage, extraFree: 0 })),
+  });
+}
+
+const statusOf = (core: ReturnType<typeof testCore>, id: number) => core.db.get<{ status: string }>('SELECT status FROM readings WHERE id = ?', [id])!.status;
+
+describe('the billing run', () => {
+  it('bills the demo contract: 14160 Schwarz copies, 500 free, CHF 0.0085 → CHF 116.10; nothing twice', async () => {
+    const core = testCore();
+    const reading = await recordReading(core, '3.022.790', 14_160);
+    expect(reading.validFrom).toBe('2026-11-01');
+    const preview = await core.api['billing-preview']({ period: '2026-11' });
+    const contract = preview.contracts.find((c) => c.contractNumber === 'V-999999-01')!;
+    expect(contract.readingIds).toEqual([reading.id]);
+    expect(contract.lines).toEqual([{ kind: 'black', usage: 14_160, freeCopies: 500, billable: 13_660, pricePerPage: 8_500, amount: 116_110_000 }]);
+    expect(contract.totalRounded).toBe(116_100_000);
+    // A preview changes nothing.
+    expect(statusOf(core, reading.id)).toBe('01');
+
+    const run = await core.api['billing-run']({ period: '2026-11' });
+    expect(run.state).toBe('billed');
+    expect(run.contracts.find((c) => c.contractNumber === 'V-999999-01')!.totalRounded).toBe(116_100_000);
+    expect(statusOf(core, reading.id)).toBe('11');
+    // Billed readings are read-only, and a second run finds nothing left to bill.
+    const draft = await core.api['readings-draft']({ equipmentId: '3.022.790', readingId: reading.id });
+    expect(draft.status).toBe('11');
+    expect((await core.api['billing-preview']({ period: '2026-11' })).contracts).toEqual([]);
+    expect((await rejection(core.api['billing-run']({ period: '2026-11' }))).code).toBe('validation');
+    expect(core.db.get<{ n: number }>('SELECT count(*) AS n FROM billing_readings WHERE reading_id = ?', [reading.id])!.n).toBe(1);
+
+    // Cancelled while not posted: back to 01, billable again, in a new run.
+    const cancelled = await core.api['billing-cancel']({ runId: run.id });
+    expect(cancelled.state).toBe('cancelled');
+    expect(statusOf(core, reading.id)).toBe('01');
+    expect((await rejection(core.api['billing-cancel']({ runId: run.id }))).code).toBe('conflict');
+    const again = await core.api['billing-run']({ period: '2026-11' });
+    const posted = await core.api['billing-post']({ runId: again.id });
+    expect(posted.state).toBe('posted');
+    expect(statusOf(core, reading.id)).toBe('21');
+    expect((await rejection(core.api['billing-cancel']({ runId: again.id }))).message).toMatch(/posted, which is final/);
+    const runs = await core.api['billing-runs']({ period: '2026-11' });
+    expect(runs.map((r) => r.state)).toEqual(['cancelled', 'posted']);
+  });
+
+  it('leaves out a flagged reading until a clerk confirms it', async () => {
+    const core = testCore();
+    const flagged = await recordReading(core, '3.022.790', 5_000_000);
+    expect(flagged.flagged).toBe(true);
+    const preview = await core.api['billing-preview']({ period: '2026-11' });
+    expect(preview.skipped).toContainEqual({ readingId: flagged.id, equipmentId: '3.022.790', reason: 'flagged' });
+    expect(preview.contracts.some((c) => c.readingIds.includes(flagged.id))).toBe(false);
+    await core.api['readings-confirm']({ readingId: flagged.id, revision: flagged.revision });
+    const confirmed = await core.api['billing-preview']({ period: '2026-11' });
+    expect(confirmed.contracts.some((c) => c.readingIds.includes(flagged.id))).toBe(true);
+  });
+
+  it('bills a colour contract per counter kind with its own free copies and prices', async () => {
+    const core = testCore();
+    const colour = await recordReading(core, '3.033.923', 1_000);
+    const device = getDeviceByEquipmentId(core.db, '3.033.923')!;
+    expect(listReadings(core.db, device.id).at(-1)!.id).toBe(colour.id);
+    const contract = (await core.api['billing-preview']({ period: '2026-11' })).contracts.find((c) => c.contractNumber === 'V-999999-01')!;
+    // Schwarz 1000 − 500 free at 0.0085 = 4.25; Farbe 1000 − 100 free at 0.065 = 58.50.
+    expect(contract.lines.map((l) => [l.kind, l.billable, l.amount])).toEqual([
+      ['black', 500, 4_250_000],
+      ['color', 900, 58_500_000],
+    ]);
+    expect(contract.totalRounded).toBe(62_750_000);
+  });
+});

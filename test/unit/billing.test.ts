@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { billContract, formatChf, roundToFiveRappen } from '../../shared/rules/billing';
+
+describe('billing arithmetic', () => {
+  it('bills 14160 Schwarz copies, 500 free a month, at CHF 0.0085: 13660 × 0.0085 = 116.11 → CHF 116.10', () => {
+    const bill = billContract([{ kind: 'black', usage: 14_160, freePerMonth: 500, pricePerPage: 8_500 }], '2026-10-01', '2026-10-31');
+    expect(bill.lines[0]).toEqual({ kind: 'black', usage: 14_160, freeCopies: 500, billable: 13_660, pricePerPage: 8_500, amount: 116_110_000 });
+    expect(bill.total).toBe(116_110_000);
+    expect(bill.totalRounded).toBe(116_100_000);
+    expect(formatChf(bill.totalRounded)).toBe('116.10');
+  });
+
+  it('prorates the free copies over the validity and never bills below zero', () => {
+    // 1 Jan – 15 Feb 2026 = 1 + 15/28 months: 500 free a month → 768 (767.86 rounded half up).
+    const bill = billContract(
+      [
+        { kind: 'black', usage: 1_000, freePerMonth: 500, pricePerPage: 8_500 },
+        { kind: 'color', usage: 50, freePerMonth: 100, pricePerPage: 65_000 },
+      ],
+      '2026-01-01',
+      '2026-02-15',
+    );
+    expect(bill.lines.map((l) => [l.freeCopies, l.billable])).toEqual([[768, 232], [154, 0]]);
+    expect(bill.total).toBe(232 * 8_500);
+  });
+
+  it('rounds totals half up to CHF 0.05, exactly, with no binary float drift', () => {
+    expect(roundToFiveRappen(116_124_999)).toBe(116_100_000);
+    expect(roundToFiveRappen(116_125_000)).toBe(116_150_000);
+    expect(roundToFiveRappen(0)).toBe(0);
+    // 0.1 + 0.2 in francs would drift; in micros it is exact.
+    expect(roundToFiveRappen(100_000 + 200_000)).toBe(300_000);
+    expect(formatChf(5_000_000_050_000)).toBe('5000000.05');
+  });
+});
