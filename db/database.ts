@@ -157,6 +157,25 @@ export class Database {
     return this.db.inTransaction;
   }
 
+  /** An online copy of the database (SQLite's backup API): consistent while others write. */
+  async backupTo(file: string): Promise<void> {
+    await this.db.backup(file);
+  }
+
+  /**
+   * Makes a backup copy self-contained (rollback journal, no -wal/-shm beside it) and returns
+   * its integrity check ('ok' when sound).
+   */
+  static sealCopy(file: string): string {
+    const raw = new BetterSqlite3(file);
+    try {
+      raw.pragma('journal_mode = DELETE');
+      return raw.pragma('integrity_check', { simple: true }) as string;
+    } finally {
+      raw.close();
+    }
+  }
+
   integrityCheck(): string {
     return this.db.pragma('integrity_check', { simple: true }) as string;
   }

@@ -17,7 +17,8 @@ import type { BilledContract } from '../shared/api';
 import { ApiError } from '../shared/errors';
 import { formatChf } from '../shared/rules/billing';
 import { isPeriod } from '../shared/rules/web-reading';
-import { SECRET_SETTINGS, WEB_SETTINGS } from './jobs/config';
+import { backupNow, restore, RestoreRefusedError } from './jobs/backup';
+import { SECRET_SETTINGS, WEB_SETTINGS, webConfig } from './jobs/config';
 import { PORTAL_DATABASE } from './jobs/runtime';
 import { loadDemo, openCore, startBrowserMode, startWeb, type OpenedCore } from './node-main';
 import { createPortalServer, DEFAULT_PORTAL_PORT } from './portal/server';
@@ -54,6 +55,13 @@ Commands:
             readings go from 01 to 11); --cancel ID undoes a run not yet posted (back
             to 01); --post ID makes it final (21). Without an action it also lists the
             period's runs.
+  backup    Back up the database (and the portal's) now into <data>/backups/, online
+            (also while the app runs), keeping the newest backup.keep (default 14).
+            The app does this every day at backup.time (default 01:30).
+  restore FILE
+            Replace the database by a backup. Refused while meterdesk runs on the data
+            folder; the file is checked first, the current database is kept as
+            backups/pre-restore-….sqlite, and the swap is one rename.
   settings [KEY [VALUE]]
             Show the web-reading settings, or set one (an empty VALUE removes it).
   import-master FILE [--kind customers|contracts|devices] [--mapping NAME] [--dry-run]
@@ -401,6 +409,23 @@ export async function main(argv: string[]): Promise<number> {
     return importMasterFile(file, values, dataDir);
   }
   if (command === 'settings') return settings(rest, dataDir);
+  if (command === 'restore') {
+    const [file, ...extra] = rest;
+    if (!file) throw new UsageError('restore needs the backup FILE');
+    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    try {
+      const result = restore(dataDir, resolve(file));
+      console.log(`meterdesk: restored ${file} into ${result.restored}`);
+      if (result.previous) console.log(`meterdesk: the database it replaced is kept as ${result.previous}`);
+      return 0;
+    } catch (error) {
+      if (error instanceof RestoreRefusedError) {
+        console.log(`meterdesk: restore refused — ${error.message}; nothing was changed`);
+        return 1;
+      }
+      throw error;
+    }
+  }
   if (command === 'billing') {
     if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
     return billing(values, dataDir);
@@ -410,6 +435,19 @@ export async function main(argv: string[]): Promise<number> {
     case 'portal':
       await portal(values, dataDir);
       return 0;
+    case 'backup': {
+      const core = openCore({ dataDir });
+      try {
+        const keep = webConfig(core.db).backupKeep;
+        const result = await backupNow(core.db, dataDir, keep);
+        console.log(`meterdesk: backup written to ${result.file}`);
+        if (result.portalFile) console.log(`meterdesk: portal backup written to ${result.portalFile}`);
+        if (result.pruned.length > 0) console.log(`meterdesk: removed ${result.pruned.length} old backup(s), keeping ${keep}`);
+        return 0;
+      } finally {
+        core.close();
+      }
+    }
     case 'sync':
       return withWeb(dataDir, async (core) => {
         const report = await core.context.web!.sync();

@@ -12,6 +12,7 @@ import { databaseFile } from './core/paths';
 import { createCore } from './core/service';
 import { createBackOfficeServer, type BackOfficeServer } from './http/server';
 import type { SendSummary, SyncSummary } from '../shared/api';
+import { lockDataDir } from './jobs/backup';
 import { webConfig } from './jobs/config';
 import { startWebReading, type WebRuntime } from './jobs/runtime';
 import type { SendReport, SyncReport } from './jobs/web-jobs';
@@ -123,6 +124,7 @@ export interface BrowserMode {
 
 export async function startBrowserMode(options: BrowserModeOptions): Promise<BrowserMode> {
   const core = openCore(options);
+  const unlock = lockDataDir(options.dataDir);
   try {
     const demoLoaded = options.demo ? loadDemo(core) : false;
     const server = createBackOfficeServer({
@@ -143,6 +145,7 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
       url = await server.start();
     } catch (error) {
       await web.stop();
+      unlock();
       throw error;
     }
     return {
@@ -155,10 +158,12 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
         await server.stop();
         await web.stop();
         core.close();
+        unlock();
       },
     };
   } catch (error) {
     core.close();
+    unlock();
     throw error;
   }
 }

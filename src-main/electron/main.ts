@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { settingsOf } from '../core/context';
 import { logger } from '../core/log';
 import { databaseFile } from '../core/paths';
+import { lockDataDir } from '../jobs/backup';
 import type { WebRuntime } from '../jobs/runtime';
 import { currentUser, openCore, startWeb, type OpenedCore } from '../node-main';
 import { registerIpc } from './ipc';
@@ -25,6 +26,7 @@ let core: OpenedCore | undefined;
 let mainWindow: BrowserWindow | undefined;
 let unregisterIpc: (() => void) | undefined;
 let web: WebRuntime | undefined;
+let unlockDataDir: (() => void) | undefined;
 
 function createWindow(): BrowserWindow {
   const appWindow = new BrowserWindow({
@@ -80,6 +82,7 @@ function start(): void {
     return;
   }
   log.info({ dataDir, version: app.getVersion() }, 'database open');
+  unlockDataDir = lockDataDir(dataDir);
 
   // The customer portal and the scheduler (SPEC §6) run in this process, as in browser mode.
   const opened = core;
@@ -144,6 +147,7 @@ if (!app.requestSingleInstanceLock()) {
     }
     core?.close();
     core = undefined;
+    unlockDataDir?.();
   });
 
   app

@@ -29,6 +29,9 @@ export interface WebConfig {
   syncTime: string;
   /** The dealer's contact details: in the e-mails and on the portal's error pages. */
   contact: string;
+  /** When the daily backup runs, and how many backups are kept. */
+  backupTime: string;
+  backupKeep: number;
 }
 
 /** The settings keys, for `npm run cli -- settings` and the documentation. */
@@ -44,6 +47,8 @@ export const WEB_SETTINGS = {
   'portal.host': 'address the built-in portal listens on (default 127.0.0.1)',
   'portal.port': 'port of the built-in portal (default 4781)',
   'dealer.contact': 'your contact details, shown in the e-mails and on the portal',
+  'backup.time': 'time of the daily backup, HH:MM (default 01:30)',
+  'backup.keep': 'how many daily backups are kept (default 14)',
 } as const;
 
 export const SECRET_SETTINGS = new Set(['smtp.url', 'portal.secret']);
@@ -88,5 +93,7 @@ export function webConfig(db: Database, env: NodeJS.ProcessEnv = process.env, ov
     mailTime: time('mail.time', '07:00'),
     syncTime: time('sync.time', '02:00'),
     contact: pick('dealer.contact') ?? '',
+    backupTime: time('backup.time', '01:30'),
+    backupKeep: Math.max(1, Math.floor(Number(pick('backup.keep') ?? 14)) || 14),
   };
 }

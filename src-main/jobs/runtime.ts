@@ -14,6 +14,7 @@ import { periodOf, type Period } from '../../shared/rules/web-reading';
 import { settingsOf, today, type CoreContext } from '../core/context';
 import { logger } from '../core/log';
 import { createPortalServer, type PortalServer } from '../portal/server';
+import { backupNow } from './backup';
 import type { WebConfig } from './config';
 import {
   deliverQueued,
@@ -119,6 +120,7 @@ export async function startWebReading(options: WebRuntimeOptions): Promise<WebRu
     const at = (time: string) => time.split(':').map(Number) as [number, number];
     const [mailHour, mailMinute] = at(config.mailTime);
     const [syncHour, syncMinute] = at(config.syncTime);
+    const [backupHour, backupMinute] = at(config.backupTime);
     const logged = (name: string, job: () => Promise<unknown>) => async () => {
       try {
         const result = await job();
@@ -132,6 +134,7 @@ export async function startWebReading(options: WebRuntimeOptions): Promise<WebRu
       { name: 'requests', pattern: `${mailMinute} ${mailHour} ${config.mailDay} * *`, job: () => runtime.sendRequests() },
       { name: 'sync', pattern: `${syncMinute} ${syncHour} * * *`, job: () => runtime.sync() },
       { name: 'retry', pattern: '*/15 * * * *', job: () => runtime.deliverQueued() },
+      { name: 'backup', pattern: `${backupMinute} ${backupHour} * * *`, job: () => backupNow(core.db, options.dataDir, config.backupKeep, core.now()) },
     ];
     const stored = allSettings(core.db);
     for (const { name, pattern, job } of schedule) {

@@ -88,6 +88,20 @@ describe('npm run cli', () => {
     expect(cli('billing', '--cancel', '1', '--data', dir).code).toBe(1);
   });
 
+  it('backup writes a checked copy that restore puts back', () => {
+    const dir = tempDir();
+    cli('demo', '--data', dir);
+    const backup = cli('backup', '--data', dir);
+    expect(backup.code).toBe(0);
+    const file = /backup written to (\S+)/.exec(backup.out)![1]!;
+    const restored = cli('restore', file, '--data', dir);
+    expect(restored.code).toBe(0);
+    expect(restored.out).toContain('is kept as');
+    const refused = cli('restore', 'test/fixtures/devices.csv', '--data', dir);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain('nothing was changed');
+  });
+
   it('demo fills an empty data folder once, and never mixes with existing data', () => {
     const dir = tempDir();
     const first = cli('demo', '--data', dir);

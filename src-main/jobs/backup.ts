@@ -1,0 +1,170 @@
+/**
+ * Backups of the data folder (issue 4): an online copy of the database and of the portal's
+ * (SQLite's backup API, consistent while the app writes), checked, then renamed into place so
+ * a backup file is either whole or absent; old ones are pruned to the retention setting. A
+ * restore is refused while a meterdesk process holds the data folder, checks the file first,
+ * keeps a copy of the current database, and swaps the file in with one rename, so it never
+ * leaves a half-restored database.
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { Database, loadMigrations } from '../../db/database';
+import { databaseFile } from '../core/paths';
+import { PORTAL_DATABASE } from './runtime';
+
+export const BACKUP_DIR = 'backups';
+export const DEFAULT_BACKUP_KEEP = 14;
+const LOCK_FILE = 'meterdesk.lock';
+
+export interface BackupResult {
+  file: string;
+  portalFile: string | null;
+  pruned: string[];
+}
+
+function stamp(now: Date): string {
+  return now.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+}
+
+async function copyChecked(source: Database, target: string): Promise<void> {
+  const partial = `${target}.partial`;
+  rmSync(partial, { force: true });
+  await source.backupTo(partial);
+  const check = Database.sealCopy(partial);
+  if (check !== 'ok') throw new Error(`the backup ${partial} failed its integrity check: ${check}`);
+  renameSync(partial, target);
+}
+
+/** Backs up the open database (and the portal's, when there is one) into `<data>/backups/`. */
+export async function backupNow(db: Database, dataDir: string, keep: number, now: Date = new Date()): Promise<BackupResult> {
+  const dir = join(dataDir, BACKUP_DIR);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `meterdesk-${stamp(now)}.sqlite`);
+  await copyChecked(db, file);
+  let portalFile: string | null = null;
+  const portalPath = join(dataDir, PORTAL_DATABASE);
+  if (existsSync(portalPath)) {
+    const portal = Database.open({ file: portalPath, readonly: true });
+    try {
+      portalFile = join(dir, `portal-${stamp(now)}.sqlite`);
+      await copyChecked(portal, portalFile);
+    } finally {
+      portal.close();
+    }
+  }
+  return { file, portalFile, pruned: prune(dir, keep) };
+}
+
+/** Keeps the newest `keep` backups of each database; snapshots before migrations and restores stay. */
+function prune(dir: string, keep: number): string[] {
+  const pruned: string[] = [];
+  for (const prefix of ['meterdesk-', 'portal-']) {
+    const files = readdirSync(dir)
+      .filter((name) => name.startsWith(prefix) && name.endsWith('.sqlite'))
+      .sort()
+      .reverse();
+    for (const name of files.slice(Math.max(keep, 1))) {
+      rmSync(join(dir, name), { force: true });
+      pruned.push(name);
+    }
+  }
+  return pruned;
+}
+
+export function listBackups(dataDir: string): Array<{ file: string; bytes: number }> {
+  const dir = join(dataDir, BACKUP_DIR);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.sqlite'))
+    .sort()
+    .map((name) => ({ file: join(dir, name), bytes: statSync(join(dir, name)).size }));
+}
+
+/** A process that serves the data folder marks it, so a restore can refuse to pull it away. */
+export function lockDataDir(dataDir: string): () => void {
+  const file = join(dataDir, LOCK_FILE);
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, String(process.pid));
+  return () => {
+    if (existsSync(file) && readFileSync(file, 'utf8') === String(process.pid)) rmSync(file, { force: true });
+  };
+}
+
+/** The pid of a live process holding the data folder, if any (a stale mark is ignored). */
+export function dataDirHolder(dataDir: string): number | null {
+  const file = join(dataDir, LOCK_FILE);
+  if (!existsSync(file)) return null;
+  const pid = Number(readFileSync(file, 'utf8'));
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return null;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return null;
+  }
+}
+
+export class RestoreRefusedError extends Error {}
+
+/**
+ * Replaces the data folder's database by `file`. Refused while meterdesk runs on the folder,
+ * for a file that is not a sound meterdesk database, or one from a newer meterdesk.
+ */
+export function restore(dataDir: string, file: string, now: Date = new Date()): { restored: string; previous: string | null } {
+  const holder = dataDirHolder(dataDir);
+  if (holder !== null) {
+    throw new RestoreRefusedError(`meterdesk (process ${holder}) is running on ${dataDir}: close it first, then restore`);
+  }
+  if (!existsSync(file)) throw new RestoreRefusedError(`there is no file ${file}`);
+  const target = databaseFile(dataDir);
+  const incoming = join(dataDir, `meterdesk.sqlite.restoring`);
+  rmSync(incoming, { force: true });
+  // Check the backup on a copy (opening a WAL database may write to it).
+  copyFileSync(file, incoming);
+  try {
+    let candidate: Database;
+    try {
+      candidate = Database.open({ file: incoming, readonly: true });
+    } catch (error) {
+      throw new RestoreRefusedError(`${basename(file)} is not a meterdesk database: ${(error as Error).message}`);
+    }
+    try {
+      const check = (() => {
+        try {
+          return candidate.integrityCheck();
+        } catch (error) {
+          return (error as Error).message;
+        }
+      })();
+      if (check !== 'ok') throw new RestoreRefusedError(`${basename(file)} is damaged: ${check}`);
+      const version = candidate.schemaVersion;
+      if (version < 1 || !candidate.get("SELECT 1 FROM sqlite_master WHERE name = 'readings'")) {
+        throw new RestoreRefusedError(`${basename(file)} is not a meterdesk database`);
+      }
+      if (version > loadMigrations().length) {
+        throw new RestoreRefusedError(`${basename(file)} was written by a newer meterdesk (schema ${version}); update meterdesk first`);
+      }
+    } finally {
+      candidate.close();
+    }
+    let previous: string | null = null;
+    if (existsSync(target)) {
+      // Fold the WAL into the file, keep a copy of what is replaced, then swap in one rename.
+      const current = Database.open({ file: target });
+      try {
+        current.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        current.close();
+      }
+      mkdirSync(join(dataDir, BACKUP_DIR), { recursive: true });
+      previous = join(dataDir, BACKUP_DIR, `pre-restore-${stamp(now)}.sqlite`);
+      copyFileSync(target, previous);
+    }
+    for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
+    renameSync(incoming, target);
+    return { restored: target, previous };
+  } finally {
+    rmSync(incoming, { force: true });
+    for (const suffix of ['-wal', '-shm']) rmSync(`${incoming}${suffix}`, { force: true });
+  }
+}

@@ -1,0 +1,97 @@
+/** Backup and restore on real files: a round trip, retention, and restores that are refused. */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Database } from '../../db/database';
+import { backupNow, dataDirHolder, lockDataDir, restore, RestoreRefusedError } from '../../src-main/jobs/backup';
+import { databaseFile } from '../../src-main/core/paths';
+import { loadDemo, openCore } from '../../src-main/node-main';
+import { tempDir } from './helpers';
+
+const customers = (file: string) => {
+  const db = Database.open({ file, readonly: true });
+  try {
+    return db.all<{ number: string }>('SELECT number FROM customers ORDER BY number').map((r) => r.number);
+  } finally {
+    db.close();
+  }
+};
+
+describe('backup and restore', () => {
+  it('round-trips the database: a backup taken while open, changes after it, then restored', async () => {
+    const dir = tempDir();
+    const core = openCore({ dataDir: dir });
+    loadDemo(core);
+    const backup = await backupNow(core.db, dir, 14, new Date('2026-11-23T01:30:00Z'));
+    expect(backup.file).toMatch(/backups\/meterdesk-2026-11-23T01-30-00Z\.sqlite$/);
+    expect(existsSync(`${backup.file}.partial`)).toBe(false);
+    core.db.run("UPDATE customers SET archived = 1 WHERE number = '100234'");
+    core.db.run("DELETE FROM customer_emails WHERE customer_id = (SELECT id FROM customers WHERE number = '999999')");
+    core.close();
+
+    const result = restore(dir, backup.file, new Date('2026-11-23T10:00:00Z'));
+    expect(result.previous).toMatch(/pre-restore-/);
+    const restored = Database.open({ file: databaseFile(dir) });
+    try {
+      expect(restored.integrityCheck()).toBe('ok');
+      expect(restored.get<{ archived: number }>("SELECT archived FROM customers WHERE number = '100234'")!.archived).toBe(0);
+      expect(restored.get<{ n: number }>('SELECT count(*) AS n FROM customer_emails')!.n).toBeGreaterThan(0);
+    } finally {
+      restored.close();
+    }
+    // What the restore replaced is kept, with the change made after the backup.
+    const previous = Database.open({ file: result.previous!, readonly: true });
+    expect(previous.get<{ archived: number }>("SELECT archived FROM customers WHERE number = '100234'")!.archived).toBe(1);
+    previous.close();
+  });
+
+  it('keeps the newest backups up to the retention', async () => {
+    const dir = tempDir();
+    const core = openCore({ dataDir: dir });
+    try {
+      for (let day = 1; day <= 5; day++) await backupNow(core.db, dir, 3, new Date(`2026-11-0${day}T01:30:00Z`));
+    } finally {
+      core.close();
+    }
+    expect(readdirSync(join(dir, 'backups')).filter((f) => f.startsWith('meterdesk-')).sort()).toEqual([
+      'meterdesk-2026-11-03T01-30-00Z.sqlite',
+      'meterdesk-2026-11-04T01-30-00Z.sqlite',
+      'meterdesk-2026-11-05T01-30-00Z.sqlite',
+    ]);
+  });
+
+  it('refuses a damaged file, a foreign one, and any restore while meterdesk runs on the folder — changing nothing', async () => {
+    const dir = tempDir();
+    const core = openCore({ dataDir: dir });
+    loadDemo(core);
+    const backup = await backupNow(core.db, dir, 14);
+    core.close();
+    const before = customers(databaseFile(dir));
+
+    const junk = join(dir, 'junk.sqlite');
+    writeFileSync(junk, 'this is not a database');
+    expect(() => restore(dir, junk)).toThrow(RestoreRefusedError);
+    const foreign = join(dir, 'foreign.sqlite');
+    const other = Database.open({ file: foreign, migrationsDir: tempDir() });
+    other.close();
+    expect(() => restore(dir, foreign)).toThrow(/not a meterdesk database/);
+    expect(customers(databaseFile(dir))).toEqual(before);
+
+    // Another live process holds the folder.
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)']);
+    try {
+      writeFileSync(join(dir, 'meterdesk.lock'), String(holder.pid));
+      expect(dataDirHolder(dir)).toBe(holder.pid);
+      expect(() => restore(dir, backup.file)).toThrow(/is running on/);
+    } finally {
+      holder.kill();
+    }
+    // Our own mark is released on stop; a stale one does not block.
+    const unlock = lockDataDir(dir);
+    unlock();
+    expect(existsSync(join(dir, 'meterdesk.lock'))).toBe(false);
+    expect(customers(databaseFile(dir))).toEqual(before);
+    expect(restore(dir, backup.file).restored).toBe(databaseFile(dir));
+  });
+});
