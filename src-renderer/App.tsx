@@ -9,6 +9,8 @@ import { DeviceFormPageWithData } from './features/devices/DeviceFormPageWithDat
 import { CustomersPage } from './features/customers/CustomersPage';
 import { ImportPage } from './features/import/ImportPage';
 import { WebPage } from './features/web/WebPage';
+import { BillingPage } from './features/billing/BillingPage';
+import { StatementPage } from './features/billing/StatementPage';
 import { SearchPage } from './features/search/SearchPage';
 import { initialLanguage, setLanguage, useLanguage } from './i18n';
 import { emitMenuAction, useMenuAction } from './menu-events';
@@ -47,7 +49,7 @@ export function App() {
 
   const customersSection =
     route.page === 'customers' || route.page === 'customer' || route.page === 'contract';
-  const devicesSection = !customersSection && route.page !== 'import' && route.page !== 'web';
+  const devicesSection = !customersSection && ['search', 'device', 'device-form'].includes(route.page);
   const listHref = customersSection ? '#/customers' : '#/';
   const onSearchChange = (text: string) => {
     setQuery(text);
@@ -69,6 +71,9 @@ export function App() {
           </a>
           <a href="#/web" aria-current={route.page === 'web' ? 'page' : undefined}>
             {t('web.nav')}
+          </a>
+          <a href="#/billing" aria-current={route.page === 'billing' || route.page === 'statement' ? 'page' : undefined}>
+            {t('billing.nav')}
           </a>
           <a href="#/import" aria-current={route.page === 'import' ? 'page' : undefined}>
             {t('import.nav')}
@@ -119,6 +124,8 @@ export function App() {
         {info && route.page === 'customers' && <CustomersPage query={query} />}
         {info && route.page === 'import' && <ImportPage />}
         {info && route.page === 'web' && <WebPage />}
+        {info && route.page === 'billing' && <BillingPage today={info.today} />}
+        {info && route.page === 'statement' && <StatementPage runId={route.runId} period={route.period} />}
         {info && route.page === 'customer' && <CustomerPageWithData key={route.number ?? 'new'} number={route.number} />}
         {info && route.page === 'contract' && (
           <ContractPageWithData

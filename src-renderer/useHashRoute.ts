@@ -6,6 +6,8 @@ export type Route =
   /** A device page; `readingId` opens that reading in the meter dialog. */
   | { page: 'device'; equipmentId: string; readingId: number | null }
   | { page: 'web' }
+  | { page: 'billing' }
+  | { page: 'statement'; runId: number; period: string | null }
   | { page: 'customers' }
   | { page: 'import' }
   | { page: 'customer'; number: string | null }
@@ -43,6 +45,9 @@ export function parseRoute(hash: string): Route {
   if (/^#\/customers\/?$/.test(hash)) return { page: 'customers' };
   if (/^#\/import\/?$/.test(hash)) return { page: 'import' };
   if (/^#\/web\/?$/.test(hash)) return { page: 'web' };
+  if (/^#\/billing\/?$/.test(hash)) return { page: 'billing' };
+  const statement = /^#\/billing\/runs\/(\d+)/.exec(hash);
+  if (statement?.[1]) return { page: 'statement', runId: Number(statement[1]), period: queryParam(hash, 'period') };
   return { page: 'search' };
 }
 

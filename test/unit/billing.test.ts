@@ -33,3 +33,32 @@ describe('billing arithmetic', () => {
     expect(formatChf(5_000_000_050_000)).toBe('5000000.05');
   });
 });
+
+describe('the billing CSV', () => {
+  it('has a row per contract and counter, exact CHF amounts, and quotes what needs quoting', async () => {
+    const { billingCsv } = await import('../../shared/billing-csv');
+    const csv = billingCsv({
+      id: 7,
+      period: '2026-11',
+      state: 'billed',
+      total: 116_100_000,
+      createdAt: '',
+      createdBy: '',
+      postedAt: null,
+      cancelledAt: null,
+      contracts: [
+        {
+          contractId: 1,
+          contractNumber: 'V-999999-01',
+          customerNumber: '999999',
+          customerName: 'Fiduciaire du Léman; SA',
+          readingIds: [1],
+          ...billContract([{ kind: 'black', usage: 14_160, freePerMonth: 500, pricePerPage: 8_500 }], '2026-11-01', '2026-11-30'),
+        },
+      ],
+    });
+    const [header, row] = csv.trim().split('\r\n');
+    expect(header!.split(';')).toHaveLength(14);
+    expect(row).toBe('7;2026-11;999999;"Fiduciaire du Léman; SA";V-999999-01;2026-11-01;2026-11-30;black;14160;500;13660;0.0085;116.11;116.10');
+  });
+});

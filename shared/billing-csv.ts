@@ -1,0 +1,63 @@
+/**
+ * The billing lines of a run as CSV for the accounting system: one row per contract and
+ * counter kind, `;`-separated (what Swiss Excel opens), amounts in CHF with a point, the
+ * contract's total rounded to 0.05 on each of its rows.
+ */
+import type { BillingRun } from './api';
+import { formatChf } from './rules/billing';
+
+const HEADER = [
+  'run',
+  'period',
+  'customer_number',
+  'customer_name',
+  'contract',
+  'valid_from',
+  'valid_to',
+  'counter',
+  'usage',
+  'free_copies',
+  'billable',
+  'price_per_page_chf',
+  'amount_chf',
+  'contract_total_chf',
+];
+
+function cell(value: string | number): string {
+  const text = String(value);
+  return /[";\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Micro-francs per page as CHF with up to 6 decimals: 8500 → 0.0085. */
+function price(micros: number): string {
+  const whole = Math.floor(micros / 1_000_000);
+  const fraction = String(micros % 1_000_000).padStart(6, '0').replace(/0+$/, '');
+  return fraction ? `${whole}.${fraction.padEnd(2, '0')}` : `${whole}.00`;
+}
+
+export function billingCsv(run: BillingRun): string {
+  const rows = [HEADER];
+  for (const contract of run.contracts) {
+    for (const line of contract.lines) {
+      rows.push(
+        [
+          run.id,
+          run.period,
+          contract.customerNumber,
+          contract.customerName,
+          contract.contractNumber,
+          contract.validFrom,
+          contract.validTo,
+          line.kind,
+          line.usage,
+          line.freeCopies,
+          line.billable,
+          price(line.pricePerPage),
+          formatChf(line.amount),
+          formatChf(contract.totalRounded),
+        ].map(String),
+      );
+    }
+  }
+  return `${rows.map((row) => row.map(cell).join(';')).join('\r\n')}\r\n`;
+}

@@ -1,0 +1,62 @@
+import { formatCounter, formatDate } from '../../../shared/format';
+import type { BilledContract } from '../../../shared/api';
+import { formatChf } from '../../../shared/rules/billing';
+import { useLanguage } from '../../i18n';
+
+/** Micro-francs per page as CHF: 8500 → 0.0085. */
+export function pagePrice(micros: number): string {
+  return (micros / 1_000_000).toFixed(micros % 100 === 0 ? 4 : 6);
+}
+
+/** One contract's bill: a line per counter kind, the exact total and the total rounded to 0.05. */
+export function BillLines({ contract }: { contract: BilledContract }) {
+  const { t, language } = useLanguage();
+  return (
+    <table className="bill">
+      <caption>
+        {contract.customerNumber} {contract.customerName} ·{' '}
+        {t('billing.statementOf', {
+          contract: contract.contractNumber,
+          from: formatDate(contract.validFrom, language),
+          to: formatDate(contract.validTo, language),
+        })}
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('billing.counter')}</th>
+          <th scope="col">{t('billing.usage')}</th>
+          <th scope="col">{t('billing.free')}</th>
+          <th scope="col">{t('billing.billable')}</th>
+          <th scope="col">{t('billing.price')}</th>
+          <th scope="col">{t('billing.amount')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {contract.lines.map((line) => (
+          <tr key={line.kind}>
+            <th scope="row">{t(`kinds.${line.kind}`)}</th>
+            <td>{formatCounter(line.usage, language)}</td>
+            <td>{formatCounter(line.freeCopies, language)}</td>
+            <td>{formatCounter(line.billable, language)}</td>
+            <td>{pagePrice(line.pricePerPage)}</td>
+            <td>{formatChf(line.amount)}</td>
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row" colSpan={5}>
+            {t('billing.total')}
+          </th>
+          <td>{formatChf(contract.total)}</td>
+        </tr>
+        <tr className="grand">
+          <th scope="row" colSpan={5}>
+            {t('billing.totalRounded')}
+          </th>
+          <td>{formatChf(contract.totalRounded)}</td>
+        </tr>
+      </tfoot>
+    </table>
+  );
+}

@@ -1,0 +1,140 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { BillingPreview, BillingRun } from '../../../shared/api';
+import { billingCsv } from '../../../shared/billing-csv';
+import { formatChf } from '../../../shared/rules/billing';
+import { useLanguage } from '../../i18n';
+import { api } from '../../platform/transport';
+import { navigate } from '../../useHashRoute';
+import { BillLines } from './BillLines';
+
+export interface BillingPageProps {
+  /** The dealer's today, for the default period (this month). */
+  today: string;
+}
+
+function download(name: string, text: string) {
+  // A byte-order mark, so Excel reads the UTF-8 names right.
+  const url = URL.createObjectURL(new Blob(['\ufeff', text], { type: 'text/csv;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  URL.revokeObjectURL(url);
+}
+
+/**
+ * The print billing of a month: the preview of what a run would bill, the run (01 → 11), and
+ * the period's runs with cancel, post (→ 21), the printable statements and the CSV export.
+ */
+export function BillingPage({ today }: BillingPageProps) {
+  const { t } = useLanguage();
+  const [period, setPeriod] = useState(today.slice(0, 7));
+  const [preview, setPreview] = useState<BillingPreview | null>(null);
+  const [runs, setRuns] = useState<BillingRun[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(() => {
+    if (!/^\d{4}-\d{2}$/.test(period)) return;
+    Promise.all([api.call('billing-preview', { period }), api.call('billing-runs', { period })]).then(
+      ([loadedPreview, loadedRuns]) => {
+        setError(null);
+        setPreview(loadedPreview);
+        setRuns(loadedRuns);
+      },
+      (failure: Error) => setError(failure.message),
+    );
+  }, [period]);
+  useEffect(load, [load]);
+
+  const act = (call: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    call().then(
+      () => {
+        setBusy(false);
+        load();
+      },
+      (failure: Error) => {
+        setBusy(false);
+        setError(failure.message);
+      },
+    );
+  };
+
+  const readings = preview?.contracts.reduce((sum, c) => sum + c.readingIds.length, 0) ?? 0;
+  return (
+    <section className="billing-page">
+      <h1>{t('billing.title')}</h1>
+      <div className="toolbar">
+        <label className="inline-field">
+          <span>{t('billing.period')}</span>
+          <input type="month" value={period} onChange={(event) => setPeriod(event.target.value)} />
+        </label>
+        <button
+          type="button"
+          className="primary"
+          disabled={busy || !preview || preview.contracts.length === 0}
+          onClick={() => {
+            if (window.confirm(t('billing.runConfirm', { count: readings }))) act(() => api.call('billing-run', { period }));
+          }}
+        >
+          {t('billing.run')}
+        </button>
+        <span className="muted" role="status">
+          {error
+            ? t('app.error', { message: error })
+            : !preview
+              ? t('app.loading')
+              : preview.contracts.length === 0
+                ? t('billing.nothing')
+                : t('billing.preview', { contracts: preview.contracts.length, total: formatChf(preview.total) })}
+          {preview && preview.skipped.length > 0 && ` · ${t('billing.skipped', { count: preview.skipped.length })}`}
+        </span>
+      </div>
+
+      {runs.length > 0 && (
+        <section aria-label={t('billing.runs')} className="billing-runs">
+          <h2>{t('billing.runs')}</h2>
+          <ul>
+            {runs.map((run) => (
+              <li key={run.id}>
+                <span>
+                  {t('billing.runLabel', { id: run.id, state: t(`billing.states.${run.state}`), total: formatChf(run.total), by: run.createdBy })}
+                </span>
+                {run.state !== 'cancelled' && (
+                  <>
+                    <button type="button" onClick={() => navigate(`#/billing/runs/${run.id}?period=${run.period}`)}>
+                      {t('billing.statement')}
+                    </button>
+                    <button type="button" onClick={() => download(`meterdesk-billing-${run.period}-run-${run.id}.csv`, billingCsv(run))}>
+                      {t('billing.csv')}
+                    </button>
+                  </>
+                )}
+                {run.state === 'billed' && (
+                  <>
+                    <button type="button" disabled={busy} onClick={() => act(() => api.call('billing-cancel', { runId: run.id }))}>
+                      {t('billing.cancel')}
+                    </button>
+                    <button
+                      type="button"
+                      disabled={busy}
+                      onClick={() => {
+                        if (window.confirm(t('billing.postConfirm', { id: run.id }))) act(() => api.call('billing-post', { runId: run.id }));
+                      }}
+                    >
+                      {t('billing.post')}
+                    </button>
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      {preview?.contracts.map((contract) => <BillLines key={contract.contractId} contract={contract} />)}
+    </section>
+  );
+}

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from './fixtures';
+
+test('a billing run: preview, bill with its statement as PDF and the CSV, then the readings are read-only', async ({ meterdesk, page }) => {
+  // 344805 → 358965: 14160 Schwarz copies this month on the demo contract (500 free, CHF 0.0085).
+  await meterdesk.open('#/devices/3.022.790');
+  await meterdesk.newReading();
+  await meterdesk.field('Schwarz Zählerstand neu').fill('358965');
+  await page.keyboard.press('F2');
+  await expect(meterdesk.dialog).toBeHidden();
+
+  await page.getByRole('link', { name: 'Abrechnung' }).click();
+  const bill = page.locator('table.bill', { hasText: 'V-999999-01' });
+  await expect(bill).toContainText('Fiduciaire du Léman SA');
+  const black = bill.getByRole('row', { name: /^Schwarz/ });
+  await expect(black).toContainText(/14.160\s*500\s*13.660\s*0\.0085\s*116\.11/);
+  await expect(bill.locator('tr.grand')).toContainText('116.10');
+
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Abrechnen' }).click();
+  const runs = page.getByRole('region', { name: 'Abrechnungsläufe' });
+  await expect(runs).toContainText('Lauf 1 · abgerechnet');
+  await expect(page.getByRole('status')).toContainText('keine erfassten, bestätigten Zählerstände');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), runs.getByRole('button', { name: 'CSV exportieren' }).click()]);
+  const csv = readFileSync((await download.path())!, 'utf8');
+  expect(csv).toContain('999999;Fiduciaire du Léman SA;V-999999-01;');
+  expect(csv).toContain(';black;14160;500;13660;0.0085;116.11;116.10');
+
+  await runs.getByRole('button', { name: 'Abrechnungen drucken' }).click();
+  const statement = page.locator('article.statement-page', { hasText: 'V-999999-01' });
+  await expect(statement).toContainText('Druckabrechnung');
+  await expect(statement.locator('tr.grand')).toContainText('116.10');
+  const pdf = await page.pdf({ format: 'A4' });
+  expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  expect(pdf.length).toBeGreaterThan(5_000);
+
+  // Billed: the reading opens read-only (status 11).
+  await meterdesk.open('#/devices/3.022.790');
+  await expect(meterdesk.historyRows().filter({ hasText: /358.965/ })).toContainText('11 abgerechnet');
+});
