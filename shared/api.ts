@@ -176,6 +176,8 @@ export const apiArgs = {
   'billing-runs': z.object({ period }).strict(),
   'billing-cancel': z.object({ runId: id }).strict(),
   'billing-post': z.object({ runId: id }).strict(),
+  'settings-get': z.object({}).strict(),
+  'settings-save': z.object({ values: z.record(z.string().max(80), z.string().max(2000)) }).strict(),
   'web-overview': z.object({}).strict(),
   'web-decide': z.object({ id, action: z.enum(['apply', 'discard']) }).strict(),
   'web-sync': z.object({}).strict(),
@@ -285,6 +287,14 @@ export interface SendSummary {
   failed: Array<{ customerNumber: string; error: string }>;
 }
 
+/** A setting as the settings screen sees it: a secret's value never leaves the main process. */
+export interface SettingValue {
+  key: string;
+  /** The stored text; null when not set, or for a secret. */
+  value: string | null;
+  set: boolean;
+}
+
 /** One contract's bill in a billing run or its preview. */
 export interface BilledContract extends ContractBill {
   contractId: number;
@@ -346,6 +356,8 @@ export interface Api {
   'billing-runs': (args: ApiArgs<'billing-runs'>) => Promise<BillingRun[]>;
   'billing-cancel': (args: ApiArgs<'billing-cancel'>) => Promise<BillingRun>;
   'billing-post': (args: ApiArgs<'billing-post'>) => Promise<BillingRun>;
+  'settings-get': (args: ApiArgs<'settings-get'>) => Promise<SettingValue[]>;
+  'settings-save': (args: ApiArgs<'settings-save'>) => Promise<SettingValue[]>;
   'web-overview': (args: ApiArgs<'web-overview'>) => Promise<WebOverview>;
   'web-decide': (args: ApiArgs<'web-decide'>) => Promise<WebSubmission>;
   'web-sync': (args: ApiArgs<'web-sync'>) => Promise<SyncSummary>;

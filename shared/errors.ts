@@ -47,7 +47,15 @@ export type IssueCode =
   | 'unknown-contract'
   | 'contract-differs'
   | 'refused'
-  | 'unknown-counter';
+  | 'unknown-counter'
+  | 'not-a-number'
+  | 'out-of-range'
+  | 'bad-time'
+  | 'bad-url'
+  | 'bad-time-zone'
+  | 'bad-language'
+  | 'bad-sender'
+  | 'unknown-setting';
 
 /**
  * `field` names a form field: `date`, `validFrom`, `validTo`, or `<kind>.old|new|extraFree`

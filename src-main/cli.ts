@@ -11,14 +11,14 @@ import { issueText } from '../shared/i18n/issue-text';
 import { MASTER_KINDS, type MasterKind } from '../shared/import/master-fields';
 import { defaultDataDir } from './core/paths';
 import { isLoopback } from './http/server';
-import { allSettings, setSetting } from '../db/queries/settings';
 import { openPortalDatabase } from '../db/portal/store';
 import type { BilledContract } from '../shared/api';
 import { ApiError } from '../shared/errors';
 import { formatChf } from '../shared/rules/billing';
 import { isPeriod } from '../shared/rules/web-reading';
 import { backupNow, restore, RestoreRefusedError } from './jobs/backup';
-import { SECRET_SETTINGS, WEB_SETTINGS, webConfig } from './jobs/config';
+import { webConfig } from './jobs/config';
+import { SETTINGS, SETTINGS_BY_KEY } from '../shared/settings-schema';
 import { PORTAL_DATABASE } from './jobs/runtime';
 import { loadDemo, openCore, startBrowserMode, startWeb, type OpenedCore } from './node-main';
 import { createPortalServer, DEFAULT_PORTAL_PORT } from './portal/server';
@@ -63,7 +63,8 @@ Commands:
             folder; the file is checked first, the current database is kept as
             backups/pre-restore-….sqlite, and the swap is one rename.
   settings [KEY [VALUE]]
-            Show the web-reading settings, or set one (an empty VALUE removes it).
+            Show every setting (secrets hidden), or set one — checked as the settings
+            screen checks it; an empty VALUE goes back to the default.
   import-master FILE [--kind customers|contracts|devices] [--mapping NAME] [--dry-run]
             Import customers, contracts or devices from a CSV (UTF-8 or Windows-1252,
             ; , tab or | separated) or Excel (.xlsx) export of the dealer's current
@@ -275,25 +276,29 @@ async function portal(values: Record<string, string | boolean | undefined>, data
   process.once('SIGTERM', stop);
 }
 
-function settings(args: string[], dataDir: string): number {
+async function settings(args: string[], dataDir: string): Promise<number> {
   const [key, value, ...extra] = args;
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-  const known = Object.keys(WEB_SETTINGS);
-  if (key !== undefined && !known.includes(key)) throw new UsageError(`unknown setting "${key}"; known: ${known.join(', ')}`);
+  if (key !== undefined && !SETTINGS_BY_KEY.has(key)) {
+    throw new UsageError(`unknown setting "${key}"; known: ${SETTINGS.map((s) => s.key).join(', ')}`);
+  }
   const core = openCore({ dataDir });
   try {
     if (key !== undefined && value !== undefined) {
-      if (value === '') core.db.run('DELETE FROM settings WHERE key = ?', [key]);
-      else setSetting(core.db, key, value);
-      console.log(`meterdesk: ${key} ${value === '' ? 'removed' : 'set'}`);
+      try {
+        await core.api['settings-save']({ values: { [key]: value } });
+      } catch (error) {
+        if (error instanceof ApiError && error.issues[0]) throw new UsageError(`${key}: ${issueText(error.issues[0], 'en')}`);
+        throw error;
+      }
+      console.log(`meterdesk: ${key} ${value === '' ? 'removed (back to the default)' : 'set'}${SETTINGS_BY_KEY.get(key)?.restart ? '; takes effect when meterdesk starts next' : ''}`);
       return 0;
     }
-    const stored = allSettings(core.db);
-    for (const [name, description] of Object.entries(WEB_SETTINGS)) {
-      if (key !== undefined && name !== key) continue;
-      const current = stored.get(name);
-      const shown = current === undefined ? '(not set)' : SECRET_SETTINGS.has(name) ? '(set, hidden)' : current;
-      console.log(`${name.padEnd(18)} ${shown.padEnd(30)} ${description}`);
+    for (const setting of await core.api['settings-get']({})) {
+      if (key !== undefined && setting.key !== key) continue;
+      const definition = SETTINGS_BY_KEY.get(setting.key)!;
+      const shown = !setting.set ? `(default${definition.fallback ? ` ${definition.fallback}` : ''})` : setting.value ?? '(set, hidden)';
+      console.log(`${setting.key.padEnd(26)} ${shown.slice(0, 40).padEnd(40)} ${definition.description}${definition.env ? ` (env ${definition.env})` : ''}`);
     }
     return 0;
   } finally {

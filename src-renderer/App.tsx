@@ -11,6 +11,7 @@ import { ImportPage } from './features/import/ImportPage';
 import { WebPage } from './features/web/WebPage';
 import { BillingPage } from './features/billing/BillingPage';
 import { StatementPage } from './features/billing/StatementPage';
+import { SettingsPage } from './features/settings/SettingsPage';
 import { SearchPage } from './features/search/SearchPage';
 import { initialLanguage, setLanguage, useLanguage } from './i18n';
 import { emitMenuAction, useMenuAction } from './menu-events';
@@ -78,6 +79,9 @@ export function App() {
           <a href="#/import" aria-current={route.page === 'import' ? 'page' : undefined}>
             {t('import.nav')}
           </a>
+          <a href="#/settings" aria-current={route.page === 'settings' ? 'page' : undefined}>
+            {t('settings.nav')}
+          </a>
         </nav>
         <input
           ref={searchRef}
@@ -125,6 +129,7 @@ export function App() {
         {info && route.page === 'import' && <ImportPage />}
         {info && route.page === 'web' && <WebPage />}
         {info && route.page === 'billing' && <BillingPage today={info.today} />}
+        {info && route.page === 'settings' && <SettingsPage />}
         {info && route.page === 'statement' && <StatementPage runId={route.runId} period={route.period} />}
         {info && route.page === 'customer' && <CustomerPageWithData key={route.number ?? 'new'} number={route.number} />}
         {info && route.page === 'contract' && (

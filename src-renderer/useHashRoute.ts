@@ -7,6 +7,7 @@ export type Route =
   | { page: 'device'; equipmentId: string; readingId: number | null }
   | { page: 'web' }
   | { page: 'billing' }
+  | { page: 'settings' }
   | { page: 'statement'; runId: number; period: string | null }
   | { page: 'customers' }
   | { page: 'import' }
@@ -46,6 +47,7 @@ export function parseRoute(hash: string): Route {
   if (/^#\/import\/?$/.test(hash)) return { page: 'import' };
   if (/^#\/web\/?$/.test(hash)) return { page: 'web' };
   if (/^#\/billing\/?$/.test(hash)) return { page: 'billing' };
+  if (/^#\/settings\/?$/.test(hash)) return { page: 'settings' };
   const statement = /^#\/billing\/runs\/(\d+)/.exec(hash);
   if (statement?.[1]) return { page: 'statement', runId: Number(statement[1]), period: queryParam(hash, 'period') };
   return { page: 'search' };

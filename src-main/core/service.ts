@@ -8,6 +8,7 @@ import { apiArgs, type Api, type ApiResponse, isApiName, type WebOverview } from
 import { ApiError } from '../../shared/errors';
 import { settingsOf, timestamp, today, type CoreContext, type WebServices } from './context';
 import { decideWebSubmission } from './web/web-reading';
+import { saveSettings, settingsList } from './handlers/settings';
 import { billingRuns, cancelBilling, postBilling, previewBilling, runBilling } from './handlers/billing';
 import { lastSyncRun, listSubmissions, mailsOfPeriod } from '../../db/queries/web';
 import { addMonths } from '../../shared/dates';
@@ -110,6 +111,8 @@ export function createCore(context: CoreContext): Api {
     'billing-runs': op((args) => billingRuns(context, args.period)),
     'billing-cancel': op((args) => cancelBilling(context, args.runId)),
     'billing-post': op((args) => postBilling(context, args.runId)),
+    'settings-get': op(() => settingsList(context)),
+    'settings-save': op((args) => saveSettings(context, args.values)),
     'web-overview': op(() => webOverview(context)),
     'web-decide': op((args) => decideWebSubmission(context, args.id, args.action)),
     'web-sync': () => webServices(context).sync(),

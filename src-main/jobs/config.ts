@@ -34,25 +34,6 @@ export interface WebConfig {
   backupKeep: number;
 }
 
-/** The settings keys, for `npm run cli -- settings` and the documentation. */
-export const WEB_SETTINGS = {
-  'smtp.url': 'SMTP server, e.g. smtp://127.0.0.1:2525 (env METERDESK_SMTP_URL)',
-  'mail.from': 'sender of the request e-mails (env METERDESK_MAIL_FROM)',
-  'mail.day': 'day of the month the request e-mails go out (default 20)',
-  'mail.time': 'time they go out, HH:MM in the dealer\'s time zone (default 07:00)',
-  'sync.time': 'time of the nightly sync, HH:MM (default 02:00)',
-  'portal.publicUrl': 'address of the portal in the e-mailed links (env METERDESK_PUBLIC_URL)',
-  'portal.url': 'a portal on another server, for the sync (env METERDESK_PORTAL_URL)',
-  'portal.secret': 'the sync\'s shared secret (env METERDESK_PORTAL_SECRET)',
-  'portal.host': 'address the built-in portal listens on (default 127.0.0.1)',
-  'portal.port': 'port of the built-in portal (default 4781)',
-  'dealer.contact': 'your contact details, shown in the e-mails and on the portal',
-  'backup.time': 'time of the daily backup, HH:MM (default 01:30)',
-  'backup.keep': 'how many daily backups are kept (default 14)',
-} as const;
-
-export const SECRET_SETTINGS = new Set(['smtp.url', 'portal.secret']);
-
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 export interface ConfigOverrides {

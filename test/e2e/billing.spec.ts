@@ -23,7 +23,7 @@ test('a billing run: preview, bill with its statement as PDF and the CSV, then t
   await expect(page.getByRole('status')).toContainText('keine erfassten, bestätigten Zählerstände');
 
   const [download] = await Promise.all([page.waitForEvent('download'), runs.getByRole('button', { name: 'CSV exportieren' }).click()]);
-  const csv = readFileSync((await download.path())!, 'utf8');
+  const csv = readFileSync((await download.path()), 'utf8');
   expect(csv).toContain('999999;Fiduciaire du Léman SA;V-999999-01;');
   expect(csv).toContain(';black;14160;500;13660;0.0085;116.11;116.10');
 

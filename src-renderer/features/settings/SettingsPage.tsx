@@ -1,0 +1,106 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { SettingValue } from '../../../shared/api';
+import { ApiError } from '../../../shared/errors';
+import { SETTINGS, type SettingGroup } from '../../../shared/settings-schema';
+import { TextField } from '../../components/Field';
+import { useSaveKeys } from '../../components/useSaveKeys';
+import { useLanguage } from '../../i18n';
+import { describeIssue } from '../../issues';
+import { api } from '../../platform/transport';
+
+const GROUPS: SettingGroup[] = ['general', 'readings', 'mail', 'portal', 'backup'];
+
+/** Everything configurable (shared/settings-schema.ts); secrets can be set or cleared, never read. */
+export function SettingsPage() {
+  const { t, language } = useLanguage();
+  const [stored, setStored] = useState<SettingValue[] | null>(null);
+  const [edits, setEdits] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState('');
+
+  useEffect(() => {
+    api.call('settings-get', {}).then(setStored, (failure: Error) => setMessage(failure.message));
+  }, []);
+
+  const save = useCallback(() => {
+    if (Object.keys(edits).length === 0) return;
+    api.call('settings-save', { values: edits }).then(
+      (saved) => {
+        setStored(saved);
+        setEdits({});
+        setErrors({});
+        setMessage(t('settings.saved'));
+      },
+      (failure: Error) => {
+        if (failure instanceof ApiError && failure.issues.length > 0) {
+          setErrors(Object.fromEntries(failure.issues.map((issue) => [issue.field, describeIssue(issue, language)])));
+          setMessage('');
+        } else setMessage(failure.message);
+      },
+    );
+  }, [edits, t, language]);
+  useSaveKeys({ save, cancel: () => setEdits({}) });
+
+  if (!stored) return <p className="muted">{message || t('app.loading')}</p>;
+  const value = (key: string) => edits[key] ?? stored.find((s) => s.key === key)?.value ?? '';
+  const change = (key: string, text: string) =>
+    setEdits((current) => {
+      // An emptied secret field keeps the secret; only Löschen clears it.
+      if (text === '' && SETTINGS.find((s) => s.key === key)?.kind === 'secret') {
+        const { [key]: _dropped, ...rest } = current;
+        return rest;
+      }
+      return { ...current, [key]: text };
+    });
+  return (
+    <section className="settings-page">
+      <h1>{t('settings.title')}</h1>
+      {GROUPS.map((group) => (
+        <fieldset key={group} className="settings-group">
+          <legend>{t(`settings.groups.${group}`)}</legend>
+          {SETTINGS.filter((setting) => setting.group === group).map((setting) => {
+            const id = `setting-${setting.key.replace(/\./g, '-')}`;
+            const label = t(`settings.labels.${setting.key.replace(/\./g, '_')}`);
+            const isSet = stored.find((s) => s.key === setting.key)?.set ?? false;
+            const hints = [
+              setting.kind === 'secret'
+                ? isSet
+                  ? t('settings.secretSet')
+                  : t('settings.secretUnset')
+                : setting.fallback
+                  ? t('settings.fallback', { value: setting.fallback })
+                  : '',
+              setting.restart ? t('settings.restart') : '',
+            ].filter(Boolean);
+            return (
+              <div key={setting.key} className="setting-row">
+                <TextField
+                  id={id}
+                  label={label}
+                  value={value(setting.key)}
+                  onChange={(text) => change(setting.key, text)}
+                  error={errors[setting.key]}
+                  hint={hints.join(' ')}
+                  multiline={setting.key === 'dealer.contact'}
+                />
+                {setting.kind === 'secret' && isSet && (
+                  <button type="button" onClick={() => setEdits((current) => ({ ...current, [setting.key]: '' }))}>
+                    {t('settings.clear')}
+                  </button>
+                )}
+              </div>
+            );
+          })}
+        </fieldset>
+      ))}
+      <p className="toolbar">
+        <button type="button" className="primary" onClick={save} disabled={Object.keys(edits).length === 0}>
+          {t('settings.save')}
+        </button>
+        <span role="status" className="muted">
+          {message}
+        </span>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,20 @@
+import { expect, test } from './fixtures';
+
+test('the settings screen: a bad value is refused next to its field, F2 saves, a secret stays hidden', async ({ meterdesk, page }) => {
+  await meterdesk.open('#/settings');
+  const cutoff = page.getByLabel('Stichtag (Tag im Monat)');
+  await cutoff.fill('31');
+  await page.keyboard.press('F2');
+  await expect(page.getByText('Muss zwischen 1 und 28 liegen.')).toBeVisible();
+  await cutoff.fill('5');
+  await page.getByLabel('SMTP-Server').fill('smtp://office:pw123@127.0.0.1:2525');
+  await page.getByLabel('Ihre Kontaktangaben (E-Mails, Portal)').fill('Devillard SA · T. +41 0848 912 912');
+  await page.keyboard.press('F2');
+  await expect(page.getByRole('status')).toHaveText('Gespeichert.');
+
+  await page.reload();
+  await expect(page.getByLabel('Stichtag (Tag im Monat)')).toHaveValue('5');
+  await expect(page.getByLabel('SMTP-Server')).toHaveValue('');
+  await expect(page.locator('#setting-smtp-url-hint')).toHaveText('gesetzt – leer lassen, um ihn zu behalten');
+  await expect(page.locator('body')).not.toContainText('pw123');
+});
