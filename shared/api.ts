@@ -10,6 +10,7 @@ import { MASTER_KINDS, type ColumnMapping, type MasterKind } from './import/mast
 import { COUNTER_KINDS, LANGUAGES } from './models';
 import type {
   AuditEntry,
+  CounterKind,
   Contract,
   ContractDetail,
   Customer,
@@ -176,6 +177,7 @@ export const apiArgs = {
   'billing-runs': z.object({ period }).strict(),
   'billing-cancel': z.object({ runId: id }).strict(),
   'billing-post': z.object({ runId: id }).strict(),
+  'period-overview': z.object({ period }).strict(),
   'settings-get': z.object({}).strict(),
   'settings-save': z.object({ values: z.record(z.string().max(80), z.string().max(2000)) }).strict(),
   'web-overview': z.object({}).strict(),
@@ -287,6 +289,31 @@ export interface SendSummary {
   failed: Array<{ customerNumber: string; error: string }>;
 }
 
+export type PeriodState = 'missing' | 'manual' | 'web' | 'import' | 'flagged' | 'billed' | 'posted';
+
+/** A due device of the period overview and the state of its reading for the period. */
+export interface PeriodRow {
+  deviceId: number;
+  equipmentId: string;
+  model: string;
+  position: string;
+  location: string;
+  contractNumber: string;
+  customerNumber: string;
+  customerName: string;
+  webReading: boolean;
+  state: PeriodState;
+  readingId: number | null;
+  date: IsoDate | null;
+  counters: Array<{ kind: CounterKind; value: number }>;
+}
+
+export interface PeriodOverview {
+  period: string;
+  rows: PeriodRow[];
+  counts: Record<PeriodState, number>;
+}
+
 /** A setting as the settings screen sees it: a secret's value never leaves the main process. */
 export interface SettingValue {
   key: string;
@@ -356,6 +383,7 @@ export interface Api {
   'billing-runs': (args: ApiArgs<'billing-runs'>) => Promise<BillingRun[]>;
   'billing-cancel': (args: ApiArgs<'billing-cancel'>) => Promise<BillingRun>;
   'billing-post': (args: ApiArgs<'billing-post'>) => Promise<BillingRun>;
+  'period-overview': (args: ApiArgs<'period-overview'>) => Promise<PeriodOverview>;
   'settings-get': (args: ApiArgs<'settings-get'>) => Promise<SettingValue[]>;
   'settings-save': (args: ApiArgs<'settings-save'>) => Promise<SettingValue[]>;
   'web-overview': (args: ApiArgs<'web-overview'>) => Promise<WebOverview>;

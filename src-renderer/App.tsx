@@ -12,6 +12,7 @@ import { WebPage } from './features/web/WebPage';
 import { BillingPage } from './features/billing/BillingPage';
 import { StatementPage } from './features/billing/StatementPage';
 import { SettingsPage } from './features/settings/SettingsPage';
+import { PeriodPage } from './features/period/PeriodPage';
 import { SearchPage } from './features/search/SearchPage';
 import { initialLanguage, setLanguage, useLanguage } from './i18n';
 import { emitMenuAction, useMenuAction } from './menu-events';
@@ -69,6 +70,9 @@ export function App() {
           </a>
           <a href="#/customers" aria-current={customersSection ? 'page' : undefined}>
             {t('nav.customers')}
+          </a>
+          <a href="#/period" aria-current={route.page === 'period' ? 'page' : undefined}>
+            {t('period.nav')}
           </a>
           <a href="#/web" aria-current={route.page === 'web' ? 'page' : undefined}>
             {t('web.nav')}
@@ -130,6 +134,7 @@ export function App() {
         {info && route.page === 'web' && <WebPage />}
         {info && route.page === 'billing' && <BillingPage today={info.today} />}
         {info && route.page === 'settings' && <SettingsPage />}
+        {info && route.page === 'period' && <PeriodPage today={info.today} />}
         {info && route.page === 'statement' && <StatementPage runId={route.runId} period={route.period} />}
         {info && route.page === 'customer' && <CustomerPageWithData key={route.number ?? 'new'} number={route.number} />}
         {info && route.page === 'contract' && (

@@ -8,6 +8,7 @@ export type Route =
   | { page: 'web' }
   | { page: 'billing' }
   | { page: 'settings' }
+  | { page: 'period' }
   | { page: 'statement'; runId: number; period: string | null }
   | { page: 'customers' }
   | { page: 'import' }
@@ -48,6 +49,7 @@ export function parseRoute(hash: string): Route {
   if (/^#\/web\/?$/.test(hash)) return { page: 'web' };
   if (/^#\/billing\/?$/.test(hash)) return { page: 'billing' };
   if (/^#\/settings\/?$/.test(hash)) return { page: 'settings' };
+  if (/^#\/period\/?$/.test(hash)) return { page: 'period' };
   const statement = /^#\/billing\/runs\/(\d+)/.exec(hash);
   if (statement?.[1]) return { page: 'statement', runId: Number(statement[1]), period: queryParam(hash, 'period') };
   return { page: 'search' };

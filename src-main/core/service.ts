@@ -9,6 +9,7 @@ import { ApiError } from '../../shared/errors';
 import { settingsOf, timestamp, today, type CoreContext, type WebServices } from './context';
 import { decideWebSubmission } from './web/web-reading';
 import { saveSettings, settingsList } from './handlers/settings';
+import { periodOverview } from './handlers/period';
 import { billingRuns, cancelBilling, postBilling, previewBilling, runBilling } from './handlers/billing';
 import { lastSyncRun, listSubmissions, mailsOfPeriod } from '../../db/queries/web';
 import { addMonths } from '../../shared/dates';
@@ -111,6 +112,7 @@ export function createCore(context: CoreContext): Api {
     'billing-runs': op((args) => billingRuns(context, args.period)),
     'billing-cancel': op((args) => cancelBilling(context, args.runId)),
     'billing-post': op((args) => postBilling(context, args.runId)),
+    'period-overview': op((args) => periodOverview(context, args.period)),
     'settings-get': op(() => settingsList(context)),
     'settings-save': op((args) => saveSettings(context, args.values)),
     'web-overview': op(() => webOverview(context)),

@@ -1,0 +1,56 @@
+/** The period overview's reads: devices in service with their contract's rhythm, and readings by validity. */
+import type { Database } from '../database';
+import type { CounterKind, IsoDate, ReadingSource, ReadingStatus } from '../../shared/models';
+
+export interface PeriodDeviceRow {
+  deviceId: number;
+  equipmentId: string;
+  model: string;
+  position: string;
+  location: string;
+  contractNumber: string;
+  intervalMonths: number;
+  startMonth: number;
+  customerNumber: string;
+  customerName: string;
+  webReading: number;
+}
+
+/** Every device in service during [from, to] under a contract running then, of active customers. */
+export function devicesInPeriod(db: Database, from: IsoDate, to: IsoDate): PeriodDeviceRow[] {
+  return db.all<PeriodDeviceRow>(
+    `SELECT d.id AS deviceId, d.equipment_id AS equipmentId, d.model, d.position, d.location, k.number AS contractNumber,
+            k.interval_months AS intervalMonths, k.start_month AS startMonth, c.number AS customerNumber, c.name AS customerName,
+            c.web_reading AS webReading
+       FROM devices d JOIN contracts k ON k.id = d.contract_id JOIN customers c ON c.id = k.customer_id
+      WHERE c.archived = 0 AND k.start_date <= @to AND (k.end_date IS NULL OR k.end_date >= @from)
+        AND d.install_date <= @to AND (d.out_of_service IS NULL OR d.out_of_service >= @from)
+      ORDER BY c.number, k.number, d.position, d.id`,
+    { from, to },
+  );
+}
+
+export interface PeriodReadingRow {
+  id: number;
+  deviceId: number;
+  date: IsoDate;
+  status: ReadingStatus;
+  source: ReadingSource;
+  flagged: number;
+}
+
+/** Readings whose validity ends within [from, to]: the period's readings. */
+export function readingsEndingIn(db: Database, from: IsoDate, to: IsoDate): PeriodReadingRow[] {
+  return db.all<PeriodReadingRow>(
+    `SELECT id, device_id AS deviceId, date, status, source, flagged FROM readings
+      WHERE valid_to BETWEEN ? AND ? ORDER BY date, id`,
+    [from, to],
+  );
+}
+
+export function countersOf(db: Database, readingIds: number[]): Array<{ readingId: number; kind: CounterKind; value: number }> {
+  return db.all(
+    `SELECT reading_id AS readingId, kind, new_value AS value FROM reading_counters WHERE reading_id IN (SELECT value FROM json_each(?))`,
+    [JSON.stringify(readingIds)],
+  );
+}

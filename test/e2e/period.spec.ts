@@ -1,0 +1,46 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import type { MeterdeskPage } from './pages/meterdesk-page';
+
+/** Fills every counter of the open dialog with its old value + 100, from the keyboard's start. */
+async function fillCounters(meterdesk: MeterdeskPage, page: Page) {
+  const kinds = ['Schwarz', 'Scan', 'Farbe', 'Frei-1', 'Frei-2'];
+  for (const kind of kinds) {
+    const field = meterdesk.field(`${kind} Zählerstand neu`);
+    if ((await field.count()) === 0) continue;
+    const old = Number((await meterdesk.field(`${kind} Zählerstand alt`).inputValue()).replace(/\D/g, ''));
+    await field.fill(String(old + 100));
+  }
+  await page.keyboard.press('F2');
+}
+
+test('the period overview: work down the missing readings with F2, counts and states follow', async ({ meterdesk, page }) => {
+  await meterdesk.open('#/period');
+  const filters = page.getByRole('group', { name: 'Status' });
+  const missingFilter = filters.getByRole('button', { name: /^fehlt \d+$/ });
+  await expect(missingFilter).toBeVisible();
+  const missingBefore = Number((await missingFilter.textContent())!.replace(/\D/g, ''));
+  expect(missingBefore).toBeGreaterThanOrEqual(3);
+  await missingFilter.click();
+  const rows = meterdesk.gridRows('Geräte der Periode');
+  await expect(rows).toHaveCount(missingBefore);
+
+  // Open the first missing device from the keyboard, save with F2: the next missing one opens.
+  const first = (await rows.first().locator('[col-id="equipmentId"]').textContent())!.trim();
+  await rows.first().locator('[col-id="equipmentId"]').dblclick();
+  await expect(meterdesk.dialog).toBeVisible();
+  await expect(meterdesk.dialog).toContainText(first);
+  await fillCounters(meterdesk, page);
+  await expect(meterdesk.dialog).toBeVisible();
+  await expect(meterdesk.dialog).not.toContainText(first);
+  await fillCounters(meterdesk, page);
+  await expect(meterdesk.dialog).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(meterdesk.dialog).toBeHidden();
+
+  await expect(missingFilter).toHaveText(`fehlt ${missingBefore - 2}`);
+  await expect(filters.getByRole('button', { name: /^erfasst \(Hand\) 2$/ })).toBeVisible();
+  await filters.getByRole('button', { name: /^erfasst \(Hand\)/ }).click();
+  await expect(rows).toHaveCount(2);
+  await expect(rows.filter({ hasText: first })).toHaveCount(1);
+});
