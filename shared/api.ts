@@ -50,6 +50,15 @@ const importArgs = z
   })
   .strict();
 
+const readingImportArgs = z
+  .object({
+    fileName: z.string().min(1).max(260),
+    content: z.string().max(64 * 1024 * 1024),
+    source: z.string().min(1).max(80).optional(),
+    mapping: z.record(z.string().max(40), z.string().max(200)).optional(),
+  })
+  .strict();
+
 export const apiArgs = {
   'app-info': z.object({}).strict(),
   'demo-load': z.object({}).strict(),
@@ -177,6 +186,8 @@ export const apiArgs = {
   'billing-runs': z.object({ period }).strict(),
   'billing-cancel': z.object({ runId: id }).strict(),
   'billing-post': z.object({ runId: id }).strict(),
+  'import-readings-preview': readingImportArgs,
+  'import-readings-run': readingImportArgs,
   'period-overview': z.object({ period }).strict(),
   'settings-get': z.object({}).strict(),
   'settings-save': z.object({ values: z.record(z.string().max(80), z.string().max(2000)) }).strict(),
@@ -314,6 +325,30 @@ export interface PeriodOverview {
   counts: Record<PeriodState, number>;
 }
 
+/** One reading of a meter import (the file's rows of one device and day), and what became of it. */
+export interface ReadingImportRow {
+  lines: number[];
+  equipmentId: string;
+  date: IsoDate | null;
+  counters: Array<{ kind: CounterKind; value: number }>;
+  action: 'create' | 'unchanged' | 'error';
+  issues: FieldIssue[];
+}
+
+export interface ReadingImportReport {
+  source: string | null;
+  encoding: string;
+  delimiter: string | null;
+  headers: string[];
+  mapping: ColumnMapping;
+  missingColumns: string[];
+  dateOrder: 'dmy' | 'mdy' | 'ymd';
+  rows: ReadingImportRow[];
+  counts: { create: number; unchanged: number; error: number };
+  /** Written (the readings without errors); a preview writes nothing. */
+  committed: boolean;
+}
+
 /** A setting as the settings screen sees it: a secret's value never leaves the main process. */
 export interface SettingValue {
   key: string;
@@ -383,6 +418,8 @@ export interface Api {
   'billing-runs': (args: ApiArgs<'billing-runs'>) => Promise<BillingRun[]>;
   'billing-cancel': (args: ApiArgs<'billing-cancel'>) => Promise<BillingRun>;
   'billing-post': (args: ApiArgs<'billing-post'>) => Promise<BillingRun>;
+  'import-readings-preview': (args: ApiArgs<'import-readings-preview'>) => Promise<ReadingImportReport>;
+  'import-readings-run': (args: ApiArgs<'import-readings-run'>) => Promise<ReadingImportReport>;
   'period-overview': (args: ApiArgs<'period-overview'>) => Promise<PeriodOverview>;
   'settings-get': (args: ApiArgs<'settings-get'>) => Promise<SettingValue[]>;
   'settings-save': (args: ApiArgs<'settings-save'>) => Promise<SettingValue[]>;

@@ -55,7 +55,9 @@ export type IssueCode =
   | 'bad-time-zone'
   | 'bad-language'
   | 'bad-sender'
-  | 'unknown-setting';
+  | 'unknown-setting'
+  | 'unknown-device'
+  | 'reading-differs';
 
 /**
  * `field` names a form field: `date`, `validFrom`, `validTo`, or `<kind>.old|new|extraFree`

@@ -65,6 +65,14 @@ Commands:
   settings [KEY [VALUE]]
             Show every setting (secrets hidden), or set one — checked as the settings
             screen checks it; an empty VALUE goes back to the default.
+  import FILE [--mapping NAME] [--dry-run]
+            Import readings from a fleet-management export (CSV or .xlsx): equipment ID
+            or serial number, date, and a counter kind + value per row or a column per
+            counter kind. Columns, delimiter, encoding and date format are recognised;
+            --mapping NAME uses (and saves) the column mapping of that source. Each
+            reading is checked by the meter dialog's rules; refused ones are listed
+            and not written (exit 1), the others are (source "import"); the same file
+            twice adds nothing. --dry-run only checks.
   import-master FILE [--kind customers|contracts|devices] [--mapping NAME] [--dry-run]
             Import customers, contracts or devices from a CSV (UTF-8 or Windows-1252,
             ; , tab or | separated) or Excel (.xlsx) export of the dealer's current
@@ -374,6 +382,42 @@ async function billing(values: Record<string, string | boolean | undefined>, dat
   }
 }
 
+async function importReadingsFile(file: string, values: Record<string, string | boolean | undefined>, dataDir: string): Promise<number> {
+  let content: Buffer;
+  try {
+    content = readFileSync(file);
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  const core = openCore({ dataDir });
+  try {
+    const args = {
+      fileName: basename(file),
+      content: content.toString('base64'),
+      ...(values.mapping ? { source: values.mapping as string } : {}),
+    };
+    const report = values['dry-run'] ? await core.api['import-readings-preview'](args) : await core.api['import-readings-run'](args);
+    const delimiter = report.delimiter === '\t' ? 'tab' : report.delimiter;
+    console.log(`meterdesk: readings from ${file} (${report.encoding}${delimiter ? `, "${delimiter}"` : ''}, dates ${report.dateOrder})`);
+    console.log(`  columns: ${Object.entries(report.mapping).map(([field, header]) => `${field} ← "${header}"`).join(', ')}`);
+    if (report.missingColumns.length > 0) {
+      console.log(`  missing columns: ${report.missingColumns.join(', ')} (name them in the file, or map them once with --mapping NAME in the app)`);
+      console.log('  nothing imported');
+      return 1;
+    }
+    for (const row of report.rows.filter((r) => r.action === 'error')) {
+      const where = row.lines.length > 1 ? `lines ${row.lines.join(', ')}` : `line ${row.lines[0]}`;
+      console.log(`  ${where} (${row.equipmentId || '?'}${row.date ? ` ${row.date}` : ''}): ${row.issues.map((issue) => `${issue.field}: ${issueText(issue, 'en')}`).join('; ')}`);
+    }
+    const { create, unchanged, error } = report.counts;
+    const verdict = values['dry-run'] ? 'checked, nothing written (--dry-run)' : `${create} imported`;
+    console.log(`  ${create} new, ${unchanged} unchanged, ${error} refused — ${verdict}`);
+    return error > 0 ? 1 : 0;
+  } finally {
+    core.close();
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -407,6 +451,12 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const dataDir = resolve(values.data ?? defaultDataDir());
+  if (command === 'import') {
+    const [file, ...extra] = rest;
+    if (!file) throw new UsageError('import needs the FILE to import');
+    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    return importReadingsFile(file, values, dataDir);
+  }
   if (command === 'import-master') {
     const [file, ...extra] = rest;
     if (!file) throw new UsageError('import-master needs the FILE to import');

@@ -329,6 +329,8 @@ export const de = {
   },
   audit: { create: 'angelegt', update: 'geändert', delete: 'gelöscht' },
   errors: {
+    'unknown-device': 'Kein Gerät mit Geräte-ID oder Seriennummer {{value}}.',
+    'reading-differs': 'Für diesen Tag gibt es schon einen Zählerstand mit anderen Werten.',
     'not-a-number': 'Bitte eine Zahl eingeben, z. B. 2.5.',
     'out-of-range': 'Muss zwischen {{min}} und {{max}} liegen.',
     'bad-time': 'Bitte als HH:MM eingeben, z. B. 07:00.',

@@ -330,6 +330,8 @@ export const en: Translation = {
   },
   audit: { create: 'created', update: 'changed', delete: 'deleted' },
   errors: {
+    'unknown-device': 'No device with equipment ID or serial number {{value}}.',
+    'reading-differs': 'A reading of that day already exists with other values.',
     'not-a-number': 'Enter a number, e.g. 2.5.',
     'out-of-range': 'Must be between {{min}} and {{max}}.',
     'bad-time': 'As HH:MM, e.g. 07:00.',

@@ -331,6 +331,8 @@ export const fr: Translation = {
   },
   audit: { create: 'créé', update: 'modifié', delete: 'supprimé' },
   errors: {
+    'unknown-device': 'Aucune machine avec l’ID ou le numéro de série {{value}}.',
+    'reading-differs': 'Un relevé de ce jour existe déjà avec d’autres valeurs.',
     'not-a-number': 'Veuillez saisir un nombre, p. ex. 2.5.',
     'out-of-range': 'Doit être entre {{min}} et {{max}}.',
     'bad-time': 'Au format HH:MM, p. ex. 07:00.',

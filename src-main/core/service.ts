@@ -10,6 +10,7 @@ import { settingsOf, timestamp, today, type CoreContext, type WebServices } from
 import { decideWebSubmission } from './web/web-reading';
 import { saveSettings, settingsList } from './handlers/settings';
 import { periodOverview } from './handlers/period';
+import { importReadings } from './import/reading-import';
 import { billingRuns, cancelBilling, postBilling, previewBilling, runBilling } from './handlers/billing';
 import { lastSyncRun, listSubmissions, mailsOfPeriod } from '../../db/queries/web';
 import { addMonths } from '../../shared/dates';
@@ -112,6 +113,8 @@ export function createCore(context: CoreContext): Api {
     'billing-runs': op((args) => billingRuns(context, args.period)),
     'billing-cancel': op((args) => cancelBilling(context, args.runId)),
     'billing-post': op((args) => postBilling(context, args.runId)),
+    'import-readings-preview': (args) => importReadings(context, args, false),
+    'import-readings-run': (args) => importReadings(context, args, true),
     'period-overview': op((args) => periodOverview(context, args.period)),
     'settings-get': op(() => settingsList(context)),
     'settings-save': op((args) => saveSettings(context, args.values)),

@@ -133,7 +133,7 @@ export function createBackOfficeServer(options: BackOfficeServerOptions): BackOf
       answer(request.params.name, request.body, reply),
     );
     // A dealer's master-data export, base64-encoded, is the one large body the API takes.
-    for (const name of ['import-master-preview', 'import-master-run']) {
+    for (const name of ['import-master-preview', 'import-master-run', 'import-readings-preview', 'import-readings-run']) {
       server.post(`/api/${name}`, { bodyLimit: IMPORT_BODY_LIMIT }, (request, reply) => answer(name, request.body, reply));
     }
 

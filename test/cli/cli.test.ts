@@ -1,4 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../db/helpers';
 import { startSmtpSink } from '../web/helpers';
@@ -100,6 +102,24 @@ describe('npm run cli', () => {
     const refused = cli('restore', 'test/fixtures/devices.csv', '--data', dir);
     expect(refused.code).toBe(1);
     expect(refused.out).toContain('nothing was changed');
+  });
+
+  it('import reads a fleet export, lists the refused readings and adds nothing the second time', () => {
+    const dir = tempDir();
+    cli('demo', '--data', dir);
+    const today = new Date().toISOString().slice(0, 10);
+    const file = join(dir, 'fleet.csv');
+    writeFileSync(
+      file,
+      ['Serial;Date;Counter;Value', `6594501067;${today};black;999999999`, `1494701706;${today};black;999999999`, `1494701706;${today};mono;1`, `nope;${today};black;1`].join('\n'),
+    );
+    const first = cli('import', file, '--data', dir);
+    expect(first.code).toBe(1);
+    expect(first.out).toMatch(/lines 3, 4 \(3\.024\.072 .*\): black\.new: .*line 3/);
+    expect(first.out).toMatch(/line 5 \(nope .*\): equipmentId: No device/);
+    expect(first.out).toContain('1 new, 0 unchanged');
+    const again = cli('import', file, '--data', dir);
+    expect(again.out).toContain('0 new, 1 unchanged');
   });
 
   it('demo fills an empty data folder once, and never mixes with existing data', () => {

@@ -258,6 +258,54 @@ function requireRevision(reading: Reading, revision: number | undefined): void {
 const STALE_CHAIN =
   'another reading of this device was saved in the meantime; reopen the dialog to see it';
 
+/**
+ * A new reading of a device on `date` with the values given per counter kind, the way an
+ * import or the portal brings one: *old* from the chain (on a first reading the device's
+ * counter at installation), the default validity for the date (or the contract's lock), no
+ * extra free copies. The dialog's rules judge it like a clerk's.
+ */
+export function saveReadingOn(
+  core: CoreContext,
+  equipmentId: string,
+  date: IsoDate,
+  values: ReadonlyMap<CounterKind, number>,
+  origin: ReadingOrigin,
+): Reading {
+  const settings = settingsOf(core);
+  const draft = readingDraft(core, { equipmentId });
+  const unknown = [...values.keys()].filter((kind) => !draft.counters.some((counter) => counter.kind === kind));
+  if (unknown.length > 0) {
+    throw new ApiError(
+      'validation',
+      'the reading was not saved',
+      unknown.map((kind) => ({ field: `${kind}.new`, code: 'unknown-counter' as const })),
+    );
+  }
+  const validity =
+    draft.validityLock ??
+    defaultValidity({
+      date,
+      previousValidTo: draft.previousValidTo,
+      installDate: draft.device.installDate,
+      cutoffDay: settings.cutoffDay,
+    });
+  return saveReading(
+    core,
+    {
+      equipmentId,
+      previousReadingId: draft.previousReadingId,
+      date,
+      validFrom: validity.from,
+      validTo: validity.to,
+      note: '',
+      counters: draft.counters
+        .filter((counter) => values.has(counter.kind))
+        .map((counter) => ({ kind: counter.kind, old: counter.chainOld, new: values.get(counter.kind)!, extraFree: 0 })),
+    },
+    origin,
+  );
+}
+
 /** How a reading came in: typed by a clerk, or entered by the customer on the portal. */
 export interface ReadingOrigin {
   source: ReadingSource;

@@ -7,7 +7,6 @@ import { endOfMonth } from '../../../shared/dates';
 import type { IsoDate, SubmissionValue } from '../../../shared/models';
 import type { PublishBody, PublishedDevice, Submission } from '../../../shared/portal-sync';
 import { ApiError } from '../../../shared/errors';
-import { defaultValidity } from '../../../shared/rules/validity';
 import { firstDayOf, isDueIn, linkValidUntil, type Period } from '../../../shared/rules/web-reading';
 import { getCustomerByNumber, getDevice } from '../../../db/queries/master-data';
 import {
@@ -28,7 +27,7 @@ import {
   type WebLink,
 } from '../../../db/queries/web';
 import { audit, settingsOf, timestamp, today, type CoreContext } from '../context';
-import { readingDraft, saveReading } from '../handlers/readings';
+import { readingDraft, saveReadingOn } from '../handlers/readings';
 import { hashToken, newToken } from './tokens';
 
 /** The devices of a customer that need a reading in the period, in contract and position order. */
@@ -150,31 +149,12 @@ export function buildPublication(core: CoreContext, contact: string): PublishBod
 function saveWebReading(core: CoreContext, link: WebLink, deviceId: number, values: SubmissionValue[]) {
   const device = getDevice(core.db, deviceId);
   if (!device) throw new ApiError('not-found', `no device ${deviceId}`);
-  const settings = settingsOf(core);
-  const draft = readingDraft(core, { equipmentId: device.equipmentId });
   const date = values.map((value) => value.enteredOn).sort().at(-1)!;
-  const validity =
-    draft.validityLock ??
-    defaultValidity({ date, previousValidTo: draft.previousValidTo, installDate: device.installDate, cutoffDay: settings.cutoffDay });
   const web: CoreContext = { ...core, author: `web ${link.customerNumber}` };
-  return saveReading(
-    web,
-    {
-      equipmentId: device.equipmentId,
-      previousReadingId: draft.previousReadingId,
-      date,
-      validFrom: validity.from,
-      validTo: validity.to,
-      note: '',
-      counters: draft.counters.map((counter) => ({
-        kind: counter.kind,
-        old: counter.chainOld,
-        new: values.find((value) => value.kind === counter.kind)?.value ?? counter.chainOld,
-        extraFree: 0,
-      })),
-    },
-    { source: 'web', flagged: values.some((value) => value.flagged) },
-  );
+  // A counter the customer left out keeps its last value (only a clerk's explicit take-over).
+  const entered = new Map(device.counters.map((counter) => [counter.kind, counter.currentValue]));
+  for (const value of values) entered.set(value.kind, value.value);
+  return saveReadingOn(web, device.equipmentId, date, entered, { source: 'web', flagged: values.some((value) => value.flagged) });
 }
 
 export interface ApplyReport {

@@ -1,0 +1,188 @@
+/**
+ * The meter import (issue 5): readings from fleet-management exports. Rows are grouped into
+ * one reading per device and day; each reading is judged by the meter dialog's rules and
+ * written in a savepoint of its own, so a refused one is listed with its reasons and leaves
+ * nothing behind while the others go in. The same file twice adds nothing: a reading of that
+ * device and day with the same values is "unchanged".
+ */
+import type { Database } from '../../../db/database';
+import { getMapping, saveMapping } from '../../../db/queries/import-mappings';
+import { getDeviceByEquipmentId } from '../../../db/queries/master-data';
+import { listReadings } from '../../../db/queries/readings';
+import type { ReadingImportReport, ReadingImportRow } from '../../../shared/api';
+import { ApiError, type FieldIssue } from '../../../shared/errors';
+import { parseCounter } from '../../../shared/format';
+import type { ColumnMapping } from '../../../shared/import/master-fields';
+import {
+  autoReadingMapping,
+  detectDateOrder,
+  kindOf,
+  missingReadingColumns,
+  parseImportDate,
+} from '../../../shared/import/reading-fields';
+import { COUNTER_KINDS, type CounterKind, type Device, type IsoDate } from '../../../shared/models';
+import { timestamp, type CoreContext } from '../context';
+import { saveReadingOn } from '../handlers/readings';
+import { readTable, TableError, type Table } from './read-table';
+
+export interface ReadingImportArgs {
+  fileName: string;
+  content: string;
+  source?: string;
+  mapping?: ColumnMapping;
+}
+
+class Rollback extends Error {}
+
+function deviceFinder(db: Database) {
+  const cache = new Map<string, Device | null>();
+  return (key: string): Device | null => {
+    if (cache.has(key)) return cache.get(key)!;
+    let device = getDeviceByEquipmentId(db, key) ?? null;
+    if (!device && /^\d{7}$/.test(key)) device = getDeviceByEquipmentId(db, `${key[0]}.${key.slice(1, 4)}.${key.slice(4)}`) ?? null;
+    if (!device) {
+      const bySerial = db.all<{ equipment_id: string }>('SELECT equipment_id FROM devices WHERE serial_number = ?', [key]);
+      if (bySerial.length === 1) device = getDeviceByEquipmentId(db, bySerial[0]!.equipment_id) ?? null;
+    }
+    cache.set(key, device);
+    return device;
+  };
+}
+
+interface Group {
+  device: Device;
+  date: IsoDate;
+  lines: number[];
+  values: Map<CounterKind, number>;
+  issues: FieldIssue[];
+}
+
+function cell(table: Table, row: string[], mapping: ColumnMapping, field: string): string {
+  const header = mapping[field];
+  if (header === undefined) return '';
+  return (row[table.headers.indexOf(header)] ?? '').trim();
+}
+
+function issuesOf(error: unknown): FieldIssue[] {
+  if (!(error instanceof ApiError)) throw error;
+  return error.issues.length > 0 ? error.issues : [{ field: 'reading', code: 'refused', params: { message: error.message } }];
+}
+
+export async function importReadings(core: CoreContext, args: ReadingImportArgs, commit: boolean): Promise<ReadingImportReport> {
+  let table: Table;
+  try {
+    table = await readTable(args.fileName, Buffer.from(args.content, 'base64'));
+  } catch (error) {
+    if (error instanceof TableError) throw new ApiError('bad-request', error.message);
+    throw error;
+  }
+  const saved = args.source ? getMapping(core.db, args.source, 'readings') : undefined;
+  const chosen = args.mapping ?? saved ?? autoReadingMapping(table.headers);
+  const mapping = Object.fromEntries(Object.entries(chosen).filter(([, header]) => table.headers.includes(header)));
+  const missingColumns = missingReadingColumns(mapping);
+  const dateOrder = detectDateOrder(table.rows.map((row) => cell(table, row, mapping, 'date')));
+  const rows: ReadingImportRow[] = [];
+  const wideKinds = COUNTER_KINDS.filter((kind) => mapping[`value.${kind}`] !== undefined);
+
+  if (missingColumns.length === 0) {
+    const find = deviceFinder(core.db);
+    const groups = new Map<string, Group>();
+    table.rows.forEach((row, index) => {
+      const line = index + 2;
+      if (row.every((value) => value.trim() === '')) return;
+      const key = cell(table, row, mapping, 'equipmentId') || cell(table, row, mapping, 'serialNumber');
+      const dateText = cell(table, row, mapping, 'date');
+      const issues: FieldIssue[] = [];
+      const device = key ? find(key) : null;
+      if (!device) issues.push({ field: 'equipmentId', code: 'unknown-device', params: { value: key || '—' } });
+      const date = parseImportDate(dateText, dateOrder);
+      if (!date) issues.push({ field: 'date', code: 'date-invalid', params: { value: dateText } });
+      const values: Array<[CounterKind, string]> = wideKinds.length > 0
+        ? wideKinds.map((kind) => [kind, cell(table, row, mapping, `value.${kind}`)] as [CounterKind, string]).filter(([, text]) => text !== '')
+        : [[kindOf(cell(table, row, mapping, 'kind')) ?? ('' as CounterKind), cell(table, row, mapping, 'value')]];
+      const parsed = new Map<CounterKind, number>();
+      for (const [kind, text] of values) {
+        if (!kind) {
+          issues.push({ field: 'kind', code: 'unknown-counter', params: { value: cell(table, row, mapping, 'kind') } });
+          continue;
+        }
+        const number = parseCounter(text);
+        if (number.ok) parsed.set(kind, number.value);
+        else issues.push({ field: `${kind}.new`, code: number.code });
+      }
+      if (issues.length > 0 || !device || !date) {
+        rows.push({ lines: [line], equipmentId: device?.equipmentId ?? key, date, counters: [], action: 'error', issues });
+        return;
+      }
+      const groupKey = `${device.id}|${date}`;
+      let group = groups.get(groupKey);
+      if (!group) {
+        group = { device, date, lines: [], values: new Map(), issues: [] };
+        groups.set(groupKey, group);
+      }
+      group.lines.push(line);
+      for (const [kind, value] of parsed) {
+        const before = group.values.get(kind);
+        if (before !== undefined && before !== value) {
+          group.issues.push({ field: `${kind}.new`, code: 'duplicate-row', params: { line: String(group.lines[0]) } });
+        }
+        group.values.set(kind, value);
+      }
+    });
+
+    const ordered = [...groups.values()].sort((a, b) => a.device.id - b.device.id || a.date.localeCompare(b.date));
+    const importer: CoreContext = { ...core, author: args.source ? `import ${args.source}` : core.author };
+    try {
+      core.db.transaction(() => {
+        for (const group of ordered) {
+          const result: ReadingImportRow = {
+            lines: group.lines,
+            equipmentId: group.device.equipmentId,
+            date: group.date,
+            counters: [...group.values].map(([kind, value]) => ({ kind, value })),
+            action: 'create',
+            issues: group.issues,
+          };
+          rows.push(result);
+          if (group.issues.length > 0) {
+            result.action = 'error';
+            continue;
+          }
+          const sameDay = listReadings(core.db, group.device.id).find((reading) => reading.date === group.date);
+          if (sameDay) {
+            const same = sameDay.counters.every((counter) => group.values.get(counter.kind) === counter.new) && sameDay.counters.length === group.values.size;
+            result.action = same ? 'unchanged' : 'error';
+            if (!same) result.issues = [{ field: 'reading', code: 'reading-differs' }];
+            continue;
+          }
+          try {
+            core.db.transaction(() => saveReadingOn(importer, group.device.equipmentId, group.date, group.values, { source: 'import' }));
+          } catch (error) {
+            result.action = 'error';
+            result.issues = issuesOf(error);
+          }
+        }
+        if (!commit) throw new Rollback();
+      });
+    } catch (error) {
+      if (!(error instanceof Rollback)) throw error;
+    }
+  }
+  rows.sort((a, b) => (a.lines[0] ?? 0) - (b.lines[0] ?? 0));
+  const counts = { create: 0, unchanged: 0, error: 0 };
+  for (const row of rows) counts[row.action] += 1;
+  const committed = commit && missingColumns.length === 0;
+  if (committed && args.source) saveMapping(core.db, args.source, 'readings', mapping, timestamp(core));
+  return {
+    source: args.source ?? null,
+    encoding: table.encoding,
+    delimiter: table.delimiter,
+    headers: table.headers,
+    mapping,
+    missingColumns,
+    dateOrder,
+    rows,
+    counts,
+    committed,
+  };
+}
