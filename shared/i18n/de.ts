@@ -147,7 +147,7 @@ export const de = {
     intro: 'Kunden, Verträge und Geräte aus dem bisherigen System: CSV (UTF-8 oder Windows-1252, getrennt durch ; , Tab oder |) oder Excel (.xlsx). Zuerst Kunden, dann Verträge, dann Geräte.',
     kind: 'Art der Daten',
     kindAuto: 'aus den Spalten erkennen',
-    kinds: { customers: 'Kunden', contracts: 'Verträge', devices: 'Geräte' },
+    kinds: { customers: 'Kunden', contracts: 'Verträge', devices: 'Geräte', readings: 'Zählerstände' },
     source: 'Quelle (Name des bisherigen Systems)',
     sourceHint: 'Die Spaltenzuordnung wird unter diesem Namen gespeichert und beim nächsten Mal verwendet.',
     file: 'Datei',

@@ -148,7 +148,7 @@ export const en: Translation = {
     intro: 'Customers, contracts and devices from the current system: CSV (UTF-8 or Windows-1252, separated by ; , tab or |) or Excel (.xlsx). Customers first, then contracts, then devices.',
     kind: 'Kind of data',
     kindAuto: 'recognise from the columns',
-    kinds: { customers: 'Customers', contracts: 'Contracts', devices: 'Devices' },
+    kinds: { customers: 'Customers', contracts: 'Contracts', devices: 'Devices', readings: 'Readings' },
     source: 'Source (name of the current system)',
     sourceHint: 'The column mapping is saved under this name and used next time.',
     file: 'File',

@@ -149,7 +149,7 @@ export const fr: Translation = {
     intro: 'Clients, contrats et machines du système actuel : CSV (UTF-8 ou Windows-1252, séparé par ; , tabulation ou |) ou Excel (.xlsx). D’abord les clients, puis les contrats, puis les machines.',
     kind: 'Type de données',
     kindAuto: 'reconnaître d’après les colonnes',
-    kinds: { customers: 'Clients', contracts: 'Contrats', devices: 'Machines' },
+    kinds: { customers: 'Clients', contracts: 'Contrats', devices: 'Machines', readings: 'Relevés' },
     source: 'Source (nom du système actuel)',
     sourceHint: 'L’attribution des colonnes est enregistrée sous ce nom et réutilisée la prochaine fois.',
     file: 'Fichier',

@@ -41,3 +41,25 @@ test('import master data: preview with the recognised columns, errors per row, t
   await page.goto(`${emptyApp.url}/#/customers/700001`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('700001 · Alpha AG');
 });
+
+test('import readings: the preview shows the recognised columns and each reading, refused ones stay out', async ({ page, app }) => {
+  await page.goto(`${app.url}/#/import`);
+  await page.getByLabel('Art der Daten').selectOption({ label: 'Zählerstände' });
+  const today = await page.evaluate(() => new Date().toLocaleDateString('de-CH', { timeZone: 'Europe/Zurich', day: '2-digit', month: '2-digit', year: 'numeric' }));
+  const csv = ['Seriennummer;Datum;Zähler;Wert', `6594501067;${today};Schwarz;345900`, `1494701706;${today};Schwarz;5`].join('\n');
+  await page.getByLabel('Datei', { exact: true }).setInputFiles({ name: 'flotte.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await expect(page.getByText('Gelesen: Zählerstände · utf-8 · Trennzeichen «;»')).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Zähler – Spalte der Datei' })).toHaveValue('Zähler');
+  await expect(page.getByRole('combobox', { name: 'Datum – Spalte der Datei' })).toHaveValue('Datum');
+  const rows = page.getByRole('table', { name: 'Zeilen' }).getByRole('row');
+  await expect(rows).toHaveCount(3);
+  await expect(rows.nth(1)).toContainText('3.022.790');
+  await expect(rows.nth(1)).toContainText('neu');
+  await expect(rows.nth(2)).toContainText('3.024.072');
+  await expect(rows.nth(2)).toContainText('Fehler');
+  await page.keyboard.press('F2');
+  await expect(page.getByRole('status').filter({ hasText: 'Importiert: 1 neu' })).toBeVisible();
+
+  await page.goto(`${app.url}/#/devices/3.022.790`);
+  await expect(page.getByRole('region', { name: 'Zählerstände' }).getByRole('row').filter({ hasText: /345.900/ })).toContainText('Import');
+});

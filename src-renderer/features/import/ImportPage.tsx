@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ImportReport } from '../../../shared/api';
+import type { ImportReport, ReadingImportReport } from '../../../shared/api';
 import { ApiError } from '../../../shared/errors';
 import { MASTER_FIELDS, MASTER_KINDS, type ColumnMapping, type MasterKind } from '../../../shared/import/master-fields';
+import { READING_FIELDS } from '../../../shared/import/reading-fields';
 import type { CounterKind } from '../../../shared/models';
 import { TextField } from '../../components/Field';
 import { useSaveKeys } from '../../components/useSaveKeys';
@@ -19,6 +20,26 @@ async function base64Of(file: File): Promise<string> {
   return btoa(binary);
 }
 
+type ImportKind = MasterKind | 'readings';
+
+/** The preview as this page shows it, for master data and for readings alike. */
+type ImportView = Omit<ImportReport, 'kind'> & { kind: ImportKind };
+
+/** A meter import's report in the shape of the master-data preview: a row per reading. */
+function readingsView(report: ReadingImportReport): ImportView {
+  return {
+    ...report,
+    kind: 'readings',
+    rows: report.rows.map((row) => ({
+      line: row.lines[0] ?? 0,
+      key: [row.equipmentId, row.date ?? ''].join(' ').trim(),
+      action: row.action,
+      issues: row.issues,
+    })),
+    counts: { ...report.counts, update: 0 },
+  };
+}
+
 interface Loaded {
   fileName: string;
   content: string;
@@ -27,12 +48,12 @@ interface Loaded {
 /** Master-data import: choose the file, check the preview and the column mapping, then import. */
 export function ImportPage() {
   const { t, language } = useLanguage();
-  const [kind, setKind] = useState<MasterKind | ''>('');
+  const [kind, setKind] = useState<ImportKind | ''>('');
   const [source, setSource] = useState('');
   const [sources, setSources] = useState<string[]>([]);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [mapping, setMapping] = useState<ColumnMapping | null>(null);
-  const [report, setReport] = useState<ImportReport | null>(null);
+  const [report, setReport] = useState<ImportView | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const busy = useRef(false);
@@ -44,16 +65,19 @@ export function ImportPage() {
   const args = (file: Loaded) => ({
     fileName: file.fileName,
     content: file.content,
-    ...(kind ? { kind } : {}),
     ...(source.trim() ? { source: source.trim() } : {}),
     ...(mapping ? { mapping } : {}),
   });
+  const call = (file: Loaded, commit: boolean): Promise<ImportView> =>
+    kind === 'readings'
+      ? api.call(commit ? 'import-readings-run' : 'import-readings-preview', args(file)).then(readingsView)
+      : api.call(commit ? 'import-master-run' : 'import-master-preview', { ...args(file), ...(kind ? { kind } : {}) });
 
   // Every change of file, kind, source or mapping shows the preview anew.
   useEffect(() => {
     if (!loaded) return;
     let current = true;
-    api.call('import-master-preview', args(loaded)).then(
+    call(loaded, false).then(
       (preview) => {
         if (!current) return;
         setFailure(null);
@@ -71,12 +95,16 @@ export function ImportPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- args() reads exactly these
   }, [loaded, kind, source, mapping]);
 
-  const canRun = report !== null && !report.committed && report.counts.error === 0 && report.missingColumns.length === 0 && report.rows.length > 0;
+  // Master data goes in whole or not at all; of readings, the refused ones stay out.
+  const canRun =
+    report !== null &&
+    !report.committed &&
+    report.missingColumns.length === 0 &&
+    (report.kind === 'readings' ? report.counts.create > 0 : report.counts.error === 0 && report.rows.length > 0);
   const run = () => {
     if (!canRun || !loaded || busy.current) return;
     busy.current = true;
-    api
-      .call('import-master-run', args(loaded))
+    call(loaded, true)
       .then((result) => {
         setReport(result);
         if (result.committed) setMessage(t('import.done', result.counts));
@@ -89,6 +117,8 @@ export function ImportPage() {
   useSaveKeys({ save: run, cancel: () => undefined });
 
   const fieldLabel = (field: string): string => {
+    const wide = /^value\.(black|scan|color|free1|free2)$/.exec(field);
+    if (wide) return `${t(`kinds.${wide[1] as CounterKind}`)} ${t('dialog.new')}`;
     const counter = /^(black|scan|color|free1|free2)(Free|Price|Start)$/.exec(field);
     if (counter) {
       const label = t(`kinds.${counter[1] as CounterKind}`);
@@ -115,12 +145,22 @@ export function ImportPage() {
       serialNumber: t('deviceForm.serialNumber'),
       installDate: t('deviceForm.installDate'),
       row: t('import.line'),
+      date: t('dialog.date'),
+      kind: t('dialog.counter'),
+      value: t('dialog.new'),
+      reading: t('import.line'),
     };
+    const kindField = /^(black|scan|color|free1|free2)\.new$/.exec(field);
+    if (kindField) return `${t(`kinds.${kindField[1] as CounterKind}`)} ${t('dialog.new')}`;
     return labels[field] ?? field;
   };
 
   const shown = report ? [...report.rows.slice(0, SHOWN_ROWS), ...report.rows.slice(SHOWN_ROWS).filter((r) => r.action === 'error')] : [];
-  const fields = report ? MASTER_FIELDS[report.kind] : [];
+  const fields = !report
+    ? []
+    : report.kind === 'readings'
+      ? READING_FIELDS.map((field) => ({ ...field, required: false }))
+      : MASTER_FIELDS[report.kind];
 
   return (
     <section className="master-page">
@@ -135,11 +175,11 @@ export function ImportPage() {
               value={kind}
               onChange={(event) => {
                 setMapping(null);
-                setKind(event.target.value as MasterKind | '');
+                setKind(event.target.value as ImportKind | '');
               }}
             >
               <option value="">{t('import.kindAuto')}</option>
-              {MASTER_KINDS.map((k) => (
+              {[...MASTER_KINDS, 'readings' as const].map((k) => (
                 <option key={k} value={k}>
                   {t(`import.kinds.${k}`)}
                 </option>
