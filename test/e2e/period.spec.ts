@@ -31,10 +31,14 @@ test('the period overview: work down the missing readings with F2, counts and st
   await expect(meterdesk.dialog).toBeVisible();
   await expect(meterdesk.dialog).toContainText(first);
   await fillCounters(meterdesk, page);
-  await expect(meterdesk.dialog).toBeVisible();
-  await expect(meterdesk.dialog).not.toContainText(first);
+  await expect(meterdesk.dialog).not.toContainText(`· ${first} ·`);
+  // The dialog's subtitle: model · equipment ID · position · location · customer.
+  const second = /· (\d\.\d{3}\.\d{3}) ·/.exec((await meterdesk.dialog.textContent()) ?? '')![1]!;
+  expect(second).not.toBe(first);
   await fillCounters(meterdesk, page);
+  // Saved: the third missing device opens; Esc stops there.
   await expect(meterdesk.dialog).toBeVisible();
+  await expect(meterdesk.dialog).not.toContainText(`· ${second} ·`);
   await page.keyboard.press('Escape');
   await expect(meterdesk.dialog).toBeHidden();
 
