@@ -84,6 +84,8 @@ export function listBackups(dataDir: string): Array<{ file: string; bytes: numbe
 export function lockDataDir(dataDir: string): () => void {
   const file = join(dataDir, LOCK_FILE);
   mkdirSync(dataDir, { recursive: true });
+  // A second process on the same folder leaves the first one's mark alone.
+  if (dataDirHolder(dataDir) !== null) return () => undefined;
   writeFileSync(file, String(process.pid));
   return () => {
     if (existsSync(file) && readFileSync(file, 'utf8') === String(process.pid)) rmSync(file, { force: true });

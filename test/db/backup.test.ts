@@ -84,8 +84,13 @@ describe('backup and restore', () => {
       writeFileSync(join(dir, 'meterdesk.lock'), String(holder.pid));
       expect(dataDirHolder(dir)).toBe(holder.pid);
       expect(() => restore(dir, backup.file)).toThrow(/is running on/);
+      // A second meterdesk on the folder keeps the first one's mark, also when it stops.
+      lockDataDir(dir)();
+      expect(dataDirHolder(dir)).toBe(holder.pid);
     } finally {
+      const exited = new Promise((resolve) => holder.once('exit', resolve));
       holder.kill();
+      await exited;
     }
     // Our own mark is released on stop; a stale one does not block.
     const unlock = lockDataDir(dir);
