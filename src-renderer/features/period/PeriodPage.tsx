@@ -1,5 +1,5 @@
 import type { ColDef } from 'ag-grid-community';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { PeriodOverview, PeriodRow, PeriodState } from '../../../shared/api';
 import { formatCounter, formatDate } from '../../../shared/format';
 import { Grid } from '../../components/Grid';
@@ -27,6 +27,11 @@ export function PeriodPage({ today }: { today: string }) {
   const [overview, setOverview] = useState<PeriodOverview | null>(null);
   const [open, setOpen] = useState<Open | null>(null);
   const [message, setMessage] = useState('');
+  // The dialog open now: a save that completes after the clerk closed it opens nothing more.
+  const openNow = useRef<Open | null>(null);
+  useEffect(() => {
+    openNow.current = open;
+  }, [open]);
 
   const load = useCallback(
     () =>
@@ -86,9 +91,10 @@ export function PeriodPage({ today }: { today: string }) {
   };
 
   const afterSave = (current: Open) => {
+    const stillOpen = openNow.current === current;
     setOpen(null);
     void load().then((loaded) => {
-      if (!loaded || !current.next) return;
+      if (!loaded || !current.next || !stillOpen) return;
       const missing = loaded.rows.filter((row) => row.state === 'missing');
       const after = missing.find((row) => `${row.customerNumber} ${row.contractNumber} ${row.position}` > `${current.row.customerNumber} ${current.row.contractNumber} ${current.row.position}`);
       const next = after ?? missing[0];
