@@ -50,14 +50,8 @@ const importArgs = z
   })
   .strict();
 
-const readingImportArgs = z
-  .object({
-    fileName: z.string().min(1).max(260),
-    content: z.string().max(64 * 1024 * 1024),
-    source: z.string().min(1).max(80).optional(),
-    mapping: z.record(z.string().max(40), z.string().max(200)).optional(),
-  })
-  .strict();
+/** A meter import: the file, its source and mapping; the kind is always readings. */
+const readingImportArgs = importArgs.omit({ kind: true }).strict();
 
 export const apiArgs = {
   'app-info': z.object({}).strict(),
@@ -184,6 +178,7 @@ export const apiArgs = {
   'billing-preview': z.object({ period }).strict(),
   'billing-run': z.object({ period }).strict(),
   'billing-runs': z.object({ period }).strict(),
+  'billing-run-get': z.object({ runId: id }).strict(),
   'billing-cancel': z.object({ runId: id }).strict(),
   'billing-post': z.object({ runId: id }).strict(),
   'import-readings-preview': readingImportArgs,
@@ -416,6 +411,7 @@ export interface Api {
   'billing-preview': (args: ApiArgs<'billing-preview'>) => Promise<BillingPreview>;
   'billing-run': (args: ApiArgs<'billing-run'>) => Promise<BillingRun>;
   'billing-runs': (args: ApiArgs<'billing-runs'>) => Promise<BillingRun[]>;
+  'billing-run-get': (args: ApiArgs<'billing-run-get'>) => Promise<BillingRun>;
   'billing-cancel': (args: ApiArgs<'billing-cancel'>) => Promise<BillingRun>;
   'billing-post': (args: ApiArgs<'billing-post'>) => Promise<BillingRun>;
   'import-readings-preview': (args: ApiArgs<'import-readings-preview'>) => Promise<ReadingImportReport>;

@@ -135,7 +135,7 @@ export function App() {
         {info && route.page === 'billing' && <BillingPage today={info.today} />}
         {info && route.page === 'settings' && <SettingsPage />}
         {info && route.page === 'period' && <PeriodPage today={info.today} />}
-        {info && route.page === 'statement' && <StatementPage runId={route.runId} period={route.period} />}
+        {info && route.page === 'statement' && <StatementPage runId={route.runId} />}
         {info && route.page === 'customer' && <CustomerPageWithData key={route.number ?? 'new'} number={route.number} />}
         {info && route.page === 'contract' && (
           <ContractPageWithData

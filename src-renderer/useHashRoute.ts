@@ -9,7 +9,7 @@ export type Route =
   | { page: 'billing' }
   | { page: 'settings' }
   | { page: 'period' }
-  | { page: 'statement'; runId: number; period: string | null }
+  | { page: 'statement'; runId: number }
   | { page: 'customers' }
   | { page: 'import' }
   | { page: 'customer'; number: string | null }
@@ -51,7 +51,7 @@ export function parseRoute(hash: string): Route {
   if (/^#\/settings\/?$/.test(hash)) return { page: 'settings' };
   if (/^#\/period\/?$/.test(hash)) return { page: 'period' };
   const statement = /^#\/billing\/runs\/(\d+)/.exec(hash);
-  if (statement?.[1]) return { page: 'statement', runId: Number(statement[1]), period: queryParam(hash, 'period') };
+  if (statement?.[1]) return { page: 'statement', runId: Number(statement[1]) };
   return { page: 'search' };
 }
 

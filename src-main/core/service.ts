@@ -11,7 +11,7 @@ import { decideWebSubmission } from './web/web-reading';
 import { saveSettings, settingsList } from './handlers/settings';
 import { periodOverview } from './handlers/period';
 import { importReadings } from './import/reading-import';
-import { billingRuns, cancelBilling, postBilling, previewBilling, runBilling } from './handlers/billing';
+import { billingRun, billingRuns, cancelBilling, postBilling, previewBilling, runBilling } from './handlers/billing';
 import { lastSyncRun, listSubmissions, mailsOfPeriod } from '../../db/queries/web';
 import { addMonths } from '../../shared/dates';
 import { firstDayOf, periodOf } from '../../shared/rules/web-reading';
@@ -111,6 +111,7 @@ export function createCore(context: CoreContext): Api {
     'billing-preview': op((args) => previewBilling(context, args.period)),
     'billing-run': op((args) => runBilling(context, args.period)),
     'billing-runs': op((args) => billingRuns(context, args.period)),
+    'billing-run-get': op((args) => billingRun(context, args.runId)),
     'billing-cancel': op((args) => cancelBilling(context, args.runId)),
     'billing-post': op((args) => postBilling(context, args.runId)),
     'import-readings-preview': (args) => importReadings(context, args, false),

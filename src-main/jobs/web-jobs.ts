@@ -5,18 +5,15 @@
  * shared secret — on loopback when it runs inside meterdesk.
  */
 import nodemailer from 'nodemailer';
-import type { Database } from '../../db/database';
 import {
   cancelMail,
   dueMails,
   finishSyncRun,
   getLink,
-  lastSyncRun,
   markMailFailed,
   markMailSent,
   startSyncRun,
 } from '../../db/queries/web';
-import type { SyncRun } from '../../shared/models';
 import { collectResponse, type PublishBody, type Submission } from '../../shared/portal-sync';
 import { isLinkValid, type Period } from '../../shared/rules/web-reading';
 import { timestamp, today, type CoreContext } from '../core/context';
@@ -33,8 +30,6 @@ export interface PortalClient {
   ack(keys: string[]): Promise<{ acknowledged: number }>;
 }
 
-export class PortalUnreachableError extends Error {}
-
 /** The sync protocol's client (shared/portal-sync.ts). */
 export function httpPortalClient(baseUrl: string, secret: string, timeoutMs = 30_000): PortalClient {
   async function call(path: string, body: unknown): Promise<unknown> {
@@ -47,7 +42,7 @@ export function httpPortalClient(baseUrl: string, secret: string, timeoutMs = 30
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      throw new PortalUnreachableError(`the portal at ${baseUrl} cannot be reached (${(error as Error).cause ? String((error as { cause: unknown }).cause) : (error as Error).message})`);
+      throw new Error(`the portal at ${baseUrl} cannot be reached (${(error as Error).cause ? String((error as { cause: unknown }).cause) : (error as Error).message})`);
     }
     const answer = (await response.json().catch(() => ({}))) as { error?: string };
     if (!response.ok) throw new Error(`the portal refused ${path}: ${response.status} ${answer.error ?? ''}`.trim());
@@ -180,8 +175,4 @@ export async function deliverQueued(core: CoreContext, config: WebConfig, client
   if (dueMails(core.db, timestamp(core)).length === 0) return { sent: [], failed: [] };
   await client.publish(buildPublication(core, config.contact));
   return deliverMails(core, config, mailer);
-}
-
-export function lastSync(db: Database): SyncRun | undefined {
-  return lastSyncRun(db);
 }

@@ -66,8 +66,7 @@ export interface ReadingsPageOptions {
   error: EntryError | null;
 }
 
-function deviceHeader(device: PortalDevice, texts: PortalTexts): Html {
-  void texts;
+function deviceHeader(device: PortalDevice): Html {
   return html`<div class="device-head">
     <h2>${device.model}</h2>
     <p class="where"><span class="position">${device.position}</span> <span class="location">${device.location}</span></p>
@@ -129,7 +128,7 @@ export function readingsPage(options: ReadingsPageOptions): Html {
   ${devices.length === 0 ? html`<p>${texts.nothingDue}</p>` : ''}
   ${devices.map(
     (device) => html`<section class="device" aria-label="${device.model} ${device.equipmentId}">
-    ${deviceHeader(device, texts)}
+    ${deviceHeader(device)}
     <table class="counters">
       <tbody>
       ${device.counters.map((counter) => counterRow(counter, options))}

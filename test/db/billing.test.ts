@@ -54,6 +54,8 @@ describe('the billing run', () => {
     expect((await rejection(core.api['billing-cancel']({ runId: again.id }))).message).toMatch(/posted, which is final/);
     const runs = await core.api['billing-runs']({ period: '2026-11' });
     expect(runs.map((r) => r.state)).toEqual(['cancelled', 'posted']);
+    expect(await core.api['billing-run-get']({ runId: again.id })).toEqual(runs[1]);
+    expect((await rejection(core.api['billing-run-get']({ runId: 999 }))).code).toBe('not-found');
   });
 
   it('leaves out a flagged reading until a clerk confirms it', async () => {

@@ -95,6 +95,12 @@ function runDetail(core: CoreContext, run: RunRow): BillingRun {
   };
 }
 
+export function billingRun(core: CoreContext, runId: number): BillingRun {
+  const run = getRun(core.db, runId);
+  if (!run) throw new ApiError('not-found', `no billing run ${runId}`);
+  return runDetail(core, run);
+}
+
 export function billingRuns(core: CoreContext, period: string): BillingRun[] {
   return runsOfPeriod(core.db, period).map((run) => runDetail(core, run));
 }

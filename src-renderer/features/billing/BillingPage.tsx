@@ -104,7 +104,7 @@ export function BillingPage({ today }: BillingPageProps) {
                 </span>
                 {run.state !== 'cancelled' && (
                   <>
-                    <button type="button" onClick={() => navigate(`#/billing/runs/${run.id}?period=${run.period}`)}>
+                    <button type="button" onClick={() => navigate(`#/billing/runs/${run.id}`)}>
                       {t('billing.statement')}
                     </button>
                     <button type="button" onClick={() => download(`meterdesk-billing-${run.period}-run-${run.id}.csv`, billingCsv(run))}>
