@@ -16,17 +16,20 @@ export interface PeriodDeviceRow {
   webReading: number;
 }
 
-/** Every device in service during [from, to] under a contract running then, of active customers. */
-export function devicesInPeriod(db: Database, from: IsoDate, to: IsoDate): PeriodDeviceRow[] {
+/**
+ * Every device in service during [from, to] under a contract running then, of active
+ * customers (or of one customer), with its contract's billing rhythm.
+ */
+export function devicesInPeriod(db: Database, from: IsoDate, to: IsoDate, customerId: number | null = null): PeriodDeviceRow[] {
   return db.all<PeriodDeviceRow>(
     `SELECT d.id AS deviceId, d.equipment_id AS equipmentId, d.model, d.position, d.location, k.number AS contractNumber,
             k.interval_months AS intervalMonths, k.start_month AS startMonth, c.number AS customerNumber, c.name AS customerName,
             c.web_reading AS webReading
        FROM devices d JOIN contracts k ON k.id = d.contract_id JOIN customers c ON c.id = k.customer_id
-      WHERE c.archived = 0 AND k.start_date <= @to AND (k.end_date IS NULL OR k.end_date >= @from)
+      WHERE c.archived = 0 AND (@customerId IS NULL OR c.id = @customerId) AND k.start_date <= @to AND (k.end_date IS NULL OR k.end_date >= @from)
         AND d.install_date <= @to AND (d.out_of_service IS NULL OR d.out_of_service >= @from)
       ORDER BY c.number, k.number, d.position, d.id`,
-    { from, to },
+    { from, to, customerId },
   );
 }
 

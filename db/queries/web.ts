@@ -102,27 +102,6 @@ export function webCustomers(db: Database): Array<{ id: number; number: string; 
     .map((row) => ({ ...row, emails: row.emails ? row.emails.split('\n').sort() : [] }));
 }
 
-export interface DueDeviceRow {
-  deviceId: number;
-  equipmentId: string;
-  contractId: number;
-  intervalMonths: number;
-  startMonth: number;
-}
-
-/** The devices of a customer in service during [from, to] under a contract running then. */
-export function devicesInService(db: Database, customerId: number, from: IsoDate, to: IsoDate): DueDeviceRow[] {
-  return db.all<DueDeviceRow>(
-    `SELECT d.id AS deviceId, d.equipment_id AS equipmentId, k.id AS contractId, k.interval_months AS intervalMonths,
-            k.start_month AS startMonth
-       FROM devices d JOIN contracts k ON k.id = d.contract_id
-      WHERE k.customer_id = @customerId AND k.start_date <= @to AND (k.end_date IS NULL OR k.end_date >= @from)
-        AND d.install_date <= @to AND (d.out_of_service IS NULL OR d.out_of_service >= @from)
-      ORDER BY k.number, d.position, d.id`,
-    { customerId, from, to },
-  );
-}
-
 export interface OutboxMail {
   id: number;
   linkId: number;

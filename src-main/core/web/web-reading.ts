@@ -9,10 +9,10 @@ import type { PublishBody, PublishedDevice, Submission } from '../../../shared/p
 import { ApiError } from '../../../shared/errors';
 import { firstDayOf, isDueIn, linkValidUntil, type Period } from '../../../shared/rules/web-reading';
 import { getCustomerByNumber, getDevice } from '../../../db/queries/master-data';
+import { devicesInPeriod } from '../../../db/queries/period';
 import {
   currentLink,
   decideSubmission,
-  devicesInService,
   getLink,
   getSubmission,
   hasSubmission,
@@ -33,7 +33,7 @@ import { hashToken, newToken } from './tokens';
 /** The devices of a customer that need a reading in the period, in contract and position order. */
 export function dueDevices(core: CoreContext, customerId: number, period: Period): number[] {
   const from = firstDayOf(period);
-  return devicesInService(core.db, customerId, from, endOfMonth(from))
+  return devicesInPeriod(core.db, from, endOfMonth(from), customerId)
     .filter((row) => isDueIn(row, period))
     .map((row) => row.deviceId);
 }
