@@ -138,6 +138,14 @@ function ensureRendererBuilt(): void {
   if (result.status !== 0) throw new Error('building the UI failed (see above)');
 }
 
+function readInputFile(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
 function parsePort(text: string | undefined): number {
   if (text === undefined) return DEFAULT_PORT;
   const port = Number(text);
@@ -204,12 +212,7 @@ async function importMasterFile(
   if (kind !== undefined && !MASTER_KINDS.some((k) => k === kind)) {
     throw new UsageError(`--kind must be one of ${MASTER_KINDS.join(', ')}, not "${kind}"`);
   }
-  let content: Buffer;
-  try {
-    content = readFileSync(file);
-  } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
-  }
+  const content = readInputFile(file);
   const core = openCore({ dataDir });
   try {
     const args = {
@@ -383,12 +386,7 @@ async function billing(values: Record<string, string | boolean | undefined>, dat
 }
 
 async function importReadingsFile(file: string, values: Record<string, string | boolean | undefined>, dataDir: string): Promise<number> {
-  let content: Buffer;
-  try {
-    content = readFileSync(file);
-  } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
-  }
+  const content = readInputFile(file);
   const core = openCore({ dataDir });
   try {
     const args = {

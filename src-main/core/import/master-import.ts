@@ -22,7 +22,7 @@ import { timestamp, today, type CoreContext } from '../context';
 import { saveContract } from '../handlers/contracts';
 import { saveCustomer } from '../handlers/customers';
 import { saveDevice } from '../handlers/devices';
-import { readTable, TableError, type Table } from './read-table';
+import { readUpload, type Table } from './read-table';
 
 /** Thrown inside the transaction to undo a preview or a file with errors. */
 class Rollback extends Error {}
@@ -133,13 +133,7 @@ function apply(core: CoreContext, table: Table, kind: MasterKind, mapping: Colum
 }
 
 export async function importMaster(core: CoreContext, args: ImportArgs, commit: boolean): Promise<ImportReport> {
-  let table: Table;
-  try {
-    table = await readTable(args.fileName, Buffer.from(args.content, 'base64'));
-  } catch (error) {
-    if (error instanceof TableError) throw new ApiError('bad-request', error.message);
-    throw error;
-  }
+  const table = await readUpload(args.fileName, args.content);
   const kind = args.kind ?? detectKind(table.headers);
   const saved = args.source ? getMapping(core.db, args.source, kind) : undefined;
   // Given mapping, else the saved one for this source, else what the headers say; only real headers.

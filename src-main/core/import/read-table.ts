@@ -4,6 +4,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { ApiError } from '../../../shared/errors';
 
 export interface Table {
   headers: string[];
@@ -87,4 +88,14 @@ export async function readTable(fileName: string, content: Buffer): Promise<Tabl
   const [headers = [], ...rows] = records;
   if (headers.length === 0) throw new TableError('the file is empty');
   return { headers, rows, encoding, delimiter };
+}
+
+/** An uploaded file (base64, as the API carries it) as a table; an unreadable one is a bad request. */
+export async function readUpload(fileName: string, base64: string): Promise<Table> {
+  try {
+    return await readTable(fileName, Buffer.from(base64, 'base64'));
+  } catch (error) {
+    if (error instanceof TableError) throw new ApiError('bad-request', error.message);
+    throw error;
+  }
 }

@@ -23,7 +23,7 @@ import {
 import { COUNTER_KINDS, type CounterKind, type Device, type IsoDate } from '../../../shared/models';
 import { timestamp, type CoreContext } from '../context';
 import { saveReadingOn } from '../handlers/readings';
-import { readTable, TableError, type Table } from './read-table';
+import { readUpload, type Table } from './read-table';
 
 export interface ReadingImportArgs {
   fileName: string;
@@ -69,13 +69,7 @@ function issuesOf(error: unknown): FieldIssue[] {
 }
 
 export async function importReadings(core: CoreContext, args: ReadingImportArgs, commit: boolean): Promise<ReadingImportReport> {
-  let table: Table;
-  try {
-    table = await readTable(args.fileName, Buffer.from(args.content, 'base64'));
-  } catch (error) {
-    if (error instanceof TableError) throw new ApiError('bad-request', error.message);
-    throw error;
-  }
+  const table = await readUpload(args.fileName, args.content);
   const saved = args.source ? getMapping(core.db, args.source, 'readings') : undefined;
   const chosen = args.mapping ?? saved ?? autoReadingMapping(table.headers);
   const mapping = Object.fromEntries(Object.entries(chosen).filter(([, header]) => table.headers.includes(header)));
