@@ -5,8 +5,8 @@
  */
 import type { Database } from '../../db/database';
 import { allSettings, setSetting } from '../../db/queries/settings';
+import { checkSetting, SETTINGS_BY_KEY } from '../../shared/settings-schema';
 import { newToken } from '../core/web/tokens';
-import { DEFAULT_PORTAL_PORT } from '../portal/server';
 
 export interface WebConfig {
   /** `smtp://host:port` or `smtps://user:pass@host`; null: not configured, e-mails wait. */
@@ -34,8 +34,6 @@ export interface WebConfig {
   backupKeep: number;
 }
 
-const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
-
 export interface ConfigOverrides {
   portalHost?: string;
   portalPort?: number;
@@ -43,38 +41,40 @@ export interface ConfigOverrides {
 
 export function webConfig(db: Database, env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): WebConfig {
   const stored = allSettings(db);
-  const pick = (key: string, envName?: string): string | undefined => {
+  // The environment (named in shared/settings-schema.ts) wins over the settings table.
+  const pick = (key: string): string | undefined => {
+    const envName = SETTINGS_BY_KEY.get(key)?.env;
     const fromEnv = envName ? env[envName] : undefined;
     return fromEnv?.trim() || stored.get(key)?.trim() || undefined;
   };
-  let secret = pick('portal.secret', 'METERDESK_PORTAL_SECRET');
+  // Numbers and times as the settings screen checks them; else the schema's default.
+  const checked = (key: string): string => {
+    const value = pick(key);
+    return value !== undefined && checkSetting(key, value) === null ? value : SETTINGS_BY_KEY.get(key)!.fallback;
+  };
+  let secret = pick('portal.secret');
   if (!secret) {
     // The built-in portal and the back-office share a secret made on first use.
     secret = newToken();
     setSetting(db, 'portal.secret', secret);
   }
-  const portalHost = overrides.portalHost ?? pick('portal.host') ?? '127.0.0.1';
-  const portalPort = overrides.portalPort ?? Number(pick('portal.port') ?? DEFAULT_PORTAL_PORT);
-  const mailDay = Number(pick('mail.day') ?? 20);
-  const time = (key: string, fallback: string) => {
-    const value = pick(key);
-    return value && TIME.test(value) ? value : fallback;
-  };
+  const portalHost = overrides.portalHost ?? checked('portal.host');
+  const portalPort = overrides.portalPort ?? Number(checked('portal.port'));
   const ownAddress = `http://${portalHost === '0.0.0.0' || portalHost === '::' ? '127.0.0.1' : portalHost}:${portalPort}`;
   return {
-    smtpUrl: pick('smtp.url', 'METERDESK_SMTP_URL') ?? null,
-    mailFrom: pick('mail.from', 'METERDESK_MAIL_FROM') ?? 'meterdesk <meterdesk@localhost>',
-    publicUrl: (pick('portal.publicUrl', 'METERDESK_PUBLIC_URL') ?? ownAddress).replace(/\/+$/, ''),
-    publicUrlSet: pick('portal.publicUrl', 'METERDESK_PUBLIC_URL') !== undefined,
-    remotePortalUrl: pick('portal.url', 'METERDESK_PORTAL_URL')?.replace(/\/+$/, '') ?? null,
+    smtpUrl: pick('smtp.url') ?? null,
+    mailFrom: pick('mail.from') ?? SETTINGS_BY_KEY.get('mail.from')!.fallback,
+    publicUrl: (pick('portal.publicUrl') ?? ownAddress).replace(/\/+$/, ''),
+    publicUrlSet: pick('portal.publicUrl') !== undefined,
+    remotePortalUrl: pick('portal.url')?.replace(/\/+$/, '') ?? null,
     portalSecret: secret,
     portalHost,
     portalPort,
-    mailDay: Number.isInteger(mailDay) && mailDay >= 1 && mailDay <= 28 ? mailDay : 20,
-    mailTime: time('mail.time', '07:00'),
-    syncTime: time('sync.time', '02:00'),
+    mailDay: Number(checked('mail.day')),
+    mailTime: checked('mail.time'),
+    syncTime: checked('sync.time'),
     contact: pick('dealer.contact') ?? '',
-    backupTime: time('backup.time', '01:30'),
-    backupKeep: Math.max(1, Math.floor(Number(pick('backup.keep') ?? 14)) || 14),
+    backupTime: checked('backup.time'),
+    backupKeep: Number(checked('backup.keep')),
   };
 }
