@@ -2,19 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { getDeviceByEquipmentId } from '../../db/queries/master-data';
 import { listReadings } from '../../db/queries/readings';
-import { rejection, testCore } from './helpers';
-
-async function recordReading(core: ReturnType<typeof testCore>, equipmentId: string, usage: number) {
-  const draft = await core.api['readings-draft']({ equipmentId });
-  return core.api['readings-save']({
-    equipmentId,
-    previousReadingId: draft.previousReadingId,
-    date: '2026-11-23',
-    validFrom: draft.validity.from,
-    validTo: draft.validity.to,
-    counters: draft.counters.map((c) => ({ kind: c.kind, old: c.chainOld, new: c.chainOld + usage, extraFree: 0 })),
-  });
-}
+import { recordReading, rejection, testCore } from './helpers';
 
 const statusOf = (core: ReturnType<typeof testCore>, id: number) => core.db.get<{ status: string }>('SELECT status FROM readings WHERE id = ?', [id])!.status;
 

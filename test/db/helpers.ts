@@ -38,3 +38,16 @@ export async function rejection(promise: Promise<unknown>): Promise<ApiError> {
   }
   throw new Error('expected the call to be refused');
 }
+
+/** A new reading of the device today, every counter `usage` pages above the last: what a clerk saves. */
+export async function recordReading(core: OpenedCore, equipmentId: string, usage: number) {
+  const draft = await core.api['readings-draft']({ equipmentId });
+  return core.api['readings-save']({
+    equipmentId,
+    previousReadingId: draft.previousReadingId,
+    date: draft.today,
+    validFrom: draft.validity.from,
+    validTo: draft.validity.to,
+    counters: draft.counters.map((c) => ({ kind: c.kind, old: c.chainOld, new: c.chainOld + usage, extraFree: 0 })),
+  });
+}

@@ -1,18 +1,6 @@
 /** The period overview: every due device and the state of its reading for the month. */
 import { describe, expect, it } from 'vitest';
-import { testCore } from './helpers';
-
-async function record(core: ReturnType<typeof testCore>, equipmentId: string, usage: number) {
-  const draft = await core.api['readings-draft']({ equipmentId });
-  return core.api['readings-save']({
-    equipmentId,
-    previousReadingId: draft.previousReadingId,
-    date: '2026-11-23',
-    validFrom: draft.validity.from,
-    validTo: draft.validity.to,
-    counters: draft.counters.map((c) => ({ kind: c.kind, old: c.chainOld, new: c.chainOld + usage, extraFree: 0 })),
-  });
-}
+import { recordReading, testCore } from './helpers';
 
 describe('the period overview', () => {
   it('lists the due devices as missing, then recorded, flagged, billed and posted', async () => {
@@ -26,8 +14,8 @@ describe('the period overview', () => {
     expect(before.rows.every((r) => r.state === 'missing')).toBe(true);
     expect(before.counts.missing).toBe(before.rows.length);
 
-    const manual = await record(core, '3.022.790', 900);
-    await record(core, '3.024.072', 5_000_000);
+    const manual = await recordReading(core, '3.022.790', 900);
+    await recordReading(core, '3.024.072', 5_000_000);
     const after = await core.api['period-overview']({ period: '2026-11' });
     const row = (id: string) => after.rows.find((r) => r.equipmentId === id)!;
     expect(row('3.022.790')).toMatchObject({ state: 'manual', readingId: manual.id, date: '2026-11-23' });

@@ -8,7 +8,7 @@ import { getDeviceByEquipmentId } from '../../db/queries/master-data';
 import { startWeb, type OpenedCore } from '../../src-main/node-main';
 import type { WebRuntime } from '../../src-main/jobs/runtime';
 import { runSync, httpPortalClient } from '../../src-main/jobs/web-jobs';
-import { testCore } from '../db/helpers';
+import { recordReading, testCore } from '../db/helpers';
 import { linkIn, startSmtpSink, Visit, type SmtpSink } from './helpers';
 
 let smtp: SmtpSink;
@@ -186,15 +186,7 @@ describe('the portal visit and the sync', () => {
     expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', String(lastValue + 300))).toBe(303);
 
     // Meanwhile a clerk records the device's reading for November by hand.
-    const draft = await core.api['readings-draft']({ equipmentId: '3.022.790' });
-    const manual = await core.api['readings-save']({
-      equipmentId: '3.022.790',
-      previousReadingId: draft.previousReadingId,
-      date: '2026-11-23',
-      validFrom: draft.validity.from,
-      validTo: draft.validity.to,
-      counters: draft.counters.map((c) => ({ kind: c.kind, old: c.chainOld, new: c.chainOld + 250, extraFree: 0 })),
-    });
+    const manual = await recordReading(core, '3.022.790', 250);
     const report = await runtime.sync();
     expect(report).toMatchObject({ applied: 0, held: 1 });
     const latest = readingsOf(core, '3.022.790').at(-1)!;
