@@ -146,6 +146,18 @@ function readInputFile(file: string): Buffer {
   }
 }
 
+/** How an import read its file: encoding, separator, and the column each field came from. */
+function printHowRead(
+  what: string,
+  file: string,
+  report: { encoding: string; delimiter: string | null; mapping: Record<string, string> },
+  extra = '',
+): void {
+  const delimiter = report.delimiter === '\t' ? 'tab' : report.delimiter;
+  console.log(`meterdesk: ${what} from ${file} (${report.encoding}${delimiter ? `, "${delimiter}"` : ''}${extra})`);
+  console.log(`  columns: ${Object.entries(report.mapping).map(([field, header]) => `${field} ← "${header}"`).join(', ')}`);
+}
+
 function parsePort(text: string | undefined): number {
   if (text === undefined) return DEFAULT_PORT;
   const port = Number(text);
@@ -222,9 +234,7 @@ async function importMasterFile(
       ...(values.mapping ? { source: values.mapping as string } : {}),
     };
     const report = values['dry-run'] ? await core.api['import-master-preview'](args) : await core.api['import-master-run'](args);
-    const delimiter = report.delimiter === '\t' ? 'tab' : report.delimiter;
-    console.log(`meterdesk: ${report.kind} from ${file} (${report.encoding}${delimiter ? `, "${delimiter}"` : ''})`);
-    console.log(`  columns: ${Object.entries(report.mapping).map(([field, header]) => `${field} ← "${header}"`).join(', ')}`);
+    printHowRead(report.kind, file, report);
     if (report.missingColumns.length > 0) {
       console.log(`  missing columns: ${report.missingColumns.join(', ')} (name them in the file, or map them in the app's import)`);
       console.log('  nothing imported');
@@ -395,9 +405,7 @@ async function importReadingsFile(file: string, values: Record<string, string | 
       ...(values.mapping ? { source: values.mapping as string } : {}),
     };
     const report = values['dry-run'] ? await core.api['import-readings-preview'](args) : await core.api['import-readings-run'](args);
-    const delimiter = report.delimiter === '\t' ? 'tab' : report.delimiter;
-    console.log(`meterdesk: readings from ${file} (${report.encoding}${delimiter ? `, "${delimiter}"` : ''}, dates ${report.dateOrder})`);
-    console.log(`  columns: ${Object.entries(report.mapping).map(([field, header]) => `${field} ← "${header}"`).join(', ')}`);
+    printHowRead('readings', file, report, `, dates ${report.dateOrder}`);
     if (report.missingColumns.length > 0) {
       console.log(`  missing columns: ${report.missingColumns.join(', ')} (name them in the file, or map them once with --mapping NAME in the app)`);
       console.log('  nothing imported');

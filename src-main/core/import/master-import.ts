@@ -22,7 +22,7 @@ import { timestamp, today, type CoreContext } from '../context';
 import { saveContract } from '../handlers/contracts';
 import { saveCustomer } from '../handlers/customers';
 import { saveDevice } from '../handlers/devices';
-import { readUpload, type Table } from './read-table';
+import { mappingFor, readUpload, type Table } from './read-table';
 
 /** Thrown inside the transaction to undo a preview or a file with errors. */
 class Rollback extends Error {}
@@ -136,9 +136,7 @@ export async function importMaster(core: CoreContext, args: ImportArgs, commit: 
   const table = await readUpload(args.fileName, args.content);
   const kind = args.kind ?? detectKind(table.headers);
   const saved = args.source ? getMapping(core.db, args.source, kind) : undefined;
-  // Given mapping, else the saved one for this source, else what the headers say; only real headers.
-  const chosen = args.mapping ?? saved ?? autoMapping(kind, table.headers);
-  const mapping = Object.fromEntries(Object.entries(chosen).filter(([, header]) => table.headers.includes(header)));
+  const mapping = mappingFor(table, args.mapping, saved, () => autoMapping(kind, table.headers));
   const missingColumns = MASTER_FIELDS[kind].filter((f) => f.required && mapping[f.key] === undefined).map((f) => f.key);
   const rows = missingColumns.length > 0 ? [] : apply(core, table, kind, mapping, commit);
   const counts: Record<ImportAction, number> = { create: 0, update: 0, unchanged: 0, error: 0 };

@@ -5,6 +5,7 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { ApiError } from '../../../shared/errors';
+import type { ColumnMapping } from '../../../shared/import/master-fields';
 
 export interface Table {
   headers: string[];
@@ -98,4 +99,10 @@ export async function readUpload(fileName: string, base64: string): Promise<Tabl
     if (error instanceof TableError) throw new ApiError('bad-request', error.message);
     throw error;
   }
+}
+
+/** The mapping in force: the one given, else the source's saved one, else what the headers say — only real headers. */
+export function mappingFor(table: Table, given: ColumnMapping | undefined, saved: ColumnMapping | undefined, auto: () => ColumnMapping): ColumnMapping {
+  const chosen = given ?? saved ?? auto();
+  return Object.fromEntries(Object.entries(chosen).filter(([, header]) => table.headers.includes(header)));
 }

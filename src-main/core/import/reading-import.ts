@@ -23,7 +23,7 @@ import {
 import { COUNTER_KINDS, type CounterKind, type Device, type IsoDate } from '../../../shared/models';
 import { timestamp, type CoreContext } from '../context';
 import { saveReadingOn } from '../handlers/readings';
-import { readUpload, type Table } from './read-table';
+import { mappingFor, readUpload, type Table } from './read-table';
 
 export interface ReadingImportArgs {
   fileName: string;
@@ -71,8 +71,7 @@ function issuesOf(error: unknown): FieldIssue[] {
 export async function importReadings(core: CoreContext, args: ReadingImportArgs, commit: boolean): Promise<ReadingImportReport> {
   const table = await readUpload(args.fileName, args.content);
   const saved = args.source ? getMapping(core.db, args.source, 'readings') : undefined;
-  const chosen = args.mapping ?? saved ?? autoReadingMapping(table.headers);
-  const mapping = Object.fromEntries(Object.entries(chosen).filter(([, header]) => table.headers.includes(header)));
+  const mapping = mappingFor(table, args.mapping, saved, () => autoReadingMapping(table.headers));
   const missingColumns = missingReadingColumns(mapping);
   const dateOrder = detectDateOrder(table.rows.map((row) => cell(table, row, mapping, 'date')));
   const rows: ReadingImportRow[] = [];
