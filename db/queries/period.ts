@@ -1,20 +1,13 @@
 /** The period overview's reads: devices in service with their contract's rhythm, and readings by validity. */
 import type { Database } from '../database';
+import type { PeriodRow } from '../../shared/api';
 import type { CounterKind, IsoDate, ReadingSource, ReadingStatus } from '../../shared/models';
 
-export interface PeriodDeviceRow {
-  deviceId: number;
-  equipmentId: string;
-  model: string;
-  position: string;
-  location: string;
-  contractNumber: string;
-  intervalMonths: number;
-  startMonth: number;
-  customerNumber: string;
-  customerName: string;
-  webReading: number;
-}
+/** A device of the period as the overview lists it, with its contract's rhythm (SQLite's 0/1 for web reading). */
+export type PeriodDeviceRow = Pick<
+  PeriodRow,
+  'deviceId' | 'equipmentId' | 'model' | 'position' | 'location' | 'contractNumber' | 'customerNumber' | 'customerName'
+> & { intervalMonths: number; startMonth: number; webReading: number };
 
 /**
  * Every device in service during [from, to] under a contract running then, of active
