@@ -120,10 +120,22 @@ export class Database {
       mkdirSync(dirname(target), { recursive: true });
       this.db.prepare('VACUUM INTO ?').run(target);
     }
-    this.db.transaction(() => {
-      for (const migration of migrations.slice(current)) this.db.exec(migration.sql);
-      this.db.pragma(`user_version = ${latest}`);
-    })();
+    // SQLite's way to rebuild a table (a changed CHECK): foreign keys off while the tables are
+    // swapped, so dropping the old one cascades nothing, then every reference checked before
+    // the commit. The pragma has no effect inside a transaction, hence outside.
+    this.db.pragma('foreign_keys = OFF');
+    try {
+      this.db.transaction(() => {
+        for (const migration of migrations.slice(current)) this.db.exec(migration.sql);
+        const broken = this.db.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) {
+          throw new Error(`the migration left ${broken.length} broken references; nothing was changed`);
+        }
+        this.db.pragma(`user_version = ${latest}`);
+      })();
+    } finally {
+      this.db.pragma('foreign_keys = ON');
+    }
   }
 
   private statement(sql: string): BetterSqlite3.Statement {

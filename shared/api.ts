@@ -86,6 +86,8 @@ export const apiArgs = {
               old: counterValue,
               new: counterValue,
               extraFree: counterValue,
+              /** A meter exchange within this reading's period (absent or null: none). */
+              exchange: z.object({ final: counterValue, start: counterValue }).strict().nullable().optional(),
             })
             .strict(),
         )
@@ -184,6 +186,9 @@ export const apiArgs = {
   'import-readings-preview': readingImportArgs,
   'import-readings-run': readingImportArgs,
   'period-overview': z.object({ period }).strict(),
+  'readings-estimate': z
+    .object({ period, equipmentIds: z.array(equipmentId).min(1).max(100_000).optional() })
+    .strict(),
   'settings-get': z.object({}).strict(),
   'settings-save': z.object({ values: z.record(z.string().max(80), z.string().max(2000)) }).strict(),
   'web-overview': z.object({}).strict(),
@@ -295,7 +300,7 @@ export interface SendSummary {
   failed: Array<{ customerNumber: string; error: string }>;
 }
 
-export type PeriodState = 'missing' | 'manual' | 'web' | 'import' | 'flagged' | 'billed' | 'posted';
+export type PeriodState = 'missing' | 'manual' | 'web' | 'import' | 'estimate' | 'flagged' | 'billed' | 'posted';
 
 /** A due device of the period overview and the state of its reading for the period. */
 export interface PeriodRow {
@@ -359,6 +364,8 @@ export interface BilledContract extends ContractBill {
   customerNumber: string;
   customerName: string;
   readingIds: number[];
+  /** The billed readings that are estimates (marked on the statement). */
+  estimates: Array<{ readingId: number; equipmentId: string; date: IsoDate }>;
 }
 
 export interface BillingPreview {
@@ -417,6 +424,7 @@ export interface Api {
   'import-readings-preview': (args: ApiArgs<'import-readings-preview'>) => Promise<ReadingImportReport>;
   'import-readings-run': (args: ApiArgs<'import-readings-run'>) => Promise<ReadingImportReport>;
   'period-overview': (args: ApiArgs<'period-overview'>) => Promise<PeriodOverview>;
+  'readings-estimate': (args: ApiArgs<'readings-estimate'>) => Promise<EstimateSummary>;
   'settings-get': (args: ApiArgs<'settings-get'>) => Promise<SettingValue[]>;
   'settings-save': (args: ApiArgs<'settings-save'>) => Promise<SettingValue[]>;
   'web-overview': (args: ApiArgs<'web-overview'>) => Promise<WebOverview>;
@@ -440,3 +448,17 @@ export function isApiName(name: unknown): name is ApiName {
 export type ApiResponse<T> =
   | { ok: true; value: T }
   | { ok: false; error: ApiErrorBody };
+
+/** What one estimate action did: a reading per device that had a usage to go by. */
+export interface EstimateSummary {
+  period: string;
+  /** The estimates' date: the period's last day, or today within the period. */
+  date: IsoDate;
+  created: Array<{
+    equipmentId: string;
+    readingId: number;
+    counters: Array<{ kind: CounterKind; value: number; usage: number }>;
+  }>;
+  /** no-history: no usage to go by; later-reading: a reading after that date; refused: the rules said no. */
+  skipped: Array<{ equipmentId: string; reason: 'no-history' | 'later-reading' | 'refused'; detail?: string }>;
+}

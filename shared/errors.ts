@@ -9,6 +9,8 @@ export type IssueCode =
   | 'negative'
   | 'too-large'
   | 'new-below-old'
+  | 'final-below-old'
+  | 'new-below-start'
   | 'new-above-next'
   | 'next-reading-locked'
   | 'next-extra-free-too-large'

@@ -15,7 +15,8 @@ export type Language = (typeof LANGUAGES)[number];
 export const READING_STATUSES = ['01', '11', '21'] as const;
 export type ReadingStatus = (typeof READING_STATUSES)[number];
 
-export const READING_SOURCES = ['manual', 'web', 'import'] as const;
+/** Typed by a clerk, entered on the portal, imported, or estimated for a reading that did not come. */
+export const READING_SOURCES = ['manual', 'web', 'import', 'estimate'] as const;
 export type ReadingSource = (typeof READING_SOURCES)[number];
 
 /** A business date, `YYYY-MM-DD`. */
@@ -123,11 +124,21 @@ export interface Device {
   revision: number;
 }
 
+/**
+ * A counter replaced or reset within the reading's period (new board, rollover): the old
+ * counter's last value and the new counter's first. The usage counts both stretches.
+ */
+export interface CounterExchange {
+  final: number;
+  start: number;
+}
+
 export interface ReadingCounter {
   kind: CounterKind;
   old: number;
   new: number;
   extraFree: number;
+  exchange: CounterExchange | null;
   usage: number;
 }
 

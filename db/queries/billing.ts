@@ -137,3 +137,17 @@ export function runContracts(db: Database, runId: number): RunContractRow[] {
     ),
   }));
 }
+
+/** The estimated readings among `readingIds`: a statement names them. */
+export function estimatesAmong(
+  db: Database,
+  readingIds: number[],
+): Array<{ readingId: number; equipmentId: string; date: IsoDate }> {
+  return db.all(
+    `SELECT r.id AS readingId, d.equipment_id AS equipmentId, r.date
+       FROM readings r JOIN devices d ON d.id = r.device_id
+      WHERE r.source = 'estimate' AND r.id IN (SELECT value FROM json_each(?))
+      ORDER BY d.equipment_id, r.date`,
+    [JSON.stringify(readingIds)],
+  );
+}

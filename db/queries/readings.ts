@@ -29,12 +29,14 @@ interface ReadingRow {
   old_value: number | null;
   new_value: number | null;
   extra_free: number | null;
+  final_value: number | null;
+  start_value: number | null;
   usage: number | null;
 }
 
 const READING_SELECT = `SELECT r.id, r.device_id, r.date, r.status, r.valid_from, r.valid_to,
   r.source, r.author, r.note, r.flagged, r.confirmed_by, r.revision, r.created_at, r.updated_at,
-  rc.kind, rc.old_value, rc.new_value, rc.extra_free, rc.usage
+  rc.kind, rc.old_value, rc.new_value, rc.extra_free, rc.final_value, rc.start_value, rc.usage
   FROM readings r LEFT JOIN reading_counters rc ON rc.reading_id = r.id`;
 
 function group(rows: ReadingRow[]): Reading[] {
@@ -67,6 +69,10 @@ function group(rows: ReadingRow[]): Reading[] {
         old: row.old_value ?? 0,
         new: row.new_value ?? 0,
         extraFree: row.extra_free ?? 0,
+        exchange:
+          row.final_value === null || row.start_value === null
+            ? null
+            : { final: row.final_value, start: row.start_value },
         usage: row.usage ?? 0,
       });
     }
@@ -158,9 +164,17 @@ export function insertReading(db: Database, reading: ReadingRecord, now: string)
   );
   for (const counter of reading.counters) {
     db.run(
-      `INSERT INTO reading_counters (reading_id, kind, old_value, new_value, extra_free)
-       VALUES (?, ?, ?, ?, ?)`,
-      [id, counter.kind, counter.old, counter.new, counter.extraFree],
+      `INSERT INTO reading_counters (reading_id, kind, old_value, new_value, extra_free, final_value, start_value)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [
+        id,
+        counter.kind,
+        counter.old,
+        counter.new,
+        counter.extraFree,
+        counter.exchange?.final ?? null,
+        counter.exchange?.start ?? null,
+      ],
     );
   }
   return id;
@@ -197,16 +211,25 @@ export function updateReading(
   }
 }
 
-/** Old, new and extra free copies in one statement, so the table's CHECKs see them together. */
+/** Old, new, extra free copies and the exchange in one statement, so the table's CHECKs see them together. */
 export function setCounterValues(
   db: Database,
   readingId: number,
   counter: Omit<ReadingCounter, 'usage'>,
 ): void {
   db.run(
-    `UPDATE reading_counters SET old_value = @old, new_value = @new, extra_free = @extraFree
+    `UPDATE reading_counters SET old_value = @old, new_value = @new, extra_free = @extraFree,
+       final_value = @final, start_value = @start
      WHERE reading_id = @readingId AND kind = @kind`,
-    { readingId, kind: counter.kind, old: counter.old, new: counter.new, extraFree: counter.extraFree },
+    {
+      readingId,
+      kind: counter.kind,
+      old: counter.old,
+      new: counter.new,
+      extraFree: counter.extraFree,
+      final: counter.exchange?.final ?? null,
+      start: counter.exchange?.start ?? null,
+    },
   );
 }
 

@@ -2,7 +2,9 @@
  * The print billing (*Druckabrechnung*) of one contract for one run: per counter kind the
  * usage of its readings, the contract's free copies prorated over the readings' validity
  * (SPEC §3.3; the readings' extra free copies are already out of their usage), the billable
- * copies (never below zero), the price per page and the amount. Money in micro-francs
+ * copies, the price per page and the amount. The billable copies are never below zero, except
+ * for a true-up: an estimate billed too high and the next real reading below it give a negative
+ * usage, billed as a credit (free copies are for pages printed, not for a credit). Money in micro-francs
  * (CHF 0.0085 = 8500): integers only; a contract's total rounds half up to CHF 0.05.
  */
 import type { CounterKind, IsoDate, Micros } from '../models';
@@ -10,9 +12,10 @@ import { contractFreeCopies } from './free-copies';
 
 export const ROUNDING_MICROS = 50_000;
 
-/** CHF amounts round to 0.05 (half up): 116.11 → 116.10, 116.125 → 116.15. */
+/** CHF amounts round to 0.05 (half away from zero): 116.11 → 116.10, 116.125 → 116.15, a credit alike. */
 export function roundToFiveRappen(micros: Micros): Micros {
-  return Math.floor((micros + ROUNDING_MICROS / 2) / ROUNDING_MICROS) * ROUNDING_MICROS;
+  const rounded = Math.floor((Math.abs(micros) + ROUNDING_MICROS / 2) / ROUNDING_MICROS) * ROUNDING_MICROS;
+  return micros < 0 ? -rounded : rounded;
 }
 
 export interface BillingInput {
@@ -45,7 +48,7 @@ export interface ContractBill {
 export function billContract(inputs: BillingInput[], validFrom: IsoDate, validTo: IsoDate): ContractBill {
   const lines = inputs.map((input) => {
     const freeCopies = contractFreeCopies(input.freePerMonth, validFrom, validTo);
-    const billable = Math.max(0, input.usage - freeCopies);
+    const billable = input.usage < 0 ? input.usage : Math.max(0, input.usage - freeCopies);
     return { kind: input.kind, usage: input.usage, freeCopies, billable, pricePerPage: input.pricePerPage, amount: billable * input.pricePerPage };
   });
   const total = lines.reduce((sum, line) => sum + line.amount, 0);

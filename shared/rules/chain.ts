@@ -1,6 +1,7 @@
 import type { FieldIssue } from '../errors';
-import type { CounterKind, IsoDate, ReadingStatus } from '../models';
+import type { CounterExchange, CounterKind, IsoDate, ReadingStatus } from '../models';
 import { isEditable } from './status';
+import { countedPages } from './usage';
 
 /** The following reading of the same counter in the device's chain. */
 export interface NextLink {
@@ -10,6 +11,8 @@ export interface NextLink {
   old: number;
   new: number;
   extraFree: number;
+  /** The next reading's meter exchange: its old counter ends at `final`. */
+  exchange: CounterExchange | null;
 }
 
 export type ChainEffect = { kind: 'none' } | { kind: 'relink'; readingId: number; old: number };
@@ -39,20 +42,22 @@ export function planChainEdit(
       ],
     };
   }
-  if (newValue > next.new) {
+  // Across the next reading's meter exchange, the old counter's final value is the ceiling.
+  const ceiling = next.exchange?.final ?? next.new;
+  if (newValue > ceiling) {
     return {
       effect: { kind: 'none' },
-      issues: [{ field, code: 'new-above-next', params: { max: next.new, date: next.date } }],
+      issues: [{ field, code: 'new-above-next', params: { max: ceiling, date: next.date } }],
     };
   }
-  if (next.extraFree > next.new - newValue) {
+  if (next.extraFree > countedPages(newValue, next.new, next.exchange)) {
     return {
       effect: { kind: 'none' },
       issues: [
         {
           field,
           code: 'next-extra-free-too-large',
-          params: { max: next.new - next.extraFree, date: next.date },
+          params: { max: countedPages(0, next.new, next.exchange) - next.extraFree, date: next.date },
         },
       ],
     };

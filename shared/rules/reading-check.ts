@@ -1,6 +1,6 @@
 import { daysBetween, isIsoDate } from '../dates';
 import type { FieldIssue } from '../errors';
-import type { CounterKind, IsoDate, ReadingStatus } from '../models';
+import type { CounterExchange, CounterKind, IsoDate, ReadingStatus } from '../models';
 import { planChainEdit, type ChainEffect, type NextLink } from './chain';
 import { DEFAULT_PLAUSIBILITY, isImplausible, type PlausibilityRule } from './plausibility';
 import { isEditable } from './status';
@@ -14,6 +14,11 @@ export interface CounterContext {
   oldEditable: boolean;
   /** The chain's *old*: the previous reading's *new*, or the device's current counter. */
   chainOld: number;
+  /**
+   * When *old* comes from an estimate: the last real counter, the lowest a real reading may
+   * go (it trues the estimate up); null otherwise.
+   */
+  floor: number | null;
   next: NextLink | null;
   averageDaily: number | null;
   /** Date of the previous reading of this counter, for the plausibility's "days since". */
@@ -38,7 +43,13 @@ export interface ReadingInput {
   date: IsoDate;
   validFrom: IsoDate;
   validTo: IsoDate;
-  counters: Array<{ kind: CounterKind; old: number; new: number; extraFree: number }>;
+  counters: Array<{
+    kind: CounterKind;
+    old: number;
+    new: number;
+    extraFree: number;
+    exchange?: CounterExchange | null;
+  }>;
 }
 
 export interface ReadingCheck {
@@ -107,7 +118,7 @@ export function checkReading(input: ReadingInput, context: ReadingContext): Read
     }
     const old = counter.oldEditable ? entered.old : counter.chainOld;
     result.olds.set(counter.kind, old);
-    const valueIssues = checkCounterValues({ ...entered, old });
+    const valueIssues = checkCounterValues({ ...entered, old, floor: counter.floor });
     issues.push(...valueIssues);
     if (valueIssues.length > 0) continue;
     const chain = planChainEdit(counter.kind, entered.new, counter.next);
@@ -115,7 +126,8 @@ export function checkReading(input: ReadingInput, context: ReadingContext): Read
     if (chain.effect.kind === 'relink') result.relinks.push({ ...chain.effect, counter: counter.kind });
     const days = counter.lastDate && dateOk ? daysBetween(counter.lastDate, input.date) : 0;
     // The usage, as the dialog shows it: extra free copies (test prints) are no surprise.
-    if (isImplausible(computeUsage(old, entered.new, entered.extraFree), counter.averageDaily, days, rule)) {
+    const usage = computeUsage(old, entered.new, entered.extraFree, entered.exchange ?? null);
+    if (isImplausible(usage, counter.averageDaily, days, rule)) {
       result.implausible.push(counter.kind);
     }
   }

@@ -68,7 +68,7 @@ function addReadings(db: Database, deviceId: number, device: DemoDevice, install
         confirmedBy: null,
         counters: device.counters.map(({ kind }) => {
           const values = series.get(kind) ?? [];
-          return { kind, old: values[month] ?? 0, new: values[month + 1] ?? 0, extraFree: 0 };
+          return { kind, old: values[month] ?? 0, new: values[month + 1] ?? 0, extraFree: 0, exchange: null };
         }),
       },
       now,

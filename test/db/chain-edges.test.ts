@@ -148,8 +148,8 @@ describe('a counter kind added to a device later', () => {
     expect(unknown.issues).toEqual([{ field: 'scan.new', code: 'unknown-counter' }]);
     const after = await core.api['devices-get']({ equipmentId: '3.022.790' });
     expect(after.readings.find((r) => r.id === newer.id)?.counters).toEqual([
-      { kind: 'black', old: 350_000, new: 355_000, extraFree: 0, usage: 5_000 },
-      { kind: 'scan', old: 100, new: 500, extraFree: 0, usage: 400 },
+      { kind: 'black', old: 350_000, new: 355_000, extraFree: 0, exchange: null, usage: 5_000 },
+      { kind: 'scan', old: 100, new: 500, extraFree: 0, exchange: null, usage: 400 },
     ]);
   });
 });

@@ -131,11 +131,24 @@ describe('database and migrations', () => {
       db.run(
         "INSERT INTO readings (id, device_id, date, valid_from, valid_to, source, author, created_at, updated_at) VALUES (1, 1, '2026-01-31', '2026-01-01', '2026-01-31', 'manual', 'a', 'n', 'n')",
       );
+      // Below the old value only as a true-up after an estimate (the rules decide), never with extra free copies.
       expect(() =>
-        db.run("INSERT INTO reading_counters (reading_id, kind, old_value, new_value) VALUES (1, 'black', 344805, 12305)"),
+        db.run("INSERT INTO reading_counters (reading_id, kind, old_value, new_value, extra_free) VALUES (1, 'black', 344805, 12305, 1)"),
       ).toThrow(/CHECK/);
+      // A meter exchange: both values or neither, the final not below old, the new not below the start.
+      expect(() =>
+        db.run("INSERT INTO reading_counters (reading_id, kind, old_value, new_value, final_value) VALUES (1, 'color', 100, 50, 120)"),
+      ).toThrow(/CHECK/);
+      expect(() =>
+        db.run("INSERT INTO reading_counters (reading_id, kind, old_value, new_value, final_value, start_value) VALUES (1, 'color', 100, 50, 90, 0)"),
+      ).toThrow(/CHECK/);
+      expect(() =>
+        db.run("INSERT INTO reading_counters (reading_id, kind, old_value, new_value, final_value, start_value) VALUES (1, 'color', 100, 50, 120, 60)"),
+      ).toThrow(/CHECK/);
+      db.run("INSERT INTO reading_counters (reading_id, kind, old_value, new_value, final_value, start_value) VALUES (1, 'color', 100, 50, 120, 0)");
+      expect(db.get("SELECT usage FROM reading_counters WHERE reading_id = 1 AND kind = 'color'")).toEqual({ usage: 70 });
       db.run("INSERT INTO reading_counters (reading_id, kind, old_value, new_value, extra_free) VALUES (1, 'black', 344805, 358965, 160)");
-      expect(db.get('SELECT usage FROM reading_counters WHERE reading_id = 1')).toEqual({ usage: 14_000 });
+      expect(db.get("SELECT usage FROM reading_counters WHERE reading_id = 1 AND kind = 'black'")).toEqual({ usage: 14_000 });
       expect(() => db.run('DELETE FROM devices WHERE id = 1')).toThrow(/FOREIGN KEY/);
     } finally {
       db.close();
@@ -165,6 +178,47 @@ describe('migration 2 (master data)', () => {
       ]);
       expect(db.get('SELECT revision, out_of_service FROM devices WHERE id = 7')).toEqual({ revision: 0, out_of_service: null });
       expect(readdirSync(join(dir, 'backups')).some((f) => f.startsWith('pre-migration-v1-'))).toBe(true);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('migration 5 (estimates, meter exchange)', () => {
+  it('rebuilds readings, their counters and the billing lines of a schema-4 database without losing a row or a reference', () => {
+    const dir = tempDir();
+    const file = databaseFile(dir);
+    const v4 = join(dir, 'v4');
+    mkdirSync(v4);
+    for (const name of readdirSync(DEFAULT_MIGRATIONS_DIR).filter((f) => /^000[1-4]_/.test(f))) {
+      copyFileSync(join(DEFAULT_MIGRATIONS_DIR, name), join(v4, name));
+    }
+    const old = Database.open({ file, migrationsDir: v4 });
+    old.run("INSERT INTO customers (id, number, name, language, created_at, updated_at) VALUES (1, '999999', 'X', 'fr', 'n', 'n')");
+    old.run("INSERT INTO contracts (id, customer_id, number, start_date, interval_months, start_month, created_at, updated_at) VALUES (1, 1, 'V', '2025-01-01', 1, 1, 'n', 'n')");
+    old.run("INSERT INTO devices (id, contract_id, position, model, equipment_id, serial_number, install_date, created_at, updated_at) VALUES (7, 1, '0002', 'M', '3.022.790', 'S', '2025-02-03', 'n', 'n')");
+    old.run("INSERT INTO readings (id, device_id, date, status, valid_from, valid_to, source, author, created_at, updated_at) VALUES (3, 7, '2025-02-28', '11', '2025-02-03', '2025-02-28', 'web', 'a', 'n', 'n')");
+    old.run("INSERT INTO reading_counters (reading_id, kind, old_value, new_value, extra_free) VALUES (3, 'black', 100, 900, 50)");
+    old.run("INSERT INTO billing_runs (id, period, state, total, created_at, created_by) VALUES (1, '2025-02', 'billed', 0, 'n', 'a')");
+    old.run("INSERT INTO billing_contracts VALUES (1, 1, '2025-02-03', '2025-02-28', 0, 0)");
+    old.run("INSERT INTO billing_lines VALUES (1, 1, 'black', 750, 800, 0, 8500, 0)");
+    old.run('INSERT INTO billing_readings VALUES (3, 1, 1)');
+    old.close();
+
+    const db = Database.open({ file });
+    try {
+      expect(db.schemaVersion).toBe(loadMigrations().length);
+      expect(db.get('SELECT id, status, source FROM readings')).toEqual({ id: 3, status: '11', source: 'web' });
+      expect(db.get('SELECT old_value, new_value, extra_free, usage, final_value FROM reading_counters')).toEqual({
+        old_value: 100, new_value: 900, extra_free: 50, usage: 750, final_value: null,
+      });
+      expect(db.get('SELECT usage, billable FROM billing_lines')).toEqual({ usage: 750, billable: 0 });
+      expect(db.get('SELECT run_id FROM billing_readings WHERE reading_id = 3')).toEqual({ run_id: 1 });
+      expect(db.pragma('foreign_keys')).toBe(1);
+      expect(db.all('PRAGMA foreign_key_check')).toEqual([]);
+      // The references point at the rebuilt tables: deleting a billed reading is still refused.
+      expect(() => db.run('DELETE FROM readings WHERE id = 3')).toThrow(/FOREIGN KEY/);
+      db.run("INSERT INTO readings (device_id, date, valid_from, valid_to, source, author, created_at, updated_at) VALUES (7, '2025-03-31', '2025-03-01', '2025-03-31', 'estimate', 'a', 'n', 'n')");
     } finally {
       db.close();
     }

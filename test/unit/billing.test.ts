@@ -24,6 +24,25 @@ describe('billing arithmetic', () => {
     expect(bill.total).toBe(232 * 8_500);
   });
 
+  it('credits the true-up of an estimate billed too high: a negative usage, no free copies, a negative amount', () => {
+    const bill = billContract(
+      [
+        { kind: 'black', usage: -1_500, freePerMonth: 500, pricePerPage: 8_500 },
+        { kind: 'color', usage: 30, freePerMonth: 100, pricePerPage: 65_000 },
+      ],
+      '2026-12-01',
+      '2026-12-31',
+    );
+    expect(bill.lines.map((l) => [l.usage, l.freeCopies, l.billable, l.amount])).toEqual([
+      [-1_500, 500, -1_500, -12_750_000],
+      [30, 100, 0, 0],
+    ]);
+    expect(bill.totalRounded).toBe(-12_750_000);
+    expect(roundToFiveRappen(-116_125_000)).toBe(-116_150_000);
+    expect(roundToFiveRappen(-116_124_999)).toBe(-116_100_000);
+    expect(formatChf(-12_750_000)).toBe('-12.75');
+  });
+
   it('rounds totals half up to CHF 0.05, exactly, with no binary float drift', () => {
     expect(roundToFiveRappen(116_124_999)).toBe(116_100_000);
     expect(roundToFiveRappen(116_125_000)).toBe(116_150_000);
@@ -52,6 +71,7 @@ describe('the billing CSV', () => {
           contractNumber: 'V-999999-01',
           customerNumber: '999999',
           customerName: 'Fiduciaire du Léman; SA',
+          estimates: [],
           readingIds: [1],
           ...billContract([{ kind: 'black', usage: 14_160, freePerMonth: 500, pricePerPage: 8_500 }], '2026-11-01', '2026-11-30'),
         },

@@ -27,6 +27,7 @@ describe('the chain when a middle reading is edited (SPEC §3.6)', () => {
     old: 358_965,
     new: 363_000,
     extraFree: 0,
+    exchange: null,
   });
 
   it('changes nothing when the new value is unchanged', () => {

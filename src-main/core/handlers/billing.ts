@@ -4,6 +4,7 @@
  */
 import {
   billingCandidates,
+  estimatesAmong,
   getRun,
   insertRun,
   insertRunContract,
@@ -67,6 +68,7 @@ export function previewBilling(core: CoreContext, period: string): BillingPrevie
       customerNumber: customer.number,
       customerName: customer.name,
       readingIds: readings.map((r) => r.readingId),
+      estimates: estimatesAmong(core.db, readings.map((r) => r.readingId)),
     });
   }
   contracts.sort((a, b) => a.customerNumber.localeCompare(b.customerNumber) || a.contractNumber.localeCompare(b.contractNumber));
@@ -84,12 +86,14 @@ function runDetail(core: CoreContext, run: RunRow): BillingRun {
     ...run,
     contracts: runContracts(core.db, run.id).map((row) => {
       const { contract, customer } = contractLabel(core, row.contractId, row.validFrom);
+      const readingIds = readings.filter((id) => readingContract.get(id) === row.contractId);
       return {
         ...row,
         contractNumber: contract.number,
         customerNumber: customer.number,
         customerName: customer.name,
-        readingIds: readings.filter((id) => readingContract.get(id) === row.contractId),
+        readingIds,
+        estimates: estimatesAmong(core.db, readingIds),
       };
     }),
   };

@@ -9,7 +9,7 @@ import { endOfMonth } from '../../../shared/dates';
 import { firstDayOf, isDueIn } from '../../../shared/rules/web-reading';
 import type { CoreContext } from '../context';
 
-export const PERIOD_STATES: PeriodState[] = ['missing', 'manual', 'web', 'import', 'flagged', 'billed', 'posted'];
+export const PERIOD_STATES: PeriodState[] = ['missing', 'manual', 'web', 'import', 'estimate', 'flagged', 'billed', 'posted'];
 
 export function periodOverview(core: CoreContext, period: string): PeriodOverview {
   const from = firstDayOf(period);

@@ -125,13 +125,23 @@ function locate(
             old: afterCounter.old,
             new: afterCounter.new,
             extraFree: afterCounter.extraFree,
+            exchange: afterCounter.exchange,
           }
         : null;
     const startValue = device.counters.find((counter) => counter.kind === kind)?.startValue ?? 0;
+    // After estimates, a real reading may go down to the last real counter (a true-up).
+    const lastReal = chain
+      .slice(0, index)
+      .reverse()
+      .find((r) => counterOf(r, kind) && r.source !== 'estimate');
     return {
       kind,
       oldEditable: !before,
       chainOld: (before && counterOf(before, kind)?.new) ?? startValue,
+      floor:
+        before?.source === 'estimate' && editing?.source !== 'estimate'
+          ? ((lastReal && counterOf(lastReal, kind)?.new) ?? startValue)
+          : null,
       next: nextLink,
       averageDaily: averageDailyUsage(
         historyPoints(chain, index, kind, device),
@@ -242,6 +252,10 @@ function auditFields(
     fields[`${counter.kind}.old`] = counter.old;
     fields[`${counter.kind}.new`] = counter.new;
     fields[`${counter.kind}.extraFree`] = counter.extraFree;
+    if (counter.exchange) {
+      fields[`${counter.kind}.final`] = counter.exchange.final;
+      fields[`${counter.kind}.start`] = counter.exchange.start;
+    }
   }
   return fields;
 }
@@ -300,7 +314,13 @@ export function saveReadingOn(
       note: '',
       counters: draft.counters
         .filter((counter) => values.has(counter.kind))
-        .map((counter) => ({ kind: counter.kind, old: counter.chainOld, new: values.get(counter.kind)!, extraFree: 0 })),
+        .map((counter) => ({
+          kind: counter.kind,
+          old: counter.chainOld,
+          new: values.get(counter.kind)!,
+          extraFree: 0,
+          exchange: null,
+        })),
     },
     origin,
   );
@@ -321,7 +341,12 @@ export function saveReading(
   const settings = settingsOf(core);
   const device = findDevice(core, args.equipmentId);
   return core.db.transaction(() => {
-    const { chain, editing, context } = locate(core, settings, device, args.readingId);
+    const { chain, editing, context: located } = locate(core, settings, device, args.readingId);
+    // An estimate never goes below the reading before it: only a real value trues one up.
+    const context =
+      (editing?.source ?? origin.source) === 'estimate'
+        ? { ...located, counters: located.counters.map((counter) => ({ ...counter, floor: null })) }
+        : located;
     if (editing) requireRevision(editing, args.revision);
     else if (
       args.previousReadingId !== undefined &&
@@ -349,6 +374,7 @@ export function saveReading(
         old: check.olds.get(kind) ?? 0,
         new: entered?.new ?? 0,
         extraFree: entered?.extraFree ?? 0,
+        exchange: entered?.exchange ?? null,
       };
     });
     const values = {
@@ -362,11 +388,13 @@ export function saveReading(
     const judged = (reading: { date: IsoDate; counters: Array<Omit<ReadingCounter, 'usage'>> }) =>
       JSON.stringify([
         reading.date,
-        reading.counters.map(({ kind, old, new: value, extraFree }) => [
+        reading.counters.map(({ kind, old, new: value, extraFree, exchange }) => [
           kind,
           old,
           value,
           extraFree,
+          exchange?.final ?? null,
+          exchange?.start ?? null,
         ]),
       ]);
     const unchanged = editing !== null && judged(editing) === judged(values);

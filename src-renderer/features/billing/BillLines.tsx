@@ -32,6 +32,17 @@ export function BillLines({ contract }: { contract: BilledContract }) {
         </tr>
       </thead>
       <tbody>
+        {contract.estimates.length > 0 && (
+          <tr className="estimates">
+            <td colSpan={6}>
+              {t('billing.estimates', {
+                list: contract.estimates
+                  .map((estimate) => `${estimate.equipmentId} (${formatDate(estimate.date, language)})`)
+                  .join(', '),
+              })}
+            </td>
+          </tr>
+        )}
         {contract.lines.map((line) => (
           <tr key={line.kind}>
             <th scope="row">{t(`kinds.${line.kind}`)}</th>
