@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
 import { issueText } from '../shared/i18n/issue-text';
 import { MASTER_KINDS, type MasterKind } from '../shared/import/master-fields';
 import { defaultDataDir } from './core/paths';
@@ -22,6 +23,8 @@ import { SETTINGS, SETTINGS_BY_KEY } from '../shared/settings-schema';
 import { PORTAL_DATABASE } from './jobs/runtime';
 import { loadDemo, openCore, startBrowserMode, startWeb, type OpenedCore } from './node-main';
 import { createPortalServer, DEFAULT_PORTAL_PORT } from './portal/server';
+import { checkGenerateOptions, generateDealer, GenerateRefusedError } from './core/generate';
+import { today } from './core/context';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RENDERER_DIR = join(ROOT, 'out', 'renderer');
@@ -81,6 +84,13 @@ Commands:
             checked; with any error nothing is imported (exit code 1). Rows are matched
             by customer number, contract number and equipment ID, so importing the
             same file again updates instead of duplicating. --dry-run only checks.
+  generate --customers N --devices N --years N [--seed N]
+            Fill an empty data folder with a synthetic dealer for benchmarks and
+            tests: customers (de/fr/en, some with web reading), contracts (monthly,
+            quarterly, yearly) with their terms, b/w and colour devices, and N years
+            of readings up to today that follow the dialog's rules (posted, the
+            latest recorded). The same seed and sizes give the same data on the same
+            day. Refused when the folder already holds customers (exit 1).
   help      Show this text.
 
 Options (every command):
@@ -395,6 +405,51 @@ async function billing(values: Record<string, string | boolean | undefined>, dat
   }
 }
 
+function wholeNumber(name: string, text: string | undefined, fallback?: number): number {
+  if (text === undefined) {
+    if (fallback === undefined) throw new UsageError(`generate needs --${name} N`);
+    return fallback;
+  }
+  if (!/^\d+$/.test(text)) throw new UsageError(`--${name} must be a whole number, not "${text}"`);
+  return Number(text);
+}
+
+function generate(values: Record<string, string | boolean | undefined>, dataDir: string): number {
+  const sizes = {
+    customers: wholeNumber('customers', values.customers as string | undefined),
+    devices: wholeNumber('devices', values.devices as string | undefined),
+    years: wholeNumber('years', values.years as string | undefined),
+    seed: wholeNumber('seed', values.seed as string | undefined, 1),
+  };
+  const problem = checkGenerateOptions({ ...sizes, today: '' });
+  if (problem) throw new UsageError(`--${problem}`);
+  const core = openCore({ dataDir });
+  try {
+    const options = { ...sizes, today: today(core.context) };
+    const started = performance.now();
+    let counts;
+    try {
+      counts = generateDealer(core.db, options);
+    } catch (error) {
+      if (error instanceof GenerateRefusedError) {
+        console.log(`meterdesk: generate refused — ${error.message}; nothing was changed`);
+        return 1;
+      }
+      throw error;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`meterdesk: generated a dealer into ${dataDir} (seed ${options.seed}, ${options.years} years up to ${options.today})`);
+    console.log(
+      `  ${counts.customers} customers (${counts.emails} e-mail addresses), ${counts.contracts} contracts (${counts.terms} terms), ` +
+        `${counts.devices} devices (${counts.deviceCounters} counters), ${counts.readings} readings (${counts.counters} counter values)`,
+    );
+    console.log(`  ${counts.rows} rows in ${seconds.toFixed(1)} s (${Math.round(counts.rows / seconds)} rows/s, one transaction)`);
+    return 0;
+  } finally {
+    core.close();
+  }
+}
+
 async function importReadingsFile(file: string, values: Record<string, string | boolean | undefined>, dataDir: string): Promise<number> {
   const content = readInputFile(file);
   const core = openCore({ dataDir });
@@ -448,6 +503,10 @@ export async function main(argv: string[]): Promise<number> {
       run: { type: 'boolean' },
       cancel: { type: 'string' },
       post: { type: 'string' },
+      customers: { type: 'string' },
+      devices: { type: 'string' },
+      years: { type: 'string' },
+      seed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -545,6 +604,8 @@ export async function main(argv: string[]): Promise<number> {
     case 'demo':
       demo(dataDir);
       return 0;
+    case 'generate':
+      return generate(values, dataDir);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

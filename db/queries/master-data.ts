@@ -257,28 +257,46 @@ export function devicesOf(
   ).rows;
 }
 
+/** What the search text of a device is made of: its own fields and its customer's. */
+export interface DeviceSearchFields {
+  customerNumber: string;
+  customerName: string;
+  contractNumber: string;
+  model: string;
+  position: string;
+  location: string;
+  equipmentId: string;
+  serialNumber: string;
+}
+
+/** The `Suche` text of a device: every word a clerk may type, accents and case folded. */
+export function deviceSearchText(fields: DeviceSearchFields): string {
+  return searchable(
+    [
+      fields.customerNumber,
+      fields.customerName,
+      fields.contractNumber,
+      fields.model,
+      fields.position,
+      fields.location,
+      fields.equipmentId,
+      fields.equipmentId.replace(/\./g, ''),
+      fields.serialNumber,
+    ].join(' | '),
+  );
+}
+
 /** Rebuilds the search text of a device from its own fields and its customer's. */
 export function refreshDeviceSearchText(db: Database, deviceId: number): void {
-  const row = db.get<Record<string, string>>(
-    `SELECT d.equipment_id, d.serial_number, d.model, d.position, d.location,
-       cu.number AS customer_number, cu.name AS customer_name, c.number AS contract_number
+  const row = db.get<DeviceSearchFields>(
+    `SELECT d.equipment_id AS equipmentId, d.serial_number AS serialNumber, d.model, d.position, d.location,
+       cu.number AS customerNumber, cu.name AS customerName, c.number AS contractNumber
      FROM devices d JOIN contracts c ON c.id = d.contract_id JOIN customers cu ON cu.id = c.customer_id
      WHERE d.id = ?`,
     [deviceId],
   );
   if (!row) return;
-  const text = [
-    row.customer_number,
-    row.customer_name,
-    row.contract_number,
-    row.model,
-    row.position,
-    row.location,
-    row.equipment_id,
-    row.equipment_id?.replace(/\./g, ''),
-    row.serial_number,
-  ].join(' | ');
-  db.run('UPDATE devices SET search_text = ? WHERE id = ?', [searchable(text), deviceId]);
+  db.run('UPDATE devices SET search_text = ? WHERE id = ?', [deviceSearchText(row), deviceId]);
 }
 
 export type NewCustomer = Omit<CustomerInput, 'note'> & { note?: string };

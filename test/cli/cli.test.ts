@@ -1,17 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../db/helpers';
 import { startSmtpSink } from '../web/helpers';
-
-function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src-main/cli.ts', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, METERDESK_LOG_LEVEL: 'silent' },
-  });
-  return { code: result.status, out: result.stdout, err: result.stderr };
-}
+import { cli } from './helpers';
 
 /** As `cli`, without blocking the event loop: for commands that talk to this process's SMTP server. */
 function cliAsync(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
