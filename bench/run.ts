@@ -1,24 +1,25 @@
 /**
  * `npm run bench`: dealer-scale timings (issue 6), one table (bench/table.ts) written to
  * bench/RESULTS.md. Builds the dealer with the generator — or reuses bench/.tmp/<sizes>/ from
- * an earlier run — then runs bench/core.ts and every other bench module that exports
- * `rows(ctx: BenchContext)` (bench/context.ts), each row beside its same-run baseline.
+ * an earlier run — then runs bench/core.ts, bench/web.ts (sync, portal load) and bench/ui.ts
+ * (Chromium), each exporting `rows(ctx: BenchContext)`, each row beside its same-run baseline.
  *
  *   npm run bench -- [--customers N] [--devices N] [--years N] [--seed N] [--runs N]
  *   npm run bench -- --devices 3000 --customers 500 --years 2      (a quick run)
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { today as todayOf } from '../src-main/core/context';
 import { countCustomers } from '../db/queries/master-data';
 import { checkGenerateOptions, generateDealer } from '../src-main/core/generate';
 import { openCore } from '../src-main/node-main';
-import type { BenchContext, BenchRows } from './context';
+import type { BenchContext } from './context';
 import { removeBenchReadings, rows as coreRows } from './core';
 import { formatTable, machine, type BenchRow } from './table';
+import { rows as uiRows } from './ui';
+import { rows as webRows } from './web';
 
 const { values } = parseArgs({
   options: {
@@ -62,12 +63,7 @@ try {
     `${count('reading_counters').toLocaleString('en-US')} counter values`;
 
   const results: BenchRow[] = [...(await coreRows(ctx, runs))];
-  // Other benchmark modules (web, ui …) add their rows when they are there.
-  const own = new Set(['run.ts', 'core.ts', 'context.ts', 'table.ts']);
-  for (const file of readdirSync(import.meta.dirname).filter((f) => f.endsWith('.ts') && !f.startsWith('.') && !own.has(f)).sort()) {
-    const module = (await import(pathToFileURL(join(import.meta.dirname, file)).href)) as { rows?: BenchRows };
-    if (typeof module.rows === 'function') results.push(...(await module.rows(ctx)));
-  }
+  results.push(...(await webRows(ctx)), ...(await uiRows(ctx)));
   removeBenchReadings(ctx);
 
   const text = [
