@@ -70,14 +70,17 @@ export function compareDates(a: IsoDate, b: IsoDate): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar day an instant falls on in `timeZone` (e.g. the dealer's Europe/Zurich). */
 export function todayIn(timeZone: string, instant: Date = new Date()): IsoDate {
-  const fields = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(instant);
+  // Building a formatter costs far more than using one: one per time zone, kept.
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  const fields = format.formatToParts(instant);
   const pick = (type: string) => Number(fields.find((field) => field.type === type)?.value);
   return isoDate(pick('year'), pick('month'), pick('day'));
 }
