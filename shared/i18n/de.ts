@@ -273,6 +273,8 @@ export const de = {
     },
   },
   period: {
+    estimate: 'Fehlende schätzen ({{count}})',
+    estimated: '{{created}} Zählerstände geschätzt, {{skipped}} ohne Verlauf oder abgelehnt.',
     nav: 'Periode',
     title: 'Periodenübersicht',
     period: 'Periode',

@@ -274,6 +274,8 @@ export const en: Translation = {
     },
   },
   period: {
+    estimate: 'Estimate the missing ({{count}})',
+    estimated: '{{created}} readings estimated, {{skipped}} without history or refused.',
     nav: 'Period',
     title: 'Period overview',
     period: 'Period',

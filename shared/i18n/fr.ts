@@ -275,6 +275,8 @@ export const fr: Translation = {
     },
   },
   period: {
+    estimate: 'Estimer les manquants ({{count}})',
+    estimated: '{{created}} relevés estimés, {{skipped}} sans historique ou refusés.',
     nav: 'Période',
     title: 'Vue de la période',
     period: 'Période',

@@ -57,3 +57,33 @@ test('the period overview: work down the missing readings with F2, counts and st
   await expect(rows).toHaveCount(2);
   await expect(rows.filter({ hasText: first })).toHaveCount(1);
 });
+
+test('estimates the missing devices in one action, marks them, and the dialog records a meter exchange', async ({ meterdesk, page }) => {
+  await meterdesk.open('#/period');
+  const filters = page.getByRole('group', { name: 'Status' });
+  const missing = Number((await filters.getByRole('button', { name: /^fehlt \d+$/ }).textContent())!.replace(/\D/g, ''));
+  await page.getByRole('button', { name: `Fehlende schätzen (${missing})` }).click();
+  await expect(page.getByRole('status')).toContainText(`${missing} Zählerstände geschätzt, 0 ohne Verlauf`);
+  await expect(filters.getByRole('button', { name: `geschätzt ${missing}` })).toBeVisible();
+  await page.screenshot({ path: 'test-results/period-estimates.png' });
+
+  // The estimate says what it is in the dialog.
+  await filters.getByRole('button', { name: `geschätzt ${missing}` }).click();
+  await meterdesk.gridRows('Geräte der Periode').first().dblclick();
+  await expect(meterdesk.dialog).toContainText('Geschätzter Zählerstand');
+  await page.keyboard.press('Escape');
+
+  // A replaced counter board: final value of the old counter, start value of the new one.
+  await meterdesk.open('#/devices/3.022.790');
+  await meterdesk.newReading();
+  await expect(meterdesk.dialog).toContainText('Der letzte Zählerstand ist geschätzt');
+  const old = Number((await meterdesk.field('Schwarz Zählerstand alt').inputValue()).replace(/\D/g, ''));
+  await meterdesk.dialog.getByRole('checkbox', { name: 'Zählerwechsel' }).check();
+  await meterdesk.field('Schwarz Endstand alter Zähler').fill(String(old + 400));
+  await meterdesk.field('Schwarz Startwert neuer Zähler').fill('0');
+  await meterdesk.field('Schwarz Zählerstand neu').fill('600');
+  await expect(meterdesk.field('Schwarz Verbrauch Kopie')).toHaveValue(/^1.000$/);
+  await page.screenshot({ path: 'test-results/dialog-exchange.png' });
+  await page.keyboard.press('F2');
+  await expect(meterdesk.dialog).toBeHidden();
+});

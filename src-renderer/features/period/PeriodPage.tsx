@@ -7,7 +7,7 @@ import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
 import { ReadingDialogWithData } from '../readings/ReadingDialogWithData';
 
-const STATES: PeriodState[] = ['missing', 'manual', 'web', 'import', 'flagged', 'billed', 'posted'];
+const STATES: PeriodState[] = ['missing', 'manual', 'web', 'import', 'estimate', 'flagged', 'billed', 'posted'];
 
 interface Open {
   row: PeriodRow;
@@ -123,6 +123,18 @@ export function PeriodPage({ today }: { today: string }) {
         </button>
         <button type="button" onClick={() => run(async () => t('web.synced', { ...(await api.call('web-sync', {})) }))}>
           {t('web.sync')}
+        </button>
+        <button
+          type="button"
+          disabled={!overview?.counts.missing}
+          onClick={() =>
+            run(async () => {
+              const done = await api.call('readings-estimate', { period });
+              return t('period.estimated', { created: done.created.length, skipped: done.skipped.length });
+            })
+          }
+        >
+          {t('period.estimate', { count: overview?.counts.missing ?? 0 })}
         </button>
         <span className="muted" role="status">
           {message}

@@ -210,6 +210,7 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
   );
 
   const validityReadOnly = form.readOnly || form.validityLocked;
+  const trueUpFloor = draft.counters.find((counter) => counter.floor !== null)?.floor ?? null;
   const status = `${draft.status} ${t(`status.${draft.status}`)}`;
 
   return (
@@ -231,6 +232,10 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
           <p className="notice">{t('dialog.readOnly', { status: draft.status, label: t(`status.${draft.status}`) })}</p>
         )}
         {draft.isFirstReading && !form.readOnly && <p className="notice info">{t('dialog.firstReading')}</p>}
+        {reading?.source === 'estimate' && <p className="notice estimate">{t('dialog.estimated')}</p>}
+        {!reading && trueUpFloor !== null && (
+          <p className="notice info">{t('dialog.trueUp', { floor: formatCounter(trueUpFloor, language) })}</p>
+        )}
 
         <div className="dialog-row">
           {dateField('date', t('dialog.date'), form.readOnly, form.setDate)}
@@ -268,13 +273,38 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
               );
               return [
                 <tr key={row.kind}>
-                  <th scope="row">{kind}</th>
+                  <th scope="row">
+                    {kind}
+                    {(!form.readOnly || row.exchange) && (
+                      <label className="exchange-toggle">
+                        <input
+                          type="checkbox"
+                          checked={row.exchange}
+                          disabled={form.readOnly}
+                          onChange={(event) => form.setExchange(row.kind, event.target.checked)}
+                        />{' '}
+                        {t('dialog.exchange')}
+                      </label>
+                    )}
+                  </th>
                   {input('old', t('dialog.old'), !computed?.oldEditable)}
                   {input('new', t('dialog.new'), form.readOnly)}
                   {input('extraFree', t('dialog.extraFree'), form.readOnly)}
                   {computedCell(`${kind} ${t('dialog.usage')}`, computed?.usage)}
                   {computedCell(`${kind} ${t('dialog.contractFree')}`, computed?.contractFree)}
                 </tr>,
+                row.exchange && (
+                  <tr key={`${row.kind}-exchange`} className="exchange-row">
+                    <th scope="row" className="muted small">
+                      {t('dialog.exchange')}
+                    </th>
+                    {input('final', t('dialog.final'), form.readOnly)}
+                    {input('start', t('dialog.start'), form.readOnly)}
+                    <td colSpan={3} className="muted small">
+                      {t('dialog.exchangeHint')}
+                    </td>
+                  </tr>
+                ),
                 computed?.implausible && (
                   <tr key={`${row.kind}-warning`} className="warning-row">
                     <td />

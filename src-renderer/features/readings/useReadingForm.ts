@@ -6,20 +6,24 @@ import { useMemo, useState } from 'react';
 import type { ReadingDraft, SaveReadingArgs } from '../../../shared/api';
 import type { FieldIssue } from '../../../shared/errors';
 import { formatCounter, formatDate, parseCounter, parseDate } from '../../../shared/format';
-import type { CounterKind, IsoDate, Language } from '../../../shared/models';
+import type { CounterExchange, CounterKind, IsoDate, Language } from '../../../shared/models';
 import { contractFreeCopies } from '../../../shared/rules/free-copies';
 import { checkReading } from '../../../shared/rules/reading-check';
 import { isEditable } from '../../../shared/rules/status';
 import { computeUsage } from '../../../shared/rules/usage';
 import { defaultValidity, type Validity } from '../../../shared/rules/validity';
 
-export type CounterColumn = 'old' | 'new' | 'extraFree';
+export type CounterColumn = 'old' | 'new' | 'extraFree' | 'final' | 'start';
 
 export interface CounterRow {
   kind: CounterKind;
   old: string;
   new: string;
   extraFree: string;
+  /** A meter exchange: the old counter's final value and the new counter's start value. */
+  exchange: boolean;
+  final: string;
+  start: string;
 }
 
 export interface ComputedCounter {
@@ -47,12 +51,18 @@ function initialFields(draft: ReadingDraft, language: Language): FormFields {
     validTo: formatDate(draft.validity.to, language),
     validityEdited: draft.reading !== null,
     note: draft.reading?.note ?? '',
-    counters: draft.counters.map((counter) => ({
-      kind: counter.kind,
-      old: formatCounter(counter.chainOld, language),
-      new: counter.new === null ? '' : formatCounter(counter.new, language),
-      extraFree: formatCounter(counter.extraFree, language),
-    })),
+    counters: draft.counters.map((counter) => {
+      const exchange = draft.reading?.counters.find((saved) => saved.kind === counter.kind)?.exchange ?? null;
+      return {
+        kind: counter.kind,
+        old: formatCounter(counter.chainOld, language),
+        new: counter.new === null ? '' : formatCounter(counter.new, language),
+        extraFree: formatCounter(counter.extraFree, language),
+        exchange: exchange !== null,
+        final: exchange ? formatCounter(exchange.final, language) : '',
+        start: exchange ? formatCounter(exchange.start, language) : '0',
+      };
+    }),
   };
 }
 
@@ -71,6 +81,7 @@ export interface ReadingForm {
   setValidity: (which: 'validFrom' | 'validTo', text: string) => void;
   setNote: (text: string) => void;
   setCounter: (kind: CounterKind, column: CounterColumn, text: string) => void;
+  setExchange: (kind: CounterKind, on: boolean) => void;
   touch: (field: string) => void;
   /** Marks every field for display; returns the arguments to save, or null when invalid. */
   submit: () => SaveReadingArgs | null;
@@ -115,7 +126,8 @@ export function useReadingForm(draft: ReadingDraft, language: Language): Reading
       validity = from && to ? { from, to } : null;
     }
 
-    const values = new Map<CounterKind, { old: number; new: number; extraFree: number }>();
+    type Values = { old: number; new: number; extraFree: number; exchange: CounterExchange | null };
+    const values = new Map<CounterKind, Values>();
     for (const row of fields.counters) {
       const context = draft.counters.find((counter) => counter.kind === row.kind);
       const parsed = {
@@ -123,12 +135,19 @@ export function useReadingForm(draft: ReadingDraft, language: Language): Reading
         new: parseCounter(row.new),
         extraFree: row.extraFree.trim() === '' ? ({ ok: true, value: 0 } as const) : parseCounter(row.extraFree),
       };
-      for (const column of ['old', 'new', 'extraFree'] as const) {
-        const result = parsed[column];
+      const exchange = row.exchange ? { final: parseCounter(row.final), start: parseCounter(row.start) } : null;
+      const columns = [['old', parsed.old], ['new', parsed.new], ['extraFree', parsed.extraFree]] as Array<[CounterColumn, ReturnType<typeof parseCounter>]>;
+      if (exchange) columns.push(['final', exchange.final], ['start', exchange.start]);
+      for (const [column, result] of columns) {
         if (!result.ok) add({ field: `${row.kind}.${column}`, code: result.code });
       }
-      if (parsed.old.ok && parsed.new.ok && parsed.extraFree.ok) {
-        values.set(row.kind, { old: parsed.old.value, new: parsed.new.value, extraFree: parsed.extraFree.value });
+      if (columns.every(([, result]) => result.ok) && parsed.old.ok && parsed.new.ok && parsed.extraFree.ok) {
+        values.set(row.kind, {
+          old: parsed.old.value,
+          new: parsed.new.value,
+          extraFree: parsed.extraFree.value,
+          exchange: exchange?.final.ok && exchange.start.ok ? { final: exchange.final.value, start: exchange.start.value } : null,
+        });
       }
     }
 
@@ -163,7 +182,7 @@ export function useReadingForm(draft: ReadingDraft, language: Language): Reading
       return {
         kind: context.kind,
         oldEditable: context.oldEditable && !readOnly,
-        usage: value ? computeUsage(value.old, value.new, value.extraFree) : null,
+        usage: value ? computeUsage(value.old, value.new, value.extraFree, value.exchange) : null,
         contractFree: validity ? contractFreeCopies(context.freePerMonth, validity.from, validity.to) : null,
         implausible: implausible.includes(context.kind),
       };
@@ -227,6 +246,11 @@ export function useReadingForm(draft: ReadingDraft, language: Language): Reading
         ...previous,
         counters: previous.counters.map((row) => (row.kind === kind ? { ...row, [column]: text } : row)),
       })),
+    setExchange: (kind, on) =>
+      change((previous) => ({
+        ...previous,
+        counters: previous.counters.map((row) => (row.kind === kind ? { ...row, exchange: on } : row)),
+      })),
     touch: (field) => setTouched((previous) => (previous.has(field) ? previous : new Set(previous).add(field))),
     tidy: (field) =>
       setFields((previous) => {
@@ -259,7 +283,7 @@ export function useReadingForm(draft: ReadingDraft, language: Language): Reading
         counters: draft.counters.map(({ kind }) => ({
           kind,
           // No issues means every counter parsed.
-          ...(derived.values.get(kind) ?? { old: 0, new: 0, extraFree: 0 }),
+          ...(derived.values.get(kind) ?? { old: 0, new: 0, extraFree: 0, exchange: null }),
         })),
       };
     },
