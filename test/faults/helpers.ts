@@ -4,7 +4,7 @@
  * meterdesk finds in the database (integrity, counts, duplicates).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Database } from '../../db/database';
@@ -83,23 +83,47 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
   };
 }
 
+function stopped(pid: number): boolean {
+  try {
+    // The state letter follows the command name in parentheses: T is stopped.
+    return /\) T /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
+export interface Kill<T> {
+  /** Whether the child was still running: the kill really interrupted it. */
+  killed: boolean;
+  /** What it had printed by then. */
+  output: string;
+  /** What `atStop` saw while the child stood still, just before the kill. */
+  seen: T | undefined;
+}
+
 /**
- * SIGKILLs the child as soon as `moment()` is true (polled every 2 ms); resolves with whether it
- * was still running then, i.e. whether the kill really interrupted it.
+ * SIGKILLs the child as soon as `moment()` is true (polled every 2 ms). It is frozen first
+ * (SIGSTOP) so that `atStop` sees exactly the state the kill interrupts, with no race between
+ * looking and killing.
  */
-export async function killWhen(run: CliRun, moment: () => boolean, timeoutMs = 30_000): Promise<{ killed: boolean; output: string }> {
+export async function killWhen<T = undefined>(run: CliRun, moment: () => boolean, atStop?: () => T, timeoutMs = 30_000): Promise<Kill<T>> {
   const started = Date.now();
-  while (run.child.exitCode === null && run.child.signalCode === null) {
+  const { child } = run;
+  while (child.exitCode === null && child.signalCode === null) {
     if (moment()) {
+      if (!child.kill('SIGSTOP')) break;
+      while (!stopped(child.pid!)) await new Promise((r) => setImmediate(r));
+      const seen = atStop?.();
       const output = run.out;
-      const killed = run.child.kill('SIGKILL');
+      child.kill('SIGKILL');
       await run.done;
-      return { killed, output };
+      return { killed: true, output, seen };
     }
     if (Date.now() - started > timeoutMs) throw new Error('the moment to kill never came');
     await new Promise((r) => setTimeout(r, 2));
   }
-  return { killed: false, output: run.out };
+  await run.done;
+  return { killed: false, output: run.out, seen: undefined };
 }
 
 /** A moment `delayMs` after the child opened the database (its WAL appeared). */

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/database';
 import { databaseFile } from '../../src-main/core/paths';
 import { openCore } from '../../src-main/node-main';
-import { copyFolder, count, dealerFolder, killWhen, readingsExport, reopen, rowsText, startCli, walPast, writerProbe } from './helpers';
+import { copyFolder, count, dealerFolder, killWhen, readingsExport, reopen, rowsText, startCli, walPast, walSize, writerProbe } from './helpers';
 
 const dirs: string[] = [];
 let template: string;
@@ -78,10 +78,12 @@ describe('SIGKILL during npm run cli -- import', () => {
     const commitRun = startCli(['import', exportFile, '--data', commit]);
     const probe = writerProbe(databaseFile(middle));
     const [killedMiddle, killedCommit] = await Promise.all([
-      killWhen(middleRun, probe.writing(100)),
+      killWhen(middleRun, probe.writing(100), () => walSize(databaseFile(middle))),
       killWhen(commitRun, walPast(databaseFile(commit), 0)),
     ]).finally(() => probe.close());
     expect(killedMiddle.killed).toBe(true);
+    // Frozen inside its transaction before the commit wrote a page to the WAL.
+    expect(killedMiddle.seen).toBeLessThanOrEqual(0);
     expect(killedCommit.killed).toBe(true);
 
     const outcomes: number[] = [];
