@@ -154,7 +154,7 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
       // its error code: the wrong-link page instead, as for any other wrong link.
       frameworkErrors: (error, request, reply) => {
         log.info({ code: error.code }, 'portal request refused by the router');
-        return invalidLink(request, reply, error.code === 'FST_ERR_BAD_URL' ? 400 : 404);
+        void invalidLink(request, reply, error.code === 'FST_ERR_BAD_URL' ? 400 : 404);
       },
     });
     await server.register(fastifyHelmet, {

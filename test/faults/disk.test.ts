@@ -99,7 +99,7 @@ describe('the disk full while saving', () => {
 
     core.db.pragma(`max_page_count = ${pages * 4}`);
     const imported = await dispatch(core.api, 'import-readings-run', upload);
-    expect(imported.ok && imported.value.counts.create).toBeGreaterThan(100);
+    expect(imported.ok && (imported.value as { counts: { create: number } }).counts.create).toBeGreaterThan(100);
     expect((await dispatch(core.api, 'billing-run', { period: period() })).ok).toBe(true);
     expect(core.db.integrityCheck()).toBe('ok');
   });

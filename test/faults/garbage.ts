@@ -14,7 +14,7 @@ export interface Garbage {
   method: 'GET' | 'POST';
   path: string;
   headers: Record<string, string>;
-  body?: string | Uint8Array;
+  body?: string | Blob;
   /** A page the visitor may see even with a garbage query (it is ignored): 200 allowed. */
   page?: boolean;
   /** The one legitimate redirect: `/` with a live visit goes to `/releve`. */
@@ -65,7 +65,7 @@ export function garbageRequests(visitor: Visitor, count: number, seed: number): 
   const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
-  const bytes = (length: number) => Uint8Array.from({ length }, () => int(0, 255));
+  const bytes = (length: number) => new Blob([Uint8Array.from({ length }, () => int(0, 255))]);
   const text = (length: number) => Array.from({ length }, () => String.fromCharCode(int(1, 0xd7ff))).join('');
   /** What a header may carry: printable Latin-1. */
   const headerText = (length: number) => Array.from({ length }, () => String.fromCharCode(pick([int(0x21, 0x7e), int(0xa0, 0xff)]))).join('');

@@ -69,8 +69,8 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
   });
   let out = '';
   let err = '';
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>((resolveDone) =>
     child.on('close', (code, signal) => resolveDone({ code, signal, out, err })),
   );
