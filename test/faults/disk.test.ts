@@ -31,7 +31,10 @@ beforeAll(() => {
   template = dealer.dir;
   day = dealer.today;
   dirs.push(template);
-  upload = { fileName: 'fleet.csv', content: Buffer.from(readingsExport(template, day).csv).toString('base64') };
+  upload = {
+    fileName: 'fleet.csv',
+    content: Buffer.from(readingsExport(template, day).csv).toString('base64'),
+  };
 });
 
 afterEach(() => {
@@ -52,9 +55,16 @@ function dealerCore(): OpenedCore {
 
 /** Every table's rows, hashed: equal means nothing at all was written. */
 function snapshot(db: Database): Record<string, string> {
-  const tables = db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+  const tables = db.all<{ name: string }>(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+  );
   return Object.fromEntries(
-    tables.map(({ name }) => [name, createHash('sha256').update(JSON.stringify(db.all(`SELECT * FROM "${name}" ORDER BY 1`))).digest('hex')]),
+    tables.map(({ name }) => [
+      name,
+      createHash('sha256')
+        .update(JSON.stringify(db.all(`SELECT * FROM "${name}" ORDER BY 1`)))
+        .digest('hex'),
+    ]),
   );
 }
 
@@ -72,7 +82,12 @@ async function newReading(core: OpenedCore) {
     date: draft.today,
     validFrom: draft.validity.from,
     validTo: draft.validity.to,
-    counters: draft.counters.map((c) => ({ kind: c.kind, old: c.chainOld, new: c.chainOld + 500, extraFree: 0 })),
+    counters: draft.counters.map((c) => ({
+      kind: c.kind,
+      old: c.chainOld,
+      new: c.chainOld + 500,
+      extraFree: 0,
+    })),
   };
 }
 
@@ -99,7 +114,9 @@ describe('the disk full while saving', () => {
 
     core.db.pragma(`max_page_count = ${pages * 4}`);
     const imported = await dispatch(core.api, 'import-readings-run', upload);
-    expect(imported.ok && (imported.value as { counts: { create: number } }).counts.create).toBeGreaterThan(100);
+    expect(
+      imported.ok && (imported.value as { counts: { create: number } }).counts.create,
+    ).toBeGreaterThan(100);
     expect((await dispatch(core.api, 'billing-run', { period: period() })).ok).toBe(true);
     expect(core.db.integrityCheck()).toBe('ok');
   });
@@ -137,7 +154,9 @@ describe('the database read-only while saving', () => {
       const answer = await dispatch(api, 'readings-save', reading);
       expect(answer.ok).toBe(false);
       expect(!answer.ok && answer.error.message).toMatch(/read-only.*nothing was saved/i);
-      expect((await dispatch(api, 'readings-draft', { equipmentId: reading.equipmentId })).ok).toBe(true);
+      expect((await dispatch(api, 'readings-draft', { equipmentId: reading.equipmentId })).ok).toBe(
+        true,
+      );
     } finally {
       db.close();
     }

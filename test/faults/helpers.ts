@@ -20,7 +20,10 @@ export function faultDir(): string {
 }
 
 /** A data folder holding a generated dealer (one transaction, in this process), dated today. */
-export function dealerFolder(sizes: Omit<GenerateOptions, 'today'>): { dir: string; today: string } {
+export function dealerFolder(sizes: Omit<GenerateOptions, 'today'>): {
+  dir: string;
+  today: string;
+} {
   const dir = faultDir();
   const core = openCore({ dataDir: dir, author: 'fault-test' });
   try {
@@ -63,17 +66,24 @@ export interface CliRun {
  * leave meterdesk running on.
  */
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src-main/cli.ts'), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, METERDESK_LOG_LEVEL: 'silent', ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'src-main/cli.ts'), ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, METERDESK_LOG_LEVEL: 'silent', ...env },
+    },
+  );
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>((resolveDone) =>
-    child.on('close', (code, signal) => resolveDone({ code, signal, out, err })),
-  );
+  const done = new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    out: string;
+    err: string;
+  }>((resolveDone) => child.on('close', (code, signal) => resolveDone({ code, signal, out, err })));
   return {
     child,
     done,
@@ -106,7 +116,12 @@ export interface Kill<T> {
  * (SIGSTOP) so that `atStop` sees exactly the state the kill interrupts, with no race between
  * looking and killing.
  */
-export async function killWhen<T = undefined>(run: CliRun, moment: () => boolean, atStop?: () => T, timeoutMs = 30_000): Promise<Kill<T>> {
+export async function killWhen<T = undefined>(
+  run: CliRun,
+  moment: () => boolean,
+  atStop?: () => T,
+  timeoutMs = 30_000,
+): Promise<Kill<T>> {
   const started = Date.now();
   const { child } = run;
   while (child.exitCode === null && child.signalCode === null) {
@@ -191,7 +206,10 @@ export function walPast(file: string, bytes: number): () => boolean {
  * Opens the database as a restarted meterdesk does (SQLite recovers from the WAL, or ignores
  * its uncommitted frames) and runs `look` on it; also returns PRAGMA integrity_check.
  */
-export function reopen<T>(dir: string, look: (db: Database) => T): { integrity: string; brokenReferences: boolean; result: T } {
+export function reopen<T>(
+  dir: string,
+  look: (db: Database) => T,
+): { integrity: string; brokenReferences: boolean; result: T } {
   const db = Database.open({ file: databaseFile(dir) });
   try {
     // The simple form gives the first broken reference's table, or nothing.
@@ -231,7 +249,10 @@ export function readingsExport(dir: string, day: string): { csv: string; rows: n
       [day],
     );
     const lines = counters.map((c) => `${c.equipmentId};${day};${c.kind};${c.last + 1000}`);
-    return { csv: ['Geräte-ID;Datum;Zählerart;Zählerstand', ...lines].join('\n'), rows: lines.length };
+    return {
+      csv: ['Geräte-ID;Datum;Zählerart;Zählerstand', ...lines].join('\n'),
+      rows: lines.length,
+    };
   } finally {
     db.close();
   }

@@ -11,7 +11,19 @@ import type { Database } from '../../db/database';
 import { databaseFile } from '../../src-main/core/paths';
 import { openCore } from '../../src-main/node-main';
 import { rejection } from '../db/helpers';
-import { copyFolder, count, dealerFolder, killWhen, reopen, rowsText, startCli, walPast, walSize, writerProbe, type Kill } from './helpers';
+import {
+  copyFolder,
+  count,
+  dealerFolder,
+  killWhen,
+  reopen,
+  rowsText,
+  startCli,
+  walPast,
+  walSize,
+  writerProbe,
+  type Kill,
+} from './helpers';
 
 const dirs: string[] = [];
 let template: string;
@@ -36,8 +48,14 @@ function billed(db: Database): Billed {
     audit: count(db, "SELECT count(*) AS n FROM audit_log WHERE entity = 'billing_run'"),
     content: [
       rowsText(db, 'SELECT period, state, total FROM billing_runs ORDER BY id'),
-      rowsText(db, 'SELECT contract_id, valid_from, valid_to, total, total_rounded FROM billing_contracts ORDER BY contract_id'),
-      rowsText(db, 'SELECT contract_id, kind, usage, free_copies, billable, price_per_page, amount FROM billing_lines ORDER BY contract_id, kind'),
+      rowsText(
+        db,
+        'SELECT contract_id, valid_from, valid_to, total, total_rounded FROM billing_contracts ORDER BY contract_id',
+      ),
+      rowsText(
+        db,
+        'SELECT contract_id, kind, usage, free_copies, billable, price_per_page, amount FROM billing_lines ORDER BY contract_id, kind',
+      ),
       rowsText(db, 'SELECT reading_id, contract_id FROM billing_readings ORDER BY reading_id'),
     ].join('\n--\n'),
   };
@@ -57,7 +75,9 @@ beforeAll(async () => {
   template = dealer.dir;
   dirs.push(template);
   period = dealer.today.slice(0, 7);
-  unbilled = reopen(template, (db) => count(db, "SELECT count(*) AS n FROM readings WHERE status = '11'")).result;
+  unbilled = reopen(template, (db) =>
+    count(db, "SELECT count(*) AS n FROM readings WHERE status = '11'"),
+  ).result;
   expect(unbilled).toBe(0);
   const untouched = copyFolder(template);
   dirs.push(untouched);
@@ -77,7 +97,13 @@ function expectAllOrNothing(dir: string): Billed {
   expect(found.integrity).toBe('ok');
   expect(found.brokenReferences).toBe(false);
   if (found.result.runs === 0) {
-    expect(found.result).toEqual({ runs: 0, billedReadings: 0, status11: 0, audit: 0, content: '\n--\n\n--\n\n--\n' });
+    expect(found.result).toEqual({
+      runs: 0,
+      billedReadings: 0,
+      status11: 0,
+      audit: 0,
+      content: '\n--\n\n--\n\n--\n',
+    });
   } else {
     expect(found.result).toEqual(reference);
   }
@@ -100,9 +126,11 @@ describe('SIGKILL during npm run cli -- billing --run', () => {
       const dir = copyFolder(template);
       dirs.push(dir);
       const probe = writerProbe(databaseFile(dir));
-      const kill = await killWhen(startCli(['billing', '--period', period, '--run', '--data', dir]), probe.writing(), () => walSize(databaseFile(dir))).finally(
-        () => probe.close(),
-      );
+      const kill = await killWhen(
+        startCli(['billing', '--period', period, '--run', '--data', dir]),
+        probe.writing(),
+        () => walSize(databaseFile(dir)),
+      ).finally(() => probe.close());
       if (kill.killed && kill.seen! <= 0) middle = { dir, kill };
     }
     expect(middle).not.toBeNull();
@@ -113,7 +141,10 @@ describe('SIGKILL during npm run cli -- billing --run', () => {
     // The moment its commit starts writing the WAL: either outcome, never a part.
     const dir = copyFolder(template);
     dirs.push(dir);
-    const kill = await killWhen(startCli(['billing', '--period', period, '--run', '--data', dir]), walPast(databaseFile(dir), 0));
+    const kill = await killWhen(
+      startCli(['billing', '--period', period, '--run', '--data', dir]),
+      walPast(databaseFile(dir), 0),
+    );
     expect(kill.killed).toBe(true);
     const atCommit = expectAllOrNothing(dir);
     if (kill.output.includes('readings now billed')) expect(atCommit.runs).toBe(1);

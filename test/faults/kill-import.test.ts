@@ -11,7 +11,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/database';
 import { databaseFile } from '../../src-main/core/paths';
 import { openCore } from '../../src-main/node-main';
-import { copyFolder, count, dealerFolder, killWhen, readingsExport, reopen, rowsText, startCli, walPast, walSize, writerProbe } from './helpers';
+import {
+  copyFolder,
+  count,
+  dealerFolder,
+  killWhen,
+  readingsExport,
+  reopen,
+  rowsText,
+  startCli,
+  walPast,
+  walSize,
+  writerProbe,
+} from './helpers';
 
 const dirs: string[] = [];
 let template: string;
@@ -33,13 +45,20 @@ let csv = '';
 async function importOnce(dir: string) {
   const core = openCore({ dataDir: dir, author: 'fault-test' });
   try {
-    return await core.api['import-readings-run']({ fileName: 'fleet.csv', content: Buffer.from(csv).toString('base64') });
+    return await core.api['import-readings-run']({
+      fileName: 'fleet.csv',
+      content: Buffer.from(csv).toString('base64'),
+    });
   } finally {
     core.close();
   }
 }
 
-const duplicates = (db: Database) => count(db, 'SELECT count(*) AS n FROM (SELECT 1 FROM readings GROUP BY device_id, date HAVING count(*) > 1)');
+const duplicates = (db: Database) =>
+  count(
+    db,
+    'SELECT count(*) AS n FROM (SELECT 1 FROM readings GROUP BY device_id, date HAVING count(*) > 1)',
+  );
 
 beforeAll(async () => {
   const dealer = dealerFolder({ customers: 60, devices: 600, years: 1, seed: 61 });
@@ -59,7 +78,10 @@ beforeAll(async () => {
   const report = await importOnce(untouched);
   const again = await importOnce(untouched);
   expect(again.counts.create).toBe(0);
-  reference = { created: report.counts.create, imported: reopen(untouched, (db) => rowsText(db, IMPORTED, [lastId])).result };
+  reference = {
+    created: report.counts.create,
+    imported: reopen(untouched, (db) => rowsText(db, IMPORTED, [lastId])).result,
+  };
   expect(reference.created).toBeGreaterThan(300);
 });
 
@@ -87,11 +109,17 @@ describe('SIGKILL during npm run cli -- import', () => {
     expect(killedCommit.killed).toBe(true);
 
     const outcomes: number[] = [];
-    for (const [dir, killed] of [[middle, killedMiddle], [commit, killedCommit]] as const) {
+    for (const [dir, killed] of [
+      [middle, killedMiddle],
+      [commit, killedCommit],
+    ] as const) {
       const found = reopen(dir, (db) => ({
         readings: count(db, 'SELECT count(*) AS n FROM readings'),
         imported: count(db, NEW_READINGS, [lastId]),
-        orphanCounters: count(db, 'SELECT count(*) AS n FROM reading_counters WHERE reading_id NOT IN (SELECT id FROM readings)'),
+        orphanCounters: count(
+          db,
+          'SELECT count(*) AS n FROM reading_counters WHERE reading_id NOT IN (SELECT id FROM readings)',
+        ),
         duplicates: duplicates(db),
       }));
       expect(found.integrity).toBe('ok');
@@ -108,7 +136,10 @@ describe('SIGKILL during npm run cli -- import', () => {
       // Restarted, the same import runs to its end: what a run never killed gives, once.
       const rerun = await importOnce(dir);
       expect(rerun.counts.create).toBe(reference.created - found.result.imported);
-      const after = reopen(dir, (db) => ({ imported: rowsText(db, IMPORTED, [lastId]), duplicates: duplicates(db) }));
+      const after = reopen(dir, (db) => ({
+        imported: rowsText(db, IMPORTED, [lastId]),
+        duplicates: duplicates(db),
+      }));
       expect(after.integrity).toBe('ok');
       expect(after.result.duplicates).toBe(0);
       expect(after.result.imported).toBe(reference.imported);

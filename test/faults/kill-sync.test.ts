@@ -15,7 +15,17 @@ import { Database } from '../../db/database';
 import { linkDevices, openPortalDatabase, saveEntry } from '../../db/portal/store';
 import { databaseFile } from '../../src-main/core/paths';
 import { openCore, startWeb } from '../../src-main/node-main';
-import { copyFolder, count, dealerFolder, killWhen, reopen, rowsText, startCli, walSize, writerProbe } from './helpers';
+import {
+  copyFolder,
+  count,
+  dealerFolder,
+  killWhen,
+  reopen,
+  rowsText,
+  startCli,
+  walSize,
+  writerProbe,
+} from './helpers';
 
 const dirs: string[] = [];
 let template: string;
@@ -30,7 +40,10 @@ interface Stored {
 
 const stored = (db: Database): Stored => ({
   submissions: count(db, 'SELECT count(*) AS n FROM web_submissions'),
-  webReadings: count(db, "SELECT count(*) AS n FROM readings r JOIN web_submissions s ON s.reading_id = r.id WHERE r.source = 'web'"),
+  webReadings: count(
+    db,
+    "SELECT count(*) AS n FROM readings r JOIN web_submissions s ON s.reading_id = r.id WHERE r.source = 'web'",
+  ),
   content: rowsText(
     db,
     `SELECT s.portal_key, s.device_id, s.state, s.reason, s.counter_values, r.date, r.valid_from, r.valid_to
@@ -39,8 +52,14 @@ const stored = (db: Database): Stored => ({
 });
 
 const duplicates = (db: Database) =>
-  count(db, 'SELECT count(*) AS n FROM (SELECT 1 FROM readings GROUP BY device_id, date HAVING count(*) > 1)') +
-  count(db, 'SELECT count(*) AS n FROM (SELECT 1 FROM web_submissions GROUP BY link_id, device_id HAVING count(*) > 1)');
+  count(
+    db,
+    'SELECT count(*) AS n FROM (SELECT 1 FROM readings GROUP BY device_id, date HAVING count(*) > 1)',
+  ) +
+  count(
+    db,
+    'SELECT count(*) AS n FROM (SELECT 1 FROM web_submissions GROUP BY link_id, device_id HAVING count(*) > 1)',
+  );
 
 /** The sync as a restarted meterdesk runs it (the CLI's own calls, in this process). */
 async function syncOnce(dir: string) {
@@ -87,11 +106,20 @@ beforeAll(async () => {
     for (const link of links) {
       for (const device of linkDevices(portal, link.id)) {
         for (const counter of device.counters) {
-          saveEntry(portal, link.id, counter.id, { value: counter.lastValue + 150, enteredOn: day, flagged: false }, new Date().toISOString());
+          saveEntry(
+            portal,
+            link.id,
+            counter.id,
+            { value: counter.lastValue + 150, enteredOn: day, flagged: false },
+            new Date().toISOString(),
+          );
         }
       }
     }
-    submissions = count(portal, 'SELECT count(DISTINCT c.device_id) AS n FROM entries e JOIN counters c ON c.id = e.counter_id');
+    submissions = count(
+      portal,
+      'SELECT count(DISTINCT c.device_id) AS n FROM entries e JOIN counters c ON c.id = e.counter_id',
+    );
   } finally {
     portal.close();
   }
@@ -118,7 +146,8 @@ function expectAllOrNothing(dir: string): Stored {
   expect(found.brokenReferences).toBe(false);
   const { duplicates: twice, ...result } = found.result;
   expect(twice).toBe(0);
-  if (result.submissions === 0) expect(result).toEqual({ submissions: 0, webReadings: 0, content: '' });
+  if (result.submissions === 0)
+    expect(result).toEqual({ submissions: 0, webReadings: 0, content: '' });
   else expect(result).toEqual(reference);
   return result;
 }

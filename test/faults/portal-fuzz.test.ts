@@ -37,7 +37,11 @@ describe('the portal fed garbage', () => {
     const core = testCore();
     const dataDir = join(core.db.file, '..');
     smtp = await startSmtpSink();
-    web = await startWeb(core, dataDir, { portal: 'private', scheduler: false, env: { METERDESK_SMTP_URL: smtp.url } });
+    web = await startWeb(core, dataDir, {
+      portal: 'private',
+      scheduler: false,
+      env: { METERDESK_SMTP_URL: smtp.url },
+    });
     await web.sendRequests('2026-11');
     const [mail] = await smtp.waitFor(1);
     const token = linkIn(mail!).slice(-43);
@@ -46,7 +50,14 @@ describe('the portal fed garbage', () => {
     // (the rate limits themselves are test/http's subject).
     portalDb = openPortalDatabase(join(dataDir, 'portal.sqlite'));
     const instant = new Date(NOW);
-    portal = createPortalServer({ db: portalDb, host: '127.0.0.1', port: 0, syncSecret: 'fuzz-secret', now: () => instant, limits: { linkLookups: 1e6, posts: 1e6, requests: 1e6 } });
+    portal = createPortalServer({
+      db: portalDb,
+      host: '127.0.0.1',
+      port: 0,
+      syncSecret: 'fuzz-secret',
+      now: () => instant,
+      limits: { linkLookups: 1e6, posts: 1e6, requests: 1e6 },
+    });
     const base = await portal.start();
     const visit = new Visit(base);
     await visit.get(`/l/${token}`);
@@ -59,15 +70,32 @@ describe('the portal fed garbage', () => {
     const before = portalContent(portalDb);
 
     const started = performance.now();
-    const requests = garbageRequests({ base, token, cookie: visit.cookieHeader, csrf: visit.csrf(), counterIds }, 500, 6);
+    const requests = garbageRequests(
+      { base, token, cookie: visit.cookieHeader, csrf: visit.csrf(), counterIds },
+      500,
+      6,
+    );
     const answers = await sendAll(base, requests);
     const random = seededRandom(66);
     const raw = await Promise.all(
-      Array.from({ length: 10 }, () => rawGarbage(base, Uint8Array.from({ length: 1 + Math.floor(random() * 500) }, () => Math.floor(random() * 256)))),
+      Array.from({ length: 10 }, () =>
+        rawGarbage(
+          base,
+          Uint8Array.from({ length: 1 + Math.floor(random() * 500) }, () =>
+            Math.floor(random() * 256),
+          ),
+        ),
+      ),
     );
     const seconds = (performance.now() - started) / 1000;
 
-    const problems = answers.map((answer) => ({ label: answer.garbage.label, path: answer.garbage.path.slice(0, 80), problem: problemWith(answer) })).filter((p) => p.problem);
+    const problems = answers
+      .map((answer) => ({
+        label: answer.garbage.label,
+        path: answer.garbage.path.slice(0, 80),
+        problem: problemWith(answer),
+      }))
+      .filter((p) => p.problem);
     expect(problems).toEqual([]);
     // Every kind of garbage was sent, and most were refused outright.
     expect(new Set(answers.map((a) => a.garbage.label)).size).toBeGreaterThanOrEqual(19);

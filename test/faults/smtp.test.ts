@@ -23,7 +23,9 @@ afterEach(async () => {
 
 /** A server that greets every connection with `421` and hangs up (an overloaded relay). */
 async function busyServer(): Promise<string> {
-  const server: Server = createServer((socket) => socket.end('421 4.3.2 Service not available, closing channel\r\n'));
+  const server: Server = createServer((socket) =>
+    socket.end('421 4.3.2 Service not available, closing channel\r\n'),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return `smtp://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -45,12 +47,23 @@ async function sink(): Promise<SmtpSink> {
 }
 
 /** The demo dealer on 23 Nov 2026 with a clock the test moves on, web reading on `smtpUrl`. */
-async function dealer(smtpUrl: string): Promise<{ core: OpenedCore; web: WebRuntime; clock: { now: Date } }> {
+async function dealer(
+  smtpUrl: string,
+): Promise<{ core: OpenedCore; web: WebRuntime; clock: { now: Date } }> {
   const dir = tempDir();
   const clock = { now: new Date('2026-11-23T09:30:00Z') };
-  const core = openCore({ dataDir: dir, author: 'fault-test', version: 'test', now: () => clock.now });
+  const core = openCore({
+    dataDir: dir,
+    author: 'fault-test',
+    version: 'test',
+    now: () => clock.now,
+  });
   loadDemo(core);
-  const web = await startWeb(core, dir, { portal: 'private', scheduler: false, env: { METERDESK_SMTP_URL: smtpUrl } });
+  const web = await startWeb(core, dir, {
+    portal: 'private',
+    scheduler: false,
+    env: { METERDESK_SMTP_URL: smtpUrl },
+  });
   cleanups.push(() => {
     core.close();
     rmSync(dir, { recursive: true, force: true });
@@ -70,7 +83,10 @@ describe('the SMTP server fails while the request e-mails go out', () => {
 
     const refused = await web.sendRequests('2026-11');
     expect(refused.delivery.sent).toEqual([]);
-    expect(refused.delivery.failed.map((f) => f.customerNumber).sort()).toEqual(['200117', '999999']);
+    expect(refused.delivery.failed.map((f) => f.customerNumber).sort()).toEqual([
+      '200117',
+      '999999',
+    ]);
     expect(refused.delivery.failed[0]!.error).toMatch(/550/);
     let outbox = mailsOfPeriod(core.db, '2026-11');
     expect(outbox).toHaveLength(2);
@@ -87,7 +103,11 @@ describe('the SMTP server fails while the request e-mails go out', () => {
 
     // The relay now greets with 421 and hangs up; then it is down altogether.
     await web.stop();
-    const busy = await startWeb(core, dirname(core.db.file), { portal: 'private', scheduler: false, env: { METERDESK_SMTP_URL: await busyServer() } });
+    const busy = await startWeb(core, dirname(core.db.file), {
+      portal: 'private',
+      scheduler: false,
+      env: { METERDESK_SMTP_URL: await busyServer() },
+    });
     cleanups.push(() => busy.stop());
     clock.now = new Date(start.getTime() + 6 * 60_000);
     const greeted = await busy.deliverQueued();
@@ -101,7 +121,11 @@ describe('the SMTP server fails while the request e-mails go out', () => {
     }
     await busy.stop();
 
-    const down = await startWeb(core, dirname(core.db.file), { portal: 'private', scheduler: false, env: { METERDESK_SMTP_URL: await deadPort() } });
+    const down = await startWeb(core, dirname(core.db.file), {
+      portal: 'private',
+      scheduler: false,
+      env: { METERDESK_SMTP_URL: await deadPort() },
+    });
     cleanups.push(() => down.stop());
     clock.now = new Date(start.getTime() + 20 * 60_000);
     const unreachable = await down.deliverQueued();
@@ -117,7 +141,11 @@ describe('the SMTP server fails while the request e-mails go out', () => {
 
     // Back up: the next due retry sends each customer one e-mail; later retries send nothing more.
     smtp.refuse = false;
-    const back = await startWeb(core, dirname(core.db.file), { portal: 'private', scheduler: false, env: { METERDESK_SMTP_URL: smtp.url } });
+    const back = await startWeb(core, dirname(core.db.file), {
+      portal: 'private',
+      scheduler: false,
+      env: { METERDESK_SMTP_URL: smtp.url },
+    });
     cleanups.push(() => back.stop());
     clock.now = new Date(start.getTime() + 41 * 60_000);
     const delivered = await back.deliverQueued();
@@ -145,7 +173,9 @@ describe('the SMTP server fails while the request e-mails go out', () => {
     const run = startCli(['send-requests', '--data', dir], { METERDESK_SMTP_URL: smtp.url });
     const { code, out } = await run.done;
     expect(code).toBe(1);
-    expect(out).toMatch(/999999 → client999999@example\.com: NOT SENT \(.*550.*\); queued, retried later/);
+    expect(out).toMatch(
+      /999999 → client999999@example\.com: NOT SENT \(.*550.*\); queued, retried later/,
+    );
     expect(out).toContain('0 sent, 2 failed');
 
     const after = openCore({ dataDir: dir, author: 'fault-test' });
