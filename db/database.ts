@@ -55,6 +55,21 @@ export class DatabaseFromTheFutureError extends Error {
   }
 }
 
+/**
+ * What a failed write means for the person who tried it, when the cause is the storage rather
+ * than the code: the disk full, or the file not writable. SQLite rolled the transaction back,
+ * so nothing was saved; null for any other error.
+ */
+export function storageFailure(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null;
+  if (code === 'SQLITE_FULL') return 'the disk is full: nothing was saved; free some space on the disk and try again';
+  if (code.startsWith('SQLITE_READONLY')) {
+    return 'the database is read-only: nothing was saved; check that the data folder and its files can be written';
+  }
+  return null;
+}
+
 export interface OpenOptions {
   file: string;
   migrationsDir?: string;

@@ -3,6 +3,7 @@
  * browser mode's HTTP) hand every call to `dispatch`, which checks the arguments against the
  * contract's schema and turns every failure into a typed error body.
  */
+import { storageFailure } from '../../db/database';
 import { countCustomers } from '../../db/queries/master-data';
 import { apiArgs, type Api, type ApiResponse, isApiName, type WebOverview } from '../../shared/api';
 import { ApiError } from '../../shared/errors';
@@ -145,6 +146,11 @@ export async function dispatch(api: Api, name: unknown, args: unknown): Promise<
     return { ok: true, value: await handler(parsed.data) };
   } catch (error) {
     if (error instanceof ApiError) return { ok: false, error: error.toBody() };
+    const storage = storageFailure(error);
+    if (storage) {
+      log.error({ err: error, operation: name }, 'operation failed: the database cannot be written');
+      return { ok: false, error: { code: 'internal', message: storage } };
+    }
     // Internal details go to the log, never to the caller.
     log.error({ err: error, operation: name }, 'operation failed');
     return { ok: false, error: { code: 'internal', message: 'internal error; see the log' } };

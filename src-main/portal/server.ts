@@ -149,6 +149,13 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
       bodyLimit: FORM_BODY_LIMIT,
       trustProxy: options.trustProxy ?? false,
       return503OnClosing: true,
+      // A path the router refuses before any route (a token longer than a route parameter may
+      // be, a malformed %-escape) would otherwise be answered in fastify's own JSON, naming
+      // its error code: the wrong-link page instead, as for any other wrong link.
+      frameworkErrors: (error, request, reply) => {
+        log.info({ code: error.code }, 'portal request refused by the router');
+        void invalidLink(request, reply, error.code === 'FST_ERR_BAD_URL' ? 400 : 404);
+      },
     });
     await server.register(fastifyHelmet, {
       contentSecurityPolicy: {

@@ -1,0 +1,2 @@
+/** Imported first by bench/faults.ts: the refused requests it causes by the thousand are logged at info. */
+process.env.METERDESK_LOG_LEVEL ??= 'warn';
