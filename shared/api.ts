@@ -186,6 +186,7 @@ export const apiArgs = {
   'import-readings-preview': readingImportArgs,
   'import-readings-run': readingImportArgs,
   'period-overview': z.object({ period }).strict(),
+  'alerts-list': z.object({}).strict(),
   'readings-estimate': z
     .object({ period, equipmentIds: z.array(equipmentId).min(1).max(100_000).optional() })
     .strict(),
@@ -424,6 +425,7 @@ export interface Api {
   'import-readings-preview': (args: ApiArgs<'import-readings-preview'>) => Promise<ReadingImportReport>;
   'import-readings-run': (args: ApiArgs<'import-readings-run'>) => Promise<ReadingImportReport>;
   'period-overview': (args: ApiArgs<'period-overview'>) => Promise<PeriodOverview>;
+  'alerts-list': (args: ApiArgs<'alerts-list'>) => Promise<AlertsOverview>;
   'readings-estimate': (args: ApiArgs<'readings-estimate'>) => Promise<EstimateSummary>;
   'settings-get': (args: ApiArgs<'settings-get'>) => Promise<SettingValue[]>;
   'settings-save': (args: ApiArgs<'settings-save'>) => Promise<SettingValue[]>;
@@ -461,4 +463,32 @@ export interface EstimateSummary {
   }>;
   /** no-history: no usage to go by; later-reading: a reading after that date; refused: the rules said no. */
   skipped: Array<{ equipmentId: string; reason: 'no-history' | 'later-reading' | 'refused'; detail?: string }>;
+}
+
+/** stuck: the same value three readings in a row; silent: no reading for months; unusual: usage far from the usual; web-waiting: a web value kept aside. */
+export type AlertKind = 'stuck' | 'silent' | 'unusual' | 'web-waiting';
+
+export interface Alert {
+  kind: AlertKind;
+  deviceId: number;
+  equipmentId: string;
+  model: string;
+  customerNumber: string;
+  customerName: string;
+  /** The reading (or web entry) concerned, or the last reading of a silent device. */
+  date: IsoDate | null;
+  readingId: number | null;
+  counter?: CounterKind;
+  /** stuck: the counter value; unusual: the usage. */
+  value?: number;
+  expected?: number;
+  direction?: 'high' | 'low';
+  months?: number;
+  reason?: string | null;
+}
+
+export interface AlertsOverview {
+  alerts: Alert[];
+  counts: Record<AlertKind, number>;
+  silentMonths: number;
 }

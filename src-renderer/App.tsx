@@ -13,6 +13,7 @@ import { BillingPage } from './features/billing/BillingPage';
 import { StatementPage } from './features/billing/StatementPage';
 import { SettingsPage } from './features/settings/SettingsPage';
 import { PeriodPage } from './features/period/PeriodPage';
+import { ALERT_KINDS, AlertsPage } from './features/alerts/AlertsPage';
 import { SearchPage } from './features/search/SearchPage';
 import { initialLanguage, setLanguage, useLanguage } from './i18n';
 import { emitMenuAction, useMenuAction } from './menu-events';
@@ -73,6 +74,9 @@ export function App() {
           </a>
           <a href="#/period" aria-current={route.page === 'period' ? 'page' : undefined}>
             {t('period.nav')}
+          </a>
+          <a href="#/alerts" aria-current={route.page === 'alerts' ? 'page' : undefined}>
+            {t('alerts.nav')}
           </a>
           <a href="#/web" aria-current={route.page === 'web' ? 'page' : undefined}>
             {t('web.nav')}
@@ -135,6 +139,9 @@ export function App() {
         {info && route.page === 'billing' && <BillingPage today={info.today} />}
         {info && route.page === 'settings' && <SettingsPage />}
         {info && route.page === 'period' && <PeriodPage today={info.today} />}
+        {info && route.page === 'alerts' && (
+          <AlertsPage key={route.kind ?? 'all'} kind={ALERT_KINDS.find((kind) => kind === route.kind) ?? null} />
+        )}
         {info && route.page === 'statement' && <StatementPage runId={route.runId} />}
         {info && route.page === 'customer' && <CustomerPageWithData key={route.number ?? 'new'} number={route.number} />}
         {info && route.page === 'contract' && (

@@ -9,6 +9,7 @@ export type Route =
   | { page: 'billing' }
   | { page: 'settings' }
   | { page: 'period' }
+  | { page: 'alerts'; kind: string | null }
   | { page: 'statement'; runId: number }
   | { page: 'customers' }
   | { page: 'import' }
@@ -50,6 +51,8 @@ export function parseRoute(hash: string): Route {
   if (/^#\/billing\/?$/.test(hash)) return { page: 'billing' };
   if (/^#\/settings\/?$/.test(hash)) return { page: 'settings' };
   if (/^#\/period\/?$/.test(hash)) return { page: 'period' };
+  const alerts = /^#\/alerts\/?(?:\?kind=([\w-]+))?$/.exec(hash);
+  if (alerts) return { page: 'alerts', kind: alerts[1] ?? null };
   const statement = /^#\/billing\/runs\/(\d+)/.exec(hash);
   if (statement?.[1]) return { page: 'statement', runId: Number(statement[1]) };
   return { page: 'search' };

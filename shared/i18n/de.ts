@@ -272,6 +272,22 @@ export const de = {
       backup_keep: 'Aufbewahrte Sicherungen',
     },
   },
+  alerts: {
+    nav: 'Hinweise',
+    title: 'Hinweise: was einen Blick braucht',
+    list: 'Hinweise',
+    kind: 'Art',
+    kinds: { stuck: 'Zähler steht', silent: 'kein Zählerstand', unusual: 'ungewöhnlicher Verbrauch', 'web-waiting': 'Web-Wert wartet' },
+    detail: {
+      title: 'Hinweis',
+      stuck: '{{counter}}: dreimal nacheinander {{value}}',
+      silent: 'seit mehr als {{months}} Monaten kein Zählerstand',
+      high: '{{counter}}: Verbrauch {{usage}}, üblich etwa {{expected}} (deutlich höher)',
+      low: '{{counter}}: Verbrauch {{usage}}, üblich etwa {{expected}} (deutlich tiefer)',
+      web: 'zurückgestellt ({{reason}}): übernehmen oder verwerfen',
+    },
+    onPeriod: 'Hinweise: {{stuck}} Zähler steht · {{silent}} ohne Zählerstand · {{unusual}} ungewöhnlich · {{web}} Web wartet',
+  },
   period: {
     estimate: 'Fehlende schätzen ({{count}})',
     estimated: '{{created}} Zählerstände geschätzt, {{skipped}} ohne Verlauf oder abgelehnt.',

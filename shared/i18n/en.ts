@@ -273,6 +273,22 @@ export const en: Translation = {
       backup_keep: 'Backups kept',
     },
   },
+  alerts: {
+    nav: 'Alerts',
+    title: 'Alerts: what needs a look',
+    list: 'Alerts',
+    kind: 'Kind',
+    kinds: { stuck: 'counter stuck', silent: 'no reading', unusual: 'unusual usage', 'web-waiting': 'web value waiting' },
+    detail: {
+      title: 'Alert',
+      stuck: '{{counter}}: {{value}} three readings in a row',
+      silent: 'no reading for more than {{months}} months',
+      high: '{{counter}}: usage {{usage}}, usually about {{expected}} (far higher)',
+      low: '{{counter}}: usage {{usage}}, usually about {{expected}} (far lower)',
+      web: 'kept aside ({{reason}}): take over or discard',
+    },
+    onPeriod: 'Alerts: {{stuck}} stuck · {{silent}} without reading · {{unusual}} unusual · {{web}} web waiting',
+  },
   period: {
     estimate: 'Estimate the missing ({{count}})',
     estimated: '{{created}} readings estimated, {{skipped}} without history or refused.',

@@ -274,6 +274,22 @@ export const fr: Translation = {
       backup_keep: 'Sauvegardes conservées',
     },
   },
+  alerts: {
+    nav: 'Alertes',
+    title: 'Alertes : ce qui demande un regard',
+    list: 'Alertes',
+    kind: 'Type',
+    kinds: { stuck: 'compteur bloqué', silent: 'aucun relevé', unusual: 'consommation inhabituelle', 'web-waiting': 'valeur web en attente' },
+    detail: {
+      title: 'Alerte',
+      stuck: '{{counter}} : {{value}} trois relevés de suite',
+      silent: 'aucun relevé depuis plus de {{months}} mois',
+      high: '{{counter}} : consommation {{usage}}, habituellement environ {{expected}} (bien plus élevée)',
+      low: '{{counter}} : consommation {{usage}}, habituellement environ {{expected}} (bien plus basse)',
+      web: 'mise de côté ({{reason}}) : reprendre ou rejeter',
+    },
+    onPeriod: 'Alertes : {{stuck}} bloqués · {{silent}} sans relevé · {{unusual}} inhabituels · {{web}} web en attente',
+  },
   period: {
     estimate: 'Estimer les manquants ({{count}})',
     estimated: '{{created}} relevés estimés, {{skipped}} sans historique ou refusés.',

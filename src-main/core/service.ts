@@ -12,6 +12,7 @@ import { decideWebSubmission } from './web/web-reading';
 import { saveSettings, settingsList } from './handlers/settings';
 import { periodOverview } from './handlers/period';
 import { estimateMissing } from './handlers/estimates';
+import { alertsList } from './handlers/alerts';
 import { importReadings } from './import/reading-import';
 import { billingRun, billingRuns, cancelBilling, postBilling, previewBilling, runBilling } from './handlers/billing';
 import { lastSyncRun, listSubmissions, mailsOfPeriod } from '../../db/queries/web';
@@ -119,6 +120,7 @@ export function createCore(context: CoreContext): Api {
     'import-readings-preview': (args) => importReadings(context, args, false),
     'import-readings-run': (args) => importReadings(context, args, true),
     'period-overview': op((args) => periodOverview(context, args.period)),
+    'alerts-list': op(() => alertsList(context)),
     'readings-estimate': op((args) => estimateMissing(context, args.period, args.equipmentIds)),
     'settings-get': op(() => settingsList(context)),
     'settings-save': op((args) => saveSettings(context, args.values)),

@@ -10,6 +10,8 @@ export interface Settings {
   /** Readings dated up to this day of the month belong to the previous month. */
   cutoffDay: number;
   plausibility: PlausibilityRule;
+  /** A device without a reading for more than this many months is an alert. */
+  silentMonths: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -17,6 +19,7 @@ export const DEFAULT_SETTINGS: Settings = {
   language: 'de',
   cutoffDay: DEFAULT_CUTOFF_DAY,
   plausibility: DEFAULT_PLAUSIBILITY,
+  silentMonths: 3,
 };
 
 /** The settings stored in the database, each falling back to its default; one query. */
@@ -31,6 +34,7 @@ export function readSettings(db: Database): Settings {
     timeZone: stored.get('timeZone') ?? DEFAULT_SETTINGS.timeZone,
     language: LANGUAGES.find((l) => l === language) ?? DEFAULT_SETTINGS.language,
     cutoffDay: number('cutoffDay', DEFAULT_SETTINGS.cutoffDay),
+    silentMonths: number('alerts.silentMonths', DEFAULT_SETTINGS.silentMonths),
     plausibility: {
       factor: number('plausibility.factor', DEFAULT_PLAUSIBILITY.factor),
       marginPages: number('plausibility.marginPages', DEFAULT_PLAUSIBILITY.marginPages),

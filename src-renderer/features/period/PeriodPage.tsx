@@ -1,6 +1,6 @@
 import type { ColDef } from 'ag-grid-community';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { PeriodOverview, PeriodRow, PeriodState } from '../../../shared/api';
+import type { AlertsOverview, PeriodOverview, PeriodRow, PeriodState } from '../../../shared/api';
 import { formatCounter, formatDate } from '../../../shared/format';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
@@ -27,6 +27,11 @@ export function PeriodPage({ today }: { today: string }) {
   const [overview, setOverview] = useState<PeriodOverview | null>(null);
   const [open, setOpen] = useState<Open | null>(null);
   const [message, setMessage] = useState('');
+  const [alerts, setAlerts] = useState<AlertsOverview['counts'] | null>(null);
+  useEffect(() => {
+    // Apart from the overview, so a large dealer's month list is not kept waiting.
+    api.call('alerts-list', {}).then((loaded) => setAlerts(loaded.counts), () => setAlerts(null));
+  }, [overview]);
   // The dialog open now: a save that completes after the clerk closed it opens nothing more.
   const openNow = useRef<Open | null>(null);
   useEffect(() => {
@@ -150,6 +155,13 @@ export function PeriodPage({ today }: { today: string }) {
           </button>
         ))}
       </div>
+      {alerts && (
+        <p className="alert-counts">
+          <a href="#/alerts">
+            {t('alerts.onPeriod', { stuck: alerts.stuck, silent: alerts.silent, unusual: alerts.unusual, web: alerts['web-waiting'] })}
+          </a>
+        </p>
+      )}
       <p className="muted small">{t('period.hint')}</p>
       <Grid<PeriodRow>
         label={t('period.list')}

@@ -1,0 +1,74 @@
+/**
+ * What needs a look (issue 5), one query per kind over the devices in service: the same
+ * counter value three readings in a row, no reading for months, a latest usage far from the
+ * device's usual, web values waiting for a decision. Each reads a device's latest readings
+ * through readings_by_device, so a large dealer's history is never scanned whole.
+ */
+import type { Database } from '../database';
+import type { CounterKind, IsoDate } from '../../shared/models';
+
+export interface AlertDeviceRow {
+  deviceId: number;
+  equipmentId: string;
+  model: string;
+  customerNumber: string;
+  customerName: string;
+}
+
+const DEVICE_COLUMNS = `d.id AS deviceId, d.equipment_id AS equipmentId, d.model, c.number AS customerNumber, c.name AS customerName`;
+const IN_SERVICE = `FROM devices d JOIN contracts k ON k.id = d.contract_id JOIN customers c ON c.id = k.customer_id
+  WHERE c.archived = 0 AND d.out_of_service IS NULL AND (k.end_date IS NULL OR k.end_date >= @today)`;
+
+/** Devices whose last three readings show the same value of a counter. */
+export function stuckCounters(db: Database, today: IsoDate) {
+  return db.all<AlertDeviceRow & { kind: CounterKind; value: number; date: IsoDate; readingId: number }>(
+    `SELECT ${DEVICE_COLUMNS}, rc.kind, max(rc.new_value) AS value, max(r.date) AS date, max(r.id) AS readingId
+       ${IN_SERVICE.replace('WHERE', `JOIN readings r ON r.id IN (SELECT id FROM readings WHERE device_id = d.id ORDER BY date DESC, id DESC LIMIT 3)
+       JOIN reading_counters rc ON rc.reading_id = r.id WHERE`)}
+      GROUP BY d.id, rc.kind HAVING count(*) = 3 AND min(rc.new_value) = max(rc.new_value)
+      ORDER BY c.number, d.equipment_id`,
+    { today },
+  );
+}
+
+/** Devices whose latest reading (or installation, without one) is older than `before`. */
+export function silentDevices(db: Database, today: IsoDate, before: IsoDate) {
+  return db.all<AlertDeviceRow & { date: IsoDate | null }>(
+    `SELECT * FROM (SELECT ${DEVICE_COLUMNS}, d.install_date AS installDate,
+            (SELECT max(date) FROM readings WHERE device_id = d.id) AS date
+       ${IN_SERVICE}) WHERE coalesce(date, installDate) < @before
+      ORDER BY customerNumber, equipmentId`,
+    { today, before },
+  );
+}
+
+/**
+ * Per counter of each device's latest recorded (01), unconfirmed reading: its usage and days,
+ * and the usage and days of the device's readings of the `windowMonths` before it.
+ */
+export function latestUsages(db: Database, today: IsoDate, windowMonths: number) {
+  return db.all<
+    AlertDeviceRow & { readingId: number; date: IsoDate; kind: CounterKind; usage: number; days: number; windowUsage: number | null; windowDays: number | null }
+  >(
+    `SELECT ${DEVICE_COLUMNS}, r.id AS readingId, r.date, rc.kind, rc.usage,
+            julianday(r.valid_to) - julianday(r.valid_from) + 1 AS days,
+            (SELECT sum(pc.usage) FROM readings p JOIN reading_counters pc ON pc.reading_id = p.id AND pc.kind = rc.kind
+              WHERE p.device_id = d.id AND p.id <> r.id AND p.date <= r.date AND p.date >= date(r.date, '-' || @window || ' months')) AS windowUsage,
+            (SELECT sum(julianday(p.valid_to) - julianday(p.valid_from) + 1) FROM readings p JOIN reading_counters pc ON pc.reading_id = p.id AND pc.kind = rc.kind
+              WHERE p.device_id = d.id AND p.id <> r.id AND p.date <= r.date AND p.date >= date(r.date, '-' || @window || ' months')) AS windowDays
+       ${IN_SERVICE.replace('WHERE', `JOIN readings r ON r.id = (SELECT id FROM readings WHERE device_id = d.id ORDER BY date DESC, id DESC LIMIT 1)
+       JOIN reading_counters rc ON rc.reading_id = r.id WHERE r.status = '01' AND r.confirmed_by IS NULL AND`)}
+      ORDER BY c.number, d.equipment_id`,
+    { today, window: windowMonths },
+  );
+}
+
+/** Web values kept aside, waiting for a clerk's decision. */
+export function waitingWebValues(db: Database) {
+  return db.all<AlertDeviceRow & { submissionId: number; date: IsoDate; reason: string | null }>(
+    `SELECT ${DEVICE_COLUMNS}, s.id AS submissionId, s.entered_on AS date, s.reason
+       FROM web_submissions s JOIN devices d ON d.id = s.device_id JOIN contracts k ON k.id = d.contract_id
+       JOIN customers c ON c.id = k.customer_id
+      WHERE s.state = 'held' ORDER BY c.number, d.equipment_id`,
+  );
+}

@@ -1,0 +1,78 @@
+import type { ColDef } from 'ag-grid-community';
+import { useEffect, useMemo, useState } from 'react';
+import type { Alert, AlertKind, AlertsOverview } from '../../../shared/api';
+import { formatCounter, formatDate } from '../../../shared/format';
+import { Grid } from '../../components/Grid';
+import { useLanguage } from '../../i18n';
+import { api } from '../../platform/transport';
+
+export const ALERT_KINDS: AlertKind[] = ['stuck', 'silent', 'unusual', 'web-waiting'];
+
+/**
+ * What needs a look: stuck counters, silent devices, unusual usage, web values waiting. A
+ * filter per kind with its count (`#/alerts?kind=…` from the period overview); Enter or a
+ * double-click opens the device.
+ */
+export function AlertsPage({ kind }: { kind: AlertKind | null }) {
+  const { t, language } = useLanguage();
+  const [overview, setOverview] = useState<AlertsOverview | null>(null);
+  const [filter, setFilter] = useState<AlertKind | null>(kind);
+  const [message, setMessage] = useState('');
+  useEffect(() => {
+    api.call('alerts-list', {}).then(setOverview, (failure: Error) => setMessage(t('app.error', { message: failure.message })));
+  }, [t]);
+
+  const detail = (alert: Alert): string => {
+    const counter = alert.counter ? t(`kinds.${alert.counter}`) : '';
+    const n = (value: number | undefined) => formatCounter(value ?? 0, language);
+    if (alert.kind === 'stuck') return t('alerts.detail.stuck', { counter, value: n(alert.value) });
+    if (alert.kind === 'silent') return t('alerts.detail.silent', { months: alert.months ?? 0 });
+    if (alert.kind === 'unusual') {
+      return t(`alerts.detail.${alert.direction === 'low' ? 'low' : 'high'}`, { counter, usage: n(alert.value), expected: n(alert.expected) });
+    }
+    return t('alerts.detail.web', { reason: alert.reason ?? '' });
+  };
+
+  const rows = useMemo(() => overview?.alerts.filter((alert) => !filter || alert.kind === filter) ?? [], [overview, filter]);
+  const columns = useMemo<ColDef<Alert>[]>(
+    () => [
+      { field: 'kind', headerName: t('alerts.kind'), width: 190, valueFormatter: (p) => t(`alerts.kinds.${p.value as AlertKind}`) },
+      { colId: 'customer', headerName: t('period.customer'), width: 240, valueGetter: (p) => (p.data ? `${p.data.customerNumber} ${p.data.customerName}` : '') },
+      { field: 'equipmentId', headerName: t('period.device'), width: 120 },
+      { field: 'model', headerName: t('period.model'), width: 200 },
+      { field: 'date', headerName: t('period.date'), width: 115, valueFormatter: (p) => (p.value ? formatDate(String(p.value), language) : '–') },
+      { colId: 'detail', headerName: t('alerts.detail.title'), flex: 1, minWidth: 260, valueGetter: (p) => (p.data ? detail(p.data) : '') },
+    ],
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [t, language],
+  );
+
+  return (
+    <section className="alerts-page">
+      <h1>{t('alerts.title')}</h1>
+      <p className="muted" role="status">
+        {message}
+      </p>
+      <div className="state-filters" role="group" aria-label={t('alerts.kind')}>
+        <button type="button" aria-pressed={filter === null} onClick={() => setFilter(null)}>
+          {t('period.all')} {overview?.alerts.length ?? ''}
+        </button>
+        {ALERT_KINDS.map((k) => (
+          <button key={k} type="button" aria-pressed={filter === k} onClick={() => setFilter(filter === k ? null : k)}>
+            {t(`alerts.kinds.${k}`)} {overview?.counts[k] ?? ''}
+          </button>
+        ))}
+      </div>
+      <Grid<Alert>
+        label={t('alerts.list')}
+        rows={rows}
+        columns={columns}
+        rowId={(row) => `${row.kind}-${row.deviceId}-${row.counter ?? ''}-${row.readingId ?? ''}`}
+        onOpen={(row) => {
+          window.location.hash = `#/devices/${row.equipmentId}${row.readingId ? `?reading=${row.readingId}` : ''}`;
+        }}
+        height="calc(100vh - 230px)"
+      />
+    </section>
+  );
+}

@@ -1,0 +1,55 @@
+/** The alerts view on the demo data, each kind made to trigger (issue 5). */
+import { describe, expect, it } from 'vitest';
+import { recordReading, testCore } from './helpers';
+
+describe('alerts', () => {
+  it('has none of stuck, unusual or web-waiting on the untouched demo data', async () => {
+    const core = testCore();
+    const { counts } = await core.api['alerts-list']({});
+    expect(counts).toMatchObject({ stuck: 0, unusual: 0, 'web-waiting': 0 });
+  });
+
+  it('finds a stuck counter, a silent device, unusual usage both ways and a web value waiting, each naming its device', async () => {
+    const core = testCore();
+    // Far above and far below the usual usage (≈ 2,100 and 900 pages a month).
+    const high = await recordReading(core, '3.024.072', 500_000);
+    const low = await recordReading(core, '3.033.923', 1);
+    // The same black counter three readings in a row: the last demo reading, then twice 0 pages more.
+    await recordReading(core, '3.022.790', 0);
+    await recordReading(core, '3.022.790', 0);
+    // A device installed in January that never had a reading.
+    core.db.run(
+      `INSERT INTO devices (id, contract_id, position, model, equipment_id, serial_number, install_date, created_at, updated_at)
+       SELECT 900, contract_id, '0099', 'SILENT MODEL', '9.999.999', 'SN-SILENT', '2026-01-05', 'n', 'n' FROM devices WHERE equipment_id = '3.022.790'`,
+    );
+    core.db.run("INSERT INTO device_counters VALUES (900, 'black', 0)");
+    // A web value kept aside.
+    core.db.run(
+      "INSERT INTO web_links (id, customer_id, period, token_hash, valid_until, created_at) VALUES (1, 1, '2026-11', ?, '2026-12-04', 'n')",
+      ['a'.repeat(64)],
+    );
+    core.db.run(
+      `INSERT INTO web_submissions (portal_key, link_id, device_id, entered_on, flagged, counter_values, state, reason, received_at)
+       SELECT 'k1', 1, id, '2026-11-20', 0, '[]', 'held', 'recorded', 'n' FROM devices WHERE equipment_id = '3.300.451'`,
+    );
+
+    const { alerts, counts, silentMonths } = await core.api['alerts-list']({});
+    expect(silentMonths).toBe(3);
+    expect(alerts.filter((a) => a.kind === 'stuck').map((a) => [a.equipmentId, a.counter])).toEqual([['3.022.790', 'black']]);
+    expect(alerts.filter((a) => a.kind === 'silent').map((a) => a.equipmentId)).toContain('9.999.999');
+    expect(alerts.filter((a) => a.kind === 'silent').map((a) => a.equipmentId)).not.toContain('3.024.072');
+    const unusual = alerts.filter((a) => a.kind === 'unusual');
+    expect(unusual.find((a) => a.readingId === high.id)).toMatchObject({ equipmentId: '3.024.072', direction: 'high', value: 500_000 });
+    expect(unusual.find((a) => a.readingId === low.id)).toMatchObject({ equipmentId: '3.033.923', direction: 'low', value: 1 });
+    expect(alerts.filter((a) => a.kind === 'web-waiting').map((a) => [a.equipmentId, a.reason])).toEqual([['3.300.451', 'recorded']]);
+    expect(counts['web-waiting']).toBe(1);
+    expect(counts.stuck).toBe(1);
+
+    // A clerk who confirms the unusual reading dismisses its alert; the silence threshold is a setting.
+    await core.api['readings-confirm']({ readingId: high.id, revision: high.revision });
+    await core.api['settings-save']({ values: { 'alerts.silentMonths': '12' } });
+    const after = await core.api['alerts-list']({});
+    expect(after.alerts.some((a) => a.readingId === high.id)).toBe(false);
+    expect(after.alerts.some((a) => a.kind === 'silent' && a.equipmentId === '9.999.999')).toBe(false);
+  });
+});

@@ -1,0 +1,26 @@
+import { expect, test } from './fixtures';
+
+test('an unusual usage shows among the alerts, counted on the period overview, and opens its device', async ({ meterdesk, page }) => {
+  await meterdesk.open('#/devices/3.024.072');
+  await meterdesk.newReading();
+  for (const [kind, more] of [['Schwarz', 500_000], ['Farbe', 100]] as const) {
+    const old = Number((await meterdesk.field(`${kind} Zählerstand alt`).inputValue()).replace(/\D/g, ''));
+    await meterdesk.field(`${kind} Zählerstand neu`).fill(String(old + more));
+  }
+  await page.keyboard.press('F2');
+  await expect(meterdesk.dialog).toBeHidden();
+
+  await meterdesk.open('#/period');
+  await expect(page.locator('.alert-counts')).toContainText('1 ungewöhnlich');
+  await page.locator('.alert-counts a').click();
+  await expect(page).toHaveURL(/#\/alerts$/);
+  const filters = page.getByRole('group', { name: 'Art' });
+  await filters.getByRole('button', { name: 'ungewöhnlicher Verbrauch 1' }).click();
+  const rows = meterdesk.gridRows('Hinweise');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('3.024.072');
+  await expect(rows.first()).toContainText('deutlich höher');
+  await page.screenshot({ path: 'test-results/alerts.png' });
+  await rows.first().dblclick();
+  await expect(page).toHaveURL(/#\/devices\/3\.024\.072\?reading=\d+$/);
+});
