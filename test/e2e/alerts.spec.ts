@@ -3,7 +3,7 @@ import { expect, test } from './fixtures';
 test('an unusual usage shows among the alerts, counted on the period overview, and opens its device', async ({ meterdesk, page }) => {
   await meterdesk.open('#/devices/3.024.072');
   await meterdesk.newReading();
-  for (const [kind, more] of [['Schwarz', 500_000], ['Farbe', 100]] as const) {
+  for (const [kind, more] of [['Schwarz', 500_000], ['Farbe', 1_600]] as const) {
     const old = Number((await meterdesk.field(`${kind} Zählerstand alt`).inputValue()).replace(/\D/g, ''));
     await meterdesk.field(`${kind} Zählerstand neu`).fill(String(old + more));
   }

@@ -277,8 +277,10 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
                     {kind}
                     {(!form.readOnly || row.exchange) && (
                       <label className="exchange-toggle">
+                        {/* Out of the Tab path: a rare case must not slow the clerk's walk through the values. */}
                         <input
                           type="checkbox"
+                          tabIndex={-1}
                           checked={row.exchange}
                           disabled={form.readOnly}
                           onChange={(event) => form.setExchange(row.kind, event.target.checked)}
