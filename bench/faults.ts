@@ -27,6 +27,7 @@ import {
   seededRandom,
   startCli,
   walSize,
+  syncOnce,
 } from '../test/faults/helpers';
 import { linkIn, startSmtpSink, Visit } from '../test/web/helpers';
 
@@ -209,19 +210,6 @@ async function sync(): Promise<void> {
     seed: SEED + 1,
   });
   dirs.push(dealer.dir);
-  const syncIn = async (dir: string) => {
-    const core = openCore({ dataDir: dir, author: 'bench' });
-    try {
-      const web = await startWeb(core, dir, { portal: 'private', scheduler: false, env: {} });
-      try {
-        return await web.sync();
-      } finally {
-        await web.stop();
-      }
-    } finally {
-      core.close();
-    }
-  };
   {
     const core = openCore({ dataDir: dealer.dir, author: 'bench' });
     const web = await startWeb(core, dealer.dir, { portal: 'private', scheduler: false, env: {} });
@@ -246,7 +234,7 @@ async function sync(): Promise<void> {
   await killAtMoments(dealer.dir, {
     name: 'sync',
     args: (dir) => ['sync', '--data', dir],
-    finish: (dir) => syncIn(dir).then(() => undefined),
+    finish: (dir) => syncOnce(dir, 'bench').then(() => undefined),
     state: (db) =>
       rowsText(
         db,

@@ -11,7 +11,7 @@ import { Database } from '../../db/database';
 import { today } from '../../src-main/core/context';
 import { generateDealer, type GenerateOptions } from '../../src-main/core/generate';
 import { databaseFile } from '../../src-main/core/paths';
-import { openCore } from '../../src-main/node-main';
+import { openCore, startWeb } from '../../src-main/node-main';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -200,6 +200,21 @@ export function writerProbe(file: string): WriterProbe {
 /** The moment the WAL grows past `bytes`: a commit's pages are being written. */
 export function walPast(file: string, bytes: number): () => boolean {
   return () => walSize(file) > bytes;
+}
+
+/** The sync as a restarted meterdesk runs it (the CLI's own calls, in this process). */
+export async function syncOnce(dir: string, author = 'fault-test') {
+  const core = openCore({ dataDir: dir, author });
+  try {
+    const web = await startWeb(core, dir, { portal: 'private', scheduler: false, env: {} });
+    try {
+      return await web.sync();
+    } finally {
+      await web.stop();
+    }
+  } finally {
+    core.close();
+  }
 }
 
 /**

@@ -25,6 +25,7 @@ import {
   startCli,
   walSize,
   writerProbe,
+  syncOnce,
 } from './helpers';
 
 const dirs: string[] = [];
@@ -60,21 +61,6 @@ const duplicates = (db: Database) =>
     db,
     'SELECT count(*) AS n FROM (SELECT 1 FROM web_submissions GROUP BY link_id, device_id HAVING count(*) > 1)',
   );
-
-/** The sync as a restarted meterdesk runs it (the CLI's own calls, in this process). */
-async function syncOnce(dir: string) {
-  const core = openCore({ dataDir: dir, author: 'fault-test' });
-  try {
-    const web = await startWeb(core, dir, { portal: 'private', scheduler: false, env: {} });
-    try {
-      return await web.sync();
-    } finally {
-      await web.stop();
-    }
-  } finally {
-    core.close();
-  }
-}
 
 /** What the portal still has to hand over (entries collected but never acknowledged). */
 function unacknowledged(dir: string): number {
