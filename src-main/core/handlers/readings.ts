@@ -90,16 +90,22 @@ interface ChainPosition {
   lock: ValidityLock | null;
 }
 
-/** Where a new or edited reading sits in its device's chain, and what the rules need from it. */
+/**
+ * Where a new or edited reading sits in its device's chain, and what the rules need from it.
+ * `newSource`: where a new reading comes from (an edited one keeps its own source).
+ */
 function locate(
   core: CoreContext,
   settings: Settings,
   device: Device,
   readingId: number | undefined,
+  newSource: ReadingSource = 'manual',
 ): ChainPosition {
   const chain = listReadings(core.db, device.id);
   const index = readingId === undefined ? chain.length : chain.findIndex((r) => r.id === readingId);
   const editing = readingId === undefined ? null : (chain[index] ?? null);
+  // An estimate never goes below the reading before it: only a real value trues one up.
+  const truesUp = (editing?.source ?? newSource) !== 'estimate';
   if (readingId !== undefined && !editing) {
     throw new ApiError('not-found', `device ${device.equipmentId} has no reading ${readingId}`);
   }
@@ -130,18 +136,18 @@ function locate(
         : null;
     const startValue = device.counters.find((counter) => counter.kind === kind)?.startValue ?? 0;
     // After estimates, a real reading may go down to the last real counter (a true-up).
-    const lastReal = chain
-      .slice(0, index)
-      .reverse()
-      .find((r) => counterOf(r, kind) && r.source !== 'estimate');
+    const afterEstimate = truesUp && before?.source === 'estimate';
+    const lastReal = afterEstimate
+      ? chain
+          .slice(0, index)
+          .reverse()
+          .find((r) => counterOf(r, kind) && r.source !== 'estimate')
+      : undefined;
     return {
       kind,
       oldEditable: !before,
       chainOld: (before && counterOf(before, kind)?.new) ?? startValue,
-      floor:
-        before?.source === 'estimate' && editing?.source !== 'estimate'
-          ? ((lastReal && counterOf(lastReal, kind)?.new) ?? startValue)
-          : null,
+      floor: afterEstimate ? ((lastReal && counterOf(lastReal, kind)?.new) ?? startValue) : null,
       next: nextLink,
       averageDaily: averageDailyUsage(
         historyPoints(chain, index, kind, device),
@@ -284,10 +290,13 @@ export function saveReadingOn(
   date: IsoDate,
   values: ReadonlyMap<CounterKind, number>,
   origin: ReadingOrigin,
+  /** The device's draft when the caller has it already. */
+  draft: ReadingDraft = readingDraft(core, { equipmentId }),
 ): Reading {
   const settings = settingsOf(core);
-  const draft = readingDraft(core, { equipmentId });
-  const unknown = [...values.keys()].filter((kind) => !draft.counters.some((counter) => counter.kind === kind));
+  const unknown = [...values.keys()].filter(
+    (kind) => !draft.counters.some((counter) => counter.kind === kind),
+  );
   if (unknown.length > 0) {
     throw new ApiError(
       'validation',
@@ -341,12 +350,13 @@ export function saveReading(
   const settings = settingsOf(core);
   const device = findDevice(core, args.equipmentId);
   return core.db.transaction(() => {
-    const { chain, editing, context: located } = locate(core, settings, device, args.readingId);
-    // An estimate never goes below the reading before it: only a real value trues one up.
-    const context =
-      (editing?.source ?? origin.source) === 'estimate'
-        ? { ...located, counters: located.counters.map((counter) => ({ ...counter, floor: null })) }
-        : located;
+    const { chain, editing, context } = locate(
+      core,
+      settings,
+      device,
+      args.readingId,
+      origin.source,
+    );
     if (editing) requireRevision(editing, args.revision);
     else if (
       args.previousReadingId !== undefined &&
@@ -413,7 +423,13 @@ export function saveReading(
     } else {
       id = insertReading(
         core.db,
-        { ...record, author: core.author, deviceId: device.id, status: '01', source: origin.source },
+        {
+          ...record,
+          author: core.author,
+          deviceId: device.id,
+          status: '01',
+          source: origin.source,
+        },
         now,
       );
       audit(
