@@ -4,8 +4,10 @@
  * an earlier run — then runs bench/core.ts, bench/web.ts (sync, portal load) and bench/ui.ts
  * (Chromium), each exporting `rows(ctx: BenchContext)`, each row beside its same-run baseline.
  *
- *   npm run bench -- [--customers N] [--devices N] [--years N] [--seed N] [--runs N]
+ *   npm run bench -- [--customers N] [--devices N] [--years N] [--seed N] [--runs N] [--only core,import,web,ui]
  *   npm run bench -- --devices 3000 --customers 500 --years 2      (a quick run)
+ *
+ * With --only, just those modules run and bench/RESULTS.md is left as it was.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +19,7 @@ import { checkGenerateOptions, generateDealer } from '../src-main/core/generate'
 import { openCore } from '../src-main/node-main';
 import type { BenchContext } from './context';
 import { removeBenchReadings, rows as coreRows } from './core';
+import { rows as importRows } from './import';
 import { formatTable, machine, type BenchRow } from './table';
 import { rows as uiRows } from './ui';
 import { rows as webRows } from './web';
@@ -28,10 +31,19 @@ const { values } = parseArgs({
     years: { type: 'string', default: '10' },
     seed: { type: 'string', default: '1' },
     runs: { type: 'string', default: '200' },
+    only: { type: 'string' },
   },
 });
 const sizes = { customers: Number(values.customers), devices: Number(values.devices), years: Number(values.years), seed: Number(values.seed) };
 const runs = Number(values.runs);
+const MODULES = ['core', 'import', 'web', 'ui'] as const;
+const only = values.only?.split(',').map((name) => name.trim());
+const unknownModule = only?.find((name) => !(MODULES as readonly string[]).includes(name));
+if (unknownModule !== undefined) {
+  console.error(`bench: --only takes ${MODULES.join(', ')}; not ${unknownModule}`);
+  process.exit(2);
+}
+const selected = (name: (typeof MODULES)[number]) => !only || only.includes(name);
 // A fixed clock: a reused dealer stays exactly as generated, and runs compare with each other.
 // The 23rd: this month's requests are out, so its readings are coming in (recorded, 01).
 const NOW = new Date('2026-11-23T09:00:00Z');
@@ -62,8 +74,11 @@ try {
     `${count('devices').toLocaleString('en-US')} devices, ${count('readings').toLocaleString('en-US')} readings, ` +
     `${count('reading_counters').toLocaleString('en-US')} counter values`;
 
-  const results: BenchRow[] = [...(await coreRows(ctx, runs))];
-  results.push(...(await webRows(ctx)), ...(await uiRows(ctx)));
+  const results: BenchRow[] = [];
+  if (selected('core')) results.push(...(await coreRows(ctx, runs)));
+  if (selected('import')) results.push(...(await importRows(ctx)));
+  if (selected('web')) results.push(...(await webRows(ctx)));
+  if (selected('ui')) results.push(...(await uiRows(ctx)));
   removeBenchReadings(ctx);
 
   const text = [
@@ -77,7 +92,7 @@ try {
     '',
   ].join('\n');
   console.log(text);
-  writeFileSync(join(import.meta.dirname, 'RESULTS.md'), text);
+  if (!only) writeFileSync(join(import.meta.dirname, 'RESULTS.md'), text);
 } finally {
   core.close();
 }

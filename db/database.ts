@@ -110,6 +110,7 @@ export class Database {
         raw.pragma('journal_mode = WAL');
         // FULL: a clerk's saved reading survives a power cut, not only a crash.
         raw.pragma('synchronous = FULL');
+        raw.pragma('cache_size = -65536');
         database.migrate(loadMigrations(options.migrationsDir));
       }
     } catch (error) {

@@ -7,7 +7,7 @@ import type {
   ReadingStatus,
 } from '../../shared/models';
 import { COUNTER_KINDS } from '../../shared/models';
-import type { ContractDeviceReadings } from '../../shared/rules/validity';
+import { comparePositions, type ContractDeviceReadings } from '../../shared/rules/validity';
 import type { Database } from '../database';
 
 interface ReadingRow {
@@ -90,36 +90,117 @@ export function listReadings(db: Database, deviceId: number): Reading[] {
   );
 }
 
+/**
+ * A device's readings dated `since` or later, in chain order, and whether that is all of them
+ * (no reading before `since`): the tail of a long chain that the meter dialog's rules look at.
+ */
+export function listReadingsSince(
+  db: Database,
+  deviceId: number,
+  since: IsoDate,
+): { readings: Reading[]; complete: boolean } {
+  const readings = group(
+    db.all<ReadingRow>(`${READING_SELECT} WHERE r.device_id = ? AND r.date >= ? ORDER BY r.date, r.id`, [
+      deviceId,
+      since,
+    ]),
+  );
+  const earlier = db.get<{ id: number }>(
+    'SELECT id FROM readings WHERE device_id = ? AND date < ? LIMIT 1',
+    [deviceId, since],
+  );
+  return { readings, complete: earlier === undefined };
+}
+
+/**
+ * For a new reading of a device, the few readings the meter dialog's rules read, in chain
+ * order: the device's latest, and per counter its latest with that counter, its latest before
+ * `windowStart` (the plausibility average's anchor: the average reads only that one and the
+ * latest) and, when the latest is an estimate and `truesUp`, its latest real one (the floor).
+ * The readings between them are left out: no rule on a new reading looks at them. Null when a
+ * counter has no reading before the window — a young device, whose whole chain is short.
+ */
+export function readingsForNewReading(
+  db: Database,
+  deviceId: number,
+  kinds: CounterKind[],
+  windowStart: IsoDate,
+  truesUp: boolean,
+): Reading[] | null {
+  const latestWith = (kind: CounterKind, condition: string, params: Array<string | number>) =>
+    db.get<{ id: number; source: ReadingSource }>(
+      `SELECT id, source FROM readings r WHERE device_id = ? ${condition}
+         AND EXISTS (SELECT 1 FROM reading_counters WHERE reading_id = r.id AND kind = ?)
+       ORDER BY date DESC, id DESC LIMIT 1`,
+      [deviceId, ...params, kind],
+    );
+  const latest = db.get<{ id: number }>(
+    'SELECT id FROM readings WHERE device_id = ? ORDER BY date DESC, id DESC LIMIT 1',
+    [deviceId],
+  );
+  if (!latest) return null;
+  const ids = new Set([latest.id]);
+  for (const kind of kinds) {
+    const anchor = latestWith(kind, 'AND date < ?', [windowStart]);
+    const last = latestWith(kind, '', []);
+    if (!anchor || !last) return null;
+    ids.add(anchor.id).add(last.id);
+    if (truesUp && last.source === 'estimate') {
+      const real = latestWith(kind, "AND source <> 'estimate'", []);
+      if (real) ids.add(real.id);
+    }
+  }
+  return group(
+    db.all<ReadingRow>(
+      `${READING_SELECT} WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY r.date, r.id`,
+      [JSON.stringify([...ids])],
+    ),
+  );
+}
+
+/** A device's readings of one day, in chain order. */
+export function readingsOnDay(db: Database, deviceId: number, date: IsoDate): Reading[] {
+  return group(
+    db.all<ReadingRow>(`${READING_SELECT} WHERE r.device_id = ? AND r.date = ? ORDER BY r.id`, [
+      deviceId,
+      date,
+    ]),
+  );
+}
+
 export function getReading(db: Database, id: number): Reading | undefined {
   return group(db.all<ReadingRow>(`${READING_SELECT} WHERE r.id = ?`, [id]))[0];
 }
 
-/** Per device of the contract: its position and its readings that are not posted yet. */
+/**
+ * The devices of a contract with their positions, and the unposted readings of the first of
+ * them — all that the validity lock (`findValidityLock`) looks at: the others' readings stay
+ * empty, so a contract of many devices costs one device's readings (index readings_unposted).
+ */
 export function unpostedReadingsOfContract(
   db: Database,
   contractId: number,
 ): ContractDeviceReadings[] {
-  const devices = new Map<number, ContractDeviceReadings>();
-  for (const row of db.all<{ id: number; position: string }>(
-    'SELECT id, position FROM devices WHERE contract_id = ?',
-    [contractId],
-  )) {
-    devices.set(row.id, { deviceId: row.id, position: row.position, readings: [] });
-  }
+  const devices = db
+    .all<{ id: number; position: string }>('SELECT id, position FROM devices WHERE contract_id = ?', [
+      contractId,
+    ])
+    .map((row): ContractDeviceReadings => ({ deviceId: row.id, position: row.position, readings: [] }))
+    .sort((a, b) => comparePositions(a.position, b.position));
+  const first = devices[0];
+  if (!first) return devices;
   for (const row of db.all<{
     id: number;
-    device_id: number;
     date: string;
     status: ReadingStatus;
     valid_from: string;
     valid_to: string;
   }>(
-    `SELECT r.id, r.device_id, r.date, r.status, r.valid_from, r.valid_to
-     FROM readings r JOIN devices d ON d.id = r.device_id
-     WHERE d.contract_id = ? AND r.status <> '21'`,
-    [contractId],
+    `SELECT id, date, status, valid_from, valid_to FROM readings
+     WHERE device_id = ? AND status <> '21' ORDER BY date, id`,
+    [first.deviceId],
   )) {
-    devices.get(row.device_id)?.readings.push({
+    first.readings.push({
       id: row.id,
       date: row.date,
       status: row.status,
@@ -127,7 +208,7 @@ export function unpostedReadingsOfContract(
       to: row.valid_to,
     });
   }
-  return [...devices.values()];
+  return devices;
 }
 
 export interface ReadingRecord {

@@ -51,8 +51,11 @@ export interface ValidityLock extends Validity {
 
 /** Positions are digit strings (`0002`) but compare as numbers where they are numbers. */
 export function comparePositions(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+  return POSITIONS.compare(a, b);
 }
+
+// One collator for every comparison: localeCompare with options builds one per call.
+const POSITIONS = new Intl.Collator('en', { numeric: true });
 
 /**
  * The OBS note under the dialog: the validity can only be entered while the contract's

@@ -18,12 +18,15 @@ import {
   getReading,
   insertReading,
   listReadings,
+  listReadingsSince,
+  readingsForNewReading,
   setCounterValues,
   setValidFrom,
   unpostedReadingsOfContract,
   updateReading,
 } from '../../../db/queries/readings';
 import type { ApiArgs, ReadingDraft, SaveReadingArgs } from '../../../shared/api';
+import { addMonths } from '../../../shared/dates';
 import { ApiError } from '../../../shared/errors';
 import type {
   CounterKind,
@@ -41,6 +44,7 @@ import {
   type ReadingContext,
 } from '../../../shared/rules/reading-check';
 import { isEditable } from '../../../shared/rules/status';
+import { computeUsage } from '../../../shared/rules/usage';
 import {
   defaultValidity,
   findValidityLock,
@@ -82,12 +86,76 @@ function historyPoints(
   return points;
 }
 
-interface ChainPosition {
+export interface ChainPosition {
   chain: Reading[];
   index: number;
   editing: Reading | null;
   context: ReadingContext;
   lock: ValidityLock | null;
+}
+
+/** Months of chain read before the plausibility window, so that each counter's anchor is in it. */
+const TAIL_MARGIN_MONTHS = 4;
+
+/**
+ * Whether a tail of the chain holds everything the rules read for the reading at `index`:
+ * a reading before it (its predecessor), and per counter a reading with that counter before
+ * the plausibility window (its anchor — with it, the counter's last value and its average
+ * come out as from the whole chain) and, after an estimate, the last real value (the floor).
+ */
+function tailSuffices(
+  tail: Reading[],
+  index: number,
+  kinds: CounterKind[],
+  windowStart: IsoDate,
+  truesUp: boolean,
+): boolean {
+  if (index <= 0) return false;
+  const earlier = tail.slice(0, index);
+  return kinds.every((kind) => {
+    const withKind = earlier.filter((reading) => counterOf(reading, kind));
+    if (!withKind.some((reading) => reading.date < windowStart)) return false;
+    if (!truesUp || withKind.at(-1)?.source !== 'estimate') return true;
+    return withKind.some((reading) => reading.source !== 'estimate');
+  });
+}
+
+/**
+ * The part of a device's chain the rules look at for a new reading or the reading
+ * `readingId`: for a new one the few readings they read (`readingsForNewReading`); for an
+ * edited one the chain from a few months before its plausibility window on — a dozen
+ * readings where a device of ten years has over a hundred; the whole chain when that part is
+ * not enough.
+ */
+export function loadChain(
+  core: CoreContext,
+  settings: Settings,
+  device: Device,
+  readingId: number | undefined,
+  newSource: ReadingSource,
+): Reading[] {
+  const editing = readingId === undefined ? null : getReading(core.db, readingId);
+  if (readingId !== undefined && editing?.deviceId !== device.id) {
+    throw new ApiError('not-found', `device ${device.equipmentId} has no reading ${readingId}`);
+  }
+  const referenceDate = editing?.date ?? today(core, settings);
+  const windowStart = addMonths(referenceDate, -settings.plausibility.windowMonths);
+  const kinds = (editing?.counters ?? device.counters).map((counter) => counter.kind);
+  const truesUp = (editing?.source ?? newSource) !== 'estimate';
+  if (!editing) {
+    const needed = readingsForNewReading(core.db, device.id, kinds, windowStart, truesUp);
+    if (needed) return needed;
+  }
+  const { readings: tail, complete } = listReadingsSince(
+    core.db,
+    device.id,
+    addMonths(windowStart, -TAIL_MARGIN_MONTHS),
+  );
+  if (complete) return tail;
+  const index = editing ? tail.findIndex((reading) => reading.id === editing.id) : tail.length;
+  return tailSuffices(tail, index, kinds, windowStart, truesUp)
+    ? tail
+    : listReadings(core.db, device.id);
 }
 
 /**
@@ -101,7 +169,32 @@ function locate(
   readingId: number | undefined,
   newSource: ReadingSource = 'manual',
 ): ChainPosition {
-  const chain = listReadings(core.db, device.id);
+  const chain = loadChain(core, settings, device, readingId, newSource);
+  const lock = findValidityLock(unpostedReadingsOfContract(core.db, device.contractId), device.id);
+  return locateIn({ chain, lock, today: today(core, settings), settings, device, readingId, newSource });
+}
+
+/** What `locateIn` reads: a device's chain (or a tail of it that suffices) and its contract's lock. */
+export interface ChainState {
+  chain: Reading[];
+  lock: ValidityLock | null;
+  today: IsoDate;
+  settings: Settings;
+  device: Device;
+  readingId?: number | undefined;
+  newSource?: ReadingSource;
+}
+
+/** `locate` on a chain already loaded: the rules' context for a new or an edited reading. */
+export function locateIn({
+  chain,
+  lock,
+  today: todayDate,
+  settings,
+  device,
+  readingId,
+  newSource = 'manual',
+}: ChainState): ChainPosition {
   const index = readingId === undefined ? chain.length : chain.findIndex((r) => r.id === readingId);
   const editing = readingId === undefined ? null : (chain[index] ?? null);
   // An estimate never goes below the reading before it: only a real value trues one up.
@@ -111,7 +204,7 @@ function locate(
   }
   const previous = chain[index - 1] ?? null;
   const next = editing ? (chain[index + 1] ?? null) : null;
-  const referenceDate = editing?.date ?? today(core, settings);
+  const referenceDate = editing?.date ?? todayDate;
 
   // A reading keeps the counters it was made with; a new one has the device's counters now.
   const kinds = (editing?.counters ?? device.counters).map((counter) => counter.kind);
@@ -160,7 +253,6 @@ function locate(
 
   // OBS: while the contract's first device has unposted readings, the validity cannot be
   // entered: a new reading takes that device's, an existing one keeps its own.
-  const lock = findValidityLock(unpostedReadingsOfContract(core.db, device.contractId), device.id);
   const validityLock = lock && (editing ? { from: editing.validFrom, to: editing.validTo } : lock);
   return {
     chain,
@@ -168,7 +260,7 @@ function locate(
     editing,
     lock,
     context: {
-      today: today(core, settings),
+      today: todayDate,
       status: editing?.status ?? '01',
       installDate: device.installDate,
       previousDate: previous?.date ?? null,
@@ -293,9 +385,42 @@ export function saveReadingOn(
   /** The device's draft when the caller has it already. */
   draft: ReadingDraft = readingDraft(core, { equipmentId }),
 ): Reading {
-  const settings = settingsOf(core);
+  return saveReading(
+    core,
+    readingArgsFor(
+      {
+        device: draft.device,
+        previousReadingId: draft.previousReadingId,
+        previousValidTo: draft.previousValidTo,
+        validityLock: draft.validityLock,
+        counters: draft.counters,
+      },
+      settingsOf(core),
+      date,
+      values,
+    ),
+    origin,
+  );
+}
+
+/** What `readingArgsFor` takes from the chain: the dialog's draft, or a position in it. */
+interface NewReadingBasis {
+  device: Device;
+  previousReadingId: number | null;
+  previousValidTo: IsoDate | null;
+  validityLock: { from: IsoDate; to: IsoDate } | null;
+  counters: Array<{ kind: CounterKind; chainOld: number }>;
+}
+
+/** A new reading's arguments from values per counter kind (see `saveReadingOn`). */
+function readingArgsFor(
+  basis: NewReadingBasis,
+  settings: Settings,
+  date: IsoDate,
+  values: ReadonlyMap<CounterKind, number>,
+): SaveReadingArgs {
   const unknown = [...values.keys()].filter(
-    (kind) => !draft.counters.some((counter) => counter.kind === kind),
+    (kind) => !basis.counters.some((counter) => counter.kind === kind),
   );
   if (unknown.length > 0) {
     throw new ApiError(
@@ -305,34 +430,78 @@ export function saveReadingOn(
     );
   }
   const validity =
-    draft.validityLock ??
+    basis.validityLock ??
     defaultValidity({
       date,
-      previousValidTo: draft.previousValidTo,
-      installDate: draft.device.installDate,
+      previousValidTo: basis.previousValidTo,
+      installDate: basis.device.installDate,
       cutoffDay: settings.cutoffDay,
     });
-  return saveReading(
-    core,
+  return {
+    equipmentId: basis.device.equipmentId,
+    previousReadingId: basis.previousReadingId,
+    date,
+    validFrom: validity.from,
+    validTo: validity.to,
+    note: '',
+    counters: basis.counters
+      .filter((counter) => values.has(counter.kind))
+      .map((counter) => ({
+        kind: counter.kind,
+        old: counter.chainOld,
+        new: values.get(counter.kind)!,
+        extraFree: 0,
+        exchange: null,
+      })),
+  };
+}
+
+/**
+ * `saveReadingOn` for many readings in a row, as the meter import brings them: the caller
+ * loads each device's chain once (`loadChain`, a tail that suffices) and its contract's lock,
+ * and the reading saved here is added to `state.chain`, so the device's next reading is
+ * judged on it without reading the database again; the caller keeps the lock up to date.
+ * Call it inside a transaction (one per reading, so a refused one leaves nothing).
+ */
+export function saveNextReading(
+  core: CoreContext,
+  state: ChainState,
+  date: IsoDate,
+  values: ReadonlyMap<CounterKind, number>,
+  origin: ReadingOrigin,
+): Reading {
+  const position = locateIn({ ...state, readingId: undefined, newSource: origin.source });
+  const args = readingArgsFor(
     {
-      equipmentId,
-      previousReadingId: draft.previousReadingId,
-      date,
-      validFrom: validity.from,
-      validTo: validity.to,
-      note: '',
-      counters: draft.counters
-        .filter((counter) => values.has(counter.kind))
-        .map((counter) => ({
-          kind: counter.kind,
-          old: counter.chainOld,
-          new: values.get(counter.kind)!,
-          extraFree: 0,
-          exchange: null,
-        })),
+      device: state.device,
+      previousReadingId: position.chain.at(-1)?.id ?? null,
+      previousValidTo: position.context.previousValidTo,
+      validityLock: position.context.validityLock,
+      counters: position.context.counters,
     },
-    origin,
+    state.settings,
+    date,
+    values,
   );
+  const { id, record } = commitReading(core, state.settings, state.device, position, args, origin);
+  const { now, counters, ...fields } = record;
+  const reading: Reading = {
+    ...fields,
+    id,
+    deviceId: state.device.id,
+    status: '01',
+    source: origin.source,
+    author: core.author,
+    revision: 0,
+    createdAt: now,
+    updatedAt: now,
+    counters: counters.map((counter) => ({
+      ...counter,
+      usage: computeUsage(counter.old, counter.new, counter.extraFree, counter.exchange),
+    })),
+  };
+  state.chain.push(reading);
+  return reading;
 }
 
 /** How a reading came in: typed by a clerk, or entered by the customer on the portal. */
@@ -350,115 +519,127 @@ export function saveReading(
   const settings = settingsOf(core);
   const device = findDevice(core, args.equipmentId);
   return core.db.transaction(() => {
-    const { chain, editing, context } = locate(
-      core,
-      settings,
-      device,
-      args.readingId,
-      origin.source,
-    );
-    if (editing) requireRevision(editing, args.revision);
-    else if (
-      args.previousReadingId !== undefined &&
-      args.previousReadingId !== (chain.at(-1)?.id ?? null)
-    ) {
-      throw new ApiError('conflict', STALE_CHAIN);
-    }
-    const check = checkReading(args, context);
-    if (!editing && device.outOfService) {
-      check.issues.unshift({
-        field: 'date',
-        code: 'device-retired',
-        params: { date: device.outOfService },
-      });
-    }
-    if (check.issues.length > 0) {
-      throw new ApiError('validation', 'the reading was not saved', check.issues);
-    }
-    const now = timestamp(core);
-    const counters = context.counters.map(({ kind }) => {
-      const entered = args.counters.find((counter) => counter.kind === kind);
-      // checkReading has refused a reading without every one of its counters.
-      return {
-        kind,
-        old: check.olds.get(kind) ?? 0,
-        new: entered?.new ?? 0,
-        extraFree: entered?.extraFree ?? 0,
-        exchange: entered?.exchange ?? null,
-      };
-    });
-    const values = {
-      date: args.date,
-      validFrom: args.validFrom,
-      validTo: args.validTo,
-      note: args.note ?? editing?.note ?? '',
-      counters,
-    };
-    // A clerk's confirmation stands as long as the counters and the date it judged stand.
-    const judged = (reading: { date: IsoDate; counters: Array<Omit<ReadingCounter, 'usage'>> }) =>
-      JSON.stringify([
-        reading.date,
-        reading.counters.map(({ kind, old, new: value, extraFree, exchange }) => [
-          kind,
-          old,
-          value,
-          extraFree,
-          exchange?.final ?? null,
-          exchange?.start ?? null,
-        ]),
-      ]);
-    const unchanged = editing !== null && judged(editing) === judged(values);
-    const flagged = unchanged
-      ? editing.flagged
-      : check.implausible.length > 0 || (origin.flagged ?? false);
-    const record = { ...values, flagged, confirmedBy: unchanged ? editing.confirmedBy : null };
-
-    let id: number;
-    if (editing) {
-      id = editing.id;
-      const changes = diff(auditFields(editing), auditFields(record));
-      if (Object.keys(changes).length === 0) return editing;
-      updateReading(core.db, id, record, now);
-      audit(core, now, 'reading', id, 'update', changes);
-    } else {
-      id = insertReading(
-        core.db,
-        {
-          ...record,
-          author: core.author,
-          deviceId: device.id,
-          status: '01',
-          source: origin.source,
-        },
-        now,
-      );
-      audit(
-        core,
-        now,
-        'reading',
-        id,
-        'create',
-        diff({}, { ...auditFields(record), status: '01', source: origin.source }),
-      );
-    }
-
-    const relinked = new Set<number>();
-    for (const relink of check.relinks) {
-      const next = getReading(core.db, relink.readingId);
-      const counter = next && counterOf(next, relink.counter);
-      if (!next || !counter) continue;
-      setCounterValues(core.db, next.id, { ...counter, old: relink.old });
-      bumpRevision(core.db, next.id, now);
-      audit(core, now, 'reading', next.id, 'update', {
-        [`${relink.counter}.old`]: [counter.old, relink.old],
-      });
-      relinked.add(next.id);
-    }
-    for (const nextId of relinked) reflagIfImplausible(core, settings, device, nextId, now);
+    const position = locate(core, settings, device, args.readingId, origin.source);
+    const { id, unchanged } = commitReading(core, settings, device, position, args, origin);
+    if (unchanged) return unchanged;
     const saved = getReading(core.db, id);
     if (!saved) throw new ApiError('internal', 'the saved reading could not be read back');
     return saved;
   });
+}
+
+/**
+ * The write behind every save: the rules on `args` at `position`, then the reading, the
+ * audit trail and the chain's next *old*. Inside the caller's transaction. `unchanged`: an
+ * edit that changed nothing (nothing written).
+ */
+function commitReading(
+  core: CoreContext,
+  settings: Settings,
+  device: Device,
+  { chain, editing, context }: ChainPosition,
+  args: SaveReadingArgs,
+  origin: ReadingOrigin,
+) {
+  if (editing) requireRevision(editing, args.revision);
+  else if (
+    args.previousReadingId !== undefined &&
+    args.previousReadingId !== (chain.at(-1)?.id ?? null)
+  ) {
+    throw new ApiError('conflict', STALE_CHAIN);
+  }
+  const check = checkReading(args, context);
+  if (!editing && device.outOfService) {
+    check.issues.unshift({
+      field: 'date',
+      code: 'device-retired',
+      params: { date: device.outOfService },
+    });
+  }
+  if (check.issues.length > 0) {
+    throw new ApiError('validation', 'the reading was not saved', check.issues);
+  }
+  const now = timestamp(core);
+  const counters = context.counters.map(({ kind }) => {
+    const entered = args.counters.find((counter) => counter.kind === kind);
+    // checkReading has refused a reading without every one of its counters.
+    return {
+      kind,
+      old: check.olds.get(kind) ?? 0,
+      new: entered?.new ?? 0,
+      extraFree: entered?.extraFree ?? 0,
+      exchange: entered?.exchange ?? null,
+    };
+  });
+  const values = {
+    date: args.date,
+    validFrom: args.validFrom,
+    validTo: args.validTo,
+    note: args.note ?? editing?.note ?? '',
+    counters,
+  };
+  // A clerk's confirmation stands as long as the counters and the date it judged stand.
+  const judged = (reading: { date: IsoDate; counters: Array<Omit<ReadingCounter, 'usage'>> }) =>
+    JSON.stringify([
+      reading.date,
+      reading.counters.map(({ kind, old, new: value, extraFree, exchange }) => [
+        kind,
+        old,
+        value,
+        extraFree,
+        exchange?.final ?? null,
+        exchange?.start ?? null,
+      ]),
+    ]);
+  const unchanged = editing !== null && judged(editing) === judged(values);
+  const flagged = unchanged
+    ? editing.flagged
+    : check.implausible.length > 0 || (origin.flagged ?? false);
+  const record = { ...values, flagged, confirmedBy: unchanged ? editing.confirmedBy : null, now };
+
+  let id: number;
+  if (editing) {
+    id = editing.id;
+    const changes = diff(auditFields(editing), auditFields(record));
+    if (Object.keys(changes).length === 0) return { id, record, unchanged: editing };
+    updateReading(core.db, id, record, now);
+    audit(core, now, 'reading', id, 'update', changes);
+  } else {
+    id = insertReading(
+      core.db,
+      {
+        ...record,
+        author: core.author,
+        deviceId: device.id,
+        status: '01',
+        source: origin.source,
+      },
+      now,
+    );
+    audit(
+      core,
+      now,
+      'reading',
+      id,
+      'create',
+      diff({}, { ...auditFields(record), status: '01', source: origin.source }),
+    );
+  }
+
+  const relinked = new Set<number>();
+  for (const relink of check.relinks) {
+    const next = getReading(core.db, relink.readingId);
+    const counter = next && counterOf(next, relink.counter);
+    if (!next || !counter) continue;
+    setCounterValues(core.db, next.id, { ...counter, old: relink.old });
+    bumpRevision(core.db, next.id, now);
+    audit(core, now, 'reading', next.id, 'update', {
+      [`${relink.counter}.old`]: [counter.old, relink.old],
+    });
+    relinked.add(next.id);
+  }
+  for (const nextId of relinked) reflagIfImplausible(core, settings, device, nextId, now);
+  return { id, record, unchanged: null };
 }
 
 /**

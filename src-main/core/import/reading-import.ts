@@ -8,7 +8,7 @@
 import type { Database } from '../../../db/database';
 import { getMapping, saveMapping } from '../../../db/queries/import-mappings';
 import { getDeviceByEquipmentId } from '../../../db/queries/master-data';
-import { listReadings } from '../../../db/queries/readings';
+import { readingsOnDay, unpostedReadingsOfContract } from '../../../db/queries/readings';
 import type { ReadingImportReport, ReadingImportRow } from '../../../shared/api';
 import { ApiError, type FieldIssue } from '../../../shared/errors';
 import { parseCounter } from '../../../shared/format';
@@ -20,9 +20,10 @@ import {
   missingReadingColumns,
   parseImportDate,
 } from '../../../shared/import/reading-fields';
-import { COUNTER_KINDS, type CounterKind, type Device, type IsoDate } from '../../../shared/models';
-import { timestamp, type CoreContext } from '../context';
-import { saveReadingOn } from '../handlers/readings';
+import { COUNTER_KINDS, type CounterKind, type Device, type IsoDate, type Reading } from '../../../shared/models';
+import { comparePositions, findValidityLock, type ContractDeviceReadings } from '../../../shared/rules/validity';
+import { settingsOf, timestamp, today, type CoreContext } from '../context';
+import { loadChain, saveNextReading } from '../handlers/readings';
 import { mappingFor, readUpload, type Table } from './read-table';
 
 export interface ReadingImportArgs {
@@ -123,8 +124,22 @@ export async function importReadings(core: CoreContext, args: ReadingImportArgs,
       }
     });
 
-    const ordered = [...groups.values()].sort((a, b) => a.device.id - b.device.id || a.date.localeCompare(b.date));
+    // Day by day, and within a contract its first device first: a file of several months for a
+    // whole contract then gets the validities the clerk would enter month by month (the first
+    // device's reading of a month sets the lock for the others' of that month).
+    const ordered = [...groups.values()].sort(
+      (a, b) =>
+        (a.date < b.date ? -1 : a.date > b.date ? 1 : 0) ||
+        a.device.contractId - b.device.contractId ||
+        comparePositions(a.device.position, b.device.position) ||
+        a.device.id - b.device.id,
+    );
     const importer: CoreContext = { ...core, author: args.source ? `import ${args.source}` : core.author };
+    const settings = settingsOf(core);
+    const todayDate = today(core, settings);
+    // Each device's chain and each contract's lock are read once; what is saved is added to them.
+    const chains = new Map<number, Reading[]>();
+    const contracts = new Map<number, ContractDeviceReadings[]>();
     try {
       core.db.transaction(() => {
         for (const group of ordered) {
@@ -141,15 +156,37 @@ export async function importReadings(core: CoreContext, args: ReadingImportArgs,
             result.action = 'error';
             continue;
           }
-          const sameDay = listReadings(core.db, group.device.id).find((reading) => reading.date === group.date);
+          const { device } = group;
+          let chain = chains.get(device.id);
+          if (!chain) {
+            chain = loadChain(core, settings, device, undefined, 'import');
+            chains.set(device.id, chain);
+          }
+          // A reading of that day can only be there if the device's latest is not older.
+          const latest = chain.at(-1);
+          const sameDay = latest && latest.date >= group.date ? readingsOnDay(core.db, device.id, group.date)[0] : undefined;
           if (sameDay) {
             const same = sameDay.counters.every((counter) => group.values.get(counter.kind) === counter.new) && sameDay.counters.length === group.values.size;
             result.action = same ? 'unchanged' : 'error';
             if (!same) result.issues = [{ field: 'reading', code: 'reading-differs' }];
             continue;
           }
+          let contract = contracts.get(device.contractId);
+          if (!contract) {
+            contract = unpostedReadingsOfContract(core.db, device.contractId);
+            contracts.set(device.contractId, contract);
+          }
+          const state = { chain, lock: findValidityLock(contract, device.id), today: todayDate, settings, device };
           try {
-            core.db.transaction(() => saveReadingOn(importer, group.device.equipmentId, group.date, group.values, { source: 'import' }));
+            const saved = core.db.transaction(() => saveNextReading(importer, state, group.date, group.values, { source: 'import' }));
+            // The contract's first device sets the validity of the others' readings (the OBS lock).
+            contract.find((entry) => entry.deviceId === device.id)?.readings.push({
+              id: saved.id,
+              date: saved.date,
+              status: saved.status,
+              from: saved.validFrom,
+              to: saved.validTo,
+            });
           } catch (error) {
             result.action = 'error';
             result.issues = issuesOf(error);

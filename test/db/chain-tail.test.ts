@@ -1,0 +1,104 @@
+/**
+ * The meter dialog's rules read only part of a long chain (issue 6): for a new reading the
+ * few readings they need, for an edited one a tail from before its plausibility window. On a
+ * generated dealer of three years — with estimates, so that true-ups have a floor — every
+ * draft must come out exactly as from the whole chain.
+ */
+import { describe, expect, it } from 'vitest';
+import { getDevice } from '../../db/queries/master-data';
+import { listReadings, unpostedReadingsOfContract } from '../../db/queries/readings';
+import type { ReadingDraft } from '../../shared/api';
+import type { CounterContext } from '../../shared/rules/reading-check';
+import { findValidityLock } from '../../shared/rules/validity';
+import { settingsOf, today } from '../../src-main/core/context';
+import { generateDealer } from '../../src-main/core/generate';
+import { locateIn, readingDraft } from '../../src-main/core/handlers/readings';
+import type { OpenedCore } from '../../src-main/node-main';
+import { testCore } from './helpers';
+
+const TODAY = '2026-11-23';
+
+/** What a draft says about the chain, from readingDraft or from the whole chain. */
+function chainFacts(
+  draft: Pick<ReadingDraft, 'previousDate' | 'nextDate' | 'previousValidTo' | 'nextValidFrom'> & { counters: CounterContext[] },
+) {
+  return {
+    previousDate: draft.previousDate,
+    nextDate: draft.nextDate,
+    previousValidTo: draft.previousValidTo,
+    nextValidFrom: draft.nextValidFrom,
+    counters: draft.counters.map(({ kind, oldEditable, chainOld, floor, next, averageDaily, lastDate }) => ({
+      kind,
+      oldEditable,
+      chainOld,
+      floor,
+      next,
+      averageDaily,
+      lastDate,
+    })),
+  };
+}
+
+function fromWholeChain(core: OpenedCore, deviceId: number, readingId?: number) {
+  const context = core.context;
+  const settings = settingsOf(context);
+  const device = getDevice(core.db, deviceId)!;
+  const chain = listReadings(core.db, deviceId);
+  const { context: facts, editing } = locateIn({
+    chain,
+    lock: findValidityLock(unpostedReadingsOfContract(core.db, device.contractId), device.id),
+    today: today(context, settings),
+    settings,
+    device,
+    readingId,
+  });
+  return chainFacts({
+    ...facts,
+    counters: facts.counters.map((counter) => {
+      const saved = editing?.counters.find((c) => c.kind === counter.kind);
+      return { ...counter, chainOld: saved && counter.oldEditable ? saved.old : counter.chainOld };
+    }),
+  });
+}
+
+describe('the part of the chain the rules read', () => {
+  it('gives every draft of a new and of an edited reading exactly as the whole chain does', async () => {
+    const core = testCore({ demo: false, now: `${TODAY}T09:30:00Z` });
+    generateDealer(core.db, { customers: 25, devices: 120, years: 3, seed: 11, today: TODAY });
+    const estimated = await core.api['readings-estimate']({ period: '2026-11' });
+    expect(estimated.created.length).toBeGreaterThan(0);
+
+    const devices = core.db.all<{ id: number; equipment_id: string; n: number }>(
+      'SELECT d.id, d.equipment_id, count(r.id) AS n FROM devices d LEFT JOIN readings r ON r.device_id = d.id GROUP BY d.id ORDER BY d.id',
+    );
+    // Long chains (the part read is a small share) and short ones (the whole chain is read).
+    expect(devices.filter((device) => device.n > 24).length).toBeGreaterThan(50);
+    expect(devices.some((device) => device.n < 12)).toBe(true);
+
+    let floors = 0;
+    let averages = 0;
+    for (const device of devices) {
+      const draft = readingDraft(core.context, { equipmentId: device.equipment_id });
+      expect(chainFacts(draft), `new reading of ${device.equipment_id}`).toEqual(fromWholeChain(core, device.id));
+      floors += draft.counters.filter((counter) => counter.floor !== null).length;
+      averages += draft.counters.filter((counter) => counter.averageDaily !== null).length;
+    }
+    expect(floors).toBeGreaterThan(0);
+    expect(averages).toBeGreaterThan(devices.length / 2);
+
+    // Edited readings: every fifth reading of the chain, the first and the last, of every tenth device.
+    let edited = 0;
+    for (const device of devices.filter((_, index) => index % 10 === 0)) {
+      const chain = listReadings(core.db, device.id);
+      for (const [index, reading] of chain.entries()) {
+        if (index % 5 !== 0 && index !== chain.length - 1) continue;
+        const draft = readingDraft(core.context, { equipmentId: device.equipment_id, readingId: reading.id });
+        expect(chainFacts(draft), `reading ${reading.id} of ${device.equipment_id}`).toEqual(
+          fromWholeChain(core, device.id, reading.id),
+        );
+        edited += 1;
+      }
+    }
+    expect(edited).toBeGreaterThan(50);
+  });
+});
