@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { getDeviceByEquipmentId } from '../../db/queries/master-data';
 import { listReadings } from '../../db/queries/readings';
+import { generateDealer } from '../../src-main/core/generate';
 import { testCore } from './helpers';
 
 const b64 = (text: string, encoding: BufferEncoding = 'utf8') => Buffer.from(text, encoding).toString('base64');
@@ -89,5 +90,47 @@ describe('the meter import', () => {
     const report = await core.api['import-readings-run']({ fileName: 'f.csv', content: b64(file) });
     expect(report.rows[0]).toMatchObject({ action: 'error', lines: [2, 3], issues: [{ field: 'color.new', code: 'unknown-counter' }] });
     expect(last(core, '3.022.790').id).toBe(before);
+  });
+  it('imports months of a whole contract in any row order: each month’s readings take the validity of the first device’s', async () => {
+    const core = testCore({ demo: false, now: '2027-02-26T09:00:00Z' });
+    generateDealer(core.db, { customers: 12, devices: 60, years: 2, seed: 5, today: '2026-11-23' });
+    // A contract of several devices whose latest readings cover the same month (a device that
+    // missed a month would rightly be refused: the first device's reading would then span two).
+    const devicesOf = (contract: number) =>
+      core.db.all<{ id: number; equipment_id: string; position: string }>(
+        'SELECT id, equipment_id, position FROM devices WHERE contract_id = ? AND out_of_service IS NULL ORDER BY position',
+        [contract],
+      );
+    const contract = core.db
+      .all<{ id: number }>('SELECT id FROM contracts ORDER BY id')
+      .map(({ id }) => id)
+      .find((id) => {
+        const ends = devicesOf(id).map((device) => listReadings(core.db, device.id).at(-1)?.validTo);
+        return ends.length >= 3 && ends.every((end) => end !== undefined && end === ends[0]);
+      })!;
+    const devices = devicesOf(contract);
+    const months = ['28.12.2026', '28.01.2027', '25.02.2027'];
+    const lines: string[] = [];
+    for (const device of devices) {
+      const latest = listReadings(core.db, device.id).at(-1)!;
+      months.forEach((date, month) => {
+        for (const counter of latest.counters) {
+          lines.push(`${device.equipment_id};${date};${counter.kind === 'black' ? 'Schwarz' : 'Farbe'};${counter.new + 1000 * (month + 1)}`);
+        }
+      });
+    }
+    // The fleet tool lists the first device last and the newest month first.
+    const file = ['Geräte-ID;Datum;Zähler;Stand', ...lines.reverse()].join('\n');
+    const report = await core.api['import-readings-run']({ fileName: 'months.csv', content: b64(file) });
+    expect(report.missingColumns).toEqual([]);
+    expect(report.rows.flatMap((row) => row.issues)).toEqual([]);
+    expect(report.counts).toEqual({ create: devices.length * months.length, unchanged: 0, error: 0 });
+    const validities = (device: { id: number }) =>
+      listReadings(core.db, device.id)
+        .filter((reading) => reading.date >= '2026-12-01')
+        .map((reading) => [reading.validFrom, reading.validTo]);
+    const first = validities(devices[0]!);
+    expect(first.map(([, to]) => to!.slice(0, 7))).toEqual(['2026-12', '2027-01', '2027-02']);
+    for (const device of devices.slice(1)) expect(validities(device)).toEqual(first);
   });
 });
