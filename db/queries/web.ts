@@ -321,3 +321,27 @@ export function readingSince(db: Database, deviceId: number, from: IsoDate): { i
 export function cancelMail(db: Database, id: number): void {
   db.run(`UPDATE mail_outbox SET status = 'cancelled', token = NULL WHERE id = ? AND status = 'pending'`, [id]);
 }
+
+/**
+ * One customer's devices in service during [from, to] under a contract running then, with
+ * the contract's billing rhythm — what the period overview lists, for one customer, read
+ * through the customer's contracts (indexes contracts_by_customer, devices_by_contract): the
+ * requests and the sync ask this per customer, and a scan of the fleet each time would cost
+ * customers × devices.
+ */
+export function customerDevicesInPeriod(
+  db: Database,
+  customerId: number,
+  from: IsoDate,
+  to: IsoDate,
+): Array<{ deviceId: number; intervalMonths: number; startMonth: number }> {
+  return db.all(
+    `SELECT d.id AS deviceId, k.interval_months AS intervalMonths, k.start_month AS startMonth
+       FROM customers c JOIN contracts k ON k.customer_id = c.id JOIN devices d ON d.contract_id = k.id
+      WHERE c.id = @customerId AND c.archived = 0 AND k.start_date <= @to AND (k.end_date IS NULL OR k.end_date >= @from)
+        AND d.install_date <= @to AND (d.out_of_service IS NULL OR d.out_of_service >= @from)
+      ORDER BY k.number, d.position, d.id`,
+    { customerId, from, to },
+  );
+}
+

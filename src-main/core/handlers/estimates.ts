@@ -43,7 +43,7 @@ export function estimateMissing(core: CoreContext, period: string, equipmentIds?
       try {
         // A savepoint each: a device the rules refuse leaves nothing and the others go on.
         const reading = core.db.transaction(() =>
-          saveReadingOn(core, row.equipmentId, date, values, { source: 'estimate' }, draft),
+          saveReadingOn(core, draft.device, date, values, { source: 'estimate' }),
         );
         summary.created.push({
           equipmentId: row.equipmentId,

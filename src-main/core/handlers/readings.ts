@@ -372,55 +372,38 @@ const STALE_CHAIN =
 
 /**
  * A new reading of a device on `date` with the values given per counter kind, the way an
- * import or the portal brings one: *old* from the chain (on a first reading the device's
- * counter at installation), the default validity for the date (or the contract's lock), no
- * extra free copies. The dialog's rules judge it like a clerk's.
+ * import, an estimate or the portal brings one: *old* from the chain (on a first reading the
+ * device's counter at installation), the default validity for the date (or the contract's
+ * lock), no extra free copies. The dialog's rules judge it like a clerk's.
  */
 export function saveReadingOn(
   core: CoreContext,
-  equipmentId: string,
+  device: Device,
   date: IsoDate,
   values: ReadonlyMap<CounterKind, number>,
   origin: ReadingOrigin,
-  /** The device's draft when the caller has it already. */
-  draft: ReadingDraft = readingDraft(core, { equipmentId }),
 ): Reading {
-  return saveReading(
-    core,
-    readingArgsFor(
-      {
-        device: draft.device,
-        previousReadingId: draft.previousReadingId,
-        previousValidTo: draft.previousValidTo,
-        validityLock: draft.validityLock,
-        counters: draft.counters,
-      },
-      settingsOf(core),
-      date,
-      values,
-    ),
-    origin,
-  );
+  const settings = settingsOf(core);
+  return core.db.transaction(() => {
+    const position = locate(core, settings, device, undefined, origin.source);
+    const args = newReadingArgs(position, device, settings, date, values);
+    const { id } = commitReading(core, settings, device, position, args, origin);
+    const saved = getReading(core.db, id);
+    if (!saved) throw new ApiError('internal', 'the saved reading could not be read back');
+    return saved;
+  });
 }
 
-/** What `readingArgsFor` takes from the chain: the dialog's draft, or a position in it. */
-interface NewReadingBasis {
-  device: Device;
-  previousReadingId: number | null;
-  previousValidTo: IsoDate | null;
-  validityLock: { from: IsoDate; to: IsoDate } | null;
-  counters: Array<{ kind: CounterKind; chainOld: number }>;
-}
-
-/** A new reading's arguments from values per counter kind (see `saveReadingOn`). */
-function readingArgsFor(
-  basis: NewReadingBasis,
+/** A new reading's arguments at the chain's end from values per counter kind (see `saveReadingOn`). */
+function newReadingArgs(
+  { chain, context }: ChainPosition,
+  device: Device,
   settings: Settings,
   date: IsoDate,
   values: ReadonlyMap<CounterKind, number>,
 ): SaveReadingArgs {
   const unknown = [...values.keys()].filter(
-    (kind) => !basis.counters.some((counter) => counter.kind === kind),
+    (kind) => !context.counters.some((counter) => counter.kind === kind),
   );
   if (unknown.length > 0) {
     throw new ApiError(
@@ -430,21 +413,21 @@ function readingArgsFor(
     );
   }
   const validity =
-    basis.validityLock ??
+    context.validityLock ??
     defaultValidity({
       date,
-      previousValidTo: basis.previousValidTo,
-      installDate: basis.device.installDate,
+      previousValidTo: context.previousValidTo,
+      installDate: device.installDate,
       cutoffDay: settings.cutoffDay,
     });
   return {
-    equipmentId: basis.device.equipmentId,
-    previousReadingId: basis.previousReadingId,
+    equipmentId: device.equipmentId,
+    previousReadingId: chain.at(-1)?.id ?? null,
     date,
     validFrom: validity.from,
     validTo: validity.to,
     note: '',
-    counters: basis.counters
+    counters: context.counters
       .filter((counter) => values.has(counter.kind))
       .map((counter) => ({
         kind: counter.kind,
@@ -454,6 +437,17 @@ function readingArgsFor(
         exchange: null,
       })),
   };
+}
+
+/**
+ * What the portal publishes of a device (SPEC §5): per counter its last value and date and
+ * its usual daily usage, as the rules see them for its next reading.
+ */
+export function nextReadingCounters(core: CoreContext, device: Device): CounterContext[] {
+  const settings = settingsOf(core);
+  const chain = loadChain(core, settings, device, undefined, 'web');
+  return locateIn({ chain, lock: null, today: today(core, settings), settings, device, newSource: 'web' })
+    .context.counters;
 }
 
 /**
@@ -471,18 +465,7 @@ export function saveNextReading(
   origin: ReadingOrigin,
 ): Reading {
   const position = locateIn({ ...state, readingId: undefined, newSource: origin.source });
-  const args = readingArgsFor(
-    {
-      device: state.device,
-      previousReadingId: position.chain.at(-1)?.id ?? null,
-      previousValidTo: position.context.previousValidTo,
-      validityLock: position.context.validityLock,
-      counters: position.context.counters,
-    },
-    state.settings,
-    date,
-    values,
-  );
+  const args = newReadingArgs(position, state.device, state.settings, date, values);
   const { id, record } = commitReading(core, state.settings, state.device, position, args, origin);
   const { now, counters, ...fields } = record;
   const reading: Reading = {

@@ -9,9 +9,9 @@ import type { PublishBody, PublishedDevice, Submission } from '../../../shared/p
 import { ApiError } from '../../../shared/errors';
 import { firstDayOf, isDueIn, linkValidUntil, type Period } from '../../../shared/rules/web-reading';
 import { getCustomerByNumber, getDevice } from '../../../db/queries/master-data';
-import { devicesInPeriod } from '../../../db/queries/period';
 import {
   currentLink,
+  customerDevicesInPeriod,
   decideSubmission,
   getLink,
   getSubmission,
@@ -27,13 +27,13 @@ import {
   type WebLink,
 } from '../../../db/queries/web';
 import { audit, settingsOf, timestamp, today, type CoreContext } from '../context';
-import { readingDraft, saveReadingOn } from '../handlers/readings';
+import { nextReadingCounters, saveReadingOn } from '../handlers/readings';
 import { hashToken, newToken } from './tokens';
 
 /** The devices of a customer that need a reading in the period, in contract and position order. */
 export function dueDevices(core: CoreContext, customerId: number, period: Period): number[] {
   const from = firstDayOf(period);
-  return devicesInPeriod(core.db, from, endOfMonth(from), customerId)
+  return customerDevicesInPeriod(core.db, customerId, from, endOfMonth(from))
     .filter((row) => isDueIn(row, period))
     .map((row) => row.deviceId);
 }
@@ -98,7 +98,7 @@ export function planRequests(core: CoreContext, period: Period, options: { resen
 function publishedDevice(core: CoreContext, deviceId: number): PublishedDevice | null {
   const device = getDevice(core.db, deviceId);
   if (!device) return null;
-  const draft = readingDraft(core, { equipmentId: device.equipmentId });
+  const counters = nextReadingCounters(core, device);
   return {
     ref: device.id,
     model: device.model,
@@ -106,7 +106,7 @@ function publishedDevice(core: CoreContext, deviceId: number): PublishedDevice |
     location: device.location,
     equipmentId: device.equipmentId,
     serialNumber: device.serialNumber,
-    counters: draft.counters.map((counter) => ({
+    counters: counters.map((counter) => ({
       kind: counter.kind,
       lastDate: counter.lastDate ?? device.installDate,
       lastValue: counter.chainOld,
@@ -154,7 +154,7 @@ function saveWebReading(core: CoreContext, link: WebLink, deviceId: number, valu
   // A counter the customer left out keeps its last value (only a clerk's explicit take-over).
   const entered = new Map(device.counters.map((counter) => [counter.kind, counter.currentValue]));
   for (const value of values) entered.set(value.kind, value.value);
-  return saveReadingOn(web, device.equipmentId, date, entered, { source: 'web', flagged: values.some((value) => value.flagged) });
+  return saveReadingOn(web, device, date, entered, { source: 'web', flagged: values.some((value) => value.flagged) });
 }
 
 export interface ApplyReport {
