@@ -65,12 +65,11 @@ export function PeriodPage({ today }: { today: string }) {
   const validPeriod = /^\d{4}-\d{2}$/.test(period);
   const countsKey = `${period}|${search}`;
   useEffect(() => {
-    // Apart from the list, so a large dealer's month is not kept waiting.
-    api.call('alerts-list', {}).then(
-      (loaded) => setAlerts(loaded.counts),
-      () => setAlerts(null),
-    );
-  }, [version]);
+    // After the rows and the counts: the alerts take a large dealer's server a second, and the
+    // server answers one call after the other.
+    if (!counts) return;
+    api.call('alerts-list', {}).then((loaded) => setAlerts(loaded.counts), () => setAlerts(null));
+  }, [counts]);
   // The dialog open now: a save that completes after the clerk closed it opens nothing more.
   const openNow = useRef<Open | null>(null);
   useEffect(() => {
