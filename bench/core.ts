@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { ApiError } from '../shared/errors';
+import { PERIOD_PAGE_MAX, type PeriodRow } from '../shared/api';
 import { periodOf } from '../shared/rules/web-reading';
 import type { BenchContext } from './context';
 import { quantile, type BenchRow } from './table';
@@ -12,6 +13,8 @@ import { quantile, type BenchRow } from './table';
 /** Whom the bench's saves are recorded by, so a later run can take them out again. */
 export const BENCH_AUTHOR = 'bench';
 const BARE_AUTHOR = 'bench-bare';
+/** The period page's grid asks for rows in blocks of this many (src-renderer/components/Grid.tsx). */
+const BLOCK = 100;
 
 /** Milliseconds of each call, after a few warm-up calls that are not counted. */
 async function samples(runs: number, fn: (i: number) => unknown, warmUp = 3): Promise<number[]> {
@@ -59,7 +62,6 @@ export function removeBenchReadings(ctx: BenchContext): number {
 export async function rows(ctx: BenchContext, runs = 200): Promise<BenchRow[]> {
   const { api, db } = ctx.core;
   const period = periodOf(ctx.today);
-  const overview = await api['period-overview']({ period });
   const deviceCount = db.get<{ n: number }>('SELECT count(*) AS n FROM devices')!.n;
   const ids = db.all<{ id: number; equipment_id: string }>('SELECT id, equipment_id FROM devices ORDER BY id');
   const pick = (i: number) => ids[(i * 7919) % ids.length]!;
@@ -76,9 +78,15 @@ export async function rows(ctx: BenchContext, runs = 200): Promise<BenchRow[]> {
   // One device per contract, so that no save here changes another one's lock.
   const candidates: string[] = [];
   const contracts = new Set<string>();
-  for (const row of overview.rows) {
+  const missing: PeriodRow[] = [];
+  for (let startRow = 0; ; startRow += PERIOD_PAGE_MAX) {
+    const page = await api['period-rows']({ period, state: 'missing', startRow, endRow: startRow + PERIOD_PAGE_MAX });
+    missing.push(...page.rows);
+    if (page.lastRow !== null || new Set(missing.map((row) => row.contractNumber)).size >= 2 * runs + 6) break;
+  }
+  for (const row of missing) {
     if (candidates.length >= runs + 3) break;
-    if (row.state !== 'missing' || contracts.has(row.contractNumber)) continue;
+    if (contracts.has(row.contractNumber)) continue;
     contracts.add(row.contractNumber);
     const d = await api['readings-draft']({ equipmentId: row.equipmentId });
     if (d.validityLock && d.previousValidTo !== null && d.validityLock.from <= d.previousValidTo) continue;
@@ -123,34 +131,33 @@ export async function rows(ctx: BenchContext, runs = 200): Promise<BenchRow[]> {
     });
   });
 
-  // 3. The period overview of the whole fleet, beside a bare count and a bare scan of the devices.
+  // 3. The period overview of the whole fleet, as the page asks for it (issue 6): the grid's
+  // first block of rows, then the counts per state (the full count), each its own call;
+  // beside a bare scan and a bare count of the devices. Also a block at the end of the list
+  // (the scroll to the end), without a goal of its own.
   const overviewRuns = Math.max(5, Math.min(runs, 30));
   const bareCount = await samples(overviewRuns, () => db.get('SELECT count(*) AS n FROM devices'));
   const bareScan = await samples(overviewRuns, () => db.all('SELECT * FROM devices'));
-  let listed = 0;
-  const periodTimes = await samples(overviewRuns, async () => {
-    listed = (await api['period-overview']({ period })).rows.length;
+  let due = 0;
+  const countTimes = await samples(overviewRuns, async () => {
+    due = (await api['period-counts']({ period })).total;
   });
+  const firstRows = await samples(overviewRuns, () => api['period-rows']({ period, startRow: 0, endRow: BLOCK }));
+  const lastStart = Math.max(0, due - BLOCK);
+  const lastRows = await samples(overviewRuns, () => api['period-rows']({ period, startRow: lastStart, endRow: lastStart + BLOCK }));
 
   return [
     ...pair('save a reading (readings-save, core API; the dialog opened before)', save, 'bare insert of the same readings + reading_counters rows, one transaction', bareInsert, 2),
     ...pair(`open a device (devices-get, ~${readingsOfOne} readings)`, deviceGet, 'bare primary-key lookup (devices)', bareLookup, 5),
     ...pair('open the meter dialog (readings-draft)', draft, 'bare primary-key lookup (devices)', bareLookup, 5),
     ...pair(
-      `period overview ${period}: first rows = all ${listed} due of ${deviceCount} devices with the counts (one call, no paging)`,
-      periodTimes,
-      `bare scan of devices (SELECT *)`,
+      `period overview ${period} of ${due} due of ${deviceCount} devices: the first rows (period-rows 0–${BLOCK}, the grid's first block)`,
+      firstRows,
+      'bare scan of devices (SELECT *)',
       bareScan,
       300,
     ),
-    {
-      name: `period overview ${period}: the full count (same call), median`,
-      value: quantile(periodTimes, 0.5),
-      unit: 'ms',
-      baselineName: 'bare SELECT count(*) FROM devices, median',
-      baseline: quantile(bareCount, 0.5),
-      goal: '< 300 ms',
-      met: quantile(periodTimes, 0.5) < 300,
-    },
+    ...pair(`period overview ${period}: the full count (period-counts, ${due} due devices per state)`, countTimes, 'bare SELECT count(*) FROM devices', bareCount, 300),
+    ...pair(`period overview ${period}: the last rows (period-rows ${lastStart}–${lastStart + BLOCK}, the scroll to the end)`, lastRows, 'bare scan of devices (SELECT *)', bareScan, null),
   ];
 }

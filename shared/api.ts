@@ -38,6 +38,27 @@ const id = z.number().int().positive();
 const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
 const equipmentId = z.string().min(1).max(64);
 
+/** The states of a device's reading in the period overview, in the order the page shows them. */
+export const PERIOD_STATES = ['missing', 'manual', 'web', 'import', 'estimate', 'flagged', 'billed', 'posted'] as const;
+export type PeriodState = (typeof PERIOD_STATES)[number];
+/** The period overview's columns the server sorts by (the grid's colIds). */
+export const PERIOD_SORT_COLUMNS = ['state', 'customer', 'contractNumber', 'equipmentId', 'position', 'model', 'location', 'date'] as const;
+export type PeriodSortColumn = (typeof PERIOD_SORT_COLUMNS)[number];
+/** Rows the grid may ask for in one call: its block size is 100. */
+export const PERIOD_PAGE_MAX = 1000;
+
+const periodSearch = z.string().max(200);
+const periodList = {
+  period,
+  state: z.enum(PERIOD_STATES).optional(),
+  search: periodSearch.optional(),
+  // One sort column (the grid's multi-sort is off): every combination is a prepared statement.
+  sort: z
+    .array(z.object({ colId: z.enum(PERIOD_SORT_COLUMNS), sort: z.enum(['asc', 'desc']) }).strict())
+    .max(1)
+    .optional(),
+};
+
 const importArgs = z
   .object({
     fileName: z.string().min(1).max(260),
@@ -186,6 +207,15 @@ export const apiArgs = {
   'import-readings-preview': readingImportArgs,
   'import-readings-run': readingImportArgs,
   'period-overview': z.object({ period }).strict(),
+  'period-rows': z
+    .object({ ...periodList, startRow: z.number().int().min(0).max(10_000_000), endRow: z.number().int().min(1).max(10_000_000 + PERIOD_PAGE_MAX) })
+    .strict()
+    .refine((args) => args.endRow > args.startRow && args.endRow - args.startRow <= PERIOD_PAGE_MAX, {
+      message: `endRow must be above startRow, at most ${PERIOD_PAGE_MAX} rows`,
+      path: ['endRow'],
+    }),
+  'period-counts': z.object({ period, search: periodSearch.optional() }).strict(),
+  'period-next-missing': z.object({ period, after: id }).strict(),
   'alerts-list': z.object({}).strict(),
   'readings-estimate': z
     .object({ period, equipmentIds: z.array(equipmentId).min(1).max(100_000).optional() })
@@ -301,8 +331,6 @@ export interface SendSummary {
   failed: Array<{ customerNumber: string; error: string }>;
 }
 
-export type PeriodState = 'missing' | 'manual' | 'web' | 'import' | 'estimate' | 'flagged' | 'billed' | 'posted';
-
 /** A due device of the period overview and the state of its reading for the period. */
 export interface PeriodRow {
   deviceId: number;
@@ -320,9 +348,26 @@ export interface PeriodRow {
   counters: Array<{ kind: CounterKind; value: number }>;
 }
 
+/** Every due device of the period at once, with the counts: for scripts and tests, not the UI. */
 export interface PeriodOverview {
   period: string;
   rows: PeriodRow[];
+  counts: Record<PeriodState, number>;
+}
+
+/** A page of the period overview (the grid's block), sorted and filtered by the server. */
+export interface PeriodPage {
+  period: string;
+  startRow: number;
+  rows: PeriodRow[];
+  /** The length of the whole list when this page reaches its end; null when more rows follow. */
+  lastRow: number | null;
+}
+
+/** How many due devices the period has (matching the search), in all and per state. */
+export interface PeriodCounts {
+  period: string;
+  total: number;
   counts: Record<PeriodState, number>;
 }
 
@@ -425,6 +470,10 @@ export interface Api {
   'import-readings-preview': (args: ApiArgs<'import-readings-preview'>) => Promise<ReadingImportReport>;
   'import-readings-run': (args: ApiArgs<'import-readings-run'>) => Promise<ReadingImportReport>;
   'period-overview': (args: ApiArgs<'period-overview'>) => Promise<PeriodOverview>;
+  'period-rows': (args: ApiArgs<'period-rows'>) => Promise<PeriodPage>;
+  'period-counts': (args: ApiArgs<'period-counts'>) => Promise<PeriodCounts>;
+  /** The next device still missing a reading after `after`, in the list's order (wrapping round); null when none. */
+  'period-next-missing': (args: ApiArgs<'period-next-missing'>) => Promise<PeriodRow | null>;
   'alerts-list': (args: ApiArgs<'alerts-list'>) => Promise<AlertsOverview>;
   'readings-estimate': (args: ApiArgs<'readings-estimate'>) => Promise<EstimateSummary>;
   'settings-get': (args: ApiArgs<'settings-get'>) => Promise<SettingValue[]>;

@@ -19,7 +19,7 @@ import { searchable, type Database } from '../database';
  * `query` as SQL conditions: every word must occur (LIKE, accents and case folded) in the
  * text `column(param)` gives for it. At most 8 words, so the statement cache stays small.
  */
-function wordConditions(
+export function wordConditions(
   query: string,
   column: (param: string) => string,
 ): { conditions: string[]; params: Record<string, string> } {

@@ -305,6 +305,8 @@ export const de = {
     state: 'Status',
     date: 'Datum',
     counters: 'Zählerstände',
+    search: 'In der Periode suchen',
+    searchHint: 'Kunde, Gerät, Modell, Standort',
     list: 'Geräte der Periode',
     hint: 'Enter oder Doppelklick öffnet den Zählerstand; nach F2 geht es zum nächsten fehlenden.',
   },

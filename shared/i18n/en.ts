@@ -306,6 +306,8 @@ export const en: Translation = {
     state: 'State',
     date: 'Date',
     counters: 'Counters',
+    search: 'Search this period',
+    searchHint: 'Customer, device, model, location',
     list: 'Devices of the period',
     hint: 'Enter or a double-click opens the reading; after F2 the next missing one opens.',
   },

@@ -307,6 +307,8 @@ export const fr: Translation = {
     state: 'Statut',
     date: 'Date',
     counters: 'Compteurs',
+    search: 'Chercher dans la période',
+    searchHint: 'Client, machine, modèle, emplacement',
     list: 'Machines de la période',
     hint: 'Entrée ou double-clic ouvre le relevé ; après F2, on passe au prochain manquant.',
   },

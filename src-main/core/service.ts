@@ -10,7 +10,7 @@ import { ApiError } from '../../shared/errors';
 import { settingsOf, timestamp, today, type CoreContext, type WebServices } from './context';
 import { decideWebSubmission } from './web/web-reading';
 import { saveSettings, settingsList } from './handlers/settings';
-import { periodOverview } from './handlers/period';
+import { nextMissing, periodCounts, periodOverview, periodRows } from './handlers/period';
 import { estimateMissing } from './handlers/estimates';
 import { alertsList } from './handlers/alerts';
 import { importReadings } from './import/reading-import';
@@ -120,6 +120,9 @@ export function createCore(context: CoreContext): Api {
     'import-readings-preview': (args) => importReadings(context, args, false),
     'import-readings-run': (args) => importReadings(context, args, true),
     'period-overview': op((args) => periodOverview(context, args.period)),
+    'period-rows': op((args) => periodRows(context, args)),
+    'period-counts': op((args) => periodCounts(context, args.period, args.search)),
+    'period-next-missing': op((args) => nextMissing(context, args.period, args.after)),
     'alerts-list': op(() => alertsList(context)),
     'readings-estimate': op((args) => estimateMissing(context, args.period, args.equipmentIds)),
     'settings-get': op(() => settingsList(context)),

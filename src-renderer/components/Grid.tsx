@@ -1,11 +1,19 @@
-import type { CellKeyDownEvent, ColDef, GridApi, RowDoubleClickedEvent } from 'ag-grid-community';
+import type { CellKeyDownEvent, ColDef, GridApi, IDatasource, RowDoubleClickedEvent } from 'ag-grid-community';
 import { themeQuartz } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import { useCallback, useEffect, useRef } from 'react';
 
 export interface GridProps<Row> {
   label: string;
-  rows: Row[];
+  /** The rows, all in the browser (ag-grid's client-side row model)… */
+  rows?: Row[];
+  /**
+   * …or a datasource the grid asks for blocks of rows as they scroll into view (the infinite
+   * row model): the server sorts and filters, for lists too long to hand over at once.
+   */
+  datasource?: IDatasource;
+  /** The grid's API once it is ready (e.g. to refresh a datasource's rows). */
+  onReady?: (api: GridApi<Row>) => void;
   columns: ColDef<Row>[];
   rowId: (row: Row) => string;
   /** Enter on a row, or a double-click, opens it. */
@@ -23,8 +31,11 @@ const theme = themeQuartz.withParams({
   accentColor: '#1d5fa8',
 });
 
+/** Rows per request of a datasource grid. */
+export const BLOCK_SIZE = 100;
+
 /** ag-grid with meterdesk's defaults: sortable, keyboard navigable, Enter opens a row. */
-export function Grid<Row>({ label, rows, columns, rowId, onOpen, focusToken, height = 420 }: GridProps<Row>) {
+export function Grid<Row>({ label, rows, datasource, onReady, columns, rowId, onOpen, focusToken, height = 420 }: GridProps<Row>) {
   const apiRef = useRef<GridApi<Row> | null>(null);
   const handledToken = useRef(0);
 
@@ -54,12 +65,23 @@ export function Grid<Row>({ label, rows, columns, rowId, onOpen, focusToken, hei
     <section className="grid" aria-label={label} style={{ height }}>
       <AgGridReact<Row>
         theme={theme}
-        rowData={rows}
+        {...(datasource
+          ? {
+              rowModelType: 'infinite' as const,
+              datasource,
+              cacheBlockSize: BLOCK_SIZE,
+              // Memory stays bounded however far a clerk scrolls.
+              maxBlocksInCache: 50,
+              // One sort column: the server sorts by it, then in the list's own order.
+              suppressMultiSort: true,
+            }
+          : { rowData: rows })}
         columnDefs={columns}
         defaultColDef={{ sortable: true, resizable: true, suppressHeaderMenuButton: true }}
         getRowId={(params) => rowId(params.data)}
         onGridReady={(event) => {
           apiRef.current = event.api;
+          onReady?.(event.api);
         }}
         onCellKeyDown={onCellKeyDown}
         onRowDoubleClicked={(event: RowDoubleClickedEvent<Row>) => event.data && onOpen(event.data)}

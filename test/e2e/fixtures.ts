@@ -1,5 +1,5 @@
 import { test as base, expect } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,8 +59,20 @@ async function serve(dataDir: string, demo: boolean, env: Record<string, string>
 }
 
 /** A served app on a fresh data folder, stopped and removed after the test. */
-async function servedApp(demo: boolean, use: (app: ServedApp) => Promise<void>, env: Record<string, string> = {}): Promise<void> {
+async function servedApp(
+  demo: boolean,
+  use: (app: ServedApp) => Promise<void>,
+  env: Record<string, string> = {},
+  generate: string[] | null = null,
+): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'meterdesk-e2e-'));
+  // A generated dealer, as a user makes one: `meterdesk generate --data DIR …`.
+  if (generate) {
+    execFileSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src-main/cli.ts', 'generate', '--data', dataDir, ...generate], {
+      env: { ...process.env, METERDESK_LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    });
+  }
   const { url, portalUrl, child } = await serve(dataDir, demo, env);
   try {
     await use({ url, portalUrl, dataDir });
@@ -73,6 +85,7 @@ async function servedApp(demo: boolean, use: (app: ServedApp) => Promise<void>, 
 export const test = base.extend<{
   app: ServedApp;
   emptyApp: ServedApp;
+  dealerApp: ServedApp;
   meterdesk: MeterdeskPage;
   smtp: SmtpSink;
   webApp: ServedApp;
@@ -82,6 +95,9 @@ export const test = base.extend<{
   app: ({}, use) => servedApp(true, use),
   // eslint-disable-next-line no-empty-pattern
   emptyApp: ({}, use) => servedApp(false, use),
+  /** A generated dealer whose month holds a few blocks of the period grid (100 rows each). */
+  // eslint-disable-next-line no-empty-pattern
+  dealerApp: ({}, use) => servedApp(false, use, {}, ['--customers', '60', '--devices', '360', '--years', '1', '--seed', '3']),
   // eslint-disable-next-line no-empty-pattern
   smtp: async ({}, use) => {
     const sink = await startSmtpSink();

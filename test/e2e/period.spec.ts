@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
+import type { ApiArgs } from '../../shared/api';
 import { expect, test } from './fixtures';
-import type { MeterdeskPage } from './pages/meterdesk-page';
+import { MeterdeskPage } from './pages/meterdesk-page';
 
 /** Fills every counter of the open dialog with its old value + 100, from the keyboard's start. */
 async function fillCounters(meterdesk: MeterdeskPage, page: Page) {
@@ -86,4 +87,57 @@ test('estimates the missing devices in one action, marks them, and the dialog re
   await page.screenshot({ path: 'test-results/dialog-exchange.png' });
   await page.keyboard.press('F2');
   await expect(meterdesk.dialog).toBeHidden();
+});
+
+test('a month of several blocks: the count, later rows on scrolling, and filter, sort and search done by the server', async ({ page, dealerApp }) => {
+  const meterdesk = new MeterdeskPage(page, dealerApp.url);
+  const asked: Array<ApiArgs<'period-rows'>> = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('/api/period-rows')) asked.push(JSON.parse(request.postData() ?? '{}') as ApiArgs<'period-rows'>);
+  });
+  await meterdesk.open('#/period');
+  const filters = page.getByRole('group', { name: 'Status' });
+  const all = filters.getByRole('button', { name: /^Alle \d+$/ });
+  await expect(all).toBeVisible();
+  const total = Number((await all.textContent())!.replace(/\D/g, ''));
+  expect(total).toBeGreaterThan(200);
+  const grid = page.getByRole('region', { name: 'Geräte der Periode' });
+  const device = (index: number) => grid.locator(`.ag-row[row-index="${index}"] [col-id="equipmentId"]`);
+  await expect(device(0)).toHaveText(/\d\.\d{3}\.\d{3}/);
+  // Only the first block came; the rest comes as the clerk scrolls.
+  expect(asked.map((a) => a.startRow)).toEqual([0]);
+  await grid.locator('.ag-body-vertical-scroll-viewport').evaluate((scroller) => (scroller.scrollTop = scroller.scrollHeight));
+  await expect(device(total - 1)).toHaveText(/\d\.\d{3}\.\d{3}/);
+  expect(asked.some((a) => a.startRow >= 200 && a.endRow >= total)).toBe(true);
+  const last = (await device(total - 1).textContent())!.trim();
+  await page.screenshot({ path: 'test-results/period-paged-end.png' });
+
+  // Sorting goes to the server: the device column descending puts the largest ID first.
+  const header = grid.getByRole('columnheader', { name: 'Gerät', exact: true });
+  await header.click();
+  await expect.poll(() => asked.at(-1)?.sort).toEqual([{ colId: 'equipmentId', sort: 'asc' }]);
+  await header.click();
+  await expect.poll(() => asked.at(-1)?.sort).toEqual([{ colId: 'equipmentId', sort: 'desc' }]);
+  await grid.locator('.ag-body-vertical-scroll-viewport').evaluate((scroller) => (scroller.scrollTop = 0));
+  await expect(device(0)).toHaveText(/\d\.\d{3}\.\d{3}/);
+  expect((await device(1).textContent())!.trim() < (await device(0).textContent())!.trim()).toBe(true);
+
+  // The state filter: the server sends only missing rows, as many as the button counts.
+  const missingFilter = filters.getByRole('button', { name: /^fehlt \d+$/ });
+  const missing = Number((await missingFilter.textContent())!.replace(/\D/g, ''));
+  await missingFilter.click();
+  await expect.poll(() => asked.at(-1)?.state).toBe('missing');
+  await expect(grid.locator('.ag-row[row-index="0"] [col-id="state"]')).toHaveText('fehlt');
+  await grid.locator('.ag-body-vertical-scroll-viewport').evaluate((scroller) => (scroller.scrollTop = scroller.scrollHeight));
+  await expect(device(missing - 1)).toHaveText(/\d\.\d{3}\.\d{3}/);
+  await expect(device(missing)).toHaveCount(0);
+
+  // The search: one device, counted.
+  await filters.getByRole('button', { name: /^Alle/ }).click();
+  await page.getByRole('searchbox', { name: 'In der Periode suchen' }).fill(last);
+  await expect(all).toHaveText('Alle 1');
+  await expect(meterdesk.gridRows('Geräte der Periode')).toHaveCount(1);
+  await expect(device(0)).toHaveText(last);
+  expect(asked.at(-1)?.search).toBe(last);
+  await page.screenshot({ path: 'test-results/period-paged-search.png' });
 });

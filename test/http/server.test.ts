@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ApiResult } from '../../shared/api';
 import { startBrowserMode, type BrowserMode } from '../../src-main/node-main';
 import { tempDir } from '../db/helpers';
 
@@ -96,6 +97,28 @@ describe('browser mode over HTTP (SPEC §7)', () => {
       const answer = await send(url, { method: 'POST', path: '/api/readings-save', headers: { 'content-type': type }, body: 'a=b' });
       expect(answer.status).toBe(415);
     }
+  });
+
+  it('answers the period overview a page at a time, with the counts apart', async () => {
+    const { url } = await start();
+    const post = async <N extends 'period-counts' | 'period-rows'>(name: N, args: unknown) => {
+      const answer = await send(url, { method: 'POST', path: `/api/${name}`, headers: json, body: JSON.stringify(args) });
+      return { status: answer.status, body: JSON.parse(answer.body) as { ok: boolean; value: ApiResult<N> } };
+    };
+    const period = new Date().toISOString().slice(0, 7);
+    const counts = await post('period-counts', { period });
+    expect(counts.status).toBe(200);
+    const total = counts.body.value.total;
+    expect(total).toBeGreaterThan(1);
+    expect(counts.body.value.counts.missing).toBe(total);
+    const first = await post('period-rows', { period, startRow: 0, endRow: 1, sort: [{ colId: 'equipmentId', sort: 'desc' }] });
+    expect(first.body.value).toMatchObject({ startRow: 0, lastRow: null });
+    expect(first.body.value.rows).toHaveLength(1);
+    const rest = await post('period-rows', { period, startRow: 1, endRow: 100, sort: [{ colId: 'equipmentId', sort: 'desc' }] });
+    expect(rest.body.value.lastRow).toBe(total);
+    const ids = [...first.body.value.rows, ...rest.body.value.rows].map((row) => row.equipmentId);
+    expect(ids).toEqual([...ids].sort().reverse());
+    expect((await post('period-rows', { period, startRow: 0, endRow: 100_000 })).status).toBe(400);
   });
 
   it('answers bad input with a clear 4xx and never a stack trace', async () => {

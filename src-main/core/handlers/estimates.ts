@@ -11,7 +11,7 @@ import type { CounterKind } from '../../../shared/models';
 import { estimateCounter } from '../../../shared/rules/estimate';
 import { firstDayOf } from '../../../shared/rules/web-reading';
 import { today, settingsOf, type CoreContext } from '../context';
-import { periodOverview } from './period';
+import { periodRows } from './period';
 import { readingDraft, saveReadingOn } from './readings';
 
 export function estimateMissing(core: CoreContext, period: string, equipmentIds?: string[]): EstimateSummary {
@@ -20,8 +20,8 @@ export function estimateMissing(core: CoreContext, period: string, equipmentIds?
   if (from > day) throw new ApiError('validation', `${period} has not begun yet: nothing to estimate`);
   const date = endOfMonth(from) < day ? endOfMonth(from) : day;
   const wanted = equipmentIds && new Set(equipmentIds);
-  const missing = periodOverview(core, period).rows.filter(
-    (row) => row.state === 'missing' && (!wanted || wanted.has(row.equipmentId)),
+  const missing = periodRows(core, { period, state: 'missing', startRow: 0, endRow: null }).rows.filter(
+    (row) => !wanted || wanted.has(row.equipmentId),
   );
   const summary: EstimateSummary = { period, date, created: [], skipped: [] };
   core.db.transaction(() => {

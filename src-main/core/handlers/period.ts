@@ -2,54 +2,88 @@
  * The month's work list (issue 4): every device whose contract is due in the period, with the
  * state of its reading for it — missing, recorded by hand, from the web or an import, flagged
  * (*A vérifier*), billed (11), posted (21).
+ *
+ * A large dealer's month has tens of thousands of devices (issue 6): the page asks for a page
+ * of rows at a time (`period-rows`, sorted and filtered here) and for the counts apart
+ * (`period-counts`); `period-overview` answers everything at once for scripts and tests.
  */
-import { countersOf, devicesInPeriod, readingsEndingIn } from '../../../db/queries/period';
-import type { PeriodOverview, PeriodRow, PeriodState } from '../../../shared/api';
+import {
+  countersOf,
+  periodListKey,
+  periodPage,
+  periodStateCounts,
+  type PeriodListFilter,
+  type PeriodListRow,
+  type PeriodSort,
+} from '../../../db/queries/period';
+import {
+  PERIOD_STATES,
+  type ApiArgs,
+  type PeriodCounts,
+  type PeriodOverview,
+  type PeriodPage,
+  type PeriodRow,
+  type PeriodState,
+} from '../../../shared/api';
 import { endOfMonth } from '../../../shared/dates';
-import { firstDayOf, isDueIn } from '../../../shared/rules/web-reading';
+import { firstDayOf } from '../../../shared/rules/web-reading';
 import type { CoreContext } from '../context';
 
-export const PERIOD_STATES: PeriodState[] = ['missing', 'manual', 'web', 'import', 'estimate', 'flagged', 'billed', 'posted'];
-
-export function periodOverview(core: CoreContext, period: string): PeriodOverview {
+function listFilter(period: string, search?: string, state?: PeriodState): PeriodListFilter {
   const from = firstDayOf(period);
-  const to = endOfMonth(from);
-  const devices = devicesInPeriod(core.db, from, to).filter((device) => isDueIn(device, period));
-  // A device's reading for the period: the latest one whose validity ends in it.
-  const latest = new Map(readingsEndingIn(core.db, from, to).map((reading) => [reading.deviceId, reading]));
-  const readingIds = devices.map((d) => latest.get(d.deviceId)?.id).filter((id): id is number => id !== undefined);
-  const counters = new Map<number, Array<{ kind: PeriodRow['counters'][number]['kind']; value: number }>>();
+  return { from, to: endOfMonth(from), month: Number(period.slice(5, 7)), search, state };
+}
+
+/** The page's rows with the counters of their readings. */
+function withCounters(core: CoreContext, rows: PeriodListRow[]): PeriodRow[] {
+  const counters = new Map<number, PeriodRow['counters']>();
+  const readingIds = rows.map((row) => row.readingId).filter((id): id is number => id !== null);
   for (const counter of countersOf(core.db, readingIds)) {
     counters.set(counter.readingId, [...(counters.get(counter.readingId) ?? []), { kind: counter.kind, value: counter.value }]);
   }
+  return rows.map((row) => ({
+    ...row,
+    webReading: row.webReading === 1,
+    counters: row.readingId === null ? [] : (counters.get(row.readingId) ?? []),
+  }));
+}
+
+/** All rows (endRow null) or rows [startRow, endRow) of the period's list. */
+export function periodRows(
+  core: CoreContext,
+  args: Omit<ApiArgs<'period-rows'>, 'endRow'> & { endRow: number | null },
+): PeriodPage {
+  const filter = listFilter(args.period, args.search, args.state);
+  const sort: PeriodSort[] = args.sort ?? [];
+  const limit = args.endRow === null ? null : args.endRow - args.startRow;
+  const rows = withCounters(core, periodPage(core.db, filter, sort, args.startRow, limit));
+  const complete = limit === null || rows.length < limit;
+  return { period: args.period, startRow: args.startRow, rows, lastRow: complete ? args.startRow + rows.length : null };
+}
+
+export function periodCounts(core: CoreContext, period: string, search?: string): PeriodCounts {
   const counts = Object.fromEntries(PERIOD_STATES.map((state) => [state, 0])) as Record<PeriodState, number>;
-  const rows: PeriodRow[] = devices.map((device) => {
-    const reading = latest.get(device.deviceId);
-    const state: PeriodState = !reading
-      ? 'missing'
-      : reading.status === '21'
-        ? 'posted'
-        : reading.status === '11'
-          ? 'billed'
-          : reading.flagged === 1
-            ? 'flagged'
-            : reading.source;
-    counts[state] += 1;
-    return {
-      deviceId: device.deviceId,
-      equipmentId: device.equipmentId,
-      model: device.model,
-      position: device.position,
-      location: device.location,
-      contractNumber: device.contractNumber,
-      customerNumber: device.customerNumber,
-      customerName: device.customerName,
-      webReading: device.webReading === 1,
-      state,
-      readingId: reading?.id ?? null,
-      date: reading?.date ?? null,
-      counters: reading ? (counters.get(reading.id) ?? []) : [],
-    };
-  });
-  return { period, rows, counts };
+  let total = 0;
+  for (const { state, n } of periodStateCounts(core.db, listFilter(period, search))) {
+    counts[state] = n;
+    total += n;
+  }
+  return { period, total, counts };
+}
+
+export function periodOverview(core: CoreContext, period: string): PeriodOverview {
+  const { counts } = periodCounts(core, period);
+  return { period, rows: periodRows(core, { period, startRow: 0, endRow: null }).rows, counts };
+}
+
+/**
+ * After a save from the missing list the next missing device opens: the first one after the
+ * device just saved in the list's own order, else the first one from the top.
+ */
+export function nextMissing(core: CoreContext, period: string, after: number): PeriodRow | null {
+  const filter = listFilter(period, undefined, 'missing');
+  const key = periodListKey(core.db, after);
+  const next =
+    (key ? periodPage(core.db, filter, [], 0, 1, key)[0] : undefined) ?? periodPage(core.db, filter, [], 0, 1)[0];
+  return next && next.deviceId !== after ? withCounters(core, [next])[0]! : null;
 }

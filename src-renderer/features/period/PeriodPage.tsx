@@ -1,13 +1,19 @@
-import type { ColDef } from 'ag-grid-community';
+import type { ColDef, GridApi, IDatasource, IGetRowsParams } from 'ag-grid-community';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AlertsOverview, PeriodOverview, PeriodRow, PeriodState } from '../../../shared/api';
+import {
+  PERIOD_SORT_COLUMNS,
+  PERIOD_STATES,
+  type AlertsOverview,
+  type PeriodCounts,
+  type PeriodRow,
+  type PeriodSortColumn,
+  type PeriodState,
+} from '../../../shared/api';
 import { formatCounter, formatDate } from '../../../shared/format';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
 import { ReadingDialogWithData } from '../readings/ReadingDialogWithData';
-
-const STATES: PeriodState[] = ['missing', 'manual', 'web', 'import', 'estimate', 'flagged', 'billed', 'posted'];
 
 interface Open {
   row: PeriodRow;
@@ -15,48 +21,163 @@ interface Open {
   next: boolean;
 }
 
+/** Counts as the server gave them for one period and search. */
+interface CountsOf {
+  key: string;
+  value: PeriodCounts;
+}
+
+const isSortColumn = (colId: string): colId is PeriodSortColumn =>
+  (PERIOD_SORT_COLUMNS as readonly string[]).includes(colId);
+
+/** The search as typed, once the clerk pauses: each change is a query of the whole month. */
+function useSettled(text: string, ms = 250): string {
+  const [settled, setSettled] = useState(text);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setSettled(text), ms);
+    return () => window.clearTimeout(timer);
+  }, [text, ms]);
+  return settled;
+}
+
 /**
  * The month's work list: every due device with the state of its reading; filters per state
- * with their counts, the requests and the sync, and the meter dialog on a row — after F2 the
- * next missing device opens, so a clerk works down the list from the keyboard.
+ * with their counts, a search, the requests and the sync, and the meter dialog on a row —
+ * after F2 the next missing device opens, so a clerk works down the list from the keyboard.
+ *
+ * A dealer's month can hold 100,000 devices (issue 6): the grid asks the server for blocks of
+ * rows as they scroll into view, sorted and filtered there (`period-rows`), and the counts come
+ * apart (`period-counts`), so the first rows never wait for the whole month.
  */
 export function PeriodPage({ today }: { today: string }) {
   const { t, language } = useLanguage();
   const [period, setPeriod] = useState(today.slice(0, 7));
   const [filter, setFilter] = useState<PeriodState | null>(null);
-  const [overview, setOverview] = useState<PeriodOverview | null>(null);
+  const [searchText, setSearchText] = useState('');
+  const search = useSettled(searchText.trim());
+  const [counts, setCounts] = useState<CountsOf | null>(null);
+  const [allMissing, setAllMissing] = useState<number | null>(null);
+  // Bumped after every change of the data: the counts, the alerts and the rows load again.
+  const [version, setVersion] = useState(0);
   const [open, setOpen] = useState<Open | null>(null);
   const [message, setMessage] = useState('');
   const [alerts, setAlerts] = useState<AlertsOverview['counts'] | null>(null);
+  const validPeriod = /^\d{4}-\d{2}$/.test(period);
+  const countsKey = `${period}|${search}`;
   useEffect(() => {
-    // Apart from the overview, so a large dealer's month list is not kept waiting.
+    // After the rows and the counts: the alerts take a large dealer's server a second, and the
+    // server answers one call after the other.
+    if (!counts) return;
     api.call('alerts-list', {}).then((loaded) => setAlerts(loaded.counts), () => setAlerts(null));
-  }, [overview]);
+  }, [counts]);
   // The dialog open now: a save that completes after the clerk closed it opens nothing more.
   const openNow = useRef<Open | null>(null);
   useEffect(() => {
     openNow.current = open;
   }, [open]);
 
-  const load = useCallback(
-    () =>
-      api.call('period-overview', { period }).then(
-        (loaded) => {
-          setOverview(loaded);
-          return loaded;
-        },
-        (failure: Error) => {
-          setMessage(failure.message);
-          return null;
-        },
-      ),
-    [period],
-  );
-  useEffect(() => {
-    if (/^\d{4}-\d{2}$/.test(period)) void load();
-  }, [load, period]);
+  const gridApi = useRef<GridApi<PeriodRow> | null>(null);
+  const countsNow = useRef<CountsOf | null>(null);
+  /** The length of the list the grid shows, when the counts for its period and search are in. */
+  const lengthOf = useCallback((key: string, state: PeriodState | null) => {
+    const known = countsNow.current;
+    if (!known || known.key !== key) return undefined;
+    return state ? known.value.counts[state] : known.value.total;
+  }, []);
 
-  const rows = useMemo(() => overview?.rows.filter((row) => !filter || row.state === filter) ?? [], [overview, filter]);
+  /**
+   * Resolves once the first rows of a period and search have come (or failed): the counts wait
+   * for them, because the server answers one call after the other and the rows are what the
+   * clerk waits for. At most a second, should the grid not ask.
+   */
+  const firstRows = useRef<{ key: string; done: Promise<void>; resolve: () => void } | null>(null);
+  const firstRowsOf = useCallback((key: string) => {
+    if (firstRows.current?.key !== key) {
+      let resolve = () => {};
+      const done = new Promise<void>((settle) => {
+        resolve = settle;
+        window.setTimeout(settle, 1000);
+      });
+      firstRows.current = { key, done, resolve };
+    }
+    return firstRows.current;
+  }, []);
+
+  useEffect(() => {
+    if (!validPeriod) return;
+    let current = true;
+    firstRowsOf(countsKey)
+      .done.then(() =>
+        current ? api.call('period-counts', { period, search: search || undefined }) : null,
+      )
+      .then(
+        (value) => {
+          if (!current || !value) return;
+          const loaded = { key: countsKey, value };
+          countsNow.current = loaded;
+          setCounts(loaded);
+          // The first rows may have come before the count: the scrollbar learns the length now.
+          const length = lengthOf(countsKey, filter);
+          if (length !== undefined) gridApi.current?.setRowCount(length, true);
+          if (!search) setAllMissing(value.counts.missing);
+        },
+        (failure: Error) => current && setMessage(failure.message),
+      );
+    // The estimates button counts every missing device of the period, whatever the search.
+    if (search) {
+      api.call('period-counts', { period }).then(
+        (value) => current && setAllMissing(value.counts.missing),
+        () => undefined,
+      );
+    }
+    return () => {
+      current = false;
+    };
+    // filter: read when the counts arrive, not a reason to count again.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [period, search, countsKey, validPeriod, version, lengthOf, firstRowsOf]);
+
+  const datasource = useMemo<IDatasource>(
+    () => ({
+      getRows: (params: IGetRowsParams) => {
+        if (!validPeriod) {
+          params.successCallback([], 0);
+          return;
+        }
+        const sort = params.sortModel
+          .filter((s) => isSortColumn(s.colId))
+          .slice(0, 1)
+          .map((s) => ({ colId: s.colId as PeriodSortColumn, sort: s.sort }));
+        api
+          .call('period-rows', {
+            period,
+            state: filter ?? undefined,
+            search: search || undefined,
+            sort,
+            startRow: params.startRow,
+            endRow: params.endRow,
+          })
+          .then(
+            (page) =>
+              params.successCallback(page.rows, page.lastRow ?? lengthOf(countsKey, filter)),
+            (failure: Error) => {
+              setMessage(t('app.error', { message: failure.message }));
+              params.failCallback();
+            },
+          )
+          .finally(() => {
+            if (params.startRow === 0) firstRowsOf(countsKey).resolve();
+          });
+      },
+    }),
+    [period, filter, search, countsKey, validPeriod, lengthOf, firstRowsOf, t],
+  );
+
+  /** After a change of the data: counts and alerts again, and the rows in view, where they are. */
+  const reload = useCallback(() => {
+    setVersion((v) => v + 1);
+    gridApi.current?.refreshInfiniteCache();
+  }, []);
 
   const columns = useMemo<ColDef<PeriodRow>[]>(
     () => [
@@ -65,20 +186,35 @@ export function PeriodPage({ today }: { today: string }) {
         headerName: t('period.state'),
         width: 150,
         cellClass: (p) => `state-${String(p.value)}`,
-        valueFormatter: (p) => t(`period.states.${p.value as PeriodState}`),
+        // Empty while its block loads.
+        valueFormatter: (p) => (p.value ? t(`period.states.${p.value as PeriodState}`) : ''),
       },
-      { colId: 'customer', headerName: t('period.customer'), width: 240, valueGetter: (p) => (p.data ? `${p.data.customerNumber} ${p.data.customerName}` : '') },
+      {
+        colId: 'customer',
+        headerName: t('period.customer'),
+        width: 240,
+        valueGetter: (p) => (p.data ? `${p.data.customerNumber} ${p.data.customerName}` : ''),
+      },
       { field: 'contractNumber', headerName: t('period.contract'), width: 130 },
       { field: 'equipmentId', headerName: t('period.device'), width: 120 },
       { field: 'position', headerName: t('period.position'), width: 80 },
       { field: 'model', headerName: t('period.model'), width: 200 },
       { field: 'location', headerName: t('period.location'), flex: 1, minWidth: 160 },
-      { field: 'date', headerName: t('period.date'), width: 115, valueFormatter: (p) => (p.value ? formatDate(String(p.value), language) : '') },
+      {
+        field: 'date',
+        headerName: t('period.date'),
+        width: 115,
+        valueFormatter: (p) => (p.value ? formatDate(String(p.value), language) : ''),
+      },
       {
         colId: 'counters',
         headerName: t('period.counters'),
         width: 230,
-        valueGetter: (p) => p.data?.counters.map((c) => `${t(`kinds.${c.kind}`)} ${formatCounter(c.value, language)}`).join(' · ') ?? '',
+        sortable: false,
+        valueGetter: (p) =>
+          p.data?.counters
+            .map((c) => `${t(`kinds.${c.kind}`)} ${formatCounter(c.value, language)}`)
+            .join(' · ') ?? '',
       },
     ],
     [t, language],
@@ -89,7 +225,7 @@ export function PeriodPage({ today }: { today: string }) {
     call().then(
       (text) => {
         setMessage(text);
-        void load();
+        reload();
       },
       (failure: Error) => setMessage(t('app.error', { message: failure.message })),
     );
@@ -98,15 +234,17 @@ export function PeriodPage({ today }: { today: string }) {
   const afterSave = (current: Open) => {
     const stillOpen = openNow.current === current;
     setOpen(null);
-    void load().then((loaded) => {
-      if (!loaded || !current.next || !stillOpen) return;
-      const missing = loaded.rows.filter((row) => row.state === 'missing');
-      const after = missing.find((row) => `${row.customerNumber} ${row.contractNumber} ${row.position}` > `${current.row.customerNumber} ${current.row.contractNumber} ${current.row.position}`);
-      const next = after ?? missing[0];
-      if (next && next.deviceId !== current.row.deviceId) setOpen({ row: next, next: true });
-    });
+    reload();
+    if (!current.next || !stillOpen) return;
+    api.call('period-next-missing', { period, after: current.row.deviceId }).then(
+      (next) => {
+        if (next) setOpen({ row: next, next: true });
+      },
+      (failure: Error) => setMessage(t('app.error', { message: failure.message })),
+    );
   };
 
+  const shown = counts?.key === countsKey ? counts.value : null;
   return (
     <section className="period-page">
       <h1>{t('period.title')}</h1>
@@ -115,31 +253,51 @@ export function PeriodPage({ today }: { today: string }) {
           <span>{t('period.period')}</span>
           <input type="month" value={period} onChange={(event) => setPeriod(event.target.value)} />
         </label>
+        <label className="inline-field">
+          <span>{t('period.search')}</span>
+          <input
+            type="search"
+            value={searchText}
+            placeholder={t('period.searchHint')}
+            onChange={(event) => setSearchText(event.target.value)}
+          />
+        </label>
         <button
           type="button"
           onClick={() =>
             run(async () => {
               const report = await api.call('web-send-requests', { period });
-              return t('web.sent', { period: report.period, sent: report.sent, failed: report.failed.length, skipped: report.skipped.length });
+              return t('web.sent', {
+                period: report.period,
+                sent: report.sent,
+                failed: report.failed.length,
+                skipped: report.skipped.length,
+              });
             })
           }
         >
           {t('web.send')}
         </button>
-        <button type="button" onClick={() => run(async () => t('web.synced', { ...(await api.call('web-sync', {})) }))}>
+        <button
+          type="button"
+          onClick={() => run(async () => t('web.synced', { ...(await api.call('web-sync', {})) }))}
+        >
           {t('web.sync')}
         </button>
         <button
           type="button"
-          disabled={!overview?.counts.missing}
+          disabled={!allMissing}
           onClick={() =>
             run(async () => {
               const done = await api.call('readings-estimate', { period });
-              return t('period.estimated', { created: done.created.length, skipped: done.skipped.length });
+              return t('period.estimated', {
+                created: done.created.length,
+                skipped: done.skipped.length,
+              });
             })
           }
         >
-          {t('period.estimate', { count: overview?.counts.missing ?? 0 })}
+          {t('period.estimate', { count: allMissing ?? 0 })}
         </button>
         <span className="muted" role="status">
           {message}
@@ -147,25 +305,39 @@ export function PeriodPage({ today }: { today: string }) {
       </div>
       <div className="state-filters" role="group" aria-label={t('period.state')}>
         <button type="button" aria-pressed={filter === null} onClick={() => setFilter(null)}>
-          {t('period.all')} {overview?.rows.length ?? ''}
+          {t('period.all')} {shown?.total ?? ''}
         </button>
-        {STATES.map((state) => (
-          <button key={state} type="button" className={`state-${state}`} aria-pressed={filter === state} onClick={() => setFilter(filter === state ? null : state)}>
-            {t(`period.states.${state}`)} {overview?.counts[state] ?? ''}
+        {PERIOD_STATES.map((state) => (
+          <button
+            key={state}
+            type="button"
+            className={`state-${state}`}
+            aria-pressed={filter === state}
+            onClick={() => setFilter(filter === state ? null : state)}
+          >
+            {t(`period.states.${state}`)} {shown?.counts[state] ?? ''}
           </button>
         ))}
       </div>
       {alerts && (
         <p className="alert-counts">
           <a href="#/alerts">
-            {t('alerts.onPeriod', { stuck: alerts.stuck, silent: alerts.silent, unusual: alerts.unusual, web: alerts['web-waiting'] })}
+            {t('alerts.onPeriod', {
+              stuck: alerts.stuck,
+              silent: alerts.silent,
+              unusual: alerts.unusual,
+              web: alerts['web-waiting'],
+            })}
           </a>
         </p>
       )}
       <p className="muted small">{t('period.hint')}</p>
       <Grid<PeriodRow>
         label={t('period.list')}
-        rows={rows}
+        datasource={datasource}
+        onReady={(ready) => {
+          gridApi.current = ready;
+        }}
         columns={columns}
         rowId={(row) => String(row.deviceId)}
         onOpen={(row) => setOpen({ row, next: row.state === 'missing' })}

@@ -9,7 +9,7 @@ export class MeterdeskPage {
     readonly page: Page,
     readonly baseUrl: string,
   ) {
-    this.search = page.getByRole('searchbox', { name: 'Suche' });
+    this.search = page.getByRole('searchbox', { name: 'Suche', exact: true });
     this.dialog = page.getByRole('dialog');
   }
 
