@@ -116,9 +116,10 @@ export function listReadingsSince(
  * For a new reading of a device, the few readings the meter dialog's rules read, in chain
  * order: the device's latest, and per counter its latest with that counter, its latest before
  * `windowStart` (the plausibility average's anchor: the average reads only that one and the
- * latest) and, when the latest is an estimate and `truesUp`, its latest real one (the floor).
- * The readings between them are left out: no rule on a new reading looks at them. Null when a
- * counter has no reading before the window — a young device, whose whole chain is short.
+ * latest) — or, for a counter with no reading before the window, its first reading and the
+ * one before that (whose date starts the counter's history) — and, when the latest is an
+ * estimate and `truesUp`, its latest real one (the floor). The readings between them are left
+ * out: no rule on a new reading looks at them (test/db/chain-tail.test.ts).
  */
 export function readingsForNewReading(
   db: Database,
@@ -126,27 +127,38 @@ export function readingsForNewReading(
   kinds: CounterKind[],
   windowStart: IsoDate,
   truesUp: boolean,
-): Reading[] | null {
-  const latestWith = (kind: CounterKind, condition: string, params: Array<string | number>) =>
-    db.get<{ id: number; source: ReadingSource }>(
-      `SELECT id, source FROM readings r WHERE device_id = ? ${condition}
+): Reading[] {
+  const withKind = (kind: CounterKind, condition: string, order: 'ASC' | 'DESC', params: Array<string | number>) =>
+    db.get<{ id: number; date: IsoDate; source: ReadingSource }>(
+      `SELECT id, date, source FROM readings r WHERE device_id = ? ${condition}
          AND EXISTS (SELECT 1 FROM reading_counters WHERE reading_id = r.id AND kind = ?)
-       ORDER BY date DESC, id DESC LIMIT 1`,
+       ORDER BY date ${order}, id ${order} LIMIT 1`,
       [deviceId, ...params, kind],
     );
   const latest = db.get<{ id: number }>(
     'SELECT id FROM readings WHERE device_id = ? ORDER BY date DESC, id DESC LIMIT 1',
     [deviceId],
   );
-  if (!latest) return null;
+  if (!latest) return [];
   const ids = new Set([latest.id]);
   for (const kind of kinds) {
-    const anchor = latestWith(kind, 'AND date < ?', [windowStart]);
-    const last = latestWith(kind, '', []);
-    if (!anchor || !last) return null;
-    ids.add(anchor.id).add(last.id);
+    const last = withKind(kind, '', 'DESC', []);
+    if (!last) continue;
+    ids.add(last.id);
+    const anchor = withKind(kind, 'AND date < ?', 'DESC', [windowStart]);
+    if (anchor) ids.add(anchor.id);
+    else {
+      const first = withKind(kind, '', 'ASC', [])!;
+      ids.add(first.id);
+      const before = db.get<{ id: number }>(
+        `SELECT id FROM readings WHERE device_id = ? AND (date < ? OR (date = ? AND id < ?))
+         ORDER BY date DESC, id DESC LIMIT 1`,
+        [deviceId, first.date, first.date, first.id],
+      );
+      if (before) ids.add(before.id);
+    }
     if (truesUp && last.source === 'estimate') {
-      const real = latestWith(kind, "AND source <> 'estimate'", []);
+      const real = withKind(kind, "AND source <> 'estimate'", 'DESC', []);
       if (real) ids.add(real.id);
     }
   }

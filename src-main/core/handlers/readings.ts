@@ -123,9 +123,9 @@ function tailSuffices(
 /**
  * The part of a device's chain the rules look at for a new reading or the reading
  * `readingId`: for a new one the few readings they read (`readingsForNewReading`); for an
- * edited one the chain from a few months before its plausibility window on — a dozen
- * readings where a device of ten years has over a hundred; the whole chain when that part is
- * not enough.
+ * edited one — whose neighbours and followers matter too — the chain from a few months
+ * before its plausibility window on, a dozen readings where a device of ten years has over a
+ * hundred; the whole chain when that part is not enough.
  */
 export function loadChain(
   core: CoreContext,
@@ -142,10 +142,7 @@ export function loadChain(
   const windowStart = addMonths(referenceDate, -settings.plausibility.windowMonths);
   const kinds = (editing?.counters ?? device.counters).map((counter) => counter.kind);
   const truesUp = (editing?.source ?? newSource) !== 'estimate';
-  if (!editing) {
-    const needed = readingsForNewReading(core.db, device.id, kinds, windowStart, truesUp);
-    if (needed) return needed;
-  }
+  if (!editing) return readingsForNewReading(core.db, device.id, kinds, windowStart, truesUp);
   const { readings: tail, complete } = listReadingsSince(
     core.db,
     device.id,
