@@ -71,9 +71,15 @@ export function compareDates(a: IsoDate, b: IsoDate): number {
 }
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
+const lastDays = new Map<string, { minute: number; day: IsoDate }>();
 
 /** The calendar day an instant falls on in `timeZone` (e.g. the dealer's Europe/Zurich). */
 export function todayIn(timeZone: string, instant: Date = new Date()): IsoDate {
+  // Time zones are whole minutes off UTC (today's are), so a day starts on a UTC minute: the
+  // answer for the same minute is the one before, without asking Intl again.
+  const minute = Math.floor(instant.getTime() / 60_000);
+  const known = lastDays.get(timeZone);
+  if (known?.minute === minute) return known.day;
   // Building a formatter costs far more than using one: one per time zone, kept.
   let format = dayFormats.get(timeZone);
   if (!format) {
@@ -82,5 +88,7 @@ export function todayIn(timeZone: string, instant: Date = new Date()): IsoDate {
   }
   const fields = format.formatToParts(instant);
   const pick = (type: string) => Number(fields.find((field) => field.type === type)?.value);
-  return isoDate(pick('year'), pick('month'), pick('day'));
+  const day = isoDate(pick('year'), pick('month'), pick('day'));
+  lastDays.set(timeZone, { minute, day });
+  return day;
 }

@@ -4,7 +4,7 @@
  * function is one transaction; the transport (HTTP, SMTP) lives outside the core.
  */
 import { endOfMonth } from '../../../shared/dates';
-import type { IsoDate, SubmissionValue } from '../../../shared/models';
+import type { Customer, Device, IsoDate, SubmissionValue } from '../../../shared/models';
 import type { PublishBody, PublishedDevice, Submission } from '../../../shared/portal-sync';
 import { ApiError } from '../../../shared/errors';
 import { firstDayOf, isDueIn, linkValidUntil, type Period } from '../../../shared/rules/web-reading';
@@ -146,9 +146,7 @@ export function buildPublication(core: CoreContext, contact: string): PublishBod
 }
 
 /** The reading a web submission becomes: dated the day the customer entered it. */
-function saveWebReading(core: CoreContext, link: WebLink, deviceId: number, values: SubmissionValue[]) {
-  const device = getDevice(core.db, deviceId);
-  if (!device) throw new ApiError('not-found', `no device ${deviceId}`);
+function saveWebReading(core: CoreContext, link: WebLink, device: Device, values: SubmissionValue[]) {
   const date = values.map((value) => value.enteredOn).sort().at(-1)!;
   const web: CoreContext = { ...core, author: `web ${link.customerNumber}` };
   // A counter the customer left out keeps its last value (only a clerk's explicit take-over).
@@ -178,15 +176,22 @@ export function applySubmissions(core: CoreContext, submissions: Submission[]): 
   return core.db.transaction(() => {
     const now = timestamp(core);
     const report: ApplyReport = { applied: 0, held: 0, already: 0, keys: [], unknown: [] };
+    // A customer's submissions come together: their link and customer are read once.
+    const links = new Map<string, { link: WebLink | undefined; customer: Customer | undefined }>();
     for (const item of submissions) {
       if (hasSubmission(core.db, item.key)) {
         report.already += 1;
         report.keys.push(item.key);
         continue;
       }
-      const link = linkByTokenHash(core.db, item.tokenHash);
+      let known = links.get(item.tokenHash);
+      if (!known) {
+        const found = linkByTokenHash(core.db, item.tokenHash);
+        known = { link: found, customer: found && getCustomerByNumber(core.db, found.customerNumber) };
+        links.set(item.tokenHash, known);
+      }
+      const { link, customer } = known;
       const device = link && getDevice(core.db, item.deviceRef);
-      const customer = link && getCustomerByNumber(core.db, link.customerNumber);
       if (!link || !device || !customer || link.customerNumber !== item.customerNumber) {
         report.unknown.push(item.key);
         continue;
@@ -207,7 +212,8 @@ export function applySubmissions(core: CoreContext, submissions: Submission[]): 
         outcome = { state: 'held', reason: 'recorded', readingId: null };
       } else {
         try {
-          const reading = core.db.transaction(() => saveWebReading(core, link, device.id, item.values));
+          // In a transaction of its own (saveReadingOn's): a refused one leaves nothing.
+          const reading = saveWebReading(core, link, device, item.values);
           outcome = { state: 'applied', reason: null, readingId: reading.id };
         } catch (error) {
           if (!(error instanceof ApiError)) throw error;
@@ -242,7 +248,9 @@ export function decideWebSubmission(core: CoreContext, id: number, action: 'appl
         throw new ApiError('conflict', 'the customer did not enter every counter of this device: record the reading in the meter dialog instead');
       }
       const link = getLink(core.db, submission.linkId)!;
-      readingId = saveWebReading(core, link, submission.deviceId, submission.values).id;
+      const device = getDevice(core.db, submission.deviceId);
+      if (!device) throw new ApiError('not-found', `no device ${submission.deviceId}`);
+      readingId = saveWebReading(core, link, device, submission.values).id;
     }
     const state = action === 'apply' ? 'applied' : 'discarded';
     decideSubmission(core.db, id, { state, readingId, by: core.author }, now);
