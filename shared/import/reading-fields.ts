@@ -36,9 +36,17 @@ export const READING_FIELDS: Array<{ key: string; names: string[] }> = [
   ...COUNTER_KINDS.map((kind) => ({ key: `value.${kind}`, names: KIND_COLUMN_NAMES[kind] })),
 ];
 
+// Each word once, normalised, for the first kind that has it.
+const KIND_BY_WORD = new Map<string, CounterKind>();
+for (const kind of COUNTER_KINDS) {
+  for (const name of KIND_WORDS[kind]) {
+    const word = normaliseHeader(name);
+    if (!KIND_BY_WORD.has(word)) KIND_BY_WORD.set(word, kind);
+  }
+}
+
 export function kindOf(text: string): CounterKind | null {
-  const word = normaliseHeader(text);
-  return COUNTER_KINDS.find((kind) => KIND_WORDS[kind].some((name) => normaliseHeader(name) === word)) ?? null;
+  return KIND_BY_WORD.get(normaliseHeader(text)) ?? null;
 }
 
 export function autoReadingMapping(headers: string[]): ColumnMapping {

@@ -66,7 +66,11 @@ export function findValidityLock(
   contractDevices: ContractDeviceReadings[],
   forDeviceId: number,
 ): ValidityLock | null {
-  const first = [...contractDevices].sort((a, b) => comparePositions(a.position, b.position))[0];
+  // The lowest position, in one pass (an import asks this for every reading of a contract).
+  const first = contractDevices.reduce<ContractDeviceReadings | undefined>(
+    (lowest, device) => (lowest && comparePositions(lowest.position, device.position) <= 0 ? lowest : device),
+    undefined,
+  );
   if (!first || first.deviceId === forDeviceId) return null;
   const unposted = first.readings
     .filter((reading) => reading.status !== '21')
