@@ -87,6 +87,8 @@ test('estimates the missing devices in one action, marks them, and the dialog re
   await page.screenshot({ path: 'test-results/dialog-exchange.png' });
   await page.keyboard.press('F2');
   await expect(meterdesk.dialog).toBeHidden();
+  // The device's history marks the exchange (the old counter's end in the tooltip).
+  await expect(meterdesk.gridRows('Zählerstände').filter({ hasText: '⇄ 600' })).toHaveCount(1);
 });
 
 test('a month of several blocks: the count, later rows on scrolling, and filter, sort and search done by the server', async ({ page, dealerApp }) => {

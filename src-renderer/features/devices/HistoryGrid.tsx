@@ -34,7 +34,17 @@ export function HistoryGrid({ readings, kinds, onOpen }: HistoryGridProps) {
           width: 140,
           type: 'rightAligned',
           valueGetter: (p) => p.data?.counters.find((c) => c.kind === kind)?.new,
-          valueFormatter: (p) => counter(p.value),
+          // A meter exchange: the new counter's value, marked; the old one's end in the tooltip.
+          valueFormatter: (p) => {
+            const exchange = p.data?.counters.find((c) => c.kind === kind)?.exchange;
+            return exchange ? `⇄ ${counter(p.value)}` : counter(p.value);
+          },
+          tooltipValueGetter: (p) => {
+            const exchange = p.data?.counters.find((c) => c.kind === kind)?.exchange;
+            return exchange
+              ? `${t('dialog.exchange')}: ${t('dialog.final')} ${counter(exchange.final)}, ${t('dialog.start')} ${counter(exchange.start)}`
+              : undefined;
+          },
         },
         {
           colId: `${kind}.usage`,
