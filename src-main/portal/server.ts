@@ -27,6 +27,7 @@ import {
   publish,
   saveEntry,
   sessionLink,
+  type PortalDevice,
   type PortalLink,
 } from '../../db/portal/store';
 import { addDays, todayIn } from '../../shared/dates';
@@ -36,7 +37,16 @@ import { checkPortalValue, isLinkValid } from '../../shared/rules/web-reading';
 import { logger } from '../core/log';
 import { hashToken, newToken, TOKEN_PATTERN } from '../core/web/tokens';
 import type { Html } from './html';
-import { messagePage, PORTAL_CSS, PORTAL_JS, printPage, readingsPage, type EntryError } from './pages';
+import {
+  messagePage,
+  PORTAL_CSS,
+  PORTAL_JS,
+  printPage,
+  readingsPage,
+  readingsPageCut,
+  withCsrf,
+  type EntryError,
+} from './pages';
 import { pickLanguage, PORTAL_TEXTS, type PortalTexts } from './texts';
 
 const log = logger('portal');
@@ -148,10 +158,27 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
     return link;
   }
 
+  /**
+   * Readings pages as rendered (cut where the CSRF token goes), by the devices they show:
+   * `linkDevices` hands out the same frozen array until the database changes, so a page goes
+   * with the data it was made of.
+   */
+  const renderedPages = new WeakMap<PortalDevice[], Map<string, readonly string[]>>();
+
   function showReadings(reply: FastifyReply, link: PortalLink, editing: number | null, error: EntryError | null, status = 200) {
     const texts = PORTAL_TEXTS[link.language];
+    const devices = linkDevices(db, link.id);
     const csrf = reply.generateCsrf();
-    return send(reply, status, readingsPage({ texts, link, devices: linkDevices(db, link.id), csrf, editing, error }));
+    if (error) return send(reply, status, readingsPage({ texts, link, devices, csrf, editing, error }));
+    // A number that is none of the link's counters opens no field: the same page as none, and
+    // no way for `?saisir=…` to fill the cache.
+    const open = devices.some((device) => device.counters.some((c) => c.id === editing)) ? editing : null;
+    let pages = renderedPages.get(devices);
+    if (!pages) renderedPages.set(devices, (pages = new Map<string, readonly string[]>()));
+    const key = `${link.id}|${link.language}|${link.validUntil}|${link.customerNumber}|${open ?? ''}`;
+    let cut = pages.get(key);
+    if (!cut) pages.set(key, (cut = readingsPageCut({ texts, link, devices, editing: open, error: null })));
+    return send(reply, status, withCsrf(cut, csrf));
   }
 
   function requireSecret(request: FastifyRequest) {
