@@ -16,6 +16,7 @@ import helmet from 'helmet';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Database } from '../../db/database';
+import { GroupCommit } from '../../db/group-commit';
 import {
   acknowledge,
   collect,
@@ -127,6 +128,7 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
   const secretHash = options.syncSecret ? createHash('sha256').update(options.syncSecret).digest() : null;
   let app: FastifyInstance | null = null;
   let url = '';
+  const entryWrites = new GroupCommit(db);
 
   const contact = () => getConfig(db, 'contact') ?? '';
   const isOver = (link: PortalLink) => link.closed || !isLinkValid(link.validUntil, todayIn(link.timeZone, now()));
@@ -252,7 +254,7 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
     server.post<{ Params: { counterId: string }; Body: { value?: unknown } }>(
       '/releve/:counterId',
       { preHandler: csrf, config: { rateLimit: { max: limits.posts, timeWindow: 60_000 } } },
-      (request, reply) => {
+      async (request, reply) => {
         const link = visit(request);
         const counterId = Number(request.params.counterId);
         const counter = linkDevices(db, link.id)
@@ -273,7 +275,11 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
           };
           return showReadings(reply, link, counterId, { counterId, value: text.slice(0, 40), message: messages[check.code] }, 422);
         }
-        const result = saveEntry(db, link.id, counterId, { value: check.value, enteredOn, flagged: check.flagged }, now().toISOString());
+        // Answered (303) only once the transaction holding it is committed, shared with the
+        // posts that arrived with it: one fsync for them all (db/group-commit.ts).
+        const entry = { value: check.value, enteredOn, flagged: check.flagged };
+        const at = now().toISOString();
+        const result = await entryWrites.run(() => saveEntry(db, link.id, counterId, entry, at));
         if (result !== 'saved') return showReadings(reply, link, null, null, 409);
         return reply.code(303).header('cache-control', 'no-store').redirect(`/releve#c${counterId}`);
       },
@@ -350,6 +356,7 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
     },
     async stop() {
       await app?.close();
+      entryWrites.flush();
       app = null;
     },
     get url() {

@@ -1,6 +1,8 @@
 /**
  * What the portal does to stay fast under load, over real HTTP on a real portal database:
- * rendered pages kept until what they show changes, each answer with its own CSRF token.
+ * rendered pages kept until what they show changes, each answer with its own CSRF token; value
+ * posts that arrive together written in one transaction (the strict answer-after-commit order
+ * is tested in test/db/group-commit.test.ts).
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -127,5 +129,67 @@ describe('the readings page kept rendered', () => {
     const editing = await plain(`/releve?saisir=${own}`);
     expect(editing).not.toBe(none);
     expect(editing).toContain(`id="v${own}"`);
+  });
+});
+
+describe('value posts written together (group commit)', () => {
+  /** What the portal's file holds, seen from a connection of its own. */
+  function entries(file: string): Map<number, number> {
+    const observer = openPortalDatabase(file);
+    databases.push(observer);
+    const rows = observer.all<{ counter_id: number; value: number }>('SELECT counter_id, value FROM entries');
+    return new Map(rows.map((row) => [row.counter_id, row.value]));
+  }
+
+  /** Every counter of both customers, each posted by a visit of its own, all at once. */
+  async function postAll(url: string, tokens: readonly string[], value: (index: number) => number) {
+    const posts: { visit: Visit; counter: number; value: number }[] = [];
+    for (const token of tokens) {
+      const ids = [...(await opened(url, token)).page.matchAll(/<tr id="c(\d+)"/g)].map((m) => Number(m[1]));
+      for (const counter of ids) posts.push({ visit: await opened(url, token), counter, value: value(posts.length) });
+    }
+    return posts;
+  }
+
+  it('stores every one of many posts arriving together; each 303 finds its value committed', async () => {
+    const { file, url, tokens } = await portal();
+    const posts = await postAll(url, tokens, (index) => 50_000 + index);
+    expect(posts).toHaveLength(8);
+    const committedAtAnswer = await Promise.all(
+      posts.map(async ({ visit, counter, value }) => {
+        const response = await fetch(`${url}/releve/${counter}`, {
+          method: 'POST',
+          headers: { cookie: visit.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ _csrf: visit.csrf(), value: String(value) }),
+          redirect: 'manual',
+        });
+        expect(response.status).toBe(303);
+        return entries(file).get(counter);
+      }),
+    );
+    expect(committedAtAnswer).toEqual(posts.map((post) => post.value));
+    expect(entries(file)).toEqual(new Map(posts.map((post) => [post.counter, post.value])));
+  });
+
+  it('answers each post with the failure page and stores none when the writes fail', async () => {
+    const { db, file, url, tokens } = await portal();
+    const posts = await postAll(url, tokens, (index) => 60_000 + index);
+    db.pragma('query_only = ON');
+    const statuses = await Promise.all(
+      posts.map(async ({ visit, counter, value }) => {
+        const response = await visit.post(`/releve/${counter}`, { value: String(value) });
+        expect(visit.page).toContain('</html>');
+        expect(visit.page).not.toMatch(/SQLITE|Error\b/);
+        return response.status;
+      }),
+    );
+    expect(statuses).toEqual(posts.map(() => 500));
+    expect(entries(file).size).toBe(0);
+
+    db.pragma('query_only = OFF');
+    const { visit, counter } = posts[0]!;
+    await visit.get('/releve');
+    expect((await visit.post(`/releve/${counter}`, { value: '60000' })).status).toBe(303);
+    expect(entries(file)).toEqual(new Map([[counter, 60_000]]));
   });
 });
