@@ -90,11 +90,18 @@ export class Database {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   /** Statements run through this connection that may have written, and transactions ended. */
   private writes = 0;
+  /**
+   * One transaction function for every `transaction(fn)`: better-sqlite3 builds a new one
+   * (five variants) on each `db.transaction()`, which showed in every portal post. It decides
+   * between BEGIN and SAVEPOINT at each call, so nesting works as before.
+   */
+  private readonly inTransactionOf: (fn: () => unknown) => unknown;
   readonly file: string;
 
   private constructor(db: BetterSqlite3.Database, file: string) {
     this.db = db;
     this.file = file;
+    this.inTransactionOf = db.transaction((fn: () => unknown) => fn());
   }
 
   static open(options: OpenOptions): Database {
@@ -187,7 +194,7 @@ export class Database {
   /** Runs `fn` in one transaction (nested calls become savepoints); a throw rolls it all back. */
   transaction<T>(fn: () => T): T {
     try {
-      return this.db.transaction(fn)();
+      return this.inTransactionOf(fn) as T;
     } finally {
       this.writes++;
     }
