@@ -449,7 +449,7 @@ export async function portalRows(options: WebBenchOptions): Promise<BenchRow[]> 
         bareGet,
       ),
       ...rows(
-        'POST /releve/:counter, a value re-entered (CSRF token + cookie, 303; one SQLite transaction each)',
+        'POST /releve/:counter, a value re-entered (CSRF token + cookie, 303 once committed with synchronous=FULL; posts arriving together share one transaction, group commit)',
         portalPost,
         barePost,
       ),

@@ -88,11 +88,20 @@ function normalise(params: SqlParams): SqlParams {
 export class Database {
   private readonly db: BetterSqlite3.Database;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  /** Statements run through this connection that may have written, and transactions ended. */
+  private writes = 0;
+  /**
+   * One transaction function for every `transaction(fn)`: better-sqlite3 builds a new one
+   * (five variants) on each `db.transaction()`, which showed in every portal post. It decides
+   * between BEGIN and SAVEPOINT at each call, so nesting works as before.
+   */
+  private readonly inTransactionOf: (fn: () => unknown) => unknown;
   readonly file: string;
 
   private constructor(db: BetterSqlite3.Database, file: string) {
     this.db = db;
     this.file = file;
+    this.inTransactionOf = db.transaction((fn: () => unknown) => fn());
   }
 
   static open(options: OpenOptions): Database {
@@ -163,22 +172,47 @@ export class Database {
     return statement;
   }
 
+  /** The statement, counted as a possible write unless SQLite knows it only reads. */
+  private counted(sql: string): BetterSqlite3.Statement {
+    const statement = this.statement(sql);
+    if (!statement.readonly) this.writes++;
+    return statement;
+  }
+
   get<T>(sql: string, params: SqlParams = []): T | undefined {
-    return this.statement(sql).get(normalise(params)) as T | undefined;
+    return this.counted(sql).get(normalise(params)) as T | undefined;
   }
 
   all<T>(sql: string, params: SqlParams = []): T[] {
-    return this.statement(sql).all(normalise(params)) as T[];
+    return this.counted(sql).all(normalise(params)) as T[];
   }
 
   run(sql: string, params: SqlParams = []): { changes: number; lastInsertRowid: number } {
-    const result = this.statement(sql).run(normalise(params));
+    const result = this.counted(sql).run(normalise(params));
     return { changes: result.changes, lastInsertRowid: Number(result.lastInsertRowid) };
   }
 
   /** Runs `fn` in one transaction (nested calls become savepoints); a throw rolls it all back. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    try {
+      return this.inTransactionOf(fn) as T;
+    } finally {
+      this.writes++;
+    }
+  }
+
+  /**
+   * Changes whenever what this connection reads may have changed: with every statement run
+   * through it that may write, every transaction it ends (committed or rolled back), and every
+   * commit by another connection, in this process or another (SQLite's `PRAGMA data_version`).
+   * What `ReadCache` compares; null inside a transaction, whose reads may yet be rolled back.
+   */
+  changeStamp(): { writes: number; dataVersion: number } | null {
+    if (this.db.inTransaction) return null;
+    const { data_version: dataVersion } = this.statement('PRAGMA data_version').get() as {
+      data_version: number;
+    };
+    return { writes: this.writes, dataVersion };
   }
 
   get inTransaction(): boolean {
@@ -209,6 +243,7 @@ export class Database {
   }
 
   pragma(source: string): unknown {
+    this.writes++;
     return this.db.pragma(source, { simple: true });
   }
 

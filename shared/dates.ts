@@ -71,15 +71,15 @@ export function compareDates(a: IsoDate, b: IsoDate): number {
 }
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
-const lastDays = new Map<string, { minute: number; day: IsoDate }>();
+const lastDays = new Map<string, { second: number; day: IsoDate }>();
 
 /** The calendar day an instant falls on in `timeZone` (e.g. the dealer's Europe/Zurich). */
 export function todayIn(timeZone: string, instant: Date = new Date()): IsoDate {
-  // Time zones are whole minutes off UTC (today's are), so a day starts on a UTC minute: the
-  // answer for the same minute is the one before, without asking Intl again.
-  const minute = Math.floor(instant.getTime() / 60_000);
-  const known = lastDays.get(timeZone);
-  if (known?.minute === minute) return known.day;
+  // Time zone offsets are whole seconds, so the day is the same throughout a second: the last
+  // answer per zone is kept for it (the portal asks on every request; formatting costs 3 µs).
+  const second = Math.floor(instant.getTime() / 1000);
+  const last = lastDays.get(timeZone);
+  if (last?.second === second) return last.day;
   // Building a formatter costs far more than using one: one per time zone, kept.
   let format = dayFormats.get(timeZone);
   if (!format) {
@@ -89,6 +89,6 @@ export function todayIn(timeZone: string, instant: Date = new Date()): IsoDate {
   const fields = format.formatToParts(instant);
   const pick = (type: string) => Number(fields.find((field) => field.type === type)?.value);
   const day = isoDate(pick('year'), pick('month'), pick('day'));
-  lastDays.set(timeZone, { minute, day });
+  lastDays.set(timeZone, { second, day });
   return day;
 }

@@ -2,9 +2,10 @@
  * The portal's pages, as the seed shows them: plain HTML forms that work without JavaScript.
  * `/portal.js` only adds a live check of the typed value and the print button's action.
  */
+import { randomBytes } from 'node:crypto';
 import type { Language } from '../../shared/models';
 import type { PortalCounter, PortalDevice, PortalLink } from '../../db/portal/store';
-import { html, type Html } from './html';
+import { escapeHtml, html, Html } from './html';
 import type { PortalTexts } from './texts';
 
 /** Dates as the seed writes them: 24.01.2014. */
@@ -138,6 +139,22 @@ export function readingsPage(options: ReadingsPageOptions): Html {
   )}
   <p class="hint">${texts.clickHint}${anyEntered ? html`. ${texts.sentTonight}.` : ''}</p>`;
   return layout({ language: link.language, texts, body, csrf: options.csrf });
+}
+
+/** Stands for the CSRF token in a cut page: random, so no published text can contain it. */
+const CSRF_SLOT = `csrf-${randomBytes(12).toString('hex')}`;
+
+/**
+ * The readings page cut where its CSRF token goes (the logout form, an open entry form), so
+ * that one rendering serves every request until what it shows changes, each with a token of
+ * its own (`withCsrf`).
+ */
+export function readingsPageCut(options: Omit<ReadingsPageOptions, 'csrf'>): readonly string[] {
+  return Object.freeze(readingsPage({ ...options, csrf: CSRF_SLOT }).text.split(CSRF_SLOT));
+}
+
+export function withCsrf(cut: readonly string[], csrf: string): Html {
+  return new Html(cut.join(escapeHtml(csrf)));
 }
 
 export function printPage(texts: PortalTexts, link: PortalLink, devices: PortalDevice[], today: string): Html {

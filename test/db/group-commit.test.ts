@@ -1,0 +1,115 @@
+/**
+ * Group commit: writes queued together are committed in one transaction, each answered only
+ * once it is committed; one write's failure is its own; a failed commit fails the whole batch
+ * and stores none of it.
+ */
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../db/database';
+import { GroupCommit } from '../../db/group-commit';
+import { openPortalDatabase } from '../../db/portal/store';
+import { tempDir } from './helpers';
+
+const opened: Database[] = [];
+afterEach(() => {
+  for (const db of opened.splice(0)) db.close();
+});
+
+/** The writer's connection and a second one on the same file, to see what is committed. */
+function databases() {
+  const file = join(tempDir(), 'portal.sqlite');
+  const db = openPortalDatabase(file);
+  const observer = openPortalDatabase(file);
+  opened.push(db, observer);
+  const committed = () => observer.all<{ key: string }>('SELECT key FROM portal_config ORDER BY key').map((row) => row.key);
+  return { db, committed };
+}
+
+const insert = (db: Database, key: string) => () => {
+  db.run('INSERT INTO portal_config (key, value) VALUES (?, ?)', [key, 'v']);
+  return key;
+};
+
+describe('GroupCommit', () => {
+  it('commits writes queued together in one transaction, answering each only once it is committed', async () => {
+    const { db, committed } = databases();
+    const writes = new GroupCommit(db);
+    const seenAtAnswer: string[][] = [];
+    const keys = Array.from({ length: 20 }, (_, i) => `k${String(i).padStart(2, '0')}`);
+    const answers = keys.map((key) =>
+      writes.run(insert(db, key)).then((value) => {
+        seenAtAnswer.push(committed());
+        return value;
+      }),
+    );
+    // Queued, not yet written: nothing is committed before the event loop comes round.
+    expect(committed()).toEqual([]);
+    expect(await Promise.all(answers)).toEqual(keys);
+    // Every answer came after the commit of all twenty: one transaction.
+    expect(seenAtAnswer).toEqual(keys.map(() => keys));
+  });
+
+  it("rejects only the write that failed, its changes undone, and keeps the others'", async () => {
+    const { db, committed } = databases();
+    const writes = new GroupCommit(db);
+    const results = await Promise.allSettled([
+      writes.run(insert(db, 'a')),
+      writes.run(() => {
+        insert(db, 'half-done')();
+        throw new Error('refused');
+      }),
+      writes.run(insert(db, 'a')), // the same key again: a constraint error of its own
+      writes.run(insert(db, 'b')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ message: 'refused' });
+    expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' });
+    expect(committed()).toEqual(['a', 'b']);
+  });
+
+  it('rejects every write of the batch and stores none when the commit fails', async () => {
+    const { db, committed } = databases();
+    const writes = new GroupCommit(db);
+    const results = await Promise.allSettled([
+      writes.run(insert(db, 'before')),
+      writes.run(() => {
+        // A reference checked only at COMMIT (deferred), to nothing: the commit is refused.
+        db.pragma('defer_foreign_keys = ON');
+        db.run(`INSERT INTO sessions (id_hash, link_id, created_at, expires_at) VALUES ('x', 424242, '', '')`);
+      }),
+      writes.run(insert(db, 'after')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    for (const result of results) {
+      expect((result as PromiseRejectedResult).reason).toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+    }
+    expect(committed()).toEqual([]);
+    expect(db.inTransaction).toBe(false);
+    // The next batch is written as usual.
+    await writes.run(insert(db, 'next'));
+    expect(committed()).toEqual(['next']);
+  });
+
+  it('rejects the whole batch when SQLite abandons the transaction half-way', async () => {
+    const { db, committed } = databases();
+    const writes = new GroupCommit(db);
+    const results = await Promise.allSettled([
+      writes.run(insert(db, 'before')),
+      // What SQLite may do on a full disk or an I/O error: roll back everything so far.
+      writes.run(() => db.run('ROLLBACK')),
+      writes.run(insert(db, 'after')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(committed()).toEqual([]);
+    expect(db.inTransaction).toBe(false);
+  });
+
+  it('writes what is queued at once on flush (before closing), in batches of at most maxBatch', async () => {
+    const { db, committed } = databases();
+    const writes = new GroupCommit(db, 3);
+    const answers = ['a', 'b', 'c', 'd', 'e'].map((key) => writes.run(insert(db, key)));
+    writes.flush();
+    expect(committed()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(await Promise.all(answers)).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+});

@@ -1,0 +1,168 @@
+/**
+ * The read cache behind the portal's pages: an answer is kept only while nothing could have
+ * changed it — no write through the connection, no transaction ended, no commit by another
+ * connection — and nothing read inside a transaction is ever kept.
+ */
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../db/database';
+import {
+  createSession,
+  deleteSession,
+  linkByTokenHash,
+  linkDevices,
+  openPortalDatabase,
+  publish,
+  saveEntry,
+  sessionLink,
+} from '../../db/portal/store';
+import { ReadCache } from '../../db/read-cache';
+import { tempDir } from './helpers';
+
+const opened: Database[] = [];
+afterEach(() => {
+  for (const db of opened.splice(0)) db.close();
+});
+
+function open(file: string): Database {
+  const db = openPortalDatabase(file);
+  opened.push(db);
+  return db;
+}
+
+/** A cache of `SELECT value FROM portal_config WHERE key = 'k'`, counting its loads. */
+function configCache(db: Database) {
+  const cache = new ReadCache<string, string | undefined>(db);
+  let loads = 0;
+  const read = () =>
+    cache.get('k', () => {
+      loads++;
+      return db.get<{ value: string }>(`SELECT value FROM portal_config WHERE key = 'k'`)?.value;
+    });
+  return { read, loads: () => loads };
+}
+
+const setK = (db: Database, value: string) =>
+  db.run(`INSERT INTO portal_config (key, value) VALUES ('k', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [value]);
+
+describe('ReadCache', () => {
+  it('answers from memory until this connection writes', () => {
+    const db = open(join(tempDir(), 'portal.sqlite'));
+    setK(db, 'one');
+    const { read, loads } = configCache(db);
+    expect([read(), read(), read()]).toEqual(['one', 'one', 'one']);
+    expect(loads()).toBe(1);
+    setK(db, 'two');
+    expect(read()).toBe('two');
+    expect(loads()).toBe(2);
+    // A read-only statement is not a change.
+    db.get('SELECT count(*) FROM links');
+    expect(read()).toBe('two');
+    expect(loads()).toBe(2);
+  });
+
+  it('sees a commit by another connection to the same file', () => {
+    const file = join(tempDir(), 'portal.sqlite');
+    const db = open(file);
+    const other = open(file);
+    setK(db, 'one');
+    const { read } = configCache(db);
+    expect(read()).toBe('one');
+    setK(other, 'changed elsewhere');
+    expect(read()).toBe('changed elsewhere');
+  });
+
+  it('keeps nothing read inside a transaction, and shows nothing of one rolled back', () => {
+    const db = open(join(tempDir(), 'portal.sqlite'));
+    setK(db, 'committed');
+    const { read, loads } = configCache(db);
+    expect(() =>
+      db.transaction(() => {
+        setK(db, 'rolled back');
+        expect(read()).toBe('rolled back');
+        throw new Error('abandon');
+      }),
+    ).toThrow('abandon');
+    expect(read()).toBe('committed');
+    expect(read()).toBe('committed');
+    expect(loads()).toBe(2);
+  });
+
+  it('keeps at most its capacity, dropping the oldest first', () => {
+    const db = open(join(tempDir(), 'portal.sqlite'));
+    const cache = new ReadCache<number, number>(db, 2);
+    const loaded: number[] = [];
+    const read = (key: number) => cache.get(key, () => (loaded.push(key), key * 10));
+    expect([read(1), read(2), read(1), read(3), read(2), read(1)]).toEqual([10, 20, 10, 30, 20, 10]);
+    expect(loaded).toEqual([1, 2, 3, 1]);
+  });
+});
+
+describe("the portal's cached reads", () => {
+  const HASH = 'b'.repeat(64);
+  const NOW = '2026-11-23T10:00:00.000Z';
+
+  function published(file: string) {
+    const db = open(file);
+    publish(
+      db,
+      {
+        contact: 'dealer',
+        links: [
+          {
+            tokenHash: HASH,
+            customerNumber: '999999',
+            period: '2026-11',
+            language: 'fr',
+            validUntil: '2026-12-04',
+            timeZone: 'Europe/Zurich',
+            closed: false,
+            rule: { factor: 3, marginPages: 500, windowMonths: 12 },
+            devices: [
+              {
+                ref: 1,
+                model: 'PH RICOH MPC2051',
+                position: '0014',
+                location: '1ER - COMMERCIAL',
+                equipmentId: '3.033.923',
+                serialNumber: 'V9713800086',
+                counters: [{ kind: 'black', lastDate: '2026-10-31', lastValue: 44200, averageDaily: 50 }],
+              },
+            ],
+          },
+        ],
+      },
+      NOW,
+      '2026-01-01',
+    );
+    return { db, link: linkByTokenHash(db, HASH)! };
+  }
+
+  it('show a saved value at once, and hand out frozen objects', () => {
+    const { db, link } = published(join(tempDir(), 'portal.sqlite'));
+    const before = linkDevices(db, link.id);
+    expect(before[0]!.counters[0]!.entry).toBeNull();
+    expect(() => {
+      (before[0]!.counters[0] as { lastValue: number }).lastValue = 1;
+    }).toThrow(TypeError);
+    const counterId = before[0]!.counters[0]!.id;
+    expect(saveEntry(db, link.id, counterId, { value: 45000, enteredOn: '2026-11-23', flagged: false }, NOW)).toBe('saved');
+    expect(linkDevices(db, link.id)[0]!.counters[0]!.entry).toMatchObject({ value: 45000 });
+  });
+
+  it('end a visit at its expiry and at logout, also when another connection deletes it', () => {
+    const file = join(tempDir(), 'portal.sqlite');
+    const { db, link } = published(file);
+    const [first, second] = ['c'.repeat(64), 'd'.repeat(64)];
+    createSession(db, first, link.id, NOW, '2026-11-23T18:00:00.000Z');
+    createSession(db, second, link.id, NOW, '2026-11-23T18:00:00.000Z');
+    expect(sessionLink(db, first, NOW)?.id).toBe(link.id);
+    expect(sessionLink(db, first, '2026-11-23T17:59:59.999Z')?.id).toBe(link.id);
+    expect(sessionLink(db, first, '2026-11-23T18:00:00.000Z')).toBeNull();
+    deleteSession(db, first);
+    expect(sessionLink(db, first, NOW)).toBeNull();
+    expect(sessionLink(db, second, NOW)?.id).toBe(link.id);
+    deleteSession(open(file), second);
+    expect(sessionLink(db, second, NOW)).toBeNull();
+  });
+});
