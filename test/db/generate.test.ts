@@ -32,6 +32,9 @@ function generated(options: GenerateOptions = SMALL) {
   return { core, counts };
 }
 
+/** The schema as SQLite keeps it, without the page numbers (a rebuilt index lives elsewhere in the file). */
+const schema = (core: OpenedCore) => core.db.all('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name');
+
 const count = (core: OpenedCore, table: string) => core.db.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`)!.n;
 
 describe('generate: a synthetic dealer', () => {
@@ -141,6 +144,9 @@ describe('generate: a synthetic dealer', () => {
     const { core } = generated();
     expect(core.db.integrityCheck()).toBe('ok');
     expect(core.db.all('SELECT * FROM pragma_foreign_key_check')).toEqual([]);
+    // The indexes it drops for the load are all back, exactly as the migrations wrote them.
+    expect(schema(core)).toEqual(schema(testCore({ demo: false })));
+    expect(core.db.pragma('cache_size')).toBe(testCore({ demo: false }).db.pragma('cache_size'));
     const overview = await core.api['period-overview']({ period: '2026-11' });
     expect(overview.rows.length).toBeGreaterThan(0);
     expect(overview.counts.missing).toBeGreaterThan(0);
@@ -155,7 +161,9 @@ describe('generate: a synthetic dealer', () => {
   it('refuses a data folder that already holds customers and changes nothing', () => {
     const core = testCore({ demo: true });
     const before = contentHash(core);
+    const schemaBefore = schema(core);
     expect(() => generateDealer(core.db, SMALL)).toThrow(GenerateRefusedError);
     expect(contentHash(core)).toBe(before);
+    expect(schema(core)).toEqual(schemaBefore);
   });
 });
