@@ -14,13 +14,17 @@
  * devices over ten years, the readings and their counters 64 to a statement (BulkInsert) and
  * the readings' indexes built once at the end.
  */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { BulkInsert } from '../../db/bulk-insert';
-import type { Database } from '../../db/database';
+import { Database } from '../../db/database';
 import { countCustomers, deviceSearchText } from '../../db/queries/master-data';
-import { addDays, addMonths, daysBetween, endOfMonth, startOfMonth } from '../../shared/dates';
+import { addDays, addMonths, daysBetween, endOfMonth, startOfMonth, todayIn } from '../../shared/dates';
 import type { CounterKind, IsoDate, Language, ReadingSource } from '../../shared/models';
 import { DEFAULT_CUTOFF_DAY } from '../../shared/rules/validity';
 import { isDueIn } from '../../shared/rules/web-reading';
+import { databaseFile } from './paths';
+import { readSettings } from './settings';
 
 export interface GenerateOptions {
   customers: number;
@@ -403,6 +407,86 @@ function withBulkCache<T>(db: Database, fn: () => T): T {
     return fn();
   } finally {
     db.pragma(`cache_size = ${cache}`);
+  }
+}
+
+/**
+ * Where a dealer is generated into a folder without a database: meterdesk opens only
+ * `meterdesk.sqlite`, so a run killed midway leaves a file nobody takes for a dealer (and the
+ * next run starts it over).
+ */
+export function generatingFile(dataDir: string): string {
+  return `${databaseFile(dataDir)}.generating`;
+}
+
+/**
+ * A dealer in the data folder `dataDir`, dated `now` in the folder's time zone. Into a folder
+ * without a database the fast way: the file is written under another name without a rollback
+ * journal on disk and without waiting for the disk, then handed over in meterdesk's own mode
+ * (WAL), flushed to the disk and renamed. That is safe only because the file is new: nothing in
+ * it can be lost but the dealer being made. A folder that has a database gets the dealer in
+ * its ordinary mode, if it holds no customers yet.
+ */
+export function generateDealerFolder(
+  dataDir: string,
+  sizes: Omit<GenerateOptions, 'today'>,
+  now: () => Date = () => new Date(),
+): { counts: GenerateCounts; today: IsoDate } {
+  const target = databaseFile(dataDir);
+  if (existsSync(target)) {
+    const db = Database.open({ file: target });
+    try {
+      const today = todayIn(readSettings(db).timeZone, now());
+      return { counts: generateDealer(db, { ...sizes, today }), today };
+    } finally {
+      db.close();
+    }
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const file = generatingFile(dataDir);
+  const removeFile = () => {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${file}${suffix}`, { force: true });
+  };
+  removeFile();
+  let db: Database | undefined;
+  try {
+    db = Database.open({ file });
+    const today = todayIn(readSettings(db).timeZone, now());
+    // The rollback journal in memory (the driver refuses OFF): the transaction can still roll back.
+    db.pragma('journal_mode = MEMORY');
+    db.pragma('synchronous = OFF');
+    // The sorting for CREATE INDEX in memory rather than in temporary files.
+    db.pragma('temp_store = MEMORY');
+    const counts = generateDealer(db, { ...sizes, today });
+    const mode = db.pragma('journal_mode = WAL');
+    if (mode !== 'wal') throw new Error(`the generated database stayed in journal mode ${String(mode)}`);
+    db.close();
+    db = undefined;
+    // synchronous = OFF left the pages to the operating system: on the disk before the rename.
+    syncToDisk(file);
+    renameSync(file, target);
+    syncToDisk(dirname(target));
+    return { counts, today };
+  } catch (error) {
+    db?.close();
+    removeFile();
+    throw error;
+  }
+}
+
+/** fsync: a file's contents, or a folder's entries (which Windows cannot open: skipped there). */
+function syncToDisk(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    if (process.platform === 'win32') return;
+    throw error;
+  }
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 
