@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { periodEndFor } from '../../shared/rules/validity';
-import { generateDealer, GenerateRefusedError, type GenerateOptions } from '../../src-main/core/generate';
+import { generateDealer, generateDealerFolder, generatingFile, GenerateRefusedError, type GenerateOptions } from '../../src-main/core/generate';
 import type { OpenedCore } from '../../src-main/node-main';
-import { recordReading, testCore } from './helpers';
+import { recordReading, tempDir, testCore } from './helpers';
 
 const TODAY = '2026-11-23';
 const SMALL: GenerateOptions = { customers: 20, devices: 60, years: 2, seed: 7, today: TODAY };
@@ -156,6 +157,21 @@ describe('generate: a synthetic dealer', () => {
     expect(saved.status).toBe('01');
     const device = await core.api['devices-get']({ equipmentId: missing.equipmentId });
     expect(device.device.equipmentId).toBe(missing.equipmentId);
+  });
+
+  it('into a folder: the same rows written the fast way as into an open database, and in place where a database is', () => {
+    const { seed, customers, devices, years } = SMALL;
+    const now = new Date(`${TODAY}T09:30:00Z`);
+    const fresh = tempDir();
+    expect(generateDealerFolder(fresh, { seed, customers, devices, years }, () => now).today).toBe(TODAY);
+    const expected = contentHash(generated().core);
+    expect(contentHash(testCore({ dir: fresh, demo: false, now: now.toISOString() }))).toBe(expected);
+    // An empty database already in the folder (meterdesk was started on it once) is filled where it is.
+    const existing = tempDir();
+    const core = testCore({ dir: existing, demo: false, now: now.toISOString() });
+    expect(generateDealerFolder(existing, { seed, customers, devices, years }, () => now).counts.customers).toBe(20);
+    expect(contentHash(core)).toBe(expected);
+    expect(existsSync(generatingFile(existing))).toBe(false);
   });
 
   it('refuses a data folder that already holds customers and changes nothing', () => {
