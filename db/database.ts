@@ -192,6 +192,11 @@ export class Database {
     return { changes: result.changes, lastInsertRowid: Number(result.lastInsertRowid) };
   }
 
+  /** Runs SQL text that takes no parameters, such as DDL, without caching a statement for it. */
+  exec(sql: string): void {
+    this.db.exec(sql);
+  }
+
   /** Runs `fn` in one transaction (nested calls become savepoints); a throw rolls it all back. */
   transaction<T>(fn: () => T): T {
     try {

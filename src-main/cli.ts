@@ -23,8 +23,7 @@ import { SETTINGS, SETTINGS_BY_KEY } from '../shared/settings-schema';
 import { PORTAL_DATABASE } from './jobs/runtime';
 import { loadDemo, openCore, startBrowserMode, startWeb, type OpenedCore } from './node-main';
 import { createPortalServer, DEFAULT_PORTAL_PORT } from './portal/server';
-import { checkGenerateOptions, generateDealer, GenerateRefusedError } from './core/generate';
-import { today } from './core/context';
+import { checkGenerateOptions, generateDealerFolder, GenerateRefusedError } from './core/generate';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RENDERER_DIR = join(ROOT, 'out', 'renderer');
@@ -90,7 +89,9 @@ Commands:
             quarterly, yearly) with their terms, b/w and colour devices, and N years
             of readings up to today that follow the dialog's rules (posted, the
             latest recorded). The same seed and sizes give the same data on the same
-            day. Refused when the folder already holds customers (exit 1).
+            day. Refused when the folder already holds customers (exit 1). Into a
+            folder without a database it is written as meterdesk.sqlite.generating
+            and renamed when complete: a run broken off leaves no dealer.
   help      Show this text.
 
 Options (every command):
@@ -423,31 +424,26 @@ function generate(values: Record<string, string | boolean | undefined>, dataDir:
   };
   const problem = checkGenerateOptions({ ...sizes, today: '' });
   if (problem) throw new UsageError(`--${problem}`);
-  const core = openCore({ dataDir });
+  const started = performance.now();
+  let generated;
   try {
-    const options = { ...sizes, today: today(core.context) };
-    const started = performance.now();
-    let counts;
-    try {
-      counts = generateDealer(core.db, options);
-    } catch (error) {
-      if (error instanceof GenerateRefusedError) {
-        console.log(`meterdesk: generate refused — ${error.message}; nothing was changed`);
-        return 1;
-      }
-      throw error;
+    generated = generateDealerFolder(dataDir, sizes);
+  } catch (error) {
+    if (error instanceof GenerateRefusedError) {
+      console.log(`meterdesk: generate refused — ${error.message}; nothing was changed`);
+      return 1;
     }
-    const seconds = (performance.now() - started) / 1000;
-    console.log(`meterdesk: generated a dealer into ${dataDir} (seed ${options.seed}, ${options.years} years up to ${options.today})`);
-    console.log(
-      `  ${counts.customers} customers (${counts.emails} e-mail addresses), ${counts.contracts} contracts (${counts.terms} terms), ` +
-        `${counts.devices} devices (${counts.deviceCounters} counters), ${counts.readings} readings (${counts.counters} counter values)`,
-    );
-    console.log(`  ${counts.rows} rows in ${seconds.toFixed(1)} s (${Math.round(counts.rows / seconds)} rows/s, one transaction)`);
-    return 0;
-  } finally {
-    core.close();
+    throw error;
   }
+  const { counts } = generated;
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`meterdesk: generated a dealer into ${dataDir} (seed ${sizes.seed}, ${sizes.years} years up to ${generated.today})`);
+  console.log(
+    `  ${counts.customers} customers (${counts.emails} e-mail addresses), ${counts.contracts} contracts (${counts.terms} terms), ` +
+      `${counts.devices} devices (${counts.deviceCounters} counters), ${counts.readings} readings (${counts.counters} counter values)`,
+  );
+  console.log(`  ${counts.rows} rows in ${seconds.toFixed(1)} s (${Math.round(counts.rows / seconds)} rows/s, one transaction)`);
+  return 0;
 }
 
 async function importReadingsFile(file: string, values: Record<string, string | boolean | undefined>, dataDir: string): Promise<number> {

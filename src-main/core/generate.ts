@@ -10,15 +10,21 @@
  * belongs to the previous month (the default cut-off). Readings of periods billed by today
  * (the 10th of the following month) are posted (21); the latest ones are recorded (01).
  *
- * Written in one transaction with the wrapper's cached statements: about 9 rows per device
- * and year, some 7 million for 30,000 devices over ten years.
+ * Written in one transaction: about 9 rows per device and year, some 5.5 million for 30,000
+ * devices over ten years, the readings and their counters 64 to a statement (BulkInsert) and
+ * the readings' indexes built once at the end.
  */
-import type { Database } from '../../db/database';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { BulkInsert } from '../../db/bulk-insert';
+import { Database } from '../../db/database';
 import { countCustomers, deviceSearchText } from '../../db/queries/master-data';
-import { addDays, addMonths, daysBetween, endOfMonth, startOfMonth } from '../../shared/dates';
+import { addDays, addMonths, daysBetween, endOfMonth, startOfMonth, todayIn } from '../../shared/dates';
 import type { CounterKind, IsoDate, Language, ReadingSource } from '../../shared/models';
 import { DEFAULT_CUTOFF_DAY } from '../../shared/rules/validity';
 import { isDueIn } from '../../shared/rules/web-reading';
+import { databaseFile } from './paths';
+import { readSettings } from './settings';
 
 export interface GenerateOptions {
   customers: number;
@@ -264,100 +270,224 @@ export function generateDealer(db: Database, options: GenerateOptions): Generate
   if (problem) throw new RangeError(problem);
   const random = new Random(options.seed);
   const calendar = new Calendar(startOfMonth(addMonths(options.today, -12 * options.years)), options.today);
-  const lastMonth = calendar.months.length - 1;
   const planned = planCustomers(random, options);
   const counts: GenerateCounts = { customers: 0, emails: 0, contracts: 0, terms: 0, devices: 0, deviceCounters: 0, readings: 0, counters: 0, rows: 0 };
+
+  return withBulkCache(db, () =>
+    db.transaction(() => {
+      const existing = countCustomers(db);
+      if (existing > 0) throw new GenerateRefusedError(existing);
+      return withoutBulkIndexes(db, () => writeDealer(db, random, calendar, planned, counts));
+    }),
+  );
+}
+
+function writeDealer(db: Database, random: Random, calendar: Calendar, planned: PlannedCustomer[], counts: GenerateCounts): GenerateCounts {
+  const lastMonth = calendar.months.length - 1;
   const at = (offset: number, time: string) => `${calendar.date(offset)}T${time}.000Z`;
-
-  return db.transaction(() => {
-    const existing = countCustomers(db);
-    if (existing > 0) throw new GenerateRefusedError(existing);
-    let deviceIndex = 0;
-    for (const customer of planned) {
-      const created = at(0, '07:00:00');
-      const customerId = db.run(
-        `INSERT INTO customers (number, name, language, web_reading, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-        [customer.number, customer.name, customer.language, customer.webReading ? 1 : 0, created, created],
+  const bulk = readingsBulk(db);
+  let deviceIndex = 0;
+  for (const customer of planned) {
+    const created = at(0, '07:00:00');
+    const customerId = db.run(
+      `INSERT INTO customers (number, name, language, web_reading, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+      [customer.number, customer.name, customer.language, customer.webReading ? 1 : 0, created, created],
+    ).lastInsertRowid;
+    counts.customers += 1;
+    for (const email of customer.emails) {
+      db.run('INSERT INTO customer_emails (customer_id, email) VALUES (?, ?)', [customerId, email]);
+      counts.emails += 1;
+    }
+    const contractCount = Math.min(customer.devices, 1 + Math.floor(customer.devices / 12) + (random.chance(0.1) ? 1 : 0));
+    for (let c = 0; c < contractCount; c++) {
+      const devices = Math.floor(customer.devices / contractCount) + (c < customer.devices % contractCount ? 1 : 0);
+      const interval = random.weighted<1 | 3 | 12>([[1, 75], [3, 18], [12, 7]]);
+      const rhythm = { intervalMonths: interval, startMonth: interval === 1 ? 1 : random.int(1, 12) };
+      // Most contracts start in the history's first month; the others later, up to two months ago.
+      const startMonth = random.chance(0.7) ? 0 : random.int(0, Math.max(0, lastMonth - 2));
+      const month = calendar.months[startMonth]!;
+      const start = Math.min(month.first + random.int(0, 27), calendar.today);
+      const number = `V-${customer.number}-${pad(c + 1, 2)}`;
+      const contractId = db.run(
+        `INSERT INTO contracts (customer_id, number, start_date, interval_months, start_month, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        [customerId, number, calendar.date(start), rhythm.intervalMonths, rhythm.startMonth, at(start, '08:00:00'), at(start, '08:00:00')],
       ).lastInsertRowid;
-      counts.customers += 1;
-      for (const email of customer.emails) {
-        db.run('INSERT INTO customer_emails (customer_id, email) VALUES (?, ?)', [customerId, email]);
-        counts.emails += 1;
-      }
-      const contractCount = Math.min(customer.devices, 1 + Math.floor(customer.devices / 12) + (random.chance(0.1) ? 1 : 0));
-      for (let c = 0; c < contractCount; c++) {
-        const devices = Math.floor(customer.devices / contractCount) + (c < customer.devices % contractCount ? 1 : 0);
-        const interval = random.weighted<1 | 3 | 12>([[1, 75], [3, 18], [12, 7]]);
-        const rhythm = { intervalMonths: interval, startMonth: interval === 1 ? 1 : random.int(1, 12) };
-        // Most contracts start in the history's first month; the others later, up to two months ago.
-        const startMonth = random.chance(0.7) ? 0 : random.int(0, Math.max(0, lastMonth - 2));
-        const month = calendar.months[startMonth]!;
-        const start = Math.min(month.first + random.int(0, 27), calendar.today);
-        const number = `V-${customer.number}-${pad(c + 1, 2)}`;
-        const contractId = db.run(
-          `INSERT INTO contracts (customer_id, number, start_date, interval_months, start_month, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          [customerId, number, calendar.date(start), rhythm.intervalMonths, rhythm.startMonth, at(start, '08:00:00'), at(start, '08:00:00')],
-        ).lastInsertRowid;
-        counts.contracts += 1;
-        counts.terms += writeTerms(db, random, calendar, contractId, start, rhythm);
+      counts.contracts += 1;
+      counts.terms += writeTerms(db, random, calendar, contractId, start, rhythm);
 
-        for (let p = 0; p < devices; p++) {
-          // The first device (lowest position) comes with the contract; later ones are added over time.
-          const install = p === 0 || random.chance(0.7) ? start : random.int(start, Math.max(start, calendar.today - 20));
-          const [model, colour] = random.pick(MODELS);
-          const device = {
-            customerNumber: customer.number,
-            customerName: customer.name,
-            contractNumber: number,
-            model,
-            position: pad(p + 1, 4),
-            location: random.pick(LOCATIONS[customer.language]),
-            equipmentId: equipmentIdOf(deviceIndex),
-            serialNumber: `${model.slice(0, 1)}${pad(random.int(0, 999_999_999), 9)}`,
-          };
-          deviceIndex += 1;
-          const installed = at(install, '08:00:00');
-          const deviceId = db.run(
-            `INSERT INTO devices (contract_id, position, model, location, equipment_id, serial_number, install_date, search_text, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            [contractId, device.position, model, device.location, device.equipmentId, device.serialNumber, calendar.date(install),
-              deviceSearchText(device), installed, installed],
-          ).lastInsertRowid;
-          db.run('INSERT INTO device_contracts (device_id, valid_from, contract_id) VALUES (?, ?, ?)', [deviceId, calendar.date(install), contractId]);
-          counts.devices += 1;
-          const kinds: CounterKind[] = colour ? ['black', 'color'] : ['black'];
-          const used = random.chance(0.4);
-          const startValues = new Map<CounterKind, number>();
-          for (const kind of kinds) {
-            const value = used ? random.int(5_000, kind === 'black' ? 400_000 : 150_000) : random.int(0, 3_000);
-            startValues.set(kind, value);
-            counts.deviceCounters += 1;
-            db.run('INSERT INTO device_counters (device_id, kind, start_value) VALUES (?, ?, ?)', [deviceId, kind, value]);
-          }
-          // 300 to 25,000 black pages a month, evenly spread on a log scale; colour a fraction of it.
-          const black = Math.exp(Math.log(300) + random.next() * Math.log(25_000 / 300));
-          const usage: DeviceUsage = {
-            monthly: new Map(kinds.map((kind) => [kind, kind === 'black' ? black : black * (0.1 + random.next() * 0.6)])),
-            trend: (random.next() - 0.5) * 0.16,
-          };
-          const written = writeReadings(db, random, calendar, {
-            deviceId,
-            install,
-            rhythm,
-            startValues,
-            usage,
-            source: () => readingSource(random, customer),
-          });
-          counts.readings += written.readings;
-          counts.counters += written.counters;
+      for (let p = 0; p < devices; p++) {
+        // The first device (lowest position) comes with the contract; later ones are added over time.
+        const install = p === 0 || random.chance(0.7) ? start : random.int(start, Math.max(start, calendar.today - 20));
+        const [model, colour] = random.pick(MODELS);
+        const device = {
+          customerNumber: customer.number,
+          customerName: customer.name,
+          contractNumber: number,
+          model,
+          position: pad(p + 1, 4),
+          location: random.pick(LOCATIONS[customer.language]),
+          equipmentId: equipmentIdOf(deviceIndex),
+          serialNumber: `${model.slice(0, 1)}${pad(random.int(0, 999_999_999), 9)}`,
+        };
+        deviceIndex += 1;
+        const installed = at(install, '08:00:00');
+        const deviceId = db.run(
+          `INSERT INTO devices (contract_id, position, model, location, equipment_id, serial_number, install_date, search_text, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [contractId, device.position, model, device.location, device.equipmentId, device.serialNumber, calendar.date(install),
+            deviceSearchText(device), installed, installed],
+        ).lastInsertRowid;
+        db.run('INSERT INTO device_contracts (device_id, valid_from, contract_id) VALUES (?, ?, ?)', [deviceId, calendar.date(install), contractId]);
+        counts.devices += 1;
+        const kinds: CounterKind[] = colour ? ['black', 'color'] : ['black'];
+        const used = random.chance(0.4);
+        const startValues = new Map<CounterKind, number>();
+        for (const kind of kinds) {
+          const value = used ? random.int(5_000, kind === 'black' ? 400_000 : 150_000) : random.int(0, 3_000);
+          startValues.set(kind, value);
+          counts.deviceCounters += 1;
+          db.run('INSERT INTO device_counters (device_id, kind, start_value) VALUES (?, ?, ?)', [deviceId, kind, value]);
         }
+        // 300 to 25,000 black pages a month, evenly spread on a log scale; colour a fraction of it.
+        const black = Math.exp(Math.log(300) + random.next() * Math.log(25_000 / 300));
+        const usage: DeviceUsage = {
+          monthly: new Map(kinds.map((kind) => [kind, kind === 'black' ? black : black * (0.1 + random.next() * 0.6)])),
+          trend: (random.next() - 0.5) * 0.16,
+        };
+        const written = writeReadings(bulk, random, calendar, {
+          deviceId,
+          install,
+          rhythm,
+          startValues,
+          usage,
+          source: () => readingSource(random, customer),
+        });
+        counts.readings += written.readings;
+        counts.counters += written.counters;
       }
     }
-    const { customers, emails, contracts, terms, devices, deviceCounters, readings, counters } = counts;
-    counts.rows = customers + emails + contracts + terms + devices * 2 + deviceCounters + readings + counters;
-    return counts;
-  });
+  }
+  bulk.readings.flush();
+  const { customers, emails, contracts, terms, devices, deviceCounters, readings, counters } = counts;
+  counts.rows = customers + emails + contracts + terms + devices * 2 + deviceCounters + readings + counters;
+  return counts;
+}
+
+/** The tables that take millions of rows. */
+const BULK_TABLES = ['readings', 'reading_counters'];
+
+/**
+ * Runs `fn` with the secondary indexes of the bulk tables dropped, then creates them again from
+ * their own SQL text, so the schema ends up exactly as the migrations left it. Readings come in
+ * device by device, which puts each of them at a random place in the indexes by status or
+ * validity: millions of B-tree inserts that each touch another page. CREATE INDEX sorts the
+ * finished table once instead. Inside the caller's transaction, so a failure restores them.
+ */
+function withoutBulkIndexes<T>(db: Database, fn: () => T): T {
+  const indexes = db.all<{ name: string; sql: string }>(
+    `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${BULK_TABLES.map(() => '?').join(', ')}) ORDER BY rowid`,
+    BULK_TABLES,
+  );
+  for (const index of indexes) db.exec(`DROP INDEX "${index.name.replaceAll('"', '""')}"`);
+  const result = fn();
+  for (const index of indexes) db.exec(index.sql);
+  return result;
+}
+
+/** SQLite's page cache while generating, in KiB. */
+const BULK_CACHE_KIB = 512 * 1024;
+
+/** Runs `fn` with a page cache that holds the bulk tables' B-trees, then with the connection's own again. */
+function withBulkCache<T>(db: Database, fn: () => T): T {
+  const cache = db.pragma('cache_size') as number;
+  // Negative: a size in KiB rather than a number of pages.
+  db.pragma(`cache_size = ${-BULK_CACHE_KIB}`);
+  try {
+    return fn();
+  } finally {
+    db.pragma(`cache_size = ${cache}`);
+  }
+}
+
+/**
+ * Where a dealer is generated into a folder without a database: meterdesk opens only
+ * `meterdesk.sqlite`, so a run killed midway leaves a file nobody takes for a dealer (and the
+ * next run starts it over).
+ */
+export function generatingFile(dataDir: string): string {
+  return `${databaseFile(dataDir)}.generating`;
+}
+
+/**
+ * A dealer in the data folder `dataDir`, dated `now` in the folder's time zone. Into a folder
+ * without a database the fast way: the file is written under another name without a rollback
+ * journal on disk and without waiting for the disk, then handed over in meterdesk's own mode
+ * (WAL), flushed to the disk and renamed. That is safe only because the file is new: nothing in
+ * it can be lost but the dealer being made. A folder that has a database gets the dealer in
+ * its ordinary mode, if it holds no customers yet.
+ */
+export function generateDealerFolder(
+  dataDir: string,
+  sizes: Omit<GenerateOptions, 'today'>,
+  now: () => Date = () => new Date(),
+): { counts: GenerateCounts; today: IsoDate } {
+  const target = databaseFile(dataDir);
+  if (existsSync(target)) {
+    const db = Database.open({ file: target });
+    try {
+      const today = todayIn(readSettings(db).timeZone, now());
+      return { counts: generateDealer(db, { ...sizes, today }), today };
+    } finally {
+      db.close();
+    }
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const file = generatingFile(dataDir);
+  const removeFile = () => {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${file}${suffix}`, { force: true });
+  };
+  removeFile();
+  let db: Database | undefined;
+  try {
+    db = Database.open({ file });
+    const today = todayIn(readSettings(db).timeZone, now());
+    // The rollback journal in memory (the driver refuses OFF): the transaction can still roll back.
+    db.pragma('journal_mode = MEMORY');
+    db.pragma('synchronous = OFF');
+    // The sorting for CREATE INDEX in memory rather than in temporary files.
+    db.pragma('temp_store = MEMORY');
+    const counts = generateDealer(db, { ...sizes, today });
+    const mode = db.pragma('journal_mode = WAL');
+    if (mode !== 'wal') throw new Error(`the generated database stayed in journal mode ${String(mode)}`);
+    db.close();
+    db = undefined;
+    // synchronous = OFF left the pages to the operating system: on the disk before the rename.
+    syncToDisk(file);
+    renameSync(file, target);
+    syncToDisk(dirname(target));
+    return { counts, today };
+  } catch (error) {
+    db?.close();
+    removeFile();
+    throw error;
+  }
+}
+
+/** fsync: a file's contents, or a folder's entries (which Windows cannot open: skipped there). */
+function syncToDisk(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    if (process.platform === 'win32') return;
+    throw error;
+  }
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Black and colour terms from the contract's start, and for some a price rise at the start of a later interval. */
@@ -399,6 +529,24 @@ function readingSource(random: Random, customer: PlannedCustomer): { source: Rea
   return { source: 'manual', author: random.pick(CLERKS) };
 }
 
+/** Readings and their counters on their way into the database, and the next reading's id. */
+interface ReadingsBulk {
+  readings: BulkInsert;
+  counters: BulkInsert;
+  nextId: number;
+}
+
+function readingsBulk(db: Database): ReadingsBulk {
+  const readings = new BulkInsert(db, 'readings', ['id', 'device_id', 'date', 'status', 'valid_from', 'valid_to', 'source', 'author', 'revision', 'created_at', 'updated_at']);
+  return {
+    readings,
+    counters: new BulkInsert(db, 'reading_counters', ['reading_id', 'kind', 'old_value', 'new_value', 'extra_free'], { parent: readings }),
+    // The ids SQLite would give (the largest so far plus one), given here as the counters need
+    // them before their reading is written.
+    nextId: db.get<{ id: number }>('SELECT coalesce(max(id), 0) + 1 AS id FROM readings')!.id,
+  };
+}
+
 interface DeviceHistory {
   deviceId: number;
   install: number;
@@ -414,7 +562,7 @@ interface DeviceHistory {
  * previous one's end to the end of the due month. A few periods are missing (the next reading
  * then covers them), and the current period's readings come in only up to today.
  */
-function writeReadings(db: Database, random: Random, calendar: Calendar, device: DeviceHistory): { readings: number; counters: number } {
+function writeReadings(bulk: ReadingsBulk, random: Random, calendar: Calendar, device: DeviceHistory): { readings: number; counters: number } {
   let readings = 0;
   let counters = 0;
   let validFrom = device.install;
@@ -433,12 +581,9 @@ function writeReadings(db: Database, random: Random, calendar: Calendar, device:
     const { source, author } = device.source();
     const created = `${calendar.date(date)}T${pad(random.int(6, 17), 2)}:${pad(random.int(0, 59), 2)}:00.000Z`;
     const updated = posted ? `${calendar.date(validTo + POSTED_AFTER_DAYS)}T05:00:00.000Z` : created;
-    const readingId = db.run(
-      `INSERT INTO readings (device_id, date, status, valid_from, valid_to, source, author, revision, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [device.deviceId, calendar.date(date), posted ? '21' : '01', calendar.date(validFrom), calendar.date(validTo), source, author,
-        posted ? 2 : 0, created, updated],
-    ).lastInsertRowid;
+    const readingId = bulk.nextId++;
+    bulk.readings.add([readingId, device.deviceId, calendar.date(date), posted ? '21' : '01', calendar.date(validFrom), calendar.date(validTo), source,
+      author, posted ? 2 : 0, created, updated]);
     readings += 1;
     const months = (validTo - validFrom + 1) / 30.4375;
     const years = (validTo - device.install) / 365.25;
@@ -447,13 +592,7 @@ function writeReadings(db: Database, random: Random, calendar: Calendar, device:
       const pages = Math.round(monthly * months * SEASON[month.monthIndex]! * (1 + device.usage.trend) ** years * (0.75 + random.next() * 0.5));
       // Now and then test prints or a jam the dealer does not bill.
       const extraFree = random.chance(0.02) ? Math.min(pages, random.int(10, 200)) : 0;
-      db.run('INSERT INTO reading_counters (reading_id, kind, old_value, new_value, extra_free) VALUES (?, ?, ?, ?, ?)', [
-        readingId,
-        kind,
-        old,
-        old + pages,
-        extraFree,
-      ]);
+      bulk.counters.add([readingId, kind, old, old + pages, extraFree]);
       current.set(kind, old + pages);
       counters += 1;
     }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { periodEndFor } from '../../shared/rules/validity';
-import { generateDealer, GenerateRefusedError, type GenerateOptions } from '../../src-main/core/generate';
+import { generateDealer, generateDealerFolder, generatingFile, GenerateRefusedError, type GenerateOptions } from '../../src-main/core/generate';
 import type { OpenedCore } from '../../src-main/node-main';
-import { recordReading, testCore } from './helpers';
+import { recordReading, tempDir, testCore } from './helpers';
 
 const TODAY = '2026-11-23';
 const SMALL: GenerateOptions = { customers: 20, devices: 60, years: 2, seed: 7, today: TODAY };
@@ -31,6 +32,9 @@ function generated(options: GenerateOptions = SMALL) {
   const counts = generateDealer(core.db, options);
   return { core, counts };
 }
+
+/** The schema as SQLite keeps it, without the page numbers (a rebuilt index lives elsewhere in the file). */
+const schema = (core: OpenedCore) => core.db.all('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name');
 
 const count = (core: OpenedCore, table: string) => core.db.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`)!.n;
 
@@ -141,6 +145,9 @@ describe('generate: a synthetic dealer', () => {
     const { core } = generated();
     expect(core.db.integrityCheck()).toBe('ok');
     expect(core.db.all('SELECT * FROM pragma_foreign_key_check')).toEqual([]);
+    // The indexes it drops for the load are all back, exactly as the migrations wrote them.
+    expect(schema(core)).toEqual(schema(testCore({ demo: false })));
+    expect(core.db.pragma('cache_size')).toBe(testCore({ demo: false }).db.pragma('cache_size'));
     const overview = await core.api['period-overview']({ period: '2026-11' });
     expect(overview.rows.length).toBeGreaterThan(0);
     expect(overview.counts.missing).toBeGreaterThan(0);
@@ -152,10 +159,27 @@ describe('generate: a synthetic dealer', () => {
     expect(device.device.equipmentId).toBe(missing.equipmentId);
   });
 
+  it('into a folder: the same rows written the fast way as into an open database, and in place where a database is', () => {
+    const { seed, customers, devices, years } = SMALL;
+    const now = new Date(`${TODAY}T09:30:00Z`);
+    const fresh = tempDir();
+    expect(generateDealerFolder(fresh, { seed, customers, devices, years }, () => now).today).toBe(TODAY);
+    const expected = contentHash(generated().core);
+    expect(contentHash(testCore({ dir: fresh, demo: false, now: now.toISOString() }))).toBe(expected);
+    // An empty database already in the folder (meterdesk was started on it once) is filled where it is.
+    const existing = tempDir();
+    const core = testCore({ dir: existing, demo: false, now: now.toISOString() });
+    expect(generateDealerFolder(existing, { seed, customers, devices, years }, () => now).counts.customers).toBe(20);
+    expect(contentHash(core)).toBe(expected);
+    expect(existsSync(generatingFile(existing))).toBe(false);
+  });
+
   it('refuses a data folder that already holds customers and changes nothing', () => {
     const core = testCore({ demo: true });
     const before = contentHash(core);
+    const schemaBefore = schema(core);
     expect(() => generateDealer(core.db, SMALL)).toThrow(GenerateRefusedError);
     expect(contentHash(core)).toBe(before);
+    expect(schema(core)).toEqual(schemaBefore);
   });
 });
