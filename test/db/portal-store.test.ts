@@ -5,47 +5,13 @@ import type { Database } from '../../db/database';
 import { acknowledge, collect, linkByTokenHash, linkDevices, openPortalDatabase, publish, saveEntry } from '../../db/portal/store';
 import type { PublishBody, PublishedLink } from '../../shared/portal-sync';
 import { tempDir } from './helpers';
+import { publishedLink } from './portal-fixtures';
 
 const HASH = 'a'.repeat(64);
 let db: Database | null = null;
 afterEach(() => db?.close());
 
-function link(overrides: Partial<PublishedLink> = {}): PublishedLink {
-  return {
-    tokenHash: HASH,
-    customerNumber: '999999',
-    period: '2026-11',
-    language: 'fr',
-    validUntil: '2026-12-04',
-    timeZone: 'Europe/Zurich',
-    closed: false,
-    rule: { factor: 3, marginPages: 500, windowMonths: 12 },
-    devices: [
-      {
-        ref: 1,
-        model: 'PH RICOH MPC2051',
-        position: '0014',
-        location: '1ER - COMMERCIAL',
-        equipmentId: '3.033.923',
-        serialNumber: 'V9713800086',
-        counters: [
-          { kind: 'black', lastDate: '2026-10-31', lastValue: 44200, averageDaily: 50 },
-          { kind: 'color', lastDate: '2026-10-31', lastValue: 27827, averageDaily: 10 },
-        ],
-      },
-      {
-        ref: 2,
-        model: 'PH RICOH MPC2800',
-        position: '0004',
-        location: '1ER - TECHNIQUE',
-        equipmentId: '3.024.072',
-        serialNumber: '1494701706',
-        counters: [{ kind: 'black', lastDate: '2026-10-31', lastValue: 100, averageDaily: 5 }],
-      },
-    ],
-    ...overrides,
-  };
-}
+const link = (overrides: Partial<PublishedLink> = {}) => publishedLink({ tokenHash: HASH, ...overrides });
 
 const body = (...links: PublishedLink[]): PublishBody => ({ contact: 'dealer', links });
 const NOW = '2026-11-23T10:00:00.000Z';

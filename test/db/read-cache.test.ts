@@ -18,6 +18,7 @@ import {
 } from '../../db/portal/store';
 import { ReadCache } from '../../db/read-cache';
 import { tempDir } from './helpers';
+import { publishedLink } from './portal-fixtures';
 
 const opened: Database[] = [];
 afterEach(() => {
@@ -109,27 +110,10 @@ describe("the portal's cached reads", () => {
       {
         contact: 'dealer',
         links: [
-          {
+          publishedLink({
             tokenHash: HASH,
-            customerNumber: '999999',
-            period: '2026-11',
-            language: 'fr',
-            validUntil: '2026-12-04',
-            timeZone: 'Europe/Zurich',
-            closed: false,
-            rule: { factor: 3, marginPages: 500, windowMonths: 12 },
-            devices: [
-              {
-                ref: 1,
-                model: 'PH RICOH MPC2051',
-                position: '0014',
-                location: '1ER - COMMERCIAL',
-                equipmentId: '3.033.923',
-                serialNumber: 'V9713800086',
-                counters: [{ kind: 'black', lastDate: '2026-10-31', lastValue: 44200, averageDaily: 50 }],
-              },
-            ],
-          },
+            devices: [{ ...publishedLink().devices[0]!, counters: publishedLink().devices[0]!.counters.slice(0, 1) }],
+          }),
         ],
       },
       NOW,

@@ -13,6 +13,7 @@ import type { PublishedLink } from '../../shared/portal-sync';
 import { hashToken, newToken } from '../../src-main/core/web/tokens';
 import { createPortalServer, type PortalServer } from '../../src-main/portal/server';
 import { tempDir } from '../db/helpers';
+import { publishedLink } from '../db/portal-fixtures';
 import { Visit } from '../web/helpers';
 
 const NOW = new Date('2026-11-23T10:00:00.000Z');
@@ -28,15 +29,9 @@ afterEach(async () => {
 });
 
 function customer(token: string, customerNumber: string, equipment: string[]): PublishedLink {
-  return {
+  return publishedLink({
     tokenHash: hashToken(token),
     customerNumber,
-    period: '2026-11',
-    language: 'fr',
-    validUntil: '2026-12-04',
-    timeZone: 'Europe/Zurich',
-    closed: false,
-    rule: { factor: 3, marginPages: 500, windowMonths: 12 },
     devices: equipment.map((equipmentId, index) => ({
       ref: Number(customerNumber) * 10 + index,
       model: 'PH RICOH MPC2051',
@@ -49,7 +44,7 @@ function customer(token: string, customerNumber: string, equipment: string[]): P
         { kind: 'color' as const, lastDate: '2026-10-31', lastValue: 27_827, averageDaily: 10 },
       ],
     })),
-  };
+  });
 }
 
 /** Two customers published on a portal of their own: the first with three devices. */
