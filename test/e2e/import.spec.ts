@@ -33,9 +33,16 @@ test('import master data: preview with the recognised columns, errors per row, t
   await page.getByLabel('Art der Daten').selectOption({ label: 'Kunden' });
   await page.getByLabel('Datei', { exact: true }).setInputFiles({ name: 'alt.csv', mimeType: 'text/csv', buffer: Buffer.from('Kd;Firmenname\n700001;Alpha AG\n') });
   await expect(page.getByRole('alert')).toContainText('Noch nicht zugeordnet: Kundennummer, Name.');
+  // Both quick choices count, also while the preview of the first is still on its way.
+  const slowPreview = '**/api/import-master-preview';
+  await page.route(slowPreview, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await route.continue();
+  });
   await page.getByRole('combobox', { name: 'Kundennummer – Spalte der Datei' }).selectOption('Kd');
   await page.getByRole('combobox', { name: 'Name – Spalte der Datei' }).selectOption('Firmenname');
   await expect(page.getByRole('status').filter({ hasText: '1 neu' })).toBeVisible();
+  await page.unroute(slowPreview);
   await page.keyboard.press('F2');
   await expect(page.getByRole('status').filter({ hasText: 'Importiert: 1 neu' })).toBeVisible();
   await page.goto(`${emptyApp.url}/#/customers/700001`);

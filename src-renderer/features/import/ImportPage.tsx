@@ -234,9 +234,11 @@ export function ImportPage() {
                   <td>
                     <select
                       aria-label={`${fieldLabel(field.key)} – ${t('import.column')}`}
-                      value={report.mapping[field.key] ?? ''}
+                      value={(mapping ?? report.mapping)[field.key] ?? ''}
                       onChange={(event) => {
-                        const next = { ...report.mapping };
+                        // From the choices made so far, not the last preview's: two quick changes
+                        // must both count while the preview of the first is on its way.
+                        const next = { ...(mapping ?? report.mapping) };
                         if (event.target.value) next[field.key] = event.target.value;
                         else delete next[field.key];
                         setMapping(next);
