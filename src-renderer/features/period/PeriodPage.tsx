@@ -1,14 +1,7 @@
 import type { ColDef, GridApi, IDatasource, IGetRowsParams } from 'ag-grid-community';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import {
-  PERIOD_SORT_COLUMNS,
-  PERIOD_STATES,
-  type AlertsOverview,
-  type PeriodCounts,
-  type PeriodRow,
-  type PeriodSortColumn,
-  type PeriodState,
-} from '../../../shared/api';
+import type { AlertsOverview, PeriodCounts, PeriodRow } from '../../../shared/api';
+import { PERIOD_SORT_COLUMNS, PERIOD_STATES, type PeriodSortColumn, type PeriodState } from '../../../shared/models';
 import { formatCounter, formatDate } from '../../../shared/format';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
