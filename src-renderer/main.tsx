@@ -2,13 +2,23 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import './i18n';
+import { preloadPage } from './pages';
+import { api } from './platform/transport';
+import { parseRoute } from './useHashRoute';
 import './styles.css';
+
+// What the first page waits for, started before React renders anything: its code (a chunk
+// of its own) and the core's info (every page waits for it), side by side, not one after the
+// other (issue 6: the period overview's first rows within a second).
+const route = parseRoute(window.location.hash);
+preloadPage(route.page);
+const firstInfo = api.call('app-info', {});
 
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <App />
+      <App firstInfo={firstInfo} />
     </StrictMode>,
   );
 }
