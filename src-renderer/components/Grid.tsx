@@ -13,6 +13,7 @@ import {
 } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import { useCallback, useEffect, useRef } from 'react';
+import { BLOCK_SIZE } from './grid-blocks';
 
 export interface GridProps<Row> {
   label: string;
@@ -58,9 +59,6 @@ const theme = themeQuartz.withParams({
   headerHeight: 36,
   accentColor: '#1d5fa8',
 });
-
-/** Rows per request of a datasource grid. */
-export const BLOCK_SIZE = 100;
 
 /** ag-grid with meterdesk's defaults: sortable, keyboard navigable, Enter opens a row. */
 export function Grid<Row>({ label, rows, datasource, onReady, columns, rowId, onOpen, focusToken, height = 420 }: GridProps<Row>) {

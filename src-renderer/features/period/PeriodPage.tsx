@@ -7,6 +7,7 @@ import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
 import { ReadingDialogWithData } from '../readings/ReadingDialogWithData';
+import { periodRows } from './first-rows';
 
 interface Open {
   row: PeriodRow;
@@ -141,8 +142,7 @@ export function PeriodPage({ today }: { today: string }) {
           .filter((s) => isSortColumn(s.colId))
           .slice(0, 1)
           .map((s) => ({ colId: s.colId as PeriodSortColumn, sort: s.sort }));
-        api
-          .call('period-rows', {
+        periodRows({
             period,
             state: filter ?? undefined,
             search: search || undefined,
