@@ -29,6 +29,9 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
+      // electron-vite leaves the renderer unminified; browser mode serves it over HTTP and
+      // both shells parse it on every start, where a third of the bytes is a third less work.
+      minify: true,
       emptyOutDir: true,
       rollupOptions: { input: resolve(import.meta.dirname, 'src-renderer/index.html') },
     },

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { ApiErrorBody, FieldIssue } from './errors';
 import { MASTER_KINDS, type ColumnMapping, type MasterKind } from './import/master-fields';
-import { COUNTER_KINDS, LANGUAGES } from './models';
+import { COUNTER_KINDS, LANGUAGES, PERIOD_SORT_COLUMNS, PERIOD_STATES, type PeriodState } from './models';
 import type {
   AuditEntry,
   CounterKind,
@@ -38,12 +38,8 @@ const id = z.number().int().positive();
 const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
 const equipmentId = z.string().min(1).max(64);
 
-/** The states of a device's reading in the period overview, in the order the page shows them. */
-export const PERIOD_STATES = ['missing', 'manual', 'web', 'import', 'estimate', 'flagged', 'billed', 'posted'] as const;
-export type PeriodState = (typeof PERIOD_STATES)[number];
-/** The period overview's columns the server sorts by (the grid's colIds). */
-export const PERIOD_SORT_COLUMNS = ['state', 'customer', 'contractNumber', 'equipmentId', 'position', 'model', 'location', 'date'] as const;
-export type PeriodSortColumn = (typeof PERIOD_SORT_COLUMNS)[number];
+// In models.ts, so that the renderer can import them without this module's zod schemas.
+export { PERIOD_SORT_COLUMNS, PERIOD_STATES, type PeriodSortColumn, type PeriodState } from './models';
 /** Rows the grid may ask for in one call: its block size is 100. */
 export const PERIOD_PAGE_MAX = 1000;
 

@@ -11,6 +11,13 @@ export type CounterKind = (typeof COUNTER_KINDS)[number];
 export const LANGUAGES = ['de', 'fr', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/** The states of a device's reading in the period overview, in the order the page shows them. */
+export const PERIOD_STATES = ['missing', 'manual', 'web', 'import', 'estimate', 'flagged', 'billed', 'posted'] as const;
+export type PeriodState = (typeof PERIOD_STATES)[number];
+/** The period overview's columns the server sorts by (the grid's colIds). */
+export const PERIOD_SORT_COLUMNS = ['state', 'customer', 'contractNumber', 'equipmentId', 'position', 'model', 'location', 'date'] as const;
+export type PeriodSortColumn = (typeof PERIOD_SORT_COLUMNS)[number];
+
 /** 01 recorded, 11 billed, 21 posted (OBS "erfasst / abgerechnet / verbucht"). */
 export const READING_STATUSES = ['01', '11', '21'] as const;
 export type ReadingStatus = (typeof READING_STATUSES)[number];

@@ -1,37 +1,48 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Component, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { AppInfo } from '../shared/api';
 import { LANGUAGES, type Language } from '../shared/models';
 import { FOCUS_RESULTS_EVENT } from './components/useResultsFocus';
-import { DevicePageWithData } from './features/devices/DevicePageWithData';
-import { ContractPageWithData } from './features/contracts/ContractPageWithData';
-import { CustomerPageWithData } from './features/customers/CustomerPageWithData';
-import { DeviceFormPageWithData } from './features/devices/DeviceFormPageWithData';
-import { CustomersPage } from './features/customers/CustomersPage';
-import { ImportPage } from './features/import/ImportPage';
-import { WebPage } from './features/web/WebPage';
-import { BillingPage } from './features/billing/BillingPage';
-import { StatementPage } from './features/billing/StatementPage';
-import { SettingsPage } from './features/settings/SettingsPage';
-import { PeriodPage } from './features/period/PeriodPage';
-import { ALERT_KINDS, AlertsPage } from './features/alerts/AlertsPage';
-import { SearchPage } from './features/search/SearchPage';
+import { ALERT_KINDS } from './features/alerts/alert-kinds';
 import { initialLanguage, setLanguage, useLanguage } from './i18n';
 import { emitMenuAction, useMenuAction } from './menu-events';
+import {
+  AlertsPage,
+  BillingPage,
+  ContractPageWithData,
+  CustomerPageWithData,
+  CustomersPage,
+  DeviceFormPageWithData,
+  DevicePageWithData,
+  ImportPage,
+  PeriodPage,
+  SearchPage,
+  SettingsPage,
+  StatementPage,
+  WebPage,
+} from './pages';
 import { api } from './platform/transport';
 import { navigate, useHashRoute } from './useHashRoute';
 
 const LANGUAGE_NAMES: Record<Language, string> = { de: 'Deutsch', fr: 'Français', en: 'English' };
 
-export function App() {
+export interface AppProps {
+  /** The core's info, asked for before the first render (main.tsx); later loads ask again. */
+  firstInfo?: Promise<AppInfo>;
+}
+
+export function App({ firstInfo }: AppProps) {
   const { t, language } = useLanguage();
   const route = useHashRoute();
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [query, setQuery] = useState('');
   const searchRef = useRef<HTMLInputElement>(null);
+  const firstInfoRef = useRef(firstInfo);
 
   const loadInfo = useCallback(() => {
-    api.call('app-info', {}).then(
+    const loading = firstInfoRef.current ?? api.call('app-info', {});
+    firstInfoRef.current = undefined;
+    loading.then(
       (loaded) => {
         setInfo((previous) => {
           if (!previous) initialLanguage(loaded.language);
@@ -125,42 +136,74 @@ export function App() {
             {t('app.error', { message: failure })}
           </p>
         )}
-        {info && route.page === 'device' && (
-          <DevicePageWithData
-            key={`${route.equipmentId}-${route.readingId ?? ''}`}
-            equipmentId={route.equipmentId}
-            readingId={route.readingId}
-          />
-        )}
-        {info && route.page === 'search' && <SearchPage query={query} empty={info.empty} onDemoLoaded={loadInfo} />}
-        {info && route.page === 'customers' && <CustomersPage query={query} />}
-        {info && route.page === 'import' && <ImportPage />}
-        {info && route.page === 'web' && <WebPage />}
-        {info && route.page === 'billing' && <BillingPage today={info.today} />}
-        {info && route.page === 'settings' && <SettingsPage />}
-        {info && route.page === 'period' && <PeriodPage today={info.today} />}
-        {info && route.page === 'alerts' && (
-          <AlertsPage key={route.kind ?? 'all'} kind={ALERT_KINDS.find((kind) => kind === route.kind) ?? null} />
-        )}
-        {info && route.page === 'statement' && <StatementPage runId={route.runId} />}
-        {info && route.page === 'customer' && <CustomerPageWithData key={route.number ?? 'new'} number={route.number} />}
-        {info && route.page === 'contract' && (
-          <ContractPageWithData
-            key={route.number ?? `new-${route.customer}`}
-            number={route.number}
-            customerNumber={route.customer}
-            today={info.today}
-          />
-        )}
-        {info && route.page === 'device-form' && (
-          <DeviceFormPageWithData
-            key={route.equipmentId ?? `new-${route.contract}`}
-            equipmentId={route.equipmentId}
-            contractNumber={route.contract}
-            today={info.today}
-          />
-        )}
+        <PageBoundary key={route.page} message={(error) => t('app.error', { message: error.message })}>
+          {info && route.page === 'device' && (
+            <DevicePageWithData
+              key={`${route.equipmentId}-${route.readingId ?? ''}`}
+              equipmentId={route.equipmentId}
+              readingId={route.readingId}
+            />
+          )}
+          {info && route.page === 'search' && <SearchPage query={query} empty={info.empty} onDemoLoaded={loadInfo} />}
+          {info && route.page === 'customers' && <CustomersPage query={query} />}
+          {info && route.page === 'import' && <ImportPage />}
+          {info && route.page === 'web' && <WebPage />}
+          {info && route.page === 'billing' && <BillingPage today={info.today} />}
+          {info && route.page === 'settings' && <SettingsPage />}
+          {info && route.page === 'period' && <PeriodPage today={info.today} />}
+          {info && route.page === 'alerts' && (
+            <AlertsPage key={route.kind ?? 'all'} kind={ALERT_KINDS.find((kind) => kind === route.kind) ?? null} />
+          )}
+          {info && route.page === 'statement' && <StatementPage runId={route.runId} />}
+          {info && route.page === 'customer' && <CustomerPageWithData key={route.number ?? 'new'} number={route.number} />}
+          {info && route.page === 'contract' && (
+            <ContractPageWithData
+              key={route.number ?? `new-${route.customer}`}
+              number={route.number}
+              customerNumber={route.customer}
+              today={info.today}
+            />
+          )}
+          {info && route.page === 'device-form' && (
+            <DeviceFormPageWithData
+              key={route.equipmentId ?? `new-${route.contract}`}
+              equipmentId={route.equipmentId}
+              contractNumber={route.contract}
+              today={info.today}
+            />
+          )}
+        </PageBoundary>
       </main>
     </div>
   );
+}
+
+interface PageBoundaryProps {
+  message: (error: Error) => string;
+  children: ReactNode;
+}
+
+/**
+ * A page that cannot be shown, e.g. its code no longer loads (browser mode's server was
+ * updated under an open tab: the old chunk names are gone), says so in place of the page and
+ * leaves the header working; a reload brings the new code. A class: React catches render
+ * errors only in one.
+ */
+class PageBoundary extends Component<PageBoundaryProps, { error: Error | null }> {
+  override state: { error: Error | null } = { error: null };
+
+  static getDerivedStateFromError(error: Error) {
+    return { error };
+  }
+
+  override render() {
+    if (this.state.error) {
+      return (
+        <p role="alert" className="error-banner">
+          {this.props.message(this.state.error)}
+        </p>
+      );
+    }
+    return this.props.children;
+  }
 }

@@ -1,17 +1,29 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { AllCommunityModule, ModuleRegistry } from 'ag-grid-community';
 import { App } from './App';
+import { prefetchFirstRows } from './features/period/first-rows';
 import './i18n';
+import { preloadPage } from './pages';
+import { api } from './platform/transport';
+import { parseRoute } from './useHashRoute';
 import './styles.css';
 
-ModuleRegistry.registerModules([AllCommunityModule]);
+// What the first page waits for, started before React renders anything: its code (a chunk
+// of its own), the core's info (every page waits for it), and for the period overview its
+// first rows, which need the month from the info. They load side by side, not one after the
+// other (issue 6: the overview's first rows within a second).
+const route = parseRoute(window.location.hash);
+preloadPage(route.page);
+const firstInfo = api.call('app-info', {});
+if (route.page === 'period') {
+  firstInfo.then((info) => prefetchFirstRows(info.today.slice(0, 7)), () => undefined);
+}
 
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <App />
+      <App firstInfo={firstInfo} />
     </StrictMode>,
   );
 }

@@ -8,6 +8,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { existsSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import type { Api } from '../../shared/api';
@@ -140,7 +141,20 @@ export function createBackOfficeServer(options: BackOfficeServerOptions): BackOf
     server.get('/healthz', (_request, reply) => reply.send({ ok: true }));
 
     if (options.staticDir && existsSync(options.staticDir)) {
-      await server.register(fastifyStatic, { root: options.staticDir, index: 'index.html' });
+      await server.register(fastifyStatic, {
+        root: options.staticDir,
+        index: 'index.html',
+        cacheControl: false,
+        setHeaders: (response, path) => {
+          // The build names every asset by its content hash (assets/Grid-BaZ9iCDV.js): a
+          // name never changes its content, so the browser keeps it without asking again.
+          // index.html names the current ones and is revalidated on every start.
+          response.setHeader(
+            'cache-control',
+            basename(dirname(path)) === 'assets' ? 'public, max-age=31536000, immutable' : 'no-cache',
+          );
+        },
+      });
     }
 
     server.setNotFoundHandler((request, reply) => {

@@ -1,7 +1,19 @@
 import type { CellKeyDownEvent, ColDef, GridApi, IDatasource, RowDoubleClickedEvent } from 'ag-grid-community';
-import { themeQuartz } from 'ag-grid-community';
+import {
+  CellStyleModule,
+  ClientSideRowModelModule,
+  ColumnApiModule,
+  InfiniteRowModelModule,
+  ModuleRegistry,
+  RowApiModule,
+  ScrollApiModule,
+  themeQuartz,
+  TooltipModule,
+  ValidationModule,
+} from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import { useCallback, useEffect, useRef } from 'react';
+import { BLOCK_SIZE } from './grid-blocks';
 
 export interface GridProps<Row> {
   label: string;
@@ -23,6 +35,23 @@ export interface GridProps<Row> {
   height?: number | string;
 }
 
+// The grid features meterdesk uses, and no more (AllCommunityModule doubles the bundle that
+// every page start parses). A grid option of an unregistered module is silently ignored in
+// a production build: the dev build's ValidationModule names the module that is missing.
+ModuleRegistry.registerModules([
+  ClientSideRowModelModule,
+  InfiniteRowModelModule,
+  // cellClass (period state, flagged readings)
+  CellStyleModule,
+  // tooltipValueGetter (web submissions)
+  TooltipModule,
+  // getAllDisplayedColumns, getDisplayedRowCount, ensureIndexVisible (focusToken)
+  ColumnApiModule,
+  RowApiModule,
+  ScrollApiModule,
+  ...(import.meta.env.DEV ? [ValidationModule] : []),
+]);
+
 const theme = themeQuartz.withParams({
   fontSize: 14,
   headerFontWeight: 600,
@@ -30,9 +59,6 @@ const theme = themeQuartz.withParams({
   headerHeight: 36,
   accentColor: '#1d5fa8',
 });
-
-/** Rows per request of a datasource grid. */
-export const BLOCK_SIZE = 100;
 
 /** ag-grid with meterdesk's defaults: sortable, keyboard navigable, Enter opens a row. */
 export function Grid<Row>({ label, rows, datasource, onReady, columns, rowId, onOpen, focusToken, height = 420 }: GridProps<Row>) {

@@ -17,6 +17,8 @@ async function start(): Promise<BrowserMode> {
   const staticDir = join(dataDir, 'ui');
   mkdirSync(staticDir);
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>meterdesk</title>');
+  mkdirSync(join(staticDir, 'assets'));
+  writeFileSync(join(staticDir, 'assets', 'index-Cj5C_Mij.js'), 'export {};');
   running = await startBrowserMode({ dataDir, host: '127.0.0.1', port: 0, staticDir, demo: true, author: 'http-test' });
   return running;
 }
@@ -57,6 +59,16 @@ describe('browser mode over HTTP (SPEC §7)', () => {
     expect(body.ok).toBe(true);
     expect(body.value.rows.map((row) => row.equipmentId)).toEqual(['3.033.923']);
     expect(answer.headers['cache-control']).toBe('no-store');
+  });
+
+  it('lets the browser keep the hashed assets and revalidate index.html', async () => {
+    const { url } = await start();
+    const asset = await send(url, { path: '/assets/index-Cj5C_Mij.js' });
+    expect(asset.status).toBe(200);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const index = await send(url, { path: '/' });
+    expect(index.headers['cache-control']).toBe('no-cache');
+    expect(index.headers.etag).toBeDefined();
   });
 
   it('serves the UI with a strict content security policy and no CORS', async () => {

@@ -5,8 +5,7 @@ import { formatCounter, formatDate } from '../../../shared/format';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
-
-export const ALERT_KINDS: AlertKind[] = ['stuck', 'silent', 'unusual', 'web-waiting'];
+import { ALERT_KINDS } from './alert-kinds';
 
 /**
  * What needs a look: stuck counters, silent devices, unusual usage, web values waiting. A

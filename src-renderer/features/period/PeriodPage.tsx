@@ -1,19 +1,13 @@
 import type { ColDef, GridApi, IDatasource, IGetRowsParams } from 'ag-grid-community';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import {
-  PERIOD_SORT_COLUMNS,
-  PERIOD_STATES,
-  type AlertsOverview,
-  type PeriodCounts,
-  type PeriodRow,
-  type PeriodSortColumn,
-  type PeriodState,
-} from '../../../shared/api';
+import type { AlertsOverview, PeriodCounts, PeriodRow } from '../../../shared/api';
+import { PERIOD_SORT_COLUMNS, PERIOD_STATES, type PeriodSortColumn, type PeriodState } from '../../../shared/models';
 import { formatCounter, formatDate } from '../../../shared/format';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
 import { ReadingDialogWithData } from '../readings/ReadingDialogWithData';
+import { periodRows } from './first-rows';
 
 interface Open {
   row: PeriodRow;
@@ -148,8 +142,7 @@ export function PeriodPage({ today }: { today: string }) {
           .filter((s) => isSortColumn(s.colId))
           .slice(0, 1)
           .map((s) => ({ colId: s.colId as PeriodSortColumn, sort: s.sort }));
-        api
-          .call('period-rows', {
+        periodRows({
             period,
             state: filter ?? undefined,
             search: search || undefined,
