@@ -258,6 +258,7 @@ export const de = {
       plausibility_factor: 'Plausibilität: Faktor',
       plausibility_marginPages: 'Plausibilität: Zuschlag Seiten',
       plausibility_windowMonths: 'Plausibilität: Monate Verlauf',
+      alerts_silentMonths: 'Hinweise: Monate ohne Zählerstand',
       smtp_url: 'SMTP-Server',
       mail_from: 'Absender',
       mail_day: 'Versandtag',

@@ -259,6 +259,7 @@ export const en: Translation = {
       plausibility_factor: 'Plausibility: factor',
       plausibility_marginPages: 'Plausibility: margin pages',
       plausibility_windowMonths: 'Plausibility: months of history',
+      alerts_silentMonths: 'Alerts: months without a reading',
       smtp_url: 'SMTP server',
       mail_from: 'Sender',
       mail_day: 'Sending day',

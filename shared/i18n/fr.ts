@@ -260,6 +260,7 @@ export const fr: Translation = {
       plausibility_factor: 'Plausibilité : facteur',
       plausibility_marginPages: 'Plausibilité : marge en pages',
       plausibility_windowMonths: "Plausibilité : mois d'historique",
+      alerts_silentMonths: 'Alertes : mois sans relevé',
       smtp_url: 'Serveur SMTP',
       mail_from: 'Expéditeur',
       mail_day: "Jour d'envoi",

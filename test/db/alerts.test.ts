@@ -9,6 +9,17 @@ describe('alerts', () => {
     expect(counts).toMatchObject({ stuck: 0, unusual: 0, 'web-waiting': 0 });
   });
 
+  it('is worked out once until something is written: a saved reading shows at once', async () => {
+    const core = testCore();
+    const first = await core.api['alerts-list']({});
+    expect(await core.api['alerts-list']({})).toBe(first);
+    await recordReading(core, '3.024.072', 500_000);
+    const after = await core.api['alerts-list']({});
+    expect(after).not.toBe(first);
+    expect(after.alerts.some((alert) => alert.kind === 'unusual' && alert.equipmentId === '3.024.072')).toBe(true);
+    expect(first.alerts.some((alert) => alert.kind === 'unusual' && alert.equipmentId === '3.024.072')).toBe(false);
+  });
+
   it('finds a stuck counter, a silent device, unusual usage both ways and a web value waiting, each naming its device', async () => {
     const core = testCore();
     // Far above and far below the usual usage (≈ 2,100 and 900 pages a month).

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkSetting } from '../../shared/settings-schema';
+import { translations } from '../../shared/i18n';
+import { checkSetting, SETTINGS } from '../../shared/settings-schema';
 
 describe('settings checks', () => {
   it('accepts sound values and an empty one (back to the default)', () => {
@@ -27,5 +28,12 @@ describe('settings checks', () => {
     expect(checkSetting('mail.from', 'nobody')).toBe('bad-sender');
     expect(checkSetting('language', 'it')).toBe('bad-language');
     expect(checkSetting('bogus', 'x')).toBe('unknown-setting');
+  });
+
+  it('has a label for every setting in every language of the settings page', () => {
+    for (const [language, texts] of Object.entries(translations)) {
+      const labels = texts.settings.labels as Record<string, string>;
+      for (const { key } of SETTINGS) expect(labels[key.replace(/\./g, '_')], `${language}: ${key}`).toBeTruthy();
+    }
   });
 });

@@ -6,13 +6,30 @@
 import { latestUsages, silentDevices, stuckCounters, waitingWebValues } from '../../../db/queries/alerts';
 import type { Alert, AlertKind, AlertsOverview } from '../../../shared/api';
 import { addMonths } from '../../../shared/dates';
+import type { Database } from '../../../db/database';
+import { deepFreeze, ReadCache } from '../../../db/read-cache';
+import type { IsoDate } from '../../../shared/models';
 import { settingsOf, today, type CoreContext } from '../context';
+import type { Settings } from '../settings';
 
 export const ALERT_KINDS: AlertKind[] = ['stuck', 'silent', 'unusual', 'web-waiting'];
+
+// The overview scans the whole fleet (0.2 s at 30,000 devices): kept per database until any
+// write (a saved reading, a changed setting) or another day, as the period page asks on every visit.
+const overviews = new WeakMap<Database, ReadCache<IsoDate, AlertsOverview>>();
 
 export function alertsList(core: CoreContext): AlertsOverview {
   const settings = settingsOf(core);
   const day = today(core, settings);
+  let cache = overviews.get(core.db);
+  if (!cache) {
+    cache = new ReadCache(core.db, 2);
+    overviews.set(core.db, cache);
+  }
+  return cache.get(day, () => deepFreeze(alertsOn(core, settings, day)));
+}
+
+function alertsOn(core: CoreContext, settings: Settings, day: IsoDate): AlertsOverview {
   const rule = settings.plausibility;
   const alerts: Alert[] = [];
   for (const row of stuckCounters(core.db, day)) {
