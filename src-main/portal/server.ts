@@ -200,9 +200,12 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
       // A path the router refuses before any route (a token longer than a route parameter may
       // be, a malformed %-escape) would otherwise be answered in fastify's own JSON, naming
       // its error code: the wrong-link page instead, as for any other wrong link.
+      // No hook runs for such a request: the security headers are set here.
       frameworkErrors: (error, request, reply) => {
         log.info({ code: error.code }, 'portal request refused by the router');
-        void invalidLink(request, reply, error.code === 'FST_ERR_BAD_URL' ? 400 : 404);
+        securityHeaders(request.raw, reply.raw, () => {
+          void invalidLink(request, reply, error.code === 'FST_ERR_BAD_URL' ? 400 : 404);
+        });
       },
     });
     // helmet's own middleware, built once: @fastify/helmet builds it again on every request

@@ -422,6 +422,17 @@ describe('security headers and cookies', () => {
     const invalid = await fetch(`${runtime.portalUrl}/l/${randomToken()}`, { redirect: 'manual' });
     expect(invalid.status).toBe(404);
     expectSecurityHeaders(invalid);
+
+    // Paths the router refuses before any route (a malformed %-escape, a token too long for
+    // a route parameter): the invalid-link page, with the same headers.
+    for (const path of ['/l/%zz', `/l/${'A'.repeat(5000)}`]) {
+      const refused = await rawRequest(runtime.portalUrl!, { method: 'GET', path, headers: FRENCH });
+      expect([400, 404], path.slice(0, 20)).toContain(refused.status);
+      expect(refused.body).toContain(INVALID_LINK.replace("'", '&#39;').slice(0, 20));
+      expect(String(refused.headers['content-security-policy']), path.slice(0, 20)).toContain("default-src 'none'");
+      expect(refused.headers['x-content-type-options']).toBe('nosniff');
+      expect(refused.headers['referrer-policy']).toBe('no-referrer');
+    }
   });
 });
 
