@@ -79,8 +79,12 @@ test('estimates the missing devices in one action, marks them, and the dialog re
   await meterdesk.newReading();
   await expect(meterdesk.dialog).toContainText('Der letzte Zählerstand ist geschätzt');
   const old = Number((await meterdesk.field('Schwarz Zählerstand alt').inputValue()).replace(/\D/g, ''));
-  await meterdesk.dialog.getByRole('checkbox', { name: 'Zählerwechsel' }).check();
-  await meterdesk.field('Schwarz Endstand alter Zähler').fill(String(old + 400));
+  // From the keyboard: Alt+W switches it on for the counter being typed, the cursor goes to the end value.
+  await meterdesk.field('Schwarz Zählerstand neu').focus();
+  await page.keyboard.press('Alt+KeyW');
+  await expect(meterdesk.dialog.getByRole('checkbox', { name: 'Zählerwechsel' })).toBeChecked();
+  await expect(meterdesk.field('Schwarz Endstand alter Zähler')).toBeFocused();
+  await page.keyboard.type(String(old + 400));
   await meterdesk.field('Schwarz Startwert neuer Zähler').fill('0');
   await meterdesk.field('Schwarz Zählerstand neu').fill('600');
   await expect(meterdesk.field('Schwarz Verbrauch Kopie')).toHaveValue(/^1.000$/);

@@ -125,6 +125,30 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
   // F2 and Esc work wherever the focus is while the dialog is open.
   useSaveKeys({ save, cancel });
 
+  // Alt+W: the meter exchange of the counter being typed (or the first one), from the keyboard,
+  // though its checkbox stays out of the Tab path; switched on, the cursor goes to its end value.
+  const formRef = useRef(form);
+  formRef.current = form;
+  useEffect(() => {
+    const toggleExchange = (event: KeyboardEvent) => {
+      if (!event.altKey || event.code !== 'KeyW') return;
+      const { fields, readOnly, setExchange } = formRef.current;
+      if (readOnly) return;
+      event.preventDefault();
+      const focused = document.activeElement instanceof HTMLElement ? (document.activeElement.dataset.field ?? '') : '';
+      const row = fields.counters.find((counter) => focused.startsWith(`${counter.kind}.`)) ?? fields.counters[0];
+      if (!row) return;
+      setExchange(row.kind, !row.exchange);
+      if (!row.exchange) {
+        requestAnimationFrame(() =>
+          dialogRef.current?.querySelector<HTMLInputElement>(`[data-field="${row.kind}.final"]`)?.focus(),
+        );
+      }
+    };
+    window.addEventListener('keydown', toggleExchange, true);
+    return () => window.removeEventListener('keydown', toggleExchange, true);
+  }, []);
+
   // Tab and Shift-Tab stay inside the dialog.
   useEffect(() => {
     const trapTab = (event: KeyboardEvent) => {
@@ -276,7 +300,7 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
                   <th scope="row">
                     {kind}
                     {(!form.readOnly || row.exchange) && (
-                      <label className="exchange-toggle">
+                      <label className="exchange-toggle" title="Alt+W">
                         {/* Out of the Tab path: a rare case must not slow the clerk's walk through the values. */}
                         <input
                           type="checkbox"
