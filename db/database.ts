@@ -194,6 +194,8 @@ export class Database {
 
   /** Runs SQL text that takes no parameters, such as DDL, without caching a statement for it. */
   exec(sql: string): void {
+    // It may write: counted like any statement that may.
+    this.writes++;
     this.db.exec(sql);
   }
 

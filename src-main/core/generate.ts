@@ -14,7 +14,7 @@
  * devices over ten years, the readings and their counters 64 to a statement (BulkInsert) and
  * the readings' indexes built once at the end.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BulkInsert } from '../../db/bulk-insert';
 import { Database } from '../../db/database';
@@ -23,6 +23,7 @@ import { addDays, addMonths, daysBetween, endOfMonth, startOfMonth, todayIn } fr
 import type { CounterKind, IsoDate, Language, ReadingSource } from '../../shared/models';
 import { DEFAULT_CUTOFF_DAY } from '../../shared/rules/validity';
 import { isDueIn } from '../../shared/rules/web-reading';
+import { dataDirHolder, lockDataDir } from '../jobs/backup';
 import { databaseFile } from './paths';
 import { readSettings } from './settings';
 
@@ -50,8 +51,13 @@ export interface GenerateCounts {
 }
 
 export class GenerateRefusedError extends Error {
-  constructor(customers: number) {
-    super(`the data folder already holds ${customers} customer(s); a dealer is only generated into an empty one`);
+  /** The customers already in the folder, or why else nothing is generated there. */
+  constructor(reason: number | string) {
+    super(
+      typeof reason === 'number'
+        ? `the data folder already holds ${reason} customer(s); a dealer is only generated into an empty one`
+        : reason,
+    );
     this.name = 'GenerateRefusedError';
   }
 }
@@ -432,8 +438,28 @@ export function generateDealerFolder(
   sizes: Omit<GenerateOptions, 'today'>,
   now: () => Date = () => new Date(),
 ): { counts: GenerateCounts; today: IsoDate } {
+  const holder = dataDirHolder(dataDir);
+  if (holder !== null) throw new GenerateRefusedError(`meterdesk (process ${holder}) is running on this data folder`);
+  const unlock = lockDataDir(dataDir);
+  try {
+    return generateInto(dataDir, sizes, now);
+  } finally {
+    unlock();
+  }
+}
+
+/** The database file or what SQLite keeps beside it (a WAL left by a crash is replayed on open). */
+const DATABASE_SUFFIXES = ['', '-wal', '-shm', '-journal'];
+
+function generateInto(
+  dataDir: string,
+  sizes: Omit<GenerateOptions, 'today'>,
+  now: () => Date,
+): { counts: GenerateCounts; today: IsoDate } {
   const target = databaseFile(dataDir);
-  if (existsSync(target)) {
+  // A -wal without its database (meterdesk crashed, the file was deleted) would be replayed
+  // onto a file renamed into its place: only a folder with none of them takes the fast way.
+  if (DATABASE_SUFFIXES.some((suffix) => existsSync(`${target}${suffix}`))) {
     const db = Database.open({ file: target });
     try {
       const today = todayIn(readSettings(db).timeZone, now());
@@ -464,7 +490,19 @@ export function generateDealerFolder(
     db = undefined;
     // synchronous = OFF left the pages to the operating system: on the disk before the rename.
     syncToDisk(file);
-    renameSync(file, target);
+    // Never over a database that appeared meanwhile: a hard link fails where the name is taken.
+    if (DATABASE_SUFFIXES.some((suffix) => existsSync(`${target}${suffix}`))) {
+      throw new GenerateRefusedError('a database appeared in the data folder while the dealer was generated');
+    }
+    try {
+      linkSync(file, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new GenerateRefusedError('a database appeared in the data folder while the dealer was generated');
+      }
+      throw error;
+    }
+    rmSync(file);
     syncToDisk(dirname(target));
     return { counts, today };
   } catch (error) {

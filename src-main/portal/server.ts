@@ -282,7 +282,20 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
         // posts that arrived with it: one fsync for them all (db/group-commit.ts).
         const entry = { value: check.value, enteredOn, flagged: check.flagged };
         const at = now().toISOString();
-        const result = await entryWrites.run(() => saveEntry(db, link.id, counterId, entry, at));
+        const result = await entryWrites.run(() => {
+          // Judged again where it is written: a publication (the link closed, a new last value)
+          // may have been committed between the check above and this transaction.
+          const hash = sessionHash(request);
+          const current = hash ? sessionLink(db, hash, at) : null;
+          const still =
+            current && current.id === link.id && !isOver(current)
+              ? linkDevices(db, current.id)
+                  .flatMap((device) => device.counters)
+                  .find((c) => c.id === counterId)
+              : undefined;
+          if (!still || !checkPortalValue(text, still, enteredOn, current!.rule).ok) return 'changed' as const;
+          return saveEntry(db, link.id, counterId, entry, at);
+        });
         if (result !== 'saved') return showReadings(reply, link, null, null, 409);
         return reply.code(303).header('cache-control', 'no-store').redirect(`/releve#c${counterId}`);
       },

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { periodEndFor } from '../../shared/rules/validity';
 import { generateDealer, generateDealerFolder, generatingFile, GenerateRefusedError, type GenerateOptions } from '../../src-main/core/generate';
-import type { OpenedCore } from '../../src-main/node-main';
+import { loadDemo, openCore, type OpenedCore } from '../../src-main/node-main';
 import { recordReading, tempDir, testCore } from './helpers';
 
 const TODAY = '2026-11-23';
@@ -172,6 +173,32 @@ describe('generate: a synthetic dealer', () => {
     expect(generateDealerFolder(existing, { seed, customers, devices, years }, () => now).counts.customers).toBe(20);
     expect(contentHash(core)).toBe(expected);
     expect(existsSync(generatingFile(existing))).toBe(false);
+  });
+
+  it('never renames a new dealer onto a WAL a crash left behind, and refuses a folder meterdesk runs on', () => {
+    const { seed, customers, devices, years } = SMALL;
+    const now = new Date(`${TODAY}T09:30:00Z`);
+    // meterdesk crashed with the demo data still in its WAL; then the database file was deleted.
+    const dir = tempDir();
+    const crashed = openCore({ dataDir: dir, author: 'test', version: 'test', now: () => now });
+    loadDemo(crashed);
+    const wal = `${join(dir, 'meterdesk.sqlite')}-wal`;
+    expect(statSync(wal).size).toBeGreaterThan(0);
+    copyFileSync(wal, `${wal}.kept`);
+    crashed.close();
+    rmSync(join(dir, 'meterdesk.sqlite'));
+    rmSync(`${join(dir, 'meterdesk.sqlite')}-shm`, { force: true });
+    renameSync(`${wal}.kept`, wal);
+    expect(generateDealerFolder(dir, { seed, customers, devices, years }, () => now).counts.customers).toBe(20);
+    const core = testCore({ dir, demo: false, now: now.toISOString() });
+    expect(core.db.get<{ integrity_check: string }>('PRAGMA integrity_check')!.integrity_check).toBe('ok');
+    expect(count(core, 'customers')).toBe(20);
+
+    // Another process holds the folder (meterdesk runs on it): nothing is written.
+    const busy = tempDir();
+    writeFileSync(join(busy, 'meterdesk.lock'), String(process.ppid));
+    expect(() => generateDealerFolder(busy, { seed, customers, devices, years }, () => now)).toThrow(/is running on this data folder/);
+    expect(readdirSync(busy)).toEqual(['meterdesk.lock']);
   });
 
   it('refuses a data folder that already holds customers and changes nothing', () => {
