@@ -101,4 +101,67 @@ describe('the part of the chain the rules read', () => {
     }
     expect(edited).toBeGreaterThan(50);
   });
+
+  it('also for a counter added later, a meter exchange and two readings on one day', async () => {
+    // Clock in mid-December: after November's reading, December's can follow.
+    const core = testCore({ now: '2026-12-15T09:30:00Z' });
+    const equipmentId = '3.022.790';
+    const compare = () => {
+      const device = getDevice(core.db, core.db.get<{ id: number }>('SELECT id FROM devices WHERE equipment_id = ?', [equipmentId])!.id)!;
+      expect(chainFacts(readingDraft(core.context, { equipmentId })), 'new reading').toEqual(fromWholeChain(core, device.id));
+      for (const reading of listReadings(core.db, device.id)) {
+        expect(chainFacts(readingDraft(core.context, { equipmentId, readingId: reading.id })), `reading ${reading.id}`).toEqual(
+          fromWholeChain(core, device.id, reading.id),
+        );
+      }
+    };
+    // A colour counter added to a device with a year of black readings.
+    const { device } = await core.api['devices-get']({ equipmentId });
+    await core.api['devices-save']({
+      id: device.id,
+      revision: device.revision,
+      contractId: device.contractId,
+      position: device.position,
+      model: device.model,
+      location: device.location,
+      equipmentId,
+      serialNumber: device.serialNumber,
+      installDate: device.installDate,
+      counters: [...device.counters.map(({ kind, startValue }) => ({ kind, startValue })), { kind: 'color', startValue: 1_000 }],
+    });
+    compare();
+    // 5 December: black and the new colour counter; the black board replaced (a meter exchange).
+    let draft = await core.api['readings-draft']({ equipmentId });
+    const black = draft.counters.find((c) => c.kind === 'black')!.chainOld;
+    await core.api['readings-save']({
+      equipmentId,
+      previousReadingId: draft.previousReadingId,
+      date: '2026-12-05',
+      validFrom: '2026-12-01',
+      validTo: '2026-12-05',
+      counters: [
+        { kind: 'black', old: black, new: 300, extraFree: 0, exchange: { final: black + 2_000, start: 0 } },
+        { kind: 'color', old: 1_000, new: 1_400, extraFree: 0 },
+      ],
+    });
+    compare();
+    // 15 December: two readings on the same day.
+    for (const [usage, validFrom, validTo] of [
+      [500, '2026-12-06', '2026-12-15'],
+      [20, '2026-12-16', '2026-12-31'],
+    ] as const) {
+      draft = await core.api['readings-draft']({ equipmentId });
+      await core.api['readings-save']({
+        equipmentId,
+        previousReadingId: draft.previousReadingId,
+        date: '2026-12-15',
+        validFrom,
+        validTo,
+        counters: draft.counters.map((c) => ({ kind: c.kind, old: c.chainOld, new: c.chainOld + usage, extraFree: 0 })),
+      });
+      compare();
+    }
+    expect(listReadings(core.db, device.id).filter((reading) => reading.date === '2026-12-15')).toHaveLength(2);
+  });
 });
+
