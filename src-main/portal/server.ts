@@ -129,6 +129,8 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
   let app: FastifyInstance | null = null;
   let url = '';
   const entryWrites = new GroupCommit(db);
+  /** Publications received so far: a value checked before one is judged again when written. */
+  let publications = 0;
 
   const contact = () => getConfig(db, 'contact') ?? '';
   const isOver = (link: PortalLink) => link.closed || !isLinkValid(link.validUntil, todayIn(link.timeZone, now()));
@@ -282,9 +284,12 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
         // posts that arrived with it: one fsync for them all (db/group-commit.ts).
         const entry = { value: check.value, enteredOn, flagged: check.flagged };
         const at = now().toISOString();
+        const checkedAfter = publications;
         const result = await entryWrites.run(() => {
-          // Judged again where it is written: a publication (the link closed, a new last value)
-          // may have been committed between the check above and this transaction.
+          // Judged again where it is written if a publication (the link closed, a new last
+          // value) came in between the check above and this transaction; only this server
+          // publishes into its database (POST /sync/publish).
+          if (publications === checkedAfter) return saveEntry(db, link.id, counterId, entry, at);
           const hash = sessionHash(request);
           const current = hash ? sessionLink(db, hash, at) : null;
           const still =
@@ -325,6 +330,7 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
       requireSecret(request);
       const body = publishBody.safeParse(request.body);
       if (!body.success) throw Object.assign(new Error('publish: the body does not match the protocol'), { statusCode: 400 });
+      publications += 1;
       return publish(db, body.data, now().toISOString(), addDays(todayIn('UTC', now()), -LINK_RETENTION_DAYS));
     });
     server.post('/sync/collect', (request) => {
