@@ -10,7 +10,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Database } from '../db/database';
-import { linkDevices, openPortalDatabase, saveEntry } from '../db/portal/store';
+import { openPortalDatabase } from '../db/portal/store';
 import { databaseFile } from '../src-main/core/paths';
 import { createPortalServer } from '../src-main/portal/server';
 import { loadDemo, openCore, startWeb } from '../src-main/node-main';
@@ -18,6 +18,7 @@ import { garbageRequests, portalContent, problemWith, sendAll } from '../test/fa
 import {
   copyFolder,
   count,
+  customersAnswered,
   dealerFolder,
   faultDir,
   killWhen,
@@ -210,27 +211,7 @@ async function sync(): Promise<void> {
     seed: SEED + 1,
   });
   dirs.push(dealer.dir);
-  {
-    const core = openCore({ dataDir: dealer.dir, author: 'bench' });
-    const web = await startWeb(core, dealer.dir, { portal: 'private', scheduler: false, env: {} });
-    await web.sendRequests().finally(() => web.stop());
-    core.close();
-    const portal = openPortalDatabase(join(dealer.dir, 'portal.sqlite'));
-    for (const link of portal.all<{ id: number }>('SELECT id FROM links WHERE closed = 0')) {
-      for (const device of linkDevices(portal, link.id)) {
-        for (const counter of device.counters) {
-          saveEntry(
-            portal,
-            link.id,
-            counter.id,
-            { value: counter.lastValue + 150, enteredOn: dealer.today, flagged: false },
-            new Date().toISOString(),
-          );
-        }
-      }
-    }
-    portal.close();
-  }
+  await customersAnswered(dealer.dir, dealer.today, 'bench');
   await killAtMoments(dealer.dir, {
     name: 'sync',
     args: (dir) => ['sync', '--data', dir],

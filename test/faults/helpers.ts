@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Database } from '../../db/database';
+import { linkDevices, openPortalDatabase, saveEntry } from '../../db/portal/store';
 import { today } from '../../src-main/core/context';
 import { generateDealer, type GenerateOptions } from '../../src-main/core/generate';
 import { databaseFile } from '../../src-main/core/paths';
@@ -214,6 +215,39 @@ export async function syncOnce(dir: string, author = 'fault-test') {
     }
   } finally {
     core.close();
+  }
+}
+
+/**
+ * The month's reading requests sent (no SMTP: the e-mails stay queued, the links are published
+ * all the same), then every counter of every published device entered on `day`, 150 pages on,
+ * as the customers would: what a sync then has to bring in.
+ */
+export async function customersAnswered(dir: string, day: string, author = 'fault-test'): Promise<void> {
+  const core = openCore({ dataDir: dir, author });
+  try {
+    const web = await startWeb(core, dir, { portal: 'private', scheduler: false, env: {} });
+    await web.sendRequests().finally(() => web.stop());
+  } finally {
+    core.close();
+  }
+  const portal = openPortalDatabase(join(dir, 'portal.sqlite'));
+  try {
+    for (const link of portal.all<{ id: number }>('SELECT id FROM links WHERE closed = 0')) {
+      for (const device of linkDevices(portal, link.id)) {
+        for (const counter of device.counters) {
+          saveEntry(
+            portal,
+            link.id,
+            counter.id,
+            { value: counter.lastValue + 150, enteredOn: day, flagged: false },
+            new Date().toISOString(),
+          );
+        }
+      }
+    }
+  } finally {
+    portal.close();
   }
 }
 

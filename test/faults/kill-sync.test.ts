@@ -12,12 +12,12 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../db/database';
-import { linkDevices, openPortalDatabase, saveEntry } from '../../db/portal/store';
+import { openPortalDatabase } from '../../db/portal/store';
 import { databaseFile } from '../../src-main/core/paths';
-import { openCore, startWeb } from '../../src-main/node-main';
 import {
   copyFolder,
   count,
+  customersAnswered,
   dealerFolder,
   killWhen,
   reopen,
@@ -76,32 +76,9 @@ beforeAll(async () => {
   const dealer = dealerFolder({ customers: 120, devices: 1200, years: 1, seed: 63 });
   template = dealer.dir;
   dirs.push(template);
-  // The month's links (no SMTP: the e-mails stay queued, the links are published all the same),
-  // then every counter of every published device entered, as the customers would.
-  const core = openCore({ dataDir: template, author: 'fault-test' });
-  try {
-    const web = await startWeb(core, template, { portal: 'private', scheduler: false, env: {} });
-    await web.sendRequests().finally(() => web.stop());
-  } finally {
-    core.close();
-  }
+  await customersAnswered(template, dealer.today);
   const portal = openPortalDatabase(join(template, 'portal.sqlite'));
   try {
-    const day = dealer.today;
-    const links = portal.all<{ id: number }>('SELECT id FROM links WHERE closed = 0');
-    for (const link of links) {
-      for (const device of linkDevices(portal, link.id)) {
-        for (const counter of device.counters) {
-          saveEntry(
-            portal,
-            link.id,
-            counter.id,
-            { value: counter.lastValue + 150, enteredOn: day, flagged: false },
-            new Date().toISOString(),
-          );
-        }
-      }
-    }
     submissions = count(
       portal,
       'SELECT count(DISTINCT c.device_id) AS n FROM entries e JOIN counters c ON c.id = e.counter_id',
