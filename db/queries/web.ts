@@ -1,5 +1,6 @@
 /** Web reading in the back-office's database: links, the request e-mails, submissions, syncs. */
 import type { Database } from '../database';
+import { IN_SERVICE_DURING } from './period';
 import type {
   IsoDate,
   Language,
@@ -338,8 +339,7 @@ export function customerDevicesInPeriod(
   return db.all(
     `SELECT d.id AS deviceId, k.interval_months AS intervalMonths, k.start_month AS startMonth
        FROM customers c JOIN contracts k ON k.customer_id = c.id JOIN devices d ON d.contract_id = k.id
-      WHERE c.id = @customerId AND c.archived = 0 AND k.start_date <= @to AND (k.end_date IS NULL OR k.end_date >= @from)
-        AND d.install_date <= @to AND (d.out_of_service IS NULL OR d.out_of_service >= @from)
+      WHERE c.id = @customerId AND ${IN_SERVICE_DURING}
       ORDER BY k.number, d.position, d.id`,
     { customerId, from, to },
   );
