@@ -7,7 +7,7 @@ import type {
   ReadingStatus,
 } from '../../shared/models';
 import { COUNTER_KINDS } from '../../shared/models';
-import { comparePositions, type ContractDeviceReadings } from '../../shared/rules/validity';
+import { firstByPosition, type ContractDeviceReadings } from '../../shared/rules/validity';
 import type { Database } from '../database';
 
 interface ReadingRow {
@@ -197,9 +197,8 @@ export function unpostedReadingsOfContract(
     .all<{ id: number; position: string }>('SELECT id, position FROM devices WHERE contract_id = ?', [
       contractId,
     ])
-    .map((row): ContractDeviceReadings => ({ deviceId: row.id, position: row.position, readings: [] }))
-    .sort((a, b) => comparePositions(a.position, b.position));
-  const first = devices[0];
+    .map((row): ContractDeviceReadings => ({ deviceId: row.id, position: row.position, readings: [] }));
+  const first = firstByPosition(devices);
   if (!first) return devices;
   for (const row of db.all<{
     id: number;

@@ -54,6 +54,17 @@ export function comparePositions(a: string, b: string): number {
   return POSITIONS.compare(a, b);
 }
 
+/**
+ * The contract's first device: the lowest position, in one pass (an import asks for it for
+ * every reading of a contract).
+ */
+export function firstByPosition<T extends { position: string }>(devices: readonly T[]): T | undefined {
+  return devices.reduce<T | undefined>(
+    (lowest, device) => (lowest && comparePositions(lowest.position, device.position) <= 0 ? lowest : device),
+    undefined,
+  );
+}
+
 // One collator for every comparison: localeCompare with options builds one per call.
 const POSITIONS = new Intl.Collator('en', { numeric: true });
 
@@ -66,11 +77,7 @@ export function findValidityLock(
   contractDevices: ContractDeviceReadings[],
   forDeviceId: number,
 ): ValidityLock | null {
-  // The lowest position, in one pass (an import asks this for every reading of a contract).
-  const first = contractDevices.reduce<ContractDeviceReadings | undefined>(
-    (lowest, device) => (lowest && comparePositions(lowest.position, device.position) <= 0 ? lowest : device),
-    undefined,
-  );
+  const first = firstByPosition(contractDevices);
   if (!first || first.deviceId === forDeviceId) return null;
   const unposted = first.readings
     .filter((reading) => reading.status !== '21')
