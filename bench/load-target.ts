@@ -3,9 +3,10 @@
  * bench's process) never shares an event loop with what it measures. Prints its URL as one
  * JSON line on stdout and runs until killed.
  *
- *   node --import tsx bench/load-target.ts bare
+ *   node --import tsx bench/load-target.ts bare <answers.json>
  *   node --import tsx bench/load-target.ts portal <portal.sqlite>
  */
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openPortalDatabase } from '../db/portal/store';
@@ -18,20 +19,30 @@ import { createPortalServer, type PortalLimits } from '../src-main/portal/server
  */
 const UNLIMITED: PortalLimits = { linkLookups: 1e9, posts: 1e9, requests: 1e9 };
 
-/** The baseline: a bare node:http handler answering a small HTML page, body read first. */
-const BARE_PAGE = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Relevé des compteurs</title></head>
-<body><h1>N° DU CLIENT : 999999</h1><table><tr><th>Compteur</th><th>Dernier compteur</th></tr>
-<tr><td>Noir-blanc</td><td>344'805</td></tr><tr><td>Couleur</td><td>44'200</td></tr></table></body></html>`;
+/** An answer as the portal gave it: what the bare handler sends back. */
+export interface RecordedAnswer {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: string;
+}
 
-async function bare(): Promise<string> {
+/**
+ * The baseline: a bare node:http handler that reads the request's body and sends back the
+ * portal's own answer to that method (status, headers and page, recorded once): the same
+ * bytes on the wire, with none of the work of making them.
+ */
+async function bare(answersFile: string): Promise<string> {
+  const answers = JSON.parse(readFileSync(answersFile, 'utf8')) as Record<string, RecordedAnswer>;
   const server = createServer((request, response) => {
+    const answer = answers[request.method ?? ''];
     request.resume();
     request.on('end', () => {
-      response.writeHead(200, {
-        'content-type': 'text/html; charset=utf-8',
-        'cache-control': 'no-store',
-      });
-      response.end(BARE_PAGE);
+      if (!answer) {
+        response.writeHead(405).end();
+        return;
+      }
+      response.writeHead(answer.status, answer.headers);
+      response.end(answer.body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -50,12 +61,12 @@ async function portal(file: string): Promise<string> {
 }
 
 const [kind, file] = process.argv.slice(2);
-if (kind === 'bare' || (kind === 'portal' && file)) {
-  const url = kind === 'bare' ? await bare() : await portal(file!);
+if ((kind === 'bare' || kind === 'portal') && file) {
+  const url = kind === 'bare' ? await bare(file) : await portal(file);
   process.stdout.write(`${JSON.stringify({ url })}\n`);
   // A normal exit on SIGTERM, so that `node --cpu-prof` writes its profile.
   process.once('SIGTERM', () => process.exit(0));
 } else {
-  process.stderr.write('usage: load-target.ts bare | portal <portal.sqlite>\n');
+  process.stderr.write('usage: load-target.ts bare <answers.json> | portal <portal.sqlite>\n');
   process.exit(2);
 }

@@ -90,6 +90,8 @@ export class Database {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   /** Statements run through this connection that may have written, and transactions ended. */
   private writes = 0;
+  /** `PRAGMA data_version` as read in the current synchronous run (see `changeStamp`). */
+  private dataVersionNow: number | null = null;
   /**
    * One transaction function for every `transaction(fn)`: better-sqlite3 builds a new one
    * (five variants) on each `db.transaction()`, which showed in every portal post. It decides
@@ -213,13 +215,22 @@ export class Database {
    * through it that may write, every transaction it ends (committed or rolled back), and every
    * commit by another connection, in this process or another (SQLite's `PRAGMA data_version`).
    * What `ReadCache` compares; null inside a transaction, whose reads may yet be rolled back.
+   *
+   * Another connection's commit is seen from the next microtask on: `PRAGMA data_version` is
+   * asked once per synchronous run of JavaScript (a request's handler asks two or three times,
+   * and each asking takes a read lock on the file), and nothing that runs within one such run
+   * can have learnt of a commit made meanwhile. Writes through this connection count at once.
    */
   changeStamp(): { writes: number; dataVersion: number } | null {
     if (this.db.inTransaction) return null;
-    const { data_version: dataVersion } = this.statement('PRAGMA data_version').get() as {
-      data_version: number;
-    };
-    return { writes: this.writes, dataVersion };
+    if (this.dataVersionNow === null) {
+      const { data_version: dataVersion } = this.statement('PRAGMA data_version').get() as {
+        data_version: number;
+      };
+      this.dataVersionNow = dataVersion;
+      queueMicrotask(() => (this.dataVersionNow = null));
+    }
+    return { writes: this.writes, dataVersion: this.dataVersionNow };
   }
 
   get inTransaction(): boolean {

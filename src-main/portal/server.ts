@@ -55,6 +55,8 @@ const log = logger('portal');
 export const DEFAULT_PORTAL_PORT = 4781;
 const SESSION_COOKIE = 'md_session';
 const SESSION_HOURS = 8;
+/** Visits whose cookie's hash is kept (`sessionHash`); the oldest goes first. */
+const SESSION_HASHES_KEPT = 10_000;
 /** How long after its end a link (with its values, once stored by the back-office) is kept. */
 const LINK_RETENTION_DAYS = 120;
 /** Form posts are a token and a number; the sync's publish can be large. */
@@ -148,9 +150,21 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
   const invalidLink = (request: FastifyRequest, reply: FastifyReply, status = 404) =>
     message(request, reply, status, null, (t) => [t.invalidLink, t.tryAgain, t.linkValidity]);
 
+  /**
+   * The hashes of the visits' cookies seen lately: a visit sends its cookie with every request,
+   * and hashing it anew each time was a twentieth of a post's time under load.
+   */
+  const sessionHashes = new Map<string, string>();
+
   function sessionHash(request: FastifyRequest): string | null {
     const id = request.cookies[SESSION_COOKIE];
-    return id && TOKEN_PATTERN.test(id) ? hashToken(id) : null;
+    if (!id || !TOKEN_PATTERN.test(id)) return null;
+    let hash = sessionHashes.get(id);
+    if (hash === undefined) {
+      if (sessionHashes.size >= SESSION_HASHES_KEPT) sessionHashes.delete(sessionHashes.keys().next().value!);
+      sessionHashes.set(id, (hash = hashToken(id)));
+    }
+    return hash;
   }
 
   /** The visit's link, still open; otherwise the page says why. */
