@@ -18,7 +18,7 @@ import { countCustomers } from '../db/queries/master-data';
 import { checkGenerateOptions, generateDealer } from '../src-main/core/generate';
 import { openCore } from '../src-main/node-main';
 import type { BenchContext } from './context';
-import { removeBenchReadings, rows as coreRows } from './core';
+import { removeBenchReadings, rows as coreRows, WARM_UP } from './core';
 import { rows as importRows } from './import';
 import { formatTable, machine, type BenchRow } from './table';
 import { rows as uiRows } from './ui';
@@ -86,7 +86,7 @@ try {
     '',
     `Machine: ${machine()}.`,
     `Dealer: ${dealer} (seed ${sizes.seed}, ${sizes.years} years up to ${ctx.today}); ${origin}.`,
-    `${runs} samples per operation (the period overview: ${Math.max(5, Math.min(runs, 30))}), after 3 warm-up calls; baselines measured in the same run.`,
+    `${runs} samples per operation (the period overview: ${Math.max(5, Math.min(runs, 30))}), after ${WARM_UP} warm-up calls on other devices; baselines measured in the same run.`,
     '',
     formatTable(results),
     '',
