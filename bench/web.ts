@@ -504,7 +504,7 @@ export async function portalRows(options: WebBenchOptions): Promise<BenchRow[]> 
         gets.bare,
       ),
       ...rows(
-        'POST /releve/:counter, a value re-entered (CSRF token + cookie, 303 once committed with synchronous=FULL; posts arriving together share one transaction, group commit)',
+        'POST /releve/:counter, a value re-entered (CSRF token + cookie, 303 once committed and on the disk; posts arriving together share one transaction and one fdatasync, group commit)',
         'POST',
         posts.portal,
         posts.bare,

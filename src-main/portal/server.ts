@@ -294,8 +294,9 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
           };
           return showReadings(reply, link, counterId, { counterId, value: text.slice(0, 40), message: messages[check.code] }, 422);
         }
-        // Answered (303) only once the transaction holding it is committed, shared with the
-        // posts that arrived with it: one fsync for them all (db/group-commit.ts).
+        // Answered (303) only once the transaction holding it is committed and on the disk,
+        // shared with the posts that arrived with it: one sync for them all, off the event loop
+        // (db/group-commit.ts).
         const entry = { value: check.value, enteredOn, flagged: check.flagged };
         const at = now().toISOString();
         const checkedAfter = publications;
@@ -347,8 +348,10 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
       publications += 1;
       return publish(db, body.data, now().toISOString(), addDays(todayIn('UTC', now()), -LINK_RETENTION_DAYS));
     });
-    server.post('/sync/collect', (request) => {
+    server.post('/sync/collect', async (request) => {
       requireSecret(request);
+      // Only what is on the disk is handed over: the posts committed but not yet synced first.
+      await entryWrites.durable();
       return { submissions: collect(db, now().toISOString(), isOver) };
     });
     server.post('/sync/ack', { bodyLimit: SYNC_BODY_LIMIT }, (request) => {

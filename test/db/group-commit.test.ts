@@ -1,8 +1,9 @@
 /**
  * Group commit: writes queued together are committed in one transaction, each answered only
- * once it is committed; one write's failure is its own; a failed commit fails the whole batch
- * and stores none of it.
+ * once it is committed and the log synced; one write's failure is its own; a failed commit
+ * fails the whole batch and stores none of it.
  */
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/database';
@@ -111,5 +112,61 @@ describe('GroupCommit', () => {
     writes.flush();
     expect(committed()).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(await Promise.all(answers)).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('answers only after the sync that follows the commit; writes queued during a sync are the next batch', async () => {
+    const { db, committed } = databases();
+    const syncs: Array<{ committedAtStart: string[]; done: () => void }> = [];
+    const writes = new GroupCommit(db, 500, () => new Promise<void>((done) => syncs.push({ committedAtStart: committed(), done })));
+    const answered: string[] = [];
+    const first = writes.run(insert(db, 'a')).then((key) => answered.push(key));
+    await new Promise(setImmediate);
+    // Committed (another connection sees it), the sync started, nothing answered yet.
+    expect(committed()).toEqual(['a']);
+    expect(syncs.map((s) => s.committedAtStart)).toEqual([['a']]);
+    const queued = ['b', 'c'].map((key) => writes.run(insert(db, key)).then((k) => answered.push(k)));
+    await new Promise(setImmediate);
+    await new Promise(setImmediate);
+    // While the disk works, the next writes wait, uncommitted, and nothing is answered.
+    expect(committed()).toEqual(['a']);
+    expect(syncs).toHaveLength(1);
+    expect(answered).toEqual([]);
+    syncs[0]!.done();
+    await first;
+    expect(answered).toEqual(['a']);
+    // Then they are one batch: one commit, one sync, answered only after it.
+    await new Promise(setImmediate);
+    await new Promise(setImmediate);
+    expect(syncs.map((s) => s.committedAtStart)).toEqual([['a'], ['a', 'b', 'c']]);
+    expect(answered).toEqual(['a']);
+    syncs[1]!.done();
+    await Promise.all(queued);
+    expect(answered).toEqual(['a', 'b', 'c']);
+    // Nothing committed since: durable() needs no further sync.
+    await writes.durable();
+    expect(syncs).toHaveLength(2);
+  });
+
+  it('rejects the writes of a batch whose sync fails (committed, but not known to be on the disk)', async () => {
+    const { db, committed } = databases();
+    const writes = new GroupCommit(db, 500, () => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })));
+    const results = await Promise.allSettled([writes.run(insert(db, 'a')), writes.run(insert(db, 'b'))]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect((results[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'EIO' });
+    expect(committed()).toEqual(['a', 'b']);
+  });
+
+  it("syncs the real log file: a batch's commit is in the -wal file, and synced, before its answer", async () => {
+    const { db } = databases();
+    let syncedLog = 0;
+    const writes = new GroupCommit(db, 500, async () => {
+      await db.syncLog();
+      syncedLog += 1;
+    });
+    await writes.run(insert(db, 'a'));
+    expect(syncedLog).toBe(1);
+    expect(statSync(`${db.file}-wal`).size).toBeGreaterThan(0);
+    // The connection is back to syncing every other commit itself.
+    expect(db.pragma('synchronous')).toBe(2);
   });
 });
