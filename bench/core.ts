@@ -22,7 +22,7 @@ const BLOCK = 100;
  * growing (scavenges of 5–9 ms), statements prepared: the device history's first 20 calls
  * after start went up to 14 ms. The bench measures an office's day, not the minute after
  * start. Later calls still pause now and then for a garbage collection (6–8 ms, one or two in
- * 200 device histories): those stay in the p99.
+ * 200 device histories): those stay in the samples.
  */
 export const WARM_UP = 30;
 
@@ -69,7 +69,7 @@ export function removeBenchReadings(ctx: BenchContext): number {
   });
 }
 
-export async function rows(ctx: BenchContext, runs = 200): Promise<BenchRow[]> {
+export async function rows(ctx: BenchContext, runs = 1000): Promise<BenchRow[]> {
   const { api, db } = ctx.core;
   const period = periodOf(ctx.today);
   const deviceCount = db.get<{ n: number }>('SELECT count(*) AS n FROM devices')!.n;
