@@ -10,7 +10,8 @@
  *    sends back the portal's own answers (the same status, headers and page, recorded once):
  *    the ratio is the portal's work, not the size of its page.
  *
- * Both build their own fresh databases (in the OS temp folder, removed afterwards) instead
+ * Both build their own fresh databases (in the OS temp folder, removed afterwards: where that
+ * is a tmpfs, a sync costs nothing and row 6's post measures less than it names) instead
  * of using the shared dealer-scale one: the sync writes 5,000 readings dated today, which
  * would change what the other rows measure, and a second run on the same month would find
  * every device recorded already and measure only the kept-aside path.

@@ -6,7 +6,7 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { closeSync, fdatasync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve as absolutePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Lower case without accents, so `comptabilite` finds `COMPTABILITÉ`. */
@@ -101,12 +101,15 @@ export class Database {
   readonly file: string;
   /** In WAL mode, with a log file beside it (see `transactionNotSynced`). */
   private wal = false;
-  /** The write-ahead log, opened by the first `syncLog`. */
+  /** The write-ahead log, opened by the first `syncLog`, and its syncs under way. */
   private logFd: number | null = null;
+  private syncsUnderWay = 0;
+  private readonly logFile: string;
 
   private constructor(db: BetterSqlite3.Database, file: string) {
     this.db = db;
     this.file = file;
+    this.logFile = absolutePath(`${file}-wal`);
     this.inTransactionOf = db.transaction((fn: () => unknown) => fn());
   }
 
@@ -226,21 +229,34 @@ export class Database {
 
   /**
    * Syncs the write-ahead log to the disk (fdatasync on the libuv thread pool, not on the event
-   * loop): every transaction committed before the call is then durable. The log is opened once
-   * and kept open: SQLite removes it only when the last connection closes, and this one is open.
+   * loop): every transaction committed before the call is then durable. The log is opened once,
+   * by its absolute path, and kept open: SQLite creates it when the connection first reads and
+   * removes it only when the last connection closes, and this one is open. A log that is not
+   * there is an error (the file was moved or removed under meterdesk).
    */
   syncLog(): Promise<void> {
     if (!this.wal) return Promise.resolve();
     return new Promise((resolve, reject) => {
+      if (!this.db.open) return reject(new Error('the database is closed: its log cannot be synced'));
       try {
-        this.logFd ??= openSync(`${this.file}-wal`, 'r+');
+        this.logFd ??= openSync(this.logFile, 'r+');
       } catch (error) {
-        const failure = error as NodeJS.ErrnoException;
-        // No log (nothing was ever written through WAL): nothing to sync.
-        return failure.code === 'ENOENT' ? resolve() : reject(failure);
+        return reject(error instanceof Error ? error : new Error(String(error)));
       }
-      fdatasync(this.logFd, (error) => (error ? reject(error) : resolve()));
+      this.syncsUnderWay += 1;
+      fdatasync(this.logFd, (error) => {
+        this.syncsUnderWay -= 1;
+        // A close while the sync was under way left the log open for it.
+        if (!this.db.open && this.syncsUnderWay === 0) this.closeLog();
+        if (error) reject(error);
+        else resolve();
+      });
     });
+  }
+
+  private closeLog(): void {
+    if (this.logFd !== null) closeSync(this.logFd);
+    this.logFd = null;
   }
 
   /** Runs `fn` in one transaction (nested calls become savepoints); a throw rolls it all back. */
@@ -260,8 +276,10 @@ export class Database {
    *
    * Another connection's commit is seen from the next microtask on: `PRAGMA data_version` is
    * asked once per synchronous run of JavaScript (a request's handler asks two or three times,
-   * and each asking takes a read lock on the file), and nothing that runs within one such run
-   * can have learnt of a commit made meanwhile. Writes through this connection count at once.
+   * and each asking takes a read lock on the file). This holds as long as no other connection
+   * in the same process writes to the file within that run — in meterdesk each process writes
+   * a file through one connection — since another process's commit can only be learnt of
+   * through I/O, whose callback starts a new run. Writes through this connection count at once.
    */
   changeStamp(): { writes: number; dataVersion: number } | null {
     if (this.db.inTransaction) return null;
@@ -309,8 +327,8 @@ export class Database {
 
   close(): void {
     this.statements.clear();
-    if (this.logFd !== null) closeSync(this.logFd);
-    this.logFd = null;
     if (this.db.open) this.db.close();
+    // Not under a sync still running: the last one to finish closes it.
+    if (this.syncsUnderWay === 0) this.closeLog();
   }
 }

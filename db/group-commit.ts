@@ -32,6 +32,13 @@ export class GroupCommit {
   /** The sync under way, and the one to start after it for what was committed meanwhile. */
   private syncing: Promise<void> | null = null;
   private following: Promise<void> | null = null;
+  /**
+   * Why a sync failed, once one has. Then nothing more is written or confirmed: the failed
+   * batch is committed in the log but not known to be on the disk (after a failed fdatasync
+   * the system may drop the pages it could not write), and a later batch synced behind it
+   * could be lost with it in a power cut. Reopening the database lets SQLite recover the log.
+   */
+  private failed: Error | null = null;
 
   constructor(
     private readonly db: Database,
@@ -45,11 +52,12 @@ export class GroupCommit {
    * Runs `work` (synchronous, as every database call is) in the next shared transaction, in a
    * savepoint of its own. Resolves with its result once that transaction is committed and on
    * the disk. Rejects with its own error if it throws (its changes undone, the others' kept),
-   * or with the storage's if the transaction cannot be committed or synced (then every write
-   * in the batch is rejected).
+   * or with the storage's if the transaction cannot be committed (then nothing of the batch is
+   * stored) or synced (then this and every later write is rejected: see `failed`).
    */
   run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      if (this.failed) return reject(this.failed);
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       this.schedule();
     });
@@ -65,6 +73,7 @@ export class GroupCommit {
 
   /** Resolves once everything committed so far is on the disk. */
   durable(): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
     if (!this.unsynced) return this.syncing ?? Promise.resolve();
     if (!this.syncing) return this.startSync();
     // Committed after the sync under way started: the next one covers it.
@@ -75,9 +84,17 @@ export class GroupCommit {
   private startSync(): Promise<void> {
     this.unsynced = false;
     this.following = null;
-    const syncing = this.sync().finally(() => {
-      if (this.syncing === syncing) this.syncing = null;
-    });
+    const syncing = this.sync()
+      .catch((error: unknown) => {
+        this.failed ??= Object.assign(
+          new Error(`the database's log could not be synced to the disk (${String(error)}): nothing more is written until it is reopened`),
+          { cause: error },
+        );
+        throw this.failed;
+      })
+      .finally(() => {
+        if (this.syncing === syncing) this.syncing = null;
+      });
     this.syncing = syncing;
     return syncing;
   }
@@ -103,6 +120,10 @@ export class GroupCommit {
 
   private commit(batch: Queued[], synced: boolean): void {
     if (batch.length === 0) return;
+    if (this.failed) {
+      for (const { reject } of batch) reject(this.failed);
+      return;
+    }
     const outcomes: Outcome[] = [];
     const write = () => {
       for (const { work } of batch) {

@@ -396,6 +396,8 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
     async stop() {
       await app?.close();
       entryWrites.flush();
+      // A sync still under way (its posts' visitors gone) finishes before the database closes.
+      await entryWrites.durable().catch(() => undefined);
       app = null;
     },
     get url() {

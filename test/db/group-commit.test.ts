@@ -147,13 +147,33 @@ describe('GroupCommit', () => {
     expect(syncs).toHaveLength(2);
   });
 
-  it('rejects the writes of a batch whose sync fails (committed, but not known to be on the disk)', async () => {
+  it('rejects the writes of a batch whose sync fails, and every write after it', async () => {
     const { db, committed } = databases();
-    const writes = new GroupCommit(db, 500, () => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })));
+    let syncs = 0;
+    const writes = new GroupCommit(db, 500, () => {
+      syncs += 1;
+      return Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    });
     const results = await Promise.allSettled([writes.run(insert(db, 'a')), writes.run(insert(db, 'b'))]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    expect((results[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'EIO' });
+    expect((results[0] as PromiseRejectedResult).reason).toMatchObject({ cause: { code: 'EIO' } });
+    // Committed in the log, but not known to be on the disk: nothing more is written or
+    // confirmed, and nothing is handed over as durable, until the database is reopened.
     expect(committed()).toEqual(['a', 'b']);
+    await expect(writes.run(insert(db, 'c'))).rejects.toThrow(/could not be synced/);
+    await expect(writes.durable()).rejects.toThrow(/could not be synced/);
+    expect(committed()).toEqual(['a', 'b']);
+    expect(syncs).toBe(1);
+  });
+
+  it('keeps the log open for a sync under way when the database closes, and refuses one after', async () => {
+    const file = join(tempDir(), 'portal.sqlite');
+    const db = openPortalDatabase(file);
+    db.run(`INSERT INTO portal_config (key, value) VALUES ('k', 'v')`);
+    const syncing = db.syncLog();
+    db.close();
+    await expect(syncing).resolves.toBeUndefined();
+    await expect(db.syncLog()).rejects.toThrow(/closed/);
   });
 
   it("syncs the real log file: a batch's commit is in the -wal file, and synced, before its answer", async () => {
