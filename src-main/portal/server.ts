@@ -14,6 +14,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Database } from '../../db/database';
 import { GroupCommit } from '../../db/group-commit';
@@ -216,19 +217,28 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
       // A path the router refuses before any route (a token longer than a route parameter may
       // be, a malformed %-escape) would otherwise be answered in fastify's own JSON, naming
       // its error code: the wrong-link page instead, as for any other wrong link.
-      // No hook runs for such a request: the security headers are set here.
       frameworkErrors: (error, request, reply) => {
         log.info({ code: error.code }, 'portal request refused by the router');
-        securityHeaders(request.raw, reply.raw, () => {
-          void invalidLink(request, reply, error.code === 'FST_ERR_BAD_URL' ? 400 : 404);
-        });
+        void invalidLink(request, reply, error.code === 'FST_ERR_BAD_URL' ? 400 : 404);
+      },
+      // The security headers go on the raw response before fastify sees the request, so that
+      // every answer carries them: the pages, the router's refusals, and the 503 fastify sends
+      // itself to a request that arrives while it closes (no hook runs for those two).
+      // helmet's own middleware, built once: @fastify/helmet builds it again on every request
+      // (options checked, the CSP parsed anew), a fifth of a page's time under load.
+      serverFactory: (handler, settings) => {
+        const raw = createServer(settings.http ?? {}, (request, response) =>
+          securityHeaders(request, response, () => handler(request, response)),
+        );
+        // What fastify sets on a server it makes itself.
+        const { keepAliveTimeout, requestTimeout, connectionTimeout, maxRequestsPerSocket } = settings;
+        if (typeof keepAliveTimeout === 'number') raw.keepAliveTimeout = keepAliveTimeout;
+        if (typeof requestTimeout === 'number') raw.requestTimeout = requestTimeout;
+        if (typeof connectionTimeout === 'number') raw.setTimeout(connectionTimeout);
+        if (typeof maxRequestsPerSocket === 'number' && maxRequestsPerSocket > 0) raw.maxRequestsPerSocket = maxRequestsPerSocket;
+        return raw;
       },
     });
-    // helmet's own middleware, built once: @fastify/helmet builds it again on every request
-    // (options checked, the CSP parsed anew), a fifth of a page's time under load.
-    server.addHook('onRequest', (request, reply, done) =>
-      securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)),
-    );
     await server.register(fastifyRateLimit, { max: limits.requests, timeWindow: 60_000 });
     await server.register(fastifyCookie);
     await server.register(fastifyCsrf, {

@@ -6,7 +6,9 @@
  * real core with the demo data, a real SMTP sink, real portal servers on loopback ports.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/database';
@@ -433,6 +435,52 @@ describe('security headers and cookies', () => {
       expect(refused.headers['x-content-type-options']).toBe('nosniff');
       expect(refused.headers['referrer-policy']).toBe('no-referrer');
     }
+  });
+});
+
+/** Resolves once a new connection to `url` is refused: the server has stopped listening. */
+async function refusedAt(url: URL): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const refused = await new Promise<boolean>((resolve) => {
+      const probe = connect(Number(url.port), url.hostname);
+      probe.once('connect', () => {
+        probe.destroy();
+        resolve(false);
+      });
+      probe.once('error', () => resolve(true));
+    });
+    if (refused) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`${url.href} still takes connections`);
+}
+
+describe('a request that arrives while the portal closes', () => {
+  it('is refused (503) with the same security headers', async () => {
+    const db = openPortalDatabase(join(tempDir(), 'portal.sqlite'));
+    databases.push(db);
+    const portal = createPortalServer({ db, host: '127.0.0.1', port: 0, syncSecret: null });
+    const url = new URL(await portal.start());
+    const socket = connect(Number(url.port), url.hostname);
+    await once(socket, 'connect');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    const closed = once(socket, 'close');
+    // A post whose body is still coming keeps the connection busy while the server closes...
+    socket.write('POST /deconnexion HTTP/1.1\r\nHost: portal\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5\r\n\r\nab');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const stopped = portal.stop();
+    await refusedAt(url);
+    // ...then its body ends, and a second request follows on the same connection.
+    socket.write('c=1GET /portal.css HTTP/1.1\r\nHost: portal\r\n\r\n');
+    await closed;
+    await stopped;
+    const answers = received.split(/(?=HTTP\/1\.1 )/);
+    expect(answers.map((answer) => answer.slice(9, 12))).toEqual(['403', '503']);
+    const refusal = answers[1]!.toLowerCase();
+    expect(refusal).toContain("content-security-policy: default-src 'none'");
+    expect(refusal).toContain('x-content-type-options: nosniff');
+    expect(refusal).toContain('referrer-policy: no-referrer');
   });
 });
 
