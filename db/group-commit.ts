@@ -29,9 +29,8 @@ export class GroupCommit {
   private scheduled = false;
   /** Something was committed since the last sync started. */
   private unsynced = false;
-  /** The sync under way, and the one to start after it for what was committed meanwhile. */
+  /** The sync under way. */
   private syncing: Promise<void> | null = null;
-  private following: Promise<void> | null = null;
   /**
    * Why a sync failed, once one has. Then nothing more is written or confirmed: the failed
    * batch is committed in the log but not known to be on the disk (after a failed fdatasync
@@ -74,16 +73,14 @@ export class GroupCommit {
   /** Resolves once everything committed so far is on the disk. */
   durable(): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
-    if (!this.unsynced) return this.syncing ?? Promise.resolve();
-    if (!this.syncing) return this.startSync();
-    // Committed after the sync under way started: the next one covers it.
-    this.following ??= this.syncing.catch(() => undefined).then(() => this.startSync());
-    return this.following;
+    // A batch is committed only once the sync before it is done (`schedule`): what is not yet
+    // synced needs a sync of its own, and what is, at most the one under way.
+    if (this.unsynced) return this.startSync();
+    return this.syncing ?? Promise.resolve();
   }
 
   private startSync(): Promise<void> {
     this.unsynced = false;
-    this.following = null;
     const syncing = this.sync()
       .catch((error: unknown) => {
         this.failed ??= Object.assign(
