@@ -168,6 +168,12 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
     return hash;
   }
 
+  /** The counter `counterId` of the link's devices, if it is one of them. */
+  const linkCounter = (linkId: number, counterId: number) =>
+    linkDevices(db, linkId)
+      .flatMap((device) => device.counters)
+      .find((c) => c.id === counterId);
+
   /** The visit's link, still open; otherwise the page says why. */
   function visit(request: FastifyRequest): PortalLink {
     const hash = sessionHash(request);
@@ -286,9 +292,7 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
       async (request, reply) => {
         const link = visit(request);
         const counterId = Number(request.params.counterId);
-        const counter = linkDevices(db, link.id)
-          .flatMap((device) => device.counters)
-          .find((c) => c.id === counterId);
+        const counter = linkCounter(link.id, counterId);
         if (!counter) return showReadings(reply, link, null, null, 404);
         const texts = PORTAL_TEXTS[link.language];
         const text = typeof request.body?.value === 'string' ? request.body.value : '';
@@ -317,12 +321,7 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
           if (publications === checkedAfter) return saveEntry(db, link.id, counterId, entry, at);
           const hash = sessionHash(request);
           const current = hash ? sessionLink(db, hash, at) : null;
-          const still =
-            current && current.id === link.id && !isOver(current)
-              ? linkDevices(db, current.id)
-                  .flatMap((device) => device.counters)
-                  .find((c) => c.id === counterId)
-              : undefined;
+          const still = current && current.id === link.id && !isOver(current) ? linkCounter(current.id, counterId) : undefined;
           if (!still || !checkPortalValue(text, still, enteredOn, current!.rule).ok) return 'changed' as const;
           return saveEntry(db, link.id, counterId, entry, at);
         });
