@@ -42,7 +42,7 @@ import { openCore } from '../src-main/node-main';
 import { createPortalServer, type PortalServer } from '../src-main/portal/server';
 import { writeDealer } from './dealer-data';
 import type { RecordedAnswer } from './load-target';
-import { formatTable, machine, type BenchRow } from './table';
+import { formatTable, machine, quantile, type BenchRow } from './table';
 
 /** bench/context.ts's type, restated until it exists. */
 type BenchContext = { dataDir: string; core: ReturnType<typeof openCore>; today: string };
@@ -418,8 +418,6 @@ async function loadOnce(url: string, request: LoadRequest, expected: '2xx' | '3x
   return { rate: result.requests.average, p99: result.latency.p99 };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
 /**
  * The same load on the bare handler and on the portal, taking turns (after a 2 s warm-up of
  * each): on a machine of two cores the rate one run gets varies by a quarter from run to run,
@@ -438,7 +436,7 @@ async function loadInTurns(
       runs[target].push(await loadOnce(urls[target], request, expected, options.connections, options.duration));
     }
   }
-  const summary = (loads: Load[]): Load => ({ rate: median(loads.map((l) => l.rate)), p99: Math.max(...loads.map((l) => l.p99)) });
+  const summary = (loads: Load[]): Load => ({ rate: quantile(loads.map((l) => l.rate), 0.5), p99: Math.max(...loads.map((l) => l.p99)) });
   return { bare: summary(runs.bare), portal: summary(runs.portal) };
 }
 
