@@ -149,7 +149,7 @@ export function loadChain(
     addMonths(windowStart, -TAIL_MARGIN_MONTHS),
   );
   if (complete) return tail;
-  const index = editing ? tail.findIndex((reading) => reading.id === editing.id) : tail.length;
+  const index = tail.findIndex((reading) => reading.id === editing.id);
   return tailSuffices(tail, index, kinds, windowStart, truesUp)
     ? tail
     : listReadings(core.db, device.id);
