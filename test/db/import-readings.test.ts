@@ -91,6 +91,27 @@ describe('the meter import', () => {
     expect(report.rows[0]).toMatchObject({ action: 'error', lines: [2, 3], issues: [{ field: 'color.new', code: 'unknown-counter' }] });
     expect(last(core, '3.022.790').id).toBe(before);
   });
+  it('a failure once a reading is being written is not a refusal: the whole file is rolled back', async () => {
+    const core = testCore();
+    const count = (table: string) => core.db.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`)!.n;
+    const state = () => ({ readings: count('readings'), audits: count('audit_log'), last: last(core, '3.300.452').id });
+    const before = state();
+    const black = getDeviceByEquipmentId(core.db, '3.300.452')!.counters.find((c) => c.kind === 'black')!.currentValue;
+    // The second reading passes the rules, then its audit entry fails (the way a full disk
+    // would): neither its reading rows nor the first reading may stay behind.
+    core.db.exec(`CREATE TEMP TRIGGER fail_audit BEFORE INSERT ON audit_log
+      WHEN NEW.changes LIKE '%${black + 777}%' BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END`);
+    const file = ['Geräte-ID;Datum;Zähler;Wert', '3.022.790;20.11.2026;Schwarz;345500', `3.300.452;20.11.2026;Schwarz;${black + 777}`].join('\n');
+    await expect(core.api['import-readings-run']({ fileName: 'f.csv', content: b64(file) })).rejects.toThrow(/simulated write failure/);
+    expect(state()).toEqual(before);
+    expect(last(core, '3.022.790').source).not.toBe('import');
+
+    core.db.exec('DROP TRIGGER fail_audit');
+    const report = await core.api['import-readings-run']({ fileName: 'f.csv', content: b64(file) });
+    expect(report.counts).toEqual({ create: 2, unchanged: 0, error: 0 });
+    expect(count('readings')).toBe(before.readings + 2);
+  });
+
   it('imports months of a whole contract in any row order: each month’s readings take the validity of the first device’s', async () => {
     const core = testCore({ demo: false, now: '2027-02-26T09:00:00Z' });
     generateDealer(core.db, { customers: 12, devices: 60, years: 2, seed: 5, today: '2026-11-23' });

@@ -452,7 +452,10 @@ export function nextReadingCounters(core: CoreContext, device: Device): CounterC
  * loads each device's chain once (`loadChain`, a tail that suffices) and its contract's lock,
  * and the reading saved here is added to `state.chain`, so the device's next reading is
  * judged on it without reading the database again; the caller keeps the lock up to date.
- * Call it inside a transaction (one per reading, so a refused one leaves nothing).
+ * Call it inside a transaction. A refusal (an ApiError) is thrown before anything is
+ * written, so the caller needs no savepoint per reading (one doubled the import's writes).
+ * An error once the writing has begun is not a refusal but the database's, and must abort
+ * the caller's transaction: an ApiError from there comes out as a plain Error.
  */
 export function saveNextReading(
   core: CoreContext,
@@ -463,7 +466,17 @@ export function saveNextReading(
 ): Reading {
   const position = locateIn({ ...state, readingId: undefined, newSource: origin.source });
   const args = newReadingArgs(position, state.device, state.settings, date, values);
-  const { id, record } = commitReading(core, state.settings, state.device, position, args, origin);
+  const judged = judgeReading(core, state.device, position, args, origin);
+  let id: number;
+  try {
+    ({ id } = writeReading(core, state.settings, state.device, position, judged, origin));
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    throw new Error(`a reading of ${state.device.equipmentId} failed once written: ${error.message}`, {
+      cause: error,
+    });
+  }
+  const { record } = judged;
   const { now, counters, ...fields } = record;
   const reading: Reading = {
     ...fields,
@@ -516,6 +529,21 @@ export function saveReading(
 function commitReading(
   core: CoreContext,
   settings: Settings,
+  device: Device,
+  position: ChainPosition,
+  args: SaveReadingArgs,
+  origin: ReadingOrigin,
+) {
+  const judged = judgeReading(core, device, position, args, origin);
+  return writeReading(core, settings, device, position, judged, origin);
+}
+
+/**
+ * The rules on `args` at `position`: every refusal (an ApiError) is thrown here, before
+ * anything is written; what passes comes back as the record to write.
+ */
+function judgeReading(
+  core: CoreContext,
   device: Device,
   { chain, editing, context }: ChainPosition,
   args: SaveReadingArgs,
@@ -576,7 +604,19 @@ function commitReading(
     ? editing.flagged
     : check.implausible.length > 0 || (origin.flagged ?? false);
   const record = { ...values, flagged, confirmedBy: unchanged ? editing.confirmedBy : null, now };
+  return { check, record };
+}
 
+/** What `judgeReading` passed, written: the reading, its audit entry, the chain's next *old*. */
+function writeReading(
+  core: CoreContext,
+  settings: Settings,
+  device: Device,
+  { editing }: ChainPosition,
+  { check, record }: ReturnType<typeof judgeReading>,
+  origin: ReadingOrigin,
+) {
+  const { now } = record;
   let id: number;
   if (editing) {
     id = editing.id;

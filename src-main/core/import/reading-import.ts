@@ -1,8 +1,8 @@
 /**
  * The meter import (issue 5): readings from fleet-management exports. Rows are grouped into
- * one reading per device and day; each reading is judged by the meter dialog's rules and
- * written in a savepoint of its own, so a refused one is listed with its reasons and leaves
- * nothing behind while the others go in. The same file twice adds nothing: a reading of that
+ * one reading per device and day; each reading is judged by the meter dialog's rules before
+ * anything of it is written, so a refused one is listed with its reasons and leaves nothing
+ * behind while the others go in, all in one transaction. The same file twice adds nothing: a reading of that
  * device and day with the same values is "unchanged".
  */
 import type { Database } from '../../../db/database';
@@ -178,7 +178,8 @@ export async function importReadings(core: CoreContext, args: ReadingImportArgs,
           }
           const state = { chain, lock: findValidityLock(contract, device.id), today: todayDate, settings, device };
           try {
-            const saved = core.db.transaction(() => saveNextReading(importer, state, group.date, group.values, { source: 'import' }));
+            // No savepoint of its own: a refused reading is refused before anything is written.
+            const saved = saveNextReading(importer, state, group.date, group.values, { source: 'import' });
             // The contract's first device sets the validity of the others' readings (the OBS lock).
             contract.find((entry) => entry.deviceId === device.id)?.readings.push({
               id: saved.id,
