@@ -14,9 +14,8 @@ export interface AuditRecord {
 
 export function insertAudit(db: Database, record: AuditRecord): void {
   db.run(
-    `INSERT INTO audit_log (at, author, entity, entity_id, action, changes)
-     VALUES (@at, @author, @entity, @entityId, @action, @changes)`,
-    { ...record, changes: JSON.stringify(record.changes) },
+    `INSERT INTO audit_log (at, author, entity, entity_id, action, changes) VALUES (?, ?, ?, ?, ?, ?)`,
+    [record.at, record.author, record.entity, record.entityId, record.action, JSON.stringify(record.changes)],
   );
 }
 
@@ -48,13 +47,24 @@ export function listAudit(db: Database, entity: string, entityId: number): Audit
     }));
 }
 
+/** Whether a field changed: text, numbers and booleans as they are, objects by their JSON. */
+function differs(a: unknown, b: unknown): boolean {
+  if (a === b) return false;
+  return typeof a !== 'object' || typeof b !== 'object' || JSON.stringify(a) !== JSON.stringify(b);
+}
+
 /** Field-by-field differences between two flat records; only what changed. */
 export function diff(before: Record<string, unknown>, after: Record<string, unknown>): Changes {
   const changes: Changes = {};
-  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+  for (const key in before) {
     const a = before[key] ?? null;
     const b = after[key] ?? null;
-    if (JSON.stringify(a) !== JSON.stringify(b)) changes[key] = [a, b];
+    if (differs(a, b)) changes[key] = [a, b];
+  }
+  for (const key in after) {
+    if (key in before) continue;
+    const b = after[key] ?? null;
+    if (differs(null, b)) changes[key] = [null, b];
   }
   return changes;
 }

@@ -237,22 +237,25 @@ export interface ReadingRecord {
 }
 
 export function insertReading(db: Database, reading: ReadingRecord, now: string): number {
+  // Positional: the import writes tens of thousands in a row, and named parameters are
+  // copied into a new object per call (`normalise`).
   const { lastInsertRowid: id } = db.run(
     `INSERT INTO readings (device_id, date, status, valid_from, valid_to, source, author, note, flagged, confirmed_by, created_at, updated_at)
-     VALUES (@deviceId, @date, @status, @validFrom, @validTo, @source, @author, @note, @flagged, @confirmedBy, @now, @now)`,
-    {
-      deviceId: reading.deviceId,
-      date: reading.date,
-      status: reading.status,
-      validFrom: reading.validFrom,
-      validTo: reading.validTo,
-      source: reading.source,
-      author: reading.author,
-      note: reading.note,
-      flagged: reading.flagged,
-      confirmedBy: reading.confirmedBy,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      reading.deviceId,
+      reading.date,
+      reading.status,
+      reading.validFrom,
+      reading.validTo,
+      reading.source,
+      reading.author,
+      reading.note,
+      reading.flagged ? 1 : 0,
+      reading.confirmedBy,
       now,
-    },
+      now,
+    ],
   );
   for (const counter of reading.counters) {
     db.run(
