@@ -91,6 +91,8 @@ function normalise(params: SqlParams): SqlParams {
 export class Database {
   private readonly db: BetterSqlite3.Database;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  /** The statements of `rows`, in raw mode (a statement's mode is its own, hence apart). */
+  private readonly rawStatements = new Map<string, BetterSqlite3.Statement>();
   /** Statements run through this connection that may have written, and transactions ended. */
   private writes = 0;
   /** `PRAGMA data_version` as read in the current synchronous run (see `changeStamp`). */
@@ -203,6 +205,20 @@ export class Database {
 
   all<T>(sql: string, params: SqlParams = []): T[] {
     return this.counted(sql).all(normalise(params)) as T[];
+  }
+
+  /**
+   * `all`, each row as an array of its columns in the SELECT's order rather than an object:
+   * better-sqlite3 builds a row object at about twice the cost (measured on a device's chain).
+   */
+  rows<T extends unknown[]>(sql: string, params: SqlParams = []): T[] {
+    let statement = this.rawStatements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql).raw(true);
+      this.rawStatements.set(sql, statement);
+    }
+    if (!statement.readonly) this.writes++;
+    return statement.all(normalise(params)) as T[];
   }
 
   run(sql: string, params: SqlParams = []): { changes: number; lastInsertRowid: number } {

@@ -8,6 +8,7 @@ import type {
   Customer,
   CustomerSummary,
   Device,
+  DeviceCounter,
   DeviceSummary,
   IsoDate,
   Language,
@@ -142,22 +143,31 @@ interface DeviceRow {
 const DEVICE_SELECT = `SELECT id, contract_id, position, model, location, equipment_id,
   serial_number, install_date, out_of_service, revision FROM devices`;
 
-function toDevice(db: Database, row: DeviceRow): Device {
-  const counters = db
-    .all<{ kind: CounterKind; start_value: number; current_value: number | null }>(
-      `SELECT dc.kind, dc.start_value,
-         (SELECT rc.new_value FROM readings r JOIN reading_counters rc ON rc.reading_id = r.id
-          WHERE r.device_id = dc.device_id AND rc.kind = dc.kind
-          ORDER BY r.date DESC, r.id DESC LIMIT 1) AS current_value
-       FROM device_counters dc WHERE dc.device_id = ?`,
-      [row.id],
-    )
-    .map((counter) => ({
-      kind: counter.kind,
-      startValue: counter.start_value,
-      currentValue: counter.current_value ?? counter.start_value,
-    }))
-    .sort((a, b) => COUNTER_KINDS.indexOf(a.kind) - COUNTER_KINDS.indexOf(b.kind));
+/** The counters of these devices with their current values, per device id, in one query. */
+function countersOfDevices(db: Database, deviceIds: number[]): Map<number, DeviceCounter[]> {
+  const byDevice = new Map<number, DeviceCounter[]>();
+  const one = deviceIds.length === 1;
+  const rows = db.all<{ device_id: number; kind: CounterKind; start_value: number; current_value: number | null }>(
+    `SELECT dc.device_id, dc.kind, dc.start_value,
+       (SELECT rc.new_value FROM readings r JOIN reading_counters rc ON rc.reading_id = r.id
+        WHERE r.device_id = dc.device_id AND rc.kind = dc.kind
+        ORDER BY r.date DESC, r.id DESC LIMIT 1) AS current_value
+     FROM device_counters dc
+     WHERE dc.device_id ${one ? '= ?' : 'IN (SELECT value FROM json_each(?))'}`,
+    [one ? deviceIds[0]! : JSON.stringify(deviceIds)],
+  );
+  for (const row of rows) {
+    let counters = byDevice.get(row.device_id);
+    if (!counters) byDevice.set(row.device_id, (counters = []));
+    counters.push({ kind: row.kind, startValue: row.start_value, currentValue: row.current_value ?? row.start_value });
+  }
+  for (const counters of byDevice.values()) {
+    counters.sort((a, b) => COUNTER_KINDS.indexOf(a.kind) - COUNTER_KINDS.indexOf(b.kind));
+  }
+  return byDevice;
+}
+
+function toDevice(row: DeviceRow, counters: DeviceCounter[]): Device {
   return {
     id: row.id,
     contractId: row.contract_id,
@@ -173,14 +183,33 @@ function toDevice(db: Database, row: DeviceRow): Device {
   };
 }
 
+function toDevices(db: Database, rows: DeviceRow[]): Device[] {
+  const counters = countersOfDevices(
+    db,
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => toDevice(row, counters.get(row.id) ?? []));
+}
+
 export function getDeviceByEquipmentId(db: Database, equipmentId: string): Device | undefined {
   const row = db.get<DeviceRow>(`${DEVICE_SELECT} WHERE equipment_id = ?`, [equipmentId]);
-  return row && toDevice(db, row);
+  return row && toDevices(db, [row])[0];
+}
+
+/**
+ * The devices of these equipment IDs, by equipment ID (those that exist), in two queries
+ * however many: the meter import looks up every device of a file at once.
+ */
+export function getDevicesByEquipmentIds(db: Database, equipmentIds: string[]): Map<string, Device> {
+  const rows = db.all<DeviceRow>(`${DEVICE_SELECT} WHERE equipment_id IN (SELECT value FROM json_each(?))`, [
+    JSON.stringify(equipmentIds),
+  ]);
+  return new Map(toDevices(db, rows).map((device) => [device.equipmentId, device]));
 }
 
 export function getDevice(db: Database, id: number): Device | undefined {
   const row = db.get<DeviceRow>(`${DEVICE_SELECT} WHERE id = ?`, [id]);
-  return row && toDevice(db, row);
+  return row && toDevices(db, [row])[0];
 }
 
 interface SummaryRow {

@@ -10,30 +10,32 @@ import { COUNTER_KINDS } from '../../shared/models';
 import { firstByPosition, type ContractDeviceReadings } from '../../shared/rules/validity';
 import type { Database } from '../database';
 
-interface ReadingRow {
-  id: number;
-  device_id: number;
-  date: string;
-  status: ReadingStatus;
-  valid_from: string;
-  valid_to: string;
-  source: ReadingSource;
-  author: string;
-  note: string;
-  flagged: number;
-  confirmed_by: string | null;
-  revision: number;
-  created_at: string;
-  updated_at: string;
-  kind: CounterKind | null;
-  old_value: number | null;
-  new_value: number | null;
-  extra_free: number | null;
-  final_value: number | null;
-  start_value: number | null;
-  usage: number | null;
-}
+/** A row of READING_SELECT: a reading's columns, then one of its counters' (null without one). */
+type ReadingRow = [
+  id: number,
+  deviceId: number,
+  date: string,
+  status: ReadingStatus,
+  validFrom: string,
+  validTo: string,
+  source: ReadingSource,
+  author: string,
+  note: string,
+  flagged: number,
+  confirmedBy: string | null,
+  revision: number,
+  createdAt: string,
+  updatedAt: string,
+  kind: CounterKind | null,
+  old: number | null,
+  new: number | null,
+  extraFree: number | null,
+  final: number | null,
+  start: number | null,
+  usage: number | null,
+];
 
+// Read with `Database.rows`, as arrays: a device's history is read on every save and dialog.
 const READING_SELECT = `SELECT r.id, r.device_id, r.date, r.status, r.valid_from, r.valid_to,
   r.source, r.author, r.note, r.flagged, r.confirmed_by, r.revision, r.created_at, r.updated_at,
   rc.kind, rc.old_value, rc.new_value, rc.extra_free, rc.final_value, rc.start_value, rc.usage
@@ -42,43 +44,45 @@ const READING_SELECT = `SELECT r.id, r.device_id, r.date, r.status, r.valid_from
 function group(rows: ReadingRow[]): Reading[] {
   const readings = new Map<number, Reading>();
   for (const row of rows) {
-    let reading = readings.get(row.id);
+    let reading = readings.get(row[0]);
     if (!reading) {
       reading = {
-        id: row.id,
-        deviceId: row.device_id,
-        date: row.date,
-        status: row.status,
-        validFrom: row.valid_from,
-        validTo: row.valid_to,
-        source: row.source,
-        author: row.author,
-        note: row.note,
-        flagged: row.flagged === 1,
-        confirmedBy: row.confirmed_by,
-        revision: row.revision,
-        createdAt: row.created_at,
-        updatedAt: row.updated_at,
+        id: row[0],
+        deviceId: row[1],
+        date: row[2],
+        status: row[3],
+        validFrom: row[4],
+        validTo: row[5],
+        source: row[6],
+        author: row[7],
+        note: row[8],
+        flagged: row[9] === 1,
+        confirmedBy: row[10],
+        revision: row[11],
+        createdAt: row[12],
+        updatedAt: row[13],
         counters: [],
       };
-      readings.set(row.id, reading);
+      readings.set(row[0], reading);
     }
-    if (row.kind !== null) {
+    const kind = row[14];
+    if (kind !== null) {
+      const final = row[18];
+      const start = row[19];
       reading.counters.push({
-        kind: row.kind,
-        old: row.old_value ?? 0,
-        new: row.new_value ?? 0,
-        extraFree: row.extra_free ?? 0,
-        exchange:
-          row.final_value === null || row.start_value === null
-            ? null
-            : { final: row.final_value, start: row.start_value },
-        usage: row.usage ?? 0,
+        kind,
+        old: row[15] ?? 0,
+        new: row[16] ?? 0,
+        extraFree: row[17] ?? 0,
+        exchange: final === null || start === null ? null : { final, start },
+        usage: row[20] ?? 0,
       });
     }
   }
   for (const reading of readings.values()) {
-    reading.counters.sort((a, b) => COUNTER_KINDS.indexOf(a.kind) - COUNTER_KINDS.indexOf(b.kind));
+    if (reading.counters.length > 1) {
+      reading.counters.sort((a, b) => COUNTER_KINDS.indexOf(a.kind) - COUNTER_KINDS.indexOf(b.kind));
+    }
   }
   return [...readings.values()];
 }
@@ -86,7 +90,7 @@ function group(rows: ReadingRow[]): Reading[] {
 /** A device's readings in chain order (date, then entry order). */
 export function listReadings(db: Database, deviceId: number): Reading[] {
   return group(
-    db.all<ReadingRow>(`${READING_SELECT} WHERE r.device_id = ? ORDER BY r.date, r.id`, [deviceId]),
+    db.rows<ReadingRow>(`${READING_SELECT} WHERE r.device_id = ? ORDER BY r.date, r.id`, [deviceId]),
   );
 }
 
@@ -100,7 +104,7 @@ export function listReadingsSince(
   since: IsoDate,
 ): { readings: Reading[]; complete: boolean } {
   const readings = group(
-    db.all<ReadingRow>(`${READING_SELECT} WHERE r.device_id = ? AND r.date >= ? ORDER BY r.date, r.id`, [
+    db.rows<ReadingRow>(`${READING_SELECT} WHERE r.device_id = ? AND r.date >= ? ORDER BY r.date, r.id`, [
       deviceId,
       since,
     ]),
@@ -163,7 +167,7 @@ export function readingsForNewReading(
     }
   }
   return group(
-    db.all<ReadingRow>(
+    db.rows<ReadingRow>(
       `${READING_SELECT} WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY r.date, r.id`,
       [JSON.stringify([...ids])],
     ),
@@ -173,7 +177,7 @@ export function readingsForNewReading(
 /** A device's readings of one day, in chain order. */
 export function readingsOnDay(db: Database, deviceId: number, date: IsoDate): Reading[] {
   return group(
-    db.all<ReadingRow>(`${READING_SELECT} WHERE r.device_id = ? AND r.date = ? ORDER BY r.id`, [
+    db.rows<ReadingRow>(`${READING_SELECT} WHERE r.device_id = ? AND r.date = ? ORDER BY r.id`, [
       deviceId,
       date,
     ]),
@@ -181,7 +185,7 @@ export function readingsOnDay(db: Database, deviceId: number, date: IsoDate): Re
 }
 
 export function getReading(db: Database, id: number): Reading | undefined {
-  return group(db.all<ReadingRow>(`${READING_SELECT} WHERE r.id = ?`, [id]))[0];
+  return group(db.rows<ReadingRow>(`${READING_SELECT} WHERE r.id = ?`, [id]))[0];
 }
 
 /**

@@ -173,6 +173,22 @@ describe('database and migrations', () => {
   });
 });
 
+describe('Database.rows', () => {
+  it('gives rows as arrays in the SELECT order, beside the same SQL through all() as objects', () => {
+    const db = Database.open({ file: join(tempDir(), 'rows.sqlite') });
+    try {
+      db.run("INSERT INTO settings (key, value) VALUES ('a', '1'), ('b', '2')");
+      const sql = 'SELECT value, key FROM settings WHERE key IN (?, ?) ORDER BY key';
+      expect(db.rows(sql, ['a', 'b'])).toEqual([['1', 'a'], ['2', 'b']]);
+      // A statement's raw mode is its own: the same SQL through all() still gives objects.
+      expect(db.all(sql, ['a', 'b'])).toEqual([{ value: '1', key: 'a' }, { value: '2', key: 'b' }]);
+      expect(db.rows(sql, ['b', 'x'])).toEqual([['2', 'b']]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe('migration 2 (master data)', () => {
   it('moves an existing schema-1 database with devices to schema 2, giving each device its contract history', () => {
     const dir = tempDir();

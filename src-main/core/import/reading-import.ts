@@ -7,7 +7,7 @@
  */
 import type { Database } from '../../../db/database';
 import { getMapping, saveMapping } from '../../../db/queries/import-mappings';
-import { getDeviceByEquipmentId } from '../../../db/queries/master-data';
+import { getDeviceByEquipmentId, getDevicesByEquipmentIds } from '../../../db/queries/master-data';
 import { readingsOnDay, unpostedReadingsOfContract } from '../../../db/queries/readings';
 import type { ReadingImportReport, ReadingImportRow } from '../../../shared/api';
 import { ApiError, type FieldIssue } from '../../../shared/errors';
@@ -35,12 +35,28 @@ export interface ReadingImportArgs {
 
 class Rollback extends Error {}
 
-function deviceFinder(db: Database) {
+/** 3100001, as fleet tools write an equipment ID without its dots: 3.100.001. */
+function withDots(key: string): string | null {
+  return /^\d{7}$/.test(key) ? `${key[0]}.${key.slice(1, 4)}.${key.slice(4)}` : null;
+}
+
+/**
+ * The device a file's row names: by equipment ID (also without its dots), else by serial
+ * number. The file's equipment IDs are looked up all at once, up front.
+ */
+function deviceFinder(db: Database, keys: Iterable<string>) {
+  const candidates = new Set<string>();
+  for (const key of keys) {
+    candidates.add(key);
+    const dotted = withDots(key);
+    if (dotted) candidates.add(dotted);
+  }
+  const known = getDevicesByEquipmentIds(db, [...candidates]);
   const cache = new Map<string, Device | null>();
   return (key: string): Device | null => {
     if (cache.has(key)) return cache.get(key)!;
-    let device = getDeviceByEquipmentId(db, key) ?? null;
-    if (!device && /^\d{7}$/.test(key)) device = getDeviceByEquipmentId(db, `${key[0]}.${key.slice(1, 4)}.${key.slice(4)}`) ?? null;
+    const dotted = withDots(key);
+    let device = known.get(key) ?? (dotted !== null ? known.get(dotted) : undefined) ?? null;
     if (!device) {
       const bySerial = db.all<{ equipment_id: string }>('SELECT equipment_id FROM devices WHERE serial_number = ?', [key]);
       if (bySerial.length === 1) device = getDeviceByEquipmentId(db, bySerial[0]!.equipment_id) ?? null;
@@ -79,12 +95,13 @@ export async function importReadings(core: CoreContext, args: ReadingImportArgs,
   const wideKinds = COUNTER_KINDS.filter((kind) => mapping[`value.${kind}`] !== undefined);
 
   if (missingColumns.length === 0) {
-    const find = deviceFinder(core.db);
+    const keyOf = (row: string[]) => cell(table, row, mapping, 'equipmentId') || cell(table, row, mapping, 'serialNumber');
+    const find = deviceFinder(core.db, new Set(table.rows.map(keyOf)));
     const groups = new Map<string, Group>();
     table.rows.forEach((row, index) => {
       const line = index + 2;
       if (row.every((value) => value.trim() === '')) return;
-      const key = cell(table, row, mapping, 'equipmentId') || cell(table, row, mapping, 'serialNumber');
+      const key = keyOf(row);
       const dateText = cell(table, row, mapping, 'date');
       const issues: FieldIssue[] = [];
       const device = key ? find(key) : null;
