@@ -2,8 +2,8 @@
  * The meter import (issue 5): readings from fleet-management exports. Rows are grouped into
  * one reading per device and day; each reading is judged by the meter dialog's rules before
  * anything of it is written, so a refused one is listed with its reasons and leaves nothing
- * behind while the others go in, all in one transaction. The same file twice adds nothing: a reading of that
- * device and day with the same values is "unchanged".
+ * behind while the others go in, all in one transaction. The same file twice adds nothing:
+ * a reading of that device and day with the same values is "unchanged".
  */
 import type { Database } from '../../../db/database';
 import { getMapping, saveMapping } from '../../../db/queries/import-mappings';
