@@ -64,20 +64,37 @@ const theme = themeQuartz.withParams({
 export function Grid<Row>({ label, rows, datasource, onReady, columns, rowId, onOpen, focusToken, height = 420 }: GridProps<Row>) {
   const apiRef = useRef<GridApi<Row> | null>(null);
   const handledToken = useRef(0);
+  const pendingToken = useRef(0);
+  const shownRef = useRef({ rows, rowId });
+  // Before the focus effect below (effects run in order), so that it compares with these rows.
+  useEffect(() => {
+    shownRef.current = { rows, rowId };
+  }, [rows, rowId]);
+
+  // The focus goes to the first row once ag-grid shows the rows the token is for: it takes a
+  // new rowData after React's commit, sometimes a tick after this component's effect, and a
+  // cell focused among the previous rows lost its focus when they were replaced.
+  const focusFirstRow = useCallback(() => {
+    const api = apiRef.current;
+    const token = pendingToken.current;
+    const first = api?.getAllDisplayedColumns()[0];
+    if (!token || token === handledToken.current || !api || !first) return;
+    const { rows: shown, rowId: idOf } = shownRef.current;
+    if (shown) {
+      const taken = shown[0] ? api.getRowNode(idOf(shown[0]))?.data === shown[0] : api.getDisplayedRowCount() === 0;
+      if (!taken) return;
+    }
+    handledToken.current = token;
+    if (api.getDisplayedRowCount() === 0) return;
+    api.ensureIndexVisible(0);
+    api.setFocusedCell(0, first);
+  }, []);
 
   useEffect(() => {
-    const api = apiRef.current;
-    const first = api?.getAllDisplayedColumns()[0];
-    if (!focusToken || focusToken === handledToken.current || !api || !first) return;
-    // After ag-grid has taken the new rows, which it does after React's commit.
-    const timer = window.setTimeout(() => {
-      handledToken.current = focusToken;
-      if (api.getDisplayedRowCount() === 0) return;
-      api.ensureIndexVisible(0);
-      api.setFocusedCell(0, first);
-    }, 0);
+    pendingToken.current = focusToken ?? 0;
+    const timer = window.setTimeout(focusFirstRow, 0);
     return () => window.clearTimeout(timer);
-  }, [focusToken]);
+  }, [focusToken, focusFirstRow]);
 
   const onCellKeyDown = useCallback(
     (event: CellKeyDownEvent<Row>) => {
@@ -108,7 +125,9 @@ export function Grid<Row>({ label, rows, datasource, onReady, columns, rowId, on
         onGridReady={(event) => {
           apiRef.current = event.api;
           onReady?.(event.api);
+          focusFirstRow();
         }}
+        onRowDataUpdated={focusFirstRow}
         onCellKeyDown={onCellKeyDown}
         onRowDoubleClicked={(event: RowDoubleClickedEvent<Row>) => event.data && onOpen(event.data)}
         suppressCellFocus={false}
