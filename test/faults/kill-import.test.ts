@@ -100,7 +100,9 @@ describe('SIGKILL during npm run cli -- import', () => {
     const commitRun = startCli(['import', exportFile, '--data', commit]);
     const probe = writerProbe(databaseFile(middle));
     const [killedMiddle, killedCommit] = await Promise.all([
-      killWhen(middleRun, probe.writing(100), () => walSize(databaseFile(middle))),
+      // 20 ms into the write lock: this file's transaction holds it some 80 ms (it held it
+      // over 100 ms, this test's moment then, before the import got faster).
+      killWhen(middleRun, probe.writing(20), () => walSize(databaseFile(middle))),
       killWhen(commitRun, walPast(databaseFile(commit), 0)),
     ]).finally(() => probe.close());
     expect(killedMiddle.killed).toBe(true);
