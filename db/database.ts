@@ -183,18 +183,21 @@ export class Database {
     }
   }
 
-  private statement(sql: string): BetterSqlite3.Statement {
-    let statement = this.statements.get(sql);
+  /** The prepared statement of `sql`, kept; `raw`: one that gives rows as arrays (`rows`). */
+  private statement(sql: string, raw = false): BetterSqlite3.Statement {
+    const cache = raw ? this.rawStatements : this.statements;
+    let statement = cache.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
+      if (raw) statement.raw(true);
+      cache.set(sql, statement);
     }
     return statement;
   }
 
   /** The statement, counted as a possible write unless SQLite knows it only reads. */
-  private counted(sql: string): BetterSqlite3.Statement {
-    const statement = this.statement(sql);
+  private counted(sql: string, raw = false): BetterSqlite3.Statement {
+    const statement = this.statement(sql, raw);
     if (!statement.readonly) this.writes++;
     return statement;
   }
@@ -212,13 +215,7 @@ export class Database {
    * better-sqlite3 builds a row object at about twice the cost (measured on a device's chain).
    */
   rows<T extends unknown[]>(sql: string, params: SqlParams = []): T[] {
-    let statement = this.rawStatements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql).raw(true);
-      this.rawStatements.set(sql, statement);
-    }
-    if (!statement.readonly) this.writes++;
-    return statement.all(normalise(params)) as T[];
+    return this.counted(sql, true).all(normalise(params)) as T[];
   }
 
   run(sql: string, params: SqlParams = []): { changes: number; lastInsertRowid: number } {
@@ -352,6 +349,7 @@ export class Database {
 
   close(): void {
     this.statements.clear();
+    this.rawStatements.clear();
     if (this.db.open) this.db.close();
     // Not under a sync still running: the last one to finish closes it.
     if (this.syncsUnderWay === 0) this.closeLog();

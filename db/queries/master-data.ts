@@ -184,10 +184,7 @@ function toDevice(row: DeviceRow, counters: DeviceCounter[]): Device {
 }
 
 function toDevices(db: Database, rows: DeviceRow[]): Device[] {
-  const counters = countersOfDevices(
-    db,
-    rows.map((row) => row.id),
-  );
+  const counters = countersOfDevices(db, rows.map((row) => row.id));
   return rows.map((row) => toDevice(row, counters.get(row.id) ?? []));
 }
 

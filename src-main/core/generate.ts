@@ -450,6 +450,7 @@ export function generateDealerFolder(
 
 /** The database file or what SQLite keeps beside it (a WAL left by a crash is replayed on open). */
 const DATABASE_SUFFIXES = ['', '-wal', '-shm', '-journal'];
+const APPEARED = 'a database appeared in the data folder while the dealer was generated';
 
 function generateInto(
   dataDir: string,
@@ -492,13 +493,13 @@ function generateInto(
     syncToDisk(file);
     // Never over a database that appeared meanwhile: a hard link fails where the name is taken.
     if (DATABASE_SUFFIXES.some((suffix) => existsSync(`${target}${suffix}`))) {
-      throw new GenerateRefusedError('a database appeared in the data folder while the dealer was generated');
+      throw new GenerateRefusedError(APPEARED);
     }
     try {
       linkSync(file, target);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new GenerateRefusedError('a database appeared in the data folder while the dealer was generated');
+        throw new GenerateRefusedError(APPEARED);
       }
       throw error;
     }

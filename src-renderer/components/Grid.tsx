@@ -64,22 +64,20 @@ const theme = themeQuartz.withParams({
 export function Grid<Row>({ label, rows, datasource, onReady, columns, rowId, onOpen, focusToken, height = 420 }: GridProps<Row>) {
   const apiRef = useRef<GridApi<Row> | null>(null);
   const handledToken = useRef(0);
-  const pendingToken = useRef(0);
-  const shownRef = useRef({ rows, rowId });
-  // Before the focus effect below (effects run in order), so that it compares with these rows.
+  // The props as last committed, for the focus below: before its effect (effects run in order).
+  const latest = useRef({ rows, rowId, focusToken });
   useEffect(() => {
-    shownRef.current = { rows, rowId };
-  }, [rows, rowId]);
+    latest.current = { rows, rowId, focusToken };
+  }, [rows, rowId, focusToken]);
 
   // The focus goes to the first row once ag-grid shows the rows the token is for: it takes a
   // new rowData after React's commit, sometimes a tick after this component's effect, and a
   // cell focused among the previous rows lost its focus when they were replaced.
   const focusFirstRow = useCallback(() => {
     const api = apiRef.current;
-    const token = pendingToken.current;
+    const { rows: shown, rowId: idOf, focusToken: token } = latest.current;
     const first = api?.getAllDisplayedColumns()[0];
     if (!token || token === handledToken.current || !api || !first) return;
-    const { rows: shown, rowId: idOf } = shownRef.current;
     if (shown) {
       const taken = shown[0] ? api.getRowNode(idOf(shown[0]))?.data === shown[0] : api.getDisplayedRowCount() === 0;
       if (!taken) return;
@@ -91,7 +89,6 @@ export function Grid<Row>({ label, rows, datasource, onReady, columns, rowId, on
   }, []);
 
   useEffect(() => {
-    pendingToken.current = focusToken ?? 0;
     const timer = window.setTimeout(focusFirstRow, 0);
     return () => window.clearTimeout(timer);
   }, [focusToken, focusFirstRow]);

@@ -95,13 +95,13 @@ export async function importReadings(core: CoreContext, args: ReadingImportArgs,
   const wideKinds = COUNTER_KINDS.filter((kind) => mapping[`value.${kind}`] !== undefined);
 
   if (missingColumns.length === 0) {
-    const keyOf = (row: string[]) => cell(table, row, mapping, 'equipmentId') || cell(table, row, mapping, 'serialNumber');
-    const find = deviceFinder(core.db, new Set(table.rows.map(keyOf)));
+    const keys = table.rows.map((row) => cell(table, row, mapping, 'equipmentId') || cell(table, row, mapping, 'serialNumber'));
+    const find = deviceFinder(core.db, new Set(keys));
     const groups = new Map<string, Group>();
     table.rows.forEach((row, index) => {
       const line = index + 2;
       if (row.every((value) => value.trim() === '')) return;
-      const key = keyOf(row);
+      const key = keys[index]!;
       const dateText = cell(table, row, mapping, 'date');
       const issues: FieldIssue[] = [];
       const device = key ? find(key) : null;
