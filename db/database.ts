@@ -95,7 +95,7 @@ export class Database {
   private readonly rawStatements = new Map<string, BetterSqlite3.Statement>();
   /** Statements run through this connection that may have written, and transactions ended. */
   private writes = 0;
-  /** `PRAGMA data_version` as read in the current synchronous run (see `changeStamp`). */
+  /** `PRAGMA data_version` as read in the current synchronous run (see `dataVersion`). */
   private dataVersionNow: number | null = null;
   /**
    * One transaction function for every `transaction(fn)`: better-sqlite3 builds a new one
@@ -291,20 +291,26 @@ export class Database {
   }
 
   /**
-   * Changes whenever what this connection reads may have changed: with every statement run
-   * through it that may write, every transaction it ends (committed or rolled back), and every
-   * commit by another connection, in this process or another (SQLite's `PRAGMA data_version`).
-   * What `ReadCache` compares; null inside a transaction, whose reads may yet be rolled back.
+   * How many statements that may write ran through this connection, and transactions ended
+   * (committed or rolled back): what this connection itself may have changed. Null inside a
+   * transaction, whose reads may yet be rolled back. With `dataVersion`, what `ReadCache`
+   * compares.
+   */
+  writeCount(): number | null {
+    return this.db.inTransaction ? null : this.writes;
+  }
+
+  /**
+   * SQLite's `PRAGMA data_version`: changes with every commit by another connection to the
+   * file, in this process or another (not with this connection's own).
    *
-   * Another connection's commit is seen from the next microtask on: `PRAGMA data_version` is
-   * asked once per synchronous run of JavaScript (a request's handler asks two or three times,
+   * Asked once per synchronous run of JavaScript (a request's handler may ask several times,
    * and each asking takes a read lock on the file). This holds as long as no other connection
    * in the same process writes to the file within that run — in meterdesk each process writes
    * a file through one connection — since another process's commit can only be learnt of
-   * through I/O, whose callback starts a new run. Writes through this connection count at once.
+   * through I/O, whose callback starts a new run.
    */
-  changeStamp(): { writes: number; dataVersion: number } | null {
-    if (this.db.inTransaction) return null;
+  dataVersion(): number {
     if (this.dataVersionNow === null) {
       const { data_version: dataVersion } = this.statement('PRAGMA data_version').get() as {
         data_version: number;
@@ -312,7 +318,7 @@ export class Database {
       this.dataVersionNow = dataVersion;
       queueMicrotask(() => (this.dataVersionNow = null));
     }
-    return { writes: this.writes, dataVersion: this.dataVersionNow };
+    return this.dataVersionNow;
   }
 
   get inTransaction(): boolean {

@@ -269,7 +269,11 @@ function readLinkDevices(db: Database, linkId: number): PortalDevice[] {
 
 export type SaveEntryResult = 'saved' | 'locked' | 'unknown';
 
-/** Stores a customer's value for one counter of the link, unless it was already transferred. */
+/**
+ * Stores a customer's value for one counter of the link, unless it was already transferred.
+ * One statement, atomic on its own (no transaction or savepoint of its own: every portal post
+ * runs it, and a savepoint is two statements more); only when it stores nothing is it asked why.
+ */
 export function saveEntry(
   db: Database,
   linkId: number,
@@ -277,22 +281,20 @@ export function saveEntry(
   entry: { value: number; enteredOn: IsoDate; flagged: boolean },
   now: string,
 ): SaveEntryResult {
-  return db.transaction(() => {
-    const owned = db.get<{ transferred_at: string | null }>(
-      `SELECT e.transferred_at FROM counters c JOIN devices d ON d.id = c.device_id
-         LEFT JOIN entries e ON e.counter_id = c.id WHERE c.id = ? AND d.link_id = ?`,
-      [counterId, linkId],
-    );
-    if (!owned) return 'unknown';
-    if (owned.transferred_at !== null) return 'locked';
-    db.run(
-      `INSERT INTO entries (counter_id, value, entered_on, entered_at, flagged) VALUES (@counterId, @value, @enteredOn, @now, @flagged)
-       ON CONFLICT (counter_id) DO UPDATE SET value = excluded.value, entered_on = excluded.entered_on,
-         entered_at = excluded.entered_at, flagged = excluded.flagged, changes = entries.changes + 1`,
-      { counterId, ...entry, now },
-    );
-    return 'saved';
-  });
+  const { changes } = db.run(
+    `INSERT INTO entries (counter_id, value, entered_on, entered_at, flagged)
+     SELECT c.id, ?, ?, ?, ? FROM counters c JOIN devices d ON d.id = c.device_id WHERE c.id = ? AND d.link_id = ?
+     ON CONFLICT (counter_id) DO UPDATE SET value = excluded.value, entered_on = excluded.entered_on,
+       entered_at = excluded.entered_at, flagged = excluded.flagged, changes = entries.changes + 1
+       WHERE entries.transferred_at IS NULL`,
+    [entry.value, entry.enteredOn, now, entry.flagged ? 1 : 0, counterId, linkId],
+  );
+  if (changes > 0) return 'saved';
+  const owned = db.get<{ id: number }>(
+    'SELECT c.id FROM counters c JOIN devices d ON d.id = c.device_id WHERE c.id = ? AND d.link_id = ?',
+    [counterId, linkId],
+  );
+  return owned ? 'locked' : 'unknown';
 }
 
 export function createSession(db: Database, idHash: string, linkId: number, now: string, expiresAt: string): void {

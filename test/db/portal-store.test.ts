@@ -49,6 +49,11 @@ describe('the portal database', () => {
     expect(open[0]).toMatchObject({ complete: true, values: [{ kind: 'black', value: 150, flagged: true }] });
     // Locked now: a change is refused.
     expect(saveEntry(db, portalLink.id, mono!.counters[0]!.id, { value: 160, enteredOn: '2026-11-23', flagged: false }, NOW)).toBe('locked');
+    expect(linkDevices(db, portalLink.id)[1]!.counters[0]!.entry).toMatchObject({ value: 150, flagged: true, transferred: true });
+    // A counter of no device of this link: nothing stored for it.
+    expect(saveEntry(db, portalLink.id + 1, colour!.counters[1]!.id, { value: 1, enteredOn: '2026-11-23', flagged: false }, NOW)).toBe('unknown');
+    expect(saveEntry(db, portalLink.id, 9999, { value: 1, enteredOn: '2026-11-23', flagged: false }, NOW)).toBe('unknown');
+    expect(linkDevices(db, portalLink.id)[0]!.counters[1]!.entry).toBeNull();
 
     const over = collect(db, NOW, () => true);
     expect(over.map((s) => [s.deviceRef, s.complete])).toEqual([[1, false], [2, true]]);

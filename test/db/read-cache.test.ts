@@ -81,6 +81,44 @@ describe('ReadCache', () => {
     expect(read()).toBe('here');
   });
 
+  it("sees another connection's commit that comes after this connection's own writes", async () => {
+    const file = join(tempDir(), 'portal.sqlite');
+    const db = open(file);
+    const other = open(file);
+    setK(db, 'one');
+    const { read, loads } = configCache(db);
+    expect(read()).toBe('one');
+    await Promise.resolve();
+    // Loaded again after a write here, without asking the file for its version...
+    setK(db, 'two');
+    expect(read()).toBe('two');
+    await Promise.resolve();
+    setK(other, 'three');
+    await Promise.resolve();
+    // ...so the version it compares with is still the one asked before the first load.
+    expect(read()).toBe('three');
+    expect(read()).toBe('three');
+    expect(loads()).toBe(3);
+  });
+
+  it('does not ask the file for its version to load, only to answer from memory', async () => {
+    const db = open(join(tempDir(), 'portal.sqlite'));
+    const { read } = configCache(db);
+    let asked = 0;
+    const dataVersion = db.dataVersion.bind(db);
+    db.dataVersion = () => (asked++, dataVersion());
+    read();
+    expect(asked).toBe(1);
+    for (let i = 0; i < 3; i++) {
+      setK(db, `value ${i}`);
+      expect(read()).toBe(`value ${i}`);
+      await Promise.resolve();
+    }
+    expect(asked).toBe(1);
+    expect(read()).toBe('value 2');
+    expect(asked).toBe(2);
+  });
+
   it('keeps nothing read inside a transaction, and shows nothing of one rolled back', () => {
     const db = open(join(tempDir(), 'portal.sqlite'));
     setK(db, 'committed');
