@@ -93,8 +93,13 @@ export class Database {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   /** The statements of `rows`, in raw mode (a statement's mode is its own, hence apart). */
   private readonly rawStatements = new Map<string, BetterSqlite3.Statement>();
-  /** Statements run through this connection that may have written, and transactions ended. */
+  /**
+   * Statements run through this connection that may have written, except those declared to
+   * change one table only (`runIn`), which are counted by table.
+   */
   private writes = 0;
+  private readonly tableWrites = new Map<string, number>();
+  private tableWritesTotal = 0;
   /** `PRAGMA data_version` as read in the current synchronous run (see `dataVersion`). */
   private dataVersionNow: number | null = null;
   /**
@@ -102,7 +107,9 @@ export class Database {
    * (five variants) on each `db.transaction()`, which showed in every portal post. It decides
    * between BEGIN and SAVEPOINT at each call, so nesting works as before.
    */
-  private readonly inTransactionOf: (fn: () => unknown) => unknown;
+  private readonly inTransactionOf: BetterSqlite3.Transaction<(fn: () => unknown) => unknown>;
+  /** `PRAGMA data_version` as read in the transaction under way (see `dataVersion`). */
+  private dataVersionOfTransaction: number | null = null;
   readonly file: string;
   /** In WAL mode, with a log file beside it (see `transactionNotSynced`). */
   private wal = false;
@@ -223,6 +230,19 @@ export class Database {
     return { changes: result.changes, lastInsertRowid: Number(result.lastInsertRowid) };
   }
 
+  /**
+   * `run` for a statement that changes `table` and nothing else: no trigger, no cascade, no
+   * other table. Counted as a change of that table alone, so that a `ReadCache` whose loads do
+   * not read it keeps its entries (`writeStamp`). For the portal's value post: run for every
+   * post, it emptied the cache of the visits' sessions on every commit.
+   */
+  runIn(table: string, sql: string, params: SqlParams = []): { changes: number; lastInsertRowid: number } {
+    const result = this.statement(sql).run(normalise(params));
+    this.tableWrites.set(table, (this.tableWrites.get(table) ?? 0) + 1);
+    this.tableWritesTotal++;
+    return { changes: result.changes, lastInsertRowid: Number(result.lastInsertRowid) };
+  }
+
   /** Runs SQL text that takes no parameters, such as DDL, without caching a statement for it. */
   exec(sql: string): void {
     // It may write: counted like any statement that may.
@@ -243,7 +263,10 @@ export class Database {
     if (!this.wal) return this.transaction(fn);
     this.db.pragma('synchronous = NORMAL');
     try {
-      return this.transaction(fn);
+      // IMMEDIATE: the write lock from its start, so that what it reads first (such as
+      // `dataVersion`) is what it writes on; group commit's batches always write.
+      this.dataVersionOfTransaction = null;
+      return this.inTransactionOf.immediate(fn) as T;
     } finally {
       this.db.pragma('synchronous = FULL');
     }
@@ -281,44 +304,54 @@ export class Database {
     this.logFd = null;
   }
 
-  /** Runs `fn` in one transaction (nested calls become savepoints); a throw rolls it all back. */
+  /**
+   * Runs `fn` in one transaction (nested calls become savepoints); a throw rolls it all back.
+   * What it wrote is counted statement by statement as it runs (`writeStamp`): a rollback undoes
+   * no change that was not counted.
+   */
   transaction<T>(fn: () => T): T {
-    try {
-      return this.inTransactionOf(fn) as T;
-    } finally {
-      this.writes++;
-    }
+    if (!this.db.inTransaction) this.dataVersionOfTransaction = null;
+    return this.inTransactionOf(fn) as T;
   }
 
   /**
-   * How many statements that may write ran through this connection, and transactions ended
-   * (committed or rolled back): what this connection itself may have changed. Null inside a
-   * transaction, whose reads may yet be rolled back. With `dataVersion`, what `ReadCache`
-   * compares.
+   * A number that changes whenever this connection may have changed what a read of the tables
+   * `reads` (any table when left out) returns: with every statement run through it that may
+   * write, except those declared confined to another table (`runIn`).
+   * With `dataVersion` (other connections' commits), what `ReadCache` compares. Inside a
+   * transaction it counts the transaction's own writes too, which may yet be rolled back.
    */
-  writeCount(): number | null {
-    return this.db.inTransaction ? null : this.writes;
+  writeStamp(reads?: readonly string[]): number {
+    if (!reads) return this.writes + this.tableWritesTotal;
+    let stamp = this.writes;
+    for (const table of reads) stamp += this.tableWrites.get(table) ?? 0;
+    return stamp;
   }
 
   /**
    * SQLite's `PRAGMA data_version`: changes with every commit by another connection to the
    * file, in this process or another (not with this connection's own).
    *
-   * Asked once per synchronous run of JavaScript (a request's handler may ask several times,
-   * and each asking takes a read lock on the file). This holds as long as no other connection
+   * Inside a transaction it is asked once: what the transaction reads (its snapshot) moves
+   * with no other connection's commit, and asking takes no lock of its own there. Outside one,
+   * once per synchronous run of JavaScript (a request's handler may ask several times, and
+   * each asking takes a read lock on the file). This holds as long as no other connection
    * in the same process writes to the file within that run — in meterdesk each process writes
    * a file through one connection — since another process's commit can only be learnt of
    * through I/O, whose callback starts a new run.
    */
   dataVersion(): number {
+    // In a transaction: what it reads, which moves with no other connection's commit.
+    if (this.db.inTransaction) return (this.dataVersionOfTransaction ??= this.askDataVersion());
     if (this.dataVersionNow === null) {
-      const { data_version: dataVersion } = this.statement('PRAGMA data_version').get() as {
-        data_version: number;
-      };
-      this.dataVersionNow = dataVersion;
+      this.dataVersionNow = this.askDataVersion();
       queueMicrotask(() => (this.dataVersionNow = null));
     }
     return this.dataVersionNow;
+  }
+
+  private askDataVersion(): number {
+    return (this.statement('PRAGMA data_version').get() as { data_version: number }).data_version;
   }
 
   get inTransaction(): boolean {

@@ -84,11 +84,24 @@ function toLink(row: LinkRow): PortalLink {
 /**
  * Every page of a visit reads its link and the link's devices, which change only when the
  * back-office publishes, the customer enters a value or the sync collects: kept between
- * requests (about 0.1 ms of SQLite and row building each), dropped on any change.
+ * requests (about 0.1 ms of SQLite and row building each), dropped on any change. A value post
+ * reads the visit and the counter's basis, which a value entered does not change: the post's
+ * write (`runIn('entries', …)`) leaves them, so a stream of posts does not reload them after
+ * every commit.
  */
 interface PortalReads {
   devices: ReadCache<number, PortalDevice[]>;
   sessions: ReadCache<string, { link: PortalLink; expiresAt: string } | null>;
+  counters: ReadCache<number, CounterBasis | null>;
+}
+
+/** A counter's basis for a value (`checkPortalValue`), and the link whose devices it is of. */
+export interface CounterBasis {
+  id: number;
+  linkId: number;
+  lastDate: IsoDate | null;
+  lastValue: number;
+  averageDaily: number | null;
 }
 
 const reads = new WeakMap<Database, PortalReads>();
@@ -96,7 +109,11 @@ const reads = new WeakMap<Database, PortalReads>();
 function readsOf(db: Database): PortalReads {
   let cached = reads.get(db);
   if (!cached) {
-    cached = { devices: new ReadCache(db), sessions: new ReadCache(db) };
+    cached = {
+      devices: new ReadCache(db),
+      sessions: new ReadCache(db, 1000, ['sessions', 'links']),
+      counters: new ReadCache(db, 1000, ['counters', 'devices']),
+    };
     reads.set(db, cached);
   }
   return cached;
@@ -228,6 +245,21 @@ export function linkDevices(db: Database, linkId: number): PortalDevice[] {
   return readsOf(db).devices.get(linkId, () => deepFreeze(readLinkDevices(db, linkId)));
 }
 
+/** The counter `counterId` if it is one of the link's devices', with its basis (frozen). */
+export function counterOfLink(db: Database, linkId: number, counterId: number): CounterBasis | null {
+  const counter = readsOf(db).counters.get(counterId, () => {
+    const row = db.get<{ link_id: number; last_date: string | null; last_value: number; average_daily: number | null }>(
+      `SELECT d.link_id, c.last_date, c.last_value, c.average_daily
+         FROM counters c JOIN devices d ON d.id = c.device_id WHERE c.id = ?`,
+      [counterId],
+    );
+    return row
+      ? deepFreeze({ id: counterId, linkId: row.link_id, lastDate: row.last_date, lastValue: row.last_value, averageDaily: row.average_daily })
+      : null;
+  });
+  return counter?.linkId === linkId ? counter : null;
+}
+
 function readLinkDevices(db: Database, linkId: number): PortalDevice[] {
   const rows = db.all<CounterRow>(
     `SELECT d.id AS device_id, d.model, d.position, d.location, d.equipment_id, d.serial_number,
@@ -272,7 +304,8 @@ export type SaveEntryResult = 'saved' | 'locked' | 'unknown';
 /**
  * Stores a customer's value for one counter of the link, unless it was already transferred.
  * One statement, atomic on its own (no transaction or savepoint of its own: every portal post
- * runs it, and a savepoint is two statements more); only when it stores nothing is it asked why.
+ * runs it, and a savepoint is two statements more), which changes the table entries alone (no
+ * trigger on it; `runIn`); only when it stores nothing is it asked why.
  */
 export function saveEntry(
   db: Database,
@@ -281,7 +314,8 @@ export function saveEntry(
   entry: { value: number; enteredOn: IsoDate; flagged: boolean },
   now: string,
 ): SaveEntryResult {
-  const { changes } = db.run(
+  const { changes } = db.runIn(
+    'entries',
     `INSERT INTO entries (counter_id, value, entered_on, entered_at, flagged)
      SELECT c.id, ?, ?, ?, ? FROM counters c JOIN devices d ON d.id = c.device_id WHERE c.id = ? AND d.link_id = ?
      ON CONFLICT (counter_id) DO UPDATE SET value = excluded.value, entered_on = excluded.entered_on,
@@ -304,14 +338,13 @@ export function createSession(db: Database, idHash: string, linkId: number, now:
   });
 }
 
+const SESSION_LINK = `SELECT ${LINK_COLUMNS.split(', ').map((c) => `l.${c}`).join(', ')}, s.expires_at
+  FROM sessions s JOIN links l ON l.id = s.link_id WHERE s.id_hash = ?`;
+
 /** The link of an open visit (frozen, as `linkDevices`); null once it has expired. */
 export function sessionLink(db: Database, idHash: string, now: string): PortalLink | null {
   const session = readsOf(db).sessions.get(idHash, () => {
-    const row = db.get<LinkRow & { expires_at: string }>(
-      `SELECT ${LINK_COLUMNS.split(', ').map((c) => `l.${c}`).join(', ')}, s.expires_at
-         FROM sessions s JOIN links l ON l.id = s.link_id WHERE s.id_hash = ?`,
-      [idHash],
-    );
+    const row = db.get<LinkRow & { expires_at: string }>(SESSION_LINK, [idHash]);
     return row ? deepFreeze({ link: toLink(row), expiresAt: row.expires_at }) : null;
   });
   return session && session.expiresAt > now ? session.link : null;

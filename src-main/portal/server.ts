@@ -21,6 +21,7 @@ import { GroupCommit } from '../../db/group-commit';
 import {
   acknowledge,
   collect,
+  counterOfLink,
   createSession,
   deleteSession,
   getConfig,
@@ -132,8 +133,6 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
   let app: FastifyInstance | null = null;
   let url = '';
   const entryWrites = new GroupCommit(db);
-  /** Publications received so far: a value checked before one is judged again when written. */
-  let publications = 0;
 
   const contact = () => getConfig(db, 'contact') ?? '';
   const isOver = (link: PortalLink) => link.closed || !isLinkValid(link.validUntil, todayIn(link.timeZone, now()));
@@ -167,12 +166,6 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
     }
     return hash;
   }
-
-  /** The counter `counterId` of the link's devices, if it is one of them. */
-  const linkCounter = (linkId: number, counterId: number) =>
-    linkDevices(db, linkId)
-      .flatMap((device) => device.counters)
-      .find((c) => c.id === counterId);
 
   /** The visit's link, still open; otherwise the page says why. */
   function visit(request: FastifyRequest): PortalLink {
@@ -290,42 +283,38 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
       '/releve/:counterId',
       { preHandler: csrf, config: { rateLimit: { max: limits.posts, timeWindow: 60_000 } } },
       async (request, reply) => {
-        const link = visit(request);
         const counterId = Number(request.params.counterId);
-        const counter = linkCounter(link.id, counterId);
-        if (!counter) return showReadings(reply, link, null, null, 404);
-        const texts = PORTAL_TEXTS[link.language];
         const text = typeof request.body?.value === 'string' ? request.body.value : '';
-        const enteredOn = todayIn(link.timeZone, now());
-        const check = checkPortalValue(text, counter, enteredOn, link.rule);
-        if (!check.ok) {
+        // Judged and written in the transaction that holds it, shared with the posts that arrived
+        // with it (db/group-commit.ts): the visit, the counter and its basis as they are there,
+        // kept in memory unless something changed them. Answered (303) only once that
+        // transaction is committed and on the disk: one sync for them all, off the event loop.
+        const outcome = await entryWrites.run(() => {
+          const link = visit(request);
+          const counter = counterOfLink(db, link.id, counterId);
+          if (!counter) return { link, refused: null };
+          const at = now();
+          const enteredOn = todayIn(link.timeZone, at);
+          const check = checkPortalValue(text, counter, enteredOn, link.rule);
+          if (!check.ok) return { link, refused: check };
+          const entry = { value: check.value, enteredOn, flagged: check.flagged };
+          return { link, refused: null, saved: saveEntry(db, link.id, counterId, entry, at.toISOString()) };
+        });
+        const { link, refused } = outcome;
+        if (refused) {
+          const texts = PORTAL_TEXTS[link.language];
           const messages = {
             required: texts.required,
             'not-whole-number': texts.notWholeNumber,
             negative: texts.notWholeNumber,
             'too-large': texts.tooLarge,
-            'below-last': texts.belowLast(String(check.last)),
+            'below-last': texts.belowLast(String(refused.last)),
           };
-          return showReadings(reply, link, counterId, { counterId, value: text.slice(0, 40), message: messages[check.code] }, 422);
+          return showReadings(reply, link, counterId, { counterId, value: text.slice(0, 40), message: messages[refused.code] }, 422);
         }
-        // Answered (303) only once the transaction holding it is committed and on the disk,
-        // shared with the posts that arrived with it: one sync for them all, off the event loop
-        // (db/group-commit.ts).
-        const entry = { value: check.value, enteredOn, flagged: check.flagged };
-        const at = now().toISOString();
-        const checkedAfter = publications;
-        const result = await entryWrites.run(() => {
-          // Judged again where it is written if a publication (the link closed, a new last
-          // value) came in between the check above and this transaction; only this server
-          // publishes into its database (POST /sync/publish).
-          if (publications === checkedAfter) return saveEntry(db, link.id, counterId, entry, at);
-          const hash = sessionHash(request);
-          const current = hash ? sessionLink(db, hash, at) : null;
-          const still = current && current.id === link.id && !isOver(current) ? linkCounter(current.id, counterId) : undefined;
-          if (!still || !checkPortalValue(text, still, enteredOn, current!.rule).ok) return 'changed' as const;
-          return saveEntry(db, link.id, counterId, entry, at);
-        });
-        if (result !== 'saved') return showReadings(reply, link, null, null, 409);
+        if (!('saved' in outcome)) return showReadings(reply, link, null, null, 404);
+        // Entered, then taken by the sync before this post got to it.
+        if (outcome.saved !== 'saved') return showReadings(reply, link, null, null, 409);
         return reply.code(303).header('cache-control', 'no-store').redirect(`/releve#c${counterId}`);
       },
     );
@@ -354,7 +343,6 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
       requireSecret(request);
       const body = publishBody.safeParse(request.body);
       if (!body.success) throw Object.assign(new Error('publish: the body does not match the protocol'), { statusCode: 400 });
-      publications += 1;
       return publish(db, body.data, now().toISOString(), addDays(todayIn('UTC', now()), -LINK_RETENTION_DAYS));
     });
     server.post('/sync/collect', async (request) => {

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/database';
-import { acknowledge, collect, linkByTokenHash, linkDevices, openPortalDatabase, publish, saveEntry } from '../../db/portal/store';
+import { acknowledge, collect, counterOfLink, linkByTokenHash, linkDevices, openPortalDatabase, publish, saveEntry } from '../../db/portal/store';
 import type { PublishBody, PublishedLink } from '../../shared/portal-sync';
 import { tempDir } from './helpers';
 import { publishedLink } from './portal-fixtures';
@@ -54,6 +54,10 @@ describe('the portal database', () => {
     expect(saveEntry(db, portalLink.id + 1, colour!.counters[1]!.id, { value: 1, enteredOn: '2026-11-23', flagged: false }, NOW)).toBe('unknown');
     expect(saveEntry(db, portalLink.id, 9999, { value: 1, enteredOn: '2026-11-23', flagged: false }, NOW)).toBe('unknown');
     expect(linkDevices(db, portalLink.id)[0]!.counters[1]!.entry).toBeNull();
+    // A counter's basis for a value, only as one of the link's devices'.
+    expect(counterOfLink(db, portalLink.id, colour!.counters[1]!.id)).toMatchObject({ lastValue: colour!.counters[1]!.lastValue });
+    expect(counterOfLink(db, portalLink.id + 1, colour!.counters[1]!.id)).toBeNull();
+    expect(counterOfLink(db, portalLink.id, 9999)).toBeNull();
 
     const over = collect(db, NOW, () => true);
     expect(over.map((s) => [s.deviceRef, s.complete])).toEqual([[1, false], [2, true]]);

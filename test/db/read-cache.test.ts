@@ -4,9 +4,10 @@
  * connection — and nothing read inside a transaction is ever kept.
  */
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../../db/database';
 import {
+  counterOfLink,
   createSession,
   deleteSession,
   linkByTokenHash,
@@ -119,6 +120,68 @@ describe('ReadCache', () => {
     expect(asked).toBe(2);
   });
 
+  it('keeps its entries through writes declared confined to a table its loads do not read', () => {
+    const db = open(join(tempDir(), 'portal.sqlite'));
+    setK(db, 'one');
+    const cache = new ReadCache<string, string | undefined>(db, 10, ['portal_config']);
+    let loads = 0;
+    const read = () =>
+      cache.get('k', () => (loads++, db.get<{ value: string }>(`SELECT value FROM portal_config WHERE key = 'k'`)?.value));
+    const touchSessions = () =>
+      db.runIn('sessions', `DELETE FROM sessions WHERE expires_at < '2000-01-01'`);
+    expect(read()).toBe('one');
+    touchSessions();
+    db.transaction(() => touchSessions());
+    expect(read()).toBe('one');
+    expect(loads).toBe(1);
+    // A write confined to a table it reads, or any other write, empties it.
+    db.runIn('portal_config', `UPDATE portal_config SET value = 'two' WHERE key = 'k'`);
+    expect(read()).toBe('two');
+    expect(loads).toBe(2);
+    db.run(`DELETE FROM sessions WHERE expires_at < '2000-01-01'`);
+    expect(read()).toBe('two');
+    expect(loads).toBe(3);
+    // A cache that names no tables reads them all.
+    const { read: readAll, loads: loadsAll } = configCache(db);
+    readAll();
+    touchSessions();
+    readAll();
+    expect(loadsAll()).toBe(2);
+  });
+
+  it('answers inside a transaction what nothing changed since, asking the file once per transaction', async () => {
+    const file = join(tempDir(), 'portal.sqlite');
+    const db = open(file);
+    const other = open(file);
+    setK(db, 'one');
+    const { read, loads } = configCache(db);
+    expect(read()).toBe('one');
+    await Promise.resolve();
+    // The PRAGMA itself, however often it is wanted.
+    const asked = vi.spyOn(db as unknown as { askDataVersion(): number }, 'askDataVersion');
+    db.transaction(() => {
+      expect([read(), read(), read()]).toEqual(['one', 'one', 'one']);
+    });
+    expect(loads()).toBe(1);
+    expect(asked).toHaveBeenCalledTimes(1);
+    // Another connection's commit: read from the file in the transaction, and not kept.
+    setK(other, 'two');
+    db.transaction(() => {
+      expect([read(), read()]).toEqual(['two', 'two']);
+    });
+    expect(loads()).toBe(3);
+    // The transaction's own write, then rolled back: nothing of it kept.
+    expect(() =>
+      db.transaction(() => {
+        setK(db, 'three');
+        expect(read()).toBe('three');
+        throw new Error('abandon');
+      }),
+    ).toThrow('abandon');
+    expect(read()).toBe('two');
+    expect(loads()).toBe(5);
+  });
+
   it('keeps nothing read inside a transaction, and shows nothing of one rolled back', () => {
     const db = open(join(tempDir(), 'portal.sqlite'));
     setK(db, 'committed');
@@ -178,6 +241,27 @@ describe("the portal's cached reads", () => {
     const counterId = before[0]!.counters[0]!.id;
     expect(saveEntry(db, link.id, counterId, { value: 45000, enteredOn: '2026-11-23', flagged: false }, NOW)).toBe('saved');
     expect(linkDevices(db, link.id)[0]!.counters[0]!.entry).toMatchObject({ value: 45000 });
+  });
+
+  it("keep the visit and the counter's basis through a value post, not through a publication", () => {
+    const db = open(join(tempDir(), 'portal.sqlite'));
+    const device = publishedLink().devices[0]!;
+    publish(db, { contact: 'dealer', links: [publishedLink({ tokenHash: HASH, devices: [device] })] }, NOW, '2026-01-01');
+    const link = linkByTokenHash(db, HASH)!;
+    const session = 'e'.repeat(64);
+    createSession(db, session, link.id, NOW, '2026-11-23T18:00:00.000Z');
+    const visit = sessionLink(db, session, NOW);
+    const [posted, other] = linkDevices(db, link.id)[0]!.counters.map((counter) => counter.id);
+    const basis = counterOfLink(db, link.id, other!);
+    expect(saveEntry(db, link.id, posted!, { value: 45000, enteredOn: '2026-11-23', flagged: false }, NOW)).toBe('saved');
+    // The same objects: nothing read again.
+    expect(sessionLink(db, session, NOW)).toBe(visit);
+    expect(counterOfLink(db, link.id, other!)).toBe(basis);
+    const newer = { ...device, counters: device.counters.map((counter) => ({ ...counter, lastValue: counter.lastValue + 100 })) };
+    publish(db, { contact: 'dealer', links: [publishedLink({ tokenHash: HASH, devices: [newer] })] }, NOW, '2026-01-01');
+    expect(counterOfLink(db, link.id, other!)?.lastValue).toBe(basis!.lastValue + 100);
+    expect(sessionLink(db, session, NOW)).not.toBe(visit);
+    expect(sessionLink(db, session, NOW)).toEqual(visit);
   });
 
   it('end a visit at its expiry and at logout, also when another connection deletes it', async () => {
