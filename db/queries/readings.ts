@@ -174,6 +174,74 @@ export function readingsForNewReading(
   );
 }
 
+/**
+ * `readingsForNewReading` for many devices at once (the meter import: some 20,000 in a file),
+ * in two statements instead of five or six per device; the same readings. A device whose
+ * counter has no reading before the window, or whose latest with a counter is an estimate
+ * (when `truesUp`), takes the one-device way: few do.
+ */
+export function readingsForNewReadings(
+  db: Database,
+  devices: ReadonlyArray<{ id: number; kinds: readonly CounterKind[] }>,
+  windowStart: IsoDate,
+  truesUp: boolean,
+): Map<number, Reading[]> {
+  const chains = new Map<number, Reading[]>();
+  if (devices.length === 0) return chains;
+  const pairs = devices.flatMap((device) => device.kinds.map((kind) => [device.id, kind]));
+  const withKind = (condition: string) =>
+    `(SELECT r.id FROM readings r WHERE r.device_id = p.value ->> 0 ${condition}
+        AND EXISTS (SELECT 1 FROM reading_counters WHERE reading_id = r.id AND kind = p.value ->> 1)
+      ORDER BY r.date DESC, r.id DESC LIMIT 1)`;
+  const found = db.rows<[deviceId: number, latest: number | null, last: number | null, anchor: number | null]>(
+    `SELECT p.value ->> 0,
+            (SELECT id FROM readings WHERE device_id = p.value ->> 0 ORDER BY date DESC, id DESC LIMIT 1),
+            ${withKind('')}, ${withKind('AND r.date < ?')}
+       FROM json_each(?) p`,
+    [windowStart, JSON.stringify(pairs)],
+  );
+  const ids = new Map<number, Set<number>>();
+  /** Each device's latest reading with each of its counters (an estimate calls for the floor). */
+  const lasts = new Map<number, number[]>();
+  const oneByOne = new Set<number>();
+  for (const [deviceId, latest, last, anchor] of found) {
+    if (latest === null) continue;
+    let set = ids.get(deviceId);
+    if (!set) ids.set(deviceId, (set = new Set([latest])));
+    if (last === null) continue;
+    if (anchor === null) oneByOne.add(deviceId);
+    set.add(last);
+    if (anchor !== null) set.add(anchor);
+    const known = lasts.get(deviceId);
+    if (known) known.push(last);
+    else lasts.set(deviceId, [last]);
+  }
+  const wanted: number[] = [];
+  for (const [deviceId, set] of ids) if (!oneByOne.has(deviceId)) wanted.push(...set);
+  const rows = db.rows<ReadingRow>(
+    `${READING_SELECT} WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY r.device_id, r.date, r.id`,
+    [JSON.stringify(wanted)],
+  );
+  for (let start = 0; start < rows.length; ) {
+    const deviceId = rows[start]![1];
+    let end = start;
+    while (end < rows.length && rows[end]![1] === deviceId) end++;
+    chains.set(deviceId, group(rows.slice(start, end)));
+    start = end;
+  }
+  for (const device of devices) {
+    const chain = chains.get(device.id);
+    const estimated =
+      truesUp && chain !== undefined && (lasts.get(device.id) ?? []).some((id) => chain.find((r) => r.id === id)?.source === 'estimate');
+    if (oneByOne.has(device.id) || estimated) {
+      chains.set(device.id, readingsForNewReading(db, device.id, [...device.kinds], windowStart, truesUp));
+    } else if (!chain) {
+      chains.set(device.id, []);
+    }
+  }
+  return chains;
+}
+
 /** A device's readings of one day, in chain order. */
 export function readingsOnDay(db: Database, deviceId: number, date: IsoDate): Reading[] {
   return group(

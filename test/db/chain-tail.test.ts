@@ -12,7 +12,7 @@ import type { CounterContext } from '../../shared/rules/reading-check';
 import { findValidityLock } from '../../shared/rules/validity';
 import { settingsOf, today } from '../../src-main/core/context';
 import { generateDealer } from '../../src-main/core/generate';
-import { locateIn, readingDraft } from '../../src-main/core/handlers/readings';
+import { loadChain, loadChainsForNew, locateIn, readingDraft } from '../../src-main/core/handlers/readings';
 import type { OpenedCore } from '../../src-main/node-main';
 import { testCore } from './helpers';
 
@@ -61,6 +61,21 @@ function fromWholeChain(core: OpenedCore, deviceId: number, readingId?: number) 
   });
 }
 
+/** The import's chains, read for all devices at once, are those read device by device. */
+function expectChainsAtOnce(core: OpenedCore, deviceIds: number[]) {
+  const settings = settingsOf(core.context);
+  const devices = deviceIds.map((id) => getDevice(core.db, id)!);
+  for (const source of ['import', 'estimate'] as const) {
+    const chains = loadChainsForNew(core.context, settings, devices, source);
+    expect(chains.size).toBe(devices.length);
+    for (const device of devices) {
+      expect(chains.get(device.id), `${source} reading of ${device.equipmentId}`).toEqual(
+        loadChain(core.context, settings, device, undefined, source),
+      );
+    }
+  }
+}
+
 describe('the part of the chain the rules read', () => {
   it('gives every draft of a new and of an edited reading exactly as the whole chain does', async () => {
     const core = testCore({ demo: false, now: `${TODAY}T09:30:00Z` });
@@ -85,6 +100,7 @@ describe('the part of the chain the rules read', () => {
     }
     expect(floors).toBeGreaterThan(0);
     expect(averages).toBeGreaterThan(devices.length / 2);
+    expectChainsAtOnce(core, devices.map((device) => device.id));
 
     // Edited readings: every fifth reading of the chain, the first and the last, of every tenth device.
     let edited = 0;
@@ -108,6 +124,7 @@ describe('the part of the chain the rules read', () => {
     const equipmentId = '3.022.790';
     const compare = () => {
       const device = getDevice(core.db, core.db.get<{ id: number }>('SELECT id FROM devices WHERE equipment_id = ?', [equipmentId])!.id)!;
+      expectChainsAtOnce(core, [device.id, ...core.db.all<{ id: number }>('SELECT id FROM devices WHERE id <> ?', [device.id]).map((d) => d.id)]);
       expect(chainFacts(readingDraft(core.context, { equipmentId })), 'new reading').toEqual(fromWholeChain(core, device.id));
       for (const reading of listReadings(core.db, device.id)) {
         expect(chainFacts(readingDraft(core.context, { equipmentId, readingId: reading.id })), `reading ${reading.id}`).toEqual(

@@ -20,6 +20,7 @@ import {
   listReadings,
   listReadingsSince,
   readingsForNewReading,
+  readingsForNewReadings,
   setCounterValues,
   setValidFrom,
   unpostedReadingsOfContract,
@@ -153,6 +154,18 @@ export function loadChain(
   return tailSuffices(tail, index, kinds, windowStart, truesUp)
     ? tail
     : listReadings(core.db, device.id);
+}
+
+/** `loadChain` of a new reading for each of `devices`, read all at once (the meter import). */
+export function loadChainsForNew(
+  core: CoreContext,
+  settings: Settings,
+  devices: readonly Device[],
+  newSource: ReadingSource,
+): Map<number, Reading[]> {
+  const windowStart = addMonths(today(core, settings), -settings.plausibility.windowMonths);
+  const wanted = devices.map((device) => ({ id: device.id, kinds: device.counters.map((counter) => counter.kind) }));
+  return readingsForNewReadings(core.db, wanted, windowStart, newSource !== 'estimate');
 }
 
 /**

@@ -23,7 +23,7 @@ import {
 import { COUNTER_KINDS, type CounterKind, type Device, type IsoDate, type Reading } from '../../../shared/models';
 import { comparePositions, findValidityLock, type ContractDeviceReadings } from '../../../shared/rules/validity';
 import { settingsOf, timestamp, today, type CoreContext } from '../context';
-import { loadChain, saveNextReading } from '../handlers/readings';
+import { loadChain, loadChainsForNew, saveNextReading } from '../handlers/readings';
 import { mappingFor, readUpload, type Table } from './read-table';
 
 export interface ReadingImportArgs {
@@ -154,11 +154,15 @@ export async function importReadings(core: CoreContext, args: ReadingImportArgs,
     const importer: CoreContext = { ...core, author: args.source ? `import ${args.source}` : core.author };
     const settings = settingsOf(core);
     const todayDate = today(core, settings);
-    // Each device's chain and each contract's lock are read once; what is saved is added to them.
+    // Each device's chain (all at once) and each contract's lock are read once; what is saved
+    // is added to them.
     const chains = new Map<number, Reading[]>();
     const contracts = new Map<number, ContractDeviceReadings[]>();
     try {
       core.db.transaction(() => {
+        const due = new Map<number, Device>();
+        for (const group of ordered) if (group.issues.length === 0) due.set(group.device.id, group.device);
+        for (const [id, chain] of loadChainsForNew(core, settings, [...due.values()], 'import')) chains.set(id, chain);
         for (const group of ordered) {
           const result: ReadingImportRow = {
             lines: group.lines,
