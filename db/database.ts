@@ -88,6 +88,13 @@ function normalise(params: SqlParams): SqlParams {
   return out;
 }
 
+function stampOf(writes: number, tableWrites: ReadonlyMap<string, number>, reads?: readonly string[]): number {
+  let stamp = writes;
+  if (reads) for (const table of reads) stamp += tableWrites.get(table) ?? 0;
+  else for (const count of tableWrites.values()) stamp += count;
+  return stamp;
+}
+
 export class Database {
   private readonly db: BetterSqlite3.Database;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
@@ -99,7 +106,6 @@ export class Database {
    */
   private writes = 0;
   private readonly tableWrites = new Map<string, number>();
-  private tableWritesTotal = 0;
   /** `PRAGMA data_version` as read in the current synchronous run (see `dataVersion`). */
   private dataVersionNow: number | null = null;
   /**
@@ -110,6 +116,9 @@ export class Database {
   private readonly inTransactionOf: BetterSqlite3.Transaction<(fn: () => unknown) => unknown>;
   /** `PRAGMA data_version` as read in the transaction under way (see `dataVersion`). */
   private dataVersionOfTransaction: number | null = null;
+  /** The write counts when the transaction under way began (see `writeStampAtBegin`). */
+  private writesAtBegin = 0;
+  private tableWritesAtBegin = new Map<string, number>();
   readonly file: string;
   /** In WAL mode, with a log file beside it (see `transactionNotSynced`). */
   private wal = false;
@@ -239,7 +248,6 @@ export class Database {
   runIn(table: string, sql: string, params: SqlParams = []): { changes: number; lastInsertRowid: number } {
     const result = this.statement(sql).run(normalise(params));
     this.tableWrites.set(table, (this.tableWrites.get(table) ?? 0) + 1);
-    this.tableWritesTotal++;
     return { changes: result.changes, lastInsertRowid: Number(result.lastInsertRowid) };
   }
 
@@ -265,7 +273,7 @@ export class Database {
     try {
       // IMMEDIATE: the write lock from its start, so that what it reads first (such as
       // `dataVersion`) is what it writes on; group commit's batches always write.
-      this.dataVersionOfTransaction = null;
+      this.beginning();
       return this.inTransactionOf.immediate(fn) as T;
     } finally {
       this.db.pragma('synchronous = FULL');
@@ -310,8 +318,15 @@ export class Database {
    * no change that was not counted.
    */
   transaction<T>(fn: () => T): T {
-    if (!this.db.inTransaction) this.dataVersionOfTransaction = null;
+    if (!this.db.inTransaction) this.beginning();
     return this.inTransactionOf(fn) as T;
+  }
+
+  /** What a transaction that begins (not a savepoint in one) starts from. */
+  private beginning(): void {
+    this.dataVersionOfTransaction = null;
+    this.writesAtBegin = this.writes;
+    if (this.tableWrites.size > 0) this.tableWritesAtBegin = new Map(this.tableWrites);
   }
 
   /**
@@ -322,10 +337,16 @@ export class Database {
    * transaction it counts the transaction's own writes too, which may yet be rolled back.
    */
   writeStamp(reads?: readonly string[]): number {
-    if (!reads) return this.writes + this.tableWritesTotal;
-    let stamp = this.writes;
-    for (const table of reads) stamp += this.tableWrites.get(table) ?? 0;
-    return stamp;
+    return stampOf(this.writes, this.tableWrites, reads);
+  }
+
+  /**
+   * `writeStamp` as it was when the transaction under way began: equal to `writeStamp` while
+   * the transaction has not written what `reads` names, so that what it reads of those tables
+   * is committed and cannot be rolled back with it.
+   */
+  writeStampAtBegin(reads?: readonly string[]): number {
+    return stampOf(this.writesAtBegin, this.tableWritesAtBegin, reads);
   }
 
   /**

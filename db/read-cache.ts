@@ -9,10 +9,11 @@
  * one asked before every entry kept was loaded; this connection's own writes do not change it,
  * so after them the cache is emptied without asking.
  *
- * Inside a transaction it answers only what neither the transaction nor anyone else changed,
- * and keeps nothing it loads there: that may yet be rolled back. The portal judges its value
- * posts inside group commit's shared transaction so: the file is asked for its version once per
- * transaction instead of once per post, a read lock each that cost a sixth of a post's time.
+ * Inside a transaction it answers, and keeps what it loads, only while the transaction has not
+ * written what the loads read: what is read then may be the transaction's own, and yet be
+ * rolled back. The portal judges its value posts inside group commit's shared
+ * transaction so: the file is asked for its version once per transaction instead of once per
+ * post, a read lock each that cost a sixth of a post's time.
  *
  * For reads that are many and writes that are few (the portal's pages: a customer's devices,
  * a visit's link). Values are shared between callers: keep them frozen (`deepFreeze`).
@@ -39,11 +40,17 @@ export class ReadCache<K, V> {
   get(key: K, load: () => V): V {
     const writes = this.db.writeStamp(this.reads);
     if (this.db.inTransaction) {
-      // Answers from what was kept if neither this transaction (nor anything else through this
-      // connection) nor another connection changed it since; keeps nothing it loads here, as
-      // the transaction may yet be rolled back.
-      const kept = writes === this.writes && this.entries.has(key) && this.db.dataVersion() === this.dataVersion;
-      return kept ? this.entries.get(key)! : load();
+      // Changed by the transaction itself: that may yet be rolled back, so neither answered
+      // nor kept. Otherwise what is read here is committed, as outside a transaction.
+      if (writes !== this.db.writeStampAtBegin(this.reads)) return load();
+      const dataVersion = this.db.dataVersion();
+      if (writes !== this.writes || dataVersion !== this.dataVersion) {
+        this.entries.clear();
+        this.writes = writes;
+        this.dataVersion = dataVersion;
+      }
+      if (this.entries.has(key)) return this.entries.get(key)!;
+      return this.keep(key, load());
     }
     if (writes !== this.writes) {
       this.entries.clear();
@@ -58,7 +65,10 @@ export class ReadCache<K, V> {
     } else if (this.dataVersion === null) {
       this.dataVersion = this.db.dataVersion();
     }
-    const value = load();
+    return this.keep(key, load());
+  }
+
+  private keep(key: K, value: V): V {
     if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, value);
     return value;

@@ -292,29 +292,29 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
         const outcome = await entryWrites.run(() => {
           const link = visit(request);
           const counter = counterOfLink(db, link.id, counterId);
-          if (!counter) return { link, refused: null };
+          if (!counter) return { status: 404 as const, link };
           const at = now();
           const enteredOn = todayIn(link.timeZone, at);
           const check = checkPortalValue(text, counter, enteredOn, link.rule);
-          if (!check.ok) return { link, refused: check };
-          const entry = { value: check.value, enteredOn, flagged: check.flagged };
-          return { link, refused: null, saved: saveEntry(db, link.id, counterId, entry, at.toISOString()) };
+          if (!check.ok) return { status: 422 as const, link, check };
+          const saved = saveEntry(db, link.id, counterId, { value: check.value, enteredOn, flagged: check.flagged }, at.toISOString());
+          // 'locked': entered before, and taken by the sync since.
+          return { status: saved === 'saved' ? (303 as const) : (409 as const), link };
         });
-        const { link, refused } = outcome;
-        if (refused) {
+        const { link } = outcome;
+        if (outcome.status === 422) {
           const texts = PORTAL_TEXTS[link.language];
+          const { check } = outcome;
           const messages = {
             required: texts.required,
             'not-whole-number': texts.notWholeNumber,
             negative: texts.notWholeNumber,
             'too-large': texts.tooLarge,
-            'below-last': texts.belowLast(String(refused.last)),
+            'below-last': texts.belowLast(String(check.last)),
           };
-          return showReadings(reply, link, counterId, { counterId, value: text.slice(0, 40), message: messages[refused.code] }, 422);
+          return showReadings(reply, link, counterId, { counterId, value: text.slice(0, 40), message: messages[check.code] }, 422);
         }
-        if (!('saved' in outcome)) return showReadings(reply, link, null, null, 404);
-        // Entered, then taken by the sync before this post got to it.
-        if (outcome.saved !== 'saved') return showReadings(reply, link, null, null, 409);
+        if (outcome.status !== 303) return showReadings(reply, link, null, null, outcome.status);
         return reply.code(303).header('cache-control', 'no-store').redirect(`/releve#c${counterId}`);
       },
     );

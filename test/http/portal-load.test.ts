@@ -127,6 +127,33 @@ describe('the readings page kept rendered', () => {
   });
 });
 
+describe('a value post judged where it is written', () => {
+  it("stores nothing for another link's counter (404), and judges against what another connection committed", async () => {
+    const { file, url, tokens } = await portal();
+    const other = await opened(url, tokens[1]);
+    const foreign = other.counterId('4.000.001', 'Noir');
+    const visit = await opened(url, tokens[0]);
+    const own = visit.counterId('3.033.923', 'Noir');
+    const post = async (counter: number, value: number) => {
+      await visit.get('/releve');
+      return (await visit.post(`/releve/${counter}`, { _csrf: visit.csrf(), value: String(value) }, false)).status;
+    };
+    expect(await post(foreign, 99_000)).toBe(404);
+    const observer = openPortalDatabase(file);
+    databases.push(observer);
+    expect(observer.get<{ n: number }>('SELECT count(*) AS n FROM entries')!.n).toBe(0);
+
+    // A value stored (the counter's basis read and kept); then the last value moves on elsewhere.
+    const last = observer.get<{ last_value: number }>('SELECT last_value FROM counters WHERE id = ?', [own])!.last_value;
+    expect(await post(own, last + 100)).toBe(303);
+    observer.run('UPDATE counters SET last_value = ? WHERE id = ?', [last + 1_000, own]);
+    expect(await post(own, last + 500)).toBe(422);
+    expect(visit.page).toContain(`celle du dernier compteur (${last + 1_000})`);
+    expect(await post(own, last + 1_500)).toBe(303);
+    expect(observer.get<{ value: number }>('SELECT value FROM entries WHERE counter_id = ?', [own])?.value).toBe(last + 1_500);
+  });
+});
+
 describe('value posts written together (group commit)', () => {
   /** What the portal's file holds, seen from a connection of its own. */
   function entries(file: string): Map<number, number> {
