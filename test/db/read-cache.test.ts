@@ -47,6 +47,17 @@ function configCache(db: Database) {
 const setK = (db: Database, value: string) =>
   db.run(`INSERT INTO portal_config (key, value) VALUES ('k', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [value]);
 
+/** A portal file open twice, 'one' stored and read once through the first connection's cache. */
+function twoConnections() {
+  const file = join(tempDir(), 'portal.sqlite');
+  const db = open(file);
+  const other = open(file);
+  setK(db, 'one');
+  const cache = configCache(db);
+  expect(cache.read()).toBe('one');
+  return { db, other, ...cache };
+}
+
 describe('ReadCache', () => {
   it('answers from memory until this connection writes', () => {
     const db = open(join(tempDir(), 'portal.sqlite'));
@@ -64,12 +75,7 @@ describe('ReadCache', () => {
   });
 
   it('sees a commit by another connection to the same file from the next microtask on', async () => {
-    const file = join(tempDir(), 'portal.sqlite');
-    const db = open(file);
-    const other = open(file);
-    setK(db, 'one');
-    const { read, loads } = configCache(db);
-    expect(read()).toBe('one');
+    const { db, other, read, loads } = twoConnections();
     setK(other, 'changed elsewhere');
     // Within the same synchronous run the file is asked once (PRAGMA data_version)...
     expect(read()).toBe('one');
@@ -83,12 +89,7 @@ describe('ReadCache', () => {
   });
 
   it("sees another connection's commit that comes after this connection's own writes", async () => {
-    const file = join(tempDir(), 'portal.sqlite');
-    const db = open(file);
-    const other = open(file);
-    setK(db, 'one');
-    const { read, loads } = configCache(db);
-    expect(read()).toBe('one');
+    const { db, other, read, loads } = twoConnections();
     await Promise.resolve();
     // Loaded again after a write here, without asking the file for its version...
     setK(db, 'two');
@@ -158,12 +159,7 @@ describe('ReadCache', () => {
   });
 
   it('answers and keeps inside a transaction what the transaction did not write, asking the file once per transaction', async () => {
-    const file = join(tempDir(), 'portal.sqlite');
-    const db = open(file);
-    const other = open(file);
-    setK(db, 'one');
-    const { read, loads } = configCache(db);
-    expect(read()).toBe('one');
+    const { db, other, read, loads } = twoConnections();
     await Promise.resolve();
     // The PRAGMA itself, however often it is wanted.
     const asked = vi.spyOn(db as unknown as { askDataVersion(): number }, 'askDataVersion');
