@@ -11,9 +11,9 @@
  *
  * Inside a transaction it answers, and keeps what it loads, only while the transaction has not
  * written what the loads read: what is read then may be the transaction's own, and yet be
- * rolled back. The portal judges its value posts inside group commit's shared
- * transaction so: the file is asked for its version once per transaction instead of once per
- * post, a read lock each that cost a sixth of a post's time.
+ * rolled back. The portal judges its value posts so, inside group commit's shared transaction:
+ * the file is asked for its version once per transaction instead of once per post (a read
+ * lock each, which cost a sixth of a post's time).
  *
  * For reads that are many and writes that are few (the portal's pages: a customer's devices,
  * a visit's link). Values are shared between callers: keep them frozen (`deepFreeze`).
