@@ -1,7 +1,7 @@
 import { Component, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { AppInfo } from '../shared/api';
 import { LANGUAGES, type Language } from '../shared/models';
-import { FOCUS_RESULTS_EVENT } from './components/useResultsFocus';
+import { requestResultsFocus } from './components/useResultsFocus';
 import { ALERT_KINDS } from './features/alerts/alert-kinds';
 import { initialLanguage, setLanguage, useLanguage } from './i18n';
 import { emitMenuAction, useMenuAction } from './menu-events';
@@ -114,7 +114,7 @@ export function App({ firstInfo }: AppProps) {
             if (event.key === 'Enter' || event.key === 'ArrowDown') {
               event.preventDefault();
               if (route.page !== 'search' && route.page !== 'customers') navigate(listHref);
-              window.dispatchEvent(new CustomEvent(FOCUS_RESULTS_EVENT));
+              requestResultsFocus();
             }
           }}
         />

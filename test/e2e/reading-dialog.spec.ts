@@ -116,3 +116,21 @@ test('Esc discards what was typed', async ({ meterdesk, page }) => {
   await meterdesk.newReading();
   await expect(meterdesk.field('Schwarz Zählerstand neu')).toHaveValue('');
 });
+
+test('↓ typed while the results page is still loading moves to its results once they are there', async ({ meterdesk, page }) => {
+  // The pages' code arrives late, as on a slow first start: ↓ comes before the list exists.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/assets\/(?!index-)[^/]+\.js$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await meterdesk.open();
+  await meterdesk.search.fill('Muster');
+  await meterdesk.search.press('ArrowDown');
+  await expect(meterdesk.search).toBeFocused();
+  release();
+  await expect(page.locator('[role="gridcell"]:focus')).toHaveCount(1);
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/#\/devices\/3\.100\.001$/);
+});
