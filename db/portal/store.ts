@@ -324,11 +324,7 @@ export function saveEntry(
     [entry.value, entry.enteredOn, now, entry.flagged ? 1 : 0, counterId, linkId],
   );
   if (changes > 0) return 'saved';
-  const owned = db.get<{ id: number }>(
-    'SELECT c.id FROM counters c JOIN devices d ON d.id = c.device_id WHERE c.id = ? AND d.link_id = ?',
-    [counterId, linkId],
-  );
-  return owned ? 'locked' : 'unknown';
+  return counterOfLink(db, linkId, counterId) ? 'locked' : 'unknown';
 }
 
 export function createSession(db: Database, idHash: string, linkId: number, now: string, expiresAt: string): void {

@@ -209,9 +209,9 @@ export function readingsForNewReadings(
     let set = ids.get(deviceId);
     if (!set) ids.set(deviceId, (set = new Set([latest])));
     if (last === null) continue;
-    if (anchor === null) oneByOne.add(deviceId);
     set.add(last);
-    if (anchor !== null) set.add(anchor);
+    if (anchor === null) oneByOne.add(deviceId);
+    else set.add(anchor);
     const known = lasts.get(deviceId);
     if (known) known.push(last);
     else lasts.set(deviceId, [last]);

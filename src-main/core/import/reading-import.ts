@@ -20,10 +20,10 @@ import {
   missingReadingColumns,
   parseImportDate,
 } from '../../../shared/import/reading-fields';
-import { COUNTER_KINDS, type CounterKind, type Device, type IsoDate, type Reading } from '../../../shared/models';
+import { COUNTER_KINDS, type CounterKind, type Device, type IsoDate } from '../../../shared/models';
 import { comparePositions, findValidityLock, type ContractDeviceReadings } from '../../../shared/rules/validity';
 import { settingsOf, timestamp, today, type CoreContext } from '../context';
-import { loadChain, loadChainsForNew, saveNextReading } from '../handlers/readings';
+import { loadChainsForNew, saveNextReading } from '../handlers/readings';
 import { mappingFor, readUpload, type Table } from './read-table';
 
 export interface ReadingImportArgs {
@@ -154,15 +154,14 @@ export async function importReadings(core: CoreContext, args: ReadingImportArgs,
     const importer: CoreContext = { ...core, author: args.source ? `import ${args.source}` : core.author };
     const settings = settingsOf(core);
     const todayDate = today(core, settings);
-    // Each device's chain (all at once) and each contract's lock are read once; what is saved
-    // is added to them.
-    const chains = new Map<number, Reading[]>();
+    // Each contract's lock is read once; what is saved is added to it and to the chains.
     const contracts = new Map<number, ContractDeviceReadings[]>();
     try {
       core.db.transaction(() => {
+        // The chain of every device with a reading to judge, all at once.
         const due = new Map<number, Device>();
         for (const group of ordered) if (group.issues.length === 0) due.set(group.device.id, group.device);
-        for (const [id, chain] of loadChainsForNew(core, settings, [...due.values()], 'import')) chains.set(id, chain);
+        const chains = loadChainsForNew(core, settings, [...due.values()], 'import');
         for (const group of ordered) {
           const result: ReadingImportRow = {
             lines: group.lines,
@@ -178,11 +177,7 @@ export async function importReadings(core: CoreContext, args: ReadingImportArgs,
             continue;
           }
           const { device } = group;
-          let chain = chains.get(device.id);
-          if (!chain) {
-            chain = loadChain(core, settings, device, undefined, 'import');
-            chains.set(device.id, chain);
-          }
+          const chain = chains.get(device.id)!;
           // A reading of that day can only be there if the device's latest is not older.
           const latest = chain.at(-1);
           const sameDay = latest && latest.date >= group.date ? readingsOnDay(core.db, device.id, group.date)[0] : undefined;
