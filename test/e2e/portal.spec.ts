@@ -73,6 +73,16 @@ test('a customer enters counters from the e-mailed link; the sync brings them in
   const grid = page.getByRole('grid');
   await expect(grid.getByRole('row').filter({ hasText: '3.022.790' })).toContainText('übernommen');
   await expect(grid.getByRole('row').filter({ hasText: '3.024.072' })).toContainText('übernommen');
+  // On a 1280-pixel screen every column is in view: none runs under the pinned buttons.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const underPinned = () =>
+    page.locator('.web-page .ag-root').evaluate((root) => {
+      const pinned = root.querySelector('.ag-header-cell[col-id="actions"]')!.getBoundingClientRect().left;
+      return [...root.querySelectorAll('.ag-header-cell:not([col-id="actions"])')]
+        .filter((cell) => cell.getBoundingClientRect().right > pinned + 1)
+        .map((cell) => cell.textContent);
+    });
+  await expect.poll(underPinned).toEqual([]);
 
   await customer.goto(link);
   await expect(counter(customer, '3.022.790', 'Compteur Noir-blanc')).toContainText('Transmis, ne peut plus être modifié');

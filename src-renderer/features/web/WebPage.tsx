@@ -75,50 +75,55 @@ export function WebPage() {
 
   const open = useCallback((row: WebSubmission) => navigate(deviceHref(row.equipmentId, row.readingId ?? undefined)), []);
 
+  // Room for three buttons only where a kept-aside submission has them.
+  const anyHeld = overview?.submissions.some((row) => row.state === 'held') ?? false;
   const columns = useMemo<ColDef<WebSubmission>[]>(
     () => [
       {
         field: 'flagged',
         headerName: t('web.flagged'),
-        width: 110,
+        width: 100,
         cellRenderer: (p: { value: boolean }) => (p.value ? <span className="flag">⚠ {t('web.flagged')}</span> : ''),
       },
       {
         colId: 'customer',
         headerName: t('web.customer'),
-        width: 230,
+        flex: 2,
+        minWidth: 150,
         valueGetter: (p) => (p.data ? `${p.data.customerNumber} ${p.data.customerName}` : ''),
       },
       {
         field: 'equipmentId',
         headerName: t('web.device'),
-        width: 130,
+        width: 110,
         cellRenderer: (p: { value: string; data?: WebSubmission }) => (
           <a href={p.data ? deviceHref(p.value, p.data.readingId ?? undefined) : '#/'} tabIndex={-1}>
             {p.value}
           </a>
         ),
       },
-      { field: 'position', headerName: t('web.position'), width: 80 },
-      { field: 'enteredOn', headerName: t('web.enteredOn'), width: 120, valueFormatter: (p) => formatDate(String(p.value), language) },
+      { field: 'position', headerName: t('web.position'), width: 70 },
+      { field: 'enteredOn', headerName: t('web.enteredOn'), width: 110, valueFormatter: (p) => formatDate(String(p.value), language) },
       {
         colId: 'values',
         headerName: t('web.values'),
-        width: 230,
+        flex: 2,
+        minWidth: 160,
+        tooltipValueGetter: (p) => String(p.value ?? ''),
         valueGetter: (p) =>
           p.data?.values.map((v) => `${t(`kinds.${v.kind}`)} ${formatCounter(v.value, language)}`).join(' · ') ?? '',
       },
       {
         field: 'state',
         headerName: t('web.state'),
-        width: 140,
+        width: 130,
         valueFormatter: (p) => t(`web.states.${p.value as WebSubmission['state']}`),
       },
       {
         field: 'reason',
         headerName: t('web.reason'),
         flex: 1,
-        minWidth: 180,
+        minWidth: 110,
         tooltipValueGetter: (p) => (p.valueFormatted as string | null) ?? '',
         valueFormatter: (p) => {
           const reason = p.value as string | null;
@@ -129,7 +134,7 @@ export function WebPage() {
       {
         colId: 'actions',
         headerName: '',
-        width: 270,
+        width: anyHeld ? 270 : 100,
         pinned: 'right',
         sortable: false,
         cellRenderer: (p: { data?: WebSubmission }) =>
@@ -154,7 +159,7 @@ export function WebPage() {
           ) : null,
       },
     ],
-    [t, language, decide, open],
+    [t, language, decide, open, anyHeld],
   );
 
   const lastSync = overview?.lastSync;
