@@ -47,7 +47,9 @@ Commands:
             Send the reading request e-mails of a period (default: this month) to
             every customer with web reading on and a contract due, once per customer
             and period; --resend sends again with a new link (the old one stops
-            working). Prints what was sent; a failed send stays queued and is retried.
+            working). E-mails still queued after a failure go with them, without
+            waiting for their retry. Prints what was sent; a failed send stays queued
+            and is retried.
   sync      Synchronise with the portal now: publish the open links and due
             devices, collect what customers entered (as web readings, status 01).
   billing --period YYYY-MM [--preview | --run | --cancel ID | --post ID]

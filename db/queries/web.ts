@@ -149,9 +149,13 @@ export function queueMail(db: Database, linkId: number, recipients: string[], to
   ).lastInsertRowid;
 }
 
-export function dueMails(db: Database, now: string): OutboxMail[] {
+/** The queued e-mails due at `now`; with `null` every queued one, also those waiting for their retry. */
+export function dueMails(db: Database, now: string | null): OutboxMail[] {
   return db
-    .all<OutboxRow>(`SELECT * FROM mail_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id`, [now])
+    .all<OutboxRow>(
+      `SELECT * FROM mail_outbox WHERE status = 'pending' AND (? IS NULL OR next_attempt_at <= ?) ORDER BY id`,
+      [now, now],
+    )
     .map(toMail);
 }
 

@@ -81,14 +81,25 @@ export function retryDelayMinutes(attempts: number): number {
   return Math.min(5 * 2 ** Math.max(attempts - 1, 0), 360);
 }
 
+/** Which queued e-mails go: those due now (the retry job), or every one (a clerk's send). */
+export type Queued = 'due' | 'all';
+
+const dueAt = (core: CoreContext, queued: Queued) => (queued === 'all' ? null : timestamp(core));
+
 /**
- * Sends the queued e-mails that are due. A failure is recorded on the e-mail and retried
- * later, never dropped; an e-mail whose link has ended is withdrawn.
+ * Sends the queued e-mails that are due (`all`: also those waiting for their retry). A failure
+ * is recorded on the e-mail and retried later, never dropped; an e-mail whose link has ended is
+ * withdrawn.
  */
-export async function deliverMails(core: CoreContext, config: WebConfig, mailer: Mailer | null): Promise<DeliveryReport> {
+export async function deliverMails(
+  core: CoreContext,
+  config: WebConfig,
+  mailer: Mailer | null,
+  queued: Queued = 'due',
+): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: [], failed: [] };
   const day = today(core);
-  for (const mail of dueMails(core.db, timestamp(core))) {
+  for (const mail of dueMails(core.db, dueAt(core, queued))) {
     const link = getLink(core.db, mail.linkId);
     if (!link || link.replacedAt !== null || !isLinkValid(link.validUntil, day) || !mail.token) {
       cancelMail(core.db, mail.id);
@@ -154,7 +165,9 @@ export interface SendReport extends RequestPlan {
 
 /**
  * The request e-mails of a period: create the links, publish them (a link works as soon as
- * its e-mail is out), then send. When the portal cannot be reached nothing is sent — the
+ * its e-mail is out), then send — with them every e-mail still queued, also one waiting for
+ * its retry after a failure: whoever sends now (a clerk whose SMTP server is back, the
+ * monthly job) wants them out now. When the portal cannot be reached nothing is sent — the
  * e-mails stay queued and go out with the next attempt.
  */
 export async function sendRequests(
@@ -166,13 +179,19 @@ export async function sendRequests(
   options: { resend?: boolean } = {},
 ): Promise<SendReport> {
   const plan = planRequests(core, period, options);
-  const delivery = await deliverQueued(core, config, client, mailer);
+  const delivery = await deliverQueued(core, config, client, mailer, 'all');
   return { ...plan, delivery };
 }
 
-/** Publishes, then sends what is queued and due (the retry of failed e-mails). */
-export async function deliverQueued(core: CoreContext, config: WebConfig, client: PortalClient, mailer: Mailer | null): Promise<DeliveryReport> {
-  if (dueMails(core.db, timestamp(core)).length === 0) return { sent: [], failed: [] };
+/** Publishes, then sends what is queued and due (the retry of failed e-mails), or all of it. */
+export async function deliverQueued(
+  core: CoreContext,
+  config: WebConfig,
+  client: PortalClient,
+  mailer: Mailer | null,
+  queued: Queued = 'due',
+): Promise<DeliveryReport> {
+  if (dueMails(core.db, dueAt(core, queued)).length === 0) return { sent: [], failed: [] };
   await client.publish(buildPublication(core, config.contact));
-  return deliverMails(core, config, mailer);
+  return deliverMails(core, config, mailer, queued);
 }

@@ -161,6 +161,32 @@ describe('the SMTP server fails while the request e-mails go out', () => {
     }
   });
 
+  it('a clerk who sends again once the server is back sends what waits for its retry at once, one e-mail per customer', async () => {
+    const smtp = await sink();
+    smtp.refuse = true;
+    const { core, web, clock } = await dealer(smtp.url);
+    const start = clock.now;
+    expect((await web.sendRequests('2026-11')).delivery.failed).toHaveLength(2);
+
+    // A minute later, the server fixed: the retry job would wait four more minutes, the
+    // clerk's *Anfragen senden* does not.
+    smtp.refuse = false;
+    clock.now = new Date(start.getTime() + 60_000);
+    expect(await web.deliverQueued()).toEqual({ sent: [], failed: [] });
+    const again = await web.sendRequests('2026-11');
+    expect(again.delivery.sent.map((s) => s.customerNumber).sort()).toEqual(['200117', '999999']);
+    expect(again.delivery.failed).toEqual([]);
+    for (const mail of mailsOfPeriod(core.db, '2026-11')) {
+      expect(mail).toMatchObject({ status: 'sent', attempts: 2, token: null, lastError: null });
+    }
+    // Nothing is left for the retry job, nor for another send.
+    clock.now = new Date(start.getTime() + 3_600_000);
+    expect(await web.deliverQueued()).toEqual({ sent: [], failed: [] });
+    expect((await web.sendRequests('2026-11')).delivery).toEqual({ sent: [], failed: [] });
+    await smtp.waitFor(2);
+    expect(smtp.mails).toHaveLength(2);
+  });
+
   it('npm run cli -- send-requests says NOT SENT per customer and exits 1; the e-mails stay queued', async () => {
     const smtp = await sink();
     smtp.refuse = true;
