@@ -38,6 +38,9 @@ test('the period overview: work down the missing readings with F2, counts and st
   await missingFilter.click();
   const rows = meterdesk.gridRows('Geräte der Periode');
   await expect(rows).toHaveCount(missingBefore);
+  // On a 1280-pixel screen every column is in view, none past the grid's edge.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect.poll(() => meterdesk.columnsOutOfView('Geräte der Periode')).toEqual([]);
 
   // Open the first missing device from the keyboard, save with F2: the next missing one opens.
   const first = (await rows.first().locator('[col-id="equipmentId"]').textContent())!.trim();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { linkIn } from '../web/helpers';
 import { expect, test } from './fixtures';
+import { MeterdeskPage } from './pages/meterdesk-page';
 
 /** The customer's device on the portal page, and one of its counter rows. */
 const device = (page: Page, equipmentId: string) => page.locator('section.device', { hasText: `ID : ${equipmentId}` });
@@ -75,14 +76,7 @@ test('a customer enters counters from the e-mailed link; the sync brings them in
   await expect(grid.getByRole('row').filter({ hasText: '3.024.072' })).toContainText('übernommen');
   // On a 1280-pixel screen every column is in view: none runs under the pinned buttons.
   await page.setViewportSize({ width: 1280, height: 800 });
-  const underPinned = () =>
-    page.locator('.web-page .ag-root').evaluate((root) => {
-      const pinned = root.querySelector('.ag-header-cell[col-id="actions"]')!.getBoundingClientRect().left;
-      return [...root.querySelectorAll('.ag-header-cell:not([col-id="actions"])')]
-        .filter((cell) => cell.getBoundingClientRect().right > pinned + 1)
-        .map((cell) => cell.textContent);
-    });
-  await expect.poll(underPinned).toEqual([]);
+  await expect.poll(() => new MeterdeskPage(page, webApp.url).columnsOutOfView('Web-Eingaben')).toEqual([]);
 
   await customer.goto(link);
   await expect(counter(customer, '3.022.790', 'Compteur Noir-blanc')).toContainText('Transmis, ne peut plus être modifié');

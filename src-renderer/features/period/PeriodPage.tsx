@@ -177,7 +177,7 @@ export function PeriodPage({ today }: { today: string }) {
       {
         field: 'state',
         headerName: t('period.state'),
-        width: 150,
+        width: 130,
         cellClass: (p) => `state-${String(p.value)}`,
         // Empty while its block loads.
         valueFormatter: (p) => (p.value ? t(`period.states.${p.value as PeriodState}`) : ''),
@@ -185,25 +185,29 @@ export function PeriodPage({ today }: { today: string }) {
       {
         colId: 'customer',
         headerName: t('period.customer'),
-        width: 240,
+        flex: 2,
+        minWidth: 170,
+        tooltipValueGetter: (p) => String(p.value ?? ''),
         valueGetter: (p) => (p.data ? `${p.data.customerNumber} ${p.data.customerName}` : ''),
       },
-      { field: 'contractNumber', headerName: t('period.contract'), width: 130 },
-      { field: 'equipmentId', headerName: t('period.device'), width: 120 },
-      { field: 'position', headerName: t('period.position'), width: 80 },
-      { field: 'model', headerName: t('period.model'), width: 200 },
-      { field: 'location', headerName: t('period.location'), flex: 1, minWidth: 160 },
+      { field: 'contractNumber', headerName: t('period.contract'), width: 125 },
+      { field: 'equipmentId', headerName: t('period.device'), width: 105 },
+      { field: 'position', headerName: t('period.position'), width: 70 },
+      { field: 'model', headerName: t('period.model'), flex: 1.5, minWidth: 140, tooltipField: 'model' },
+      { field: 'location', headerName: t('period.location'), flex: 1, minWidth: 110, tooltipField: 'location' },
       {
         field: 'date',
         headerName: t('period.date'),
-        width: 115,
+        width: 105,
         valueFormatter: (p) => (p.value ? formatDate(String(p.value), language) : ''),
       },
       {
         colId: 'counters',
         headerName: t('period.counters'),
-        width: 230,
+        flex: 2,
+        minWidth: 170,
         sortable: false,
+        tooltipValueGetter: (p) => String(p.value ?? ''),
         valueGetter: (p) =>
           p.data?.counters
             .map((c) => `${t(`kinds.${c.kind}`)} ${formatCounter(c.value, language)}`)

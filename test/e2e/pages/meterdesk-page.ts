@@ -46,6 +46,23 @@ export class MeterdeskPage {
     return this.gridRows('Zählerstände');
   }
 
+  /**
+   * The headers of the grid whose region has this name that are not wholly in view at the
+   * page's width: past the grid's edge, or under its column pinned to the right.
+   */
+  columnsOutOfView(region: string | RegExp): Promise<string[]> {
+    return this.page
+      .getByRole('region', { name: region })
+      .locator('.ag-root')
+      .evaluate((root) => {
+        const pinned = root.querySelector('.ag-header-cell-first-right-pinned');
+        const limit = pinned ? pinned.getBoundingClientRect().left : root.getBoundingClientRect().right;
+        return [...root.querySelectorAll('.ag-header-cell')]
+          .filter((cell) => cell !== pinned && cell.getBoundingClientRect().right > limit + 1)
+          .map((cell) => (cell.textContent ?? '').trim());
+      });
+  }
+
   /** The data rows of the grid whose region has this name. */
   gridRows(region: string | RegExp): Locator {
     return this.page
