@@ -69,6 +69,28 @@ export function parsePrice(text: string): number | null {
   return Number(match[1] || '0') * 1_000_000 + Number((match[2] ?? '').padEnd(6, '0'));
 }
 
+const amountFormats = new Map<Language, Intl.NumberFormat>();
+
+/**
+ * Micro-francs as an amount of money, to the centime, the way the locale writes francs (a
+ * decimal point in every one of them, digits grouped): de-CH 967'444.55, fr-CH 967 444.55,
+ * en 967,444.55. Without the currency: the column or the text says CHF.
+ */
+export function formatAmount(micros: number, language: Language): string {
+  let format = amountFormats.get(language);
+  if (!format) {
+    format = new Intl.NumberFormat(LOCALES[language], { style: 'currency', currency: 'CHF' });
+    amountFormats.set(language, format);
+  }
+  // Half a centime away from zero, as formatChf rounds (the statement and the CSV agree).
+  const cents = Math.sign(micros) * Math.round(Math.abs(micros) / 10_000);
+  return format
+    .formatToParts(cents / 100)
+    .filter((part) => part.type !== 'currency' && part.type !== 'literal')
+    .map((part) => part.value)
+    .join('');
+}
+
 /**
  * Micro-francs as a price per page, with two to six decimals: 0.0085, 0.065, 1.00. Swiss
  * prices take a decimal point in every language we speak (de-CH, fr-CH, en).

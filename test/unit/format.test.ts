@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCounter, formatDate, formatPrice, parseCounter, parseDate, parsePrice } from '../../shared/format';
+import { formatAmount, formatCounter, formatDate, formatPrice, parseCounter, parseDate, parsePrice } from '../../shared/format';
 
 describe('counter input', () => {
   it.each(['344805', "344'805", '344’805', '344.805', '344 805', '344,805', '344\u202f805'])(
@@ -29,6 +29,19 @@ describe('counter input', () => {
       expect(parseCounter(text)).toEqual({ ok: true, value: 344_805 });
     }
     expect(formatCounter(14_160, 'en')).toBe('14,160');
+  });
+});
+
+describe('amounts', () => {
+  it('groups the francs per locale, with a decimal point in each, to the centime', () => {
+    expect(formatAmount(967_444_550_000, 'de')).toBe("967'444.55");
+    expect(formatAmount(967_444_550_000, 'fr')).toMatch(/^967\s444\.55$/u);
+    expect(formatAmount(967_444_550_000, 'en')).toBe('967,444.55');
+    expect(formatAmount(116_100_000, 'de')).toBe('116.10');
+    expect(formatAmount(0, 'de')).toBe('0.00');
+    // Half a centime rounds away from zero, on either side of it (as formatChf).
+    expect(formatAmount(1_234_565_000, 'en')).toBe('1,234.57');
+    expect(formatAmount(-1_234_565_000, 'en')).toBe('-1,234.57');
   });
 });
 

@@ -1,6 +1,5 @@
-import { formatCounter, formatDate } from '../../../shared/format';
+import { formatAmount, formatCounter, formatDate } from '../../../shared/format';
 import type { BilledContract } from '../../../shared/api';
-import { formatChf } from '../../../shared/rules/billing';
 import { useLanguage } from '../../i18n';
 
 /** Micro-francs per page as CHF: 8500 → 0.0085. */
@@ -50,7 +49,7 @@ export function BillLines({ contract }: { contract: BilledContract }) {
             <td>{formatCounter(line.freeCopies, language)}</td>
             <td>{formatCounter(line.billable, language)}</td>
             <td>{pagePrice(line.pricePerPage)}</td>
-            <td>{formatChf(line.amount)}</td>
+            <td>{formatAmount(line.amount, language)}</td>
           </tr>
         ))}
       </tbody>
@@ -59,13 +58,13 @@ export function BillLines({ contract }: { contract: BilledContract }) {
           <th scope="row" colSpan={5}>
             {t('billing.total')}
           </th>
-          <td>{formatChf(contract.total)}</td>
+          <td>{formatAmount(contract.total, language)}</td>
         </tr>
         <tr className="grand">
           <th scope="row" colSpan={5}>
             {t('billing.totalRounded')}
           </th>
-          <td>{formatChf(contract.totalRounded)}</td>
+          <td>{formatAmount(contract.totalRounded, language)}</td>
         </tr>
       </tfoot>
     </table>

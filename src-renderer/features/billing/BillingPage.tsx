@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { BillingPreview, BillingRun } from '../../../shared/api';
 import { billingCsv } from '../../../shared/billing-csv';
-import { formatChf } from '../../../shared/rules/billing';
+import { formatAmount } from '../../../shared/format';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
 import { navigate } from '../../useHashRoute';
@@ -27,7 +27,7 @@ function download(name: string, text: string) {
  * the period's runs with cancel, post (→ 21), the printable statements and the CSV export.
  */
 export function BillingPage({ today }: BillingPageProps) {
-  const { t } = useLanguage();
+  const { t, language } = useLanguage();
   const [period, setPeriod] = useState(today.slice(0, 7));
   const [preview, setPreview] = useState<BillingPreview | null>(null);
   const [runs, setRuns] = useState<BillingRun[]>([]);
@@ -88,7 +88,7 @@ export function BillingPage({ today }: BillingPageProps) {
               ? t('app.loading')
               : preview.contracts.length === 0
                 ? t('billing.nothing')
-                : t('billing.preview', { contracts: preview.contracts.length, total: formatChf(preview.total) })}
+                : t('billing.preview', { contracts: preview.contracts.length, total: formatAmount(preview.total, language) })}
           {preview && preview.skipped.length > 0 && ` · ${t('billing.skipped', { count: preview.skipped.length })}`}
         </span>
       </div>
@@ -100,7 +100,7 @@ export function BillingPage({ today }: BillingPageProps) {
             {runs.map((run) => (
               <li key={run.id}>
                 <span>
-                  {t('billing.runLabel', { id: run.id, state: t(`billing.states.${run.state}`), total: formatChf(run.total), by: run.createdBy })}
+                  {t('billing.runLabel', { id: run.id, state: t(`billing.states.${run.state}`), total: formatAmount(run.total, language), by: run.createdBy })}
                 </span>
                 {run.state !== 'cancelled' && (
                   <>
