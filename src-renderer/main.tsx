@@ -1,5 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { ICON_SVG } from '../shared/icon';
 import { App } from './App';
 import { prefetchFirstRows } from './features/period/first-rows';
 import './i18n';
@@ -18,6 +19,13 @@ const firstInfo = api.call('app-info', {});
 if (route.page === 'period') {
   firstInfo.then((info) => prefetchFirstRows(info.today.slice(0, 7)), () => undefined);
 }
+
+// The tab's icon (without one the browser asks the server for /favicon.ico, which it has not).
+const icon = document.createElement('link');
+icon.rel = 'icon';
+icon.type = 'image/svg+xml';
+icon.href = `data:image/svg+xml,${encodeURIComponent(ICON_SVG)}`;
+document.head.append(icon);
 
 const root = document.getElementById('root');
 if (root) {

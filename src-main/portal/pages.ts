@@ -31,6 +31,7 @@ function layout({ language, texts, body, csrf, print }: LayoutOptions): Html {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${texts.title}</title>
+<link rel="icon" type="image/svg+xml" href="/favicon.svg">
 <link rel="stylesheet" href="/portal.css">
 <script src="/portal.js" defer></script>
 </head>

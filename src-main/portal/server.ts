@@ -34,6 +34,7 @@ import {
   type PortalLink,
 } from '../../db/portal/store';
 import { addDays, todayIn } from '../../shared/dates';
+import { ICON_SVG } from '../../shared/icon';
 import type { Language } from '../../shared/models';
 import { ackBody, publishBody } from '../../shared/portal-sync';
 import { checkPortalValue, isLinkValid } from '../../shared/rules/web-reading';
@@ -253,6 +254,9 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
     );
     server.get('/portal.js', (_request, reply) =>
       reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(PORTAL_JS),
+    );
+    server.get('/favicon.svg', (_request, reply) =>
+      reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(ICON_SVG),
     );
     server.get('/healthz', (_request, reply) => reply.send({ ok: true }));
 

@@ -1,7 +1,13 @@
 import { expect, test } from './fixtures';
 
 test('a fresh data folder starts empty and offers the demo data', async ({ page, emptyApp }) => {
+  // Nothing the page asks for is missing (a tab icon it has not, once).
+  const failed: string[] = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+  });
   await page.goto(`${emptyApp.url}/`);
+  await expect(page.locator('link[rel="icon"]')).toHaveAttribute('href', /^data:image\/svg\+xml,/);
   await expect(page.getByText('Die Datenbank ist noch leer.')).toBeVisible();
   await page.getByRole('button', { name: 'Demodaten laden' }).click();
   await expect(page.getByRole('status').filter({ hasText: '7 Geräte' })).toBeVisible();
@@ -12,4 +18,5 @@ test('a fresh data folder starts empty and offers the demo data', async ({ page,
   await page.getByRole('link', { name: '3.022.790' }).click();
   await expect(page).toHaveURL(/#\/devices\/3\.022\.790$/);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('PH RICOH MP2550CSP');
+  expect(failed).toEqual([]);
 });

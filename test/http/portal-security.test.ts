@@ -398,6 +398,16 @@ describe('security headers and cookies', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
   }
 
+  it('links its icon, served as SVG (no browser asks for a /favicon.ico it does not have)', async () => {
+    const { runtime, token999999 } = await requested();
+    const page = await (await fetch(`${runtime.portalUrl}/l/${token999999}`)).text();
+    expect(page).toContain('<link rel="icon" type="image/svg+xml" href="/favicon.svg">');
+    const icon = await fetch(`${runtime.portalUrl}/favicon.svg`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await icon.text()).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^]*<\/svg>$/);
+  });
+
   it('sends CSP, nosniff, no-referrer and no-store, and a HttpOnly SameSite=Strict session cookie', async () => {
     const { runtime, token999999 } = await requested();
     const response = await fetch(`${runtime.portalUrl}/l/${token999999}`, { redirect: 'manual' });
