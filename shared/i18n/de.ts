@@ -238,6 +238,10 @@ export const de = {
     statementOf: 'Vertrag {{contract}} · {{from}} – {{to}}',
     print: 'Drucken / PDF',
     back: 'Zurück zur Abrechnung',
+    previewList: 'Verträge der Vorschau',
+    readings: 'Zählerstände',
+    estimated: 'Geschätzt',
+    previewHint: 'Ein Klick oder ↑ ↓ auf einem Vertrag zeigt darunter seine Abrechnung.',
   },
   settings: {
     nav: 'Einstellungen',

@@ -239,6 +239,10 @@ export const en: Translation = {
     statementOf: 'Contract {{contract}} · {{from}} – {{to}}',
     print: 'Print / PDF',
     back: 'Back to billing',
+    previewList: 'Contracts in the preview',
+    readings: 'Readings',
+    estimated: 'Estimated',
+    previewHint: 'A click or ↑ ↓ on a contract shows its bill below.',
   },
   settings: {
     nav: 'Settings',

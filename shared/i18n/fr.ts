@@ -240,6 +240,10 @@ export const fr: Translation = {
     statementOf: 'Contrat {{contract}} · {{from}} – {{to}}',
     print: 'Imprimer / PDF',
     back: 'Retour à la facturation',
+    previewList: 'Contrats de l’aperçu',
+    readings: 'Relevés',
+    estimated: 'Estimé',
+    previewHint: 'Un clic ou ↑ ↓ sur un contrat affiche son décompte en dessous.',
   },
   settings: {
     nav: 'Paramètres',

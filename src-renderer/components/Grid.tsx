@@ -1,4 +1,4 @@
-import type { CellKeyDownEvent, ColDef, GridApi, IDatasource, RowDoubleClickedEvent } from 'ag-grid-community';
+import type { CellFocusedEvent, CellKeyDownEvent, ColDef, GridApi, IDatasource, RowDoubleClickedEvent } from 'ag-grid-community';
 import {
   CellStyleModule,
   ClientSideRowModelModule,
@@ -30,6 +30,8 @@ export interface GridProps<Row> {
   rowId: (row: Row) => string;
   /** Enter on a row, or a double-click, opens it. */
   onOpen: (row: Row) => void;
+  /** A row took the keyboard focus (a click on it, or ↑ ↓ onto it). */
+  onFocusRow?: (row: Row) => void;
   /** Each new non-zero value moves the keyboard focus to the first row, once. */
   focusToken?: number;
   height?: number | string;
@@ -61,7 +63,18 @@ const theme = themeQuartz.withParams({
 });
 
 /** ag-grid with meterdesk's defaults: sortable, keyboard navigable, Enter opens a row. */
-export function Grid<Row>({ label, rows, datasource, onReady, columns, rowId, onOpen, focusToken, height = 420 }: GridProps<Row>) {
+export function Grid<Row>({
+  label,
+  rows,
+  datasource,
+  onReady,
+  columns,
+  rowId,
+  onOpen,
+  onFocusRow,
+  focusToken,
+  height = 420,
+}: GridProps<Row>) {
   const apiRef = useRef<GridApi<Row> | null>(null);
   const handledToken = useRef(0);
   // The props as last committed, for the focus below: before its effect (effects run in order).
@@ -126,6 +139,10 @@ export function Grid<Row>({ label, rows, datasource, onReady, columns, rowId, on
         }}
         onRowDataUpdated={focusFirstRow}
         onCellKeyDown={onCellKeyDown}
+        onCellFocused={(event: CellFocusedEvent<Row>) => {
+          const row = event.rowIndex === null ? undefined : event.api.getDisplayedRowAtIndex(event.rowIndex)?.data;
+          if (row && onFocusRow) onFocusRow(row);
+        }}
         onRowDoubleClicked={(event: RowDoubleClickedEvent<Row>) => event.data && onOpen(event.data)}
         suppressCellFocus={false}
         animateRows={false}

@@ -10,11 +10,22 @@ test('a billing run: preview, bill with its statement as PDF and the CSV, then t
   await expect(meterdesk.dialog).toBeHidden();
 
   await page.getByRole('link', { name: 'Abrechnung' }).click();
+  // The preview lists the contracts; the first one's bill shows below, a click or ↑ ↓ shows another's.
+  const contracts = meterdesk.gridRows('Verträge der Vorschau');
+  await expect(contracts).toHaveCount(2);
+  await expect(contracts.filter({ hasText: 'V-999999-01' })).toContainText('116.10');
+  await expect(page.locator('table.bill')).toHaveCount(1);
+  await expect(page.locator('table.bill')).toContainText('V-300451-01');
+  await contracts.filter({ hasText: 'V-999999-01' }).getByRole('gridcell').first().click();
   const bill = page.locator('table.bill', { hasText: 'V-999999-01' });
   await expect(bill).toContainText('Fiduciaire du Léman SA');
   const black = bill.getByRole('row', { name: /^Schwarz/ });
   await expect(black).toContainText(/14.160\s*500\s*13.660\s*0\.0085\s*116\.11/);
   await expect(bill.locator('tr.grand')).toContainText('116.10');
+  await page.keyboard.press('ArrowUp');
+  await expect(page.locator('table.bill')).toContainText('V-300451-01');
+  await page.keyboard.press('ArrowDown');
+  await expect(bill).toBeVisible();
 
   page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: 'Abrechnen' }).click();

@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { BillingPreview, BillingRun } from '../../../shared/api';
+import type { ColDef } from 'ag-grid-community';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { BilledContract, BillingPreview, BillingRun } from '../../../shared/api';
 import { billingCsv } from '../../../shared/billing-csv';
-import { formatAmount } from '../../../shared/format';
+import { formatAmount, formatDate } from '../../../shared/format';
+import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
 import { navigate } from '../../useHashRoute';
@@ -33,6 +35,7 @@ export function BillingPage({ today }: BillingPageProps) {
   const [runs, setRuns] = useState<BillingRun[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [selected, setSelected] = useState<number | null>(null);
 
   const load = useCallback(() => {
     if (!/^\d{4}-\d{2}$/.test(period)) return;
@@ -63,6 +66,52 @@ export function BillingPage({ today }: BillingPageProps) {
   };
 
   const readings = preview?.contracts.reduce((sum, c) => sum + c.readingIds.length, 0) ?? 0;
+  // The contract whose bill shows below the list: the one chosen, else the first.
+  const shown = preview?.contracts.find((contract) => contract.contractId === selected) ?? preview?.contracts[0];
+
+  const columns = useMemo<ColDef<BilledContract>[]>(
+    () => [
+      {
+        colId: 'customer',
+        headerName: t('billing.customer'),
+        flex: 2,
+        minWidth: 200,
+        valueGetter: (p) => (p.data ? `${p.data.customerNumber} ${p.data.customerName}` : ''),
+      },
+      { field: 'contractNumber', headerName: t('billing.contract'), width: 140 },
+      {
+        colId: 'validity',
+        headerName: t('billing.validity'),
+        width: 200,
+        valueGetter: (p) => (p.data ? `${formatDate(p.data.validFrom, language)} – ${formatDate(p.data.validTo, language)}` : ''),
+        comparator: (_a, _b, a, b) => (a.data?.validFrom ?? '').localeCompare(b.data?.validFrom ?? ''),
+      },
+      {
+        colId: 'readings',
+        headerName: t('billing.readings'),
+        width: 130,
+        type: 'rightAligned',
+        valueGetter: (p) => p.data?.readingIds.length ?? 0,
+      },
+      {
+        colId: 'estimated',
+        headerName: t('billing.estimated'),
+        width: 120,
+        valueGetter: (p) => p.data?.estimates.length ?? 0,
+        valueFormatter: (p) => (p.value ? `⚠ ${String(p.value)}` : ''),
+        cellClass: 'cell-flagged',
+      },
+      {
+        colId: 'amount',
+        headerName: t('billing.amount'),
+        width: 140,
+        type: 'rightAligned',
+        valueGetter: (p) => p.data?.totalRounded ?? 0,
+        valueFormatter: (p) => formatAmount(Number(p.value), language),
+      },
+    ],
+    [t, language],
+  );
   return (
     <section className="billing-page">
       <h1>{t('billing.title')}</h1>
@@ -134,7 +183,22 @@ export function BillingPage({ today }: BillingPageProps) {
         </section>
       )}
 
-      {preview?.contracts.map((contract) => <BillLines key={contract.contractId} contract={contract} />)}
+      {preview && preview.contracts.length > 0 && (
+        <>
+          <p className="muted">{t('billing.previewHint')}</p>
+          <Grid<BilledContract>
+            label={t('billing.previewList')}
+            rows={preview.contracts}
+            columns={columns}
+            rowId={(contract) => String(contract.contractId)}
+            onOpen={(contract) => setSelected(contract.contractId)}
+            onFocusRow={(contract) => setSelected(contract.contractId)}
+            // Some ten rows; a small dealer's few take no more room than they need.
+            height={Math.min(preview.contracts.length, 10) * 34 + 40}
+          />
+          {shown && <BillLines contract={shown} />}
+        </>
+      )}
     </section>
   );
 }
