@@ -19,7 +19,7 @@ async function start(): Promise<BrowserMode> {
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>meterdesk</title>');
   mkdirSync(join(staticDir, 'assets'));
   writeFileSync(join(staticDir, 'assets', 'index-Cj5C_Mij.js'), 'export {};');
-  running = await startBrowserMode({ dataDir, host: '127.0.0.1', port: 0, staticDir, demo: true, author: 'http-test' });
+  running = await startBrowserMode({ dataDir, host: '127.0.0.1', port: 0, portalPort: 0, staticDir, demo: true, author: 'http-test' });
   return running;
 }
 
@@ -170,7 +170,7 @@ describe('browser mode over HTTP (SPEC §7)', () => {
 describe('browser mode on every address (--host 0.0.0.0)', () => {
   it('answers under the loopback names and refuses foreign hosts and bare posts', async () => {
     const dataDir = tempDir();
-    running = await startBrowserMode({ dataDir, host: '0.0.0.0', port: 0, staticDir: null, demo: false, author: 'http-test' });
+    running = await startBrowserMode({ dataDir, host: '0.0.0.0', port: 0, portalPort: 0, staticDir: null, demo: false, author: 'http-test' });
     const { url } = running;
     const { port } = new URL(url);
     expect(url).toBe(`http://127.0.0.1:${port}`);
