@@ -9,6 +9,10 @@ test('an unusual usage shows among the alerts, counted on the period overview, a
   }
   await page.keyboard.press('F2');
   await expect(meterdesk.dialog).toBeHidden();
+  // A colour device's history on a 1280-pixel screen: every column in view.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect.poll(() => meterdesk.columnsOutOfView('Zählerstände')).toEqual([]);
+  await page.setViewportSize({ width: 1360, height: 900 });
 
   await meterdesk.open('#/period');
   await expect(page.locator('.alert-counts')).toContainText('1 ungewöhnlich');

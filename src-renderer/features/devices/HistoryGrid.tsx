@@ -18,20 +18,23 @@ export function HistoryGrid({ readings, kinds, onOpen }: HistoryGridProps) {
     const date = (value: unknown) => (typeof value === 'string' ? formatDate(value, language) : '');
     const counter = (value: unknown) => (typeof value === 'number' ? formatCounter(value, language) : '');
     return [
-      { field: 'date', headerName: t('device.date'), width: 120, sort: 'desc', valueFormatter: (p) => date(p.value) },
+      { field: 'date', headerName: t('device.date'), width: 110, sort: 'desc', valueFormatter: (p) => date(p.value) },
       {
         field: 'status',
         headerName: t('device.status'),
-        width: 140,
+        width: 135,
         valueFormatter: (p) => `${p.value as string} ${t(`status.${p.value as Reading['status']}`)}`,
       },
-      { field: 'validFrom', headerName: t('device.validFrom'), width: 120, valueFormatter: (p) => date(p.value) },
-      { field: 'validTo', headerName: t('device.validTo'), width: 120, valueFormatter: (p) => date(p.value) },
+      { field: 'validFrom', headerName: t('device.validFrom'), width: 110, valueFormatter: (p) => date(p.value) },
+      { field: 'validTo', headerName: t('device.validTo'), width: 110, valueFormatter: (p) => date(p.value) },
       ...kinds.flatMap((kind): ColDef<Reading>[] => [
         {
           colId: `${kind}.new`,
           headerName: t('device.newValue', { kind: t(`kinds.${kind}`) }),
-          width: 140,
+          width: 115,
+          // "Schwarz neu" over "Schwarz Verbrauch": two lines where one is too narrow.
+          wrapHeaderText: true,
+          autoHeaderHeight: true,
           type: 'rightAligned',
           valueGetter: (p) => p.data?.counters.find((c) => c.kind === kind)?.new,
           // A meter exchange: the new counter's value, marked; the old one's end in the tooltip.
@@ -49,7 +52,9 @@ export function HistoryGrid({ readings, kinds, onOpen }: HistoryGridProps) {
         {
           colId: `${kind}.usage`,
           headerName: t('device.usage', { kind: t(`kinds.${kind}`) }),
-          width: 150,
+          width: 115,
+          wrapHeaderText: true,
+          autoHeaderHeight: true,
           type: 'rightAligned',
           valueGetter: (p) => p.data?.counters.find((c) => c.kind === kind)?.usage,
           valueFormatter: (p) => counter(p.value),
@@ -58,17 +63,17 @@ export function HistoryGrid({ readings, kinds, onOpen }: HistoryGridProps) {
       {
         field: 'source',
         headerName: t('device.source'),
-        width: 100,
+        width: 95,
         valueFormatter: (p) => t(`sources.${p.value as Reading['source']}`),
       },
       {
         colId: 'check',
         headerName: t('device.check'),
-        width: 130,
+        width: 115,
         valueGetter: (p) => (p.data?.flagged ? t('dialog.flagged') : p.data?.confirmedBy ? '✓' : ''),
         cellClass: (p) => (p.data?.flagged ? 'cell-flagged' : ''),
       },
-      { field: 'author', headerName: t('device.author'), flex: 1, minWidth: 120 },
+      { field: 'author', headerName: t('device.author'), flex: 1, minWidth: 110 },
     ];
   }, [kinds, t, language]);
 
