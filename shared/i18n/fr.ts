@@ -49,7 +49,7 @@ export const fr: Translation = {
     validFrom: 'Valable du',
     validTo: 'Valable au',
     newValue: '{{kind}} nouveau',
-    usage: '{{kind}} consommation',
+    usage: '{{kind}} conso.',
     source: 'Source',
     author: 'Saisi par',
     check: 'Contrôle',
