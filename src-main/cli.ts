@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { issueText } from '../shared/i18n/issue-text';
 import { MASTER_KINDS, type MasterKind } from '../shared/import/master-fields';
+import { detectImportKind } from '../shared/import/reading-fields';
 import { defaultDataDir } from './core/paths';
 import { isLoopback } from './http/server';
 import { openPortalDatabase } from '../db/portal/store';
@@ -250,6 +251,9 @@ async function importMasterFile(
     printHowRead(report.kind, file, report);
     if (report.missingColumns.length > 0) {
       console.log(`  missing columns: ${report.missingColumns.join(', ')} (name them in the file, or map them in the app's import)`);
+      if (!kind && detectImportKind(report.headers) === 'readings') {
+        console.log(`  its columns are meter readings' (a device, a date, values): npm run cli -- import ${file}`);
+      }
       console.log('  nothing imported');
       return 1;
     }

@@ -143,8 +143,8 @@ export const de = {
   },
   import: {
     nav: 'Import',
-    title: 'Stammdaten importieren',
-    intro: 'Kunden, Verträge und Geräte aus dem bisherigen System: CSV (UTF-8 oder Windows-1252, getrennt durch ; , Tab oder |) oder Excel (.xlsx). Zuerst Kunden, dann Verträge, dann Geräte.',
+    title: 'Daten importieren',
+    intro: 'Kunden, Verträge und Geräte aus dem bisherigen System, Zählerstände aus einem Flottenmanagement-Export: CSV (UTF-8 oder Windows-1252, getrennt durch ; , Tab oder |) oder Excel (.xlsx). Stammdaten: zuerst Kunden, dann Verträge, dann Geräte.',
     kind: 'Art der Daten',
     kindAuto: 'aus den Spalten erkennen',
     kinds: { customers: 'Kunden', contracts: 'Verträge', devices: 'Geräte', readings: 'Zählerstände' },

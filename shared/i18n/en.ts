@@ -144,8 +144,8 @@ export const en: Translation = {
   },
   import: {
     nav: 'Import',
-    title: 'Import master data',
-    intro: 'Customers, contracts and devices from the current system: CSV (UTF-8 or Windows-1252, separated by ; , tab or |) or Excel (.xlsx). Customers first, then contracts, then devices.',
+    title: 'Import data',
+    intro: 'Customers, contracts and devices from the current system, meter readings from a fleet-management export: CSV (UTF-8 or Windows-1252, separated by ; , tab or |) or Excel (.xlsx). Master data: customers first, then contracts, then devices.',
     kind: 'Kind of data',
     kindAuto: 'recognise from the columns',
     kinds: { customers: 'Customers', contracts: 'Contracts', devices: 'Devices', readings: 'Readings' },

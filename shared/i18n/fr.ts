@@ -145,8 +145,8 @@ export const fr: Translation = {
   },
   import: {
     nav: 'Import',
-    title: 'Importer les données de base',
-    intro: 'Clients, contrats et machines du système actuel : CSV (UTF-8 ou Windows-1252, séparé par ; , tabulation ou |) ou Excel (.xlsx). D’abord les clients, puis les contrats, puis les machines.',
+    title: 'Importer des données',
+    intro: 'Clients, contrats et machines du système actuel, relevés d’un export de gestion de parc : CSV (UTF-8 ou Windows-1252, séparé par ; , tabulation ou |) ou Excel (.xlsx). Données de base : d’abord les clients, puis les contrats, puis les machines.',
     kind: 'Type de données',
     kindAuto: 'reconnaître d’après les colonnes',
     kinds: { customers: 'Clients', contracts: 'Contrats', devices: 'Machines', readings: 'Relevés' },

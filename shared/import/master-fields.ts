@@ -25,6 +25,22 @@ export function normaliseHeader(header: string): string {
     .replace(/[^a-z0-9]/g, '');
 }
 
+/** A serial number's column, as the master data and the meter import find it (normalised). */
+export const SERIAL_NUMBER_NAMES = [
+  'seriennummer',
+  'seriennr',
+  'serial',
+  'serialnumber',
+  'serialno',
+  'sn',
+  'ns',
+  'nserie',
+  'ndeserie',
+  'noserie',
+  'numeroserie',
+  'numerodeserie',
+];
+
 const KIND_NAMES: Record<CounterKind, string[]> = {
   black: ['schwarz', 'sw', 'black', 'bw', 'noir', 'noirblanc', 'mono'],
   scan: ['scan', 'scans'],
@@ -207,16 +223,7 @@ export const MASTER_FIELDS: Record<MasterKind, FieldSpec[]> = {
     {
       key: 'serialNumber',
       required: true,
-      names: [
-        'seriennummer',
-        'seriennr',
-        'serial',
-        'serialnumber',
-        'sn',
-        'ns',
-        'nserie',
-        'numeroserie',
-      ],
+      names: SERIAL_NUMBER_NAMES,
     },
     {
       key: 'installDate',

@@ -6,7 +6,15 @@
  */
 import { daysInMonth, isoDate } from '../dates';
 import { COUNTER_KINDS, type CounterKind, type IsoDate } from '../models';
-import { normaliseHeader, type ColumnMapping } from './master-fields';
+import {
+  autoMapping,
+  detectKind,
+  MASTER_FIELDS,
+  normaliseHeader,
+  SERIAL_NUMBER_NAMES,
+  type ColumnMapping,
+  type MasterKind,
+} from './master-fields';
 
 /** The kind names as values of a kind column, and as headers of a value column per kind. */
 const KIND_WORDS: Record<CounterKind, string[]> = {
@@ -29,7 +37,7 @@ const KIND_COLUMN_NAMES: Record<CounterKind, string[]> = Object.fromEntries(
 
 export const READING_FIELDS: Array<{ key: string; names: string[] }> = [
   { key: 'equipmentId', names: ['geraeteid', 'geratid', 'geraetid', 'gerateid', 'equipmentid', 'equipment', 'machineid', 'id', 'idmachine', 'assetid', 'asset'] },
-  { key: 'serialNumber', names: ['seriennummer', 'seriennr', 'serialnumber', 'serialno', 'serial', 'sn', 'ns', 'numerodeserie', 'noserie'] },
+  { key: 'serialNumber', names: SERIAL_NUMBER_NAMES },
   { key: 'date', names: ['datum', 'date', 'ablesedatum', 'readingdate', 'readdate', 'timestamp', 'datereleve', 'dateduleve', 'releve', 'zeitpunkt'] },
   { key: 'kind', names: ['zaehler', 'zahler', 'zaehlerart', 'zahlerart', 'counter', 'countertype', 'metertype', 'meter', 'kind', 'type', 'compteur', 'typecompteur'] },
   { key: 'value', names: ['wert', 'zaehlerstand', 'zahlerstand', 'stand', 'value', 'count', 'reading', 'countervalue', 'metervalue', 'valeur', 'compteurvaleur'] },
@@ -70,6 +78,18 @@ export function missingReadingColumns(mapping: ColumnMapping): string[] {
   const wide = COUNTER_KINDS.some((kind) => mapping[`value.${kind}`]);
   if (!wide && (!mapping.kind || !mapping.value)) missing.push(...(!mapping.kind ? ['kind'] : []), ...(!mapping.value ? ['value'] : []));
   return missing;
+}
+
+/**
+ * What a file holds, from its headers: meter readings when they name a device, a date and
+ * values and no kind of master data finds all its required columns; else that kind.
+ */
+export function detectImportKind(headers: string[]): MasterKind | 'readings' {
+  const master = detectKind(headers);
+  const mapped = autoMapping(master, headers);
+  const fitsMaster = MASTER_FIELDS[master].every((field) => !field.required || mapped[field.key] !== undefined);
+  if (!fitsMaster && missingReadingColumns(autoReadingMapping(headers)).length === 0) return 'readings';
+  return master;
 }
 
 export type DateOrder = 'dmy' | 'mdy' | 'ymd';

@@ -137,5 +137,11 @@ describe('npm run cli', () => {
     expect(bad.out).toContain('nothing imported');
     expect(cli('import-master', '--data', dir).code).toBe(2);
     expect(cli('import-master', 'test/fixtures/devices.csv', '--kind', 'printers', '--data', dir).code).toBe(2);
+    // A fleet tool's readings handed to import-master: which command takes them.
+    const readings = join(dir, 'fleet.csv');
+    writeFileSync(readings, 'Geräte-ID;Datum;Zähler;Stand\n3.022.790;24.11.2026;Schwarz;350000\n');
+    const misplaced = cli('import-master', readings, '--data', dir);
+    expect(misplaced.code).toBe(1);
+    expect(misplaced.out).toContain(`its columns are meter readings' (a device, a date, values): npm run cli -- import ${readings}`);
   });
 });

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ImportReport, ReadingImportReport } from '../../../shared/api';
 import { ApiError } from '../../../shared/errors';
 import { MASTER_FIELDS, MASTER_KINDS, type ColumnMapping, type MasterKind } from '../../../shared/import/master-fields';
-import { READING_FIELDS } from '../../../shared/import/reading-fields';
+import { detectImportKind, READING_FIELDS } from '../../../shared/import/reading-fields';
 import type { CounterKind } from '../../../shared/models';
 import { TextField } from '../../components/Field';
 import { useSaveKeys } from '../../components/useSaveKeys';
@@ -49,6 +49,9 @@ interface Loaded {
 export function ImportPage() {
   const { t, language } = useLanguage();
   const [kind, setKind] = useState<ImportKind | ''>('');
+  // With the kind left to the columns: meter readings recognised in the file (master data
+  // the server recognises itself).
+  const [detected, setDetected] = useState<'readings' | null>(null);
   const [source, setSource] = useState('');
   const [sources, setSources] = useState<string[]>([]);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
@@ -68,10 +71,12 @@ export function ImportPage() {
     ...(source.trim() ? { source: source.trim() } : {}),
     ...(mapping ? { mapping } : {}),
   });
-  const call = (file: Loaded, commit: boolean): Promise<ImportView> =>
-    kind === 'readings'
-      ? api.call(commit ? 'import-readings-run' : 'import-readings-preview', args(file)).then(readingsView)
-      : api.call(commit ? 'import-master-run' : 'import-master-preview', { ...args(file), ...(kind ? { kind } : {}) });
+  const call = (file: Loaded, commit: boolean): Promise<ImportView> => {
+    if (kind === 'readings' || (!kind && detected === 'readings')) {
+      return api.call(commit ? 'import-readings-run' : 'import-readings-preview', args(file)).then(readingsView);
+    }
+    return api.call(commit ? 'import-master-run' : 'import-master-preview', { ...args(file), ...(kind ? { kind } : {}) });
+  };
 
   // Every change of file, kind, source or mapping shows the preview anew.
   useEffect(() => {
@@ -80,6 +85,11 @@ export function ImportPage() {
     call(loaded, false).then(
       (preview) => {
         if (!current) return;
+        // A fleet tool's export read as master data: its preview is the readings' one.
+        if (!kind && !detected && detectImportKind(preview.headers) === 'readings') {
+          setDetected('readings');
+          return;
+        }
         setFailure(null);
         setReport(preview);
       },
@@ -93,7 +103,7 @@ export function ImportPage() {
       current = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- args() reads exactly these
-  }, [loaded, kind, source, mapping]);
+  }, [loaded, kind, source, mapping, detected]);
 
   // Master data goes in whole or not at all; of readings, the refused ones stay out.
   const canRun =
@@ -175,6 +185,7 @@ export function ImportPage() {
               value={kind}
               onChange={(event) => {
                 setMapping(null);
+                setDetected(null);
                 setKind(event.target.value as ImportKind | '');
               }}
             >
@@ -198,6 +209,7 @@ export function ImportPage() {
                 if (!file) return;
                 setMessage(null);
                 setMapping(null);
+                setDetected(null);
                 void base64Of(file).then((content) => setLoaded({ fileName: file.name, content }));
               }}
             />
