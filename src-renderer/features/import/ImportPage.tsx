@@ -3,7 +3,8 @@ import type { ImportReport, ReadingImportReport } from '../../../shared/api';
 import { ApiError } from '../../../shared/errors';
 import { MASTER_FIELDS, MASTER_KINDS, type ColumnMapping, type MasterKind } from '../../../shared/import/master-fields';
 import { detectImportKind, READING_FIELDS } from '../../../shared/import/reading-fields';
-import type { CounterKind } from '../../../shared/models';
+import { formatDate } from '../../../shared/format';
+import type { CounterKind, Language } from '../../../shared/models';
 import { TextField } from '../../components/Field';
 import { useSaveKeys } from '../../components/useSaveKeys';
 import { useLanguage } from '../../i18n';
@@ -26,13 +27,13 @@ type ImportKind = MasterKind | 'readings';
 type ImportView = Omit<ImportReport, 'kind'> & { kind: ImportKind };
 
 /** A meter import's report in the shape of the master-data preview: a row per reading. */
-function readingsView(report: ReadingImportReport): ImportView {
+function readingsView(report: ReadingImportReport, language: Language): ImportView {
   return {
     ...report,
     kind: 'readings',
     rows: report.rows.map((row) => ({
       line: row.lines[0] ?? 0,
-      key: [row.equipmentId, row.date ?? ''].join(' ').trim(),
+      key: [row.equipmentId, row.date ? formatDate(row.date, language) : ''].join(' ').trim(),
       action: row.action,
       issues: row.issues,
     })),
@@ -73,7 +74,7 @@ export function ImportPage() {
   });
   const call = (file: Loaded, commit: boolean): Promise<ImportView> => {
     if (kind === 'readings' || (!kind && detected === 'readings')) {
-      return api.call(commit ? 'import-readings-run' : 'import-readings-preview', args(file)).then(readingsView);
+      return api.call(commit ? 'import-readings-run' : 'import-readings-preview', args(file)).then((report) => readingsView(report, language));
     }
     return api.call(commit ? 'import-master-run' : 'import-master-preview', { ...args(file), ...(kind ? { kind } : {}) });
   };
@@ -156,6 +157,8 @@ export function ImportPage() {
       installDate: t('deviceForm.installDate'),
       row: t('import.line'),
       date: t('dialog.date'),
+      validFrom: t('dialog.validFrom'),
+      validTo: t('dialog.validTo'),
       kind: t('dialog.counter'),
       value: t('dialog.new'),
       reading: t('import.line'),
