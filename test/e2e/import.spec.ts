@@ -61,7 +61,7 @@ test('import readings: the preview shows the recognised columns and each reading
   await expect(page.getByRole('combobox', { name: 'Datum – Spalte der Datei' })).toHaveValue('Datum');
   const rows = page.getByRole('table', { name: 'Zeilen' }).getByRole('row');
   await expect(rows).toHaveCount(3);
-  await expect(rows.nth(1)).toContainText('3.022.790');
+  await expect(rows.nth(1)).toContainText(`3.022.790 ${today}`);
   await expect(rows.nth(1)).toContainText('neu');
   await expect(rows.nth(2)).toContainText('3.024.072');
   await expect(rows.nth(2)).toContainText('Fehler');
