@@ -46,6 +46,24 @@ describe('the billing run', () => {
     expect((await rejection(core.api['billing-run-get']({ runId: 999 }))).code).toBe('not-found');
   });
 
+  it('keeps each contract of a run with its own readings', async () => {
+    const core = testCore();
+    // Two devices of one contract, one of another customer's.
+    const ids = [];
+    for (const equipmentId of ['3.022.790', '3.024.072', '3.200.117']) ids.push((await recordReading(core, equipmentId, 100)).id);
+    const preview = await core.api['billing-preview']({ period: '2026-11' });
+    const run = await core.api['billing-run']({ period: '2026-11' });
+    const readingsOf = (contracts: typeof run.contracts) =>
+      Object.fromEntries(contracts.map((c) => [c.contractNumber, c.readingIds]));
+    expect(readingsOf(run.contracts)).toEqual(readingsOf(preview.contracts));
+    const billed = Object.values(readingsOf(run.contracts)).flat();
+    // Each reading once, in its own contract; the three new ones among them.
+    expect(new Set(billed).size).toBe(billed.length);
+    for (const id of ids) expect(billed).toContain(id);
+    expect(run.contracts.length).toBeGreaterThanOrEqual(2);
+    expect(await core.api['billing-run-get']({ runId: run.id })).toEqual(run);
+  });
+
   it('leaves out a flagged reading until a clerk confirms it', async () => {
     const core = testCore();
     const flagged = await recordReading(core, '3.022.790', 5_000_000);

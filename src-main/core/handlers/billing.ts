@@ -76,17 +76,22 @@ export function previewBilling(core: CoreContext, period: string): BillingPrevie
 }
 
 function runDetail(core: CoreContext, run: RunRow): BillingRun {
-  const readings = runReadings(core.db, run.id);
-  const readingContract = new Map(
-    core.db
-      .all<{ reading_id: number; contract_id: number }>('SELECT reading_id, contract_id FROM billing_readings WHERE run_id = ?', [run.id])
-      .map((row) => [row.reading_id, row.contract_id]),
-  );
+  // Each contract's readings, in one pass (a filter per contract took a month of 5,000
+  // contracts three seconds).
+  const readingsOf = new Map<number, number[]>();
+  for (const row of core.db.all<{ reading_id: number; contract_id: number }>(
+    'SELECT reading_id, contract_id FROM billing_readings WHERE run_id = ? ORDER BY reading_id',
+    [run.id],
+  )) {
+    const list = readingsOf.get(row.contract_id);
+    if (list) list.push(row.reading_id);
+    else readingsOf.set(row.contract_id, [row.reading_id]);
+  }
   return {
     ...run,
     contracts: runContracts(core.db, run.id).map((row) => {
       const { contract, customer } = contractLabel(core, row.contractId, row.validFrom);
-      const readingIds = readings.filter((id) => readingContract.get(id) === row.contractId);
+      const readingIds = readingsOf.get(row.contractId) ?? [];
       return {
         ...row,
         contractNumber: contract.number,
