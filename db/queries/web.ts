@@ -149,12 +149,17 @@ export function queueMail(db: Database, linkId: number, recipients: string[], to
   ).lastInsertRowid;
 }
 
-/** The queued e-mails due at `now`; with `null` every queued one, also those waiting for their retry. */
-export function dueMails(db: Database, now: string | null): OutboxMail[] {
+/**
+ * The queued e-mails due at `now` — with `everyQueued` also those waiting for their retry —
+ * that no other sender has taken (`claimMail`).
+ */
+export function dueMails(db: Database, now: string, everyQueued = false): OutboxMail[] {
   return db
     .all<OutboxRow>(
-      `SELECT * FROM mail_outbox WHERE status = 'pending' AND (? IS NULL OR next_attempt_at <= ?) ORDER BY id`,
-      [now, now],
+      `SELECT * FROM mail_outbox
+        WHERE status = 'pending' AND (? OR next_attempt_at <= ?) AND (claimed_until IS NULL OR claimed_until <= ?)
+        ORDER BY id`,
+      [everyQueued ? 1 : 0, now, now],
     )
     .map(toMail);
 }
@@ -169,9 +174,26 @@ export function mailsOfPeriod(db: Database, period: string): Array<OutboxMail & 
     .map((row) => ({ ...toMail(row), customerNumber: row.number }));
 }
 
+/**
+ * Takes a queued e-mail for sending until `until`, if it is still one `dueMails(now,
+ * everyQueued)` gives: not sent, failed or taken by another sender (`send-requests` beside
+ * the app) since it was read. False then, and it is not sent here. An e-mail whose sender
+ * dies while it is out is taken again once `until` has passed.
+ */
+export function claimMail(db: Database, id: number, now: string, until: string, everyQueued = false): boolean {
+  return (
+    db.run(
+      `UPDATE mail_outbox SET claimed_until = ?
+        WHERE id = ? AND status = 'pending' AND (? OR next_attempt_at <= ?) AND (claimed_until IS NULL OR claimed_until <= ?)`,
+      [until, id, everyQueued ? 1 : 0, now, now],
+    ).changes === 1
+  );
+}
+
 export function markMailSent(db: Database, id: number, messageId: string, now: string): void {
   db.run(
-    `UPDATE mail_outbox SET status = 'sent', token = NULL, sent_at = ?, message_id = ?, attempts = attempts + 1, last_error = NULL
+    `UPDATE mail_outbox SET status = 'sent', token = NULL, sent_at = ?, message_id = ?, attempts = attempts + 1, last_error = NULL,
+            claimed_until = NULL
       WHERE id = ? AND status = 'pending'`,
     [now, messageId, id],
   );
@@ -179,7 +201,8 @@ export function markMailSent(db: Database, id: number, messageId: string, now: s
 
 export function markMailFailed(db: Database, id: number, error: string, retryAt: string): void {
   db.run(
-    `UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ? AND status = 'pending'`,
+    `UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_until = NULL
+      WHERE id = ? AND status = 'pending'`,
     [error.slice(0, 1000), retryAt, id],
   );
 }

@@ -7,12 +7,14 @@
 import nodemailer from 'nodemailer';
 import {
   cancelMail,
+  claimMail,
   dueMails,
   finishSyncRun,
   getLink,
   markMailFailed,
   markMailSent,
   startSyncRun,
+  type OutboxMail,
 } from '../../db/queries/web';
 import { collectResponse, type PublishBody, type Submission } from '../../shared/portal-sync';
 import { isLinkValid, type Period } from '../../shared/rules/web-reading';
@@ -60,8 +62,12 @@ export interface Mailer {
   close(): void;
 }
 
+/** E-mails out at once: a request run of a large dealer is over a thousand of them. */
+export const MAIL_CONNECTIONS = 4;
+
 export function smtpMailer(url: string): Mailer {
-  const transport = nodemailer.createTransport(url, {});
+  // Pooled: each connection carries e-mail after e-mail instead of one handshake each.
+  const transport = nodemailer.createTransport({ url, pool: true, maxConnections: MAIL_CONNECTIONS });
   return {
     async send(mail) {
       const info = await transport.sendMail(mail);
@@ -76,6 +82,9 @@ export interface DeliveryReport {
   failed: Array<{ customerNumber: string; error: string; retryAt: string }>;
 }
 
+/** How long an e-mail taken for sending is left to its sender before another may try it. */
+const CLAIM_MINUTES = 10;
+
 /** Minutes until the next attempt of a failed e-mail: 5, 10, 20, … at most 6 hours. */
 export function retryDelayMinutes(attempts: number): number {
   return Math.min(5 * 2 ** Math.max(attempts - 1, 0), 360);
@@ -84,7 +93,6 @@ export function retryDelayMinutes(attempts: number): number {
 /** Which queued e-mails go: those due now (the retry job), or every one (a clerk's send). */
 export type Queued = 'due' | 'all';
 
-const dueAt = (core: CoreContext, queued: Queued) => (queued === 'all' ? null : timestamp(core));
 
 /**
  * Sends the queued e-mails that are due (`all`: also those waiting for their retry). A failure
@@ -99,19 +107,21 @@ export async function deliverMails(
 ): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: [], failed: [] };
   const day = today(core);
-  for (const mail of dueMails(core.db, dueAt(core, queued))) {
+  const deliver = async (mail: OutboxMail): Promise<void> => {
     const link = getLink(core.db, mail.linkId);
     if (!link || link.replacedAt !== null || !isLinkValid(link.validUntil, day) || !mail.token) {
       cancelMail(core.db, mail.id);
-      continue;
+      return;
     }
     const retryAt = new Date(core.now().getTime() + retryDelayMinutes(mail.attempts + 1) * 60_000).toISOString();
     if (!mailer) {
       const error = 'no SMTP server configured (set METERDESK_SMTP_URL or the setting smtp.url)';
       markMailFailed(core.db, mail.id, error, retryAt);
       report.failed.push({ customerNumber: link.customerNumber, error, retryAt });
-      continue;
+      return;
     }
+    const until = new Date(core.now().getTime() + CLAIM_MINUTES * 60_000).toISOString();
+    if (!claimMail(core.db, mail.id, timestamp(core), until, queued === 'all')) return;
     const content = requestMail({
       language: link.language,
       customerNumber: link.customerNumber,
@@ -129,7 +139,13 @@ export async function deliverMails(
       report.failed.push({ customerNumber: link.customerNumber, error: message, retryAt });
       log.warn({ customer: link.customerNumber, err: message }, 'request e-mail failed; will retry');
     }
-  }
+  };
+  // A few at once, each on a connection of the pool; each e-mail's outcome is written as it comes.
+  const waiting = dueMails(core.db, timestamp(core), queued === 'all');
+  const sender = async () => {
+    for (let mail = waiting.shift(); mail; mail = waiting.shift()) await deliver(mail);
+  };
+  await Promise.all(Array.from({ length: Math.min(MAIL_CONNECTIONS, waiting.length) }, sender));
   return report;
 }
 
@@ -191,7 +207,7 @@ export async function deliverQueued(
   mailer: Mailer | null,
   queued: Queued = 'due',
 ): Promise<DeliveryReport> {
-  if (dueMails(core.db, dueAt(core, queued)).length === 0) return { sent: [], failed: [] };
+  if (dueMails(core.db, timestamp(core), queued === 'all').length === 0) return { sent: [], failed: [] };
   await client.publish(buildPublication(core, config.contact));
   return deliverMails(core, config, mailer, queued);
 }

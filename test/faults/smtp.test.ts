@@ -187,6 +187,25 @@ describe('the SMTP server fails while the request e-mails go out', () => {
     expect(smtp.mails).toHaveLength(2);
   });
 
+  it('two senders on one data folder at once (the app, and send-requests beside it): one e-mail per customer', async () => {
+    const smtp = await sink();
+    const { core, web, clock } = await dealer(smtp.url);
+    const dir = dirname(core.db.file);
+    const second = openCore({ dataDir: dir, author: 'fault-test', version: 'test', now: () => clock.now });
+    cleanups.push(() => second.close());
+    const beside = await startWeb(second, dir, { portal: 'private', scheduler: false, env: { METERDESK_SMTP_URL: smtp.url } });
+    cleanups.push(() => beside.stop());
+
+    const reports = await Promise.all([web.sendRequests('2026-11'), beside.sendRequests('2026-11')]);
+    const sent = reports.flatMap((report) => report.delivery.sent.map((s) => s.customerNumber));
+    expect(sent.sort()).toEqual(['200117', '999999']);
+    // The server has answered each e-mail it got (the sink keeps it before it answers).
+    expect(smtp.mails).toHaveLength(2);
+    for (const mail of mailsOfPeriod(core.db, '2026-11')) {
+      expect(mail).toMatchObject({ status: 'sent', attempts: 1, token: null });
+    }
+  });
+
   it('npm run cli -- send-requests says NOT SENT per customer and exits 1; the e-mails stay queued', async () => {
     const smtp = await sink();
     smtp.refuse = true;

@@ -87,6 +87,27 @@ describe('request e-mails', () => {
     const sent = core.db.all<{ status: string; token: string | null }>('SELECT status, token FROM mail_outbox');
     expect(sent.every((m) => m.status === 'sent' && m.token === null)).toBe(true);
   });
+
+  it('leaves an e-mail another sender has taken to it, and takes it once that sender\'s time is up', async () => {
+    const core = testCore();
+    const dir = core.db.file.replace(/\/[^/]+$/, '');
+    const runtime = await withWeb(core, dir);
+    smtp.refuse = true;
+    await runtime.sendRequests('2026-11');
+    smtp.refuse = false;
+    // Taken by a sender elsewhere (send-requests beside the app) until tomorrow: not sent here.
+    core.db.run(`UPDATE mail_outbox SET claimed_until = '2999-01-01T00:00:00.000Z'`);
+    expect((await runtime.sendRequests('2026-11')).delivery).toEqual({ sent: [], failed: [] });
+    expect(smtp.mails).toHaveLength(0);
+    // That sender died: once its time is past, the e-mails go (and the mark is cleared).
+    core.db.run(`UPDATE mail_outbox SET claimed_until = '2000-01-01T00:00:00.000Z'`);
+    expect((await runtime.sendRequests('2026-11')).delivery.sent).toHaveLength(2);
+    const after = core.db.all<{ status: string; claimed_until: string | null }>('SELECT status, claimed_until FROM mail_outbox');
+    expect(after).toEqual([
+      { status: 'sent', claimed_until: null },
+      { status: 'sent', claimed_until: null },
+    ]);
+  });
 });
 
 describe('the portal visit and the sync', () => {
