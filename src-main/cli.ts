@@ -199,8 +199,13 @@ async function serve(values: Record<string, string | boolean | undefined>, dataD
       scheduler: !values['no-scheduler'],
     });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new UsageError(`port ${port} on ${host} is in use (another meterdesk?); pass --port N`);
+    const busy = error as NodeJS.ErrnoException & { port?: number; address?: string };
+    if (busy.code === 'EADDRINUSE') {
+      // The back-office's port, or the built-in portal's beside it.
+      const portal = busy.port !== undefined && busy.port !== port;
+      throw new UsageError(
+        `port ${busy.port ?? port} on ${busy.address ?? host} is in use (another meterdesk?); pass ${portal ? '--portal-port' : '--port'} N`,
+      );
     }
     throw error;
   }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../db/helpers';
@@ -63,6 +64,23 @@ describe('npm run cli', () => {
     expect(option.code).toBe(2);
     expect(option.err).toContain('--colour');
     expect(cli('serve', '--port', 'eighty', '--no-build').err).toContain('--port must be a number');
+  });
+
+  it('serve names the port that is taken, the back-office\'s or the portal\'s, and the option for it (exit 2)', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const dir = tempDir();
+      const portal = cli('serve', '--no-build', '--no-scheduler', '--data', dir, '--port', '0', '--portal-port', String(port));
+      expect(portal.code).toBe(2);
+      expect(portal.err).toContain(`port ${port} on 127.0.0.1 is in use (another meterdesk?); pass --portal-port N`);
+      const office = cli('serve', '--no-build', '--no-scheduler', '--data', dir, '--port', String(port), '--portal-port', '0');
+      expect(office.code).toBe(2);
+      expect(office.err).toContain(`port ${port} on 127.0.0.1 is in use (another meterdesk?); pass --port N`);
+    } finally {
+      taken.close();
+    }
   });
 
   it('billing previews, runs and cancels a period, printing the lines and totals', () => {
