@@ -167,8 +167,11 @@ export const de = {
     actions: { create: 'neu', update: 'geändert', unchanged: 'unverändert', error: 'Fehler' },
     counts: '{{create}} neu, {{update}} geändert, {{unchanged}} unverändert, {{error}} mit Fehlern.',
     hasErrors: 'Mit Fehlern wird nichts importiert: bitte die Datei korrigieren oder die Zuordnung anpassen.',
+    readingCounts: '{{create}} neu, {{unchanged}} schon erfasst, {{error}} abgelehnt.',
+    readingErrors: 'Abgelehnte Zählerstände bleiben draußen; die neuen werden importiert.',
     run: 'Importieren (F2)',
     done: 'Importiert: {{create}} neu, {{update}} geändert, {{unchanged}} unverändert.',
+    readingsDone: 'Importiert: {{create}} neu, {{error}} abgelehnt.',
     shown: 'Angezeigt: die ersten {{shown}} von {{count}} Zeilen und alle mit Fehlern.',
   },
   web: {

@@ -168,8 +168,11 @@ export const en: Translation = {
     actions: { create: 'new', update: 'changed', unchanged: 'unchanged', error: 'error' },
     counts: '{{create}} new, {{update}} changed, {{unchanged}} unchanged, {{error}} with errors.',
     hasErrors: 'With errors nothing is imported: please correct the file or the mapping.',
+    readingCounts: '{{create}} new, {{unchanged}} already recorded, {{error}} refused.',
+    readingErrors: 'Refused readings stay out; the new ones are imported.',
     run: 'Import (F2)',
     done: 'Imported: {{create}} new, {{update}} changed, {{unchanged}} unchanged.',
+    readingsDone: 'Imported: {{create}} new, {{error}} refused.',
     shown: 'Shown: the first {{shown}} of {{count}} rows and all with errors.',
   },
   web: {

@@ -169,8 +169,11 @@ export const fr: Translation = {
     actions: { create: 'nouveau', update: 'modifié', unchanged: 'inchangé', error: 'erreur' },
     counts: '{{create}} nouveaux, {{update}} modifiés, {{unchanged}} inchangés, {{error}} avec erreurs.',
     hasErrors: 'Avec des erreurs, rien n’est importé : corrigez le fichier ou l’attribution.',
+    readingCounts: '{{create}} nouveaux, {{unchanged}} déjà saisis, {{error}} refusés.',
+    readingErrors: 'Les relevés refusés restent dehors ; les nouveaux sont importés.',
     run: 'Importer (F2)',
     done: 'Importé : {{create}} nouveaux, {{update}} modifiés, {{unchanged}} inchangés.',
+    readingsDone: 'Importé : {{create}} nouveaux, {{error}} refusés.',
     shown: 'Affichées : les {{shown}} premières lignes sur {{count}} et toutes celles avec erreurs.',
   },
   web: {

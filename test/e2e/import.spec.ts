@@ -65,8 +65,9 @@ test('import readings: the preview shows the recognised columns and each reading
   await expect(rows.nth(1)).toContainText('neu');
   await expect(rows.nth(2)).toContainText('3.024.072');
   await expect(rows.nth(2)).toContainText('Fehler');
+  await expect(page.getByRole('status').filter({ hasText: '1 neu, 0 schon erfasst, 1 abgelehnt. Abgelehnte Zählerstände bleiben draußen' })).toBeVisible();
   await page.keyboard.press('F2');
-  await expect(page.getByRole('status').filter({ hasText: 'Importiert: 1 neu' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Importiert: 1 neu, 1 abgelehnt.' })).toBeVisible();
 
   await page.goto(`${app.url}/#/devices/3.022.790`);
   await expect(page.getByRole('region', { name: 'Zählerstände' }).getByRole('row').filter({ hasText: /345.900/ })).toContainText('Import');

@@ -118,7 +118,7 @@ export function ImportPage() {
     call(loaded, true)
       .then((result) => {
         setReport(result);
-        if (result.committed) setMessage(t('import.done', result.counts));
+        if (result.committed) setMessage(t(result.kind === 'readings' ? 'import.readingsDone' : 'import.done', result.counts));
       })
       .catch((error: Error) => setFailure(error.message))
       .finally(() => {
@@ -279,7 +279,9 @@ export function ImportPage() {
 
           <h2>{t('import.rows')}</h2>
           <p role="status" className={report.counts.error > 0 ? 'error-text' : 'muted'}>
-            {t('import.counts', report.counts)} {report.counts.error > 0 && t('import.hasErrors')}
+            {report.kind === 'readings'
+              ? `${t('import.readingCounts', report.counts)} ${report.counts.error > 0 ? t('import.readingErrors') : ''}`
+              : `${t('import.counts', report.counts)} ${report.counts.error > 0 ? t('import.hasErrors') : ''}`}
           </p>
           {report.rows.length > shown.length && <p className="muted small">{t('import.shown', { shown: SHOWN_ROWS, count: report.rows.length })}</p>}
           {shown.length > 0 && (
