@@ -203,6 +203,40 @@ export function walPast(file: string, bytes: number): () => boolean {
   return () => walSize(file) > bytes;
 }
 
+/**
+ * `npm run cli -- <args of dir>` on a fresh folder (`fresh()`), SIGKILLed `forMs` into its
+ * write transaction, before its commit: the WAL as long as when the writing began. A machine
+ * busy enough to delay the watching past the transaction's end lets the run finish or commit;
+ * such a try is dropped (its folder is checked no further) and another made, `tries` in all.
+ */
+export async function killedInTransaction(
+  fresh: () => string,
+  args: (dir: string) => string[],
+  forMs: number,
+  tries = 3,
+): Promise<{ dir: string; kill: Kill<number> }> {
+  const missed: string[] = [];
+  for (let attempt = 0; attempt < tries; attempt++) {
+    const dir = fresh();
+    const file = databaseFile(dir);
+    const probe = writerProbe(file);
+    const writing = probe.writing(forMs);
+    let walAtStart: number | null = null;
+    const kill = await killWhen(
+      startCli(args(dir)),
+      () => {
+        const now = writing();
+        walAtStart ??= now ? walSize(file) : null;
+        return now;
+      },
+      () => walSize(file),
+    ).finally(() => probe.close());
+    if (kill.killed && kill.seen === walAtStart) return { dir, kill };
+    missed.push(kill.killed ? `killed with the WAL at ${kill.seen} bytes, ${walAtStart} when the writing began` : 'ran to its end');
+  }
+  throw new Error(`the kill never came inside the transaction: ${missed.join('; ')}`);
+}
+
 /** The sync as a restarted meterdesk runs it (the CLI's own calls, in this process). */
 export async function syncOnce(dir: string, author = 'fault-test') {
   const core = openCore({ dataDir: dir, author });
