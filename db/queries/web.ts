@@ -345,9 +345,13 @@ export function readingSince(db: Database, deviceId: number, from: IsoDate): { i
   return db.get('SELECT id, source FROM readings WHERE device_id = ? AND date >= ? ORDER BY date DESC, id DESC LIMIT 1', [deviceId, from]);
 }
 
-/** Withdraws a queued e-mail whose link has ended. */
-export function cancelMail(db: Database, id: number): void {
-  db.run(`UPDATE mail_outbox SET status = 'cancelled', token = NULL WHERE id = ? AND status = 'pending'`, [id]);
+/** Withdraws a queued e-mail whose link has ended, unless another sender has it out (`claimMail`). */
+export function cancelMail(db: Database, id: number, now: string): void {
+  db.run(
+    `UPDATE mail_outbox SET status = 'cancelled', token = NULL
+      WHERE id = ? AND status = 'pending' AND (claimed_until IS NULL OR claimed_until <= ?)`,
+    [id, now],
+  );
 }
 
 /**

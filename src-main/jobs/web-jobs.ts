@@ -110,7 +110,7 @@ export async function deliverMails(
   const deliver = async (mail: OutboxMail): Promise<void> => {
     const link = getLink(core.db, mail.linkId);
     if (!link || link.replacedAt !== null || !isLinkValid(link.validUntil, day) || !mail.token) {
-      cancelMail(core.db, mail.id);
+      cancelMail(core.db, mail.id, timestamp(core));
       return;
     }
     const retryAt = new Date(core.now().getTime() + retryDelayMinutes(mail.attempts + 1) * 60_000).toISOString();

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listReadings } from '../../db/queries/readings';
+import { cancelMail } from '../../db/queries/web';
 import { getDeviceByEquipmentId } from '../../db/queries/master-data';
 import { startWeb, type OpenedCore } from '../../src-main/node-main';
 import type { WebRuntime } from '../../src-main/jobs/runtime';
@@ -102,6 +103,12 @@ describe('request e-mails', () => {
     // That sender died: once its time is past, the e-mails go (and the mark is cleared).
     core.db.run(`UPDATE mail_outbox SET claimed_until = '2000-01-01T00:00:00.000Z'`);
     expect((await runtime.sendRequests('2026-11')).delivery.sent).toHaveLength(2);
+    // Nor is one another sender has out withdrawn: its outcome is that sender's to write.
+    const [first] = core.db.all<{ id: number }>('SELECT id FROM mail_outbox ORDER BY id');
+    core.db.run(`UPDATE mail_outbox SET status = 'pending', claimed_until = '2999-01-01T00:00:00.000Z' WHERE id = ?`, [first!.id]);
+    cancelMail(core.db, first!.id, '2026-11-23T10:00:00.000Z');
+    expect(core.db.get<{ status: string }>('SELECT status FROM mail_outbox WHERE id = ?', [first!.id])!.status).toBe('pending');
+    core.db.run(`UPDATE mail_outbox SET status = 'sent', claimed_until = NULL WHERE id = ?`, [first!.id]);
     const after = core.db.all<{ status: string; claimed_until: string | null }>('SELECT status, claimed_until FROM mail_outbox');
     expect(after).toEqual([
       { status: 'sent', claimed_until: null },
