@@ -23,6 +23,7 @@ export type IssueCode =
   | 'validity-order'
   | 'validity-locked'
   | 'validity-overlap'
+  | 'validity-lock-overlap'
   | 'validity-overlap-next'
   | 'reading-read-only'
   | 'not-digits'

@@ -417,6 +417,7 @@ export const de = {
     'validity-order': 'Gültig bis darf nicht vor Gültig von ({{min}}) liegen.',
     'validity-locked': 'Die Gültigkeit ist vom ersten Gerät übernommen ({{from}} – {{to}}).',
     'validity-overlap': 'Muss nach dem Ende des vorherigen Zählerstands ({{max}}) liegen: Gültigkeiten dürfen sich nicht überschneiden.',
+    'validity-lock-overlap': 'Der Vertrag gibt die Gültigkeit {{from}} – {{to}} vor (der offene Zählerstand seines ersten Geräts), doch dieses Gerät ist bis {{max}} schon erfasst: zuerst den nächsten Zählerstand des ersten Geräts erfassen.',
     'validity-overlap-next': 'Muss vor dem Beginn des nächsten Zählerstands ({{min}}) liegen: Gültigkeiten dürfen sich nicht überschneiden.',
     'reading-read-only': 'Status {{status}}: nicht mehr änderbar.',
     'unknown-counter': 'Dieses Gerät hat diesen Zähler nicht.',

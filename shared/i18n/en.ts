@@ -418,6 +418,7 @@ export const en: Translation = {
     'validity-order': 'Valid to cannot be before valid from ({{min}}).',
     'validity-locked': 'The validity comes from the first device ({{from}} – {{to}}).',
     'validity-overlap': 'Must be after the end of the previous reading ({{max}}): validity periods cannot overlap.',
+    'validity-lock-overlap': 'The contract sets the validity {{from}} – {{to}} (the open reading of its first device), but this device is recorded up to {{max}} already: record the first device\'s next reading first.',
     'validity-overlap-next': 'Must be before the start of the next reading ({{min}}): validity periods cannot overlap.',
     'reading-read-only': 'Status {{status}}: can no longer be changed.',
     'unknown-counter': 'This device has no such counter.',

@@ -419,6 +419,7 @@ export const fr: Translation = {
     'validity-order': 'La fin de validité ne peut précéder le début ({{min}}).',
     'validity-locked': 'La validité est reprise de la première machine ({{from}} – {{to}}).',
     'validity-overlap': 'Doit suivre la fin du relevé précédent ({{max}}) : les validités ne peuvent se chevaucher.',
+    'validity-lock-overlap': 'Le contrat impose la validité {{from}} – {{to}} (le relevé ouvert de sa première machine), mais cette machine est déjà saisie jusqu’au {{max}} : saisir d’abord le prochain relevé de la première machine.',
     'validity-overlap-next': 'Doit précéder le début du relevé suivant ({{min}}) : les validités ne peuvent se chevaucher.',
     'reading-read-only': 'Statut {{status}} : plus modifiable.',
     'unknown-counter': 'Cette machine n’a pas ce compteur.',

@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SaveReadingArgs } from '../../shared/api';
+import type { FieldIssue } from '../../shared/errors';
+import { issueText } from '../../shared/i18n/issue-text';
 import { rejection, testCore } from './helpers';
 
 
@@ -75,7 +77,12 @@ describe('validity periods never overlap', () => {
     const error = await rejection(
       core.api['readings-save']({ ...locked, counters: [{ kind: 'black', old: 0, new: 26_500, extraFree: 0 }] }),
     );
-    expect(error.issues).toContainEqual({ field: 'validFrom', code: 'validity-overlap', params: { max: '2026-10-31' } });
+    // Said as what it is: the contract's lock, on a period this device has recorded.
+    const overlap = { field: 'validFrom', code: 'validity-lock-overlap', params: { from: '2026-10-01', to: '2026-10-31', max: '2026-10-31' } };
+    expect(error.issues).toContainEqual(overlap);
+    expect(issueText(overlap as FieldIssue, 'de')).toBe(
+      'Der Vertrag gibt die Gültigkeit 01.10.2026 – 31.10.2026 vor (der offene Zählerstand seines ersten Geräts), doch dieses Gerät ist bis 31.10.2026 schon erfasst: zuerst den nächsten Zählerstand des ersten Geräts erfassen.',
+    );
   });
 
   it('keeps an edited reading’s period clear of the next one', async () => {
