@@ -5,6 +5,7 @@
  */
 import { isIsoDate, isoDate, parts } from './dates';
 import type { IsoDate, Language } from './models';
+import { toCentimes } from './rules/billing';
 
 export const LOCALES: Record<Language, string> = { de: 'de-CH', fr: 'fr-CH', en: 'en-GB' };
 
@@ -82,8 +83,8 @@ export function formatAmount(micros: number, language: Language): string {
     format = new Intl.NumberFormat(LOCALES[language], { style: 'currency', currency: 'CHF' });
     amountFormats.set(language, format);
   }
-  // Half a centime away from zero, as formatChf rounds (the statement and the CSV agree).
-  const cents = Math.sign(micros) * Math.round(Math.abs(micros) / 10_000);
+  // Rounded as formatChf rounds: the statement and the CSV agree.
+  const cents = toCentimes(micros);
   return format
     .formatToParts(cents / 100)
     .filter((part) => part.type !== 'currency' && part.type !== 'literal')

@@ -55,10 +55,15 @@ export function billContract(inputs: BillingInput[], validFrom: IsoDate, validTo
   return { validFrom, validTo, lines, total, totalRounded: roundToFiveRappen(total) };
 }
 
+/** Micro-francs in whole centimes, half a centime away from zero: how every amount is shown. */
+export function toCentimes(micros: Micros): number {
+  return Math.sign(micros) * Math.round(Math.abs(micros) / 10_000);
+}
+
 /** Micro-francs as CHF text with two decimals: 116100000 → "116.10". */
 export function formatChf(micros: Micros): string {
   const negative = micros < 0;
-  const cents = Math.round(Math.abs(micros) / 10_000);
+  const cents = Math.abs(toCentimes(micros));
   const text = `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
   return negative ? `-${text}` : text;
 }
