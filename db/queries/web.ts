@@ -149,19 +149,18 @@ export function queueMail(db: Database, linkId: number, recipients: string[], to
   ).lastInsertRowid;
 }
 
+/** No other sender has the e-mail out (`claimMail`); parameter: now. */
+const UNCLAIMED = '(claimed_until IS NULL OR claimed_until <= ?)';
+/** `dueMails`' condition, which a claim checks again; parameters: `dueParams`. */
+const DUE = `status = 'pending' AND (? OR next_attempt_at <= ?) AND ${UNCLAIMED}`;
+const dueParams = (now: string, everyQueued: boolean) => [everyQueued ? 1 : 0, now, now];
+
 /**
  * The queued e-mails due at `now` — with `everyQueued` also those waiting for their retry —
  * that no other sender has taken (`claimMail`).
  */
 export function dueMails(db: Database, now: string, everyQueued = false): OutboxMail[] {
-  return db
-    .all<OutboxRow>(
-      `SELECT * FROM mail_outbox
-        WHERE status = 'pending' AND (? OR next_attempt_at <= ?) AND (claimed_until IS NULL OR claimed_until <= ?)
-        ORDER BY id`,
-      [everyQueued ? 1 : 0, now, now],
-    )
-    .map(toMail);
+  return db.all<OutboxRow>(`SELECT * FROM mail_outbox WHERE ${DUE} ORDER BY id`, dueParams(now, everyQueued)).map(toMail);
 }
 
 export function mailsOfPeriod(db: Database, period: string): Array<OutboxMail & { customerNumber: string }> {
@@ -182,11 +181,8 @@ export function mailsOfPeriod(db: Database, period: string): Array<OutboxMail & 
  */
 export function claimMail(db: Database, id: number, now: string, until: string, everyQueued = false): boolean {
   return (
-    db.run(
-      `UPDATE mail_outbox SET claimed_until = ?
-        WHERE id = ? AND status = 'pending' AND (? OR next_attempt_at <= ?) AND (claimed_until IS NULL OR claimed_until <= ?)`,
-      [until, id, everyQueued ? 1 : 0, now, now],
-    ).changes === 1
+    db.run(`UPDATE mail_outbox SET claimed_until = ? WHERE id = ? AND ${DUE}`, [until, id, ...dueParams(now, everyQueued)])
+      .changes === 1
   );
 }
 
@@ -348,8 +344,7 @@ export function readingSince(db: Database, deviceId: number, from: IsoDate): { i
 /** Withdraws a queued e-mail whose link has ended, unless another sender has it out (`claimMail`). */
 export function cancelMail(db: Database, id: number, now: string): void {
   db.run(
-    `UPDATE mail_outbox SET status = 'cancelled', token = NULL
-      WHERE id = ? AND status = 'pending' AND (claimed_until IS NULL OR claimed_until <= ?)`,
+    `UPDATE mail_outbox SET status = 'cancelled', token = NULL WHERE id = ? AND status = 'pending' AND ${UNCLAIMED}`,
     [id, now],
   );
 }

@@ -93,7 +93,6 @@ export function retryDelayMinutes(attempts: number): number {
 /** Which queued e-mails go: those due now (the retry job), or every one (a clerk's send). */
 export type Queued = 'due' | 'all';
 
-
 /**
  * Sends the queued e-mails that are due (`all`: also those waiting for their retry). A failure
  * is recorded on the e-mail and retried later, never dropped; an e-mail whose link has ended is
@@ -107,6 +106,7 @@ export async function deliverMails(
 ): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: [], failed: [] };
   const day = today(core);
+  const everyQueued = queued === 'all';
   const deliver = async (mail: OutboxMail): Promise<void> => {
     const link = getLink(core.db, mail.linkId);
     if (!link || link.replacedAt !== null || !isLinkValid(link.validUntil, day) || !mail.token) {
@@ -121,7 +121,7 @@ export async function deliverMails(
       return;
     }
     const until = new Date(core.now().getTime() + CLAIM_MINUTES * 60_000).toISOString();
-    if (!claimMail(core.db, mail.id, timestamp(core), until, queued === 'all')) return;
+    if (!claimMail(core.db, mail.id, timestamp(core), until, everyQueued)) return;
     const content = requestMail({
       language: link.language,
       customerNumber: link.customerNumber,
@@ -141,7 +141,7 @@ export async function deliverMails(
     }
   };
   // A few at once, each on a connection of the pool; each e-mail's outcome is written as it comes.
-  const waiting = dueMails(core.db, timestamp(core), queued === 'all');
+  const waiting = dueMails(core.db, timestamp(core), everyQueued);
   const sender = async () => {
     for (let mail = waiting.shift(); mail; mail = waiting.shift()) await deliver(mail);
   };
