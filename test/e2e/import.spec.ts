@@ -55,8 +55,14 @@ test('import readings: the preview shows the recognised columns and each reading
   await expect(page.getByLabel('Art der Daten')).toHaveValue('');
   const today = await page.evaluate(() => new Date().toLocaleDateString('de-CH', { timeZone: 'Europe/Zurich', day: '2-digit', month: '2-digit', year: 'numeric' }));
   const csv = ['Seriennummer;Datum;Zähler;Wert', `6594501067;${today};Schwarz;345900`, `1494701706;${today};Schwarz;5`].join('\n');
+  // Recognised from its header line in the page: the file goes to the readings' preview only.
+  const calls: string[] = [];
+  page.on('request', (request) => {
+    if (/\/api\/import-(master|readings)-/.test(request.url())) calls.push(new URL(request.url()).pathname);
+  });
   await page.getByLabel('Datei', { exact: true }).setInputFiles({ name: 'flotte.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await expect(page.getByText('Gelesen: Zählerstände · utf-8 · Trennzeichen «;»')).toBeVisible();
+  expect(calls).toEqual(['/api/import-readings-preview']);
   await expect(page.getByRole('combobox', { name: 'Zähler – Spalte der Datei' })).toHaveValue('Zähler');
   await expect(page.getByRole('combobox', { name: 'Datum – Spalte der Datei' })).toHaveValue('Datum');
   const rows = page.getByRole('table', { name: 'Zeilen' }).getByRole('row');

@@ -5,6 +5,7 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { ApiError } from '../../../shared/errors';
+import { decodeCsv, detectDelimiter, isZip } from '../../../shared/import/csv-header';
 import type { ColumnMapping } from '../../../shared/import/master-fields';
 
 export interface Table {
@@ -15,34 +16,7 @@ export interface Table {
   delimiter: string | null;
 }
 
-const DELIMITERS = [';', ',', '\t', '|'];
-
 export class TableError extends Error {}
-
-function decode(content: Buffer): { text: string; encoding: string } {
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(content);
-    return { text: text.replace(/^\uFEFF/, ''), encoding: 'utf-8' };
-  } catch {
-    // Not UTF-8: Swiss office exports are then Windows-1252 (a superset of Latin-1).
-    return { text: new TextDecoder('windows-1252').decode(content), encoding: 'windows-1252' };
-  }
-}
-
-/** The separator that splits the header line into the most columns, outside quotes. */
-function detectDelimiter(text: string): string {
-  const firstLine = (text.split(/\r?\n/).find((line) => line.trim() !== '') ?? '').replace(/"[^"]*"/g, '');
-  let best = ';';
-  let bestCount = 0;
-  for (const delimiter of DELIMITERS) {
-    const count = firstLine.split(delimiter).length - 1;
-    if (count > bestCount) {
-      best = delimiter;
-      bestCount = count;
-    }
-  }
-  return best;
-}
 
 function cellText(value: ExcelJS.CellValue): string {
   if (value === null || value === undefined) return '';
@@ -75,9 +49,8 @@ async function readWorkbook(content: Buffer): Promise<Table> {
 }
 
 export async function readTable(fileName: string, content: Buffer): Promise<Table> {
-  const zip = content.subarray(0, 4).toString('binary') === 'PK\u0003\u0004';
-  if (zip || /\.xlsx$/i.test(fileName)) return readWorkbook(content);
-  const { text, encoding } = decode(content);
+  if (isZip(content) || /\.xlsx$/i.test(fileName)) return readWorkbook(content);
+  const { text, encoding } = decodeCsv(content);
   const delimiter = detectDelimiter(text);
   let records: string[][];
   try {

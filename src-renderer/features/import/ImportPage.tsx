@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ImportReport, ReadingImportReport } from '../../../shared/api';
 import { ApiError } from '../../../shared/errors';
 import { MASTER_FIELDS, MASTER_KINDS, type ColumnMapping, type MasterKind } from '../../../shared/import/master-fields';
+import { csvHeaders, decodeCsv, isZip } from '../../../shared/import/csv-header';
 import { detectImportKind, READING_FIELDS } from '../../../shared/import/reading-fields';
 import { formatDate } from '../../../shared/format';
 import type { CounterKind, Language } from '../../../shared/models';
@@ -13,9 +14,21 @@ import { api } from '../../platform/transport';
 
 const SHOWN_ROWS = 300;
 
+/**
+ * What the file holds by its header line, read here before the file is sent: a fleet tool's
+ * readings then go straight to the readings' preview. Null for a workbook (its first row is
+ * read on the server: the master preview names its headers).
+ */
+function kindByHeaders(bytes: Uint8Array, fileName: string): ImportKind | null {
+  if (isZip(bytes) || /\.xlsx$/i.test(fileName)) return null;
+  // Whole lines only: a character cut in two would not be UTF-8.
+  const head = bytes.subarray(0, 64 * 1024);
+  const cut = head.length < bytes.length ? head.lastIndexOf(0x0a) : -1;
+  return detectImportKind(csvHeaders(decodeCsv(cut > 0 ? head.subarray(0, cut) : head).text));
+}
+
 /** The file as base64, in chunks so a large export does not overflow the call stack. */
-async function base64Of(file: File): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
+function base64Of(bytes: Uint8Array): string {
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
@@ -213,7 +226,11 @@ export function ImportPage() {
                 setMessage(null);
                 setMapping(null);
                 setDetected(null);
-                void base64Of(file).then((content) => setLoaded({ fileName: file.name, content }));
+                void file.arrayBuffer().then((buffer) => {
+                  const bytes = new Uint8Array(buffer);
+                  if (kindByHeaders(bytes, file.name) === 'readings') setDetected('readings');
+                  setLoaded({ fileName: file.name, content: base64Of(bytes) });
+                });
               }}
             />
           </div>
