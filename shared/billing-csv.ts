@@ -4,6 +4,7 @@
  * contract's total rounded to 0.05 on each of its rows.
  */
 import type { BillingRun } from './api';
+import { csvText } from './csv';
 import { formatChf } from './rules/billing';
 
 const HEADER = [
@@ -22,11 +23,6 @@ const HEADER = [
   'amount_chf',
   'contract_total_chf',
 ];
-
-function cell(value: string | number): string {
-  const text = String(value);
-  return /[";\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /** Micro-francs per page as CHF with up to 6 decimals: 8500 → 0.0085. */
 function price(micros: number): string {
@@ -59,5 +55,5 @@ export function billingCsv(run: BillingRun): string {
       );
     }
   }
-  return `${rows.map((row) => row.map(cell).join(';')).join('\r\n')}\r\n`;
+  return csvText(rows);
 }

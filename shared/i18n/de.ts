@@ -173,6 +173,9 @@ export const de = {
     done: 'Importiert: {{create}} neu, {{update}} geändert, {{unchanged}} unverändert.',
     readingsDone: 'Importiert: {{create}} neu, {{error}} abgelehnt.',
     shown: 'Angezeigt: die ersten {{shown}} von {{count}} Zeilen und alle mit Fehlern.',
+    shownErrors: 'Angezeigt: die ersten {{shown}} von {{count}} Zeilen und {{errorsShown}} der {{errors}} weiteren mit Fehlern; alle stehen in der Fehlerliste.',
+    errorList: 'Fehlerliste (CSV)',
+    errorFile: '{{name}}-fehler.csv',
   },
   web: {
     nav: 'Web-Erfassung',

@@ -174,6 +174,9 @@ export const en: Translation = {
     done: 'Imported: {{create}} new, {{update}} changed, {{unchanged}} unchanged.',
     readingsDone: 'Imported: {{create}} new, {{error}} refused.',
     shown: 'Shown: the first {{shown}} of {{count}} rows and all with errors.',
+    shownErrors: 'Shown: the first {{shown}} of {{count}} rows and {{errorsShown}} of the {{errors}} further ones with errors; all are in the error list.',
+    errorList: 'Error list (CSV)',
+    errorFile: '{{name}}-errors.csv',
   },
   web: {
     nav: 'Web reading',

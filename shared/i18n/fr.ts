@@ -175,6 +175,9 @@ export const fr: Translation = {
     done: 'Importé : {{create}} nouveaux, {{update}} modifiés, {{unchanged}} inchangés.',
     readingsDone: 'Importé : {{create}} nouveaux, {{error}} refusés.',
     shown: 'Affichées : les {{shown}} premières lignes sur {{count}} et toutes celles avec erreurs.',
+    shownErrors: 'Affichées : les {{shown}} premières lignes sur {{count}} et {{errorsShown}} des {{errors}} suivantes avec erreurs ; toutes figurent dans la liste des erreurs.',
+    errorList: 'Liste des erreurs (CSV)',
+    errorFile: '{{name}}-erreurs.csv',
   },
   web: {
     nav: 'Saisie web',

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures';
 
@@ -72,9 +73,30 @@ test('import readings: the preview shows the recognised columns and each reading
   await expect(rows.nth(2)).toContainText('3.024.072');
   await expect(rows.nth(2)).toContainText('Fehler');
   await expect(page.getByRole('status').filter({ hasText: '1 neu, 0 schon erfasst, 1 abgelehnt. Abgelehnte Zählerstände bleiben draußen' })).toBeVisible();
+  // The refused ones as a list to take back to the fleet tool, with the texts shown here.
+  const problems = (await rows.nth(2).getByRole('cell').nth(3).innerText()).split('\n');
+  expect(problems).toHaveLength(2);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Fehlerliste (CSV)' }).click()]);
+  expect(download.suggestedFilename()).toBe('flotte-fehler.csv');
+  expect(readFileSync(await download.path(), 'utf8')).toBe(`\ufeffZeile;Schlüssel;Probleme\r\n3;3.024.072 ${today};${problems.join(' | ')}\r\n`);
   await page.keyboard.press('F2');
   await expect(page.getByRole('status').filter({ hasText: 'Importiert: 1 neu, 1 abgelehnt.' })).toBeVisible();
 
   await page.goto(`${app.url}/#/devices/3.022.790`);
   await expect(page.getByRole('region', { name: 'Zählerstände' }).getByRole('row').filter({ hasText: /345.900/ })).toContainText('Import');
+});
+
+test('import readings: of many refused rows the page shows the first, the error list holds them all', async ({ page, app }) => {
+  await page.goto(`${app.url}/#/import`);
+  const lines = Array.from({ length: 1000 }, (_, i) => `9.${String(900_000 + i)};01.11.2026;Schwarz;${1000 + i}`);
+  const csv = ['Geräte-ID;Datum;Zähler;Stand', ...lines].join('\n');
+  await page.getByLabel('Datei', { exact: true }).setInputFiles({ name: 'alt.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await expect(page.getByRole('status').filter({ hasText: '0 neu, 0 schon erfasst, 1000 abgelehnt.' })).toBeVisible();
+  await expect(page.getByText('Angezeigt: die ersten 300 von 1000 Zeilen und 500 der 700 weiteren mit Fehlern; alle stehen in der Fehlerliste.')).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Zeilen' }).getByRole('row')).toHaveCount(1 + 800);
+  await expect(page.getByRole('button', { name: 'Importieren (F2)' })).toBeDisabled();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Fehlerliste (CSV)' }).click()]);
+  const list = readFileSync(await download.path(), 'utf8').trimEnd().split('\r\n');
+  expect(list).toHaveLength(1 + 1000);
+  expect(list[1000]).toMatch(/^1001;9\.900999 01\.11\.2026;Geräte-ID \(«Geräte-ID»\): /);
 });

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { BilledContract, BillingPreview, BillingRun } from '../../../shared/api';
 import { billingCsv } from '../../../shared/billing-csv';
 import { formatAmount, formatDate } from '../../../shared/format';
+import { downloadCsv } from '../../components/download';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
@@ -12,16 +13,6 @@ import { BillLines } from './BillLines';
 export interface BillingPageProps {
   /** The dealer's today, for the default period (this month). */
   today: string;
-}
-
-function download(name: string, text: string) {
-  // A byte-order mark, so Excel reads the UTF-8 names right.
-  const url = URL.createObjectURL(new Blob(['\ufeff', text], { type: 'text/csv;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  URL.revokeObjectURL(url);
 }
 
 /**
@@ -156,7 +147,7 @@ export function BillingPage({ today }: BillingPageProps) {
                     <button type="button" onClick={() => navigate(`#/billing/runs/${run.id}`)}>
                       {t('billing.statement')}
                     </button>
-                    <button type="button" onClick={() => download(`meterdesk-billing-${run.period}-run-${run.id}.csv`, billingCsv(run))}>
+                    <button type="button" onClick={() => downloadCsv(`meterdesk-billing-${run.period}-run-${run.id}.csv`, billingCsv(run))}>
                       {t('billing.csv')}
                     </button>
                   </>

@@ -1,11 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ImportReport, ReadingImportReport } from '../../../shared/api';
-import { ApiError } from '../../../shared/errors';
+import { csvText } from '../../../shared/csv';
+import { ApiError, type FieldIssue } from '../../../shared/errors';
 import { MASTER_FIELDS, MASTER_KINDS, type ColumnMapping, type MasterKind } from '../../../shared/import/master-fields';
 import { csvHeaders, decodeCsv, isZip } from '../../../shared/import/csv-header';
 import { detectImportKind, READING_FIELDS } from '../../../shared/import/reading-fields';
 import { formatDate } from '../../../shared/format';
 import type { CounterKind, Language } from '../../../shared/models';
+import { downloadCsv } from '../../components/download';
 import { TextField } from '../../components/Field';
 import { useSaveKeys } from '../../components/useSaveKeys';
 import { useLanguage } from '../../i18n';
@@ -13,6 +15,8 @@ import { describeIssue } from '../../issues';
 import { api } from '../../platform/transport';
 
 const SHOWN_ROWS = 300;
+/** Rows with errors shown beyond the first rows: all of them are in the error list (CSV). */
+const SHOWN_ERRORS = 500;
 
 /**
  * What the file holds by its header line, read here before the file is sent: a fleet tool's
@@ -181,7 +185,18 @@ export function ImportPage() {
     return labels[field] ?? field;
   };
 
-  const shown = report ? [...report.rows.slice(0, SHOWN_ROWS), ...report.rows.slice(SHOWN_ROWS).filter((r) => r.action === 'error')] : [];
+  const problemText = (issue: FieldIssue) =>
+    `${fieldLabel(issue.field)}${report?.mapping[issue.field] ? ` («${report.mapping[issue.field]}»)` : ''}: ${describeIssue(issue, language)}`;
+  const laterErrors = report ? report.rows.slice(SHOWN_ROWS).filter((r) => r.action === 'error') : [];
+  const shown = report ? [...report.rows.slice(0, SHOWN_ROWS), ...laterErrors.slice(0, SHOWN_ERRORS)] : [];
+  const errorList = () => {
+    if (!report || !loaded) return;
+    const rows = report.rows
+      .filter((row) => row.action === 'error')
+      .map((row) => [row.line, row.key, row.issues.map(problemText).join(' | ')]);
+    const name = loaded.fileName.replace(/\.[^.]*$/, '');
+    downloadCsv(t('import.errorFile', { name }), csvText([[t('import.line'), t('import.key'), t('import.problems')], ...rows]));
+  };
   const fields = !report
     ? []
     : report.kind === 'readings'
@@ -300,7 +315,13 @@ export function ImportPage() {
               ? `${t('import.readingCounts', report.counts)} ${report.counts.error > 0 ? t('import.readingErrors') : ''}`
               : `${t('import.counts', report.counts)} ${report.counts.error > 0 ? t('import.hasErrors') : ''}`}
           </p>
-          {report.rows.length > shown.length && <p className="muted small">{t('import.shown', { shown: SHOWN_ROWS, count: report.rows.length })}</p>}
+          {report.rows.length > shown.length && (
+            <p className="muted small">
+              {laterErrors.length > SHOWN_ERRORS
+                ? t('import.shownErrors', { shown: SHOWN_ROWS, count: report.rows.length, errorsShown: SHOWN_ERRORS, errors: laterErrors.length })
+                : t('import.shown', { shown: SHOWN_ROWS, count: report.rows.length })}
+            </p>
+          )}
           {shown.length > 0 && (
             <table className="plain-table import-rows" aria-label={t('import.rows')}>
               <thead>
@@ -319,10 +340,7 @@ export function ImportPage() {
                     <td>{t(`import.actions.${row.action}`)}</td>
                     <td>
                       {row.issues.map((issue) => (
-                        <div key={`${issue.field}-${issue.code}`}>
-                          {fieldLabel(issue.field)}
-                          {report.mapping[issue.field] ? ` («${report.mapping[issue.field]}»)` : ''}: {describeIssue(issue, language)}
-                        </div>
+                        <div key={`${issue.field}-${issue.code}`}>{problemText(issue)}</div>
                       ))}
                     </td>
                   </tr>
@@ -331,6 +349,11 @@ export function ImportPage() {
             </table>
           )}
           <div className="dialog-actions">
+            {report.counts.error > 0 && (
+              <button type="button" onClick={errorList}>
+                {t('import.errorList')}
+              </button>
+            )}
             <span className="spacer" />
             <span role="status" className="status-message">
               {message}
