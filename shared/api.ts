@@ -292,6 +292,12 @@ export interface ImportReport {
   committed: boolean;
 }
 
+/**
+ * Why a customer got no request e-mail: already requested this period (without `resend`), no
+ * e-mail address, or (a resend) the current link's e-mail is being sent by another sender.
+ */
+export type RequestSkipReason = 'already-requested' | 'no-email' | 'sending';
+
 /** The request e-mail of one customer for the period. */
 export interface WebRequestInfo {
   customerNumber: string;
@@ -322,7 +328,7 @@ export interface SyncSummary {
 export interface SendSummary {
   period: string;
   planned: Array<{ customerNumber: string; recipients: string[] }>;
-  skipped: Array<{ customerNumber: string; reason: 'already-requested' | 'no-email' }>;
+  skipped: Array<{ customerNumber: string; reason: RequestSkipReason }>;
   sent: number;
   failed: Array<{ customerNumber: string; error: string }>;
 }

@@ -14,7 +14,7 @@ import { detectImportKind } from '../shared/import/reading-fields';
 import { defaultDataDir } from './core/paths';
 import { isLoopback } from './http/server';
 import { openPortalDatabase } from '../db/portal/store';
-import type { BilledContract } from '../shared/api';
+import type { BilledContract, RequestSkipReason } from '../shared/api';
 import { ApiError } from '../shared/errors';
 import { formatChf } from '../shared/rules/billing';
 import { isPeriod } from '../shared/rules/web-reading';
@@ -28,6 +28,12 @@ import { checkGenerateOptions, generateDealerFolder, GenerateRefusedError } from
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RENDERER_DIR = join(ROOT, 'out', 'renderer');
+
+const SKIP_REASONS: Record<RequestSkipReason, string> = {
+  'already-requested': 'already requested for this period (--resend sends a new link)',
+  'no-email': 'no e-mail address',
+  sending: 'its current link is being e-mailed right now by another sender; run --resend again once that is done',
+};
 export const DEFAULT_PORT = 4780;
 
 const HELP = `meterdesk — meter readings and print billing for copier dealers
@@ -48,7 +54,8 @@ Commands:
             Send the reading request e-mails of a period (default: this month) to
             every customer with web reading on and a contract due, once per customer
             and period; --resend sends again with a new link (the old one stops
-            working). E-mails still queued after a failure go with them, without
+            working; not while another sender has the old link's e-mail out).
+            E-mails still queued after a failure go with them, without
             waiting for their retry. Prints what was sent; a failed send stays queued
             and is retried.
   sync      Synchronise with the portal now: publish the open links and due
@@ -599,7 +606,7 @@ export async function main(argv: string[]): Promise<number> {
           console.log(`  ${failed.customerNumber} (queued earlier): NOT SENT (${failed.error}); retried later`);
         }
         for (const skipped of report.skipped) {
-          console.log(`  ${skipped.customerNumber}: skipped — ${skipped.reason === 'no-email' ? 'no e-mail address' : 'already requested for this period (--resend sends a new link)'}`);
+          console.log(`  ${skipped.customerNumber}: skipped — ${SKIP_REASONS[skipped.reason]}`);
         }
         console.log(`  ${report.sent} sent, ${report.failed.length} failed, ${report.skipped.length} skipped`);
         return report.failed.length > 0 ? 1 : 0;

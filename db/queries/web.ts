@@ -92,6 +92,17 @@ export function replaceLink(db: Database, id: number, now: string): void {
   db.run(`UPDATE mail_outbox SET status = 'cancelled', token = NULL WHERE link_id = ? AND status = 'pending'`, [id]);
 }
 
+/**
+ * Whether a sender has the link's queued e-mail out right now (`claimMail`): replacing the link
+ * then would close the link that e-mail is carrying to the customer.
+ */
+export function linkMailOut(db: Database, linkId: number, now: string): boolean {
+  return (
+    db.get(`SELECT 1 FROM mail_outbox WHERE link_id = ? AND status = 'pending' AND NOT ${UNCLAIMED}`, [linkId, now]) !==
+    undefined
+  );
+}
+
 /** Customers with web reading whose contracts' terms could make them due: the candidates. */
 export function webCustomers(db: Database): Array<{ id: number; number: string; language: Language; emails: string[] }> {
   return db

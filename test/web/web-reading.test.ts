@@ -115,6 +115,29 @@ describe('request e-mails', () => {
       { status: 'sent', claimed_until: null },
     ]);
   });
+
+  it('does not replace a link whose e-mail another sender has out, and says so', async () => {
+    const core = testCore();
+    const dir = core.db.file.replace(/\/[^/]+$/, '');
+    const runtime = await withWeb(core, dir);
+    smtp.refuse = true;
+    await runtime.sendRequests('2026-11');
+    smtp.refuse = false;
+    // The first customer's e-mail is out with a sender elsewhere: its link must keep working.
+    const [out] = core.db.all<{ id: number; link_id: number }>('SELECT id, link_id FROM mail_outbox ORDER BY id');
+    core.db.run(`UPDATE mail_outbox SET claimed_until = '2999-01-01T00:00:00.000Z' WHERE id = ?`, [out!.id]);
+    const resent = await runtime.sendRequests('2026-11', { resend: true });
+    expect(resent.planned).toHaveLength(1);
+    expect(resent.skipped.map((s) => s.reason)).toEqual(['sending']);
+    const link = core.db.get<{ replaced_at: string | null }>('SELECT replaced_at FROM web_links WHERE id = ?', [out!.link_id]);
+    expect(link!.replaced_at).toBeNull();
+    expect(core.db.get<{ status: string }>('SELECT status FROM mail_outbox WHERE id = ?', [out!.id])!.status).toBe('pending');
+    // Once that sender is done (its mark cleared), the resend replaces the link.
+    core.db.run(`UPDATE mail_outbox SET status = 'sent', claimed_until = NULL WHERE id = ?`, [out!.id]);
+    const again = await runtime.sendRequests('2026-11', { resend: true });
+    expect(again.skipped).toEqual([]);
+    expect(again.planned.every((p) => p.replacedLink)).toBe(true);
+  });
 });
 
 describe('the portal visit and the sync', () => {

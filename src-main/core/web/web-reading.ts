@@ -3,6 +3,7 @@
  * period, what the portal is told, and how what customers entered becomes readings. Each
  * function is one transaction; the transport (HTTP, SMTP) lives outside the core.
  */
+import type { RequestSkipReason } from '../../../shared/api';
 import { endOfMonth } from '../../../shared/dates';
 import type { Customer, Device, IsoDate, SubmissionValue } from '../../../shared/models';
 import type { PublishBody, PublishedDevice, Submission } from '../../../shared/portal-sync';
@@ -19,6 +20,7 @@ import {
   insertLink,
   insertSubmission,
   linkByTokenHash,
+  linkMailOut,
   linksToPublish,
   queueMail,
   readingSince,
@@ -51,7 +53,7 @@ export interface PlannedRequest {
 export interface RequestPlan {
   period: Period;
   planned: PlannedRequest[];
-  skipped: Array<{ customerNumber: string; reason: 'already-requested' | 'no-email' }>;
+  skipped: Array<{ customerNumber: string; reason: RequestSkipReason }>;
 }
 
 /**
@@ -71,6 +73,10 @@ export function planRequests(core: CoreContext, period: Period, options: { resen
       }
       if (customer.emails.length === 0) {
         plan.skipped.push({ customerNumber: customer.number, reason: 'no-email' });
+        continue;
+      }
+      if (existing && linkMailOut(core.db, existing.id, now)) {
+        plan.skipped.push({ customerNumber: customer.number, reason: 'sending' });
         continue;
       }
       if (existing) {
