@@ -71,9 +71,11 @@ Commands:
             (also while the app runs), keeping the newest backup.keep (default 14).
             The app does this every day at backup.time (default 01:30).
   restore FILE
-            Replace the database by a backup. Refused while meterdesk runs on the data
-            folder; the file is checked first, the current database is kept as
-            backups/pre-restore-….sqlite, and the swap is one rename.
+            Replace the database by a backup — or the portal's (portal.sqlite) by a
+            backup of it (backups/portal-….sqlite). Refused while meterdesk runs on the
+            data folder; the file is checked first, the current database is kept as
+            backups/pre-restore-….sqlite (pre-restore-portal-…), and the swap is one
+            rename.
   settings [KEY [VALUE]]
             Show every setting (secrets hidden), or set one — checked as the settings
             screen checks it; an empty VALUE goes back to the default.
@@ -549,8 +551,9 @@ export async function main(argv: string[]): Promise<number> {
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     try {
       const result = restore(dataDir, resolve(file));
+      const which = result.kind === 'portal' ? "the portal's database" : 'the database';
       console.log(`meterdesk: restored ${file} into ${result.restored}`);
-      if (result.previous) console.log(`meterdesk: the database it replaced is kept as ${result.previous}`);
+      if (result.previous) console.log(`meterdesk: ${which} it replaced is kept as ${result.previous}`);
       return 0;
     } catch (error) {
       if (error instanceof RestoreRefusedError) {

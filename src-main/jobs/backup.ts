@@ -8,8 +8,9 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { Database, loadMigrations } from '../../db/database';
+import { Database, DEFAULT_MIGRATIONS_DIR, loadMigrations } from '../../db/database';
 import { databaseFile } from '../core/paths';
+import { PORTAL_MIGRATIONS_DIR } from '../../db/portal/store';
 import { PORTAL_DATABASE } from './runtime';
 
 export const BACKUP_DIR = 'backups';
@@ -108,18 +109,40 @@ export function dataDirHolder(dataDir: string): number | null {
 
 export class RestoreRefusedError extends Error {}
 
+/** What a backup file is: the back-office's database or the portal's, and where it goes. */
+interface BackupKind {
+  name: 'meterdesk' | 'portal';
+  target: string;
+  migrationsDir: string;
+}
+
+function kindOf(candidate: Database, dataDir: string, file: string): BackupKind {
+  const has = (table: string) => candidate.get('SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?', ['table', table]) !== undefined;
+  if (candidate.schemaVersion >= 1 && has('readings')) {
+    return { name: 'meterdesk', target: databaseFile(dataDir), migrationsDir: DEFAULT_MIGRATIONS_DIR };
+  }
+  if (candidate.schemaVersion >= 1 && has('entries') && has('links')) {
+    return { name: 'portal', target: join(dataDir, PORTAL_DATABASE), migrationsDir: PORTAL_MIGRATIONS_DIR };
+  }
+  throw new RestoreRefusedError(`${basename(file)} is not a meterdesk database (nor the portal's)`);
+}
+
 /**
- * Replaces the data folder's database by `file`. Refused while meterdesk runs on the folder,
- * for a file that is not a sound meterdesk database, or one from a newer meterdesk.
+ * Replaces the data folder's database by `file` — or the portal's (portal.sqlite), when `file`
+ * is a backup of that. Refused while meterdesk runs on the folder, for a file that is neither
+ * a sound meterdesk database nor the portal's, or one from a newer meterdesk.
  */
-export function restore(dataDir: string, file: string, now: Date = new Date()): { restored: string; previous: string | null } {
+export function restore(
+  dataDir: string,
+  file: string,
+  now: Date = new Date(),
+): { restored: string; previous: string | null; kind: BackupKind['name'] } {
   const holder = dataDirHolder(dataDir);
   if (holder !== null) {
     throw new RestoreRefusedError(`meterdesk (process ${holder}) is running on ${dataDir}: close it first, then restore`);
   }
   if (!existsSync(file)) throw new RestoreRefusedError(`there is no file ${file}`);
-  const target = databaseFile(dataDir);
-  const incoming = join(dataDir, `meterdesk.sqlite.restoring`);
+  const incoming = join(dataDir, `restoring.sqlite`);
   rmSync(incoming, { force: true });
   // Check the backup on a copy (opening a WAL database may write to it).
   copyFileSync(file, incoming);
@@ -130,6 +153,7 @@ export function restore(dataDir: string, file: string, now: Date = new Date()): 
     } catch (error) {
       throw new RestoreRefusedError(`${basename(file)} is not a meterdesk database: ${(error as Error).message}`);
     }
+    let kind: BackupKind;
     try {
       const check = (() => {
         try {
@@ -139,32 +163,32 @@ export function restore(dataDir: string, file: string, now: Date = new Date()): 
         }
       })();
       if (check !== 'ok') throw new RestoreRefusedError(`${basename(file)} is damaged: ${check}`);
+      kind = kindOf(candidate, dataDir, file);
       const version = candidate.schemaVersion;
-      if (version < 1 || !candidate.get("SELECT 1 FROM sqlite_master WHERE name = 'readings'")) {
-        throw new RestoreRefusedError(`${basename(file)} is not a meterdesk database`);
-      }
-      if (version > loadMigrations().length) {
+      if (version > loadMigrations(kind.migrationsDir).length) {
         throw new RestoreRefusedError(`${basename(file)} was written by a newer meterdesk (schema ${version}); update meterdesk first`);
       }
     } finally {
       candidate.close();
     }
+    const { target } = kind;
     let previous: string | null = null;
     if (existsSync(target)) {
       // Fold the WAL into the file, keep a copy of what is replaced, then swap in one rename.
-      const current = Database.open({ file: target });
+      const current = Database.open({ file: target, migrationsDir: kind.migrationsDir });
       try {
         current.pragma('wal_checkpoint(TRUNCATE)');
       } finally {
         current.close();
       }
       mkdirSync(join(dataDir, BACKUP_DIR), { recursive: true });
-      previous = join(dataDir, BACKUP_DIR, `pre-restore-${stamp(now)}.sqlite`);
+      const prefix = kind.name === 'portal' ? 'pre-restore-portal-' : 'pre-restore-';
+      previous = join(dataDir, BACKUP_DIR, `${prefix}${stamp(now)}.sqlite`);
       copyFileSync(target, previous);
     }
     for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
     renameSync(incoming, target);
-    return { restored: target, previous };
+    return { restored: target, previous, kind: kind.name };
   } finally {
     rmSync(incoming, { force: true });
     for (const suffix of ['-wal', '-shm']) rmSync(`${incoming}${suffix}`, { force: true });

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Database } from '../../db/database';
+import { openPortalDatabase } from '../../db/portal/store';
 import { backupNow, dataDirHolder, lockDataDir, restore, RestoreRefusedError } from '../../src-main/jobs/backup';
 import { databaseFile } from '../../src-main/core/paths';
 import { loadDemo, openCore } from '../../src-main/node-main';
@@ -46,6 +47,38 @@ describe('backup and restore', () => {
     previous.close();
   });
 
+  it("restores the portal's database from its own backup, leaving the back-office's alone", async () => {
+    const dir = tempDir();
+    const core = openCore({ dataDir: dir });
+    loadDemo(core);
+    const portal = openPortalDatabase(join(dir, 'portal.sqlite'));
+    portal.run("INSERT INTO portal_config (key, value) VALUES ('contact', 'before')");
+    const backup = await backupNow(core.db, dir, 14, new Date('2026-11-23T01:30:00Z'));
+    expect(backup.portalFile).toMatch(/backups\/portal-2026-11-23T01-30-00Z\.sqlite$/);
+    portal.run("UPDATE portal_config SET value = 'after'");
+    portal.close();
+    core.db.run("UPDATE customers SET archived = 1 WHERE number = '100234'");
+    core.close();
+
+    const result = restore(dir, backup.portalFile!, new Date('2026-11-23T10:00:00Z'));
+    expect(result).toMatchObject({ kind: 'portal', restored: join(dir, 'portal.sqlite') });
+    expect(result.previous).toMatch(/backups\/pre-restore-portal-2026-11-23T10-00-00Z\.sqlite$/);
+    const config = (file: string) => {
+      const db = openPortalDatabase(file);
+      try {
+        return db.get<{ value: string }>("SELECT value FROM portal_config WHERE key = 'contact'")!.value;
+      } finally {
+        db.close();
+      }
+    };
+    expect(config(join(dir, 'portal.sqlite'))).toBe('before');
+    expect(config(result.previous!)).toBe('after');
+    // The back-office's database is not the portal's: its change after the backup stands.
+    const office = Database.open({ file: databaseFile(dir), readonly: true });
+    expect(office.get<{ archived: number }>("SELECT archived FROM customers WHERE number = '100234'")!.archived).toBe(1);
+    office.close();
+  });
+
   it('keeps the newest backups up to the retention', async () => {
     const dir = tempDir();
     const core = openCore({ dataDir: dir });
@@ -75,7 +108,7 @@ describe('backup and restore', () => {
     const foreign = join(dir, 'foreign.sqlite');
     const other = Database.open({ file: foreign, migrationsDir: tempDir() });
     other.close();
-    expect(() => restore(dir, foreign)).toThrow(/not a meterdesk database/);
+    expect(() => restore(dir, foreign)).toThrow(/not a meterdesk database \(nor the portal's\)/);
     expect(customers(databaseFile(dir))).toEqual(before);
 
     // Another live process holds the folder.
