@@ -18,7 +18,7 @@ import type { BilledContract, RequestSkipReason } from '../shared/api';
 import { ApiError } from '../shared/errors';
 import { formatChf } from '../shared/rules/billing';
 import { isPeriod } from '../shared/rules/web-reading';
-import { backupNow, restore, RestoreRefusedError } from './jobs/backup';
+import { backupNow, lockDataDir, restore, RestoreRefusedError } from './jobs/backup';
 import { webConfig } from './jobs/config';
 import { SETTINGS, SETTINGS_BY_KEY } from '../shared/settings-schema';
 import { PORTAL_DATABASE } from './jobs/runtime';
@@ -315,12 +315,15 @@ async function portal(values: Record<string, string | boolean | undefined>, data
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${host} is in use; pass --port N`);
     throw error;
   }
+  // A restore of portal.sqlite is refused while the portal runs on it.
+  const unlock = lockDataDir(dataDir);
   if (!secret) console.warn('meterdesk: METERDESK_PORTAL_SECRET is not set: the sync routes are off, the back-office cannot reach this portal.');
   console.log(`meterdesk: portal database ${join(dataDir, PORTAL_DATABASE)}`);
   console.log(`meterdesk: customer portal running at ${url}/ (Ctrl+C stops it)`);
   const stop = () => {
     void server.stop().then(() => {
       db.close();
+      unlock();
       process.exit(0);
     });
   };

@@ -115,6 +115,37 @@ describe('npm run cli', () => {
     expect(refused.out).toContain('nothing was changed');
   });
 
+  it("restore puts back the portal's backup, and is refused while the portal runs on the folder", async () => {
+    const dir = tempDir();
+    const portal = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src-main/cli.ts', 'portal', '--port', '0', '--data', dir], {
+      env: { ...process.env, METERDESK_LOG_LEVEL: 'silent', METERDESK_PORTAL_SECRET: 'x'.repeat(32) },
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        portal.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          if (out.includes('customer portal running at')) resolve();
+        });
+        portal.once('exit', (code) => reject(new Error(`the portal stopped (${code}): ${out}`)));
+      });
+      const backup = cli('backup', '--data', dir);
+      const file = /portal backup written to (\S+)/.exec(backup.out)?.[1];
+      expect(file, backup.out).toBeDefined();
+      const refused = cli('restore', file!, '--data', dir);
+      expect(refused.code).toBe(1);
+      expect(refused.out).toContain(`is running on ${dir}`);
+    } finally {
+      const exited = new Promise((resolve) => portal.once('exit', resolve));
+      portal.kill('SIGTERM');
+      await exited;
+    }
+    const backups = cli('backup', '--data', dir);
+    const restored = cli('restore', /portal backup written to (\S+)/.exec(backups.out)![1]!, '--data', dir);
+    expect(restored.code).toBe(0);
+    expect(restored.out).toContain("the portal's database it replaced is kept as");
+  });
+
   it('import reads a fleet export, lists the refused readings and adds nothing the second time', () => {
     const dir = tempDir();
     cli('demo', '--data', dir);
