@@ -138,6 +138,32 @@ export function runContracts(db: Database, runId: number): RunContractRow[] {
   }));
 }
 
+/** A counter kind's line of a contract in a run that stands (billed or posted), with its validity. */
+export interface EarlierLine {
+  kind: CounterKind;
+  validFrom: IsoDate;
+  validTo: IsoDate;
+  usage: number;
+  billable: number;
+}
+
+/**
+ * The lines of `contractId` in the runs that stand (not cancelled) whose validity overlaps
+ * `from`–`to`: the free copies they used are not granted again (a late reading of a month
+ * already billed).
+ */
+export function earlierLines(db: Database, contractId: number, from: IsoDate, to: IsoDate): EarlierLine[] {
+  return db.all<EarlierLine>(
+    `SELECT l.kind, c.valid_from AS validFrom, c.valid_to AS validTo, l.usage, l.billable
+       FROM billing_contracts c
+       JOIN billing_runs r ON r.id = c.run_id AND r.state <> 'cancelled'
+       JOIN billing_lines l ON l.run_id = c.run_id AND l.contract_id = c.contract_id
+      WHERE c.contract_id = ? AND c.valid_from <= ? AND c.valid_to >= ?
+      ORDER BY c.run_id`,
+    [contractId, to, from],
+  );
+}
+
 /** The estimated readings among `readingIds`: a statement names them. */
 export function estimatesAmong(
   db: Database,

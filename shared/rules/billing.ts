@@ -8,7 +8,7 @@
  * (CHF 0.0085 = 8500): integers only; a contract's total rounds half up to CHF 0.05.
  */
 import type { CounterKind, IsoDate, Micros } from '../models';
-import { contractFreeCopies } from './free-copies';
+import { contractFreeCopies, periodMonthUnits } from './free-copies';
 
 export const ROUNDING_MICROS = 50_000;
 
@@ -24,6 +24,11 @@ export interface BillingInput {
   usage: number;
   freePerMonth: number;
   pricePerPage: Micros;
+  /**
+   * Free copies of this validity already used by earlier runs (`usedFreeCopies`): a reading
+   * that comes after its month was billed does not get the month's free copies again.
+   */
+  freeUsed?: number;
 }
 
 export interface BillingLine {
@@ -47,12 +52,40 @@ export interface ContractBill {
 
 export function billContract(inputs: BillingInput[], validFrom: IsoDate, validTo: IsoDate): ContractBill {
   const lines = inputs.map((input) => {
-    const freeCopies = contractFreeCopies(input.freePerMonth, validFrom, validTo);
+    const freeCopies = Math.max(0, contractFreeCopies(input.freePerMonth, validFrom, validTo) - (input.freeUsed ?? 0));
     const billable = input.usage < 0 ? input.usage : Math.max(0, input.usage - freeCopies);
     return { kind: input.kind, usage: input.usage, freeCopies, billable, pricePerPage: input.pricePerPage, amount: billable * input.pricePerPage };
   });
   const total = lines.reduce((sum, line) => sum + line.amount, 0);
   return { validFrom, validTo, lines, total, totalRounded: roundToFiveRappen(total) };
+}
+
+/** A line of an earlier run of the contract: its validity, the usage it billed and what it billed of it. */
+export interface BilledLine {
+  validFrom: IsoDate;
+  validTo: IsoDate;
+  usage: number;
+  billable: number;
+}
+
+/**
+ * The free copies of `validFrom`–`validTo` that earlier runs of the contract used (one
+ * counter kind): each earlier line's free copies used (its usage not billed; none for a
+ * credit), in the share of its validity that falls in this one, rounded half up. The
+ * contract's free copies are one pool per month for all its devices, however many runs bill
+ * that month.
+ */
+export function usedFreeCopies(earlier: readonly BilledLine[], validFrom: IsoDate, validTo: IsoDate): number {
+  let used = 0;
+  for (const line of earlier) {
+    const free = line.usage > 0 ? line.usage - line.billable : 0;
+    if (free <= 0) continue;
+    const from = line.validFrom > validFrom ? line.validFrom : validFrom;
+    const to = line.validTo < validTo ? line.validTo : validTo;
+    const whole = periodMonthUnits(line.validFrom, line.validTo);
+    if (whole > 0) used += (free * periodMonthUnits(from, to)) / whole;
+  }
+  return Math.floor(used + 0.5);
 }
 
 /** Micro-francs in whole centimes, half a centime away from zero: how every amount is shown. */

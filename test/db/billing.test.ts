@@ -76,6 +76,26 @@ describe('the billing run', () => {
     expect(confirmed.contracts.some((c) => c.readingIds.includes(flagged.id))).toBe(true);
   });
 
+  it("grants a contract's free copies of a month once, also when a late reading of it is billed in a second run", async () => {
+    const core = testCore();
+    // V-999999-01: 500 Schwarz copies free a month. Its first device's November, billed.
+    await recordReading(core, '3.022.790', 300);
+    const first = await core.api['billing-run']({ period: '2026-11' });
+    expect(first.contracts.find((c) => c.contractNumber === 'V-999999-01')!.lines).toMatchObject([
+      { kind: 'black', usage: 300, freeCopies: 500, billable: 0 },
+    ]);
+    // The second device's November comes late (the first device's validity, 1–30 November):
+    // of the month's 500 free copies 300 were used, 200 are left.
+    const late = await recordReading(core, '3.024.072', 400);
+    expect([late.validFrom, late.validTo]).toEqual(['2026-11-01', '2026-11-30']);
+    const second = (await core.api['billing-preview']({ period: '2026-11' })).contracts.find((c) => c.contractNumber === 'V-999999-01')!;
+    expect(second.lines.find((l) => l.kind === 'black')).toMatchObject({ usage: 400, freeCopies: 200, billable: 200 });
+    // As one run of both readings would have billed them: 700 − 500.
+    await core.api['billing-cancel']({ runId: first.id });
+    const together = (await core.api['billing-preview']({ period: '2026-11' })).contracts.find((c) => c.contractNumber === 'V-999999-01')!;
+    expect(together.lines.find((l) => l.kind === 'black')).toMatchObject({ usage: 700, freeCopies: 500, billable: 200 });
+  });
+
   it('bills a colour contract per counter kind with its own free copies and prices', async () => {
     const core = testCore();
     const colour = await recordReading(core, '3.033.923', 1_000);

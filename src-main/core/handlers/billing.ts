@@ -4,6 +4,7 @@
  */
 import {
   billingCandidates,
+  earlierLines,
   estimatesAmong,
   getRun,
   insertRun,
@@ -24,7 +25,7 @@ import type { BilledContract, BillingPreview, BillingRun } from '../../../shared
 import { endOfMonth } from '../../../shared/dates';
 import { ApiError } from '../../../shared/errors';
 import type { CounterKind } from '../../../shared/models';
-import { billContract } from '../../../shared/rules/billing';
+import { billContract, usedFreeCopies } from '../../../shared/rules/billing';
 import { firstDayOf } from '../../../shared/rules/web-reading';
 import { audit, timestamp, type CoreContext } from '../context';
 
@@ -53,10 +54,17 @@ export function previewBilling(core: CoreContext, period: string): BillingPrevie
     const { contract, customer } = contractLabel(core, contractId, validFrom);
     const usage = usageByKind(core.db, readings.map((r) => r.readingId));
     const kinds = [...new Set<CounterKind>([...contract.terms.map((t) => t.kind), ...usage.keys()])].filter((kind) => usage.has(kind));
+    const earlier = earlierLines(core.db, contractId, validFrom, validTo);
     const bill = billContract(
       kinds.map((kind) => {
         const term = contract.terms.find((t) => t.kind === kind);
-        return { kind, usage: usage.get(kind) ?? 0, freePerMonth: term?.freePerMonth ?? 0, pricePerPage: term?.pricePerPage ?? 0 };
+        return {
+          kind,
+          usage: usage.get(kind) ?? 0,
+          freePerMonth: term?.freePerMonth ?? 0,
+          pricePerPage: term?.pricePerPage ?? 0,
+          freeUsed: usedFreeCopies(earlier.filter((line) => line.kind === kind), validFrom, validTo),
+        };
       }),
       validFrom,
       validTo,
