@@ -421,6 +421,12 @@ export interface BillingPreview {
   contracts: BilledContract[];
   /** Recorded readings the run leaves out, and why: a flag no clerk has confirmed yet. */
   skipped: Array<{ readingId: number; equipmentId: string; reason: 'flagged' | 'no-contract' }>;
+  /**
+   * Devices of the contracts billed here that are due in the period and have no reading for
+   * it (the period page's *fehlt*): their usage comes in a later run, without the month's free
+   * copies this run grants.
+   */
+  missing: Array<{ contractId: number; equipmentId: string }>;
   /** Sum of the contracts' rounded totals. */
   total: number;
 }

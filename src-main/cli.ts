@@ -419,6 +419,10 @@ async function billing(values: Record<string, string | boolean | undefined>, dat
     for (const skipped of preview.skipped) {
       console.log(`  left out: reading ${skipped.readingId} of ${skipped.equipmentId} — ${skipped.reason === 'flagged' ? 'flagged (A vérifier), confirm it first' : 'no contract'}`);
     }
+    const contractNumbers = new Map(preview.contracts.map((contract) => [contract.contractId, contract.contractNumber]));
+    for (const missing of preview.missing) {
+      console.log(`  no reading: ${missing.equipmentId} of ${contractNumbers.get(missing.contractId)} has none for ${preview.period} — its usage comes in a later run`);
+    }
     console.log(`  ${preview.contracts.length} contract(s), total CHF ${formatChf(preview.total)}`);
     for (const run of await api['billing-runs']({ period: period! })) {
       console.log(`  run ${run.id}: ${run.state}, CHF ${formatChf(run.total)}, by ${run.createdBy} at ${run.createdAt}`);

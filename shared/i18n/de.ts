@@ -212,6 +212,9 @@ export const de = {
     notRunning: 'Die Web-Erfassung läuft in diesem Prozess nicht.',
   },
   billing: {
+    missing: 'Ohne Stand',
+    missingStatus: '⚠ {{count}} Geräte dieser Verträge ohne Zählerstand im Monat (fehlt)',
+    missingConfirm: '{{count}} Geräte dieser Verträge haben für den Monat noch keinen Zählerstand: {{list}}. Ihr Verbrauch kommt in eine spätere Abrechnung; die Freikopien des Monats gibt diese.',
     estimates: 'Enthält geschätzte Zählerstände: {{list}}. Der nächste echte Zählerstand gleicht sie aus.',
     nav: 'Abrechnung',
     title: 'Druckabrechnung',

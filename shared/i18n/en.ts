@@ -213,6 +213,9 @@ export const en: Translation = {
     notRunning: 'Web reading is not running in this process.',
   },
   billing: {
+    missing: 'No reading',
+    missingStatus: '⚠ {{count}} devices of these contracts without a reading this month (missing)',
+    missingConfirm: '{{count}} devices of these contracts have no reading for the month yet: {{list}}. Their usage comes in a later run; this one grants the month\'s free copies.',
     estimates: 'Includes estimated readings: {{list}}. The next real reading trues them up.',
     nav: 'Billing',
     title: 'Print billing',

@@ -214,6 +214,9 @@ export const fr: Translation = {
     notRunning: 'La saisie web ne tourne pas dans ce processus.',
   },
   billing: {
+    missing: 'Sans relevé',
+    missingStatus: '⚠ {{count}} machines de ces contrats sans relevé ce mois (manquant)',
+    missingConfirm: '{{count}} machines de ces contrats n\'ont pas encore de relevé pour le mois : {{list}}. Leur consommation viendra dans une facturation ultérieure ; celle-ci accorde les copies gratuites du mois.',
     estimates: 'Comprend des relevés estimés : {{list}}. Le prochain relevé réel les corrige.',
     nav: 'Facturation',
     title: 'Facturation des copies',

@@ -78,8 +78,13 @@ describe('the billing run', () => {
 
   it("grants a contract's free copies of a month once, also when a late reading of it is billed in a second run", async () => {
     const core = testCore();
-    // V-999999-01: 500 Schwarz copies free a month. Its first device's November, billed.
+    // V-999999-01: 500 Schwarz copies free a month. Its first device's November, billed;
+    // the preview names the contract's devices without a November reading.
     await recordReading(core, '3.022.790', 300);
+    const preview = await core.api['billing-preview']({ period: '2026-11' });
+    const contractId = preview.contracts.find((c) => c.contractNumber === 'V-999999-01')!.contractId;
+    expect(preview.missing.filter((m) => m.contractId === contractId).map((m) => m.equipmentId).sort()).toEqual(['3.024.072', '3.033.923']);
+    expect(preview.missing.every((m) => preview.contracts.some((c) => c.contractId === m.contractId))).toBe(true);
     const first = await core.api['billing-run']({ period: '2026-11' });
     expect(first.contracts.find((c) => c.contractNumber === 'V-999999-01')!.lines).toMatchObject([
       { kind: 'black', usage: 300, freeCopies: 500, billable: 0 },
@@ -88,7 +93,9 @@ describe('the billing run', () => {
     // of the month's 500 free copies 300 were used, 200 are left.
     const late = await recordReading(core, '3.024.072', 400);
     expect([late.validFrom, late.validTo]).toEqual(['2026-11-01', '2026-11-30']);
-    const second = (await core.api['billing-preview']({ period: '2026-11' })).contracts.find((c) => c.contractNumber === 'V-999999-01')!;
+    const secondPreview = await core.api['billing-preview']({ period: '2026-11' });
+    expect(secondPreview.missing.filter((m) => m.contractId === contractId).map((m) => m.equipmentId)).toEqual(['3.033.923']);
+    const second = secondPreview.contracts.find((c) => c.contractNumber === 'V-999999-01')!;
     expect(second.lines.find((l) => l.kind === 'black')).toMatchObject({ usage: 400, freeCopies: 200, billable: 200 });
     // As one run of both readings would have billed them: 700 − 500.
     await core.api['billing-cancel']({ runId: first.id });

@@ -20,6 +20,7 @@ import {
   type RunRow,
 } from '../../../db/queries/billing';
 import { getContract, getCustomer } from '../../../db/queries/master-data';
+import { periodPage } from '../../../db/queries/period';
 import { setReadingStatus } from '../../../db/queries/readings';
 import type { BilledContract, BillingPreview, BillingRun } from '../../../shared/api';
 import { endOfMonth } from '../../../shared/dates';
@@ -28,6 +29,7 @@ import type { CounterKind } from '../../../shared/models';
 import { billContract, usedFreeCopies } from '../../../shared/rules/billing';
 import { firstDayOf } from '../../../shared/rules/web-reading';
 import { audit, timestamp, type CoreContext } from '../context';
+import { periodFilter } from './period';
 
 function contractLabel(core: CoreContext, contractId: number, on: string) {
   const contract = getContract(core.db, contractId, on);
@@ -80,7 +82,12 @@ export function previewBilling(core: CoreContext, period: string): BillingPrevie
     });
   }
   contracts.sort((a, b) => a.customerNumber.localeCompare(b.customerNumber) || a.contractNumber.localeCompare(b.contractNumber));
-  return { period, contracts, skipped, total: contracts.reduce((sum, c) => sum + c.totalRounded, 0) };
+  const billed = new Map(contracts.map((contract) => [contract.contractNumber, contract.contractId]));
+  const missing = periodPage(core.db, periodFilter(period, undefined, 'missing'), [], 0, null).flatMap((row) => {
+    const contractId = billed.get(row.contractNumber);
+    return contractId === undefined ? [] : [{ contractId, equipmentId: row.equipmentId }];
+  });
+  return { period, contracts, skipped, missing, total: contracts.reduce((sum, c) => sum + c.totalRounded, 0) };
 }
 
 function runDetail(core: CoreContext, run: RunRow): BillingRun {

@@ -29,7 +29,8 @@ import { endOfMonth } from '../../../shared/dates';
 import { firstDayOf } from '../../../shared/rules/web-reading';
 import type { CoreContext } from '../context';
 
-function listFilter(period: string, search?: string, state?: PeriodState): PeriodListFilter {
+/** The period list's filter of a month (`YYYY-MM`), as the period page and the billing preview read it. */
+export function periodFilter(period: string, search?: string, state?: PeriodState): PeriodListFilter {
   const from = firstDayOf(period);
   return { from, to: endOfMonth(from), month: Number(period.slice(5, 7)), search, state };
 }
@@ -53,7 +54,7 @@ export function periodRows(
   core: CoreContext,
   args: Omit<ApiArgs<'period-rows'>, 'endRow'> & { endRow: number | null },
 ): PeriodPage {
-  const filter = listFilter(args.period, args.search, args.state);
+  const filter = periodFilter(args.period, args.search, args.state);
   const sort: PeriodSort[] = args.sort ?? [];
   const limit = args.endRow === null ? null : args.endRow - args.startRow;
   const rows = withCounters(core, periodPage(core.db, filter, sort, args.startRow, limit));
@@ -64,7 +65,7 @@ export function periodRows(
 export function periodCounts(core: CoreContext, period: string, search?: string): PeriodCounts {
   const counts = Object.fromEntries(PERIOD_STATES.map((state) => [state, 0])) as Record<PeriodState, number>;
   let total = 0;
-  for (const { state, n } of periodStateCounts(core.db, listFilter(period, search))) {
+  for (const { state, n } of periodStateCounts(core.db, periodFilter(period, search))) {
     counts[state] = n;
     total += n;
   }
@@ -81,7 +82,7 @@ export function periodOverview(core: CoreContext, period: string): PeriodOvervie
  * device just saved in the list's own order, else the first one from the top.
  */
 export function nextMissing(core: CoreContext, period: string, after: number): PeriodRow | null {
-  const filter = listFilter(period, undefined, 'missing');
+  const filter = periodFilter(period, undefined, 'missing');
   const key = periodListKey(core.db, after);
   const next =
     (key ? periodPage(core.db, filter, [], 0, 1, key)[0] : undefined) ?? periodPage(core.db, filter, [], 0, 1)[0];

@@ -57,6 +57,13 @@ export function BillingPage({ today }: BillingPageProps) {
   };
 
   const readings = preview?.contracts.reduce((sum, c) => sum + c.readingIds.length, 0) ?? 0;
+  // Devices of the billed contracts still without a reading this month (the period page's *fehlt*).
+  const missingOf = useMemo(() => {
+    const byContract = new Map<number, string[]>();
+    for (const { contractId, equipmentId } of preview?.missing ?? []) byContract.set(contractId, [...(byContract.get(contractId) ?? []), equipmentId]);
+    return byContract;
+  }, [preview]);
+  const missingList = (preview?.missing ?? []).slice(0, 10).map((m) => m.equipmentId).join(', ') + ((preview?.missing.length ?? 0) > 10 ? ', …' : '');
   // The contract whose bill shows below the list: the one chosen, else the first.
   const shown = preview?.contracts.find((contract) => contract.contractId === selected) ?? preview?.contracts[0];
 
@@ -93,6 +100,15 @@ export function BillingPage({ today }: BillingPageProps) {
         cellClass: 'cell-flagged',
       },
       {
+        colId: 'missing',
+        headerName: t('billing.missing'),
+        width: 120,
+        valueGetter: (p) => (p.data ? (missingOf.get(p.data.contractId)?.length ?? 0) : 0),
+        valueFormatter: (p) => (p.value ? `⚠ ${String(p.value)}` : ''),
+        tooltipValueGetter: (p) => (p.data ? (missingOf.get(p.data.contractId) ?? []).join(', ') : ''),
+        cellClass: 'cell-flagged',
+      },
+      {
         colId: 'amount',
         headerName: t('billing.amount'),
         width: 140,
@@ -101,7 +117,7 @@ export function BillingPage({ today }: BillingPageProps) {
         valueFormatter: (p) => formatAmount(Number(p.value), language),
       },
     ],
-    [t, language],
+    [t, language, missingOf],
   );
   return (
     <section className="billing-page">
@@ -116,7 +132,8 @@ export function BillingPage({ today }: BillingPageProps) {
           className="primary"
           disabled={busy || !preview || preview.contracts.length === 0}
           onClick={() => {
-            if (window.confirm(t('billing.runConfirm', { count: readings }))) act(() => api.call('billing-run', { period }));
+            const missing = preview && preview.missing.length > 0 ? `\n\n${t('billing.missingConfirm', { count: preview.missing.length, list: missingList })}` : '';
+            if (window.confirm(`${t('billing.runConfirm', { count: readings })}${missing}`)) act(() => api.call('billing-run', { period }));
           }}
         >
           {t('billing.run')}
@@ -130,6 +147,7 @@ export function BillingPage({ today }: BillingPageProps) {
                 ? t('billing.nothing')
                 : t('billing.preview', { contracts: preview.contracts.length, total: formatAmount(preview.total, language) })}
           {preview && preview.skipped.length > 0 && ` · ${t('billing.skipped', { count: preview.skipped.length })}`}
+          {preview && preview.missing.length > 0 && ` · ${t('billing.missingStatus', { count: preview.missing.length })}`}
         </span>
       </div>
 
