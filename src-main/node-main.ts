@@ -85,11 +85,12 @@ export interface WebOptions {
 
 /** Starts web reading beside an opened core and lets the core's API reach its jobs. */
 export async function startWeb(core: OpenedCore, dataDir: string, options: WebOptions): Promise<WebRuntime> {
-  const config = webConfig(core.db, options.env ?? process.env, { portalHost: options.portalHost, portalPort: options.portalPort });
+  const read = () => webConfig(core.db, options.env ?? process.env, { portalHost: options.portalHost, portalPort: options.portalPort });
   const runtime = await startWebReading({
     core: core.context,
     dataDir,
-    config,
+    config: read(),
+    reload: read,
     portal: options.portal,
     scheduler: options.scheduler,
     portalMigrationsDir: options.portalMigrationsDir,

@@ -56,6 +56,25 @@ export interface WebRuntimeOptions {
   scheduler: boolean;
   /** Where the portal database's migrations are (the packaged app ships them beside the bundle). */
   portalMigrationsDir?: string;
+  /**
+   * The settings as they are now (`webConfig`), read again for each job: those that need no
+   * restart (the SMTP server, the sender, the public address, the contact details, the
+   * backups kept) apply to the next job. Without it, `config` stays as given.
+   */
+  reload?: () => WebConfig;
+}
+
+/** The settings a job reads again: the schema marks the others as applying at the next start. */
+function live(config: WebConfig, fresh: WebConfig, ownPublicUrl: string | null): WebConfig {
+  return {
+    ...config,
+    smtpUrl: fresh.smtpUrl,
+    mailFrom: fresh.mailFrom,
+    publicUrl: fresh.publicUrlSet || ownPublicUrl === null ? fresh.publicUrl : ownPublicUrl,
+    publicUrlSet: fresh.publicUrlSet,
+    contact: fresh.contact,
+    backupKeep: fresh.backupKeep,
+  };
 }
 
 /** Runs jobs one after another, so a sync and a send never interleave. */
@@ -75,6 +94,7 @@ export async function startWebReading(options: WebRuntimeOptions): Promise<WebRu
   let portalDb: Database | null = null;
   let client: PortalClient;
   let portalUrl: string | null = null;
+  let ownPublicUrl: string | null = null;
   if (config.remotePortalUrl) {
     client = httpPortalClient(config.remotePortalUrl, config.portalSecret);
   } else {
@@ -96,19 +116,36 @@ export async function startWebReading(options: WebRuntimeOptions): Promise<WebRu
     }
     client = httpPortalClient(portalUrl, config.portalSecret);
     // The links point to the portal where it really listens (a port picked at start).
+    if (serve) ownPublicUrl = portalUrl;
     if (serve && !config.publicUrlSet) config.publicUrl = portalUrl;
   }
-  const mailer: Mailer | null = config.smtpUrl ? smtpMailer(config.smtpUrl) : null;
   const run = serialiser();
+  const current = (): WebConfig => (options.reload ? live(config, options.reload(), ownPublicUrl) : config);
+  // One pooled mailer per SMTP server: a new one when the setting changes.
+  let mailer: { url: string; mailer: Mailer } | null = null;
+  const mailerOf = ({ smtpUrl }: WebConfig): Mailer | null => {
+    if (mailer && mailer.url !== smtpUrl) {
+      mailer.mailer.close();
+      mailer = null;
+    }
+    if (smtpUrl && !mailer) mailer = { url: smtpUrl, mailer: smtpMailer(smtpUrl) };
+    return mailer?.mailer ?? null;
+  };
+  const withConfig = <T>(job: (config: WebConfig, mailer: Mailer | null) => Promise<T>) =>
+    run(() => {
+      const now = current();
+      return job(now, mailerOf(now));
+    });
   const runtime: WebRuntime = {
     portalUrl,
     config,
-    sync: () => run(() => runSync(core, config, client)),
-    sendRequests: (period, opts) => run(() => sendRequests(core, config, client, mailer, period ?? periodOf(today(core)), opts)),
-    deliverQueued: () => run(() => deliverQueued(core, config, client, mailer)),
+    sync: () => withConfig((now) => runSync(core, now, client)),
+    sendRequests: (period, opts) =>
+      withConfig((now, mail) => sendRequests(core, now, client, mail, period ?? periodOf(today(core)), opts)),
+    deliverQueued: () => withConfig((now, mail) => deliverQueued(core, now, client, mail)),
     async stop() {
       for (const job of jobs) job.stop();
-      mailer?.close();
+      mailer?.mailer.close();
       await portal?.stop();
       portalDb?.close();
     },
@@ -134,7 +171,7 @@ export async function startWebReading(options: WebRuntimeOptions): Promise<WebRu
       { name: 'requests', pattern: `${mailMinute} ${mailHour} ${config.mailDay} * *`, job: () => runtime.sendRequests() },
       { name: 'sync', pattern: `${syncMinute} ${syncHour} * * *`, job: () => runtime.sync() },
       { name: 'retry', pattern: '*/15 * * * *', job: () => runtime.deliverQueued() },
-      { name: 'backup', pattern: `${backupMinute} ${backupHour} * * *`, job: () => backupNow(core.db, options.dataDir, config.backupKeep, core.now()) },
+      { name: 'backup', pattern: `${backupMinute} ${backupHour} * * *`, job: () => backupNow(core.db, options.dataDir, current().backupKeep, core.now()) },
     ];
     const stored = allSettings(core.db);
     for (const { name, pattern, job } of schedule) {

@@ -140,6 +140,26 @@ describe('request e-mails', () => {
   });
 });
 
+describe('settings changed while the app runs', () => {
+  it('apply to the next job without a restart: the SMTP server, the contact details in the e-mails and on the portal', async () => {
+    const core = testCore();
+    const dir = core.db.file.replace(/\/[^/]+$/, '');
+    web = await startWeb(core, dir, { portal: 'private', scheduler: false, env: {} });
+    const unset = await web.sendRequests('2026-11');
+    expect(unset.delivery.failed.map((f) => f.error)).toEqual([expect.stringMatching(/no SMTP server configured/), expect.any(String)]);
+    // The settings screen, meanwhile: an SMTP server and new contact details.
+    await core.api['settings-save']({ values: { 'smtp.url': smtp.url, 'dealer.contact': 'Kopierwerk AG\n044 000 00 00' } });
+    const sent = await web.sendRequests('2026-11');
+    expect(sent.delivery.sent).toHaveLength(2);
+    await smtp.waitFor(2);
+    expect(smtp.mails.every((mail) => mail.text?.includes('Kopierwerk AG'))).toBe(true);
+    await web.sync();
+    const visit = new Visit(web.portalUrl!);
+    await visit.get('/l/not-a-link');
+    expect(visit.page).toContain('Kopierwerk AG<br>044 000 00 00');
+  });
+});
+
 describe('the portal visit and the sync', () => {
   it('lets the customer enter, refuses a lower value, flags an implausible one, and the sync makes web readings', async () => {
     const core = testCore();
