@@ -298,9 +298,13 @@ export interface ImportReport {
  */
 export type RequestSkipReason = 'already-requested' | 'no-email' | 'sending';
 
+/** What a send reports when no SMTP server is set (the outbox keeps it as the e-mail's error). */
+export const NO_SMTP_ERROR = 'no SMTP server configured (set METERDESK_SMTP_URL or the setting smtp.url)';
+
 /** The request e-mail of one customer for the period. */
 export interface WebRequestInfo {
   customerNumber: string;
+  customerName: string;
   status: 'pending' | 'sent' | 'cancelled';
   attempts: number;
   lastError: string | null;

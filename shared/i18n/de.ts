@@ -209,6 +209,13 @@ export const de = {
       incomplete: 'Nicht alle Zähler eingegeben',
       refused: 'Von den Regeln abgelehnt',
     },
+    failedBecause: 'Grund: {{error}}',
+    noSmtp: 'Kein SMTP-Server eingestellt: unter Einstellungen den SMTP-Server (smtp.url) eintragen, dann erneut senden.',
+    requestList: 'Anfrage-E-Mails {{period}} ({{count}})',
+    attempts: 'Versuche',
+    sentAt: 'Gesendet am',
+    lastError: 'Letzter Fehler',
+    requestStates: { pending: 'ausstehend', sent: 'gesendet', cancelled: 'zurückgezogen' },
     notRunning: 'Die Web-Erfassung läuft in diesem Prozess nicht.',
   },
   billing: {

@@ -210,6 +210,13 @@ export const en: Translation = {
       incomplete: 'Not every counter entered',
       refused: 'Refused by the rules',
     },
+    failedBecause: 'Reason: {{error}}',
+    noSmtp: 'No SMTP server set: enter the SMTP server (smtp.url) under Settings, then send again.',
+    requestList: 'Request e-mails {{period}} ({{count}})',
+    attempts: 'Attempts',
+    sentAt: 'Sent at',
+    lastError: 'Last error',
+    requestStates: { pending: 'pending', sent: 'sent', cancelled: 'withdrawn' },
     notRunning: 'Web reading is not running in this process.',
   },
   billing: {

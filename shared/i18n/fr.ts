@@ -211,6 +211,13 @@ export const fr: Translation = {
       incomplete: 'Tous les compteurs ne sont pas saisis',
       refused: 'Refusé par les règles',
     },
+    failedBecause: 'Motif : {{error}}',
+    noSmtp: 'Aucun serveur SMTP défini : saisissez le serveur SMTP (smtp.url) dans les paramètres, puis renvoyez.',
+    requestList: 'E-mails de demande {{period}} ({{count}})',
+    attempts: 'Tentatives',
+    sentAt: 'Envoyé le',
+    lastError: 'Dernière erreur',
+    requestStates: { pending: 'en attente', sent: 'envoyé', cancelled: 'retiré' },
     notRunning: 'La saisie web ne tourne pas dans ce processus.',
   },
   billing: {

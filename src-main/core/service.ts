@@ -60,6 +60,7 @@ function webOverview(context: CoreContext): WebOverview {
     submissions: listSubmissions(context.db, since),
     requests: mailsOfPeriod(context.db, period).map((mail) => ({
       customerNumber: mail.customerNumber,
+      customerName: mail.customerName,
       status: mail.status,
       attempts: mail.attempts,
       lastError: mail.lastError,

@@ -16,6 +16,7 @@ import {
   startSyncRun,
   type OutboxMail,
 } from '../../db/queries/web';
+import { NO_SMTP_ERROR } from '../../shared/api';
 import { collectResponse, type PublishBody, type Submission } from '../../shared/portal-sync';
 import { isLinkValid, type Period } from '../../shared/rules/web-reading';
 import { timestamp, today, type CoreContext } from '../core/context';
@@ -115,7 +116,7 @@ export async function deliverMails(
     }
     const retryAt = new Date(core.now().getTime() + retryDelayMinutes(mail.attempts + 1) * 60_000).toISOString();
     if (!mailer) {
-      const error = 'no SMTP server configured (set METERDESK_SMTP_URL or the setting smtp.url)';
+      const error = NO_SMTP_ERROR;
       markMailFailed(core.db, mail.id, error, retryAt);
       report.failed.push({ customerNumber: link.customerNumber, error, retryAt });
       return;

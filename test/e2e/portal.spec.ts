@@ -125,3 +125,17 @@ test('the invalid-link page for a tampered and an expired link; the pages work w
   await expect(page.getByText('N° DU CLIENT')).toHaveCount(0);
   await noScript.close();
 });
+
+test("without an SMTP server the requests fail with the reason, and the list of the month's request e-mails says what to do", async ({ app, page }) => {
+  await page.goto(`${app.url}/#/web`);
+  await page.getByRole('button', { name: 'Anfragen senden' }).click();
+  await expect(page.getByRole('status')).toContainText(
+    '0 gesendet, 2 fehlgeschlagen, 0 übersprungen. Grund: Kein SMTP-Server eingestellt: unter Einstellungen den SMTP-Server (smtp.url) eintragen, dann erneut senden.',
+  );
+  // Not sent: the list is open, each e-mail with its customer, attempts and error.
+  const list = page.getByRole('table', { name: /^Anfrage-E-Mails 2026-\d\d \(2\)$/ });
+  await expect(list).toBeVisible();
+  const rows = list.getByRole('row');
+  await expect(rows).toHaveCount(3);
+  await expect(rows.filter({ hasText: '999999 Fiduciaire du Léman SA' })).toContainText(/ausstehend\s*1\s*Kein SMTP-Server eingestellt/);
+});

@@ -1,12 +1,14 @@
 import type { ColDef } from 'ag-grid-community';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { WebOverview } from '../../../shared/api';
+import { NO_SMTP_ERROR, type WebOverview, type WebRequestInfo } from '../../../shared/api';
 import { formatCounter, formatDate, LOCALES } from '../../../shared/format';
 import type { WebSubmission } from '../../../shared/models';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
 import { deviceHref, navigate } from '../../useHashRoute';
+
+const REQUEST_ORDER: Record<WebRequestInfo['status'], number> = { pending: 0, sent: 1, cancelled: 2 };
 
 /**
  * What customers entered on the portal (SPEC §5): kept-aside submissions first, then the
@@ -52,9 +54,9 @@ export function WebPage() {
     } else {
       api.call('web-send-requests', {}).then(
         (report) => {
-          setMessage(
-            t('web.sent', { period: report.period, sent: report.sent, failed: report.failed.length, skipped: report.skipped.length }),
-          );
+          const counts = t('web.sent', { period: report.period, sent: report.sent, failed: report.failed.length, skipped: report.skipped.length });
+          const failure = report.failed[0];
+          setMessage(failure ? `${counts} ${t('web.failedBecause', { error: mailError(failure.error) })}` : counts);
           done();
         },
         (failure: Error) => {
@@ -162,7 +164,13 @@ export function WebPage() {
     [t, language, decide, open, anyHeld],
   );
 
+  // An e-mail's error as the clerk can act on it: the missing SMTP server in their language.
+  const mailError = useCallback((error: string) => (error === NO_SMTP_ERROR ? t('web.noSmtp') : error), [t]);
   const lastSync = overview?.lastSync;
+  // Those not sent first: what the clerk has to look after.
+  const requests = [...(overview?.requests ?? [])].sort(
+    (a, b) => REQUEST_ORDER[a.status] - REQUEST_ORDER[b.status] || a.customerNumber.localeCompare(b.customerNumber),
+  );
   const sent = overview?.requests.filter((r) => r.status === 'sent').length ?? 0;
   const pending = overview?.requests.filter((r) => r.status === 'pending').length ?? 0;
   return (
@@ -187,6 +195,33 @@ export function WebPage() {
       <p role="status" className={error ? 'error-banner' : 'muted'}>
         {error ? t('app.error', { message: error }) : overview?.available === false ? t('web.notRunning') : message}
       </p>
+      {overview && requests.length > 0 && (
+        <details className="web-requests" open={pending > 0}>
+          <summary>{t('web.requestList', { period: overview.period, count: requests.length })}</summary>
+          <table className="plain-table" aria-label={t('web.requestList', { period: overview.period, count: requests.length })}>
+            <thead>
+              <tr>
+                <th scope="col">{t('web.customer')}</th>
+                <th scope="col">{t('web.state')}</th>
+                <th scope="col">{t('web.attempts')}</th>
+                <th scope="col">{t('web.sentAt')}</th>
+                <th scope="col">{t('web.lastError')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {requests.map((request, index) => (
+                <tr key={`${request.customerNumber}-${index}`} className={request.status === 'pending' && request.lastError ? 'row-error' : undefined}>
+                  <td>{`${request.customerNumber} ${request.customerName}`}</td>
+                  <td>{t(`web.requestStates.${request.status}`)}</td>
+                  <td>{request.attempts}</td>
+                  <td>{request.sentAt ? timestamp(request.sentAt) : ''}</td>
+                  <td>{request.status === 'pending' && request.lastError ? mailError(request.lastError) : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      )}
       {overview && overview.submissions.length === 0 ? (
         <p className="muted">{t('web.none')}</p>
       ) : (
