@@ -230,6 +230,9 @@ export interface WebSubmission {
   reason: string | null;
   readingId: number | null;
   readingStatus: string | null;
+  /** The reading made of it as it is now (a clerk may have confirmed or corrected it); null: none. */
+  readingFlagged: boolean | null;
+  readingValues: Array<{ kind: CounterKind; value: number }> | null;
   receivedAt: string;
   decidedBy: string | null;
   decidedAt: string | null;

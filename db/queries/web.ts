@@ -2,6 +2,7 @@
 import type { Database } from '../database';
 import { IN_SERVICE_DURING } from './period';
 import type {
+  CounterKind,
   IsoDate,
   Language,
   SubmissionState,
@@ -257,6 +258,8 @@ interface SubmissionDbRow {
   reason: string | null;
   reading_id: number | null;
   reading_status: string | null;
+  reading_flagged: number | null;
+  reading_values: string | null;
   received_at: string;
   decided_by: string | null;
   decided_at: string | null;
@@ -264,7 +267,9 @@ interface SubmissionDbRow {
 
 const SUBMISSION_SELECT = `SELECT s.id, s.portal_key, s.link_id, l.period, c.id AS customer_id, c.number, c.name, s.device_id,
   d.equipment_id, d.model, d.position, s.entered_on, s.flagged, s.counter_values, s.state, s.reason, s.reading_id,
-  r.status AS reading_status, s.received_at, s.decided_by, s.decided_at
+  r.status AS reading_status, r.flagged AS reading_flagged,
+  (SELECT json_group_array(json_array(rc.kind, rc.new_value)) FROM reading_counters rc WHERE rc.reading_id = r.id) AS reading_values,
+  s.received_at, s.decided_by, s.decided_at
   FROM web_submissions s JOIN web_links l ON l.id = s.link_id JOIN customers c ON c.id = l.customer_id
   JOIN devices d ON d.id = s.device_id LEFT JOIN readings r ON r.id = s.reading_id`;
 
@@ -288,6 +293,11 @@ function toSubmission(row: SubmissionDbRow): WebSubmission {
     reason: row.reason,
     readingId: row.reading_id,
     readingStatus: row.reading_status,
+    readingFlagged: row.reading_flagged === null ? null : row.reading_flagged === 1,
+    readingValues:
+      row.reading_id === null || row.reading_values === null
+        ? null
+        : (JSON.parse(row.reading_values) as Array<[CounterKind, number]>).map(([kind, value]) => ({ kind, value })),
     receivedAt: row.received_at,
     decidedBy: row.decided_by,
     decidedAt: row.decided_at,
@@ -299,7 +309,7 @@ export function listSubmissions(db: Database, fromPeriod: string): WebSubmission
   return db
     .all<SubmissionDbRow>(
       `${SUBMISSION_SELECT} WHERE l.period >= ?
-        ORDER BY s.state = 'held' DESC, s.flagged DESC, s.received_at DESC, c.number, d.position`,
+        ORDER BY s.state = 'held' DESC, coalesce(r.flagged, s.flagged) DESC, s.received_at DESC, c.number, d.position`,
       [fromPeriod],
     )
     .map(toSubmission);

@@ -203,7 +203,7 @@ export const de = {
     open: 'Öffnen',
     apply: 'Übernehmen',
     discard: 'Verwerfen',
-    states: { applied: 'übernommen', held: 'zurückgestellt', discarded: 'verworfen' },
+    states: { applied: 'übernommen', held: 'zurückgestellt', discarded: 'verworfen', corrected: 'korrigiert' },
     reasons: {
       recorded: 'Für diese Periode gibt es schon einen erfassten Zählerstand',
       incomplete: 'Nicht alle Zähler eingegeben',

@@ -204,7 +204,7 @@ export const en: Translation = {
     open: 'Open',
     apply: 'Take over',
     discard: 'Discard',
-    states: { applied: 'taken over', held: 'kept aside', discarded: 'discarded' },
+    states: { applied: 'taken over', held: 'kept aside', discarded: 'discarded', corrected: 'corrected' },
     reasons: {
       recorded: 'A reading was already recorded for this period',
       incomplete: 'Not every counter entered',

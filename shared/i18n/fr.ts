@@ -205,7 +205,7 @@ export const fr: Translation = {
     open: 'Ouvrir',
     apply: 'Reprendre',
     discard: 'Rejeter',
-    states: { applied: 'repris', held: 'mis de côté', discarded: 'rejeté' },
+    states: { applied: 'repris', held: 'mis de côté', discarded: 'rejeté', corrected: 'corrigé' },
     reasons: {
       recorded: 'Un relevé a déjà été saisi pour cette période',
       incomplete: 'Tous les compteurs ne sont pas saisis',

@@ -90,6 +90,15 @@ test('a customer enters counters from the e-mailed link; the sync brings them in
   const newest = page.locator('.ag-row').filter({ hasText: /345.500/ });
   await expect(newest).toContainText('Web');
   await expect(newest).toContainText('01 erfasst');
+  // A clerk corrects it: the web list shows what the customer entered and what stands now.
+  await newest.dblclick();
+  await page.getByRole('dialog').getByLabel('Schwarz Zählerstand neu').fill('345600');
+  await page.keyboard.press('F2');
+  await expect(page.getByRole('dialog')).toBeHidden();
+  await page.goto(`${webApp.url}/#/web`);
+  const corrected = page.getByRole('grid').getByRole('row').filter({ hasText: '3.022.790' });
+  await expect(corrected).toContainText('korrigiert');
+  await expect(corrected).toContainText(/Schwarz 345.500 → Schwarz 345.600/);
 });
 
 test('the invalid-link page for a tampered and an expired link; the pages work without JavaScript', async ({ webApp, smtp, browser, request }) => {

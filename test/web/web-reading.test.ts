@@ -161,6 +161,23 @@ describe('settings changed while the app runs', () => {
 });
 
 describe('the portal visit and the sync', () => {
+  it("lists a flagged web value with its reading's flag as it is now: confirmed by a clerk, it is no longer to check", async () => {
+    const core = testCore();
+    const dir = core.db.file.replace(/\/[^/]+$/, '');
+    const { path, visit, runtime } = await visitFromMail(core, dir);
+    await visit.get(path);
+    const black = visit.counterId('3.022.790', 'Compteur Noir-blanc');
+    const last = Number(new RegExp(`id="c${black}"[\\s\\S]*?Dernier compteur (\\d+)`).exec(visit.page)![1]);
+    expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', String(last + 5_000_000))).toBe(303);
+    await runtime.sync();
+    const listed = async () => (await core.api['web-overview']({})).submissions.find((s) => s.equipmentId === '3.022.790')!;
+    expect(await listed()).toMatchObject({ flagged: true, readingFlagged: true, readingValues: [{ kind: 'black', value: last + 5_000_000 }] });
+    const reading = readingsOf(core, '3.022.790').at(-1)!;
+    await core.api['readings-confirm']({ readingId: reading.id, revision: reading.revision });
+    // What the customer entered stays as entered; the reading is checked now.
+    expect(await listed()).toMatchObject({ flagged: true, readingFlagged: false });
+  });
+
   it('lets the customer enter, refuses a lower value, flags an implausible one, and the sync makes web readings', async () => {
     const core = testCore();
     const dir = core.db.file.replace(/\/[^/]+$/, '');

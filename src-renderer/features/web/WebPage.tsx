@@ -2,11 +2,18 @@ import type { ColDef } from 'ag-grid-community';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { NO_SMTP_ERROR, type WebOverview, type WebRequestInfo } from '../../../shared/api';
 import { formatCounter, formatDate, LOCALES } from '../../../shared/format';
-import type { WebSubmission } from '../../../shared/models';
+import type { CounterKind, WebSubmission } from '../../../shared/models';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
 import { deviceHref, navigate } from '../../useHashRoute';
+
+/** A web reading a clerk changed since: its values are no longer what the customer entered. */
+function corrected(row: WebSubmission): boolean {
+  const now = row.readingValues;
+  if (row.state !== 'applied' || !now) return false;
+  return row.values.length !== now.length || row.values.some((entered) => now.find((v) => v.kind === entered.kind)?.value !== entered.value);
+}
 
 const REQUEST_ORDER: Record<WebRequestInfo['status'], number> = { pending: 0, sent: 1, cancelled: 2 };
 
@@ -77,14 +84,22 @@ export function WebPage() {
 
   const open = useCallback((row: WebSubmission) => navigate(deviceHref(row.equipmentId, row.readingId ?? undefined)), []);
 
+  const valuesText = useCallback(
+    (values: ReadonlyArray<{ kind: CounterKind; value: number }>) =>
+      values.map((v) => `${t(`kinds.${v.kind}`)} ${formatCounter(v.value, language)}`).join(' · '),
+    [t, language],
+  );
+
   // Room for three buttons only where a kept-aside submission has them.
   const anyHeld = overview?.submissions.some((row) => row.state === 'held') ?? false;
   const columns = useMemo<ColDef<WebSubmission>[]>(
     () => [
       {
-        field: 'flagged',
+        // The reading's flag as it is now: confirmed or corrected by a clerk, it is checked.
+        colId: 'flagged',
         headerName: t('web.flagged'),
         width: 100,
+        valueGetter: (p) => (p.data ? (p.data.readingFlagged ?? p.data.flagged) : false),
         cellRenderer: (p: { value: boolean }) => (p.value ? <span className="flag">⚠ {t('web.flagged')}</span> : ''),
       },
       {
@@ -112,14 +127,19 @@ export function WebPage() {
         flex: 2,
         minWidth: 160,
         tooltipValueGetter: (p) => String(p.value ?? ''),
-        valueGetter: (p) =>
-          p.data?.values.map((v) => `${t(`kinds.${v.kind}`)} ${formatCounter(v.value, language)}`).join(' · ') ?? '',
+        valueGetter: (p) => {
+          if (!p.data) return '';
+          const entered = valuesText(p.data.values);
+          // Corrected by a clerk: what the customer entered, then what stands.
+          return corrected(p.data) ? `${entered} → ${valuesText(p.data.readingValues!)}` : entered;
+        },
       },
       {
-        field: 'state',
+        colId: 'state',
         headerName: t('web.state'),
         width: 130,
-        valueFormatter: (p) => t(`web.states.${p.value as WebSubmission['state']}`),
+        valueGetter: (p) => (p.data ? (corrected(p.data) ? 'corrected' : p.data.state) : ''),
+        valueFormatter: (p) => (p.value ? t(`web.states.${p.value as WebSubmission['state'] | 'corrected'}`) : ''),
       },
       {
         field: 'reason',
@@ -161,7 +181,7 @@ export function WebPage() {
           ) : null,
       },
     ],
-    [t, language, decide, open, anyHeld],
+    [t, language, decide, open, anyHeld, valuesText],
   );
 
   // An e-mail's error as the clerk can act on it: the missing SMTP server in their language.
