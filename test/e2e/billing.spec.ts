@@ -60,3 +60,24 @@ test('a billing run: preview, bill with its statement as PDF and the CSV, then t
   await meterdesk.open('#/devices/3.022.790');
   await expect(meterdesk.historyRows().filter({ hasText: /358.965/ })).toContainText('11 abgerechnet');
 });
+
+test('new terms of a contract billed to the end of the month apply from the day after, as the form proposes', async ({ meterdesk, page, app, request }) => {
+  await meterdesk.open('#/devices/3.022.790');
+  await meterdesk.newReading();
+  await meterdesk.field('Schwarz Zählerstand neu').fill('358965');
+  await page.keyboard.press('F2');
+  await expect(meterdesk.dialog).toBeHidden();
+  const period = await page.evaluate(() => new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Zurich' }).slice(0, 7));
+  expect((await request.post(`${app.url}/api/billing-run`, { data: { period } })).ok()).toBe(true);
+
+  await meterdesk.open('#/contracts/V-999999-01');
+  const billed = /Abgerechnet bis (\d\d)\.(\d\d)\.(\d{4})\./.exec(await page.getByText(/^Abgerechnet bis/).innerText())!;
+  const dayAfter = new Date(Date.UTC(Number(billed[3]), Number(billed[2]) - 1, Number(billed[1]) + 1));
+  const expected = dayAfter.toLocaleDateString('de-CH', { timeZone: 'UTC', day: '2-digit', month: '2-digit', year: 'numeric' });
+  await expect(page.getByLabel('Konditionen gültig ab')).toHaveValue(expected);
+  await page.getByRole('textbox', { name: 'Farbe Preis pro Seite (CHF)' }).fill('0.07');
+  await page.keyboard.press('F2');
+  await expect(page.getByRole('status').filter({ hasText: 'Gespeichert.' })).toBeVisible();
+  // The new price from that day on; the billed month keeps its own.
+  await expect(page.getByRole('row', { name: `${expected} Farbe` })).toContainText('0.07');
+});

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { addDays } from '../../../shared/dates';
 import type { FieldIssue } from '../../../shared/errors';
 import { formatCounter, formatDate, formatPrice, parseCounter, parsePrice } from '../../../shared/format';
 import { COUNTER_KINDS, type ContractDetail, type CounterKind, type Customer, type IsoDate } from '../../../shared/models';
@@ -63,6 +64,15 @@ function readContract(fields: ContractFields, today: IsoDate): { input: Contract
   return { input, issues: [...issues, ...checked] };
 }
 
+/**
+ * The day changed terms apply from, as the form offers it: today, unless the contract is billed
+ * beyond it (terms never change inside a billed period): then the day after.
+ */
+function termsFromDefault(today: IsoDate, billedUntil: IsoDate | null): IsoDate {
+  if (!billedUntil || billedUntil < today) return today;
+  return addDays(billedUntil, 1);
+}
+
 /** A contract with its print-billing terms per counter kind, keyboard-first like every form. */
 export function ContractPage({ detail, customer, today, notice, onChanged }: ContractPageProps) {
   const { t, language } = useLanguage();
@@ -86,7 +96,7 @@ export function ContractPage({ detail, customer, today, notice, onChanged }: Con
       intervalMonths: String(contract?.intervalMonths ?? 1),
       startMonth: String(contract?.startMonth ?? Number(today.slice(5, 7))),
       terms: initialTerms,
-      termsFrom: dateText(today, language),
+      termsFrom: dateText(termsFromDefault(today, detail?.billedUntil ?? null), language),
     },
     check: (fields) => readContract(fields, today).issues,
     save: async (fields) => {
