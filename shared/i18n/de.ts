@@ -310,6 +310,7 @@ export const de = {
     onPeriod: 'Hinweise: {{stuck}} Zähler steht · {{silent}} ohne Zählerstand · {{unusual}} ungewöhnlich · {{web}} Web wartet',
   },
   period: {
+    savedFlagged: '⚠ {{device}} gespeichert, aber zu prüfen: ein Verbrauch ist deutlich höher als üblich. Im Dialog oder unter Hinweise bestätigen oder korrigieren.',
     estimate: 'Fehlende schätzen ({{count}})',
     estimated: '{{created}} Zählerstände geschätzt, {{skipped}} ohne Verlauf oder abgelehnt.',
     nav: 'Periode',

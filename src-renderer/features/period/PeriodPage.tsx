@@ -1,7 +1,7 @@
 import type { ColDef, GridApi, IDatasource, IGetRowsParams } from 'ag-grid-community';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AlertsOverview, PeriodCounts, PeriodRow } from '../../../shared/api';
-import { PERIOD_SORT_COLUMNS, PERIOD_STATES, type PeriodSortColumn, type PeriodState } from '../../../shared/models';
+import { PERIOD_SORT_COLUMNS, PERIOD_STATES, type PeriodSortColumn, type PeriodState, type Reading } from '../../../shared/models';
 import { formatCounter, formatDate } from '../../../shared/format';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
@@ -228,10 +228,12 @@ export function PeriodPage({ today }: { today: string }) {
     );
   };
 
-  const afterSave = (current: Open) => {
+  const afterSave = (current: Open, saved: Reading | null) => {
     const stillOpen = openNow.current === current;
     setOpen(null);
     reload();
+    // Saved and on to the next device (F2 never stops for a warning, SPEC §3.8): the flag is said here.
+    setMessage(saved?.flagged ? t('period.savedFlagged', { device: current.row.equipmentId }) : '');
     if (!current.next || !stillOpen) return;
     api.call('period-next-missing', { period, after: current.row.deviceId }).then(
       (next) => {
@@ -346,7 +348,7 @@ export function PeriodPage({ today }: { today: string }) {
           equipmentId={open.row.equipmentId}
           readingId={open.row.readingId ?? undefined}
           onClose={() => setOpen(null)}
-          onSaved={() => afterSave(open)}
+          onSaved={(saved) => afterSave(open, saved)}
         />
       )}
     </section>
