@@ -43,6 +43,11 @@ export function formatDate(date: IsoDate, language: Language): string {
   return language === 'en' ? `${dd}/${mm}/${year}` : `${dd}.${mm}.${year}`;
 }
 
+/** A moment (an ISO timestamp) on the clock of where the app runs: 24.11.2026, 03:32 — the year in full. */
+export function formatDateTime(iso: string, language: Language): string {
+  return new Date(iso).toLocaleString(LOCALES[language], { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
 /**
  * A date as typed: `23.11.2026`, `23.11.26`, `23.11.` or `23.11` (this year), `23/11/2026`,
  * `2026-11-23`, `23112026`. Returns null when it is not a real calendar day.

@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'react';
 import type { ApiArgs } from '../../shared/api';
+import { formatDateTime } from '../../shared/format';
 import type { AuditEntry } from '../../shared/models';
 import { useLanguage } from '../i18n';
 import { api } from '../platform/transport';
+import { auditText } from './audit-text';
 
 export interface AuditTrailProps {
   entity: ApiArgs<'audit-list'>['entity'];
@@ -22,27 +24,22 @@ export function AuditTrail({ entity, entityId }: AuditTrailProps) {
   }, [entity, entityId]);
   if (!entries) return <p className="muted">{t('app.loading')}</p>;
   if (entries.length === 0) return <p className="muted">{t('dialog.auditEmpty')}</p>;
-  const when = new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : `${language}-CH`, {
-    dateStyle: 'short',
-    timeStyle: 'short',
-  });
-  const show = (value: unknown): string => {
-    if (value === null || value === undefined || value === '') return '—';
-    return typeof value === 'string' ? value : JSON.stringify(value);
-  };
   return (
     <section className="audit-trail" aria-label={t('dialog.audit')}>
       <h3>{t('dialog.audit')}</h3>
       <ul>
         {entries.map((entry) => (
           <li key={entry.id}>
-            <strong>{when.format(new Date(entry.at))}</strong> · {entry.author} · {t(`audit.${entry.action}`)}
+            <strong>{formatDateTime(entry.at, language)}</strong> · {entry.author} · {t(`audit.${entry.action}`)}
             <ul>
-              {Object.entries(entry.changes).map(([field, [before, after]]) => (
-                <li key={field}>
-                  <code>{field}</code>: {show(before)} → {show(after)}
-                </li>
-              ))}
+              {Object.entries(entry.changes).map(([key, [before, after]]) => {
+                const text = auditText(entity, key, before, after, t, language);
+                return (
+                  <li key={key}>
+                    {text.field}: {text.before} → {text.after}
+                  </li>
+                );
+              })}
             </ul>
           </li>
         ))}

@@ -31,7 +31,7 @@ test('create a customer from scratch on an empty database with F2, then correct 
   await page.keyboard.press('F2');
   await expect(page.getByRole('status').filter({ hasText: 'Gespeichert.' })).toBeVisible();
   await page.getByRole('button', { name: 'Änderungsprotokoll' }).click();
-  await expect(page.getByRole('region', { name: 'Änderungsprotokoll' })).toContainText('note: — → Zählerstände per E-Mail an die Buchhaltung');
+  await expect(page.getByRole('region', { name: 'Änderungsprotokoll' })).toContainText('Bemerkung: — → Zählerstände per E-Mail an die Buchhaltung');
 
   // The list finds it through the same Suche; archived customers leave the list.
   await page.getByRole('link', { name: 'Kunden' }).click();

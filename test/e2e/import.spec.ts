@@ -72,7 +72,7 @@ test('import readings: the preview shows the recognised columns and each reading
   await expect(rows.nth(1)).toContainText('neu');
   await expect(rows.nth(2)).toContainText('3.024.072');
   await expect(rows.nth(2)).toContainText('Fehler');
-  await expect(page.getByRole('status').filter({ hasText: '1 neu, 0 schon erfasst, 1 abgelehnt. Abgelehnte Zählerstände bleiben draußen' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: '1 neu, 0 schon erfasst, 1 abgelehnt. Abgelehnte Zählerstände bleiben draussen' })).toBeVisible();
   // The refused ones as a list to take back to the fleet tool, with the texts shown here.
   const problems = (await rows.nth(2).getByRole('cell').nth(3).innerText()).split('\n');
   expect(problems).toHaveLength(2);

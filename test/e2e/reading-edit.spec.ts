@@ -10,7 +10,7 @@ test('an implausible reading shows the orange warning, F2 still saves it flagged
   await page.keyboard.press('F2');
   await expect(meterdesk.dialog).toBeHidden();
   const flagged = meterdesk.historyRows().filter({ hasText: /690.256/ });
-  await expect(flagged).toContainText('A vérifier');
+  await expect(flagged).toContainText('zu prüfen');
 
   // Enter on the history row opens that reading.
   await flagged.getByRole('gridcell').first().click();
@@ -18,7 +18,7 @@ test('an implausible reading shows the orange warning, F2 still saves it flagged
   await expect(meterdesk.dialog.getByRole('heading', { name: 'Zählerstand bearbeiten' })).toBeVisible();
   await meterdesk.dialog.getByRole('button', { name: 'Als geprüft bestätigen' }).click();
   await expect(meterdesk.dialog).toBeHidden();
-  await expect(meterdesk.historyRows().filter({ hasText: /690.256/ })).not.toContainText('A vérifier');
+  await expect(meterdesk.historyRows().filter({ hasText: /690.256/ })).not.toContainText('zu prüfen');
 });
 
 test('a recorded reading can be corrected, and its audit trail says who changed what', async ({ meterdesk, page }) => {
@@ -43,7 +43,13 @@ test('a recorded reading can be corrected, and its audit trail says who changed 
   const audit = meterdesk.dialog.getByRole('region', { name: 'Änderungsprotokoll' });
   await expect(audit).toContainText('e2e-clerk · angelegt');
   await expect(audit).toContainText('e2e-clerk · geändert');
-  await expect(audit).toContainText('black.new: 45000 → 45100');
+  // In the dialog's words and formats: no field names of the code, no ISO dates.
+  await expect(audit).toContainText(/Schwarz Zählerstand neu: 45.000 → 45.100/);
+  await expect(audit).toContainText(/Datum: — → \d\d\.\d\d\.\d{4}/);
+  await expect(audit).toContainText('Quelle: — → manuell');
+  await expect(audit).toContainText('zu prüfen: — → nein');
+  await expect(audit).toContainText(/\d\d\.\d\d\.\d{4}, \d\d:\d\d · e2e-clerk/);
+  await expect(audit).not.toContainText('black.new');
 });
 
 test('a billed reading (status 11) opens read-only: nothing editable, F2 saves nothing', async ({ meterdesk, page }) => {

@@ -367,7 +367,7 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
           />
         </label>
 
-        {reading?.flagged && <p className="notice flagged">{t('dialog.flagged')}</p>}
+        {reading?.flagged && <p className="notice flagged">{t('dialog.flaggedNotice')}</p>}
         {reading?.confirmedBy && <p className="muted small">{t('dialog.confirmedBy', { name: reading.confirmedBy })}</p>}
         {banner && (
           <p role="alert" className="error-banner">

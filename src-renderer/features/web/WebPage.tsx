@@ -1,7 +1,7 @@
 import type { ColDef } from 'ag-grid-community';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { NO_SMTP_ERROR, type WebOverview, type WebRequestInfo } from '../../../shared/api';
-import { formatCounter, formatDate, LOCALES } from '../../../shared/format';
+import { formatCounter, formatDate, formatDateTime } from '../../../shared/format';
 import type { CounterKind, WebSubmission } from '../../../shared/models';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
@@ -34,10 +34,7 @@ export function WebPage() {
   }, []);
   useEffect(load, [load]);
 
-  const timestamp = useCallback(
-    (iso: string) => new Date(iso).toLocaleString(LOCALES[language], { dateStyle: 'short', timeStyle: 'short' }),
-    [language],
-  );
+  const timestamp = useCallback((iso: string) => formatDateTime(iso, language), [language]);
 
   const run = (kind: 'sync' | 'send') => {
     setBusy(kind);
