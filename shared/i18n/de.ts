@@ -5,6 +5,7 @@ export const de = {
     search: 'Suche',
     searchPlaceholder: 'Kunde, Seriennummer, Geräte-ID, Modell, Standort …',
     language: 'Sprache',
+    noRows: 'Keine Einträge.',
     loading: 'Laden …',
     empty: 'Die Datenbank ist noch leer.',
     loadDemo: 'Demodaten laden',

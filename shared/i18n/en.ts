@@ -6,6 +6,7 @@ export const en: Translation = {
     search: 'Search',
     searchPlaceholder: 'Customer, serial number, equipment ID, model, location …',
     language: 'Language',
+    noRows: 'No entries.',
     loading: 'Loading …',
     empty: 'The database is still empty.',
     loadDemo: 'Load demo data',

@@ -7,6 +7,7 @@ export const fr: Translation = {
     search: 'Recherche',
     searchPlaceholder: 'Client, N° de série, ID, modèle, emplacement …',
     language: 'Langue',
+    noRows: 'Aucune entrée.',
     loading: 'Chargement …',
     empty: 'La base de données est encore vide.',
     loadDemo: 'Charger les données de démonstration',

@@ -4,6 +4,7 @@ import {
   ClientSideRowModelModule,
   ColumnApiModule,
   InfiniteRowModelModule,
+  LocaleModule,
   ModuleRegistry,
   RowApiModule,
   ScrollApiModule,
@@ -12,7 +13,8 @@ import {
   ValidationModule,
 } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useLanguage } from '../i18n';
 import { BLOCK_SIZE } from './grid-blocks';
 
 export interface GridProps<Row> {
@@ -51,6 +53,8 @@ ModuleRegistry.registerModules([
   ColumnApiModule,
   RowApiModule,
   ScrollApiModule,
+  // localeText (the empty grid's words in the UI's language)
+  LocaleModule,
   ...(import.meta.env.DEV ? [ValidationModule] : []),
 ]);
 
@@ -114,6 +118,9 @@ export function Grid<Row>({
     [onOpen],
   );
 
+  const { t } = useLanguage();
+  const localeText = useMemo(() => ({ noRowsToShow: t('app.noRows'), loadingOoo: t('app.loading') }), [t]);
+
   return (
     <section className="grid" aria-label={label} style={{ height }}>
       <AgGridReact<Row>
@@ -146,7 +153,8 @@ export function Grid<Row>({
         onRowDoubleClicked={(event: RowDoubleClickedEvent<Row>) => event.data && onOpen(event.data)}
         suppressCellFocus={false}
         animateRows={false}
-        overlayNoRowsTemplate=" "
+        // The grid's own words in the UI's language (its default is English: "No Rows To Show").
+        localeText={localeText}
       />
     </section>
   );

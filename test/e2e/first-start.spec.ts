@@ -20,3 +20,10 @@ test('a fresh data folder starts empty and offers the demo data', async ({ page,
   await expect(page.getByRole('heading', { level: 1 })).toContainText('PH RICOH MP2550CSP');
   expect(failed).toEqual([]);
 });
+
+test('an empty grid says so in the language of the UI', async ({ page, emptyApp }) => {
+  await page.goto(`${emptyApp.url}/#/customers`);
+  const customers = page.getByRole('region', { name: /Kunden/ }).first();
+  await expect(customers.getByText('Keine Einträge.')).toBeVisible();
+  await expect(page.getByText('No Rows To Show')).toHaveCount(0);
+});
