@@ -233,7 +233,12 @@ export const de = {
     run: 'Abrechnen',
     runConfirm: 'Die {{count}} Zählerstände werden abgerechnet (Status 11) und sind danach nicht mehr änderbar. Abrechnen?',
     runs: 'Abrechnungsläufe',
-    runLabel: 'Lauf {{id}} · {{state}} · CHF {{total}} · {{by}}',
+    runLabel: 'Lauf {{id}} · {{state}} · {{at}} · CHF {{total}} · {{by}}',
+    done: {
+      billed: 'Lauf {{id}} abgerechnet: {{contracts}} Verträge, CHF {{total}}.',
+      cancelled: 'Lauf {{id}} storniert: seine Zählerstände sind wieder erfasst (01).',
+      posted: 'Lauf {{id}} verbucht: endgültig.',
+    },
     states: { billed: 'abgerechnet', posted: 'verbucht', cancelled: 'storniert' },
     cancel: 'Stornieren',
     post: 'Verbuchen',

@@ -234,7 +234,12 @@ export const en: Translation = {
     run: 'Bill',
     runConfirm: 'The {{count}} readings will be billed (status 11) and can no longer be changed. Bill them?',
     runs: 'Billing runs',
-    runLabel: 'Run {{id}} · {{state}} · CHF {{total}} · {{by}}',
+    runLabel: 'Run {{id}} · {{state}} · {{at}} · CHF {{total}} · {{by}}',
+    done: {
+      billed: 'Run {{id}} billed: {{contracts}} contracts, CHF {{total}}.',
+      cancelled: 'Run {{id}} cancelled: its readings are recorded (01) again.',
+      posted: 'Run {{id}} posted: final.',
+    },
     states: { billed: 'billed', posted: 'posted', cancelled: 'cancelled' },
     cancel: 'Cancel',
     post: 'Post',

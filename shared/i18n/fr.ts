@@ -235,7 +235,12 @@ export const fr: Translation = {
     run: 'Facturer',
     runConfirm: 'Les {{count}} relevés seront facturés (statut 11) et ne pourront plus être modifiés. Facturer ?',
     runs: 'Facturations',
-    runLabel: 'Facturation {{id}} · {{state}} · CHF {{total}} · {{by}}',
+    runLabel: 'Facturation {{id}} · {{state}} · {{at}} · CHF {{total}} · {{by}}',
+    done: {
+      billed: 'Facturation {{id}} effectuée : {{contracts}} contrats, CHF {{total}}.',
+      cancelled: 'Facturation {{id}} annulée : ses relevés sont à nouveau saisis (01).',
+      posted: 'Facturation {{id}} comptabilisée : définitive.',
+    },
     states: { billed: 'facturé', posted: 'comptabilisé', cancelled: 'annulé' },
     cancel: 'Annuler',
     post: 'Comptabiliser',

@@ -40,8 +40,12 @@ test('a billing run: preview, bill with its statement as PDF and the CSV, then t
   await expect.poll(() => confirmation).toContain('noch keinen Zählerstand: ');
   expect(confirmation).toMatch(/3\.0\d\d\.\d{3}/);
   const runs = page.getByRole('region', { name: 'Abrechnungsläufe' });
-  await expect(runs).toContainText('Lauf 1 · abgerechnet');
+  await expect(runs).toContainText(/Lauf 1 · abgerechnet · \d\d\.\d\d\.\d{4}, \d\d:\d\d · CHF/);
+  // Said once done; nothing left to bill, and the button looks it.
+  await expect(page.getByRole('status')).toContainText(/Lauf 1 abgerechnet: 2 Verträge, CHF [\d'.]+\./);
   await expect(page.getByRole('status')).toContainText('keine erfassten, bestätigten Zählerstände');
+  await expect(page.getByRole('button', { name: 'Abrechnen' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Abrechnen' })).toHaveCSS('cursor', 'not-allowed');
 
   const [download] = await Promise.all([page.waitForEvent('download'), runs.getByRole('button', { name: 'CSV exportieren' }).click()]);
   const csv = readFileSync((await download.path()), 'utf8');

@@ -2,7 +2,7 @@ import type { ColDef } from 'ag-grid-community';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { BilledContract, BillingPreview, BillingRun } from '../../../shared/api';
 import { billingCsv } from '../../../shared/billing-csv';
-import { formatAmount, formatDate } from '../../../shared/format';
+import { formatAmount, formatDate, formatDateTime } from '../../../shared/format';
 import { downloadCsv } from '../../components/download';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
@@ -27,6 +27,8 @@ export function BillingPage({ today }: BillingPageProps) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [selected, setSelected] = useState<number | null>(null);
+  // What the last action did (a run billed, cancelled or posted), until the next one.
+  const [done, setDone] = useState<string | null>(null);
 
   const load = useCallback(() => {
     if (!/^\d{4}-\d{2}$/.test(period)) return;
@@ -41,12 +43,16 @@ export function BillingPage({ today }: BillingPageProps) {
   }, [period]);
   useEffect(load, [load]);
 
-  const act = (call: () => Promise<unknown>) => {
+  const act = (call: () => Promise<BillingRun>) => {
     setBusy(true);
     setError(null);
+    setDone(null);
     call().then(
-      () => {
+      (run) => {
         setBusy(false);
+        setDone(
+          t(`billing.done.${run.state}`, { id: run.id, contracts: run.contracts.length, total: formatAmount(run.total, language) }),
+        );
         load();
       },
       (failure: Error) => {
@@ -139,6 +145,7 @@ export function BillingPage({ today }: BillingPageProps) {
           {t('billing.run')}
         </button>
         <span className="muted" role="status">
+          {done && !error && <strong className="done">{done} </strong>}
           {error
             ? t('app.error', { message: error })
             : !preview
@@ -158,7 +165,13 @@ export function BillingPage({ today }: BillingPageProps) {
             {runs.map((run) => (
               <li key={run.id}>
                 <span>
-                  {t('billing.runLabel', { id: run.id, state: t(`billing.states.${run.state}`), total: formatAmount(run.total, language), by: run.createdBy })}
+                  {t('billing.runLabel', {
+                    id: run.id,
+                    state: t(`billing.states.${run.state}`),
+                    at: formatDateTime(run.createdAt, language),
+                    total: formatAmount(run.total, language),
+                    by: run.createdBy,
+                  })}
                 </span>
                 {run.state !== 'cancelled' && (
                   <>
