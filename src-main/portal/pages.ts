@@ -87,8 +87,10 @@ function counterRow(counter: PortalCounter, options: ReadingsPageOptions): Html 
   let state: Html;
   if (open) {
     const value = error ? error.value : entry ? String(entry.value) : '';
+    // No #fragment in the links to this form: Chromium skips autofocus on a page whose address
+    // has one, and the customer would have to click into the field. Focus scrolls to it.
     state = html`<td colspan="2" class="entry">
-        <form method="post" action="/releve/${counter.id}#c${counter.id}" class="enter" novalidate>
+        <form method="post" action="/releve/${counter.id}" class="enter" novalidate>
           <input type="hidden" name="_csrf" value="${csrf}">
           <label class="visually-hidden" for="${fieldId}">${texts.kinds[counter.kind]} — ${texts.newValue}</label>
           <input id="${fieldId}" name="value" value="${value}" inputmode="numeric" autocomplete="off" autofocus
@@ -102,10 +104,10 @@ function counterRow(counter: PortalCounter, options: ReadingsPageOptions): Html 
       <td class="state ${entry.flagged ? 'check' : 'done'}">${entry.flagged ? texts.check : texts.done} ${seedDate(entry.enteredOn)}
         ${entry.transferred
           ? html`<span class="locked">${texts.transferred}</span>`
-          : html` <a href="/releve?saisir=${counter.id}#c${counter.id}">${texts.change}</a>`}</td>`;
+          : html` <a href="/releve?saisir=${counter.id}">${texts.change}</a>`}</td>`;
   } else {
     state = html`<td class="state todo">${texts.toEnter}</td>
-      <td><a class="enter-link" href="/releve?saisir=${counter.id}#c${counter.id}">${texts.enter}</a></td>`;
+      <td><a class="enter-link" href="/releve?saisir=${counter.id}">${texts.enter}</a></td>`;
   }
   const notes: Html[] = [];
   if (error) {

@@ -14,6 +14,8 @@ async function enter(page: Page, equipmentId: string, kind: string, value: strin
   const row = counter(page, equipmentId, kind);
   await row.getByRole('link', { name: /^(Saisir|Modifier)$/ }).click();
   const field = page.getByLabel(`${kind} — Saisissez le compteur`);
+  // The cursor is in the field: the customer types straight away.
+  await expect(field).toBeFocused();
   await field.fill(value);
   await page.getByRole('button', { name: 'Enregistrer' }).click();
 }
