@@ -43,6 +43,13 @@ export function formatDate(date: IsoDate, language: Language): string {
   return language === 'en' ? `${dd}/${mm}/${year}` : `${dd}.${mm}.${year}`;
 }
 
+/** A month (`YYYY-MM`) as people write it: November 2026, novembre 2026. */
+export function formatPeriod(period: string, language: Language): string {
+  const [year, month] = period.split('-').map(Number);
+  if (!year || !month) return period;
+  return new Date(Date.UTC(year, month - 1, 1)).toLocaleDateString(LOCALES[language], { month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
 /** A moment (an ISO timestamp) on the clock of where the app runs: 24.11.2026, 03:32 — the year in full. */
 export function formatDateTime(iso: string, language: Language): string {
   return new Date(iso).toLocaleString(LOCALES[language], { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAmount, formatCounter, formatDate, formatPrice, parseCounter, parseDate, parsePrice } from '../../shared/format';
+import { formatAmount, formatCounter, formatDate, formatDateTime, formatPeriod, formatPrice, parseCounter, parseDate, parsePrice } from '../../shared/format';
 
 describe('counter input', () => {
   it.each(['344805', "344'805", '344’805', '344.805', '344 805', '344,805', '344\u202f805'])(
@@ -92,5 +92,18 @@ describe('prices per page', () => {
     expect(formatPrice(1_000_000)).toBe('1.00');
     expect(formatPrice(1)).toBe('0.000001');
     expect(parsePrice(formatPrice(123_457))).toBe(123_457);
+  });
+});
+
+describe('a month and a moment as people read them', () => {
+  it("writes a period with the month's name in the language", () => {
+    expect(formatPeriod('2026-11', 'de')).toBe('November 2026');
+    expect(formatPeriod('2026-03', 'de')).toBe('März 2026');
+    expect(formatPeriod('2026-11', 'fr')).toBe('novembre 2026');
+    expect(formatPeriod('2026-11', 'en')).toBe('November 2026');
+  });
+
+  it('writes a timestamp with the year in full', () => {
+    expect(formatDateTime('2026-11-24T03:32:00.000Z', 'de')).toMatch(/^24\.11\.2026, \d\d:32$/);
   });
 });

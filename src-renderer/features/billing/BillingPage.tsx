@@ -51,7 +51,7 @@ export function BillingPage({ today }: BillingPageProps) {
       (run) => {
         setBusy(false);
         setDone(
-          t(`billing.done.${run.state}`, { id: run.id, contracts: run.contracts.length, total: formatAmount(run.total, language) }),
+          t(`billing.done.${run.state}`, { id: run.id, count: run.contracts.length, total: formatAmount(run.total, language) }),
         );
         load();
       },
@@ -152,7 +152,7 @@ export function BillingPage({ today }: BillingPageProps) {
               ? t('app.loading')
               : preview.contracts.length === 0
                 ? t('billing.nothing')
-                : t('billing.preview', { contracts: preview.contracts.length, total: formatAmount(preview.total, language) })}
+                : t('billing.preview', { count: preview.contracts.length, total: formatAmount(preview.total, language) })}
           {preview && preview.skipped.length > 0 && ` · ${t('billing.skipped', { count: preview.skipped.length })}`}
           {preview && preview.missing.length > 0 && ` · ${t('billing.missingStatus', { count: preview.missing.length })}`}
         </span>

@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'react';
 import type { BillingRun } from '../../../shared/api';
+import { formatPeriod } from '../../../shared/format';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
 import { BillLines } from './BillLines';
 
 /** The printable statements of a run: one page per contract (print, or save as PDF). */
 export function StatementPage({ runId }: { runId: number }) {
-  const { t } = useLanguage();
+  const { t, language } = useLanguage();
   const [run, setRun] = useState<BillingRun | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -26,7 +27,7 @@ export function StatementPage({ runId }: { runId: number }) {
       </p>
       {run.contracts.map((contract) => (
         <article key={contract.contractId} className="statement-page">
-          <h1>{t('billing.statementTitle', { period: run.period })}</h1>
+          <h1>{t('billing.statementTitle', { period: formatPeriod(run.period, language) })}</h1>
           <BillLines contract={contract} />
         </article>
       ))}

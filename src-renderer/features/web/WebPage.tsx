@@ -1,7 +1,7 @@
 import type { ColDef } from 'ag-grid-community';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { NO_SMTP_ERROR, type WebOverview, type WebRequestInfo } from '../../../shared/api';
-import { formatCounter, formatDate, formatDateTime } from '../../../shared/format';
+import { formatCounter, formatDate, formatDateTime, formatPeriod } from '../../../shared/format';
 import type { CounterKind, WebSubmission } from '../../../shared/models';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
@@ -58,7 +58,7 @@ export function WebPage() {
     } else {
       api.call('web-send-requests', {}).then(
         (report) => {
-          const counts = t('web.sent', { period: report.period, sent: report.sent, failed: report.failed.length, skipped: report.skipped.length });
+          const counts = t('web.sent', { period: formatPeriod(report.period, language), sent: report.sent, failed: report.failed.length, skipped: report.skipped.length });
           const failure = report.failed[0];
           setMessage(failure ? `${counts} ${t('web.failedBecause', { error: mailError(failure.error) })}` : counts);
           done();
@@ -206,7 +206,7 @@ export function WebPage() {
             : lastSync.error
               ? t('web.lastSyncFailed', { at: timestamp(lastSync.startedAt), error: lastSync.error })
               : t('web.lastSync', { at: timestamp(lastSync.startedAt) })}
-          {overview && ` · ${t('web.requests', { period: overview.period, sent, pending })}`}
+          {overview && ` · ${t('web.requests', { period: formatPeriod(overview.period, language), sent, pending })}`}
         </span>
       </div>
       <p role="status" className={error ? 'error-banner' : 'muted'}>
@@ -214,8 +214,8 @@ export function WebPage() {
       </p>
       {overview && requests.length > 0 && (
         <details className="web-requests" open={pending > 0}>
-          <summary>{t('web.requestList', { period: overview.period, count: requests.length })}</summary>
-          <table className="plain-table" aria-label={t('web.requestList', { period: overview.period, count: requests.length })}>
+          <summary>{t('web.requestList', { period: formatPeriod(overview.period, language), count: requests.length })}</summary>
+          <table className="plain-table" aria-label={t('web.requestList', { period: formatPeriod(overview.period, language), count: requests.length })}>
             <thead>
               <tr>
                 <th scope="col">{t('web.customer')}</th>
