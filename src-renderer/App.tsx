@@ -107,7 +107,8 @@ export function App({ firstInfo }: AppProps) {
           className="search-field"
           type="search"
           aria-label={t('app.search')}
-          placeholder={t('app.searchPlaceholder')}
+          placeholder={t('app.searchShort')}
+          title={t('app.searchPlaceholder')}
           value={query}
           onChange={(event) => onSearchChange(event.target.value)}
           onKeyDown={(event) => {
