@@ -427,8 +427,8 @@ export interface BillingPreview {
   skipped: Array<{ readingId: number; equipmentId: string; reason: 'flagged' | 'no-contract' }>;
   /**
    * Devices of the contracts billed here that are due in the period and have no reading for
-   * it (the period page's *fehlt*): their usage comes in a later run, without the month's free
-   * copies this run grants.
+   * it (the period page's *fehlt*): their usage comes in a later run (which grants what is left
+   * of the month's free copies, `usedFreeCopies`).
    */
   missing: Array<{ contractId: number; equipmentId: string }>;
   /** Sum of the contracts' rounded totals. */
