@@ -3,7 +3,7 @@ export const de = {
   app: {
     title: 'meterdesk',
     search: 'Suche',
-    searchShort: 'Kunde, Gerät, Modell …',
+    searchShort: 'Kunde, Gerät, Modell',
     searchPlaceholder: 'Kunde, Seriennummer, Geräte-ID, Modell, Standort …',
     language: 'Sprache',
     noRows: 'Keine Einträge.',

@@ -4,7 +4,7 @@ export const en: Translation = {
   app: {
     title: 'meterdesk',
     search: 'Search',
-    searchShort: 'Customer, device, model …',
+    searchShort: 'Customer, device, model',
     searchPlaceholder: 'Customer, serial number, equipment ID, model, location …',
     language: 'Language',
     noRows: 'No entries.',

@@ -5,7 +5,7 @@ export const fr: Translation = {
   app: {
     title: 'meterdesk',
     search: 'Recherche',
-    searchShort: 'Client, machine, modèle …',
+    searchShort: 'Client, machine, modèle',
     searchPlaceholder: 'Client, N° de série, ID, modèle, emplacement …',
     language: 'Langue',
     noRows: 'Aucune entrée.',
