@@ -222,7 +222,7 @@ export const apiArgs = {
   'web-decide': z.object({ id, action: z.enum(['apply', 'discard']) }).strict(),
   'web-sync': z.object({}).strict(),
   'web-send-requests': z
-    .object({ period: period.optional(), resend: z.boolean().optional() })
+    .object({ period: period.optional(), resend: z.boolean().optional(), customerNumber: z.string().min(1).max(40).optional() })
     .strict(),
 } as const;
 
@@ -297,6 +297,12 @@ export interface ImportReport {
  * e-mail address, or (a resend) the current link's e-mail is being sent by another sender.
  */
 export type RequestSkipReason = 'already-requested' | 'no-email' | 'sending';
+
+/** Which request e-mails a send makes: `resend` replaces links already sent; `customerNumber`: that customer's only. */
+export interface RequestOptions {
+  resend?: boolean;
+  customerNumber?: string;
+}
 
 /** What a send reports when no SMTP server is set (the outbox keeps it as the e-mail's error). */
 export const NO_SMTP_ERROR = 'no SMTP server configured (set METERDESK_SMTP_URL or the setting smtp.url)';

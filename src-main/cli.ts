@@ -50,11 +50,12 @@ Commands:
             e-mail addresses. The back-office syncs to it with the shared secret
             METERDESK_PORTAL_SECRET (set the same on both sides, with
             METERDESK_PORTAL_URL on the back-office's side).
-  send-requests [--period YYYY-MM] [--resend]
+  send-requests [--period YYYY-MM] [--resend] [--customer NUMBER]
             Send the reading request e-mails of a period (default: this month) to
             every customer with web reading on and a contract due, once per customer
             and period; --resend sends again with a new link (the old one stops
-            working; not while another sender has the old link's e-mail out).
+            working; not while another sender has the old link's e-mail out);
+            --customer NUMBER only to that customer (e.g. one who lost the e-mail).
             E-mails still queued after a failure go with them, without
             waiting for their retry. Prints what was sent; a failed send stays queued
             and is retried.
@@ -522,6 +523,7 @@ export async function main(argv: string[]): Promise<number> {
       'trust-proxy': { type: 'boolean' },
       period: { type: 'string' },
       resend: { type: 'boolean' },
+      customer: { type: 'string' },
       preview: { type: 'boolean' },
       run: { type: 'boolean' },
       cancel: { type: 'string' },
@@ -606,7 +608,10 @@ export async function main(argv: string[]): Promise<number> {
       const period = values.period;
       if (period !== undefined && !isPeriod(period)) throw new UsageError(`--period must be YYYY-MM, not "${period}"`);
       return withWeb(dataDir, async (core) => {
-        const report = await core.context.web!.sendRequests(period, { resend: Boolean(values.resend) });
+        const report = await core.context.web!.sendRequests(period, {
+          resend: Boolean(values.resend),
+          ...(values.customer !== undefined ? { customerNumber: values.customer } : {}),
+        });
         console.log(`meterdesk: reading requests for ${report.period}`);
         for (const item of report.planned) {
           const failed = report.failed.find((f) => f.customerNumber === item.customerNumber);

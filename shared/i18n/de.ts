@@ -218,6 +218,15 @@ export const de = {
     sentAt: 'Gesendet am',
     lastError: 'Letzter Fehler',
     requestStates: { pending: 'ausstehend', sent: 'gesendet', cancelled: 'zurückgezogen' },
+    resend: 'Neuer Link',
+    resendConfirm: 'Einen neuen Link an {{customer}} senden? Der bisherige Link funktioniert dann nicht mehr.',
+    resent: 'Neuer Link für {{customer}} gesendet an {{to}}.',
+    resendFailed: 'Neuer Link für {{customer}} nicht gesendet (wartet in der Warteschlange).',
+    skipReasons: {
+      'already-requested': '{{customer}}: schon angefragt.',
+      'no-email': '{{customer}}: keine E-Mail-Adresse.',
+      sending: '{{customer}}: die E-Mail des bisherigen Links wird gerade gesendet; gleich nochmals versuchen.',
+    },
     notRunning: 'Die Web-Erfassung läuft in diesem Prozess nicht.',
   },
   billing: {

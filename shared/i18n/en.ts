@@ -219,6 +219,15 @@ export const en: Translation = {
     sentAt: 'Sent at',
     lastError: 'Last error',
     requestStates: { pending: 'pending', sent: 'sent', cancelled: 'withdrawn' },
+    resend: 'New link',
+    resendConfirm: 'Send {{customer}} a new link? The current link then stops working.',
+    resent: 'New link for {{customer}} sent to {{to}}.',
+    resendFailed: 'New link for {{customer}} not sent (it waits in the queue).',
+    skipReasons: {
+      'already-requested': '{{customer}}: already requested.',
+      'no-email': '{{customer}}: no e-mail address.',
+      sending: "{{customer}}: the current link's e-mail is being sent right now; try again in a moment.",
+    },
     notRunning: 'Web reading is not running in this process.',
   },
   billing: {

@@ -220,6 +220,15 @@ export const fr: Translation = {
     sentAt: 'Envoyé le',
     lastError: 'Dernière erreur',
     requestStates: { pending: 'en attente', sent: 'envoyé', cancelled: 'retiré' },
+    resend: 'Nouveau lien',
+    resendConfirm: 'Envoyer un nouveau lien à {{customer}} ? Le lien actuel ne fonctionnera plus.',
+    resent: 'Nouveau lien pour {{customer}} envoyé à {{to}}.',
+    resendFailed: 'Nouveau lien pour {{customer}} non envoyé (il attend dans la file).',
+    skipReasons: {
+      'already-requested': '{{customer}} : déjà demandé.',
+      'no-email': '{{customer}} : pas d’adresse e-mail.',
+      sending: '{{customer}} : l’e-mail du lien actuel est en cours d’envoi ; réessayez dans un instant.',
+    },
     notRunning: 'La saisie web ne tourne pas dans ce processus.',
   },
   billing: {

@@ -1,6 +1,6 @@
 import type { Database } from '../../db/database';
 import { insertAudit, type Changes } from '../../db/queries/audit';
-import type { SendSummary, SyncSummary } from '../../shared/api';
+import type { RequestOptions, SendSummary, SyncSummary } from '../../shared/api';
 import type { AuditEntry } from '../../shared/models';
 import { todayIn } from '../../shared/dates';
 import type { IsoDate } from '../../shared/models';
@@ -20,7 +20,7 @@ export interface CoreContext {
 
 export interface WebServices {
   sync(): Promise<SyncSummary>;
-  sendRequests(period?: string, options?: { resend?: boolean }): Promise<SendSummary>;
+  sendRequests(period?: string, options?: RequestOptions): Promise<SendSummary>;
 }
 
 export function settingsOf(context: CoreContext): Settings {

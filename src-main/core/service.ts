@@ -131,7 +131,7 @@ export function createCore(context: CoreContext): Api {
     'web-overview': op(() => webOverview(context)),
     'web-decide': op((args) => decideWebSubmission(context, args.id, args.action)),
     'web-sync': () => webServices(context).sync(),
-    'web-send-requests': (args) => webServices(context).sendRequests(args.period, { resend: args.resend }),
+    'web-send-requests': (args) => webServices(context).sendRequests(args.period, { resend: args.resend, customerNumber: args.customerNumber }),
   };
 }
 

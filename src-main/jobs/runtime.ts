@@ -15,6 +15,7 @@ import { settingsOf, today, type CoreContext } from '../core/context';
 import { logger } from '../core/log';
 import { createPortalServer, type PortalServer } from '../portal/server';
 import { backupNow } from './backup';
+import type { RequestOptions } from '../../shared/api';
 import type { WebConfig } from './config';
 import {
   deliverQueued,
@@ -38,7 +39,7 @@ export interface WebRuntime {
   portalUrl: string | null;
   config: WebConfig;
   sync(): Promise<SyncReport>;
-  sendRequests(period?: Period, options?: { resend?: boolean }): Promise<SendReport>;
+  sendRequests(period?: Period, options?: RequestOptions): Promise<SendReport>;
   deliverQueued(): Promise<DeliveryReport>;
   stop(): Promise<void>;
 }

@@ -16,7 +16,7 @@ import {
   startSyncRun,
   type OutboxMail,
 } from '../../db/queries/web';
-import { NO_SMTP_ERROR } from '../../shared/api';
+import { NO_SMTP_ERROR, type RequestOptions } from '../../shared/api';
 import { collectResponse, type PublishBody, type Submission } from '../../shared/portal-sync';
 import { isLinkValid, type Period } from '../../shared/rules/web-reading';
 import { timestamp, today, type CoreContext } from '../core/context';
@@ -193,7 +193,7 @@ export async function sendRequests(
   client: PortalClient,
   mailer: Mailer | null,
   period: Period,
-  options: { resend?: boolean } = {},
+  options: RequestOptions = {},
 ): Promise<SendReport> {
   const plan = planRequests(core, period, options);
   const delivery = await deliverQueued(core, config, client, mailer, 'all');

@@ -26,7 +26,7 @@ describe('npm run cli', () => {
     const { code, out } = cli('--help');
     expect(code).toBe(0);
     for (const word of ['serve', 'demo', '--data DIR', '--port N', '--demo', 'METERDESK_DATA']) expect(out).toContain(word);
-    for (const word of ['portal', 'send-requests', '--period YYYY-MM', '--resend', 'sync', '--portal-port N', 'METERDESK_SMTP_URL', 'METERDESK_PUBLIC_URL']) {
+    for (const word of ['portal', 'send-requests', '--period YYYY-MM', '--resend', '--customer NUMBER', 'sync', '--portal-port N', 'METERDESK_SMTP_URL', 'METERDESK_PUBLIC_URL']) {
       expect(out).toContain(word);
     }
   });

@@ -26,7 +26,13 @@ test('a customer enters counters from the e-mailed link; the sync brings them in
   await page.getByRole('button', { name: 'Anfragen senden' }).click();
   await expect(page.getByRole('status')).toContainText('2 gesendet, 0 fehlgeschlagen');
   await smtp.waitFor(2);
-  const mail = smtp.mails.find((m) => m.text?.includes('Cher Client,'))!;
+  // The customer lost it: a new link for that customer alone (the first one stops working).
+  await page.getByText(/^Anfrage-E-Mails .* \(2\)$/).click();
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('row', { name: /999999 Fiduciaire/ }).getByRole('button', { name: 'Neuer Link' }).click();
+  await expect(page.getByRole('status')).toContainText('Neuer Link für 999999 gesendet an');
+  await smtp.waitFor(3);
+  const mail = smtp.mails.filter((m) => m.text?.includes('Cher Client,')).at(-1)!;
   const link = linkIn(mail);
   expect(link.startsWith(webApp.portalUrl)).toBe(true);
 

@@ -67,6 +67,13 @@ describe('request e-mails', () => {
     expect(resent.planned.every((p) => p.replacedLink)).toBe(true);
     await smtp.waitFor(4);
     expect(smtp.mails).toHaveLength(4);
+    // One customer who lost the e-mail: a new link for that customer only.
+    const one = await web!.sendRequests('2026-11', { resend: true, customerNumber: '999999' });
+    expect(one.planned.map((p) => [p.customerNumber, p.replacedLink])).toEqual([['999999', true]]);
+    expect(one.skipped).toEqual([]);
+    await smtp.waitFor(5);
+    expect(smtp.mails).toHaveLength(5);
+    await expect(web!.sendRequests('2026-11', { resend: true, customerNumber: '100234' })).rejects.toThrow(/does not read its counters on the web/);
   });
 
   it('keeps a failed send queued with its error and delivers it on the next attempt', async () => {

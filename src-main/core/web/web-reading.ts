@@ -3,7 +3,7 @@
  * period, what the portal is told, and how what customers entered becomes readings. Each
  * function is one transaction; the transport (HTTP, SMTP) lives outside the core.
  */
-import type { RequestSkipReason } from '../../../shared/api';
+import type { RequestOptions, RequestSkipReason } from '../../../shared/api';
 import { endOfMonth } from '../../../shared/dates';
 import type { Customer, Device, IsoDate, SubmissionValue } from '../../../shared/models';
 import type { PublishBody, PublishedDevice, Submission } from '../../../shared/portal-sync';
@@ -60,11 +60,15 @@ export interface RequestPlan {
  * Creates the links and queues the request e-mails of a period: once per customer with web
  * reading and a device due; `resend` replaces a customer's link (the old one stops working).
  */
-export function planRequests(core: CoreContext, period: Period, options: { resend?: boolean } = {}): RequestPlan {
+export function planRequests(core: CoreContext, period: Period, options: RequestOptions = {}): RequestPlan {
   return core.db.transaction(() => {
     const now = timestamp(core);
     const plan: RequestPlan = { period, planned: [], skipped: [] };
-    for (const customer of webCustomers(core.db)) {
+    const customers = webCustomers(core.db).filter((c) => options.customerNumber === undefined || c.number === options.customerNumber);
+    if (options.customerNumber !== undefined && customers.length === 0) {
+      throw new ApiError('not-found', `customer ${options.customerNumber} does not read its counters on the web (or does not exist)`);
+    }
+    for (const customer of customers) {
       if (dueDevices(core, customer.id, period).length === 0) continue;
       const existing = currentLink(core.db, customer.id, period);
       if (existing && !options.resend) {

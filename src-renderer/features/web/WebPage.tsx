@@ -71,6 +71,33 @@ export function WebPage() {
     }
   };
 
+  // A customer who lost the e-mail, or whose link went astray: a new link, the old one stops working.
+  const resend = (request: WebRequestInfo) => {
+    if (!window.confirm(t('web.resendConfirm', { customer: `${request.customerNumber} ${request.customerName}` }))) return;
+    setBusy('send');
+    setError(null);
+    setMessage('');
+    api.call('web-send-requests', { resend: true, customerNumber: request.customerNumber }).then(
+      (report) => {
+        const failure = report.failed[0];
+        const skipped = report.skipped[0];
+        setMessage(
+          failure
+            ? `${t('web.resendFailed', { customer: request.customerNumber })} ${t('web.failedBecause', { error: mailError(failure.error) })}`
+            : skipped
+              ? t(`web.skipReasons.${skipped.reason}`, { customer: request.customerNumber })
+              : t('web.resent', { customer: request.customerNumber, to: report.planned[0]?.recipients.join(', ') ?? '' }),
+        );
+        setBusy(null);
+        load();
+      },
+      (failure: Error) => {
+        setError(failure.message);
+        setBusy(null);
+      },
+    );
+  };
+
   const decide = useCallback(
     (row: WebSubmission, action: 'apply' | 'discard') => {
       setError(null);
@@ -223,6 +250,9 @@ export function WebPage() {
                 <th scope="col">{t('web.attempts')}</th>
                 <th scope="col">{t('web.sentAt')}</th>
                 <th scope="col">{t('web.lastError')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('web.resend')}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -233,6 +263,13 @@ export function WebPage() {
                   <td>{request.attempts}</td>
                   <td>{request.sentAt ? timestamp(request.sentAt) : ''}</td>
                   <td>{request.status === 'pending' && request.lastError ? mailError(request.lastError) : ''}</td>
+                  <td>
+                    {request.status === 'sent' && (
+                      <button type="button" disabled={busy !== null} onClick={() => resend(request)}>
+                        {t('web.resend')}
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
