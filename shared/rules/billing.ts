@@ -8,7 +8,7 @@
  * (CHF 0.0085 = 8500): integers only; a contract's total rounds half up to CHF 0.05.
  */
 import type { CounterKind, IsoDate, Micros } from '../models';
-import { contractFreeCopies, periodMonthUnits } from './free-copies';
+import { contractFreeCopies } from './free-copies';
 
 export const ROUNDING_MICROS = 50_000;
 
@@ -25,10 +25,11 @@ export interface BillingInput {
   freePerMonth: number;
   pricePerPage: Micros;
   /**
-   * Free copies of this validity already used by earlier runs (`usedFreeCopies`): a reading
-   * that comes after its month was billed does not get the month's free copies again.
+   * The free copies granted, where earlier runs billed part of the validity (`freeCopiesLeft`):
+   * a reading that comes after its month was billed does not get the month's free copies
+   * again. Without it: the contract's free copies over the validity.
    */
-  freeUsed?: number;
+  freeCopies?: number;
 }
 
 export interface BillingLine {
@@ -52,7 +53,7 @@ export interface ContractBill {
 
 export function billContract(inputs: BillingInput[], validFrom: IsoDate, validTo: IsoDate): ContractBill {
   const lines = inputs.map((input) => {
-    const freeCopies = Math.max(0, contractFreeCopies(input.freePerMonth, validFrom, validTo) - (input.freeUsed ?? 0));
+    const freeCopies = input.freeCopies ?? contractFreeCopies(input.freePerMonth, validFrom, validTo);
     const billable = input.usage < 0 ? input.usage : Math.max(0, input.usage - freeCopies);
     return { kind: input.kind, usage: input.usage, freeCopies, billable, pricePerPage: input.pricePerPage, amount: billable * input.pricePerPage };
   });
@@ -69,23 +70,41 @@ export interface BilledLine {
 }
 
 /**
- * The free copies of `validFrom`–`validTo` that earlier runs of the contract used (one
- * counter kind): each earlier line's free copies used (its usage not billed; none for a
- * credit), in the share of its validity that falls in this one, rounded half up. The
- * contract's free copies are one pool per month for all its devices, however many runs bill
- * that month.
+ * The validity this run shares with the contract's earlier runs: its own, widened by every
+ * earlier run's validity that overlaps it, and by those that overlap these, until none is
+ * left. Over it the contract's free copies are one pool (`freeCopiesLeft`). Without earlier
+ * runs that overlap, it is the run's own validity.
  */
-export function usedFreeCopies(earlier: readonly BilledLine[], validFrom: IsoDate, validTo: IsoDate): number {
-  let used = 0;
-  for (const line of earlier) {
-    const free = line.usage > 0 ? line.usage - line.billable : 0;
-    if (free <= 0) continue;
-    const from = line.validFrom > validFrom ? line.validFrom : validFrom;
-    const to = line.validTo < validTo ? line.validTo : validTo;
-    const whole = periodMonthUnits(line.validFrom, line.validTo);
-    if (whole > 0) used += (free * periodMonthUnits(from, to)) / whole;
+export function sharedValidity(
+  validFrom: IsoDate,
+  validTo: IsoDate,
+  earlier: ReadonlyArray<Pick<BilledLine, 'validFrom' | 'validTo'>>,
+): { from: IsoDate; to: IsoDate } {
+  let from = validFrom;
+  let to = validTo;
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const line of earlier) {
+      if (line.validFrom > to || line.validTo < from) continue;
+      if (line.validFrom < from) [from, grown] = [line.validFrom, true];
+      if (line.validTo > to) [to, grown] = [line.validTo, true];
+    }
   }
-  return Math.floor(used + 0.5);
+  return { from, to };
+}
+
+/**
+ * The free copies a run grants of one counter kind when earlier runs of the contract billed
+ * part of its validity (a late reading of a month already billed): the contract's free copies
+ * over the validity they share (`sharedValidity`, at `freePerMonth`: the terms at its start,
+ * as one run of them all would take them) less what the earlier runs used of theirs (their
+ * usage not billed; none for a credit), never below zero. So separate runs bill what one run
+ * of all their readings would: the free copies are one pool per month, however many runs
+ * bill that month. `earlier`: the lines of that kind in the shared validity.
+ */
+export function freeCopiesLeft(freePerMonth: number, shared: { from: IsoDate; to: IsoDate }, earlier: readonly BilledLine[]): number {
+  const used = earlier.reduce((sum, line) => sum + (line.usage > 0 ? line.usage - line.billable : 0), 0);
+  return Math.max(0, contractFreeCopies(freePerMonth, shared.from, shared.to) - used);
 }
 
 /** Micro-francs in whole centimes, half a centime away from zero: how every amount is shown. */

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { getDeviceByEquipmentId } from '../../db/queries/master-data';
 import { listReadings } from '../../db/queries/readings';
-import { recordReading, rejection, testCore } from './helpers';
+import { recordReading, rejection, tempDir, testCore } from './helpers';
 
 const statusOf = (core: ReturnType<typeof testCore>, id: number) => core.db.get<{ status: string }>('SELECT status FROM readings WHERE id = ?', [id])!.status;
 
@@ -101,6 +101,37 @@ describe('the billing run', () => {
     await core.api['billing-cancel']({ runId: first.id });
     const together = (await core.api['billing-preview']({ period: '2026-11' })).contracts.find((c) => c.contractNumber === 'V-999999-01')!;
     expect(together.lines.find((l) => l.kind === 'black')).toMatchObject({ usage: 700, freeCopies: 500, billable: 200 });
+  });
+
+  it("bills late readings over three months as one run of them all would: each month's free copies once", async () => {
+    const dir = tempDir();
+    const at = (now: string) => testCore({ dir, now, demo: false });
+    const november = testCore({ dir });
+    const blackOf = (run: { contracts: Array<{ contractNumber: string; lines: Array<{ kind: string; usage: number; freeCopies: number; billable: number }> }> }) =>
+      run.contracts.find((c) => c.contractNumber === 'V-999999-01')!.lines.find((l) => l.kind === 'black')!;
+    // November: two of the contract's three devices, 600 copies of the month's 500 free.
+    await recordReading(november, '3.022.790', 300);
+    await recordReading(november, '3.033.923', 300);
+    const first = await november.api['billing-run']({ period: '2026-11' });
+    await november.api['billing-post']({ runId: first.id });
+    expect(blackOf(first)).toMatchObject({ usage: 600, freeCopies: 500, billable: 100 });
+    // December: the third device's first reading since October (1 November – 31 December) and
+    // the first device's December: November's free copies are used, December's 500 are left.
+    const december = at('2026-12-28T10:00:00Z');
+    expect((await recordReading(december, '3.024.072', 400)).validFrom).toBe('2026-11-01');
+    await recordReading(december, '3.022.790', 400);
+    const second = await december.api['billing-run']({ period: '2026-12' });
+    await december.api['billing-post']({ runId: second.id });
+    expect(blackOf(second)).toMatchObject({ usage: 800, freeCopies: 500, billable: 300 });
+    // January: the second device's first since November (1 December – 31 January) and the
+    // first device's January: of November to January's 1500 free, the runs before used 1000.
+    const january = at('2027-01-28T10:00:00Z');
+    expect((await recordReading(january, '3.033.923', 500)).validFrom).toBe('2026-12-01');
+    await recordReading(january, '3.022.790', 500);
+    const third = await january.api['billing-run']({ period: '2027-01' });
+    expect(blackOf(third)).toMatchObject({ usage: 1_000, freeCopies: 500, billable: 500 });
+    // 2400 copies over three months of 500 free: 900 billed, as in one run.
+    expect([first, second, third].reduce((sum, run) => sum + blackOf(run).billable, 0)).toBe(2_400 - 1_500);
   });
 
   it('bills a colour contract per counter kind with its own free copies and prices', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { billContract, formatChf, roundToFiveRappen, usedFreeCopies } from '../../shared/rules/billing';
+import { billContract, formatChf, freeCopiesLeft, roundToFiveRappen, sharedValidity } from '../../shared/rules/billing';
 
 describe('billing arithmetic', () => {
   it('bills 14160 Schwarz copies, 500 free a month, at CHF 0.0085: 13660 × 0.0085 = 116.11 → CHF 116.10', () => {
@@ -43,23 +43,35 @@ describe('billing arithmetic', () => {
     expect(formatChf(-12_750_000)).toBe('-12.75');
   });
 
-  it('takes off the free copies earlier runs used of the same validity, in the share that overlaps', () => {
+  it('grants of the validity shared with earlier runs the free copies they left, never below zero', () => {
     const november = { validFrom: '2026-11-01', validTo: '2026-11-30' };
-    // 300 of 500 used in November: 200 left of November.
-    expect(usedFreeCopies([{ ...november, usage: 300, billable: 0 }], '2026-11-01', '2026-11-30')).toBe(300);
-    expect(billContract([{ kind: 'black', usage: 400, freePerMonth: 500, pricePerPage: 8_500, freeUsed: 300 }], '2026-11-01', '2026-11-30').lines[0])
+    // Another run billed November, 300 of its 500 used: a late November reading gets 200.
+    const shared = sharedValidity('2026-11-01', '2026-11-30', [november]);
+    expect(shared).toEqual({ from: '2026-11-01', to: '2026-11-30' });
+    expect(freeCopiesLeft(500, shared, [{ ...november, usage: 300, billable: 0 }])).toBe(200);
+    expect(billContract([{ kind: 'black', usage: 400, freePerMonth: 500, pricePerPage: 8_500, freeCopies: 200 }], '2026-11-01', '2026-11-30').lines[0])
       .toMatchObject({ freeCopies: 200, billable: 200 });
-    // All 500 used (usage 7555, 7055 billed): none left, never below zero.
-    expect(usedFreeCopies([{ ...november, usage: 7_555, billable: 7_055 }], '2026-11-01', '2026-11-30')).toBe(500);
-    expect(billContract([{ kind: 'black', usage: 100, freePerMonth: 500, pricePerPage: 8_500, freeUsed: 600 }], '2026-11-01', '2026-11-30').lines[0])
-      .toMatchObject({ freeCopies: 0, billable: 100 });
-    // October–November billed later: November's 500 used are taken off, October's 500 are free.
-    expect(usedFreeCopies([{ ...november, usage: 900, billable: 400 }], '2026-10-01', '2026-11-30')).toBe(500);
-    // A quarter billed before, this validity only its last month: a third of what it used.
-    expect(usedFreeCopies([{ validFrom: '2026-09-01', validTo: '2026-11-30', usage: 1_200, billable: 0 }], '2026-11-01', '2026-11-30')).toBe(400);
-    // A credit used no free copies; a run of another month does not count.
-    expect(usedFreeCopies([{ ...november, usage: -50, billable: -50 }], '2026-11-01', '2026-11-30')).toBe(0);
-    expect(usedFreeCopies([{ validFrom: '2026-10-01', validTo: '2026-10-31', usage: 300, billable: 0 }], '2026-11-01', '2026-11-30')).toBe(0);
+    // All 500 used (7555 printed, 7055 billed): none left; a credit used none.
+    expect(freeCopiesLeft(500, shared, [{ ...november, usage: 7_555, billable: 7_055 }])).toBe(0);
+    expect(freeCopiesLeft(500, shared, [{ ...november, usage: -50, billable: -50 }])).toBe(500);
+  });
+
+  it('widens the shared validity by every run that overlaps it, and by those that overlap these', () => {
+    const runs = [
+      { validFrom: '2026-11-01', validTo: '2026-11-30' },
+      { validFrom: '2026-11-01', validTo: '2026-12-31' },
+      { validFrom: '2026-09-01', validTo: '2026-09-30' },
+    ];
+    // December–January overlaps the second run, which overlaps the first; September does not touch.
+    expect(sharedValidity('2026-12-01', '2027-01-31', runs)).toEqual({ from: '2026-11-01', to: '2027-01-31' });
+    // Three months of 500, of which the two earlier runs used 500 each: 500 left for this one.
+    const lines = runs.slice(0, 2).map((run) => ({ ...run, usage: 600, billable: 100 }));
+    expect(freeCopiesLeft(500, { from: '2026-11-01', to: '2027-01-31' }, lines)).toBe(500);
+    // October–November billed before with half its 1000 used, then a late November reading: 500 left,
+    // as one run of both would have granted.
+    expect(freeCopiesLeft(500, sharedValidity('2026-11-01', '2026-11-30', [{ validFrom: '2026-10-01', validTo: '2026-11-30' }]), [
+      { validFrom: '2026-10-01', validTo: '2026-11-30', usage: 500, billable: 0 },
+    ])).toBe(500);
   });
 
   it('rounds totals half up to CHF 0.05, exactly, with no binary float drift', () => {

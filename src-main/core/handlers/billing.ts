@@ -25,8 +25,8 @@ import { setReadingStatus } from '../../../db/queries/readings';
 import type { BilledContract, BillingPreview, BillingRun } from '../../../shared/api';
 import { endOfMonth } from '../../../shared/dates';
 import { ApiError } from '../../../shared/errors';
-import type { CounterKind } from '../../../shared/models';
-import { billContract, usedFreeCopies } from '../../../shared/rules/billing';
+import type { CounterKind, IsoDate } from '../../../shared/models';
+import { billContract, freeCopiesLeft, sharedValidity } from '../../../shared/rules/billing';
 import { firstDayOf } from '../../../shared/rules/web-reading';
 import { audit, timestamp, type CoreContext } from '../context';
 import { periodFilter } from './period';
@@ -36,6 +36,20 @@ function contractLabel(core: CoreContext, contractId: number, on: string) {
   const customer = contract && getCustomer(core.db, contract.customerId);
   if (!contract || !customer) throw new ApiError('internal', `contract ${contractId} without customer`);
   return { contract, customer };
+}
+
+/**
+ * The validity a contract's readings share with its earlier runs (`sharedValidity`) and those
+ * runs' lines in it: read again as it widens, until no other run overlaps.
+ */
+function sharedWithEarlierRuns(core: CoreContext, contractId: number, validFrom: IsoDate, validTo: IsoDate) {
+  let shared = { from: validFrom, to: validTo };
+  for (;;) {
+    const earlier = earlierLines(core.db, contractId, shared.from, shared.to);
+    const widened = sharedValidity(shared.from, shared.to, earlier);
+    if (widened.from === shared.from && widened.to === shared.to) return { shared, earlier };
+    shared = widened;
+  }
 }
 
 /** What a run of the period would bill, computed from the recorded readings. */
@@ -56,7 +70,9 @@ export function previewBilling(core: CoreContext, period: string): BillingPrevie
     const { contract, customer } = contractLabel(core, contractId, validFrom);
     const usage = usageByKind(core.db, readings.map((r) => r.readingId));
     const kinds = [...new Set<CounterKind>([...contract.terms.map((t) => t.kind), ...usage.keys()])].filter((kind) => usage.has(kind));
-    const earlier = earlierLines(core.db, contractId, validFrom, validTo);
+    // Earlier runs that billed part of this validity (late readings): one pool of free copies.
+    const { shared, earlier } = sharedWithEarlierRuns(core, contractId, validFrom, validTo);
+    const sharedTerms = earlier.length > 0 && shared.from < validFrom ? contractLabel(core, contractId, shared.from).contract.terms : contract.terms;
     const bill = billContract(
       kinds.map((kind) => {
         const term = contract.terms.find((t) => t.kind === kind);
@@ -65,7 +81,15 @@ export function previewBilling(core: CoreContext, period: string): BillingPrevie
           usage: usage.get(kind) ?? 0,
           freePerMonth: term?.freePerMonth ?? 0,
           pricePerPage: term?.pricePerPage ?? 0,
-          freeUsed: usedFreeCopies(earlier.filter((line) => line.kind === kind), validFrom, validTo),
+          ...(earlier.length > 0
+            ? {
+                freeCopies: freeCopiesLeft(
+                  sharedTerms.find((t) => t.kind === kind)?.freePerMonth ?? 0,
+                  shared,
+                  earlier.filter((line) => line.kind === kind),
+                ),
+              }
+            : {}),
         };
       }),
       validFrom,
