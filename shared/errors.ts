@@ -33,6 +33,7 @@ export type IssueCode =
   | 'number-taken'
   | 'has-readings'
   | 'equipment-id-taken'
+  | 'serial-number-taken'
   | 'contract-number-taken'
   | 'interval-invalid'
   | 'month-invalid'

@@ -64,3 +64,11 @@ export function retireDevice(db: Database, deviceId: number, date: IsoDate, now:
 export function equipmentIdHolder(db: Database, equipmentId: string): number | undefined {
   return db.get<{ id: number }>('SELECT id FROM devices WHERE equipment_id = ?', [equipmentId])?.id;
 }
+
+/** The equipment ID of another device in service with this serial number, if any. */
+export function serialNumberHolder(db: Database, serialNumber: string, except: number | undefined): string | undefined {
+  return db.get<{ equipment_id: string }>(
+    'SELECT equipment_id FROM devices WHERE serial_number = ? AND out_of_service IS NULL AND id IS NOT ? LIMIT 1',
+    [serialNumber, except ?? null],
+  )?.equipment_id;
+}

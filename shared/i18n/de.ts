@@ -433,6 +433,7 @@ export const de = {
     'contract-differs': "Das Gerät gehört zu Vertrag {{value}}: einen Wechsel bitte im Gerät als Verschiebung erfassen.",
     'refused': "Abgelehnt: {{message}}",
     'equipment-id-taken': 'Diese Geräte-ID ist bereits vergeben.',
+    'serial-number-taken': 'Diese Seriennummer hat schon das Gerät {{value}}.',
     'contract-number-taken': 'Diese Vertragsnummer ist bereits vergeben.',
     'interval-invalid': 'Abrechnung alle 1, 3, 6 oder 12 Monate.',
     'month-invalid': 'Ein Monat von 1 bis 12.',

@@ -434,6 +434,7 @@ export const en: Translation = {
     'contract-differs': "The device belongs to contract {{value}}: record a change as a move of the device.",
     'refused': "Refused: {{message}}",
     'equipment-id-taken': 'This equipment ID is already taken.',
+    'serial-number-taken': 'Device {{value}} already has this serial number.',
     'contract-number-taken': 'This contract number is already taken.',
     'interval-invalid': 'Billing every 1, 3, 6 or 12 months.',
     'month-invalid': 'A month from 1 to 12.',

@@ -435,6 +435,7 @@ export const fr: Translation = {
     'contract-differs': "La machine appartient au contrat {{value}} : saisissez un changement comme déplacement de la machine.",
     'refused': "Refusé : {{message}}",
     'equipment-id-taken': 'Cet ID est déjà attribué.',
+    'serial-number-taken': 'La machine {{value}} a déjà ce numéro de série.',
     'contract-number-taken': 'Ce numéro de contrat est déjà attribué.',
     'interval-invalid': 'Facturation tous les 1, 3, 6 ou 12 mois.',
     'month-invalid': 'Un mois de 1 à 12.',

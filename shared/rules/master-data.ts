@@ -108,6 +108,15 @@ export function checkContract(input: ContractInput): FieldIssue[] {
   return issues;
 }
 
+/**
+ * An equipment ID as meterdesk keeps it: 3100001, as fleet tools and quick typing write it,
+ * is 3.100.001. Anything else stays as typed (trimmed): one device, one way of writing its ID.
+ */
+export function normaliseEquipmentId(text: string): string {
+  const trimmed = text.trim();
+  return /^\d{7}$/.test(trimmed) ? `${trimmed[0]}.${trimmed.slice(1, 4)}.${trimmed.slice(4)}` : trimmed;
+}
+
 export interface DeviceInput {
   position: string;
   model: string;

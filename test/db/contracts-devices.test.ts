@@ -101,8 +101,16 @@ describe('devices (issue 7)', () => {
     const draft = await core.api['readings-draft']({ equipmentId: '3.400.500' });
     expect(draft).toMatchObject({ isFirstReading: true, validity: { from: '2026-11-02', to: '2026-11-30' } });
     expect((await core.api['devices-search']({ query: 'bizhub' })).rows[0]).toMatchObject({ customerNumber: '100234', contractNumber: 'V-400500-01' });
-    const taken = await rejection(core.api['devices-save']({ ...deviceArgs(contract.id), equipmentId: '3.022.790' }));
+    const taken = await rejection(core.api['devices-save']({ ...deviceArgs(contract.id), equipmentId: '3.022.790', serialNumber: 'X1' }));
     expect(taken.issues).toEqual([{ field: 'equipmentId', code: 'equipment-id-taken' }]);
+    // Typed without its dots it is the same ID; a new one typed so is kept with them.
+    const undotted = await rejection(core.api['devices-save']({ ...deviceArgs(contract.id), equipmentId: '3022790', serialNumber: 'X1' }));
+    expect(undotted.issues).toEqual([{ field: 'equipmentId', code: 'equipment-id-taken' }]);
+    const second = await core.api['devices-save']({ ...deviceArgs(contract.id), equipmentId: '3400501', serialNumber: 'X2', position: '0002' });
+    expect(second.equipmentId).toBe('3.400.501');
+    // The same machine twice: its serial number is on a device in service already.
+    const twin = await rejection(core.api['devices-save']({ ...deviceArgs(contract.id), equipmentId: '3.400.502', position: '0003' }));
+    expect(twin.issues).toEqual([{ field: 'serialNumber', code: 'serial-number-taken', params: { value: '3.400.500' } }]);
   });
 
   it('keeps counters with readings and an install date before the first reading', async () => {

@@ -6,6 +6,7 @@ import {
   kindsWithReadings,
   moveDevice,
   retireDevice,
+  serialNumberHolder,
   setDeviceCounters,
   updateDevice,
 } from '../../../db/queries/devices';
@@ -22,7 +23,7 @@ import type { ApiArgs, ApiResult } from '../../../shared/api';
 import { addDays } from '../../../shared/dates';
 import { ApiError, type FieldIssue } from '../../../shared/errors';
 import { COUNTER_KINDS, type Device, type DeviceDetail } from '../../../shared/models';
-import { checkDevice } from '../../../shared/rules/master-data';
+import { checkDevice, normaliseEquipmentId } from '../../../shared/rules/master-data';
 import { defaultValidity } from '../../../shared/rules/validity';
 import { audit, timestamp, today, type CoreContext } from '../context';
 import { readingDraft, saveReading } from './readings';
@@ -86,7 +87,7 @@ export function saveDevice(core: CoreContext, args: ApiArgs<'devices-save'>): De
     position: args.position.trim(),
     model: args.model.trim(),
     location: args.location.trim(),
-    equipmentId: args.equipmentId.trim(),
+    equipmentId: normaliseEquipmentId(args.equipmentId),
     serialNumber: args.serialNumber.trim(),
     installDate: args.installDate.trim(),
     counters: [...args.counters].sort(
@@ -100,6 +101,9 @@ export function saveDevice(core: CoreContext, args: ApiArgs<'devices-save'>): De
     const holder = input.equipmentId ? equipmentIdHolder(core.db, input.equipmentId) : undefined;
     if (holder !== undefined && holder !== args.id)
       issues.push({ field: 'equipmentId', code: 'equipment-id-taken' });
+    // A serial number names one machine: a second device with it is the same copier entered twice.
+    const twin = input.serialNumber ? serialNumberHolder(core.db, input.serialNumber, args.id) : undefined;
+    if (twin !== undefined) issues.push({ field: 'serialNumber', code: 'serial-number-taken', params: { value: twin } });
     const now = timestamp(core);
 
     if (args.id === undefined) {

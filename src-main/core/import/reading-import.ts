@@ -21,6 +21,7 @@ import {
   parseImportDate,
 } from '../../../shared/import/reading-fields';
 import { COUNTER_KINDS, type CounterKind, type Device, type IsoDate } from '../../../shared/models';
+import { normaliseEquipmentId } from '../../../shared/rules/master-data';
 import { comparePositions, findValidityLock, type ContractDeviceReadings } from '../../../shared/rules/validity';
 import { settingsOf, timestamp, today, type CoreContext } from '../context';
 import { loadChainsForNew, saveNextReading } from '../handlers/readings';
@@ -35,9 +36,10 @@ export interface ReadingImportArgs {
 
 class Rollback extends Error {}
 
-/** 3100001, as fleet tools write an equipment ID without its dots: 3.100.001. */
+/** 3100001, as fleet tools write an equipment ID without its dots: 3.100.001 (`normaliseEquipmentId`). */
 function withDots(key: string): string | null {
-  return /^\d{7}$/.test(key) ? `${key[0]}.${key.slice(1, 4)}.${key.slice(4)}` : null;
+  const dotted = normaliseEquipmentId(key);
+  return dotted !== key ? dotted : null;
 }
 
 /**
