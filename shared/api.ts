@@ -312,6 +312,8 @@ export interface WebRequestInfo {
   customerNumber: string;
   customerName: string;
   status: 'pending' | 'sent' | 'cancelled';
+  /** A newer link of the customer took over (a resend): this e-mail's link no longer works. */
+  replaced: boolean;
   attempts: number;
   lastError: string | null;
   sentAt: string | null;

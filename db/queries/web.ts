@@ -175,14 +175,19 @@ export function dueMails(db: Database, now: string, everyQueued = false): Outbox
   return db.all<OutboxRow>(`SELECT * FROM mail_outbox WHERE ${DUE} ORDER BY id`, dueParams(now, everyQueued)).map(toMail);
 }
 
-export function mailsOfPeriod(db: Database, period: string): Array<OutboxMail & { customerNumber: string; customerName: string }> {
+/** The period's request e-mails with their customer; `replaced`: a newer link took over from the e-mail's. */
+export function mailsOfPeriod(
+  db: Database,
+  period: string,
+): Array<OutboxMail & { customerNumber: string; customerName: string; replaced: boolean }> {
   return db
-    .all<OutboxRow & { number: string; name: string }>(
-      `SELECT m.*, c.number, c.name FROM mail_outbox m JOIN web_links l ON l.id = m.link_id JOIN customers c ON c.id = l.customer_id
+    .all<OutboxRow & { number: string; name: string; replaced: number }>(
+      `SELECT m.*, c.number, c.name, l.replaced_at IS NOT NULL AS replaced
+         FROM mail_outbox m JOIN web_links l ON l.id = m.link_id JOIN customers c ON c.id = l.customer_id
         WHERE l.period = ? ORDER BY m.id`,
       [period],
     )
-    .map((row) => ({ ...toMail(row), customerNumber: row.number, customerName: row.name }));
+    .map((row) => ({ ...toMail(row), customerNumber: row.number, customerName: row.name, replaced: row.replaced === 1 }));
 }
 
 /**

@@ -62,6 +62,7 @@ function webOverview(context: CoreContext): WebOverview {
       customerNumber: mail.customerNumber,
       customerName: mail.customerName,
       status: mail.status,
+      replaced: mail.replaced,
       attempts: mail.attempts,
       lastError: mail.lastError,
       sentAt: mail.sentAt,

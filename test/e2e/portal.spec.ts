@@ -32,6 +32,9 @@ test('a customer enters counters from the e-mailed link; the sync brings them in
   await page.getByRole('row', { name: /999999 Fiduciaire/ }).getByRole('button', { name: 'Neuer Link' }).click();
   await expect(page.getByRole('status')).toContainText('Neuer Link für 999999 gesendet an');
   await smtp.waitFor(3);
+  // Its first e-mail is listed as replaced; the month still counts two customers asked.
+  await expect(page.getByRole('row', { name: /999999 Fiduciaire.*gesendet, ersetzt/ })).toHaveCount(1);
+  await expect(page.getByText(/Anfragen \S+ 2026: 2 gesendet, 0 ausstehend/)).toBeVisible();
   const mail = smtp.mails.filter((m) => m.text?.includes('Cher Client,')).at(-1)!;
   const link = linkIn(mail);
   expect(link.startsWith(webApp.portalUrl)).toBe(true);

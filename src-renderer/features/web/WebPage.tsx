@@ -16,6 +16,7 @@ function corrected(row: WebSubmission): boolean {
 }
 
 const REQUEST_ORDER: Record<WebRequestInfo['status'], number> = { pending: 0, sent: 1, cancelled: 2 };
+const requestRank = (request: WebRequestInfo) => REQUEST_ORDER[request.status] + (request.replaced ? 0.5 : 0);
 
 /**
  * What customers entered on the portal (SPEC §5): kept-aside submissions first, then the
@@ -77,16 +78,21 @@ export function WebPage() {
     setBusy('send');
     setError(null);
     setMessage('');
-    api.call('web-send-requests', { resend: true, customerNumber: request.customerNumber }).then(
+    // The send also delivers other customers' queued e-mails: only this customer's outcome counts here.
+    const customer = request.customerNumber;
+    api.call('web-send-requests', { period: overview?.period, resend: true, customerNumber: customer }).then(
       (report) => {
-        const failure = report.failed[0];
-        const skipped = report.skipped[0];
+        const failure = report.failed.find((f) => f.customerNumber === customer);
+        const skipped = report.skipped.find((s) => s.customerNumber === customer);
+        const planned = report.planned.find((p) => p.customerNumber === customer);
         setMessage(
           failure
-            ? `${t('web.resendFailed', { customer: request.customerNumber })} ${t('web.failedBecause', { error: mailError(failure.error) })}`
+            ? `${t('web.resendFailed', { customer })} ${t('web.failedBecause', { error: mailError(failure.error) })}`
             : skipped
-              ? t(`web.skipReasons.${skipped.reason}`, { customer: request.customerNumber })
-              : t('web.resent', { customer: request.customerNumber, to: report.planned[0]?.recipients.join(', ') ?? '' }),
+              ? t(`web.skipReasons.${skipped.reason}`, { customer })
+              : planned
+                ? t('web.resent', { customer, to: planned.recipients.join(', ') })
+                : t('web.notDue', { customer, period: formatPeriod(report.period, language) }),
         );
         setBusy(null);
         load();
@@ -213,9 +219,10 @@ export function WebPage() {
   const lastSync = overview?.lastSync;
   // Those not sent first: what the clerk has to look after.
   const requests = [...(overview?.requests ?? [])].sort(
-    (a, b) => REQUEST_ORDER[a.status] - REQUEST_ORDER[b.status] || a.customerNumber.localeCompare(b.customerNumber),
+    (a, b) => requestRank(a) - requestRank(b) || a.customerNumber.localeCompare(b.customerNumber),
   );
-  const sent = overview?.requests.filter((r) => r.status === 'sent').length ?? 0;
+  // Customers, not e-mails: a resend's earlier e-mail does not count again.
+  const sent = overview?.requests.filter((r) => r.status === 'sent' && !r.replaced).length ?? 0;
   const pending = overview?.requests.filter((r) => r.status === 'pending').length ?? 0;
   return (
     <section className="search-page web-page">
@@ -259,12 +266,12 @@ export function WebPage() {
               {requests.map((request, index) => (
                 <tr key={`${request.customerNumber}-${index}`} className={request.status === 'pending' && request.lastError ? 'row-error' : undefined}>
                   <td>{`${request.customerNumber} ${request.customerName}`}</td>
-                  <td>{t(`web.requestStates.${request.status}`)}</td>
+                  <td>{request.replaced && request.status === 'sent' ? t('web.requestReplaced') : t(`web.requestStates.${request.status}`)}</td>
                   <td>{request.attempts}</td>
                   <td>{request.sentAt ? timestamp(request.sentAt) : ''}</td>
                   <td>{request.status === 'pending' && request.lastError ? mailError(request.lastError) : ''}</td>
                   <td>
-                    {request.status === 'sent' && (
+                    {request.status === 'sent' && !request.replaced && (
                       <button type="button" disabled={busy !== null} onClick={() => resend(request)}>
                         {t('web.resend')}
                       </button>
