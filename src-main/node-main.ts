@@ -85,12 +85,13 @@ export interface WebOptions {
 
 /** Starts web reading beside an opened core and lets the core's API reach its jobs. */
 export async function startWeb(core: OpenedCore, dataDir: string, options: WebOptions): Promise<WebRuntime> {
-  const read = () => webConfig(core.db, options.env ?? process.env, { portalHost: options.portalHost, portalPort: options.portalPort });
+  const read = (makeSecret: boolean) =>
+    webConfig(core.db, options.env ?? process.env, { portalHost: options.portalHost, portalPort: options.portalPort, makeSecret });
   const runtime = await startWebReading({
     core: core.context,
     dataDir,
-    config: read(),
-    reload: read,
+    config: read(true),
+    reload: () => read(false),
     portal: options.portal,
     scheduler: options.scheduler,
     portalMigrationsDir: options.portalMigrationsDir,

@@ -117,6 +117,7 @@ export const de = {
     noDevices: 'Noch keine Geräte.',
   },
   deviceForm: {
+    retireConfirm: 'Gerät {{device}} ab {{date}} ausser Betrieb nehmen? Es nimmt danach keinen Zählerstand mehr an; das lässt sich nicht rückgängig machen.',
     startColumn: 'Zählerstand Akt (bei Installation)',
     titleNew: 'Neues Gerät',
     title: 'Gerät {{equipmentId}} bearbeiten',
@@ -227,6 +228,8 @@ export const de = {
       'no-email': '{{customer}}: keine E-Mail-Adresse.',
       sending: '{{customer}}: die E-Mail des bisherigen Links wird gerade gesendet; gleich nochmals versuchen.',
     },
+    notDue: '{{customer}}: kein Gerät ist {{period}} fällig, es gibt keinen Link zu senden.',
+    requestReplaced: 'gesendet, ersetzt',
     notRunning: 'Die Web-Erfassung läuft in diesem Prozess nicht.',
   },
   billing: {
@@ -245,7 +248,8 @@ export const de = {
     skipped_one: '1 Zählerstand ausgelassen (zu prüfen: erst bestätigen)',
     skipped_other: '{{count}} Zählerstände ausgelassen (zu prüfen: erst bestätigen)',
     run: 'Abrechnen',
-    runConfirm: 'Die {{count}} Zählerstände werden abgerechnet (Status 11) und sind danach nicht mehr änderbar. Abrechnen?',
+    runConfirm_one: 'Der Zählerstand wird abgerechnet (Status 11) und ist danach nicht mehr änderbar. Abrechnen?',
+    runConfirm_other: 'Die {{count}} Zählerstände werden abgerechnet (Status 11) und sind danach nicht mehr änderbar. Abrechnen?',
     runs: 'Abrechnungsläufe',
     runLabel: 'Lauf {{id}} · {{state}} · {{at}} · CHF {{total}} · {{by}}',
     done: {
@@ -395,6 +399,7 @@ export const de = {
     notSaved: 'Nicht gespeichert: bitte die markierten Felder korrigieren.',
     conflict: 'Dieser Zählerstand wurde inzwischen von jemand anderem geändert. Bitte schliessen und neu öffnen.',
     saved: 'Gespeichert.',
+    deleted: 'Gelöscht.',
     datePlaceholder: 'TT.MM.JJJJ',
     author: 'Erfasst von {{author}} am {{at}}',
   },

@@ -118,6 +118,7 @@ export const en: Translation = {
     noDevices: 'No devices yet.',
   },
   deviceForm: {
+    retireConfirm: 'Take device {{device}} out of service from {{date}}? It takes no reading afterwards; this cannot be undone.',
     startColumn: 'Current counter (at installation)',
     titleNew: 'New device',
     title: 'Edit device {{equipmentId}}',
@@ -228,6 +229,8 @@ export const en: Translation = {
       'no-email': '{{customer}}: no e-mail address.',
       sending: "{{customer}}: the current link's e-mail is being sent right now; try again in a moment.",
     },
+    notDue: '{{customer}}: no device is due in {{period}}, there is no link to send.',
+    requestReplaced: 'sent, replaced',
     notRunning: 'Web reading is not running in this process.',
   },
   billing: {
@@ -246,7 +249,8 @@ export const en: Translation = {
     skipped_one: '1 reading left out (to check: confirm it first)',
     skipped_other: '{{count}} readings left out (to check: confirm them first)',
     run: 'Bill',
-    runConfirm: 'The {{count}} readings will be billed (status 11) and can no longer be changed. Bill them?',
+    runConfirm_one: 'The reading is billed (status 11) and cannot be changed afterwards. Bill it?',
+    runConfirm_other: 'The {{count}} readings will be billed (status 11) and can no longer be changed. Bill them?',
     runs: 'Billing runs',
     runLabel: 'Run {{id}} · {{state}} · {{at}} · CHF {{total}} · {{by}}',
     done: {
@@ -396,6 +400,7 @@ export const en: Translation = {
     notSaved: 'Not saved: please correct the marked fields.',
     conflict: 'Someone else changed this reading in the meantime. Close it and open it again.',
     saved: 'Saved.',
+    deleted: 'Deleted.',
     datePlaceholder: 'DD/MM/YYYY',
     author: 'Recorded by {{author}} on {{at}}',
   },

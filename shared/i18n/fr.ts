@@ -119,6 +119,7 @@ export const fr: Translation = {
     noDevices: 'Aucune machine pour l’instant.',
   },
   deviceForm: {
+    retireConfirm: 'Mettre la machine {{device}} hors service dès le {{date}} ? Elle n’accepte plus de relevé ensuite ; c’est définitif.',
     startColumn: 'Compteur actuel (à l’installation)',
     titleNew: 'Nouvelle machine',
     title: 'Modifier la machine {{equipmentId}}',
@@ -229,6 +230,8 @@ export const fr: Translation = {
       'no-email': '{{customer}} : pas d’adresse e-mail.',
       sending: '{{customer}} : l’e-mail du lien actuel est en cours d’envoi ; réessayez dans un instant.',
     },
+    notDue: '{{customer}} : aucune machine n’est due en {{period}}, il n’y a pas de lien à envoyer.',
+    requestReplaced: 'envoyé, remplacé',
     notRunning: 'La saisie web ne tourne pas dans ce processus.',
   },
   billing: {
@@ -247,7 +250,8 @@ export const fr: Translation = {
     skipped_one: '1 relevé laissé de côté (à vérifier : le confirmer d’abord)',
     skipped_other: '{{count}} relevés laissés de côté (à vérifier : les confirmer d’abord)',
     run: 'Facturer',
-    runConfirm: 'Les {{count}} relevés seront facturés (statut 11) et ne pourront plus être modifiés. Facturer ?',
+    runConfirm_one: 'Le relevé est facturé (statut 11) et ne peut plus être modifié ensuite. Facturer ?',
+    runConfirm_other: 'Les {{count}} relevés seront facturés (statut 11) et ne pourront plus être modifiés. Facturer ?',
     runs: 'Facturations',
     runLabel: 'Facturation {{id}} · {{state}} · {{at}} · CHF {{total}} · {{by}}',
     done: {
@@ -397,6 +401,7 @@ export const fr: Translation = {
     notSaved: 'Non enregistré : corrigez les champs signalés.',
     conflict: 'Ce relevé a été modifié entre-temps par quelqu’un d’autre. Fermez-le et rouvrez-le.',
     saved: 'Enregistré.',
+    deleted: 'Supprimé.',
     datePlaceholder: 'JJ.MM.AAAA',
     author: 'Saisi par {{author}} le {{at}}',
   },

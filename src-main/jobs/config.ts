@@ -37,6 +37,11 @@ export interface WebConfig {
 export interface ConfigOverrides {
   portalHost?: string;
   portalPort?: number;
+  /**
+   * False: a missing portal secret is not made and stored (a job reading the settings again;
+   * the secret is one that applies at the next start).
+   */
+  makeSecret?: boolean;
 }
 
 export function webConfig(db: Database, env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): WebConfig {
@@ -53,7 +58,7 @@ export function webConfig(db: Database, env: NodeJS.ProcessEnv = process.env, ov
     return value !== undefined && checkSetting(key, value) === null ? value : SETTINGS_BY_KEY.get(key)!.fallback;
   };
   let secret = pick('portal.secret');
-  if (!secret) {
+  if (!secret && overrides.makeSecret !== false) {
     // The built-in portal and the back-office share a secret made on first use.
     secret = newToken();
     setSetting(db, 'portal.secret', secret);
@@ -67,7 +72,7 @@ export function webConfig(db: Database, env: NodeJS.ProcessEnv = process.env, ov
     publicUrl: (pick('portal.publicUrl') ?? ownAddress).replace(/\/+$/, ''),
     publicUrlSet: pick('portal.publicUrl') !== undefined,
     remotePortalUrl: pick('portal.url')?.replace(/\/+$/, '') ?? null,
-    portalSecret: secret,
+    portalSecret: secret ?? '',
     portalHost,
     portalPort,
     mailDay: Number(checked('mail.day')),

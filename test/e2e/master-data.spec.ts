@@ -73,3 +73,43 @@ test('a device moves to another contract from a date on and keeps its readings',
   await expect(page.getByText('Vertrag V-300451-01')).toBeVisible();
   await expect(meterdesk.historyRows()).toHaveCount(12);
 });
+
+test('taking a device out of service asks first; afterwards it offers no new reading, and a deleted reading says so', async ({ meterdesk, page }) => {
+  await meterdesk.open('#/devices/3.300.452/edit');
+  const retire = page.getByRole('region', { name: 'Ausser Betrieb nehmen' });
+  const old = Number((await page.getByText(/Zählerstand Akt/).first().textContent() ?? '').replace(/\D/g, '')) || 0;
+  for (const field of await retire.getByRole('textbox', { name: /letzter Zählerstand$/ }).all()) await field.fill(String(old + 999_999));
+  // Cancelled: nothing happens.
+  let asked = '';
+  page.once('dialog', (dialog) => {
+    asked = dialog.message();
+    void dialog.dismiss();
+  });
+  await retire.getByRole('button', { name: 'Mit diesem Zählerstand ausser Betrieb nehmen' }).click();
+  await expect.poll(() => asked).toContain('Gerät 3.300.452 ab ');
+  await meterdesk.open('#/devices/3.300.452');
+  await expect(page.getByRole('button', { name: 'Neuer Zählerstand' })).toBeEnabled();
+
+  // A reading recorded, then deleted: the page says it was deleted.
+  await meterdesk.newReading();
+  const field = meterdesk.field('Schwarz Zählerstand neu');
+  const before = Number((await meterdesk.field('Schwarz Zählerstand alt').inputValue()).replace(/\D/g, ''));
+  await field.fill(String(before + 10));
+  await page.keyboard.press('F2');
+  await expect(meterdesk.dialog).toBeHidden();
+  const grouped = String(before + 10).replace(/\B(?=(\d{3})+(?!\d))/g, '.?');
+  await meterdesk.historyRows().filter({ hasText: new RegExp(grouped) }).getByRole('gridcell').first().dblclick();
+  await meterdesk.dialog.getByRole('button', { name: 'Löschen' }).click();
+  await meterdesk.dialog.getByRole('button', { name: 'Wirklich löschen?' }).click();
+  await expect(meterdesk.dialog).toBeHidden();
+  await expect(page.getByRole('status').filter({ hasText: 'Gelöscht.' })).toBeVisible();
+
+  // Confirmed: out of service, and the device page offers no new reading.
+  await meterdesk.open('#/devices/3.300.452/edit');
+  for (const input of await retire.getByRole('textbox', { name: /letzter Zählerstand$/ }).all()) await input.fill(String(before + 20));
+  page.once('dialog', (dialog) => void dialog.accept());
+  await retire.getByRole('button', { name: 'Mit diesem Zählerstand ausser Betrieb nehmen' }).click();
+  await expect(page.getByText(/ausser Betrieb seit|Ausser Betrieb seit/)).toBeVisible();
+  await meterdesk.open('#/devices/3.300.452');
+  await expect(page.getByRole('button', { name: 'Neuer Zählerstand' })).toBeDisabled();
+});

@@ -53,7 +53,7 @@ function sharedWithEarlierRuns(core: CoreContext, contractId: number, validFrom:
 }
 
 /** What a run of the period would bill, computed from the recorded readings. */
-export function previewBilling(core: CoreContext, period: string): BillingPreview {
+export function previewBilling(core: CoreContext, period: string, options: { missing?: boolean } = {}): BillingPreview {
   const candidates = billingCandidates(core.db, endOfMonth(firstDayOf(period)));
   const skipped: BillingPreview['skipped'] = [];
   const byContract = new Map<number, typeof candidates>();
@@ -107,7 +107,9 @@ export function previewBilling(core: CoreContext, period: string): BillingPrevie
   }
   contracts.sort((a, b) => a.customerNumber.localeCompare(b.customerNumber) || a.contractNumber.localeCompare(b.contractNumber));
   const billed = new Map(contracts.map((contract) => [contract.contractNumber, contract.contractId]));
-  const missing = periodPage(core.db, periodFilter(period, undefined, 'missing'), [], 0, null).flatMap((row) => {
+  // For the clerk before a run; the run itself does not need them (a read of the whole fleet).
+  const devicesMissing = options.missing === false ? [] : periodPage(core.db, periodFilter(period, undefined, 'missing'), [], 0, null);
+  const missing = devicesMissing.flatMap((row) => {
     const contractId = billed.get(row.contractNumber);
     return contractId === undefined ? [] : [{ contractId, equipmentId: row.equipmentId }];
   });
@@ -156,7 +158,7 @@ export function billingRuns(core: CoreContext, period: string): BillingRun[] {
 /** Bills the period: the preview's readings become 11 and the run is recorded. */
 export function runBilling(core: CoreContext, period: string): BillingRun {
   return core.db.transaction(() => {
-    const preview = previewBilling(core, period);
+    const preview = previewBilling(core, period, { missing: false });
     if (preview.contracts.length === 0) {
       throw new ApiError('validation', `nothing to bill for ${period}: no recorded, confirmed readings`);
     }

@@ -131,7 +131,14 @@ export function BillingPage({ today }: BillingPageProps) {
       <div className="toolbar">
         <label className="inline-field">
           <span>{t('billing.period')}</span>
-          <input type="month" value={period} onChange={(event) => setPeriod(event.target.value)} />
+          <input
+            type="month"
+            value={period}
+            onChange={(event) => {
+              setDone(null);
+              setPeriod(event.target.value);
+            }}
+          />
         </label>
         <button
           type="button"

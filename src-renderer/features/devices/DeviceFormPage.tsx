@@ -266,6 +266,8 @@ function DeviceActions({ detail, today, onChanged }: DeviceActionsProps) {
               });
               if (!date) found.push({ field: 'date', code: 'required' });
               if (found.length > 0 || !date) return setIssues(found);
+              // Final: a device out of service takes no reading any more.
+              if (!window.confirm(t('deviceForm.retireConfirm', { device: device.equipmentId, date: formatDate(date, language) }))) return;
               void attempt(() => api.call('devices-retire', { equipmentId: device.equipmentId, revision: device.revision, date, counters }));
             }}
           >

@@ -76,7 +76,8 @@ export function DevicePage({ detail, onChanged, initialReadingId = null }: Devic
         <p className="notice">{t('deviceForm.retired', { date: formatDate(device.outOfService, language) })}</p>
       )}
       <div className="toolbar">
-        <button ref={newButton} type="button" className="primary" onClick={() => setOpen({})}>
+        {/* Out of service: it takes no new reading (the save refuses it), so the dialog does not open. */}
+        <button ref={newButton} type="button" className="primary" disabled={device.outOfService !== null} onClick={() => setOpen({})}>
           {t('device.newReading')}
         </button>
         <button type="button" onClick={() => navigate(deviceFormHref(device.equipmentId))}>
@@ -102,8 +103,9 @@ export function DevicePage({ detail, onChanged, initialReadingId = null }: Devic
           equipmentId={device.equipmentId}
           readingId={open.readingId}
           onClose={close}
-          onSaved={() => {
-            setMessage(t('dialog.saved'));
+          onSaved={(saved) => {
+            // null: the reading was deleted.
+            setMessage(saved ? t('dialog.saved') : t('dialog.deleted'));
             onChanged();
             close();
           }}
