@@ -44,6 +44,7 @@ export type IssueCode =
   | 'counters-required'
   | 'counter-has-readings'
   | 'move-before-last'
+  | 'move-outside-contract'
   | 'same-contract'
   | 'device-retired'
   | 'duplicate-row'

@@ -410,6 +410,7 @@ export const de = {
     yes: 'ja',
     no: 'nein',
     fields: {
+      contract: 'Vertrag', termsFrom: 'Konditionen gültig ab',
       date: 'Datum', validFrom: 'Gültig von', validTo: 'Gültig bis', note: 'Bemerkung', status: 'Status', source: 'Quelle',
       flagged: 'zu prüfen', confirmedBy: 'Geprüft von', billingRun: 'Abrechnungslauf', old: 'Zählerstand alt', new: 'Zählerstand neu',
       extraFree: 'Freikopien', final: 'Endstand alter Zähler', start: 'Startwert neuer Zähler',
@@ -449,6 +450,7 @@ export const de = {
     'counters-required': 'Mindestens ein Zähler.',
     'counter-has-readings': 'Dieser Zähler hat Zählerstände und kann nicht entfernt werden.',
     'move-before-last': 'Frühestens ab {{min}} (nach der letzten Zuordnung).',
+    'move-outside-contract': 'Der Vertrag läuft dann nicht (Beginn {{start}}, Ende {{end}}).',
     'same-contract': 'Das Gerät gehört bereits zu diesem Vertrag.',
     'device-retired': 'Das Gerät ist seit {{date}} ausser Betrieb.',
     'not-digits': 'Nur Ziffern.',

@@ -411,6 +411,7 @@ export const en: Translation = {
     yes: 'yes',
     no: 'no',
     fields: {
+      contract: 'Contract', termsFrom: 'Terms valid from',
       date: 'Date', validFrom: 'Valid from', validTo: 'Valid to', note: 'Note', status: 'Status', source: 'Source',
       flagged: 'to check', confirmedBy: 'Checked by', billingRun: 'Billing run', old: 'old counter', new: 'new counter',
       extraFree: 'free copies', final: 'final value of the old counter', start: 'start value of the new counter',
@@ -450,6 +451,7 @@ export const en: Translation = {
     'counters-required': 'At least one counter.',
     'counter-has-readings': 'This counter has readings and cannot be removed.',
     'move-before-last': 'From {{min}} at the earliest (after the last assignment).',
+    'move-outside-contract': 'The contract does not run then (start {{start}}, end {{end}}).',
     'same-contract': 'The device already belongs to this contract.',
     'device-retired': 'The device has been out of service since {{date}}.',
     'not-digits': 'Digits only.',

@@ -412,6 +412,7 @@ export const fr: Translation = {
     yes: 'oui',
     no: 'non',
     fields: {
+      contract: 'Contrat', termsFrom: 'Conditions valables dès',
       date: 'Date', validFrom: 'Valable du', validTo: 'Valable au', note: 'Remarque', status: 'Statut', source: 'Source',
       flagged: 'à vérifier', confirmedBy: 'Vérifié par', billingRun: 'Facturation', old: 'ancien compteur', new: 'nouveau compteur',
       extraFree: 'copies gratuites', final: 'index final de l’ancien compteur', start: 'index de départ du nouveau compteur',
@@ -451,6 +452,7 @@ export const fr: Translation = {
     'counters-required': 'Au moins un compteur.',
     'counter-has-readings': 'Ce compteur a des relevés et ne peut être retiré.',
     'move-before-last': 'Au plus tôt dès le {{min}} (après la dernière attribution).',
+    'move-outside-contract': 'Le contrat ne court pas à cette date (début {{start}}, fin {{end}}).',
     'same-contract': 'La machine appartient déjà à ce contrat.',
     'device-retired': 'La machine est hors service depuis le {{date}}.',
     'not-digits': 'Chiffres uniquement.',

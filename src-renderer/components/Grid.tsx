@@ -118,12 +118,14 @@ export function Grid<Row>({
     [onOpen],
   );
 
-  const { t } = useLanguage();
+  const { t, language } = useLanguage();
   const localeText = useMemo(() => ({ noRowsToShow: t('app.noRows'), loadingOoo: t('app.loading') }), [t]);
 
   return (
     <section className="grid" aria-label={label} style={{ height }}>
       <AgGridReact<Row>
+        // ag-grid reads localeText once, when it starts: a new language starts it anew.
+        key={language}
         theme={theme}
         {...(datasource
           ? {

@@ -50,6 +50,8 @@ export function auditText(
     if (name === 'source') return t(`sources.${value}`, { defaultValue: value });
     if (name === 'language') return t(`languages.${value}`, { defaultValue: value });
     if (name === 'state') return t(`${entity === 'billing_run' ? 'billing' : 'web'}.states.${value}`, { defaultValue: value });
+    // A web submission's reason: 'refused:<code>' keeps the rule's code.
+    if (name === 'reason') return t(`web.reasons.${value.startsWith('refused') ? 'refused' : value}`, { defaultValue: value });
     if (name === 'counters') {
       // "black:0, color:0" → "Schwarz 0 · Farbe 0"
       return value

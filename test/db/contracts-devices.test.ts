@@ -145,6 +145,22 @@ describe('devices (issue 7)', () => {
     expect(draft.validityLock).toMatchObject({ equipmentId: '3.300.451' });
     const again = await rejection(core.api['devices-move']({ equipmentId: '3.033.923', revision: moved.revision, contractNumber: 'V-999999-01', from: '2026-10-01' }));
     expect(again.issues).toEqual([{ field: 'from', code: 'move-before-last', params: { min: '2026-11-02' } }]);
+    // An unknown contract is named as such; the change log names contracts by number.
+    const unknown = await rejection(core.api['devices-move']({ equipmentId: '3.033.923', revision: moved.revision, contractNumber: 'V-XYZ', from: '2026-12-01' }));
+    expect(unknown.issues).toEqual([{ field: 'contractNumber', code: 'unknown-contract', params: { value: 'V-XYZ' } }]);
+    const log = await core.api['audit-list']({ entity: 'device', entityId: device.id });
+    expect(log.at(-1)!.changes).toEqual({ contract: ['V-999999-01', 'V-300451-01'], movedFrom: [null, '2026-11-01'] });
+  });
+
+  it('moves a device only into a contract that runs on the day', async () => {
+    const core = testCore();
+    const { customer } = await core.api['customers-get']({ number: '100234' });
+    const later = await core.api['contracts-save']({ ...contractArgs(customer.id), startDate: '2026-12-01' });
+    const { device } = await core.api['devices-get']({ equipmentId: '3.033.923' });
+    const early = await rejection(core.api['devices-move']({ equipmentId: '3.033.923', revision: device.revision, contractNumber: later.number, from: '2026-11-24' }));
+    expect(early.issues).toEqual([{ field: 'from', code: 'move-outside-contract', params: { start: '2026-12-01', end: '—' } }]);
+    const moved = await core.api['devices-move']({ equipmentId: '3.033.923', revision: device.revision, contractNumber: later.number, from: '2026-12-01' });
+    expect(moved.contractId).toBe(later.id);
   });
 
   it('takes a device out of service with its final reading; no reading can follow', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csvHeaders, decodeCsv, detectDelimiter } from '../../shared/import/csv-header';
+import { csvSafeText, csvText } from '../../shared/csv';
 
 describe("a CSV export's header line", () => {
   it.each([
@@ -21,5 +22,12 @@ describe("a CSV export's header line", () => {
   it('reads UTF-8 without its BOM, and Windows-1252 where the bytes are not UTF-8', () => {
     expect(decodeCsv(new Uint8Array([0xef, 0xbb, 0xbf, 0x47, 0xc3, 0xa4]))).toEqual({ text: 'Gä', encoding: 'utf-8' });
     expect(decodeCsv(new Uint8Array([0x47, 0xe4, 0x74]))).toEqual({ text: 'Gät', encoding: 'windows-1252' });
+  });
+});
+
+describe('a CSV written for Excel', () => {
+  it('quotes what needs quoting and keeps a text that looks like a formula as text', () => {
+    expect(csvText([['a;b', 'say "hi"', 3]])).toBe('"a;b";"say ""hi""";3\r\n');
+    expect(['=1+1', '+41 21', '-5', '@SUM(A1)', '3.022.790'].map(csvSafeText)).toEqual(["'=1+1", "'+41 21", "'-5", "'@SUM(A1)", '3.022.790']);
   });
 });

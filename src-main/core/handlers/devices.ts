@@ -61,13 +61,19 @@ function requireDevice(
   return device;
 }
 
+function contractNumberOf(core: CoreContext, contractId: number): string {
+  return core.db.get<{ number: string }>('SELECT number FROM contracts WHERE id = ?', [contractId])?.number ?? String(contractId);
+}
+
+/** A device as flat fields for the audit trail; its contract by number, as the clerk knows it. */
 function deviceAuditFields(
+  core: CoreContext,
   device: Omit<Device, 'id' | 'revision' | 'outOfService' | 'counters'> & {
     counters: Array<{ kind: string; startValue: number }>;
   },
 ): Record<string, unknown> {
   return {
-    contractId: device.contractId,
+    contract: contractNumberOf(core, device.contractId),
     position: device.position,
     model: device.model,
     location: device.location,
@@ -115,7 +121,7 @@ export function saveDevice(core: CoreContext, args: ApiArgs<'devices-save'>): De
         'device',
         id,
         'create',
-        diff({}, deviceAuditFields({ ...input, contractId: args.contractId })),
+        diff({}, deviceAuditFields(core, { ...input, contractId: args.contractId })),
       );
       return getDevice(core.db, id) as Device;
     }
@@ -139,8 +145,8 @@ export function saveDevice(core: CoreContext, args: ApiArgs<'devices-save'>): De
     }
     if (issues.length > 0) throw new ApiError('validation', 'the device was not saved', issues);
     const changes = diff(
-      deviceAuditFields(before),
-      deviceAuditFields({ ...input, contractId: args.contractId }),
+      deviceAuditFields(core, before),
+      deviceAuditFields(core, { ...input, contractId: args.contractId }),
     );
     if (Object.keys(changes).length === 0) return before;
     updateDevice(core.db, args.id, input, now);
@@ -160,9 +166,21 @@ export function moveDeviceToContract(core: CoreContext, args: ApiArgs<'devices-m
     );
     const contractId = getContractIdByNumber(core.db, args.contractNumber);
     const issues: FieldIssue[] = [];
-    if (contractId === undefined) issues.push({ field: 'contractNumber', code: 'required' });
-    else if (contractId === device.contractId)
+    if (contractId === undefined) {
+      issues.push({ field: 'contractNumber', code: 'unknown-contract', params: { value: args.contractNumber } });
+    } else if (contractId === device.contractId) {
       issues.push({ field: 'contractNumber', code: 'same-contract' });
+    } else {
+      // The device joins a contract that runs then: not before it starts, not after it ends.
+      const target = getContract(core.db, contractId, args.from);
+      if (target && (args.from < target.startDate || (target.endDate !== null && args.from > target.endDate))) {
+        issues.push({
+          field: 'from',
+          code: 'move-outside-contract',
+          params: { start: target.startDate, end: target.endDate ?? '—' },
+        });
+      }
+    }
     const last = contractHistory(core.db, device.id).at(-1);
     if (last && args.from <= last.validFrom) {
       issues.push({
@@ -175,8 +193,9 @@ export function moveDeviceToContract(core: CoreContext, args: ApiArgs<'devices-m
       throw new ApiError('validation', 'the device was not moved', issues);
     const now = timestamp(core);
     moveDevice(core.db, device.id, contractId, args.from, now);
+    // Contract numbers, as the clerk knows them (not the database's ids).
     audit(core, now, 'device', device.id, 'update', {
-      contractId: [device.contractId, contractId],
+      contract: [contractNumberOf(core, device.contractId), args.contractNumber],
       movedFrom: [null, args.from],
     });
     return getDevice(core.db, device.id) as Device;

@@ -227,7 +227,9 @@ function DeviceActions({ detail, today, onChanged }: DeviceActionsProps) {
             onClick={() => {
               const found: FieldIssue[] = [];
               const from = readDate(moveFrom, today, 'from', found);
-              if (found.length > 0 || !from) return setIssues(found.length > 0 ? found : [{ field: 'from', code: 'required' }]);
+              if (!from && found.length === 0) found.push({ field: 'from', code: 'required' });
+              if (!moveTo.trim()) found.push({ field: 'contractNumber', code: 'required' });
+              if (found.length > 0 || !from) return setIssues(found);
               void attempt(() => api.call('devices-move', { equipmentId: device.equipmentId, revision: device.revision, contractNumber: moveTo.trim(), from }));
             }}
           >

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ImportReport, ReadingImportReport } from '../../../shared/api';
-import { csvText } from '../../../shared/csv';
+import { csvSafeText, csvText } from '../../../shared/csv';
 import { ApiError, type FieldIssue } from '../../../shared/errors';
 import { MASTER_FIELDS, MASTER_KINDS, type ColumnMapping, type MasterKind } from '../../../shared/import/master-fields';
 import { csvHeaders, decodeCsv, isZip } from '../../../shared/import/csv-header';
@@ -193,7 +193,7 @@ export function ImportPage() {
     if (!report || !loaded) return;
     const rows = report.rows
       .filter((row) => row.action === 'error')
-      .map((row) => [row.line, row.key, row.issues.map(problemText).join(' | ')]);
+      .map((row) => [row.line, csvSafeText(row.key), csvSafeText(row.issues.map(problemText).join(' | '))]);
     const name = loaded.fileName.replace(/\.[^.]*$/, '');
     downloadCsv(t('import.errorFile', { name }), csvText([[t('import.line'), t('import.key'), t('import.problems')], ...rows]));
   };
