@@ -161,6 +161,7 @@ export const de = {
     column: 'Spalte der Datei',
     none: '— keine —',
     required: '(Pflicht)',
+    unmapped: 'Nicht zugeordnet und nicht importiert: {{columns}}. Wenn eine davon gebraucht wird, oben ihr Feld wählen.',
     missing: 'Noch nicht zugeordnet: {{fields}}.',
     rows: 'Zeilen',
     line: 'Zeile',

@@ -162,6 +162,7 @@ export const en: Translation = {
     column: 'Column of the file',
     none: '— none —',
     required: '(required)',
+    unmapped: 'Not mapped, not imported: {{columns}}. If one of them is needed, choose its field above.',
     missing: 'Not mapped yet: {{fields}}.',
     rows: 'Rows',
     line: 'Line',

@@ -163,6 +163,7 @@ export const fr: Translation = {
     column: 'Colonne du fichier',
     none: '— aucune —',
     required: '(obligatoire)',
+    unmapped: 'Non attribuées et non importées : {{columns}}. Si l’une d’elles est utile, choisissez son champ ci-dessus.',
     missing: 'Pas encore attribué : {{fields}}.',
     rows: 'Lignes',
     line: 'Ligne',

@@ -100,3 +100,11 @@ test('import readings: of many refused rows the page shows the first, the error 
   expect(list).toHaveLength(1 + 1000);
   expect(list[1000]).toMatch(/^1001;9\.900999 01\.11\.2026;Geräte-ID \(«Geräte-ID»\): /);
 });
+
+test('import master data: a column no field takes is named, and its customers still import', async ({ page, app }) => {
+  await page.goto(`${app.url}/#/import`);
+  const csv = ['Kundennummer;Name;Sprache;Web-Erfassung;E-Mail;Lieblingsfarbe', '500101;Kopierwerk AG;de;ja;info@kopierwerk.example;blau'].join('\n');
+  await page.getByLabel('Datei', { exact: true }).setInputFiles({ name: 'kunden.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await expect(page.getByText('Nicht zugeordnet und nicht importiert: «Lieblingsfarbe».')).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Zählerstände per Web – Spalte der Datei' })).toHaveValue('Web-Erfassung');
+});

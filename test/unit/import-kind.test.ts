@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectImportKind } from '../../shared/import/reading-fields';
+import { autoMapping } from '../../shared/import/master-fields';
 
 const headers = (line: string) => line.split(/[;,]/);
 
@@ -16,5 +17,11 @@ describe('what a file holds, recognised from its headers', () => {
     ['Geräte-ID;Stand', 'devices'],
   ])('%s → %s', (line, kind) => {
     expect(detectImportKind(headers(line))).toBe(kind);
+  });
+});
+
+describe("the app's own words as column names", () => {
+  it.each([['Web-Erfassung'], ['Relevés par Internet'], ['Zählerstände per Web'], ['Web reading']])('%s → web reading', (header) => {
+    expect(autoMapping('customers', ['Kundennummer', 'Name', header])).toMatchObject({ webReading: header });
   });
 });

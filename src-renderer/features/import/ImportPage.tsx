@@ -185,6 +185,8 @@ export function ImportPage() {
     return labels[field] ?? field;
   };
 
+  // Columns of the file no field takes: said, so that nothing is left out unnoticed.
+  const unmapped = report ? report.headers.filter((header) => header.trim() !== '' && !Object.values(mapping ?? report.mapping).includes(header)) : [];
   const problemText = (issue: FieldIssue) =>
     `${fieldLabel(issue.field)}${report?.mapping[issue.field] ? ` («${report.mapping[issue.field]}»)` : ''}: ${describeIssue(issue, language)}`;
   const laterErrors = report ? report.rows.slice(SHOWN_ROWS).filter((r) => r.action === 'error') : [];
@@ -303,6 +305,9 @@ export function ImportPage() {
               ))}
             </tbody>
           </table>
+          {unmapped.length > 0 && (
+            <p className="notice">{t('import.unmapped', { columns: unmapped.map((header) => `«${header}»`).join(', ') })}</p>
+          )}
           {report.missingColumns.length > 0 && (
             <p role="alert" className="error-banner">
               {t('import.missing', { fields: report.missingColumns.map(fieldLabel).join(', ') })}
