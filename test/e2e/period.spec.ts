@@ -54,6 +54,13 @@ test('the period overview: work down the missing readings with F2, counts and st
   await fillCounters(meterdesk, page, 5_000_000);
   await nextDevice(meterdesk, second);
   await expect(page.getByRole('status').filter({ hasText: `⚠ ${second} gespeichert, aber zu prüfen` })).toBeVisible();
+  const third = await nextDevice(meterdesk, second);
+  await page.keyboard.press('Escape');
+  await expect(meterdesk.dialog).toBeHidden();
+  // The keyboard is back on that device's row: Enter opens it again, Esc closes it.
+  await expect(rows.filter({ has: page.locator('.ag-cell-focus') })).toContainText(third);
+  await page.keyboard.press('Enter');
+  await expect(meterdesk.dialog).toContainText(third);
   await page.keyboard.press('Escape');
   await expect(meterdesk.dialog).toBeHidden();
 

@@ -229,16 +229,28 @@ export function PeriodPage({ today }: { today: string }) {
     );
   };
 
+  /** The keyboard back on the device's row once its dialog closes, to go on with ↑ ↓ and Enter. */
+  const focusRow = (deviceId: number) => {
+    window.setTimeout(() => {
+      const api = gridApi.current;
+      const node = api?.getRowNode(String(deviceId));
+      if (!api || !node || node.rowIndex === null) return;
+      api.ensureIndexVisible(node.rowIndex);
+      api.setFocusedCell(node.rowIndex, 'state');
+    }, 0);
+  };
+
   const afterSave = (current: Open, saved: Reading | null) => {
     const stillOpen = openNow.current === current;
     setOpen(null);
     reload();
     // Saved and on to the next device (F2 never stops for a warning, SPEC §3.8): the flag is said here.
     setMessage(saved?.flagged ? t('period.savedFlagged', { device: current.row.equipmentId }) : '');
-    if (!current.next || !stillOpen) return;
+    if (!current.next || !stillOpen) return focusRow(current.row.deviceId);
     api.call('period-next-missing', { period, after: current.row.deviceId }).then(
       (next) => {
         if (next) setOpen({ row: next, next: true });
+        else focusRow(current.row.deviceId);
       },
       (failure: Error) => setMessage(t('app.error', { message: failure.message })),
     );
@@ -350,7 +362,10 @@ export function PeriodPage({ today }: { today: string }) {
           key={`${open.row.deviceId}-${open.row.readingId ?? 'new'}`}
           equipmentId={open.row.equipmentId}
           readingId={open.row.readingId ?? undefined}
-          onClose={() => setOpen(null)}
+          onClose={() => {
+            setOpen(null);
+            focusRow(open.row.deviceId);
+          }}
           onSaved={(saved) => afterSave(open, saved)}
         />
       )}
