@@ -423,6 +423,8 @@ export interface BilledContract extends ContractBill {
   contractNumber: string;
   customerNumber: string;
   customerName: string;
+  /** The customer's correspondence language: the statement is written in it. */
+  customerLanguage: Language;
   readingIds: number[];
   /** The billed readings that are estimates (marked on the statement). */
   estimates: Array<{ readingId: number; equipmentId: string; date: IsoDate }>;
@@ -436,7 +438,7 @@ export interface BillingPreview {
   /**
    * Devices of the contracts billed here that are due in the period and have no reading for
    * it (the period page's *fehlt*): their usage comes in a later run (which grants what is left
-   * of the month's free copies, `usedFreeCopies`).
+   * of the month's free copies, `freeCopiesLeft`).
    */
   missing: Array<{ contractId: number; equipmentId: string }>;
   /** Sum of the contracts' rounded totals. */

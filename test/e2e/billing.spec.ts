@@ -54,7 +54,10 @@ test('a billing run: preview, bill with its statement as PDF and the CSV, then t
 
   await runs.getByRole('button', { name: 'Abrechnungen drucken' }).click();
   const statement = page.locator('article.statement-page', { hasText: 'V-999999-01' });
-  await expect(statement).toContainText('Druckabrechnung');
+  // The French customer's statement is in French, whatever the clerk's language.
+  await expect(statement).toHaveAttribute('lang', 'fr');
+  await expect(statement.getByRole('heading', { level: 1 })).toHaveText(/^Décompte des copies \S+ \d{4}$/);
+  await expect(statement).not.toContainText('Druckabrechnung');
   await expect(statement.locator('tr.grand')).toContainText('116.10');
   const pdf = await page.pdf({ format: 'A4' });
   expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');

@@ -102,6 +102,7 @@ describe('the billing CSV', () => {
           contractNumber: 'V-999999-01',
           customerNumber: '999999',
           customerName: 'Fiduciaire du Léman; SA',
+          customerLanguage: 'fr',
           estimates: [],
           readingIds: [1],
           ...billContract([{ kind: 'black', usage: 14_160, freePerMonth: 500, pricePerPage: 8_500 }], '2026-11-01', '2026-11-30'),

@@ -101,6 +101,7 @@ export function previewBilling(core: CoreContext, period: string, options: { mis
       contractNumber: contract.number,
       customerNumber: customer.number,
       customerName: customer.name,
+      customerLanguage: customer.language,
       readingIds: readings.map((r) => r.readingId),
       estimates: estimatesAmong(core.db, readings.map((r) => r.readingId)),
     });
@@ -138,6 +139,7 @@ function runDetail(core: CoreContext, run: RunRow): BillingRun {
         contractNumber: contract.number,
         customerNumber: customer.number,
         customerName: customer.name,
+        customerLanguage: customer.language,
         readingIds,
         estimates: estimatesAmong(core.db, readingIds),
       };

@@ -1,5 +1,7 @@
 import { formatAmount, formatCounter, formatDate } from '../../../shared/format';
 import type { BilledContract } from '../../../shared/api';
+import type { Language } from '../../../shared/models';
+import i18next from 'i18next';
 import { useLanguage } from '../../i18n';
 
 /** Micro-francs per page as CHF: 8500 → 0.0085. */
@@ -8,8 +10,11 @@ export function pagePrice(micros: number): string {
 }
 
 /** One contract's bill: a line per counter kind, the exact total and the total rounded to 0.05. */
-export function BillLines({ contract }: { contract: BilledContract }) {
-  const { t, language } = useLanguage();
+export function BillLines({ contract, language: written }: { contract: BilledContract; language?: Language }) {
+  const ui = useLanguage();
+  // The statement for the customer in the customer's language; the preview in the clerk's.
+  const language = written ?? ui.language;
+  const t = written ? i18next.getFixedT(written) : ui.t;
   return (
     <table className="bill">
       <caption>

@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'react';
 import type { BillingRun } from '../../../shared/api';
 import { formatPeriod } from '../../../shared/format';
+import i18next from 'i18next';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
 import { BillLines } from './BillLines';
 
 /** The printable statements of a run: one page per contract (print, or save as PDF). */
 export function StatementPage({ runId }: { runId: number }) {
-  const { t, language } = useLanguage();
+  const { t } = useLanguage();
   const [run, setRun] = useState<BillingRun | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -26,9 +27,10 @@ export function StatementPage({ runId }: { runId: number }) {
         </button>
       </p>
       {run.contracts.map((contract) => (
-        <article key={contract.contractId} className="statement-page">
-          <h1>{t('billing.statementTitle', { period: formatPeriod(run.period, language) })}</h1>
-          <BillLines contract={contract} />
+        <article key={contract.contractId} className="statement-page" lang={contract.customerLanguage}>
+          {/* Each customer's statement in the customer's correspondence language. */}
+          <h1>{i18next.getFixedT(contract.customerLanguage)('billing.statementTitle', { period: formatPeriod(run.period, contract.customerLanguage) })}</h1>
+          <BillLines contract={contract} language={contract.customerLanguage} />
         </article>
       ))}
     </section>
