@@ -81,30 +81,51 @@ export function listBackups(dataDir: string): Array<{ file: string; bytes: numbe
     .map((name) => ({ file: join(dir, name), bytes: statSync(join(dir, name)).size }));
 }
 
-/** A process that serves the data folder marks it, so a restore can refuse to pull it away. */
+/** The live processes listed in the data folder's mark (a dead one's entry is stale). */
+function markedPids(file: string): number[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split(/\s+/)
+    .map(Number)
+    .filter((pid) => Number.isInteger(pid) && pid > 0 && alive(pid));
+}
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes the mark whole (a rename), or removes it when no process is left in it. */
+function writeMark(file: string, pids: number[]): void {
+  if (pids.length === 0) {
+    rmSync(file, { force: true });
+    return;
+  }
+  const partial = `${file}.${process.pid}`;
+  writeFileSync(partial, `${pids.join('\n')}\n`);
+  renameSync(partial, file);
+}
+
+/**
+ * A process that serves the data folder marks it, so a restore can refuse to pull a database
+ * away from under it. Every such process is listed (the app and `cli portal` may share a
+ * folder); each takes only itself out when it stops.
+ */
 export function lockDataDir(dataDir: string): () => void {
   const file = join(dataDir, LOCK_FILE);
   mkdirSync(dataDir, { recursive: true });
-  // A second process on the same folder leaves the first one's mark alone.
-  if (dataDirHolder(dataDir) !== null) return () => undefined;
-  writeFileSync(file, String(process.pid));
-  return () => {
-    if (existsSync(file) && readFileSync(file, 'utf8') === String(process.pid)) rmSync(file, { force: true });
-  };
+  writeMark(file, [...new Set([...markedPids(file), process.pid])]);
+  return () => writeMark(file, markedPids(file).filter((pid) => pid !== process.pid));
 }
 
-/** The pid of a live process holding the data folder, if any (a stale mark is ignored). */
+/** The pid of another live process holding the data folder, if any (stale entries are ignored). */
 export function dataDirHolder(dataDir: string): number | null {
-  const file = join(dataDir, LOCK_FILE);
-  if (!existsSync(file)) return null;
-  const pid = Number(readFileSync(file, 'utf8'));
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return null;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return null;
-  }
+  return markedPids(join(dataDir, LOCK_FILE)).find((pid) => pid !== process.pid) ?? null;
 }
 
 export class RestoreRefusedError extends Error {}

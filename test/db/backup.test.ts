@@ -79,6 +79,29 @@ describe('backup and restore', () => {
     office.close();
   });
 
+  it('keeps the folder marked while any process on it runs, whichever stops first', async () => {
+    const dir = tempDir();
+    // The app, then the portal on the same folder (cli portal), each marking it.
+    const unlock = lockDataDir(dir);
+    const code = `import { lockDataDir } from './src-main/jobs/backup.ts'; lockDataDir(${JSON.stringify(dir)}); console.log(process.pid); setTimeout(() => {}, 20000);`;
+    const portal = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', '-e', code]);
+    try {
+      // The process that marked it (tsx runs the code in a child of its own).
+      const marked = await new Promise<number>((resolve, reject) => {
+        portal.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+        portal.once('exit', (exit) => reject(new Error(`the child stopped (${exit})`)));
+      });
+      // The app stops first: the portal still holds the folder, and a restore is refused.
+      unlock();
+      expect(dataDirHolder(dir)).toBe(marked);
+    } finally {
+      const exited = new Promise((resolve) => portal.once('exit', resolve));
+      portal.kill();
+      await exited;
+    }
+    expect(dataDirHolder(dir)).toBeNull();
+  });
+
   it('keeps the newest backups up to the retention', async () => {
     const dir = tempDir();
     const core = openCore({ dataDir: dir });
