@@ -43,10 +43,12 @@ export interface TextFieldProps {
   multiline?: boolean;
   size?: number;
   inputMode?: 'text' | 'numeric' | 'email';
+  /** A secret being typed (an SMTP URL with its password): not shown on the screen. */
+  concealed?: boolean;
   onBlur?: () => void;
 }
 
-export function TextField({ id, label, value, onChange, error, hint, readOnly, multiline, size, inputMode, onBlur }: TextFieldProps) {
+export function TextField({ id, label, value, onChange, error, hint, readOnly, multiline, size, inputMode, concealed, onBlur }: TextFieldProps) {
   const common = {
     id,
     value,
@@ -62,7 +64,14 @@ export function TextField({ id, label, value, onChange, error, hint, readOnly, m
       {multiline ? (
         <textarea {...common} rows={3} onChange={(event) => onChange(event.target.value)} />
       ) : (
-        <input {...common} size={size} inputMode={inputMode} onChange={(event) => onChange(event.target.value)} />
+        <input
+          {...common}
+          type={concealed ? 'password' : 'text'}
+          autoComplete={concealed ? 'off' : undefined}
+          size={size}
+          inputMode={inputMode}
+          onChange={(event) => onChange(event.target.value)}
+        />
       )}
     </FieldShell>
   );

@@ -7,10 +7,14 @@ test('the settings screen: a bad value is refused next to its field, F2 saves, a
   await page.keyboard.press('F2');
   await expect(page.getByText('Muss zwischen 1 und 28 liegen.')).toBeVisible();
   await cutoff.fill('5');
+  // A secret is not shown while it is typed.
+  await expect(page.getByLabel('SMTP-Server')).toHaveAttribute('type', 'password');
   await page.getByLabel('SMTP-Server').fill('smtp://office:pw123@127.0.0.1:2525');
   await page.getByLabel('Ihre Kontaktangaben (E-Mails, Portal)').fill('Devillard SA · T. +41 0848 912 912');
   await page.keyboard.press('F2');
   await expect(page.getByRole('status')).toHaveText('Gespeichert.');
+  // The result is in view at the window's foot, however long the page.
+  await expect(page.getByRole('status')).toBeInViewport();
 
   await page.reload();
   await expect(page.getByLabel('Stichtag (Tag im Monat)')).toHaveValue('5');

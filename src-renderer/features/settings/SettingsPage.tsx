@@ -82,6 +82,7 @@ export function SettingsPage() {
                   error={errors[setting.key]}
                   hint={hints.join(' ')}
                   multiline={setting.key === 'dealer.contact'}
+                  concealed={setting.kind === 'secret'}
                 />
                 {setting.kind === 'secret' && isSet && (
                   <button type="button" onClick={() => setEdits((current) => ({ ...current, [setting.key]: '' }))}>
@@ -93,7 +94,8 @@ export function SettingsPage() {
           })}
         </fieldset>
       ))}
-      <p className="toolbar">
+      {/* Stays in view at the window's foot: the long page's result is seen after F2. */}
+      <p className="toolbar sticky-actions">
         <button type="button" className="primary" onClick={save} disabled={Object.keys(edits).length === 0}>
           {t('settings.save')}
         </button>
