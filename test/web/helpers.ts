@@ -90,6 +90,13 @@ export class Visit {
     return match[1]!;
   }
 
+  /** The counter's *Dernier compteur* on the page. */
+  lastValue(counterId: number): number {
+    const match = new RegExp(`id="c${counterId}"[\\s\\S]*?Dernier compteur (\\d+)`).exec(this.page);
+    if (!match) throw new Error(`no last counter for counter ${counterId} on the page`);
+    return Number(match[1]);
+  }
+
   counterId(equipmentId: string, kindLabel: string): number {
     const section = this.page.split('<section').find((part) => part.includes(`ID : ${equipmentId}`));
     if (!section) throw new Error(`device ${equipmentId} is not on the page`);

@@ -174,7 +174,7 @@ describe('the portal visit and the sync', () => {
     const { path, visit, runtime } = await visitFromMail(core, dir);
     await visit.get(path);
     const black = visit.counterId('3.022.790', 'Compteur Noir-blanc');
-    const last = Number(new RegExp(`id="c${black}"[\\s\\S]*?Dernier compteur (\\d+)`).exec(visit.page)![1]);
+    const last = visit.lastValue(black);
     expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', String(last + 5_000_000))).toBe(303);
     await runtime.sync();
     const listed = async () => (await core.api['web-overview']({})).submissions.find((s) => s.equipmentId === '3.022.790')!;
@@ -196,7 +196,7 @@ describe('the portal visit and the sync', () => {
     expect(visit.page).toContain('A saisir');
 
     const black = visit.counterId('3.022.790', 'Compteur Noir-blanc');
-    const last = Number(new RegExp(`id="c${black}"[\\s\\S]*?Dernier compteur (\\d+)`).exec(visit.page)![1]);
+    const last = visit.lastValue(black);
     expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', '12305')).toBe(422);
     expect(visit.page).toContain('✘ Echec !');
     expect(visit.page).toContain(`La valeur doit être supérieure ou égale à celle du dernier compteur (${last})`);
@@ -215,7 +215,7 @@ describe('the portal visit and the sync', () => {
 
     // One of two counters of a colour device: not transferred until both are there.
     const colourLast = (kind: string) =>
-      Number(new RegExp(`id="c${visit.counterId('3.033.923', kind)}"[\\s\\S]*?Dernier compteur (\\d+)`).exec(visit.page)![1]);
+      visit.lastValue(visit.counterId('3.033.923', kind));
     const colour = colourLast('Compteur Couleur');
     expect(await visit.enter('3.033.923', 'Compteur Couleur', String(colour + 50))).toBe(303);
 
@@ -247,7 +247,7 @@ describe('the portal visit and the sync', () => {
     await visit.get(path);
     for (const [device, kind] of [['3.022.790', 'Compteur Noir-blanc'], ['3.024.072', 'Compteur Couleur'], ['3.024.072', 'Compteur Noir-blanc'], ['3.033.923', 'Compteur Couleur'], ['3.033.923', 'Compteur Noir-blanc']] as const) {
       const id = visit.counterId(device, kind);
-      const lastValue = Number(new RegExp(`id="c${id}"[\\s\\S]*?Dernier compteur (\\d+)`).exec(visit.page)![1]);
+      const lastValue = visit.lastValue(id);
       expect(await visit.enter(device, kind, String(lastValue + 100))).toBe(303);
     }
     const count = () => core.db.get<{ n: number }>(`SELECT count(*) AS n FROM readings WHERE source = 'web'`)!.n;
@@ -277,7 +277,7 @@ describe('the portal visit and the sync', () => {
     const { path, visit, runtime } = await visitFromMail(core, dir);
     await visit.get(path);
     const id = visit.counterId('3.022.790', 'Compteur Noir-blanc');
-    const lastValue = Number(new RegExp(`id="c${id}"[\\s\\S]*?Dernier compteur (\\d+)`).exec(visit.page)![1]);
+    const lastValue = visit.lastValue(id);
     expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', String(lastValue + 300))).toBe(303);
 
     // Meanwhile a clerk records the device's reading for November by hand.
