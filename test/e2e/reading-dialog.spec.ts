@@ -50,6 +50,17 @@ test('new < old shows the error next to Zählerstand neu and saves nothing', asy
   await expect(meterdesk.historyRows()).toHaveCount(12);
 });
 
+test('each counter says what is wrong with it, also while another one is not a number', async ({ meterdesk, page }) => {
+  await meterdesk.open('#/devices/3.024.072');
+  await meterdesk.newReading();
+  await meterdesk.field('Schwarz Zählerstand neu').fill('12305');
+  await meterdesk.field('Farbe Zählerstand neu').fill('abc');
+  await page.keyboard.press('F2');
+  await expect(meterdesk.field('Schwarz Zählerstand neu')).toHaveAccessibleDescription(/Muss mindestens 152.340 sein/);
+  await expect(meterdesk.field('Farbe Zählerstand neu')).toHaveAttribute('aria-invalid', 'true');
+  await expect(meterdesk.dialog.getByRole('alert')).toContainText('Nicht gespeichert');
+});
+
 test('the first reading of 3.100.001 has an editable old counter prefilled from the device', async ({ meterdesk, page }) => {
   await meterdesk.open();
   await meterdesk.findDevice('Muster', '3.100.001');

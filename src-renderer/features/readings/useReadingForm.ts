@@ -152,7 +152,9 @@ export function useReadingForm(draft: ReadingDraft, language: Language): Reading
     }
 
     let implausible: CounterKind[] = [];
-    if (date && validity && values.size === fields.counters.length) {
+    // The rules on the counters that read as numbers, also while another one does not: each
+    // field says what is wrong with it at once (a counter not yet a number keeps that error).
+    if (date && validity) {
       const check = checkReading(
         {
           date,
