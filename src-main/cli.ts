@@ -563,6 +563,8 @@ export async function main(argv: string[]): Promise<number> {
       const which = result.kind === 'portal' ? "the portal's database" : 'the database';
       console.log(`meterdesk: restored ${file} into ${result.restored}`);
       if (result.previous) console.log(`meterdesk: ${which} it replaced is kept as ${result.previous}`);
+      // The portal is the back-office's copy: the next publish closes links replaced since the backup.
+      if (result.kind === 'portal') console.log('meterdesk: synchronise once it runs again (npm run cli -- sync), so that links replaced since the backup stop working');
       return 0;
     } catch (error) {
       if (error instanceof RestoreRefusedError) {

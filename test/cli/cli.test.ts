@@ -144,6 +144,7 @@ describe('npm run cli', () => {
     const restored = cli('restore', /portal backup written to (\S+)/.exec(backups.out)![1]!, '--data', dir);
     expect(restored.code).toBe(0);
     expect(restored.out).toContain("the portal's database it replaced is kept as");
+    expect(restored.out).toContain('synchronise once it runs again (npm run cli -- sync)');
   });
 
   it('import reads a fleet export, lists the refused readings and adds nothing the second time', () => {
