@@ -96,6 +96,9 @@ test('estimates the missing devices in one action, marks them, and the dialog re
   await page.keyboard.press('Alt+KeyW');
   await expect(meterdesk.dialog.getByRole('checkbox', { name: 'Zählerwechsel' })).toBeChecked();
   await expect(meterdesk.field('Schwarz Endstand alter Zähler')).toBeFocused();
+  // Under the old and new columns' headers, each of the two says what it is.
+  await expect(meterdesk.field('Schwarz Endstand alter Zähler')).toHaveAttribute('placeholder', 'Endstand alter Zähler');
+  await expect(meterdesk.field('Schwarz Startwert neuer Zähler')).toHaveAttribute('placeholder', 'Startwert neuer Zähler');
   await page.keyboard.type(String(old + 400));
   await meterdesk.field('Schwarz Startwert neuer Zähler').fill('0');
   await meterdesk.field('Schwarz Zählerstand neu').fill('600');

@@ -284,10 +284,13 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
             {form.fields.counters.map((row) => {
               const computed = form.computed.find((c) => c.kind === row.kind);
               const kind = t(`kinds.${row.kind}`);
-              const input = (column: CounterColumn, label: string, readOnly: boolean) => (
+              const input = (column: CounterColumn, label: string, readOnly: boolean, shown?: string) => (
                 <td>
                   <input
                     {...fieldProps(`${row.kind}.${column}`, `${kind} ${label}`, readOnly)}
+                    // The exchange's two values sit under other columns' headers: each says what it is.
+                    placeholder={shown}
+                    title={shown}
                     inputMode="numeric"
                     value={row[column]}
                     onChange={(event) => form.setCounter(row.kind, column, event.target.value)}
@@ -324,8 +327,8 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
                     <th scope="row" className="muted small">
                       {t('dialog.exchange')}
                     </th>
-                    {input('final', t('dialog.final'), form.readOnly)}
-                    {input('start', t('dialog.start'), form.readOnly)}
+                    {input('final', t('dialog.final'), form.readOnly, t('dialog.final'))}
+                    {input('start', t('dialog.start'), form.readOnly, t('dialog.start'))}
                     <td colSpan={3} className="muted small">
                       {t('dialog.exchangeHint')}
                     </td>
