@@ -10,6 +10,9 @@ describe('settings', () => {
     const refused = await rejection(core.api['settings-save']({ values: { cutoffDay: '31', 'plausibility.factor': '2.5' } }));
     expect(refused.issues).toEqual([{ field: 'cutoffDay', code: 'out-of-range', params: { min: 1, max: 28, protocols: '' } }]);
     expect(readSettings(core.db).plausibility.factor).toBe(3);
+    // A wrong SMTP address names what is expected, as written in it.
+    const url = await rejection(core.api['settings-save']({ values: { 'smtp.url': 'mail.example.ch' } }));
+    expect(url.issues[0]).toMatchObject({ code: 'bad-url', params: { protocols: 'smtp://… | smtps://…' } });
 
     await core.api['settings-save']({ values: { cutoffDay: '5', 'plausibility.factor': '2.5', timeZone: 'Europe/Paris' } });
     const settings = readSettings(core.db);

@@ -23,6 +23,9 @@ describe('settings checks', () => {
     expect(checkSetting('timeZone', 'Mars/Olympus')).toBe('bad-time-zone');
     expect(checkSetting('cutoffDay', '31')).toBe('out-of-range');
     expect(checkSetting('cutoffDay', '2.5')).toBe('not-whole-number');
+    // Below zero is a number out of range, not something else than a number.
+    expect(checkSetting('plausibility.factor', '-1')).toBe('out-of-range');
+    expect(checkSetting('cutoffDay', '-3')).toBe('out-of-range');
     expect(checkSetting('smtp.url', 'http://mail')).toBe('bad-url');
     expect(checkSetting('mail.time', '7:00')).toBe('bad-time');
     expect(checkSetting('mail.from', 'nobody')).toBe('bad-sender');

@@ -27,7 +27,7 @@ export function saveSettings(core: CoreContext, values: Record<string, string>):
       issues.push({
         field: key,
         code: problem,
-        params: { min: setting?.min ?? '', max: setting?.max ?? '', protocols: setting?.protocols?.join(' ') ?? '' },
+        params: { min: setting?.min ?? '', max: setting?.max ?? '', protocols: setting?.protocols?.map((protocol) => `${protocol}//…`).join(' | ') ?? '' },
       });
     }
   }
