@@ -24,6 +24,11 @@ test('an unusual usage shows among the alerts, counted on the period overview, a
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('3.024.072');
   await expect(rows.first()).toContainText('deutlich höher');
+  // At 1280 px every column is in view and the detail's sentence is whole.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect.poll(() => meterdesk.columnsOutOfView('Hinweise')).toEqual([]);
+  const detail = rows.first().locator('[col-id="detail"]');
+  expect(await detail.evaluate((cell) => cell.scrollWidth <= cell.clientWidth)).toBe(true);
   await page.screenshot({ path: 'test-results/alerts.png' });
   await rows.first().dblclick();
   await expect(page).toHaveURL(/#\/devices\/3\.024\.072\?reading=\d+$/);

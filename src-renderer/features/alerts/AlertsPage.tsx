@@ -35,12 +35,27 @@ export function AlertsPage({ kind }: { kind: AlertKind | null }) {
   const rows = useMemo(() => overview?.alerts.filter((alert) => !filter || alert.kind === filter) ?? [], [overview, filter]);
   const columns = useMemo<ColDef<Alert>[]>(
     () => [
-      { field: 'kind', headerName: t('alerts.kind'), width: 190, valueFormatter: (p) => t(`alerts.kinds.${p.value as AlertKind}`) },
-      { colId: 'customer', headerName: t('period.customer'), width: 240, valueGetter: (p) => (p.data ? `${p.data.customerNumber} ${p.data.customerName}` : '') },
-      { field: 'equipmentId', headerName: t('period.device'), width: 120 },
-      { field: 'model', headerName: t('period.model'), width: 200 },
-      { field: 'date', headerName: t('period.date'), width: 115, valueFormatter: (p) => (p.value ? formatDate(String(p.value), language) : '–') },
-      { colId: 'detail', headerName: t('alerts.detail.title'), flex: 1, minWidth: 260, valueGetter: (p) => (p.data ? detail(p.data) : '') },
+      // At 1280 px the detail (the sentence that says what is wrong) gets the most room, with a tooltip.
+      { field: 'kind', headerName: t('alerts.kind'), width: 210, valueFormatter: (p) => t(`alerts.kinds.${p.value as AlertKind}`) },
+      {
+        colId: 'customer',
+        headerName: t('period.customer'),
+        flex: 1.1,
+        minWidth: 215,
+        tooltipValueGetter: (p) => String(p.value ?? ''),
+        valueGetter: (p) => (p.data ? `${p.data.customerNumber} ${p.data.customerName}` : ''),
+      },
+      { field: 'equipmentId', headerName: t('period.device'), width: 105 },
+      { field: 'model', headerName: t('period.model'), flex: 0.8, minWidth: 130, tooltipField: 'model' },
+      { field: 'date', headerName: t('period.date'), width: 105, valueFormatter: (p) => (p.value ? formatDate(String(p.value), language) : '–') },
+      {
+        colId: 'detail',
+        headerName: t('alerts.detail.title'),
+        flex: 2.3,
+        minWidth: 300,
+        tooltipValueGetter: (p) => String(p.value ?? ''),
+        valueGetter: (p) => (p.data ? detail(p.data) : ''),
+      },
     ],
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [t, language],
