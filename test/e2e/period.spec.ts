@@ -100,8 +100,13 @@ test('estimates the missing devices in one action, marks them, and the dialog re
   await expect(meterdesk.field('Schwarz Endstand alter Zähler')).toHaveAttribute('placeholder', 'Endstand alter Zähler');
   await expect(meterdesk.field('Schwarz Startwert neuer Zähler')).toHaveAttribute('placeholder', 'Startwert neuer Zähler');
   await page.keyboard.type(String(old + 400));
-  await meterdesk.field('Schwarz Startwert neuer Zähler').fill('0');
-  await meterdesk.field('Schwarz Zählerstand neu').fill('600');
+  // End value, Tab, start value, Tab: the new counter's reading, still empty, comes next.
+  await page.keyboard.press('Tab');
+  await expect(meterdesk.field('Schwarz Startwert neuer Zähler')).toBeFocused();
+  await page.keyboard.type('0');
+  await page.keyboard.press('Tab');
+  await expect(meterdesk.field('Schwarz Zählerstand neu')).toBeFocused();
+  await page.keyboard.type('600');
   await expect(meterdesk.field('Schwarz Verbrauch Kopie')).toHaveValue(/^1.000$/);
   await page.screenshot({ path: 'test-results/dialog-exchange.png' });
   await page.keyboard.press('F2');

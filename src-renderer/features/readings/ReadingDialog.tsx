@@ -294,6 +294,19 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
                     inputMode="numeric"
                     value={row[column]}
                     onChange={(event) => form.setCounter(row.kind, column, event.target.value)}
+                    onKeyDown={
+                      column === 'start'
+                        ? (event) => {
+                            // End value, start value, then the new counter's reading: Tab goes back up
+                            // to it while it is empty, instead of on past it to the validity.
+                            if (event.key !== 'Tab' || event.shiftKey || row.new.trim() !== '') return;
+                            const next = dialogRef.current?.querySelector<HTMLInputElement>(`[data-field="${row.kind}.new"]`);
+                            if (!next || next.readOnly) return;
+                            event.preventDefault();
+                            next.focus();
+                          }
+                        : undefined
+                    }
                   />
                   {errorFor(`${row.kind}.${column}`)}
                 </td>
