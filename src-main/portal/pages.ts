@@ -68,11 +68,11 @@ export interface ReadingsPageOptions {
   error: EntryError | null;
 }
 
-function deviceHeader(device: PortalDevice): Html {
+function deviceHeader(device: PortalDevice, texts: PortalTexts): Html {
   return html`<div class="device-head">
     <h2>${device.model}</h2>
     <p class="where"><span class="position">${device.position}</span> <span class="location">${device.location}</span></p>
-    <p class="ids"><span>ID : ${device.equipmentId}</span> <span>NS : ${device.serialNumber}</span></p>
+    <p class="ids"><span>${texts.equipmentId(device.equipmentId)}</span> <span>${texts.serialNumber(device.serialNumber)}</span></p>
   </div>`;
 }
 
@@ -112,7 +112,8 @@ function counterRow(counter: PortalCounter, options: ReadingsPageOptions): Html 
   const notes: Html[] = [];
   if (error) {
     notes.push(html`<p class="error" id="e${counter.id}" role="alert"><strong>${texts.failed}</strong><br>${error.message}</p>`);
-  } else if (entry?.flagged && !open) {
+  } else if (entry?.flagged && !open && !entry.transferred) {
+    // Once transferred the customer cannot change it: the office checks it, no call to check it here.
     notes.push(html`<p class="warning">${texts.implausible}</p>`);
   }
   return html`<tr id="c${counter.id}" class="counter">
@@ -126,13 +127,15 @@ function counterRow(counter: PortalCounter, options: ReadingsPageOptions): Html 
 export function readingsPage(options: ReadingsPageOptions): Html {
   const { texts, link, devices } = options;
   const anyEntered = devices.some((device) => device.counters.some((c) => c.entry && !c.entry.transferred));
+  // "Click in the box" only while a box can still be filled in.
+  const anyOpen = devices.some((device) => device.counters.some((c) => !c.entry?.transferred));
   const body = html`<p class="intro">${texts.intro}. ${texts.linkValidUntil(seedDate(link.validUntil))}</p>
   <p class="tools"><a href="/imprimer" class="button">${texts.print}</a></p>
   <p class="customer"><strong>${texts.customerNumber(link.customerNumber)}</strong></p>
   ${devices.length === 0 ? html`<p>${texts.nothingDue}</p>` : ''}
   ${devices.map(
     (device) => html`<section class="device" aria-label="${device.model} ${device.equipmentId}">
-    ${deviceHeader(device)}
+    ${deviceHeader(device, texts)}
     <table class="counters">
       <tbody>
       ${device.counters.map((counter) => counterRow(counter, options))}
@@ -140,7 +143,7 @@ export function readingsPage(options: ReadingsPageOptions): Html {
     </table>
   </section>`,
   )}
-  <p class="hint">${texts.clickHint}${anyEntered ? html`. ${texts.sentTonight}.` : ''}</p>`;
+  ${anyOpen ? html`<p class="hint">${texts.clickHint}${anyEntered ? html`. ${texts.sentTonight}.` : ''}</p>` : ''}`;
   return layout({ language: link.language, texts, body, csrf: options.csrf });
 }
 
@@ -166,7 +169,7 @@ export function printPage(texts: PortalTexts, link: PortalLink, devices: PortalD
   ${devices.map(
     (device) => html`<section class="device printed">
     <h2>${device.model}</h2>
-    <p>${device.position} - ${device.location}<br>ID : ${device.equipmentId} NS : ${device.serialNumber}</p>
+    <p>${device.position} - ${device.location}<br>${texts.equipmentId(device.equipmentId)} ${texts.serialNumber(device.serialNumber)}</p>
     <table class="counters">
       <tbody>
       ${device.counters.map(
@@ -218,12 +221,24 @@ tr.note td { border-top: 0; padding-top: 0; }
 .error { color: var(--red); margin: 0; }
 .bad { color: var(--red); font-weight: 700; }
 .locked { display: block; color: #57606a; font-size: .85rem; }
-form.enter { display: flex; gap: .5rem; align-items: center; }
+form.enter { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
 form.enter input[name=value] { width: 9rem; padding: .3rem .4rem; font-size: 1rem; }
 button, a.button { padding: .35rem .8rem; border: 1px solid #1f6feb; background: #1f6feb; color: #fff; border-radius: 4px; font: inherit; text-decoration: none; cursor: pointer; }
 .message { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 1rem 1.25rem; margin-top: 2rem; }
 .message .lead { font-weight: 600; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+/* A phone: each counter a block of lines, the field and its button in full view, no sideways scrolling. */
+@media (max-width: 40rem) {
+  main { padding: .75rem .75rem 2rem; }
+  header.top { padding: .6rem .75rem; }
+  .device { padding: .6rem .75rem; }
+  .ids span, .where span { display: block; margin-right: 0; }
+  table.counters, table.counters tbody, table.counters tr, table.counters th, table.counters td,
+  table.counters td.last-date, table.counters td.last-value, table.counters td.value { display: block; width: auto; }
+  table.counters tr.counter { border-top: 1px solid var(--line); padding: .35rem 0; }
+  table.counters th, table.counters td { border-top: 0; padding: .1rem 0; }
+  form.enter input[name=value] { width: 100%; max-width: 16rem; font-size: 1.1rem; }
+}
 @media print { header.top form, .no-print, .tools { display: none; } body { background: #fff; } .device { border: 0; padding: 0; } }
 `;
 

@@ -10,6 +10,9 @@ export interface PortalTexts {
   intro: string;
   linkValidUntil: (date: string) => string;
   customerNumber: (number: string) => string;
+  /** A device's ID and serial number as the page labels them (the seed: "ID : …  NS : …"). */
+  equipmentId: (id: string) => string;
+  serialNumber: (serial: string) => string;
   kinds: Record<CounterKind, string>;
   lastReading: string;
   lastCounter: string;
@@ -48,6 +51,8 @@ const fr: PortalTexts = {
     "Toutes les machines nécessitant une saisie de compteur apparaissent. Vous n'êtes pas obligé de les saisir toutes en même temps du moment que vous le faites avant le 4 du mois suivant",
   linkValidUntil: (date) => `Ce lien est valable jusqu'au ${date}.`,
   customerNumber: (number) => `N° DU CLIENT : ${number}`,
+  equipmentId: (id) => `ID : ${id}`,
+  serialNumber: (serial) => `NS : ${serial}`,
   kinds: {
     black: 'Compteur Noir-blanc',
     color: 'Compteur Couleur',
@@ -93,6 +98,8 @@ const de: PortalTexts = {
     'Alle Geräte, deren Zählerstand erfasst werden muss, sind aufgeführt. Sie müssen nicht alle auf einmal erfassen, solange Sie es vor dem 4. des Folgemonats tun',
   linkValidUntil: (date) => `Dieser Link ist bis am ${date} gültig.`,
   customerNumber: (number) => `KUNDENNUMMER: ${number}`,
+  equipmentId: (id) => `Geräte-ID: ${id}`,
+  serialNumber: (serial) => `Seriennummer: ${serial}`,
   kinds: {
     black: 'Zähler Schwarz-Weiss',
     color: 'Zähler Farbe',
@@ -138,6 +145,8 @@ const en: PortalTexts = {
     'All the machines that need a meter reading are listed. You need not enter them all at once, as long as you do so before the 4th of the following month',
   linkValidUntil: (date) => `This link is valid until ${date}.`,
   customerNumber: (number) => `CUSTOMER NO.: ${number}`,
+  equipmentId: (id) => `Equipment ID: ${id}`,
+  serialNumber: (serial) => `Serial no.: ${serial}`,
   kinds: {
     black: 'Black-and-white counter',
     color: 'Colour counter',

@@ -39,6 +39,16 @@ test('a customer enters counters from the e-mailed link; the sync brings them in
   const link = linkIn(mail);
   expect(link.startsWith(webApp.portalUrl)).toBe(true);
 
+  // On a phone first: no sideways scrolling, the field and its button in full view.
+  const phone = await browser.newPage({ locale: 'fr-CH', viewport: { width: 390, height: 844 } });
+  await phone.goto(link);
+  await counter(phone, '3.022.790', 'Compteur Noir-blanc').getByRole('link', { name: 'Saisir' }).click();
+  await expect(phone.getByLabel('Compteur Noir-blanc — Saisissez le compteur')).toBeInViewport();
+  await expect(phone.getByRole('button', { name: 'Enregistrer' })).toBeInViewport();
+  expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await phone.screenshot({ path: 'test-results/portal-phone.png', fullPage: true });
+  await phone.close();
+
   const customer = await browser.newPage({ locale: 'fr-CH' });
   await customer.goto(link);
   await expect(customer.getByText('N° DU CLIENT : 999999')).toBeVisible();

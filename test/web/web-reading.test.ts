@@ -168,6 +168,18 @@ describe('settings changed while the app runs', () => {
 });
 
 describe('the portal visit and the sync', () => {
+  it("labels a device's ID and serial number in the customer's language", async () => {
+    const core = testCore();
+    const dir = core.db.file.replace(/\/[^/]+$/, '');
+    await visitFromMail(core, dir);
+    const english = smtp.mails.find((m) => m.text?.includes('Dear Customer,'))!;
+    const visit = new Visit(web!.portalUrl!);
+    await visit.get(linkIn(english).replace('http://portal.invalid', ''));
+    expect(visit.page).toContain('Equipment ID: 3.200.117');
+    expect(visit.page).toMatch(/Serial no\.: \S+/);
+    expect(visit.page).not.toContain('NS : ');
+  });
+
   it("lists a flagged web value with its reading's flag as it is now: confirmed by a clerk, it is no longer to check", async () => {
     const core = testCore();
     const dir = core.db.file.replace(/\/[^/]+$/, '');
@@ -177,6 +189,10 @@ describe('the portal visit and the sync', () => {
     const last = visit.lastValue(black);
     expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', String(last + 5_000_000))).toBe(303);
     await runtime.sync();
+    // Transferred now: the customer can no longer change it, so the page no longer asks to check it.
+    await visit.get('/releve');
+    expect(visit.page).toContain('Transmis, ne peut plus être modifié');
+    expect(visit.page).not.toContain('considérablement supérieure');
     const listed = async () => (await core.api['web-overview']({})).submissions.find((s) => s.equipmentId === '3.022.790')!;
     expect(await listed()).toMatchObject({ flagged: true, readingFlagged: true, readingValues: [{ kind: 'black', value: last + 5_000_000 }] });
     const reading = readingsOf(core, '3.022.790').at(-1)!;
