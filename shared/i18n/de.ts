@@ -331,7 +331,7 @@ export const de = {
       silent: 'seit mehr als {{months}} Monaten kein Zählerstand',
       high: '{{counter}}: Verbrauch {{usage}}, üblich etwa {{expected}} (deutlich höher)',
       low: '{{counter}}: Verbrauch {{usage}}, üblich etwa {{expected}} (deutlich tiefer)',
-      web: 'zurückgestellt ({{reason}}): übernehmen oder verwerfen',
+      web: 'zurückgestellt – {{reason}}: unter Web-Erfassung übernehmen oder verwerfen',
     },
     onPeriod: 'Hinweise: {{stuck}} Zähler steht · {{silent}} ohne Zählerstand · {{unusual}} ungewöhnlich · {{web}} Web wartet',
   },

@@ -332,7 +332,7 @@ export const en: Translation = {
       silent: 'no reading for more than {{months}} months',
       high: '{{counter}}: usage {{usage}}, usually about {{expected}} (far higher)',
       low: '{{counter}}: usage {{usage}}, usually about {{expected}} (far lower)',
-      web: 'kept aside ({{reason}}): take over or discard',
+      web: 'kept aside – {{reason}}: take it over or discard it under Web reading',
     },
     onPeriod: 'Alerts: {{stuck}} stuck · {{silent}} without reading · {{unusual}} unusual · {{web}} web waiting',
   },

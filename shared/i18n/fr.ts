@@ -333,7 +333,7 @@ export const fr: Translation = {
       silent: 'aucun relevé depuis plus de {{months}} mois',
       high: '{{counter}} : consommation {{usage}}, habituellement environ {{expected}} (bien plus élevée)',
       low: '{{counter}} : consommation {{usage}}, habituellement environ {{expected}} (bien plus basse)',
-      web: 'mise de côté ({{reason}}) : reprendre ou rejeter',
+      web: 'mise de côté – {{reason}} : à reprendre ou rejeter sous Saisie web',
     },
     onPeriod: 'Alertes : {{stuck}} bloqués · {{silent}} sans relevé · {{unusual}} inhabituels · {{web}} web en attente',
   },

@@ -29,7 +29,9 @@ export function AlertsPage({ kind }: { kind: AlertKind | null }) {
     if (alert.kind === 'unusual') {
       return t(`alerts.detail.${alert.direction === 'low' ? 'low' : 'high'}`, { counter, usage: n(alert.value), expected: n(alert.expected) });
     }
-    return t('alerts.detail.web', { reason: alert.reason ?? '' });
+    // The reason in words, as Web-Erfassung gives it ('refused:<code>' keeps the rule's code).
+    const reason = alert.reason ?? '';
+    return t('alerts.detail.web', { reason: t(`web.reasons.${reason.startsWith('refused') ? 'refused' : reason}`, { defaultValue: reason }) });
   };
 
   const rows = useMemo(() => overview?.alerts.filter((alert) => !filter || alert.kind === filter) ?? [], [overview, filter]);
@@ -83,7 +85,9 @@ export function AlertsPage({ kind }: { kind: AlertKind | null }) {
         columns={columns}
         rowId={(row) => `${row.kind}-${row.deviceId}-${row.counter ?? ''}-${row.readingId ?? ''}`}
         onOpen={(row) => {
-          window.location.hash = `#/devices/${row.equipmentId}${row.readingId ? `?reading=${row.readingId}` : ''}`;
+          // A web value kept aside is decided on Web-Erfassung (Übernehmen / Verwerfen), not on the device.
+          window.location.hash =
+            row.kind === 'web-waiting' ? '#/web' : `#/devices/${row.equipmentId}${row.readingId ? `?reading=${row.readingId}` : ''}`;
         }}
         height="calc(100vh - 230px)"
       />
