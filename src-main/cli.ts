@@ -625,6 +625,11 @@ export async function main(argv: string[]): Promise<number> {
         for (const skipped of report.skipped) {
           console.log(`  ${skipped.customerNumber}: skipped — ${SKIP_REASONS[skipped.reason]}`);
         }
+        // One customer asked for, and nothing planned or skipped: none of its devices is due.
+        const asked = values.customer;
+        if (asked !== undefined && !report.planned.some((p) => p.customerNumber === asked) && !report.skipped.some((s) => s.customerNumber === asked)) {
+          console.log(`  ${asked}: nothing to send — none of its devices is due in ${report.period}`);
+        }
         console.log(`  ${report.sent} sent, ${report.failed.length} failed, ${report.skipped.length} skipped`);
         return report.failed.length > 0 ? 1 : 0;
       });

@@ -50,6 +50,9 @@ describe('npm run cli', () => {
       expect(smtp.mails).toHaveLength(2);
       const again = await cliAsync('send-requests', '--data', dir);
       expect(again.out).toContain('already requested for this period');
+      // One customer with nothing due in the month: said, not a silent "0 sent".
+      const none = await cliAsync('send-requests', '--customer', '999999', '--period', '2020-01', '--data', dir);
+      expect(none.out).toContain('999999: nothing to send — none of its devices is due in 2020-01');
       const synced = await cliAsync('sync', '--data', dir);
       expect(synced.code).toBe(0);
       expect(synced.out).toMatch(/synchronised — 2 links published, 0 submissions collected/);
