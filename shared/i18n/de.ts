@@ -7,6 +7,7 @@ export const de = {
     searchPlaceholder: 'Kunde, Seriennummer, Geräte-ID, Modell, Standort …',
     language: 'Sprache',
     noRows: 'Keine Einträge.',
+    unsavedLeave: 'Die Änderungen sind nicht gespeichert. Trotzdem verlassen?',
     loading: 'Laden …',
     empty: 'Die Datenbank ist noch leer.',
     loadDemo: 'Demodaten laden',

@@ -8,6 +8,7 @@ export const en: Translation = {
     searchPlaceholder: 'Customer, serial number, equipment ID, model, location …',
     language: 'Language',
     noRows: 'No entries.',
+    unsavedLeave: 'The changes are not saved. Leave anyway?',
     loading: 'Loading …',
     empty: 'The database is still empty.',
     loadDemo: 'Load demo data',

@@ -9,6 +9,7 @@ export const fr: Translation = {
     searchPlaceholder: 'Client, N° de série, ID, modèle, emplacement …',
     language: 'Langue',
     noRows: 'Aucune entrée.',
+    unsavedLeave: 'Les modifications ne sont pas enregistrées. Quitter quand même ?',
     loading: 'Chargement …',
     empty: 'La base de données est encore vide.',
     loadDemo: 'Charger les données de démonstration',

@@ -3,6 +3,7 @@ import { ApiError, type FieldIssue } from '../../shared/errors';
 import { useLanguage } from '../i18n';
 import { describeIssue } from '../issues';
 import { useSaveKeys } from './useSaveKeys';
+import { useUnsavedGuard } from './useUnsavedGuard';
 
 export interface MasterFormOptions<Fields> {
   initial: Fields;
@@ -73,6 +74,7 @@ export function useMasterForm<Fields extends object>({ initial, check, save, lea
     setSubmitted(false);
   };
   useSaveKeys({ save: submit, cancel });
+  useUnsavedGuard(dirty, t('app.unsavedLeave'));
 
   return {
     fields,

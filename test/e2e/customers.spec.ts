@@ -23,8 +23,18 @@ test('create a customer from scratch on an empty database with F2, then correct 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('400500 · Bureau Service Sàrl');
   await expect(page.getByLabel('E-Mail-Adressen')).toHaveValue('chef@bureau-service.example, compta@bureau-service.example');
 
-  // Esc discards an unsaved change; F2 saves the next one, recorded in the change log.
+  // A link away from an unsaved change asks first; staying keeps the change.
   await page.getByLabel('Name', { exact: true }).fill('Typo');
+  let asked = '';
+  page.once('dialog', (dialog) => {
+    asked = dialog.message();
+    void dialog.dismiss();
+  });
+  await page.getByRole('navigation', { name: 'Bereiche' }).getByRole('link', { name: 'Periode' }).click();
+  await expect.poll(() => asked).toBe('Die Änderungen sind nicht gespeichert. Trotzdem verlassen?');
+  await expect(page).toHaveURL(/#\/customers\/400500$/);
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Typo');
+  // Esc discards an unsaved change; F2 saves the next one, recorded in the change log.
   await page.keyboard.press('Escape');
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Bureau Service Sàrl');
   await page.getByLabel('Bemerkung').fill('Zählerstände per E-Mail an die Buchhaltung');
