@@ -98,7 +98,8 @@ export class Visit {
   }
 
   counterId(equipmentId: string, kindLabel: string): number {
-    const section = this.page.split('<section').find((part) => part.includes(`ID : ${equipmentId}`));
+    // By the section's label (model and equipment ID), the same in every language.
+    const section = this.page.split('<section').find((part) => part.includes(` ${equipmentId}">`));
     if (!section) throw new Error(`device ${equipmentId} is not on the page`);
     const row = section.split('<tr id="c').find((part) => part.includes(kindLabel));
     if (!row) throw new Error(`no ${kindLabel} for ${equipmentId}`);
