@@ -353,8 +353,10 @@ async function settings(args: string[], dataDir: string): Promise<number> {
     for (const setting of await core.api['settings-get']({})) {
       if (key !== undefined && setting.key !== key) continue;
       const definition = SETTINGS_BY_KEY.get(setting.key)!;
-      const shown = !setting.set ? `(default${definition.fallback ? ` ${definition.fallback}` : ''})` : setting.value ?? '(set, hidden)';
-      console.log(`${setting.key.padEnd(26)} ${shown.slice(0, 40).padEnd(40)} ${definition.description}${definition.env ? ` (env ${definition.env})` : ''}`);
+      const shown = (!setting.set ? `(default${definition.fallback ? ` ${definition.fallback}` : ''})` : (setting.value ?? '(set, hidden)')).replace(/\n/g, ' / ');
+      // In the list a long value is cut with "…" (it ran into the description); `settings KEY` shows it whole.
+      const cell = key !== undefined || shown.length <= 40 ? shown : `${shown.slice(0, 39)}…`;
+      console.log(`${setting.key.padEnd(26)} ${cell.padEnd(40)} ${definition.description}${definition.env ? ` (env ${definition.env})` : ''}`);
     }
     return 0;
   } finally {

@@ -41,6 +41,11 @@ describe('npm run cli', () => {
       const shown = cli('settings', '--data', dir);
       expect(shown.out).toMatch(/smtp\.url\s+\(set, hidden\)/);
       expect(shown.out).not.toContain(smtp.url);
+      // A long value: cut with "…" in the list, whole (its lines joined) when asked for by name.
+      const contact = 'Kopierwerk AG · Bahnhofstrasse 1 · 8001 Zürich\nT. +41 44 000 00 00';
+      expect(cli('settings', 'dealer.contact', contact, '--data', dir).code).toBe(0);
+      expect(cli('settings', '--data', dir).out).toMatch(/dealer\.contact\s+Kopierwerk AG · Bahnhofstrasse 1 · 8001… /);
+      expect(cli('settings', 'dealer.contact', '--data', dir).out).toContain('Kopierwerk AG · Bahnhofstrasse 1 · 8001 Zürich / T. +41 44 000 00 00');
       expect(cli('settings', 'bogus', 'x', '--data', dir).code).toBe(2);
 
       const sent = await cliAsync('send-requests', '--data', dir);
