@@ -7,6 +7,10 @@ export function getContractIdByNumber(db: Database, number: string): number | un
   return db.get<{ id: number }>('SELECT id FROM contracts WHERE number = ?', [number])?.id;
 }
 
+export function getContractNumber(db: Database, id: number): string | undefined {
+  return db.get<{ number: string }>('SELECT number FROM contracts WHERE id = ?', [id])?.number;
+}
+
 export function termHistory(db: Database, contractId: number): ContractTermChange[] {
   return db
     .all<{ kind: CounterKind; valid_from: string; free_per_month: number; price_per_page: number }>(

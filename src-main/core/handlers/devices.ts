@@ -1,5 +1,5 @@
 import { diff } from '../../../db/queries/audit';
-import { getContractIdByNumber } from '../../../db/queries/contracts';
+import { getContractIdByNumber, getContractNumber } from '../../../db/queries/contracts';
 import {
   contractHistory,
   equipmentIdHolder,
@@ -62,7 +62,7 @@ function requireDevice(
 }
 
 function contractNumberOf(core: CoreContext, contractId: number): string {
-  return core.db.get<{ number: string }>('SELECT number FROM contracts WHERE id = ?', [contractId])?.number ?? String(contractId);
+  return getContractNumber(core.db, contractId) ?? String(contractId);
 }
 
 /** A device as flat fields for the audit trail; its contract by number, as the clerk knows it. */
