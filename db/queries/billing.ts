@@ -1,6 +1,7 @@
 /** The print billing's tables: candidates, runs, their contracts, lines and readings. */
 import type { Database } from '../database';
 import type { CounterKind, IsoDate, Micros } from '../../shared/models';
+import type { BilledLine } from '../../shared/rules/billing';
 
 export interface BillingCandidate {
   readingId: number;
@@ -139,13 +140,7 @@ export function runContracts(db: Database, runId: number): RunContractRow[] {
 }
 
 /** A counter kind's line of a contract in a run that stands (billed or posted), with its validity. */
-export interface EarlierLine {
-  kind: CounterKind;
-  validFrom: IsoDate;
-  validTo: IsoDate;
-  usage: number;
-  billable: number;
-}
+export type EarlierLine = BilledLine & { kind: CounterKind };
 
 /**
  * The lines of `contractId` in the runs that stand (not cancelled) whose validity overlaps

@@ -72,7 +72,8 @@ export function previewBilling(core: CoreContext, period: string, options: { mis
     const kinds = [...new Set<CounterKind>([...contract.terms.map((t) => t.kind), ...usage.keys()])].filter((kind) => usage.has(kind));
     // Earlier runs that billed part of this validity (late readings): one pool of free copies.
     const { shared, earlier } = sharedWithEarlierRuns(core, contractId, validFrom, validTo);
-    const sharedTerms = earlier.length > 0 && shared.from < validFrom ? contractLabel(core, contractId, shared.from).contract.terms : contract.terms;
+    // The terms at the shared validity's start (as one run of it all would take them).
+    const sharedTerms = earlier.length > 0 && shared.from < validFrom ? (getContract(core.db, contractId, shared.from)?.terms ?? contract.terms) : contract.terms;
     const bill = billContract(
       kinds.map((kind) => {
         const term = contract.terms.find((t) => t.kind === kind);
