@@ -37,69 +37,54 @@ export function WebPage() {
 
   const timestamp = useCallback((iso: string) => formatDateTime(iso, language), [language]);
 
-  const run = (kind: 'sync' | 'send') => {
+  // An e-mail's error as the clerk can act on it: the missing SMTP server in their language.
+  const mailError = useCallback((error: string) => (error === NO_SMTP_ERROR ? t('web.noSmtp') : error), [t]);
+
+  /** A sync or a send: busy while it runs, then its result in words (or its error), then the page anew. */
+  const act = <R,>(kind: 'sync' | 'send', call: () => Promise<R>, describe: (result: R) => string) => {
     setBusy(kind);
     setError(null);
     setMessage('');
-    const done = () => {
-      setBusy(null);
-      load();
-    };
-    if (kind === 'sync') {
-      api.call('web-sync', {}).then(
-        (report) => {
-          setMessage(t('web.synced', { ...report }));
-          done();
-        },
-        (failure: Error) => {
-          setError(failure.message);
-          done();
-        },
-      );
-    } else {
-      api.call('web-send-requests', {}).then(
-        (report) => {
-          const counts = t('web.sent', { period: formatPeriod(report.period, language), sent: report.sent, failed: report.failed.length, skipped: report.skipped.length });
-          const failure = report.failed[0];
-          setMessage(failure ? `${counts} ${t('web.failedBecause', { error: mailError(failure.error) })}` : counts);
-          done();
-        },
-        (failure: Error) => {
-          setError(failure.message);
-          done();
-        },
-      );
-    }
+    call()
+      .then(
+        (result) => setMessage(describe(result)),
+        (failure: Error) => setError(failure.message),
+      )
+      .finally(() => {
+        setBusy(null);
+        load();
+      });
   };
+
+  const sync = () => act('sync', () => api.call('web-sync', {}), (report) => t('web.synced', { ...report }));
+
+  const send = () =>
+    act(
+      'send',
+      () => api.call('web-send-requests', {}),
+      (report) => {
+        const counts = t('web.sent', { period: formatPeriod(report.period, language), sent: report.sent, failed: report.failed.length, skipped: report.skipped.length });
+        const failure = report.failed[0];
+        return failure ? `${counts} ${t('web.failedBecause', { error: mailError(failure.error) })}` : counts;
+      },
+    );
 
   // A customer who lost the e-mail, or whose link went astray: a new link, the old one stops working.
   const resend = (request: WebRequestInfo) => {
     if (!window.confirm(t('web.resendConfirm', { customer: `${request.customerNumber} ${request.customerName}` }))) return;
-    setBusy('send');
-    setError(null);
-    setMessage('');
     // The send also delivers other customers' queued e-mails: only this customer's outcome counts here.
     const customer = request.customerNumber;
-    api.call('web-send-requests', { period: overview?.period, resend: true, customerNumber: customer }).then(
+    act(
+      'send',
+      () => api.call('web-send-requests', { period: overview?.period, resend: true, customerNumber: customer }),
       (report) => {
         const failure = report.failed.find((f) => f.customerNumber === customer);
         const skipped = report.skipped.find((s) => s.customerNumber === customer);
         const planned = report.planned.find((p) => p.customerNumber === customer);
-        setMessage(
-          failure
-            ? `${t('web.resendFailed', { customer })} ${t('web.failedBecause', { error: mailError(failure.error) })}`
-            : skipped
-              ? t(`web.skipReasons.${skipped.reason}`, { customer })
-              : planned
-                ? t('web.resent', { customer, to: planned.recipients.join(', ') })
-                : t('web.notDue', { customer, period: formatPeriod(report.period, language) }),
-        );
-        setBusy(null);
-        load();
-      },
-      (failure: Error) => {
-        setError(failure.message);
-        setBusy(null);
+        if (failure) return `${t('web.resendFailed', { customer })} ${t('web.failedBecause', { error: mailError(failure.error) })}`;
+        if (skipped) return t(`web.skipReasons.${skipped.reason}`, { customer });
+        if (planned) return t('web.resent', { customer, to: planned.recipients.join(', ') });
+        return t('web.notDue', { customer, period: formatPeriod(report.period, language) });
       },
     );
   };
@@ -214,8 +199,6 @@ export function WebPage() {
     [t, language, decide, open, anyHeld, valuesText],
   );
 
-  // An e-mail's error as the clerk can act on it: the missing SMTP server in their language.
-  const mailError = useCallback((error: string) => (error === NO_SMTP_ERROR ? t('web.noSmtp') : error), [t]);
   const lastSync = overview?.lastSync;
   // Those not sent first: what the clerk has to look after.
   const requests = [...(overview?.requests ?? [])].sort(
@@ -228,10 +211,10 @@ export function WebPage() {
     <section className="search-page web-page">
       <h1>{t('web.title')}</h1>
       <div className="toolbar">
-        <button type="button" className="primary" disabled={busy !== null || overview?.available === false} onClick={() => run('sync')}>
+        <button type="button" className="primary" disabled={busy !== null || overview?.available === false} onClick={sync}>
           {busy === 'sync' ? t('web.syncing') : t('web.sync')}
         </button>
-        <button type="button" disabled={busy !== null || overview?.available === false} onClick={() => run('send')}>
+        <button type="button" disabled={busy !== null || overview?.available === false} onClick={send}>
           {busy === 'send' ? t('web.sending') : t('web.send')}
         </button>
         <span className="muted">
