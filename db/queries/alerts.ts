@@ -43,8 +43,9 @@ export function silentDevices(db: Database, today: IsoDate, before: IsoDate) {
 }
 
 /**
- * Per counter of each device's latest recorded (01), unconfirmed reading: its usage and days,
- * and the usage and days of the device's readings of the `windowMonths` before it.
+ * Per counter of each device's latest recorded (01), unconfirmed reading that is not flagged:
+ * its usage and days, and the usage and days of the device's readings of the `windowMonths`
+ * before it (for a usage far below the usual, which the dialog's rule does not flag).
  */
 export function latestUsages(db: Database, today: IsoDate, windowMonths: number) {
   return db.all<
@@ -57,9 +58,25 @@ export function latestUsages(db: Database, today: IsoDate, windowMonths: number)
             (SELECT sum(julianday(p.valid_to) - julianday(p.valid_from) + 1) FROM readings p JOIN reading_counters pc ON pc.reading_id = p.id AND pc.kind = rc.kind
               WHERE p.device_id = d.id AND p.id <> r.id AND p.date <= r.date AND p.date >= date(r.date, '-' || @window || ' months')) AS windowDays
        ${IN_SERVICE.replace('WHERE', `JOIN readings r ON r.id = (SELECT id FROM readings WHERE device_id = d.id ORDER BY date DESC, id DESC LIMIT 1)
-       JOIN reading_counters rc ON rc.reading_id = r.id WHERE r.status = '01' AND r.confirmed_by IS NULL AND`)}
+       JOIN reading_counters rc ON rc.reading_id = r.id WHERE r.status = '01' AND r.confirmed_by IS NULL AND r.flagged = 0 AND`)}
       ORDER BY c.number, d.equipment_id`,
     { today, window: windowMonths },
+  );
+}
+
+/**
+ * Readings saved flagged (*zu prüfen*: the dialog's plausibility rule, or the portal's *A
+ * vérifier*) that no clerk has confirmed yet, of devices in service: few, so each can be
+ * judged again by the rule itself.
+ */
+export function flaggedReadings(db: Database, today: IsoDate) {
+  return db.all<AlertDeviceRow & { readingId: number; date: IsoDate }>(
+    // From the recorded readings (index readings_by_status), not through every device's history.
+    `SELECT ${DEVICE_COLUMNS}, r.id AS readingId, r.date
+       FROM readings r ${IN_SERVICE.replace('FROM devices d', 'JOIN devices d ON d.id = r.device_id')}
+        AND r.status = '01' AND r.flagged = 1 AND r.confirmed_by IS NULL
+      ORDER BY c.number, d.equipment_id, r.date`,
+    { today },
   );
 }
 

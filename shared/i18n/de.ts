@@ -330,6 +330,7 @@ export const de = {
       title: 'Hinweis',
       stuck: '{{counter}}: dreimal nacheinander {{value}}',
       silent: 'seit mehr als {{months}} Monaten kein Zählerstand',
+      flagged: '{{counter}}: Verbrauch {{usage}}, als zu prüfen gespeichert',
       high: '{{counter}}: Verbrauch {{usage}}, üblich etwa {{expected}} (deutlich höher)',
       low: '{{counter}}: Verbrauch {{usage}}, üblich etwa {{expected}} (deutlich tiefer)',
       web: 'zurückgestellt – {{reason}}: unter Web-Erfassung übernehmen oder verwerfen',

@@ -331,6 +331,7 @@ export const en: Translation = {
       title: 'Alert',
       stuck: '{{counter}}: {{value}} three readings in a row',
       silent: 'no reading for more than {{months}} months',
+      flagged: '{{counter}}: usage {{usage}}, saved to check',
       high: '{{counter}}: usage {{usage}}, usually about {{expected}} (far higher)',
       low: '{{counter}}: usage {{usage}}, usually about {{expected}} (far lower)',
       web: 'kept aside – {{reason}}: take it over or discard it under Web reading',

@@ -332,6 +332,7 @@ export const fr: Translation = {
       title: 'Alerte',
       stuck: '{{counter}} : {{value}} trois relevés de suite',
       silent: 'aucun relevé depuis plus de {{months}} mois',
+      flagged: '{{counter}} : consommation {{usage}}, enregistrée à vérifier',
       high: '{{counter}} : consommation {{usage}}, habituellement environ {{expected}} (bien plus élevée)',
       low: '{{counter}} : consommation {{usage}}, habituellement environ {{expected}} (bien plus basse)',
       web: 'mise de côté – {{reason}} : à reprendre ou rejeter sous Saisie web',

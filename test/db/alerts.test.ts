@@ -1,5 +1,6 @@
 /** The alerts view on the demo data, each kind made to trigger (issue 5). */
 import { describe, expect, it } from 'vitest';
+import { daysBetween } from '../../shared/dates';
 import { recordReading, testCore } from './helpers';
 
 describe('alerts', () => {
@@ -62,5 +63,47 @@ describe('alerts', () => {
     const after = await core.api['alerts-list']({});
     expect(after.alerts.some((a) => a.readingId === high.id)).toBe(false);
     expect(after.alerts.some((a) => a.kind === 'silent' && a.equipmentId === '9.999.999')).toBe(false);
+  });
+  it("lists the counters the meter dialog flags, with the usual usage it judges by, and a value the portal flagged", async () => {
+    const core = testCore();
+    // Black far above its usual, colour within it: the dialog flags the reading for black only.
+    const draft = await core.api['readings-draft']({ equipmentId: '3.024.072' });
+    const usage = { black: 500_000, color: 1_000 } as Record<string, number>;
+    const saved = await core.api['readings-save']({
+      equipmentId: '3.024.072',
+      previousReadingId: draft.previousReadingId,
+      date: draft.today,
+      validFrom: draft.validity.from,
+      validTo: draft.validity.to,
+      counters: draft.counters.map((c) => ({ kind: c.kind, old: c.chainOld, new: c.chainOld + usage[c.kind]!, extraFree: 0 })),
+    });
+    expect(saved.flagged).toBe(true);
+    const black = draft.counters.find((c) => c.kind === 'black')!;
+    const expected = Math.round(black.averageDaily! * daysBetween(black.lastDate!, draft.today));
+    let { alerts } = await core.api['alerts-list']({});
+    expect(alerts.filter((a) => a.kind === 'unusual' && a.readingId === saved.id)).toEqual([
+      expect.objectContaining({ counter: 'black', value: 500_000, expected, direction: 'high' }),
+    ]);
+
+    // Both counters far above: both are named, as the dialog warns on both.
+    const both = await recordReading(core, '3.300.451', 400_000);
+    expect(both.counters.length).toBeGreaterThan(1);
+    ({ alerts } = await core.api['alerts-list']({}));
+    expect(alerts.filter((a) => a.readingId === both.id).map((a) => a.counter).sort()).toEqual(both.counters.map((c) => c.kind).sort());
+
+    // A usual reading that the portal's check flagged (A vérifier): listed by its largest usage, without a usual to name.
+    const usual = await recordReading(core, '3.033.923', 700);
+    expect(usual.flagged).toBe(false);
+    core.db.run('UPDATE readings SET flagged = 1 WHERE id = ?', [usual.id]);
+    ({ alerts } = await core.api['alerts-list']({}));
+    const portal = alerts.filter((a) => a.readingId === usual.id);
+    expect(portal).toHaveLength(1);
+    expect(portal[0]).toMatchObject({ kind: 'unusual', direction: 'high', value: 700 });
+    expect(portal[0]!.expected).toBeUndefined();
+
+    // Confirmed, each leaves the list.
+    for (const reading of [saved, both]) await core.api['readings-confirm']({ readingId: reading.id, revision: reading.revision });
+    ({ alerts } = await core.api['alerts-list']({}));
+    expect(alerts.some((a) => a.readingId === saved.id || a.readingId === both.id)).toBe(false);
   });
 });

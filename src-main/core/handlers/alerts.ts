@@ -1,9 +1,12 @@
 /**
- * The alerts view (issue 5): what needs a look, each opening its device. The usual usage is
- * the plausibility rule's (SPEC §3.8), applied to the latest reading of every source and in
- * both directions: above factor × expected + margin, or below (expected − margin) / factor.
+ * The alerts view (issue 5): what needs a look, each opening its device. Unusual usage above
+ * the usual is what the meter dialog flagged (*zu prüfen*), per counter as its plausibility
+ * rule (SPEC §3.8) judges the reading now — the same counters the dialog warns about. Below
+ * the usual, which the dialog does not flag, the latest reading of every device is compared
+ * with its usage of the window before: below (expected − margin) / factor.
  */
-import { latestUsages, silentDevices, stuckCounters, waitingWebValues } from '../../../db/queries/alerts';
+import { flaggedReadings, latestUsages, silentDevices, stuckCounters, waitingWebValues } from '../../../db/queries/alerts';
+import { getDevice } from '../../../db/queries/master-data';
 import type { Alert, AlertKind, AlertsOverview } from '../../../shared/api';
 import { addMonths } from '../../../shared/dates';
 import type { Database } from '../../../db/database';
@@ -11,6 +14,7 @@ import { deepFreeze, ReadCache } from '../../../db/read-cache';
 import type { IsoDate } from '../../../shared/models';
 import { settingsOf, today, type CoreContext } from '../context';
 import type { Settings } from '../settings';
+import { usageVerdicts } from './readings';
 
 export const ALERT_KINDS: AlertKind[] = ['stuck', 'silent', 'unusual', 'web-waiting'];
 
@@ -38,12 +42,31 @@ function alertsOn(core: CoreContext, settings: Settings, day: IsoDate): AlertsOv
   for (const row of silentDevices(core.db, day, addMonths(day, -settings.silentMonths))) {
     alerts.push({ ...device(row), kind: 'silent', date: row.date, readingId: null, months: settings.silentMonths });
   }
+  for (const row of flaggedReadings(core.db, day)) {
+    const found = getDevice(core.db, row.deviceId);
+    const judged = found && usageVerdicts(core, settings, found, row.readingId);
+    if (!judged) continue;
+    const implausible = judged.verdicts.filter((verdict) => verdict.implausible);
+    // Flagged by the portal's check, or under other settings: still to look at, by its largest usage.
+    const shown = implausible.length > 0 ? implausible : [...judged.verdicts].sort((a, b) => b.usage - a.usage).slice(0, 1);
+    for (const verdict of shown) {
+      alerts.push({
+        ...device(row),
+        kind: 'unusual',
+        date: row.date,
+        readingId: row.readingId,
+        counter: verdict.kind,
+        value: verdict.usage,
+        // The usual usage only where the rule finds the usage far above it (the detail says so).
+        ...(verdict.implausible && verdict.expected !== null && { expected: verdict.expected }),
+        direction: 'high',
+      });
+    }
+  }
   for (const row of latestUsages(core.db, day, rule.windowMonths)) {
     if (!row.windowUsage || !row.windowDays) continue;
     const expected = Math.round((row.windowUsage / row.windowDays) * row.days);
-    const high = row.usage > rule.factor * expected + rule.marginPages;
-    const low = row.usage * rule.factor < expected - rule.marginPages;
-    if (!high && !low) continue;
+    if (row.usage * rule.factor >= expected - rule.marginPages) continue;
     alerts.push({
       ...device(row),
       kind: 'unusual',
@@ -52,7 +75,7 @@ function alertsOn(core: CoreContext, settings: Settings, day: IsoDate): AlertsOv
       counter: row.kind,
       value: row.usage,
       expected,
-      direction: high ? 'high' : 'low',
+      direction: 'low',
     });
   }
   for (const row of waitingWebValues(core.db)) {

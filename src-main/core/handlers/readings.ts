@@ -27,7 +27,7 @@ import {
   updateReading,
 } from '../../../db/queries/readings';
 import type { ApiArgs, ReadingDraft, SaveReadingArgs } from '../../../shared/api';
-import { addMonths } from '../../../shared/dates';
+import { addMonths, daysBetween } from '../../../shared/dates';
 import { ApiError } from '../../../shared/errors';
 import type {
   CounterKind,
@@ -686,6 +686,52 @@ function writeReading(
   return { id, record, unchanged: null };
 }
 
+/** The plausibility rule's verdict on one counter of a recorded reading. */
+export interface UsageVerdict {
+  kind: CounterKind;
+  usage: number;
+  /** The usual usage since the reading before (average × days), or null without history. */
+  expected: number | null;
+  implausible: boolean;
+}
+
+/**
+ * The meter dialog's plausibility rule (SPEC §3.8) on a recorded reading as it stands, per
+ * counter: what saving it again would flag. Hinweise lists a flagged reading's counters by it.
+ */
+export function usageVerdicts(
+  core: CoreContext,
+  settings: Settings,
+  device: Device,
+  readingId: number,
+): { reading: Reading; verdicts: UsageVerdict[] } | null {
+  const { editing, context } = locate(core, settings, device, readingId);
+  if (!editing) return null;
+  const check = checkReading(
+    {
+      date: editing.date,
+      validFrom: editing.validFrom,
+      validTo: editing.validTo,
+      counters: editing.counters,
+    },
+    { ...context, validityLock: null },
+  );
+  const verdicts = context.counters.flatMap((counter): UsageVerdict[] => {
+    const entered = editing.counters.find((c) => c.kind === counter.kind);
+    if (!entered) return [];
+    const days = counter.lastDate ? daysBetween(counter.lastDate, editing.date) : 0;
+    return [
+      {
+        kind: counter.kind,
+        usage: entered.usage,
+        expected: counter.averageDaily === null ? null : Math.round(counter.averageDaily * days),
+        implausible: check.implausible.includes(counter.kind),
+      },
+    ];
+  });
+  return { reading: editing, verdicts };
+}
+
 /**
  * A reading whose *old* moved (an earlier reading was corrected or deleted) has a new usage:
  * judge it again, so that no shock bill slips past the plausibility rule that way.
@@ -697,22 +743,13 @@ function reflagIfImplausible(
   readingId: number,
   now: string,
 ): void {
-  const { editing, context } = locate(core, settings, device, readingId);
-  if (!editing || editing.flagged) return;
-  const check = checkReading(
-    {
-      date: editing.date,
-      validFrom: editing.validFrom,
-      validTo: editing.validTo,
-      counters: editing.counters,
-    },
-    { ...context, validityLock: null },
-  );
-  if (check.implausible.length === 0) return;
+  const judged = usageVerdicts(core, settings, device, readingId);
+  if (!judged || judged.reading.flagged) return;
+  if (!judged.verdicts.some((verdict) => verdict.implausible)) return;
   flagReading(core.db, readingId, now);
   audit(core, now, 'reading', readingId, 'update', {
     flagged: [false, true],
-    confirmedBy: [editing.confirmedBy, null],
+    confirmedBy: [judged.reading.confirmedBy, null],
   });
 }
 

@@ -27,7 +27,9 @@ export function AlertsPage({ kind }: { kind: AlertKind | null }) {
     if (alert.kind === 'stuck') return t('alerts.detail.stuck', { counter, value: n(alert.value) });
     if (alert.kind === 'silent') return t('alerts.detail.silent', { months: alert.months ?? 0 });
     if (alert.kind === 'unusual') {
-      return t(`alerts.detail.${alert.direction === 'low' ? 'low' : 'high'}`, { counter, usage: n(alert.value), expected: n(alert.expected) });
+      // A reading flagged by the portal's check, or under other settings, has no usual usage to name.
+      const detail = alert.direction === 'low' ? 'low' : alert.expected === undefined ? 'flagged' : 'high';
+      return t(`alerts.detail.${detail}`, { counter, usage: n(alert.value), expected: n(alert.expected) });
     }
     // The reason in words, as Web-Erfassung gives it ('refused:<code>' keeps the rule's code).
     const reason = alert.reason ?? '';
