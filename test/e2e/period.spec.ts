@@ -96,6 +96,9 @@ test('estimates the missing devices in one action, marks them, and the dialog re
   await page.keyboard.press('Alt+KeyW');
   await expect(meterdesk.dialog.getByRole('checkbox', { name: 'Zählerwechsel' })).toBeChecked();
   await expect(meterdesk.field('Schwarz Endstand alter Zähler')).toBeFocused();
+  // The reading it left, not typed yet, is not called missing on the way.
+  await expect(meterdesk.field('Schwarz Zählerstand neu')).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(meterdesk.dialog).not.toContainText('Pflichtfeld');
   // Under the old and new columns' headers, each of the two says what it is.
   await expect(meterdesk.field('Schwarz Endstand alter Zähler')).toHaveAttribute('placeholder', 'Endstand alter Zähler');
   await expect(meterdesk.field('Schwarz Startwert neuer Zähler')).toHaveAttribute('placeholder', 'Startwert neuer Zähler');

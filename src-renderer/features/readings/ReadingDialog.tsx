@@ -129,6 +129,8 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
   // though its checkbox stays out of the Tab path; switched on, the cursor goes to its end value.
   const formRef = useRef(form);
   formRef.current = form;
+  /** The field Alt+W leaves for the exchange: not yet typed, it is not marked *Pflichtfeld* on the way. */
+  const leftForExchange = useRef<string | null>(null);
   useEffect(() => {
     const toggleExchange = (event: KeyboardEvent) => {
       if (!event.altKey || event.code !== 'KeyW') return;
@@ -140,6 +142,8 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
       if (!row) return;
       setExchange(row.kind, !row.exchange);
       if (!row.exchange) {
+        const input = document.activeElement;
+        leftForExchange.current = input instanceof HTMLInputElement && input.value.trim() === '' ? focused : null;
         requestAnimationFrame(() =>
           dialogRef.current?.querySelector<HTMLInputElement>(`[data-field="${row.kind}.final"]`)?.focus(),
         );
@@ -185,7 +189,8 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
       tabIndex: readOnly ? -1 : undefined,
       className: readOnly ? 'read-only' : undefined,
       onBlur: () => {
-        form.touch(field);
+        if (leftForExchange.current === field) leftForExchange.current = null;
+        else form.touch(field);
         if (!readOnly) form.tidy(field);
       },
     };
