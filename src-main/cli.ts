@@ -8,9 +8,11 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
+import { importFieldLabel } from '../shared/i18n/field-label';
+import { translations } from '../shared/i18n';
 import { issueText } from '../shared/i18n/issue-text';
 import { MASTER_KINDS, type MasterKind } from '../shared/import/master-fields';
-import { detectImportKind } from '../shared/import/reading-fields';
+import { detectImportKind, type DateOrder } from '../shared/import/reading-fields';
 import { defaultDataDir } from './core/paths';
 import { isLoopback } from './http/server';
 import { openPortalDatabase } from '../db/portal/store';
@@ -171,6 +173,8 @@ function readInputFile(file: string): Buffer {
 }
 
 /** How an import read its file: encoding, separator, and the column each field came from. */
+const DATE_ORDERS: Record<DateOrder, string> = { dmy: 'day/month/year', mdy: 'month/day/year', ymd: 'year-month-day' };
+
 function printHowRead(
   what: string,
   file: string,
@@ -179,7 +183,7 @@ function printHowRead(
 ): void {
   const delimiter = report.delimiter === '\t' ? 'tab' : report.delimiter;
   console.log(`meterdesk: ${what} from ${file} (${report.encoding}${delimiter ? `, "${delimiter}"` : ''}${extra})`);
-  console.log(`  columns: ${Object.entries(report.mapping).map(([field, header]) => `${field} ← "${header}"`).join(', ')}`);
+  console.log(`  columns: ${Object.entries(report.mapping).map(([field, header]) => `${importFieldLabel(field, 'en', what)} ← "${header}"`).join(', ')}`);
 }
 
 function parsePort(text: string | undefined): number {
@@ -265,7 +269,7 @@ async function importMasterFile(
     const report = values['dry-run'] ? await core.api['import-master-preview'](args) : await core.api['import-master-run'](args);
     printHowRead(report.kind, file, report);
     if (report.missingColumns.length > 0) {
-      console.log(`  missing columns: ${report.missingColumns.join(', ')} (name them in the file, or map them in the app's import)`);
+      console.log(`  missing columns: ${report.missingColumns.map((field) => importFieldLabel(field, 'en', report.kind)).join(', ')} (name them in the file, or map them in the app's import)`);
       if (!kind && detectImportKind(report.headers) === 'readings') {
         console.log(`  its columns are meter readings' (a device, a date, values): npm run cli -- import ${file}`);
       }
@@ -275,7 +279,7 @@ async function importMasterFile(
     for (const row of report.rows.filter((r) => r.action === 'error')) {
       for (const issue of row.issues) {
         const column = report.mapping[issue.field];
-        console.log(`  line ${row.line} (${row.key || '?'}): ${issue.field}${column ? ` ("${column}")` : ''}: ${issueText(issue, 'en')}`);
+        console.log(`  line ${row.line} (${row.key || '?'}): ${importFieldLabel(issue.field, 'en', report.kind)}${column ? ` ("${column}")` : ''}: ${issueText(issue, 'en')}`);
       }
     }
     const { create, update, unchanged, error } = report.counts;
@@ -368,7 +372,7 @@ function printBill(contract: BilledContract): void {
   console.log(`  ${contract.customerNumber} ${contract.customerName} — contract ${contract.contractNumber}, ${contract.validFrom} – ${contract.validTo}, ${contract.readingIds.length} reading(s)`);
   for (const line of contract.lines) {
     console.log(
-      `    ${line.kind.padEnd(6)} usage ${String(line.usage).padStart(9)}  free ${String(line.freeCopies).padStart(7)}  billable ${String(line.billable).padStart(9)}` +
+      `    ${translations.en.kinds[line.kind].padEnd(6)} usage ${String(line.usage).padStart(9)}  free ${String(line.freeCopies).padStart(7)}  billable ${String(line.billable).padStart(9)}` +
         `  × CHF ${(line.pricePerPage / 1_000_000).toFixed(4)}  = CHF ${formatChf(line.amount).padStart(10)}`,
     );
   }
@@ -486,15 +490,19 @@ async function importReadingsFile(file: string, values: Record<string, string | 
       ...(values.mapping ? { source: values.mapping as string } : {}),
     };
     const report = values['dry-run'] ? await core.api['import-readings-preview'](args) : await core.api['import-readings-run'](args);
-    printHowRead('readings', file, report, `, dates ${report.dateOrder}`);
+    printHowRead('readings', file, report, `, dates ${DATE_ORDERS[report.dateOrder]}`);
     if (report.missingColumns.length > 0) {
-      console.log(`  missing columns: ${report.missingColumns.join(', ')} (name them in the file, or map them once with --mapping NAME in the app)`);
+      console.log(`  missing columns: ${report.missingColumns.map((field) => importFieldLabel(field, 'en')).join(', ')} (name them in the file, or map them once with --mapping NAME in the app)`);
       console.log('  nothing imported');
       return 1;
     }
     for (const row of report.rows.filter((r) => r.action === 'error')) {
       const where = row.lines.length > 1 ? `lines ${row.lines.join(', ')}` : `line ${row.lines[0]}`;
-      console.log(`  ${where} (${row.equipmentId || '?'}${row.date ? ` ${row.date}` : ''}): ${row.issues.map((issue) => `${issue.field}: ${issueText(issue, 'en')}`).join('; ')}`);
+      // A field's issue names the field; one of the whole reading (a different reading that day) needs no name.
+      const problems = row.issues.map((issue) =>
+        issue.field === 'reading' ? issueText(issue, 'en') : `${importFieldLabel(issue.field, 'en')}: ${issueText(issue, 'en')}`,
+      );
+      console.log(`  ${where} (${row.equipmentId || '?'}${row.date ? ` ${row.date}` : ''}): ${problems.join('; ')}`);
     }
     const { create, unchanged, error } = report.counts;
     const verdict = values['dry-run'] ? 'checked, nothing written (--dry-run)' : `${create} imported`;

@@ -102,6 +102,8 @@ describe('npm run cli', () => {
     expect(preview.out).toContain('nothing is changed');
     expect(preview.out).toMatch(/300451 Imprimerie du Lac SA — contract V-300451-01/);
     expect(preview.out).toMatch(/rounded to 0\.05: CHF \d+\.\d[05]/);
+    // Per counter kind in words: Black, Colour.
+    expect(preview.out).toMatch(/^ {4}Colour usage +\d+ +free/m);
     const run = cli('billing', '--period', period, '--run', '--data', dir);
     expect(run.out).toMatch(/billing run 1 for .*readings now billed \(11\)/);
     expect(cli('billing', '--period', period, '--run', '--data', dir).code).toBe(1);
@@ -166,8 +168,11 @@ describe('npm run cli', () => {
     );
     const first = cli('import', file, '--data', dir);
     expect(first.code).toBe(1);
-    expect(first.out).toMatch(/lines 3, 4 \(3\.024\.072 .*\): black\.new: .*line 3/);
-    expect(first.out).toMatch(/line 5 \(nope .*\): equipmentId: No device/);
+    // Fields in words, as the import page names them: not black.new or equipmentId.
+    expect(first.out).toContain('columns: Serial number ← "Serial", Date ← "Date", Counter ← "Counter", New counter ← "Value"');
+    expect(first.out).toMatch(/lines 3, 4 \(3\.024\.072 .*\): Black new counter: .*line 3/);
+    expect(first.out).toMatch(/line 5 \(nope .*\): Equipment ID: No device/);
+    expect(first.out).not.toMatch(/black\.new|equipmentId/);
     expect(first.out).toContain('1 new, 0 unchanged');
     const again = cli('import', file, '--data', dir);
     expect(again.out).toContain('0 new, 1 unchanged');
@@ -191,7 +196,7 @@ describe('npm run cli', () => {
     expect(cli('import-master', 'test/fixtures/contracts.csv', '--data', dir).code).toBe(0);
     const bad = cli('import-master', 'test/fixtures/devices-bad.csv', '--data', dir, '--kind', 'devices');
     expect(bad.code).toBe(1);
-    expect(bad.out).toContain('line 3 (3.500.002): contractNumber ("Vertrag"): No contract with number V-999999-99.');
+    expect(bad.out).toContain('line 3 (3.500.002): Contract number ("Vertrag"): No contract with number V-999999-99.');
     expect(bad.out).toContain('nothing imported');
     expect(cli('import-master', '--data', dir).code).toBe(2);
     expect(cli('import-master', 'test/fixtures/devices.csv', '--kind', 'printers', '--data', dir).code).toBe(2);

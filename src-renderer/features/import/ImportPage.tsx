@@ -5,8 +5,9 @@ import { ApiError, type FieldIssue } from '../../../shared/errors';
 import { MASTER_FIELDS, MASTER_KINDS, type ColumnMapping, type MasterKind } from '../../../shared/import/master-fields';
 import { csvHeaders, decodeCsv, isZip } from '../../../shared/import/csv-header';
 import { detectImportKind, READING_FIELDS } from '../../../shared/import/reading-fields';
+import { importFieldLabel } from '../../../shared/i18n/field-label';
 import { formatDate } from '../../../shared/format';
-import type { CounterKind, Language } from '../../../shared/models';
+import type { Language } from '../../../shared/models';
 import { downloadCsv } from '../../components/download';
 import { TextField } from '../../components/Field';
 import { useSaveKeys } from '../../components/useSaveKeys';
@@ -144,46 +145,7 @@ export function ImportPage() {
   };
   useSaveKeys({ save: run, cancel: () => undefined });
 
-  const fieldLabel = (field: string): string => {
-    const wide = /^value\.(black|scan|color|free1|free2)$/.exec(field);
-    if (wide) return `${t(`kinds.${wide[1] as CounterKind}`)} ${t('dialog.new')}`;
-    const counter = /^(black|scan|color|free1|free2)(Free|Price|Start)$/.exec(field);
-    if (counter) {
-      const label = t(`kinds.${counter[1] as CounterKind}`);
-      if (counter[2] === 'Start') return t('deviceForm.startValue', { kind: label });
-      return `${label} ${counter[2] === 'Free' ? t('contracts.freePerMonth') : t('contracts.pricePerPage')}`;
-    }
-    const labels: Record<string, string> = {
-      number: report?.kind === 'contracts' ? t('contracts.number') : t('customers.number'),
-      name: t('customers.name'),
-      language: t('customers.language'),
-      webReading: t('customers.webReading'),
-      emails: t('customers.emails'),
-      note: t('customers.note'),
-      customerNumber: t('customers.number'),
-      startDate: t('contracts.startDate'),
-      endDate: t('contracts.endDate'),
-      intervalMonths: t('contracts.interval'),
-      startMonth: t('contracts.startMonth'),
-      contractNumber: t('contracts.number'),
-      equipmentId: t('deviceForm.equipmentId'),
-      position: t('deviceForm.position'),
-      model: t('deviceForm.model'),
-      location: t('deviceForm.location'),
-      serialNumber: t('deviceForm.serialNumber'),
-      installDate: t('deviceForm.installDate'),
-      row: t('import.line'),
-      date: t('dialog.date'),
-      validFrom: t('dialog.validFrom'),
-      validTo: t('dialog.validTo'),
-      kind: t('dialog.counter'),
-      value: t('dialog.new'),
-      reading: t('import.line'),
-    };
-    const kindField = /^(black|scan|color|free1|free2)\.new$/.exec(field);
-    if (kindField) return `${t(`kinds.${kindField[1] as CounterKind}`)} ${t('dialog.new')}`;
-    return labels[field] ?? field;
-  };
+  const fieldLabel = (field: string): string => importFieldLabel(field, language, report?.kind);
 
   // Columns of the file no field takes: said, so that nothing is left out unnoticed.
   const unmapped = report ? report.headers.filter((header) => header.trim() !== '' && !Object.values(mapping ?? report.mapping).includes(header)) : [];
