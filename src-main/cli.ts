@@ -16,6 +16,7 @@ import { detectImportKind, type DateOrder } from '../shared/import/reading-field
 import { defaultDataDir } from './core/paths';
 import { isLoopback } from './http/server';
 import { openPortalDatabase } from '../db/portal/store';
+import { sealedSettings } from '../db/queries/settings';
 import type { BilledContract, RequestSkipReason } from '../shared/api';
 import { ApiError } from '../shared/errors';
 import { formatChf } from '../shared/rules/billing';
@@ -295,6 +296,12 @@ async function importMasterFile(
 async function withWeb(dataDir: string, job: (core: OpenedCore) => Promise<number>): Promise<number> {
   const core = openCore({ dataDir });
   try {
+    // Secrets the desktop app sealed with the OS keychain cannot be read here: say which, and how else.
+    for (const key of sealedSettings(core.db)) {
+      const env = SETTINGS_BY_KEY.get(key)?.env;
+      if (env && process.env[env]) continue;
+      console.error(`meterdesk: ${key} is sealed by the desktop app's keychain and cannot be read here — set ${env ?? key} for this command, or run it from the app`);
+    }
     const web = await startWeb(core, dataDir, { portal: 'private', scheduler: false });
     try {
       return await job(core);

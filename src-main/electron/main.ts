@@ -11,7 +11,9 @@ import { databaseFile } from '../core/paths';
 import { lockDataDir } from '../jobs/backup';
 import type { WebRuntime } from '../jobs/runtime';
 import { currentUser, openCore, startWeb, type OpenedCore } from '../node-main';
+import { keepSecretsSealed } from '../../db/queries/settings';
 import { registerIpc } from './ipc';
+import { osKeychain } from './keychain';
 import { installMenu } from './menu';
 import { enableSandbox, secureSession, secureWebContents } from './security';
 
@@ -83,6 +85,15 @@ function start(): void {
   }
   log.info({ dataDir, version: app.getVersion() }, 'database open');
   unlockDataDir = lockDataDir(dataDir);
+
+  // Secret settings sealed by the OS keychain, before the portal reads (or makes) its secret.
+  const keychain = osKeychain();
+  if (keychain) {
+    const sealed = keepSecretsSealed(core.db, keychain);
+    if (sealed > 0) log.info({ sealed }, 'secret settings sealed with the OS keychain');
+  } else {
+    log.warn('no OS keychain: secret settings are stored in clear in the database');
+  }
 
   // The customer portal and the scheduler (SPEC §6) run in this process, as in browser mode.
   const opened = core;

@@ -4,7 +4,7 @@
  * nothing here reaches the renderer.
  */
 import type { Database } from '../../db/database';
-import { allSettings, setSetting } from '../../db/queries/settings';
+import { allSettings, sealedSettings, setSetting } from '../../db/queries/settings';
 import { checkSetting, SETTINGS_BY_KEY } from '../../shared/settings-schema';
 import { newToken } from '../core/web/tokens';
 
@@ -58,7 +58,9 @@ export function webConfig(db: Database, env: NodeJS.ProcessEnv = process.env, ov
     return value !== undefined && checkSetting(key, value) === null ? value : SETTINGS_BY_KEY.get(key)!.fallback;
   };
   let secret = pick('portal.secret');
-  if (!secret && overrides.makeSecret !== false) {
+  // One sealed by a keychain this process has not (the desktop app's, read from the CLI) is
+  // kept: a new one would unpair a portal on another server.
+  if (!secret && overrides.makeSecret !== false && !sealedSettings(db).includes('portal.secret')) {
     // The built-in portal and the back-office share a secret made on first use.
     secret = newToken();
     setSetting(db, 'portal.secret', secret);

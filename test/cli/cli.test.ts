@@ -3,6 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { keepSecretsSealed } from '../../db/queries/settings';
+import { openCore } from '../../src-main/node-main';
 import { tempDir } from '../db/helpers';
 import { startSmtpSink } from '../web/helpers';
 import { cli } from './helpers';
@@ -64,6 +66,19 @@ describe('npm run cli', () => {
     } finally {
       await smtp.stop();
     }
+  });
+
+  it("says which secrets the desktop app sealed with its keychain, which the command line cannot read, and how else", async () => {
+    const dir = tempDir();
+    const app = openCore({ dataDir: dir, author: 'app', version: 'test' });
+    // Any keychain will do: the command line has none.
+    keepSecretsSealed(app.db, { seal: (clear) => Buffer.from(clear).toString('base64'), open: (sealed) => Buffer.from(sealed, 'base64').toString() });
+    await app.api['settings-save']({ values: { 'smtp.url': 'smtp://127.0.0.1:2525' } });
+    app.close();
+    const send = cli('send-requests', '--data', dir);
+    expect(send.err).toContain("smtp.url is sealed by the desktop app's keychain and cannot be read here — set METERDESK_SMTP_URL");
+    const settings = cli('settings', '--data', dir);
+    expect(settings.out).toMatch(/smtp\.url +\(set/);
   });
 
   it('refuses an unknown command or option with exit code 2', () => {

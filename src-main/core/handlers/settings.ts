@@ -3,7 +3,7 @@
  * (secrets only as "set"), and saving a batch — all checked first, then one transaction with
  * an audit row per change (a secret's value is never written into the audit trail).
  */
-import { allSettings, setSetting } from '../../../db/queries/settings';
+import { allSettings, sealedSettings, setSetting } from '../../../db/queries/settings';
 import type { SettingValue } from '../../../shared/api';
 import { ApiError, type FieldIssue } from '../../../shared/errors';
 import { checkSetting, SETTINGS, SETTINGS_BY_KEY } from '../../../shared/settings-schema';
@@ -11,9 +11,11 @@ import { audit, timestamp, type CoreContext } from '../context';
 
 export function settingsList(core: CoreContext): SettingValue[] {
   const stored = allSettings(core.db);
+  // A secret sealed by a keychain this process has not is set all the same.
+  const sealed = sealedSettings(core.db);
   return SETTINGS.map((setting) => {
     const value = stored.get(setting.key) ?? null;
-    return { key: setting.key, value: setting.kind === 'secret' ? null : value, set: value !== null };
+    return { key: setting.key, value: setting.kind === 'secret' ? null : value, set: value !== null || sealed.includes(setting.key) };
   });
 }
 
@@ -35,9 +37,10 @@ export function saveSettings(core: CoreContext, values: Record<string, string>):
   return core.db.transaction(() => {
     const now = timestamp(core);
     const stored = allSettings(core.db);
+    const sealed = sealedSettings(core.db);
     for (const [key, raw] of Object.entries(values)) {
       const value = raw.trim();
-      const before = stored.get(key) ?? null;
+      const before = stored.get(key) ?? (sealed.includes(key) ? '(sealed)' : null);
       if ((before ?? '') === value) continue;
       if (value === '') core.db.run('DELETE FROM settings WHERE key = ?', [key]);
       else setSetting(core.db, key, value);

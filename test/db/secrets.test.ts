@@ -1,0 +1,105 @@
+/**
+ * Secret settings at rest (SPEC §7): sealed where the shell offers a keychain, so that
+ * neither the database nor its backups hold them in clear. The desktop app's keychain is
+ * Electron's safeStorage, which cannot run here; a keychain of AES-256-GCM under a key that
+ * only this test holds stands in for it — the same seal and open, the same failure when the
+ * key is another's.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { keepSecretsSealed, SEALED_PREFIX, sealedSettings, type SecretBox } from '../../db/queries/settings';
+import { backupNow } from '../../src-main/jobs/backup';
+import { webConfig } from '../../src-main/jobs/config';
+import { openCore } from '../../src-main/node-main';
+import { testCore } from './helpers';
+
+function keychain(key = randomBytes(32)): SecretBox {
+  return {
+    seal(clear) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const body = Buffer.concat([cipher.update(clear, 'utf8'), cipher.final()]);
+      return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+    },
+    open(sealed) {
+      const bytes = Buffer.from(sealed, 'base64');
+      const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12));
+      decipher.setAuthTag(bytes.subarray(12, 28));
+      return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8');
+    },
+  };
+}
+
+const SMTP = 'smtps://dealer:Geheim-1234@mail.example.ch';
+const stored = (core: ReturnType<typeof testCore>, key: string) =>
+  core.db.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', [key])?.value;
+
+describe('secret settings', () => {
+  it('are sealed by the keychain when saved, read back in clear by the jobs, and kept out of the backup in clear', async () => {
+    const core = testCore({ demo: false });
+    keepSecretsSealed(core.db, keychain());
+    await core.api['settings-save']({ values: { 'smtp.url': SMTP, 'mail.from': 'Dealer <service@dealer.ch>' } });
+    const config = webConfig(core.db, {});
+    expect(config.smtpUrl).toBe(SMTP);
+    // The portal's secret, made on first use, is sealed too.
+    expect(config.portalSecret).toMatch(/^[\w-]{20,}$/);
+    expect(stored(core, 'smtp.url')).toMatch(new RegExp(`^${SEALED_PREFIX}`));
+    expect(stored(core, 'portal.secret')).toMatch(new RegExp(`^${SEALED_PREFIX}`));
+    expect(stored(core, 'mail.from')).toBe('Dealer <service@dealer.ch>');
+
+    const dir = core.db.file.replace(/[/\\][^/\\]+$/, '');
+    const backup = await backupNow(core.db, dir, 3);
+    const bytes = readFileSync(backup.file).toString('latin1');
+    expect(bytes).not.toContain('Geheim-1234');
+    expect(bytes).not.toContain(config.portalSecret);
+    expect(bytes).toContain('service@dealer.ch');
+  });
+
+  it('typed before the keychain came are sealed when it comes', async () => {
+    const core = testCore({ demo: false });
+    await core.api['settings-save']({ values: { 'smtp.url': SMTP } });
+    expect(stored(core, 'smtp.url')).toBe(SMTP);
+    const box = keychain();
+    expect(keepSecretsSealed(core.db, box)).toBe(1);
+    expect(stored(core, 'smtp.url')).not.toContain('Geheim');
+    expect(box.open(stored(core, 'smtp.url')!.slice(SEALED_PREFIX.length))).toBe(SMTP);
+    expect(keepSecretsSealed(core.db, box)).toBe(0);
+  });
+
+  it("sealed by another keychain (or read by the CLI, which has none) count as set, and the portal's is never replaced", async () => {
+    const core = testCore({ demo: false });
+    keepSecretsSealed(core.db, keychain());
+    await core.api['settings-save']({ values: { 'smtp.url': SMTP } });
+    const secret = webConfig(core.db, {}).portalSecret;
+    const sealedSecret = stored(core, 'portal.secret');
+    const file = core.db.file;
+    const dir = file.replace(/[/\\][^/\\]+$/, '');
+
+    // The same database opened without the keychain, as the command line opens it.
+    const cli = openCore({ dataDir: dir, author: 'cli', version: 'test' });
+    try {
+      expect(sealedSettings(cli.db).sort()).toEqual(['portal.secret', 'smtp.url']);
+      const config = webConfig(cli.db, {});
+      expect(config.smtpUrl).toBeNull();
+      expect(config.portalSecret).toBe('');
+      // Not replaced by a new one, which would unpair a portal on another server.
+      expect(stored(cli, 'portal.secret')).toBe(sealedSecret);
+      const listed = await cli.api['settings-get']({});
+      expect(listed.find((setting) => setting.key === 'smtp.url')).toMatchObject({ set: true, value: null });
+      // The environment still wins, as on a server.
+      expect(webConfig(cli.db, { METERDESK_SMTP_URL: 'smtp://127.0.0.1:2525' }).smtpUrl).toBe('smtp://127.0.0.1:2525');
+
+      // Another keychain (another user's) opens nothing either; typing the value again replaces it.
+      keepSecretsSealed(cli.db, keychain());
+      expect(sealedSettings(cli.db).sort()).toEqual(['portal.secret', 'smtp.url']);
+      await cli.api['settings-save']({ values: { 'smtp.url': 'smtp://127.0.0.1:2525' } });
+      expect(webConfig(cli.db, {}).smtpUrl).toBe('smtp://127.0.0.1:2525');
+      expect(sealedSettings(cli.db)).toEqual(['portal.secret']);
+    } finally {
+      cli.close();
+    }
+    // The first keychain still opens the portal's secret it sealed.
+    expect(webConfig(core.db, {}).portalSecret).toBe(secret);
+  });
+});
