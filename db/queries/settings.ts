@@ -72,13 +72,19 @@ export function sealedSettings(db: Database): string[] {
  */
 export function keepSecretsSealed(db: Database, box: SecretBox): number {
   boxes.set(db, box);
-  return db.transaction(() => {
-    let sealed = 0;
-    for (const row of storedRows(db)) {
-      if (!SECRET_KEYS.has(row.key) || row.value.startsWith(SEALED_PREFIX)) continue;
-      setSetting(db, row.key, row.value);
-      sealed += 1;
-    }
-    return sealed;
-  });
+  const clear = storedRows(db).filter((row) => SECRET_KEYS.has(row.key) && !row.value.startsWith(SEALED_PREFIX));
+  if (clear.length === 0) return 0;
+  // The clear values are overwritten with zeros where they were (secure_delete), and their
+  // frames leave the write-ahead log, so no copy of the file holds them any more.
+  const secureDelete = db.pragma('secure_delete');
+  db.pragma('secure_delete = ON');
+  try {
+    db.transaction(() => {
+      for (const row of clear) setSetting(db, row.key, row.value);
+    });
+  } finally {
+    db.pragma(`secure_delete = ${Number(secureDelete)}`);
+  }
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  return clear.length;
 }

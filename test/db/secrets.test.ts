@@ -6,7 +6,7 @@
  * key is another's.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { keepSecretsSealed, SEALED_PREFIX, sealedSettings, type SecretBox } from '../../db/queries/settings';
 import { backupNow } from '../../src-main/jobs/backup';
@@ -65,6 +65,12 @@ describe('secret settings', () => {
     expect(stored(core, 'smtp.url')).not.toContain('Geheim');
     expect(box.open(stored(core, 'smtp.url')!.slice(SEALED_PREFIX.length))).toBe(SMTP);
     expect(keepSecretsSealed(core.db, box)).toBe(0);
+    // Nothing of the clear value is left behind, in the file or its write-ahead log.
+    for (const file of [core.db.file, `${core.db.file}-wal`]) {
+      expect(existsSync(file) ? readFileSync(file).toString('latin1') : '').not.toContain('Geheim-1234');
+    }
+    const backup = await backupNow(core.db, core.db.file.replace(/[/\\][^/\\]+$/, ''), 3);
+    expect(readFileSync(backup.file).toString('latin1')).not.toContain('Geheim-1234');
   });
 
   it("sealed by another keychain (or read by the CLI, which has none) count as set, and the portal's is never replaced", async () => {
