@@ -26,6 +26,7 @@ export type IssueCode =
   | 'validity-lock-overlap'
   | 'validity-overlap-next'
   | 'reading-read-only'
+  | 'period-reading-billed'
   | 'not-digits'
   | 'too-long'
   | 'email-invalid'

@@ -113,3 +113,8 @@ export function formatPrice(micros: number): string {
   const fraction = String(micros % 1_000_000).padStart(6, '0').replace(/0+$/, '').padEnd(2, '0');
   return `${francs}.${fraction}`;
 }
+
+/** Between a label and what follows it: French sets a (no-break) space before the colon. */
+export function labelSeparator(language: Language): string {
+  return language === 'fr' ? '\u00a0: ' : ': ';
+}

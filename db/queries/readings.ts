@@ -421,6 +421,11 @@ export function flagReading(db: Database, id: number, now: string): void {
   );
 }
 
+/** Where a reading's values come from now (a clerk's reading corrected with a customer's web values). */
+export function setReadingSource(db: Database, id: number, source: ReadingSource, now: string): void {
+  db.run('UPDATE readings SET source = ?, revision = revision + 1, updated_at = ? WHERE id = ?', [source, now, id]);
+}
+
 export function setReadingStatus(db: Database, id: number, status: ReadingStatus, now: string): void {
   db.run(
     'UPDATE readings SET status = ?, revision = revision + 1, updated_at = ? WHERE id = ?',

@@ -367,6 +367,14 @@ export function readingSince(db: Database, deviceId: number, from: IsoDate): { i
   return db.get('SELECT id, source FROM readings WHERE device_id = ? AND date >= ? ORDER BY date DESC, id DESC LIMIT 1', [deviceId, from]);
 }
 
+/** A device's reading of a period: the latest whose validity ends in it (as the period overview counts it). */
+export function readingOfPeriod(db: Database, deviceId: number, from: IsoDate, to: IsoDate): { id: number; source: string } | undefined {
+  return db.get(
+    'SELECT id, source FROM readings WHERE device_id = ? AND valid_to BETWEEN ? AND ? ORDER BY date DESC, id DESC LIMIT 1',
+    [deviceId, from, to],
+  );
+}
+
 /** Withdraws a queued e-mail whose link has ended, unless another sender has it out (`claimMail`). */
 export function cancelMail(db: Database, id: number, now: string): void {
   db.run(

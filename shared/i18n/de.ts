@@ -210,7 +210,7 @@ export const de = {
     discard: 'Verwerfen',
     states: { applied: 'übernommen', held: 'zurückgestellt', discarded: 'verworfen', corrected: 'korrigiert' },
     reasons: {
-      recorded: 'Für diese Periode gibt es schon einen erfassten Zählerstand',
+      recorded: 'Für diese Periode gibt es schon einen erfassten Zählerstand; Übernehmen ersetzt seine Werte durch die des Kunden',
       incomplete: 'Nicht alle Zähler eingegeben',
       refused: 'Von den Regeln abgelehnt',
     },
@@ -483,6 +483,7 @@ export const de = {
     'validity-overlap': 'Muss nach dem Ende des vorherigen Zählerstands ({{max}}) liegen: Gültigkeiten dürfen sich nicht überschneiden.',
     'validity-lock-overlap': 'Der Vertrag gibt die Gültigkeit {{from}} – {{to}} vor (der offene Zählerstand seines ersten Geräts), doch dieses Gerät ist bis {{max}} schon erfasst: zuerst den nächsten Zählerstand des ersten Geräts erfassen.',
     'validity-overlap-next': 'Muss vor dem Beginn des nächsten Zählerstands ({{min}}) liegen: Gültigkeiten dürfen sich nicht überschneiden.',
+    'period-reading-billed': 'Der Zählerstand dieser Periode ist schon abgerechnet (Status {{status}}): den Web-Wert verwerfen, oder zuerst den Abrechnungslauf stornieren.',
     'reading-read-only': 'Status {{status}}: nicht mehr änderbar.',
     'unknown-counter': 'Dieses Gerät hat diesen Zähler nicht.',
   },

@@ -211,7 +211,7 @@ export const en: Translation = {
     discard: 'Discard',
     states: { applied: 'taken over', held: 'kept aside', discarded: 'discarded', corrected: 'corrected' },
     reasons: {
-      recorded: 'A reading was already recorded for this period',
+      recorded: 'A reading was already recorded for this period; Take over replaces its values by the customer’s',
       incomplete: 'Not every counter entered',
       refused: 'Refused by the rules',
     },
@@ -484,6 +484,7 @@ export const en: Translation = {
     'validity-overlap': 'Must be after the end of the previous reading ({{max}}): validity periods cannot overlap.',
     'validity-lock-overlap': 'The contract sets the validity {{from}} – {{to}} (the open reading of its first device), but this device is recorded up to {{max}} already: record the first device\'s next reading first.',
     'validity-overlap-next': 'Must be before the start of the next reading ({{min}}): validity periods cannot overlap.',
+    'period-reading-billed': 'The reading of this period is billed already (status {{status}}): discard the web value, or cancel the billing run first.',
     'reading-read-only': 'Status {{status}}: can no longer be changed.',
     'unknown-counter': 'This device has no such counter.',
   },

@@ -212,7 +212,7 @@ export const fr: Translation = {
     discard: 'Rejeter',
     states: { applied: 'repris', held: 'mis de côté', discarded: 'rejeté', corrected: 'corrigé' },
     reasons: {
-      recorded: 'Un relevé a déjà été saisi pour cette période',
+      recorded: 'Un relevé a déjà été saisi pour cette période ; Reprendre remplace ses valeurs par celles du client',
       incomplete: 'Tous les compteurs ne sont pas saisis',
       refused: 'Refusé par les règles',
     },
@@ -485,6 +485,7 @@ export const fr: Translation = {
     'validity-overlap': 'Doit suivre la fin du relevé précédent ({{max}}) : les validités ne peuvent se chevaucher.',
     'validity-lock-overlap': 'Le contrat impose la validité {{from}} – {{to}} (le relevé ouvert de sa première machine), mais cette machine est déjà saisie jusqu’au {{max}} : saisir d’abord le prochain relevé de la première machine.',
     'validity-overlap-next': 'Doit précéder le début du relevé suivant ({{min}}) : les validités ne peuvent se chevaucher.',
+    'period-reading-billed': 'Le relevé de cette période est déjà facturé (statut {{status}}) : rejeter la valeur web, ou annuler d’abord la facturation.',
     'reading-read-only': 'Statut {{status}} : plus modifiable.',
     'unknown-counter': 'Cette machine n’a pas ce compteur.',
   },

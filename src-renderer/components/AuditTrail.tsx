@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ApiArgs } from '../../shared/api';
-import { formatDateTime } from '../../shared/format';
+import { formatDateTime, labelSeparator } from '../../shared/format';
 import type { AuditEntry } from '../../shared/models';
 import { useLanguage } from '../i18n';
 import { api } from '../platform/transport';
@@ -36,7 +36,9 @@ export function AuditTrail({ entity, entityId }: AuditTrailProps) {
                 const text = auditText(entity, key, before, after, t, language);
                 return (
                   <li key={key}>
-                    {text.field}: {text.before} → {text.after}
+                    {text.field}
+                    {labelSeparator(language)}
+                    {text.before} → {text.after}
                   </li>
                 );
               })}

@@ -308,11 +308,49 @@ describe('the portal visit and the sync', () => {
     const [held] = overview.submissions;
     expect(held).toMatchObject({ state: 'held', reason: 'recorded', equipmentId: '3.022.790', customerNumber: '999999' });
     expect(held!.values[0]!.value).toBe(lastValue + 300);
+    // Taken over, the customer's value corrects the clerk's reading of the period: one reading
+    // of November, its validity kept — not a second one with a validity of its own after it.
+    const before = readingsOf(core, '3.022.790');
     const decided = await core.api['web-decide']({ id: held!.id, action: 'apply' });
     expect(decided.state).toBe('applied');
-    const web = readingsOf(core, '3.022.790').at(-1)!;
-    expect(web).toMatchObject({ source: 'web', id: decided.readingId });
-    expect(web.counters[0]).toMatchObject({ old: lastValue + 250, new: lastValue + 300 });
+    const after = readingsOf(core, '3.022.790');
+    expect(after).toHaveLength(before.length);
+    const web = after.at(-1)!;
+    expect(web).toMatchObject({ id: manual.id, source: 'web', validFrom: manual.validFrom, validTo: manual.validTo, date: held!.values[0]!.enteredOn });
+    expect(decided.readingId).toBe(manual.id);
+    expect(web.counters[0]).toMatchObject({ old: lastValue, new: lastValue + 300 });
+    const history = await core.api['devices-get']({ equipmentId: '3.022.790' });
+    expect(history.readings.filter((r) => r.validTo >= '2026-11-01' && r.validFrom <= '2026-11-30')).toHaveLength(1);
     await expect(core.api['web-decide']({ id: held!.id, action: 'discard' })).rejects.toThrow(/decided already/);
+  });
+
+  it('no longer asks the customer for a device the office has read for the period', async () => {
+    const core = testCore();
+    const dir = core.db.file.replace(/\/[^/]+$/, '');
+    const { path, visit, runtime } = await visitFromMail(core, dir);
+    await visit.get(path);
+    expect(visit.page).toContain('3.022.790');
+    expect(visit.page).toContain('3.024.072');
+    // A clerk records 3.022.790 by hand; the customer has entered nothing for it.
+    await recordReading(core, '3.022.790', 250);
+    await runtime.sync();
+    await visit.get(path);
+    expect(visit.page).not.toContain('3.022.790');
+    expect(visit.page).toContain('3.024.072');
+  });
+
+  it('refuses to take a web value over a billed reading of the period, and says why', async () => {
+    const core = testCore();
+    const dir = core.db.file.replace(/\/[^/]+$/, '');
+    const { path, visit, runtime } = await visitFromMail(core, dir);
+    await visit.get(path);
+    const id = visit.counterId('3.022.790', 'Compteur Noir-blanc');
+    expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', String(visit.lastValue(id) + 300))).toBe(303);
+    const manual = await recordReading(core, '3.022.790', 250);
+    expect((await runtime.sync()).held).toBe(1);
+    core.db.run("UPDATE readings SET status = '11' WHERE id = ?", [manual.id]);
+    const [held] = (await core.api['web-overview']({})).submissions;
+    await expect(core.api['web-decide']({ id: held!.id, action: 'apply' })).rejects.toThrow(/billed already .*discard the web value/);
+    expect((await core.api['web-overview']({})).submissions[0]!.state).toBe('held');
   });
 });

@@ -5,11 +5,12 @@
  */
 import type { RequestOptions, RequestSkipReason } from '../../../shared/api';
 import { endOfMonth } from '../../../shared/dates';
-import type { Customer, Device, IsoDate, SubmissionValue } from '../../../shared/models';
+import type { Customer, Device, IsoDate, Reading, SubmissionValue } from '../../../shared/models';
 import type { PublishBody, PublishedDevice, Submission } from '../../../shared/portal-sync';
 import { ApiError } from '../../../shared/errors';
 import { firstDayOf, isDueIn, linkValidUntil, type Period } from '../../../shared/rules/web-reading';
 import { getCustomerByNumber, getDevice } from '../../../db/queries/master-data';
+import { getReading, setReadingSource } from '../../../db/queries/readings';
 import {
   currentLink,
   customerDevicesInPeriod,
@@ -23,13 +24,15 @@ import {
   linkMailOut,
   linksToPublish,
   queueMail,
+  readingOfPeriod,
   readingSince,
   replaceLink,
   webCustomers,
   type WebLink,
 } from '../../../db/queries/web';
 import { audit, settingsOf, timestamp, today, type CoreContext } from '../context';
-import { nextReadingCounters, saveReadingOn } from '../handlers/readings';
+import { isEditable } from '../../../shared/rules/status';
+import { nextReadingCounters, saveReading, saveReadingOn } from '../handlers/readings';
 import { hashToken, newToken } from './tokens';
 
 /** The devices of a customer that need a reading in the period, in contract and position order. */
@@ -126,6 +129,17 @@ function publishedDevice(core: CoreContext, deviceId: number): PublishedDevice |
 }
 
 /**
+ * Whether the office has read the device for the period already (by hand or by import): the
+ * portal then no longer asks for it (SPEC §4.2, the devices that *need* a reading). An
+ * estimate still wants the real value; a web reading is the customer's own, shown as entered.
+ */
+function readByOffice(core: CoreContext, deviceId: number, period: Period): boolean {
+  const from = firstDayOf(period);
+  const reading = readingOfPeriod(core.db, deviceId, from, endOfMonth(from));
+  return reading !== undefined && (reading.source === 'manual' || reading.source === 'import');
+}
+
+/**
  * What the portal needs (SPEC §5): every link still valid with its due devices, their last
  * counters and usual consumption, and the replaced ones as closed. No names, no addresses.
  */
@@ -148,6 +162,7 @@ export function buildPublication(core: CoreContext, contact: string): PublishBod
         devices: closed
           ? []
           : dueDevices(core, link.customerId, link.period)
+              .filter((id) => !readByOffice(core, id, link.period))
               .map((id) => publishedDevice(core, id))
               .filter((device) => device !== null),
       };
@@ -241,8 +256,51 @@ export function applySubmissions(core: CoreContext, submissions: Submission[]): 
 }
 
 /**
- * A clerk's decision on a kept-aside submission: take it over as a web reading (the chain's
- * rules still apply), or discard it.
+ * Taking over a customer's values for a period the office has a reading of (SPEC §5: staff
+ * see both and decide): they correct that reading — dated the day they were entered, its
+ * validity and note kept — under the meter dialog's rules (the next reading's *old* follows,
+ * an implausible usage is flagged), and it becomes the period's web reading. A second reading
+ * in the period would have had a validity of its own, after the first one's. A billed or
+ * posted reading is not changed.
+ */
+function correctWithWebValues(core: CoreContext, reading: Reading, device: Device, values: SubmissionValue[], now: string): Reading {
+  if (!isEditable(reading.status)) {
+    throw new ApiError(
+      'conflict',
+      `the reading of ${device.equipmentId} for this period is billed already (status ${reading.status}): discard the web value, or cancel the billing run first`,
+      [{ field: 'reading', code: 'period-reading-billed', params: { status: reading.status } }],
+    );
+  }
+  const entered = new Map(values.map((value) => [value.kind, value.value]));
+  const saved = saveReading(
+    core,
+    {
+      equipmentId: device.equipmentId,
+      readingId: reading.id,
+      revision: reading.revision,
+      date: values.map((value) => value.enteredOn).sort().at(-1)!,
+      validFrom: reading.validFrom,
+      validTo: reading.validTo,
+      note: reading.note,
+      counters: reading.counters.map((counter) => ({
+        kind: counter.kind,
+        old: counter.old,
+        new: entered.get(counter.kind) ?? counter.new,
+        extraFree: counter.extraFree,
+        exchange: counter.exchange,
+      })),
+    },
+    { source: 'web', flagged: values.some((value) => value.flagged) },
+  );
+  if (saved.source === 'web') return saved;
+  setReadingSource(core.db, saved.id, 'web', now);
+  audit(core, now, 'reading', saved.id, 'update', { source: [saved.source, 'web'] });
+  return getReading(core.db, saved.id)!;
+}
+
+/**
+ * A clerk's decision on a kept-aside submission: take it over (the period's reading corrected
+ * with it, or a new web reading; the chain's rules still apply), or discard it.
  */
 export function decideWebSubmission(core: CoreContext, id: number, action: 'apply' | 'discard') {
   return core.db.transaction(() => {
@@ -260,7 +318,11 @@ export function decideWebSubmission(core: CoreContext, id: number, action: 'appl
       const link = getLink(core.db, submission.linkId)!;
       const device = getDevice(core.db, submission.deviceId);
       if (!device) throw new ApiError('not-found', `no device ${submission.deviceId}`);
-      readingId = saveWebReading(core, link, device, submission.values).id;
+      const from = firstDayOf(link.period);
+      const recorded = readingOfPeriod(core.db, device.id, from, endOfMonth(from));
+      readingId = recorded
+        ? correctWithWebValues(core, getReading(core.db, recorded.id)!, device, submission.values, now).id
+        : saveWebReading(core, link, device, submission.values).id;
     }
     const state = action === 'apply' ? 'applied' : 'discarded';
     decideSubmission(core.db, id, { state, readingId, by: core.author }, now);

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, type FieldIssue } from '../../../shared/errors';
-import { formatCounter, formatDate, parseCounter } from '../../../shared/format';
+import { formatCounter, formatDate, labelSeparator, parseCounter } from '../../../shared/format';
 import {
   COUNTER_KINDS,
   type Contract,
@@ -249,7 +249,7 @@ function DeviceActions({ detail, today, onChanged }: DeviceActionsProps) {
               value={finals[counter.kind] ?? ''}
               onChange={(value) => setFinals((previous) => ({ ...previous, [counter.kind]: value }))}
               error={errorFor(`${counter.kind}.new`)}
-              hint={`${t('dialog.old')}: ${formatCounter(counter.currentValue, language)}`}
+              hint={`${t('dialog.old')}${labelSeparator(language)}${formatCounter(counter.currentValue, language)}`}
               inputMode="numeric"
             />
           ))}

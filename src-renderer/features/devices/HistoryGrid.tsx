@@ -1,6 +1,6 @@
 import type { ColDef } from 'ag-grid-community';
 import { useMemo } from 'react';
-import { formatCounter, formatDate } from '../../../shared/format';
+import { formatCounter, formatDate, labelSeparator } from '../../../shared/format';
 import type { CounterKind, Reading } from '../../../shared/models';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
@@ -45,7 +45,7 @@ export function HistoryGrid({ readings, kinds, onOpen }: HistoryGridProps) {
           tooltipValueGetter: (p) => {
             const exchange = p.data?.counters.find((c) => c.kind === kind)?.exchange;
             return exchange
-              ? `${t('dialog.exchange')}: ${t('dialog.final')} ${counter(exchange.final)}, ${t('dialog.start')} ${counter(exchange.start)}`
+              ? `${t('dialog.exchange')}${labelSeparator(language)}${t('dialog.final')} ${counter(exchange.final)}, ${t('dialog.start')} ${counter(exchange.start)}`
               : undefined;
           },
         },

@@ -6,7 +6,7 @@ import { MASTER_FIELDS, MASTER_KINDS, type ColumnMapping, type MasterKind } from
 import { csvHeaders, decodeCsv, isZip } from '../../../shared/import/csv-header';
 import { detectImportKind, READING_FIELDS } from '../../../shared/import/reading-fields';
 import { importFieldLabel } from '../../../shared/i18n/field-label';
-import { formatDate } from '../../../shared/format';
+import { formatDate, labelSeparator } from '../../../shared/format';
 import type { Language } from '../../../shared/models';
 import { downloadCsv } from '../../components/download';
 import { TextField } from '../../components/Field';
@@ -150,7 +150,7 @@ export function ImportPage() {
   // Columns of the file no field takes: said, so that nothing is left out unnoticed.
   const unmapped = report ? report.headers.filter((header) => header.trim() !== '' && !Object.values(mapping ?? report.mapping).includes(header)) : [];
   const problemText = (issue: FieldIssue) =>
-    `${fieldLabel(issue.field)}${report?.mapping[issue.field] ? ` («${report.mapping[issue.field]}»)` : ''}: ${describeIssue(issue, language)}`;
+    `${fieldLabel(issue.field)}${report?.mapping[issue.field] ? ` («${report.mapping[issue.field]}»)` : ''}${labelSeparator(language)}${describeIssue(issue, language)}`;
   const laterErrors = report ? report.rows.slice(SHOWN_ROWS).filter((r) => r.action === 'error') : [];
   const shown = report ? [...report.rows.slice(0, SHOWN_ROWS), ...laterErrors.slice(0, SHOWN_ERRORS)] : [];
   const errorList = () => {

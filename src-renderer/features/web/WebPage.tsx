@@ -5,6 +5,7 @@ import { formatCounter, formatDate, formatDateTime, formatPeriod } from '../../.
 import type { CounterKind, WebSubmission } from '../../../shared/models';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
+import { failureText } from '../../issues';
 import { api } from '../../platform/transport';
 import { deviceHref, navigate } from '../../useHashRoute';
 
@@ -92,9 +93,10 @@ export function WebPage() {
   const decide = useCallback(
     (row: WebSubmission, action: 'apply' | 'discard') => {
       setError(null);
-      api.call('web-decide', { id: row.id, action }).then(load, (failure: Error) => setError(failure.message));
+      // Refused by the meter dialog's rules: each reason in words, with its counter.
+      api.call('web-decide', { id: row.id, action }).then(load, (failure: Error) => setError(failureText(failure, language, (message) => message)));
     },
-    [load],
+    [load, language],
   );
 
   const open = useCallback((row: WebSubmission) => navigate(deviceHref(row.equipmentId, row.readingId ?? undefined)), []);
