@@ -9,7 +9,18 @@ test('a billing run: preview, bill with its statement as PDF and the CSV, then t
   await page.keyboard.press('F2');
   await expect(meterdesk.dialog).toBeHidden();
 
+  // A reading saved to check (far above the usual) is left out of the run, and named with its device.
+  await meterdesk.open('#/devices/3.024.072');
+  await meterdesk.newReading();
+  await meterdesk.field('Schwarz Zählerstand neu').fill('9999999');
+  await meterdesk.field('Farbe Zählerstand neu').fill('9999999');
+  await page.keyboard.press('F2');
+  await expect(meterdesk.dialog).toBeHidden();
+
   await page.getByRole('link', { name: 'Abrechnung' }).click();
+  const left = page.getByLabel('Nicht abgerechnet');
+  await expect(left).toContainText('3.024.072 (zu prüfen: erst bestätigen)');
+  await expect(left.getByRole('link', { name: '3.024.072' })).toHaveAttribute('href', /^#\/devices\/3\.024\.072\?reading=\d+$/);
   // The preview lists the contracts; the first one's bill shows below, a click or ↑ ↓ shows another's.
   const contracts = meterdesk.gridRows('Verträge der Vorschau');
   await expect(contracts).toHaveCount(2);
@@ -43,7 +54,8 @@ test('a billing run: preview, bill with its statement as PDF and the CSV, then t
   await expect(runs).toContainText(/Lauf 1 · abgerechnet · \d\d\.\d\d\.\d{4}, \d\d:\d\d · CHF/);
   // Said once done; nothing left to bill, and the button looks it.
   await expect(page.getByRole('status')).toContainText(/Lauf 1 abgerechnet: 2 Verträge, CHF [\d'.]+\./);
-  await expect(page.getByRole('status')).toContainText('keine erfassten, bestätigten Zählerstände');
+  // The emptied preview is no news right after the run.
+  await expect(page.getByRole('status')).not.toContainText('keine erfassten, bestätigten Zählerstände');
   await expect(page.getByRole('button', { name: 'Abrechnen' })).toBeDisabled();
   await expect(page.getByRole('button', { name: 'Abrechnen' })).toHaveCSS('cursor', 'not-allowed');
 
@@ -66,6 +78,18 @@ test('a billing run: preview, bill with its statement as PDF and the CSV, then t
   // Billed: the reading opens read-only (status 11).
   await meterdesk.open('#/devices/3.022.790');
   await expect(meterdesk.historyRows().filter({ hasText: /358.965/ })).toContainText('11 abgerechnet');
+
+  // Cancelling a run asks first: declined, nothing happens.
+  await page.getByRole('link', { name: 'Abrechnung' }).click();
+  page.once('dialog', (dialog) => {
+    expect(dialog.message()).toContain('Lauf 1 stornieren?');
+    void dialog.dismiss();
+  });
+  await runs.getByRole('button', { name: 'Stornieren' }).click();
+  await expect(runs).toContainText('Lauf 1 · abgerechnet');
+  page.once('dialog', (dialog) => void dialog.accept());
+  await runs.getByRole('button', { name: 'Stornieren' }).click();
+  await expect(runs).toContainText('Lauf 1 · storniert');
 });
 
 test('new terms of a contract billed to the end of the month apply from the day after, as the form proposes', async ({ meterdesk, page, app, request }) => {

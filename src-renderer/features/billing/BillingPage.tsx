@@ -2,12 +2,12 @@ import type { ColDef } from 'ag-grid-community';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { BilledContract, BillingPreview, BillingRun } from '../../../shared/api';
 import { billingCsv } from '../../../shared/billing-csv';
-import { formatAmount, formatDate, formatDateTime } from '../../../shared/format';
+import { formatAmount, formatDate, formatDateTime, labelSeparator } from '../../../shared/format';
 import { downloadCsv } from '../../components/download';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
-import { navigate } from '../../useHashRoute';
+import { deviceHref, navigate } from '../../useHashRoute';
 import { BillLines } from './BillLines';
 
 export interface BillingPageProps {
@@ -19,6 +19,9 @@ export interface BillingPageProps {
  * The print billing of a month: the preview of what a run would bill, the run (01 → 11), and
  * the period's runs with cancel, post (→ 21), the printable statements and the CSV export.
  */
+/** Readings left out of the run, named with their devices: the first ones. */
+const SKIPPED_SHOWN = 20;
+
 export function BillingPage({ today }: BillingPageProps) {
   const { t, language } = useLanguage();
   const [period, setPeriod] = useState(today.slice(0, 7));
@@ -158,12 +161,30 @@ export function BillingPage({ today }: BillingPageProps) {
             : !preview
               ? t('app.loading')
               : preview.contracts.length === 0
-                ? t('billing.nothing')
+                ? // Right after a run, the emptied preview is no news.
+                  done
+                  ? ''
+                  : t('billing.nothing')
                 : t('billing.preview', { count: preview.contracts.length, total: formatAmount(preview.total, language) })}
           {preview && preview.skipped.length > 0 && ` · ${t('billing.skipped', { count: preview.skipped.length })}`}
           {preview && preview.missing.length > 0 && ` · ${t('billing.missingStatus', { count: preview.missing.length })}`}
         </span>
       </div>
+
+      {preview && preview.skipped.length > 0 && (
+        // What the run leaves out, each opening its device: a reading to check is confirmed there first.
+        <p className="notice flagged" aria-label={t('billing.skippedLabel')}>
+          {t('billing.skippedLabel')}
+          {labelSeparator(language)}
+          {preview.skipped.slice(0, SKIPPED_SHOWN).map((skip, index) => (
+            <span key={skip.readingId}>
+              {index > 0 && ', '}
+              <a href={deviceHref(skip.equipmentId, skip.readingId)}>{skip.equipmentId}</a> ({t(`billing.skipReasons.${skip.reason}`)})
+            </span>
+          ))}
+          {preview.skipped.length > SKIPPED_SHOWN && ', …'}
+        </p>
+      )}
 
       {runs.length > 0 && (
         <section aria-label={t('billing.runs')} className="billing-runs">
@@ -192,7 +213,13 @@ export function BillingPage({ today }: BillingPageProps) {
                 )}
                 {run.state === 'billed' && (
                   <>
-                    <button type="button" disabled={busy} onClick={() => act(() => api.call('billing-cancel', { runId: run.id }))}>
+                    <button
+                      type="button"
+                      disabled={busy}
+                      onClick={() => {
+                        if (window.confirm(t('billing.cancelConfirm', { id: run.id }))) act(() => api.call('billing-cancel', { runId: run.id }));
+                      }}
+                    >
                       {t('billing.cancel')}
                     </button>
                     <button
