@@ -22,6 +22,7 @@ import type {
   IsoDate,
   Language,
   Reading,
+  ReadingSource,
   ReadingStatus,
   SyncRun,
   WebSubmission,
@@ -428,6 +429,20 @@ export interface BilledContract extends ContractBill {
   readingIds: number[];
   /** The billed readings that are estimates (marked on the statement). */
   estimates: Array<{ readingId: number; equipmentId: string; date: IsoDate }>;
+  /** The billed readings device by device, for the customer's statement (`billing-run-get` only). */
+  readings?: StatementReading[];
+}
+
+/** One billed reading as the statement lists it: the device, the day, each counter's old, new and usage. */
+export interface StatementReading {
+  readingId: number;
+  equipmentId: string;
+  position: string;
+  model: string;
+  location: string;
+  date: IsoDate;
+  source: ReadingSource;
+  counters: Array<{ kind: CounterKind; old: number; new: number; extraFree: number; usage: number }>;
 }
 
 export interface BillingPreview {

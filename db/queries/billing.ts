@@ -1,6 +1,7 @@
 /** The print billing's tables: candidates, runs, their contracts, lines and readings. */
 import type { Database } from '../database';
-import type { CounterKind, IsoDate, Micros } from '../../shared/models';
+import type { StatementReading } from '../../shared/api';
+import { COUNTER_KINDS, type CounterKind, type IsoDate, type Micros } from '../../shared/models';
 import type { BilledLine } from '../../shared/rules/billing';
 
 export interface BillingCandidate {
@@ -171,4 +172,22 @@ export function estimatesAmong(
       ORDER BY d.equipment_id, r.date`,
     [JSON.stringify(readingIds)],
   );
+}
+
+/** The billed readings with their devices and counters, for the statements (in contract and position order per device). */
+export function statementReadings(db: Database, readingIds: number[]): StatementReading[] {
+  const rows = db.all<Omit<StatementReading, 'counters'> & { counters: string }>(
+    `SELECT r.id AS readingId, d.equipment_id AS equipmentId, d.position, d.model, d.location, r.date, r.source,
+            (SELECT json_group_array(json_object('kind', rc.kind, 'old', rc.old_value, 'new', rc.new_value, 'extraFree', rc.extra_free, 'usage', rc.usage))
+               FROM reading_counters rc WHERE rc.reading_id = r.id) AS counters
+       FROM readings r JOIN devices d ON d.id = r.device_id
+      WHERE r.id IN (SELECT value FROM json_each(?))
+      ORDER BY d.position, d.equipment_id, r.date, r.id`,
+    [JSON.stringify(readingIds)],
+  );
+  const order = (kind: CounterKind) => COUNTER_KINDS.indexOf(kind);
+  return rows.map((row) => ({
+    ...row,
+    counters: (JSON.parse(row.counters) as StatementReading['counters']).sort((a, b) => order(a.kind) - order(b.kind)),
+  }));
 }

@@ -71,6 +71,12 @@ test('a billing run: preview, bill with its statement as PDF and the CSV, then t
   await expect(statement.getByRole('heading', { level: 1 })).toHaveText(/^Décompte des copies \S+ \d{4}$/);
   await expect(statement).not.toContainText('Druckabrechnung');
   await expect(statement.locator('tr.grand')).toContainText('116.10');
+  // Device by device, the counters the bill comes from, for the customer to check against their machines.
+  const readings = statement.locator('table.statement-readings');
+  await expect(readings.locator('caption')).toHaveText('Relevés des machines');
+  const copier = readings.locator('tbody', { hasText: 'ID 3.022.790' });
+  await expect(copier).toContainText('RICOH');
+  await expect(copier.getByRole('row', { name: /Noir-blanc/ })).toContainText(/344\s805\s*358\s965\s*14\s160/);
   const pdf = await page.pdf({ format: 'A4' });
   expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
   expect(pdf.length).toBeGreaterThan(5_000);

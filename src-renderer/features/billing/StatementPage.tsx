@@ -5,6 +5,7 @@ import i18next from 'i18next';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
 import { BillLines } from './BillLines';
+import { StatementReadings } from './StatementReadings';
 
 /** The printable statements of a run: one page per contract (print, or save as PDF). */
 export function StatementPage({ runId }: { runId: number }) {
@@ -31,6 +32,7 @@ export function StatementPage({ runId }: { runId: number }) {
           {/* Each customer's statement in the customer's correspondence language. */}
           <h1>{i18next.getFixedT(contract.customerLanguage)('billing.statementTitle', { period: formatPeriod(run.period, contract.customerLanguage) })}</h1>
           <BillLines contract={contract} language={contract.customerLanguage} />
+          {contract.readings && <StatementReadings readings={contract.readings} language={contract.customerLanguage} />}
         </article>
       ))}
     </section>
