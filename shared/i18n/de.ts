@@ -345,6 +345,7 @@ export const de = {
     onPeriod: 'Hinweise: {{stuck}} Zähler steht · {{silent}} ohne Zählerstand · {{unusual}} ungewöhnlich · {{web}} Web wartet',
   },
   period: {
+    allRecorded: 'Alle Geräte der Periode haben einen Zählerstand.',
     savedFlagged: '⚠ {{device}} gespeichert, aber zu prüfen: ein Verbrauch ist deutlich höher als üblich. Im Dialog oder unter Hinweise bestätigen oder korrigieren.',
     estimate: 'Fehlende schätzen ({{count}})',
     estimated: '{{created}} Zählerstände geschätzt, {{skipped}} ohne Verlauf oder abgelehnt.',

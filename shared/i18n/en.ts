@@ -346,6 +346,7 @@ export const en: Translation = {
     onPeriod: 'Alerts: {{stuck}} stuck · {{silent}} without reading · {{unusual}} unusual · {{web}} web waiting',
   },
   period: {
+    allRecorded: 'Every device of the period has a reading.',
     savedFlagged: '⚠ {{device}} saved, but to check: a usage is far above the usual one. Confirm or correct it in the dialog or under Alerts.',
     estimate: 'Estimate the missing ({{count}})',
     estimated: '{{created}} readings estimated, {{skipped}} without history or refused.',

@@ -347,6 +347,7 @@ export const fr: Translation = {
     onPeriod: 'Alertes : {{stuck}} bloqués · {{silent}} sans relevé · {{unusual}} inhabituels · {{web}} web en attente',
   },
   period: {
+    allRecorded: 'Toutes les machines de la période ont un relevé.',
     savedFlagged: '⚠ {{device}} enregistré, mais à vérifier : une consommation est bien plus élevée que d’habitude. À confirmer ou corriger dans le dialogue ou sous Alertes.',
     estimate: 'Estimer les manquants ({{count}})',
     estimated: '{{created}} relevés estimés, {{skipped}} sans historique ou refusés.',

@@ -69,6 +69,21 @@ test('the period overview: work down the missing readings with F2, counts and st
   await filters.getByRole('button', { name: /^erfasst \(Hand\) 1$/ }).click();
   await expect(rows).toHaveCount(1);
   await expect(rows.filter({ hasText: first })).toHaveCount(1);
+
+  // Worked down to the last missing device: the page says so, and the keyboard stays on it.
+  await missingFilter.click();
+  await expect(rows).toHaveCount(missingBefore - 2);
+  await rows.first().locator('[col-id="equipmentId"]').dblclick();
+  for (let left = missingBefore - 2; left > 0; left--) {
+    await expect(meterdesk.dialog).toBeVisible();
+    const current = await nextDevice(meterdesk, '');
+    await fillCounters(meterdesk, page);
+    if (left > 1) await nextDevice(meterdesk, current);
+  }
+  await expect(meterdesk.dialog).toBeHidden();
+  await expect(missingFilter).toHaveText('fehlt 0');
+  await expect(page.getByRole('status').filter({ hasText: 'Alle Geräte der Periode haben einen Zählerstand.' })).toBeVisible();
+  await expect(filters.locator(':focus')).toHaveCount(1);
 });
 
 test('estimates the missing devices in one action, marks them, and the dialog records a meter exchange', async ({ meterdesk, page }) => {

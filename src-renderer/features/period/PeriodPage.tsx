@@ -2,7 +2,7 @@ import type { ColDef, GridApi, IDatasource, IGetRowsParams } from 'ag-grid-commu
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AlertsOverview, PeriodCounts, PeriodRow } from '../../../shared/api';
 import { PERIOD_SORT_COLUMNS, PERIOD_STATES, type PeriodSortColumn, type PeriodState, type Reading } from '../../../shared/models';
-import { formatCounter, formatDate } from '../../../shared/format';
+import { formatCounter, formatDate, formatPeriod } from '../../../shared/format';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
@@ -249,7 +249,11 @@ export function PeriodPage({ today }: { today: string }) {
     if (!current.next || !stillOpen) return focusRow(current.row.deviceId);
     api.call('period-next-missing', { period, after: current.row.deviceId }).then(
       (next) => {
-        if (next) setOpen({ row: next, next: true });
+        if (next) return setOpen({ row: next, next: true });
+        // The list is worked down: said, beside a flag of the last one.
+        setMessage((flagged) => [flagged, t('period.allRecorded')].filter(Boolean).join(' '));
+        // Filtered to the missing ones, the list is now empty: the keyboard goes to the filters.
+        if (filter === 'missing') document.querySelector<HTMLButtonElement>('.state-filters button')?.focus();
         else focusRow(current.row.deviceId);
       },
       (failure: Error) => setMessage(t('app.error', { message: failure.message })),
@@ -282,7 +286,7 @@ export function PeriodPage({ today }: { today: string }) {
             run(async () => {
               const report = await api.call('web-send-requests', { period });
               return t('web.sent', {
-                period: report.period,
+                period: formatPeriod(report.period, language),
                 sent: report.sent,
                 failed: report.failed.length,
                 skipped: report.skipped.length,
@@ -313,10 +317,11 @@ export function PeriodPage({ today }: { today: string }) {
         >
           {t('period.estimate', { count: allMissing ?? 0 })}
         </button>
-        <span className="muted" role="status">
-          {message}
-        </span>
       </div>
+      {/* Under the toolbar, the whole width: a sentence, not a narrow column beside the buttons. */}
+      <p className="muted page-status" role="status">
+        {message}
+      </p>
       <div className="state-filters" role="group" aria-label={t('period.state')}>
         <button type="button" aria-pressed={filter === null} onClick={() => setFilter(null)}>
           {t('period.all')} {shown?.total ?? ''}
