@@ -368,6 +368,7 @@ export const de = {
     list: 'Geräte der Periode',
     hint: 'Enter oder Doppelklick öffnet den Zählerstand; nach F2 geht es zum nächsten fehlenden.',
   },
+  grid: { sortable: 'Enter sortiert', menu: 'Alt+↓ öffnet das Spaltenmenü', columnMenu: 'Spaltenmenü' },
   kinds: { black: 'Schwarz', scan: 'Scan', color: 'Farbe', free1: 'Frei-1', free2: 'Frei-2' },
   status: { '01': 'erfasst', '11': 'abgerechnet', '21': 'verbucht' },
   sources: { manual: 'manuell', web: 'Web', import: 'Import', estimate: 'Schätzung' },

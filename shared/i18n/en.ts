@@ -369,6 +369,7 @@ export const en: Translation = {
     list: 'Devices of the period',
     hint: 'Enter or a double-click opens the reading; after F2 the next missing one opens.',
   },
+  grid: { sortable: 'Press Enter to sort', menu: 'Alt+Down opens the column menu', columnMenu: 'Column menu' },
   kinds: { black: 'Black', scan: 'Scan', color: 'Colour', free1: 'Free-1', free2: 'Free-2' },
   status: { '01': 'recorded', '11': 'billed', '21': 'posted' },
   sources: { manual: 'manual', web: 'web', import: 'import', estimate: 'estimate' },

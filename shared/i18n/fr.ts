@@ -370,6 +370,7 @@ export const fr: Translation = {
     list: 'Machines de la période',
     hint: 'Entrée ou double-clic ouvre le relevé ; après F2, on passe au prochain manquant.',
   },
+  grid: { sortable: 'Entrée pour trier', menu: 'Alt+↓ ouvre le menu de la colonne', columnMenu: 'Menu de la colonne' },
   kinds: { black: 'Noir-blanc', scan: 'Scan', color: 'Couleur', free1: 'Libre-1', free2: 'Libre-2' },
   status: { '01': 'saisi', '11': 'facturé', '21': 'comptabilisé' },
   sources: { manual: 'manuel', web: 'Internet', import: 'import', estimate: 'estimation' },

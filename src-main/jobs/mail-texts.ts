@@ -4,7 +4,7 @@
  */
 import type { Language } from '../../shared/models';
 import { escapeHtml } from '../portal/html';
-import { seedDate } from '../portal/pages';
+import { formatDate } from '../../shared/format';
 
 interface MailWords {
   subject: (number: string) => string;
@@ -80,7 +80,7 @@ export function requestMail(options: {
   contact: string;
 }): RequestMail {
   const words = WORDS[options.language];
-  const date = seedDate(options.validUntil);
+  const date = formatDate(options.validUntil, options.language);
   const paragraphs = [
     words.lead,
     null,

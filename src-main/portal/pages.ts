@@ -8,12 +8,6 @@ import type { PortalCounter, PortalDevice, PortalLink } from '../../db/portal/st
 import { escapeHtml, html, Html } from './html';
 import type { PortalTexts } from './texts';
 
-/** Dates as the seed writes them: 24.01.2014. */
-export function seedDate(date: string): string {
-  const [year, month, day] = date.split('-');
-  return `${day}.${month}.${year}`;
-}
-
 interface LayoutOptions {
   language: Language;
   texts: PortalTexts;
@@ -82,7 +76,7 @@ function counterRow(counter: PortalCounter, options: ReadingsPageOptions): Html 
   const entry = counter.entry;
   const open = !entry?.transferred && (error !== null || options.editing === counter.id);
   const fieldId = `v${counter.id}`;
-  const last = html`<td class="last-date">${texts.lastReading} ${counter.lastDate ? seedDate(counter.lastDate) : '—'}</td>
+  const last = html`<td class="last-date">${texts.lastReading} ${counter.lastDate ? texts.date(counter.lastDate) : '—'}</td>
       <td class="last-value">${texts.lastCounter} ${counter.lastValue}</td>`;
   let state: Html;
   if (open) {
@@ -101,7 +95,7 @@ function counterRow(counter: PortalCounter, options: ReadingsPageOptions): Html 
       </td>`;
   } else if (entry) {
     state = html`<td class="value">${entry.value}</td>
-      <td class="state ${entry.flagged ? 'check' : 'done'}">${entry.flagged ? texts.check : texts.done} ${seedDate(entry.enteredOn)}
+      <td class="state ${entry.flagged ? 'check' : 'done'}">${entry.flagged ? texts.check : texts.done} ${texts.date(entry.enteredOn)}
         ${entry.transferred
           ? html`<span class="locked">${texts.transferred}</span>`
           : html` <a href="/releve?saisir=${counter.id}">${texts.change}</a>`}</td>`;
@@ -129,7 +123,7 @@ export function readingsPage(options: ReadingsPageOptions): Html {
   const anyEntered = devices.some((device) => device.counters.some((c) => c.entry && !c.entry.transferred));
   // "Click in the box" only while a box can still be filled in.
   const anyOpen = devices.some((device) => device.counters.some((c) => !c.entry?.transferred));
-  const body = html`<p class="intro">${texts.intro}. ${texts.linkValidUntil(seedDate(link.validUntil))}</p>
+  const body = html`<p class="intro">${texts.intro}. ${texts.linkValidUntil(texts.date(link.validUntil))}</p>
   <p class="tools"><a href="/imprimer" class="button">${texts.print}</a></p>
   <p class="customer"><strong>${texts.customerNumber(link.customerNumber)}</strong></p>
   ${devices.length === 0 ? html`<p>${texts.nothingDue}</p>` : ''}
@@ -176,7 +170,7 @@ export function printPage(texts: PortalTexts, link: PortalLink, devices: PortalD
         (counter) => html`<tr>
         <th scope="row">${texts.kinds[counter.kind]}</th>
         ${counter.entry
-          ? html`<td>${counter.entry.value}</td><td class="${counter.entry.flagged ? 'check' : 'done'}">${counter.entry.flagged ? texts.check : texts.done}</td><td>${seedDate(counter.entry.enteredOn)}</td>`
+          ? html`<td>${counter.entry.value}</td><td class="${counter.entry.flagged ? 'check' : 'done'}">${counter.entry.flagged ? texts.check : texts.done}</td><td>${texts.date(counter.entry.enteredOn)}</td>`
           : html`<td colspan="3" class="todo">${texts.toEnter}</td>`}
       </tr>`,
       )}
@@ -184,7 +178,7 @@ export function printPage(texts: PortalTexts, link: PortalLink, devices: PortalD
     </table>
   </section>`,
   )}
-  <p class="printed-on">${texts.printedOn(seedDate(today))}</p>`;
+  <p class="printed-on">${texts.printedOn(texts.date(today))}</p>`;
   return layout({ language: link.language, texts, body, csrf: null, print: true });
 }
 

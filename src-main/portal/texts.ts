@@ -2,6 +2,7 @@
  * The portal's words in the customer's language. The French ones are the seed's, word for
  * word (the dealer's extranet); German and English say the same.
  */
+import { formatDate } from '../../shared/format';
 import type { CounterKind, Language } from '../../shared/models';
 
 export interface PortalTexts {
@@ -9,6 +10,8 @@ export interface PortalTexts {
   logout: string;
   intro: string;
   linkValidUntil: (date: string) => string;
+  /** A day as the language writes it: 24.11.2026 (the seed), 24/11/2026 in English, as the back-office does. */
+  date: (isoDate: string) => string;
   customerNumber: (number: string) => string;
   /** A device's ID and serial number as the page labels them (the seed: "ID : …  NS : …"). */
   equipmentId: (id: string) => string;
@@ -45,6 +48,7 @@ export interface PortalTexts {
 }
 
 const fr: PortalTexts = {
+  date: (isoDate) => formatDate(isoDate, 'fr'),
   title: 'Relevé des compteurs',
   logout: 'Déconnexion',
   intro:
@@ -92,6 +96,7 @@ const fr: PortalTexts = {
 };
 
 const de: PortalTexts = {
+  date: (isoDate) => formatDate(isoDate, 'de'),
   title: 'Zählerstände erfassen',
   logout: 'Abmelden',
   intro:
@@ -139,6 +144,7 @@ const de: PortalTexts = {
 };
 
 const en: PortalTexts = {
+  date: (isoDate) => formatDate(isoDate, 'en'),
   title: 'Meter readings',
   logout: 'Log out',
   intro:

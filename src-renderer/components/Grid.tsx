@@ -119,7 +119,17 @@ export function Grid<Row>({
   );
 
   const { t, language } = useLanguage();
-  const localeText = useMemo(() => ({ noRowsToShow: t('app.noRows'), loadingOoo: t('app.loading') }), [t]);
+  // The grid's own words, and what it tells a screen reader about a header ("Press ENTER to sort").
+  const localeText = useMemo(
+    () => ({
+      noRowsToShow: t('app.noRows'),
+      loadingOoo: t('app.loading'),
+      ariaSortableColumn: t('grid.sortable'),
+      ariaMenuColumn: t('grid.menu'),
+      ariaLabelColumnMenu: t('grid.columnMenu'),
+    }),
+    [t],
+  );
 
   return (
     <section className="grid" aria-label={label} style={{ height }}>

@@ -26,4 +26,8 @@ test('an empty grid says so in the language of the UI', async ({ page, emptyApp 
   const customers = page.getByRole('region', { name: /Kunden/ }).first();
   await expect(customers.getByText('Keine Einträge.')).toBeVisible();
   await expect(page.getByText('No Rows To Show')).toHaveCount(0);
+  // What a screen reader hears on a header is in German too, not "Press ENTER to sort".
+  await customers.locator('.ag-header-cell').first().focus();
+  await expect(page.locator('.ag-aria-description-container')).toContainText('Enter sortiert');
+  await expect(page.locator('.ag-aria-description-container')).not.toContainText('Press ENTER');
 });

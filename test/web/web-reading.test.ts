@@ -56,7 +56,7 @@ describe('request e-mails', () => {
     expect(mail.text).toContain("Ce lien est valable jusqu'au 4 du mois prochain (04.12.2026)");
     expect(mail.html).toContain('<a href="http://portal.invalid/l/');
     const english = smtp.mails.find((m) => m.text?.includes('Dear Customer,'));
-    expect(english?.text).toContain('valid until the 4th of next month (04.12.2026)');
+    expect(english?.text).toContain('valid until the 4th of next month (04/12/2026)');
     expect(english?.subject).toContain('200117');
 
     // Once per customer and period: a second run sends nothing; --resend replaces the link.
