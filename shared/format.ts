@@ -110,7 +110,8 @@ export function formatAmount(micros: number, language: Language): string {
  */
 export function formatPrice(micros: number): string {
   const francs = Math.floor(micros / 1_000_000);
-  const fraction = String(micros % 1_000_000).padStart(6, '0').replace(/0+$/, '').padEnd(2, '0');
+  // Per page in four decimals (0.0085, 0.0650) everywhere prices show, six where they need them.
+  const fraction = String(micros % 1_000_000).padStart(6, '0').replace(/0+$/, '').padEnd(4, '0');
   return `${francs}.${fraction}`;
 }
 

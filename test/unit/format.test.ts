@@ -88,8 +88,10 @@ describe('prices per page', () => {
 
   it('writes them back with two to six decimals, exactly', () => {
     expect(formatPrice(8_500)).toBe('0.0085');
-    expect(formatPrice(65_000)).toBe('0.065');
-    expect(formatPrice(1_000_000)).toBe('1.00');
+    expect(formatPrice(65_000)).toBe('0.0650');
+    expect(formatPrice(1_000_000)).toBe('1.0000');
+    expect(formatPrice(0)).toBe('0.0000');
+    expect(formatPrice(8_550)).toBe('0.00855');
     expect(formatPrice(1)).toBe('0.000001');
     expect(parsePrice(formatPrice(123_457))).toBe(123_457);
   });

@@ -1,13 +1,8 @@
-import { formatAmount, formatCounter, formatDate } from '../../../shared/format';
+import { formatAmount, formatCounter, formatDate, formatPrice } from '../../../shared/format';
 import type { BilledContract } from '../../../shared/api';
 import type { Language } from '../../../shared/models';
 import i18next from 'i18next';
 import { useLanguage } from '../../i18n';
-
-/** Micro-francs per page as CHF: 8500 → 0.0085. */
-export function pagePrice(micros: number): string {
-  return (micros / 1_000_000).toFixed(micros % 100 === 0 ? 4 : 6);
-}
 
 /** One contract's bill: a line per counter kind, the exact total and the total rounded to 0.05. */
 export function BillLines({ contract, language: written }: { contract: BilledContract; language?: Language }) {
@@ -53,7 +48,7 @@ export function BillLines({ contract, language: written }: { contract: BilledCon
             <td>{formatCounter(line.usage, language)}</td>
             <td>{formatCounter(line.freeCopies, language)}</td>
             <td>{formatCounter(line.billable, language)}</td>
-            <td>{pagePrice(line.pricePerPage)}</td>
+            <td>{formatPrice(line.pricePerPage)}</td>
             <td>{formatAmount(line.amount, language)}</td>
           </tr>
         ))}
