@@ -84,16 +84,17 @@ export interface SelectFieldProps<Value extends string> {
   options: Array<{ value: Value; label: string }>;
   onChange: (value: Value) => void;
   error?: string | undefined;
+  hint?: string | undefined;
 }
 
-export function SelectField<Value extends string>({ id, label, value, options, onChange, error }: SelectFieldProps<Value>) {
+export function SelectField<Value extends string>({ id, label, value, options, onChange, error, hint }: SelectFieldProps<Value>) {
   return (
-    <FieldShell id={id} label={label} error={error}>
+    <FieldShell id={id} label={label} error={error} hint={hint}>
       <select
         id={id}
         value={value}
         aria-invalid={error ? true : undefined}
-        aria-describedby={described(id, error, undefined)}
+        aria-describedby={described(id, error, hint)}
         onChange={(event) => onChange(event.target.value as Value)}
       >
         {options.map((option) => (

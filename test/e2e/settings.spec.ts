@@ -11,6 +11,11 @@ test('the settings screen: a bad value is refused next to its field, F2 saves, a
   await expect(page.getByLabel('SMTP-Server')).toHaveAttribute('type', 'password');
   await page.getByLabel('SMTP-Server').fill('smtp://office:pw123@127.0.0.1:2525');
   await page.getByLabel('Ihre Kontaktangaben (E-Mails, Portal)').fill('Devillard SA · T. +41 0848 912 912');
+  // The language and the time zone are picked from lists, not typed as codes.
+  const language = page.locator('#setting-language');
+  await expect(language.locator('option:checked')).toHaveText('Standard: Deutsch');
+  await expect(language.locator('option')).toHaveText(['Standard: Deutsch', 'Deutsch', 'Französisch', 'Englisch']);
+  await page.locator('#setting-timeZone').selectOption('Europe/Vienna');
   await page.keyboard.press('F2');
   await expect(page.getByRole('status')).toHaveText('Gespeichert.');
   // The result is in view at the window's foot, however long the page.
@@ -18,6 +23,7 @@ test('the settings screen: a bad value is refused next to its field, F2 saves, a
 
   await page.reload();
   await expect(page.getByLabel('Stichtag (Tag im Monat)')).toHaveValue('5');
+  await expect(page.locator('#setting-timeZone')).toHaveValue('Europe/Vienna');
   await expect(page.getByLabel('SMTP-Server')).toHaveValue('');
   await expect(page.locator('#setting-smtp-url-hint')).toHaveText('gesetzt – leer lassen, um ihn zu behalten');
   await expect(page.locator('body')).not.toContainText('pw123');

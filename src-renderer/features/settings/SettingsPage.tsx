@@ -1,14 +1,18 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SettingValue } from '../../../shared/api';
 import { ApiError } from '../../../shared/errors';
-import { SETTINGS, type SettingGroup } from '../../../shared/settings-schema';
-import { TextField } from '../../components/Field';
+import { LANGUAGES } from '../../../shared/models';
+import { SETTINGS, type SettingGroup, type SettingKind } from '../../../shared/settings-schema';
+import { SelectField, TextField } from '../../components/Field';
 import { useSaveKeys } from '../../components/useSaveKeys';
 import { useLanguage } from '../../i18n';
 import { describeIssue } from '../../issues';
 import { api } from '../../platform/transport';
 
 const GROUPS: SettingGroup[] = ['general', 'readings', 'mail', 'portal', 'backup'];
+
+/** The time zones this browser knows (the settings screen offers them as a list). */
+const TIME_ZONES: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['Europe/Zurich'];
 
 /** Everything configurable (shared/settings-schema.ts); secrets can be set or cleared, never read. */
 export function SettingsPage() {
@@ -52,6 +56,12 @@ export function SettingsPage() {
       }
       return { ...current, [key]: text };
     });
+  const choicesOf = (kind: SettingKind): Array<{ value: string; label: string }> | null => {
+    if (kind === 'language') return LANGUAGES.map((code) => ({ value: code, label: t(`languages.${code}`) }));
+    if (kind === 'timezone') return TIME_ZONES.map((zone) => ({ value: zone, label: zone.replace(/_/g, ' ') }));
+    return null;
+  };
+
   return (
     <section className="settings-page">
       <h1>{t('settings.title')}</h1>
@@ -72,6 +82,29 @@ export function SettingsPage() {
                   : '',
               setting.restart ? t('settings.restart') : '',
             ].filter(Boolean);
+            // A language or a time zone is picked from a list, not typed as a code.
+            const choices = choicesOf(setting.kind);
+            if (choices) {
+              const current = value(setting.key);
+              const options = [
+                { value: '', label: t('settings.fallback', { value: choices.find((c) => c.value === setting.fallback)?.label ?? setting.fallback }) },
+                ...choices,
+                ...(current && !choices.some((c) => c.value === current) ? [{ value: current, label: current }] : []),
+              ];
+              return (
+                <div key={setting.key} className="setting-row">
+                  <SelectField
+                    id={id}
+                    label={label}
+                    value={current}
+                    options={options}
+                    onChange={(choice) => change(setting.key, choice)}
+                    error={errors[setting.key]}
+                    hint={setting.restart ? t('settings.restart') : undefined}
+                  />
+                </div>
+              );
+            }
             return (
               <div key={setting.key} className="setting-row">
                 <TextField
