@@ -225,6 +225,7 @@ export const apiArgs = {
   'web-send-requests': z
     .object({ period: period.optional(), resend: z.boolean().optional(), customerNumber: z.string().min(1).max(40).optional() })
     .strict(),
+  'web-hand-over-link': z.object({ period: period.optional(), customerNumber: z.string().min(1).max(40) }).strict(),
 } as const;
 
 export type ApiName = keyof typeof apiArgs;
@@ -460,6 +461,18 @@ export interface BillingPreview {
   total: number;
 }
 
+/** A customer's new link, for the office to give them itself (read out, or in its own e-mail). */
+export interface HandedOverLink {
+  customerNumber: string;
+  period: string;
+  url: string;
+  validUntil: IsoDate;
+  /** The link it replaces stopped working. */
+  replacedLink: boolean;
+  /** False: the portal could not be reached; the link works from the next synchronisation. */
+  published: boolean;
+}
+
 export interface BillingRun {
   id: number;
   period: string;
@@ -519,6 +532,7 @@ export interface Api {
   'web-decide': (args: ApiArgs<'web-decide'>) => Promise<WebSubmission>;
   'web-sync': (args: ApiArgs<'web-sync'>) => Promise<SyncSummary>;
   'web-send-requests': (args: ApiArgs<'web-send-requests'>) => Promise<SendSummary>;
+  'web-hand-over-link': (args: ApiArgs<'web-hand-over-link'>) => Promise<HandedOverLink>;
   'import-mappings': (
     args: ApiArgs<'import-mappings'>,
   ) => Promise<Array<{ source: string; kind: MasterKind; mapping: ColumnMapping }>>;

@@ -62,6 +62,11 @@ Commands:
             E-mails still queued after a failure go with them, without
             waiting for their retry. Prints what was sent; a failed send stays queued
             and is retried.
+  link --customer NUMBER [--period YYYY-MM]
+            A new personal link for one customer (default: this month), printed
+            for the office to give itself — on the phone, or in its own e-mail —
+            when the request e-mail cannot reach them; no e-mail is sent, the
+            previous link stops working.
   sync      Synchronise with the portal now: publish the open links and due
             devices, collect what customers entered (as web readings, status 01).
   billing --period YYYY-MM [--preview | --run | --cancel ID | --post ID]
@@ -649,6 +654,26 @@ export async function main(argv: string[]): Promise<number> {
         }
         console.log(`  ${report.sent} sent, ${report.failed.length} failed, ${report.skipped.length} skipped`);
         return report.failed.length > 0 ? 1 : 0;
+      });
+    }
+    case 'link': {
+      const period = values.period;
+      if (period !== undefined && !isPeriod(period)) throw new UsageError(`--period must be YYYY-MM, not "${period}"`);
+      const customer = values.customer;
+      if (customer === undefined) throw new UsageError('link needs --customer NUMBER');
+      return withWeb(dataDir, async (core) => {
+        try {
+          const link = await core.context.web!.handOverLink(customer, period);
+          console.log(`meterdesk: a new link for customer ${link.customerNumber} (${link.period}), valid until ${link.validUntil} — give it yourself; it is shown only now:`);
+          console.log(`  ${link.url}`);
+          if (link.replacedLink) console.log('  the previous link no longer works');
+          if (!link.published) console.log('  the portal could not be reached: the link works from the next sync');
+          return 0;
+        } catch (error) {
+          if (!(error instanceof ApiError)) throw error;
+          console.log(`meterdesk: ${error.message}`);
+          return 1;
+        }
       });
     }
     case 'serve':

@@ -99,6 +99,7 @@ export async function startWeb(core: OpenedCore, dataDir: string, options: WebOp
   core.context.web = {
     sync: async () => summariseSync(await runtime.sync()),
     sendRequests: async (period, opts) => summariseSend(await runtime.sendRequests(period, opts)),
+    handOverLink: (customerNumber, period) => runtime.handOverLink(customerNumber, period),
   };
   return runtime;
 }

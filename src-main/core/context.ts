@@ -1,6 +1,6 @@
 import type { Database } from '../../db/database';
 import { insertAudit, type Changes } from '../../db/queries/audit';
-import type { RequestOptions, SendSummary, SyncSummary } from '../../shared/api';
+import type { HandedOverLink, RequestOptions, SendSummary, SyncSummary } from '../../shared/api';
 import type { AuditEntry } from '../../shared/models';
 import { todayIn } from '../../shared/dates';
 import type { IsoDate } from '../../shared/models';
@@ -21,6 +21,7 @@ export interface CoreContext {
 export interface WebServices {
   sync(): Promise<SyncSummary>;
   sendRequests(period?: string, options?: RequestOptions): Promise<SendSummary>;
+  handOverLink(customerNumber: string, period?: string): Promise<HandedOverLink>;
 }
 
 export function settingsOf(context: CoreContext): Settings {

@@ -133,6 +133,7 @@ export function createCore(context: CoreContext): Api {
     'web-decide': op((args) => decideWebSubmission(context, args.id, args.action)),
     'web-sync': () => webServices(context).sync(),
     'web-send-requests': (args) => webServices(context).sendRequests(args.period, { resend: args.resend, customerNumber: args.customerNumber }),
+    'web-hand-over-link': (args) => webServices(context).handOverLink(args.customerNumber, args.period),
   };
 }
 

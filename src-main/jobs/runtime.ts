@@ -15,12 +15,13 @@ import { settingsOf, today, type CoreContext } from '../core/context';
 import { logger } from '../core/log';
 import { createPortalServer, type PortalServer } from '../portal/server';
 import { backupNow } from './backup';
-import type { RequestOptions } from '../../shared/api';
+import type { HandedOverLink, RequestOptions } from '../../shared/api';
 import type { WebConfig } from './config';
 import {
   deliverQueued,
   httpPortalClient,
   runSync,
+  handOverLinkNow,
   sendRequests,
   smtpMailer,
   type DeliveryReport,
@@ -40,6 +41,7 @@ export interface WebRuntime {
   config: WebConfig;
   sync(): Promise<SyncReport>;
   sendRequests(period?: Period, options?: RequestOptions): Promise<SendReport>;
+  handOverLink(customerNumber: string, period?: Period): Promise<HandedOverLink>;
   deliverQueued(): Promise<DeliveryReport>;
   stop(): Promise<void>;
 }
@@ -143,6 +145,8 @@ export async function startWebReading(options: WebRuntimeOptions): Promise<WebRu
     sync: () => withConfig((now) => runSync(core, now, client)),
     sendRequests: (period, opts) =>
       withConfig((now, mail) => sendRequests(core, now, client, mail, period ?? periodOf(today(core)), opts)),
+    handOverLink: (customerNumber, period) =>
+      withConfig((now) => handOverLinkNow(core, now, client, period ?? periodOf(today(core)), customerNumber)),
     deliverQueued: () => withConfig((now, mail) => deliverQueued(core, now, client, mail)),
     async stop() {
       for (const job of jobs) job.stop();

@@ -16,12 +16,12 @@ import {
   startSyncRun,
   type OutboxMail,
 } from '../../db/queries/web';
-import { NO_SMTP_ERROR, type RequestOptions } from '../../shared/api';
+import { NO_SMTP_ERROR, type HandedOverLink, type RequestOptions } from '../../shared/api';
 import { collectResponse, type PublishBody, type Submission } from '../../shared/portal-sync';
 import { isLinkValid, type Period } from '../../shared/rules/web-reading';
 import { timestamp, today, type CoreContext } from '../core/context';
 import { logger } from '../core/log';
-import { applySubmissions, buildPublication, planRequests, type ApplyReport, type RequestPlan } from '../core/web/web-reading';
+import { applySubmissions, buildPublication, handOverLink, planRequests, type ApplyReport, type RequestPlan } from '../core/web/web-reading';
 import type { WebConfig } from './config';
 import { requestMail } from './mail-texts';
 
@@ -198,6 +198,28 @@ export async function sendRequests(
   const plan = planRequests(core, period, options);
   const delivery = await deliverQueued(core, config, client, mailer, 'all');
   return { ...plan, delivery };
+}
+
+/**
+ * A customer's new link for the office to hand over (`handOverLink`), published at once so it
+ * works as soon as it is given; if the portal cannot be reached, from the next sync.
+ */
+export async function handOverLinkNow(
+  core: CoreContext,
+  config: WebConfig,
+  client: PortalClient,
+  period: Period,
+  customerNumber: string,
+): Promise<HandedOverLink> {
+  const { token, validUntil, replacedLink } = handOverLink(core, period, customerNumber);
+  let published = true;
+  try {
+    await client.publish(buildPublication(core, config.contact));
+  } catch (error) {
+    published = false;
+    log.warn({ err: error }, 'a handed-over link could not be published: it works from the next sync');
+  }
+  return { customerNumber, period, url: `${config.publicUrl}/l/${token}`, validUntil, replacedLink, published };
 }
 
 /** Publishes, then sends what is queued and due (the retry of failed e-mails), or all of it. */

@@ -81,6 +81,19 @@ describe('npm run cli', () => {
     expect(settings.out).toMatch(/smtp\.url +\(set/);
   });
 
+  it('link prints a new link for one customer to give by hand, and sends no e-mail', () => {
+    const dir = tempDir();
+    cli('demo', '--data', dir);
+    const given = cli('link', '--customer', '999999', '--data', dir);
+    expect(given.code).toBe(0);
+    expect(given.out).toMatch(/a new link for customer 999999 \(\d{4}-\d{2}\), valid until \d{4}-\d{2}-04/);
+    expect(given.out).toMatch(/^ {2}http:\/\/127\.0\.0\.1:4781\/l\/[\w-]{20,}$/m);
+    const again = cli('link', '--customer', '999999', '--data', dir);
+    expect(again.out).toContain('the previous link no longer works');
+    expect(cli('link', '--customer', '300451', '--data', dir)).toMatchObject({ code: 1, out: expect.stringContaining('does not read its counters on the web') });
+    expect(cli('link', '--data', dir).code).toBe(2);
+  });
+
   it('refuses an unknown command or option with exit code 2', () => {
     expect(cli('bogus').code).toBe(2);
     const option = cli('demo', '--colour');

@@ -168,4 +168,17 @@ test("without an SMTP server the requests fail with the reason, and the list of 
   const rows = list.getByRole('row');
   await expect(rows).toHaveCount(3);
   await expect(rows.filter({ hasText: '999999 Fiduciaire du Léman SA' })).toContainText(/ausstehend\s*1\s*Kein SMTP-Server eingestellt/);
+
+  // The customer calls: the office gives the link itself, and it works at once.
+  page.once('dialog', (dialog) => void dialog.accept());
+  await rows.filter({ hasText: '999999 Fiduciaire du Léman SA' }).getByRole('button', { name: 'Link geben' }).click();
+  const handedOver = page.getByRole('region', { name: 'Link für 999999' });
+  await expect(handedOver).toContainText(/Gültig bis \d\d\.\d\d\.\d{4}/);
+  await expect(handedOver).toContainText('Der bisherige Link funktioniert nicht mehr.');
+  const url = await handedOver.getByRole('textbox').inputValue();
+  expect(url).toMatch(/\/l\/[\w-]{20,}$/);
+  const customer = await page.context().newPage();
+  await customer.goto(url);
+  await expect(customer.getByText('N° DU CLIENT : 999999')).toBeVisible();
+  await customer.close();
 });

@@ -44,6 +44,38 @@ async function visitFromMail(core: OpenedCore, dir: string) {
   return { report, path, mail: mailFor999999, runtime, visit: new Visit(runtime.portalUrl!) };
 }
 
+describe('a link handed over by the office', () => {
+  it("gives a customer a new link without an e-mail — for the phone, or the office's own e-mail — that works at once and replaces the old one", async () => {
+    const core = testCore();
+    const dir = core.db.file.replace(/\/[^/]+$/, '');
+    const runtime = await withWeb(core, dir, { METERDESK_PUBLIC_URL: 'http://portal.invalid' });
+    const first = await core.api['web-hand-over-link']({ customerNumber: '999999' });
+    expect(first).toMatchObject({ customerNumber: '999999', period: '2026-11', validUntil: '2026-12-04', replacedLink: false, published: true });
+    expect(first.url).toMatch(/^http:\/\/portal\.invalid\/l\/[\w-]{20,}$/);
+    // No e-mail: none sent, none queued.
+    expect(smtp.mails).toHaveLength(0);
+    expect(core.db.get<{ n: number }>('SELECT count(*) AS n FROM mail_outbox')!.n).toBe(0);
+    const visit = new Visit(runtime.portalUrl!);
+    await visit.get(first.url.replace('http://portal.invalid', ''));
+    expect(visit.page).toContain('999999');
+    expect(visit.page).toContain('3.022.790');
+
+    // Given again: a new link, and the first one stops working.
+    const second = await core.api['web-hand-over-link']({ customerNumber: '999999' });
+    expect(second.replacedLink).toBe(true);
+    expect(second.url).not.toBe(first.url);
+    const stale = new Visit(runtime.portalUrl!);
+    await stale.get(first.url.replace('http://portal.invalid', ''));
+    expect(stale.page).not.toContain('3.022.790');
+    // The change log says who handed it over.
+    const created = core.db.all<{ changes: string }>("SELECT changes FROM audit_log WHERE entity = 'web_link' AND action = 'create'");
+    expect(created.map((row) => JSON.parse(row.changes) as Record<string, unknown>)).toContainEqual(expect.objectContaining({ handedOver: [null, 'test-clerk'] }));
+
+    await expect(core.api['web-hand-over-link']({ customerNumber: '300451' })).rejects.toThrow(/does not read its counters on the web/);
+    await expect(core.api['web-hand-over-link']({ customerNumber: '999999', period: '2020-01' })).rejects.toThrow(/no device due/);
+  });
+});
+
 describe('request e-mails', () => {
   it('sends each due web customer one e-mail in its language, with a personal link valid until the 4th', async () => {
     const core = testCore();

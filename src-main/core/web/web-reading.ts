@@ -86,15 +86,8 @@ export function planRequests(core: CoreContext, period: Period, options: Request
         plan.skipped.push({ customerNumber: customer.number, reason: 'sending' });
         continue;
       }
-      if (existing) {
-        replaceLink(core.db, existing.id, now);
-        audit(core, now, 'web_link', existing.id, 'update', { replaced: [null, now] });
-      }
-      const token = newToken();
-      const validUntil = linkValidUntil(period);
-      const linkId = insertLink(core.db, { customerId: customer.id, period, tokenHash: hashToken(token), validUntil }, now);
+      const { linkId, token, validUntil } = newLink(core, customer, period, existing, now);
       const mailId = queueMail(core.db, linkId, customer.emails, token, now);
-      audit(core, now, 'web_link', linkId, 'create', { customer: [null, customer.number], period: [null, period] });
       plan.planned.push({
         customerNumber: customer.number,
         recipients: customer.emails,
@@ -105,6 +98,53 @@ export function planRequests(core: CoreContext, period: Period, options: Request
       });
     }
     return plan;
+  });
+}
+
+/** A new personal link of the customer for the period, replacing `existing` (which stops working). */
+function newLink(
+  core: CoreContext,
+  customer: { id: number; number: string },
+  period: Period,
+  existing: { id: number } | undefined,
+  now: string,
+  handedOverBy?: string,
+) {
+  if (existing) {
+    replaceLink(core.db, existing.id, now);
+    audit(core, now, 'web_link', existing.id, 'update', { replaced: [null, now] });
+  }
+  const token = newToken();
+  const validUntil = linkValidUntil(period);
+  const linkId = insertLink(core.db, { customerId: customer.id, period, tokenHash: hashToken(token), validUntil }, now);
+  audit(core, now, 'web_link', linkId, 'create', {
+    customer: [null, customer.number],
+    period: [null, period],
+    ...(handedOverBy && { handedOver: [null, handedOverBy] }),
+  });
+  return { linkId, token, validUntil };
+}
+
+/**
+ * A customer's link for the office to hand over itself — read out on the phone, or pasted into
+ * its own e-mail — when the request e-mail cannot reach them (no SMTP server yet, a lost
+ * e-mail): a new link for the period, replacing the current one, and no e-mail queued. The
+ * token is returned once, here; like every link, only its hash is kept.
+ */
+export function handOverLink(core: CoreContext, period: Period, customerNumber: string) {
+  return core.db.transaction(() => {
+    const now = timestamp(core);
+    const customer = webCustomers(core.db).find((c) => c.number === customerNumber);
+    if (!customer) throw new ApiError('not-found', `customer ${customerNumber} does not read its counters on the web (or does not exist)`);
+    if (dueDevices(core, customer.id, period).length === 0) {
+      throw new ApiError('conflict', `customer ${customerNumber} has no device due for a reading in ${period}`);
+    }
+    const existing = currentLink(core.db, customer.id, period);
+    if (existing && linkMailOut(core.db, existing.id, now)) {
+      throw new ApiError('conflict', `the e-mail with customer ${customerNumber}'s link is being sent right now: try again in a moment`);
+    }
+    const { token, validUntil } = newLink(core, customer, period, existing, now, core.author);
+    return { customerNumber, period, token, validUntil, replacedLink: existing !== undefined };
   });
 }
 

@@ -1,6 +1,6 @@
 import type { ColDef } from 'ag-grid-community';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { NO_SMTP_ERROR, type WebOverview, type WebRequestInfo } from '../../../shared/api';
+import { NO_SMTP_ERROR, type HandedOverLink, type WebOverview, type WebRequestInfo } from '../../../shared/api';
 import { formatCounter, formatDate, formatDateTime, formatPeriod } from '../../../shared/format';
 import type { CounterKind, WebSubmission } from '../../../shared/models';
 import { Grid } from '../../components/Grid';
@@ -86,6 +86,21 @@ export function WebPage() {
         if (skipped) return t(`web.skipReasons.${skipped.reason}`, { customer });
         if (planned) return t('web.resent', { customer, to: planned.recipients.join(', ') });
         return t('web.notDue', { customer, period: formatPeriod(report.period, language) });
+      },
+    );
+  };
+
+  // A customer the e-mail cannot reach (no SMTP server yet, a lost e-mail): the office gives the link itself.
+  const [handedOver, setHandedOver] = useState<HandedOverLink | null>(null);
+  const handOver = (request: WebRequestInfo) => {
+    if (!window.confirm(t('web.handOverConfirm', { customer: `${request.customerNumber} ${request.customerName}` }))) return;
+    setHandedOver(null);
+    act(
+      'send',
+      () => api.call('web-hand-over-link', { period: overview?.period, customerNumber: request.customerNumber }),
+      (link) => {
+        setHandedOver(link);
+        return '';
       },
     );
   };
@@ -231,6 +246,29 @@ export function WebPage() {
       <p role="status" className={error ? 'error-banner' : 'muted'}>
         {error ? t('app.error', { message: error }) : overview?.available === false ? t('web.notRunning') : message}
       </p>
+      {handedOver && (
+        <section className="notice" aria-label={t('web.handedOverTitle', { customer: handedOver.customerNumber })}>
+          <p>
+            <strong>{t('web.handedOverTitle', { customer: handedOver.customerNumber })}</strong>{' '}
+            {t('web.handedOverValid', { date: formatDate(handedOver.validUntil, language) })}
+            {handedOver.replacedLink && ` ${t('web.handedOverReplaced')}`}
+            {!handedOver.published && ` ${t('web.handedOverUnpublished')}`}
+          </p>
+          <p className="toolbar">
+            <input
+              type="text"
+              readOnly
+              value={handedOver.url}
+              aria-label={t('web.handedOverTitle', { customer: handedOver.customerNumber })}
+              size={Math.min(handedOver.url.length, 90)}
+              onFocus={(event) => event.currentTarget.select()}
+            />
+            <button type="button" onClick={() => void navigator.clipboard?.writeText(handedOver.url)}>
+              {t('web.copy')}
+            </button>
+          </p>
+        </section>
+      )}
       {overview && requests.length > 0 && (
         <details className="web-requests" open={pending > 0}>
           <summary>{t('web.requestList', { period: formatPeriod(overview.period, language), count: requests.length })}</summary>
@@ -255,10 +293,15 @@ export function WebPage() {
                   <td>{request.attempts}</td>
                   <td>{request.sentAt ? timestamp(request.sentAt) : ''}</td>
                   <td>{request.status === 'pending' && request.lastError ? mailError(request.lastError) : ''}</td>
-                  <td>
+                  <td className="actions">
                     {request.status === 'sent' && !request.replaced && (
                       <button type="button" disabled={busy !== null} onClick={() => resend(request)}>
                         {t('web.resend')}
+                      </button>
+                    )}
+                    {(request.status === 'pending' || (request.status === 'sent' && !request.replaced)) && (
+                      <button type="button" disabled={busy !== null} onClick={() => handOver(request)}>
+                        {t('web.handOver')}
                       </button>
                     )}
                   </td>
