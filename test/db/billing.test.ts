@@ -1,10 +1,16 @@
 /** The billing run on a real database: preview, run (01 → 11), cancel, post (→ 21), never twice. */
+import type { BillingRun } from '../../shared/api';
 import { describe, expect, it } from 'vitest';
 import { getDeviceByEquipmentId } from '../../db/queries/master-data';
 import { listReadings } from '../../db/queries/readings';
 import { recordReading, rejection, tempDir, testCore } from './helpers';
 
 const statusOf = (core: ReturnType<typeof testCore>, id: number) => core.db.get<{ status: string }>('SELECT status FROM readings WHERE id = ?', [id])!.status;
+
+/** A run as billing-runs lists it: billing-run-get adds each contract's readings for the statement. */
+function withoutReadings(run: BillingRun): BillingRun {
+  return { ...run, contracts: run.contracts.map(({ readings: _readings, ...contract }) => contract) };
+}
 
 describe('the billing run', () => {
   it('bills the demo contract: 14160 Schwarz copies, 500 free, CHF 0.0085 → CHF 116.10; nothing twice', async () => {
@@ -42,14 +48,14 @@ describe('the billing run', () => {
     expect((await rejection(core.api['billing-cancel']({ runId: again.id }))).message).toMatch(/posted, which is final/);
     const runs = await core.api['billing-runs']({ period: '2026-11' });
     expect(runs.map((r) => r.state)).toEqual(['cancelled', 'posted']);
-    expect(await core.api['billing-run-get']({ runId: again.id })).toEqual(runs[1]);
+    expect(withoutReadings(await core.api['billing-run-get']({ runId: again.id }))).toEqual(runs[1]);
     expect((await rejection(core.api['billing-run-get']({ runId: 999 }))).code).toBe('not-found');
   });
 
   it('keeps each contract of a run with its own readings', async () => {
     const core = testCore();
     // Two devices of one contract, one of another customer's.
-    const ids = [];
+    const ids: number[] = [];
     for (const equipmentId of ['3.022.790', '3.024.072', '3.200.117']) ids.push((await recordReading(core, equipmentId, 100)).id);
     const preview = await core.api['billing-preview']({ period: '2026-11' });
     const run = await core.api['billing-run']({ period: '2026-11' });
@@ -61,7 +67,16 @@ describe('the billing run', () => {
     expect(new Set(billed).size).toBe(billed.length);
     for (const id of ids) expect(billed).toContain(id);
     expect(run.contracts.length).toBeGreaterThanOrEqual(2);
-    expect(await core.api['billing-run-get']({ runId: run.id })).toEqual(run);
+    // The statement's run: the same, and each contract's readings device by device.
+    const statement = await core.api['billing-run-get']({ runId: run.id });
+    expect(withoutReadings(statement)).toEqual(run);
+    for (const contract of statement.contracts) {
+      expect(contract.readings!.map((r) => r.readingId).sort()).toEqual([...contract.readingIds].sort());
+    }
+    const ricoh = statement.contracts.flatMap((c) => c.readings!).find((r) => r.readingId === ids[0])!;
+    expect(ricoh).toMatchObject({ equipmentId: '3.022.790', source: 'manual' });
+    expect(ricoh.counters[0]).toMatchObject({ kind: 'black', usage: 100 });
+    expect(ricoh.counters[0]!.new - ricoh.counters[0]!.old).toBe(100);
   });
 
   it('leaves out a flagged reading until a clerk confirms it', async () => {
