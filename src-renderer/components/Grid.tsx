@@ -7,6 +7,7 @@ import {
   LocaleModule,
   ModuleRegistry,
   RowApiModule,
+  RowAutoHeightModule,
   ScrollApiModule,
   themeQuartz,
   TooltipModule,
@@ -55,6 +56,8 @@ ModuleRegistry.registerModules([
   ScrollApiModule,
   // localeText (the empty grid's words in the UI's language)
   LocaleModule,
+  // wrapText + autoHeight (web submissions: names, values and reasons in full)
+  RowAutoHeightModule,
   ...(import.meta.env.DEV ? [ValidationModule] : []),
 ]);
 

@@ -98,6 +98,10 @@ test('a customer enters counters from the e-mailed link; the sync brings them in
   // On a 1280-pixel screen every column is in view: none runs under the pinned buttons.
   await page.setViewportSize({ width: 1280, height: 800 });
   await expect.poll(() => new MeterdeskPage(page, webApp.url).columnsOutOfView('Web-Eingaben')).toEqual([]);
+  // The customer's values are shown whole (wrapped), not cut off with "…".
+  const values = grid.getByRole('row').filter({ hasText: '3.024.072' }).locator('[col-id="values"]');
+  await expect(values).toContainText(/Farbe [\d']+/);
+  expect(await values.evaluate((cell) => cell.scrollWidth <= cell.clientWidth)).toBe(true);
 
   await customer.goto(link);
   await expect(counter(customer, '3.022.790', 'Compteur Noir-blanc')).toContainText('Transmis, ne peut plus être modifié');

@@ -177,7 +177,7 @@ export function PeriodPage({ today }: { today: string }) {
       {
         field: 'state',
         headerName: t('period.state'),
-        width: 122,
+        width: 112,
         cellClass: (p) => `state-${String(p.value)}`,
         // Empty while its block loads.
         valueFormatter: (p) => (p.value ? t(`period.states.${p.value as PeriodState}`) : ''),
@@ -185,28 +185,29 @@ export function PeriodPage({ today }: { today: string }) {
       {
         colId: 'customer',
         headerName: t('period.customer'),
-        flex: 2.6,
-        minWidth: 190,
+        flex: 2.4,
+        minWidth: 170,
         tooltipValueGetter: (p) => String(p.value ?? ''),
         valueGetter: (p) => (p.data ? `${p.data.customerNumber} ${p.data.customerName}` : ''),
       },
-      { field: 'contractNumber', headerName: t('period.contract'), width: 124 },
+      { field: 'contractNumber', headerName: t('period.contract'), width: 114 },
       { field: 'equipmentId', headerName: t('period.device'), width: 96 },
-      { field: 'position', headerName: t('period.position'), width: 68 },
-      { field: 'model', headerName: t('period.model'), flex: 2, minWidth: 140, tooltipField: 'model' },
-      { field: 'location', headerName: t('period.location'), flex: 1.9, minWidth: 100, tooltipField: 'location' },
+      { field: 'position', headerName: t('period.position'), width: 70 },
+      { field: 'model', headerName: t('period.model'), flex: 1.7, minWidth: 130, tooltipField: 'model' },
+      { field: 'location', headerName: t('period.location'), flex: 1.4, minWidth: 100, tooltipField: 'location' },
       {
         field: 'date',
         headerName: t('period.date'),
-        width: 100,
+        // A whole date (24.11.2026) with the sort arrow.
+        width: 116,
         valueFormatter: (p) => (p.value ? formatDate(String(p.value), language) : ''),
       },
       {
         colId: 'counters',
         headerName: t('period.counters'),
         // Empty on the rows still missing, which a clerk works down: the least room of the texts.
-        flex: 1.5,
-        minWidth: 140,
+        flex: 2.6,
+        minWidth: 160,
         sortable: false,
         tooltipValueGetter: (p) => String(p.value ?? ''),
         valueGetter: (p) =>

@@ -139,6 +139,9 @@ export function WebPage() {
         headerName: t('web.customer'),
         flex: 2,
         minWidth: 150,
+        // Names, values and reasons wrap rather than end in "…": the clerk decides on them.
+        wrapText: true,
+        autoHeight: true,
         valueGetter: (p) => (p.data ? `${p.data.customerNumber} ${p.data.customerName}` : ''),
       },
       {
@@ -158,6 +161,8 @@ export function WebPage() {
         headerName: t('web.values'),
         flex: 2,
         minWidth: 160,
+        wrapText: true,
+        autoHeight: true,
         tooltipValueGetter: (p) => String(p.value ?? ''),
         valueGetter: (p) => {
           if (!p.data) return '';
@@ -176,8 +181,10 @@ export function WebPage() {
       {
         field: 'reason',
         headerName: t('web.reason'),
-        flex: 1,
-        minWidth: 110,
+        flex: 3,
+        minWidth: 160,
+        wrapText: true,
+        autoHeight: true,
         tooltipValueGetter: (p) => (p.valueFormatted as string | null) ?? '',
         valueFormatter: (p) => {
           const reason = p.value as string | null;
@@ -188,7 +195,7 @@ export function WebPage() {
       {
         colId: 'actions',
         headerName: '',
-        width: anyHeld ? 270 : 100,
+        width: anyHeld ? 262 : 90,
         pinned: 'right',
         sortable: false,
         cellRenderer: (p: { data?: WebSubmission }) =>
