@@ -23,7 +23,8 @@ function cliAsync(...args: string[]): Promise<{ code: number | null; out: string
   });
 }
 
-describe('npm run cli', () => {
+// Each test runs several CLI processes (tsx, a second or more each): on a busy machine 20 s is not enough.
+describe('npm run cli', { timeout: 60_000 }, () => {
   it('--help lists the commands and the options', () => {
     const { code, out } = cli('--help');
     expect(code).toBe(0);
