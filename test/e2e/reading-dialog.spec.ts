@@ -43,6 +43,8 @@ test('new < old shows the error next to Zählerstand neu and saves nothing', asy
   const newField = meterdesk.field('Schwarz Zählerstand neu');
   await expect(newField).toHaveAttribute('aria-invalid', 'true');
   await expect(newField).toHaveAccessibleDescription(/Muss mindestens 344.805 sein/);
+  // No usage is made up of a refused value.
+  await expect(meterdesk.field('Schwarz Verbrauch Kopie')).toHaveValue('');
   await expect(meterdesk.dialog.getByRole('alert')).toContainText('Nicht gespeichert');
   await page.keyboard.press('Escape');
   await expect(meterdesk.dialog).toBeHidden();

@@ -184,7 +184,8 @@ export function useReadingForm(draft: ReadingDraft, language: Language): Reading
       return {
         kind: context.kind,
         oldEditable: context.oldEditable && !readOnly,
-        usage: value ? computeUsage(value.old, value.new, value.extraFree, value.exchange) : null,
+        // No usage out of values the rules refuse (a new below the old is a typo, not −140'000 pages).
+        usage: value && !issues.has(`${context.kind}.new`) ? computeUsage(value.old, value.new, value.extraFree, value.exchange) : null,
         contractFree: validity ? contractFreeCopies(context.freePerMonth, validity.from, validity.to) : null,
         implausible: implausible.includes(context.kind),
       };
