@@ -3,19 +3,9 @@ import { expect, test } from './fixtures';
 
 test('a billing run: preview, bill with its statement as PDF and the CSV, then the readings are read-only', async ({ meterdesk, page }) => {
   // 344805 → 358965: 14160 Schwarz copies this month on the demo contract (500 free, CHF 0.0085).
-  await meterdesk.open('#/devices/3.022.790');
-  await meterdesk.newReading();
-  await meterdesk.field('Schwarz Zählerstand neu').fill('358965');
-  await page.keyboard.press('F2');
-  await expect(meterdesk.dialog).toBeHidden();
-
+  await meterdesk.recordReading('3.022.790', { Schwarz: '358965' });
   // A reading saved to check (far above the usual) is left out of the run, and named with its device.
-  await meterdesk.open('#/devices/3.024.072');
-  await meterdesk.newReading();
-  await meterdesk.field('Schwarz Zählerstand neu').fill('9999999');
-  await meterdesk.field('Farbe Zählerstand neu').fill('9999999');
-  await page.keyboard.press('F2');
-  await expect(meterdesk.dialog).toBeHidden();
+  await meterdesk.recordReading('3.024.072', { Schwarz: '9999999', Farbe: '9999999' });
 
   await page.getByRole('link', { name: 'Abrechnung' }).click();
   const left = page.getByLabel('Nicht abgerechnet');

@@ -44,6 +44,14 @@ async function visitFromMail(core: OpenedCore, dir: string) {
   return { report, path, mail: mailFor999999, runtime, visit: new Visit(runtime.portalUrl!) };
 }
 
+/** The demo customer 999999 on its portal page, from the month's request e-mail. */
+async function customerOnPortal() {
+  const core = testCore();
+  const started = await visitFromMail(core, core.db.file.replace(/\/[^/]+$/, ''));
+  await started.visit.get(started.path);
+  return { core, ...started };
+}
+
 describe('a link handed over by the office', () => {
   it("gives a customer a new link without an e-mail — for the phone, or the office's own e-mail — that works at once and replaces the old one", async () => {
     const core = testCore();
@@ -213,10 +221,7 @@ describe('the portal visit and the sync', () => {
   });
 
   it("lists a flagged web value with its reading's flag as it is now: confirmed by a clerk, it is no longer to check", async () => {
-    const core = testCore();
-    const dir = core.db.file.replace(/\/[^/]+$/, '');
-    const { path, visit, runtime } = await visitFromMail(core, dir);
-    await visit.get(path);
+    const { core, visit, runtime } = await customerOnPortal();
     const black = visit.counterId('3.022.790', 'Compteur Noir-blanc');
     const last = visit.lastValue(black);
     expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', String(last + 5_000_000))).toBe(303);
@@ -234,10 +239,7 @@ describe('the portal visit and the sync', () => {
   });
 
   it('lets the customer enter, refuses a lower value, flags an implausible one, and the sync makes web readings', async () => {
-    const core = testCore();
-    const dir = core.db.file.replace(/\/[^/]+$/, '');
-    const { path, visit, runtime } = await visitFromMail(core, dir);
-    await visit.get(path);
+    const { core, visit, runtime } = await customerOnPortal();
     expect(visit.status).toBe(200);
     expect(visit.page).toContain('N° DU CLIENT : 999999');
     for (const id of ['3.022.790', '3.024.072', '3.033.923']) expect(visit.page).toContain(`ID : ${id}`);
@@ -289,10 +291,7 @@ describe('the portal visit and the sync', () => {
   });
 
   it('loses and duplicates nothing when a sync dies half-way', async () => {
-    const core = testCore();
-    const dir = core.db.file.replace(/\/[^/]+$/, '');
-    const { path, visit, runtime } = await visitFromMail(core, dir);
-    await visit.get(path);
+    const { core, visit, runtime } = await customerOnPortal();
     for (const [device, kind] of [['3.022.790', 'Compteur Noir-blanc'], ['3.024.072', 'Compteur Couleur'], ['3.024.072', 'Compteur Noir-blanc'], ['3.033.923', 'Compteur Couleur'], ['3.033.923', 'Compteur Noir-blanc']] as const) {
       const id = visit.counterId(device, kind);
       const lastValue = visit.lastValue(id);
@@ -320,10 +319,7 @@ describe('the portal visit and the sync', () => {
   });
 
   it('keeps a web value aside when a clerk recorded the period, until staff decide', async () => {
-    const core = testCore();
-    const dir = core.db.file.replace(/\/[^/]+$/, '');
-    const { path, visit, runtime } = await visitFromMail(core, dir);
-    await visit.get(path);
+    const { core, visit, runtime } = await customerOnPortal();
     const id = visit.counterId('3.022.790', 'Compteur Noir-blanc');
     const lastValue = visit.lastValue(id);
     expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', String(lastValue + 300))).toBe(303);
@@ -357,10 +353,7 @@ describe('the portal visit and the sync', () => {
   });
 
   it('no longer asks the customer for a device the office has read for the period', async () => {
-    const core = testCore();
-    const dir = core.db.file.replace(/\/[^/]+$/, '');
-    const { path, visit, runtime } = await visitFromMail(core, dir);
-    await visit.get(path);
+    const { core, path, visit, runtime } = await customerOnPortal();
     expect(visit.page).toContain('3.022.790');
     expect(visit.page).toContain('3.024.072');
     // A clerk records 3.022.790 by hand; the customer has entered nothing for it.
@@ -372,10 +365,7 @@ describe('the portal visit and the sync', () => {
   });
 
   it('refuses to take a web value over a billed reading of the period, and says why', async () => {
-    const core = testCore();
-    const dir = core.db.file.replace(/\/[^/]+$/, '');
-    const { path, visit, runtime } = await visitFromMail(core, dir);
-    await visit.get(path);
+    const { core, visit, runtime } = await customerOnPortal();
     const id = visit.counterId('3.022.790', 'Compteur Noir-blanc');
     expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', String(visit.lastValue(id) + 300))).toBe(303);
     const manual = await recordReading(core, '3.022.790', 250);

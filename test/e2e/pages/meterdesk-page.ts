@@ -38,6 +38,15 @@ export class MeterdeskPage {
     await expect(this.dialog.getByRole('heading', { name: 'Zählerstand eintragen' })).toBeVisible();
   }
 
+  /** A new reading of the device from its page: each counter's *Zählerstand neu* by its kind's name, then F2. */
+  async recordReading(equipmentId: string, values: Record<string, string>): Promise<void> {
+    await this.open(`#/devices/${equipmentId}`);
+    await this.newReading();
+    for (const [kind, value] of Object.entries(values)) await this.field(`${kind} Zählerstand neu`).fill(value);
+    await this.page.keyboard.press('F2');
+    await expect(this.dialog).toBeHidden();
+  }
+
   field(name: string): Locator {
     return this.dialog.getByRole('textbox', { name, exact: true });
   }
