@@ -443,7 +443,8 @@ export interface StatementReading {
   location: string;
   date: IsoDate;
   source: ReadingSource;
-  counters: Array<{ kind: CounterKind; old: number; new: number; extraFree: number; usage: number }>;
+  /** `exchange`: the counter was replaced in between (usage = final − old + new − start). */
+  counters: Array<{ kind: CounterKind; old: number; new: number; extraFree: number; usage: number; exchange: { final: number; start: number } | null }>;
 }
 
 export interface BillingPreview {

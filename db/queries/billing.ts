@@ -178,7 +178,8 @@ export function estimatesAmong(
 export function statementReadings(db: Database, readingIds: number[]): StatementReading[] {
   const rows = db.all<Omit<StatementReading, 'counters'> & { counters: string }>(
     `SELECT r.id AS readingId, d.equipment_id AS equipmentId, d.position, d.model, d.location, r.date, r.source,
-            (SELECT json_group_array(json_object('kind', rc.kind, 'old', rc.old_value, 'new', rc.new_value, 'extraFree', rc.extra_free, 'usage', rc.usage))
+            (SELECT json_group_array(json_object('kind', rc.kind, 'old', rc.old_value, 'new', rc.new_value, 'extraFree', rc.extra_free, 'usage', rc.usage,
+                      'exchange', CASE WHEN rc.final_value IS NULL THEN NULL ELSE json_object('final', rc.final_value, 'start', rc.start_value) END))
                FROM reading_counters rc WHERE rc.reading_id = r.id) AS counters
        FROM readings r JOIN devices d ON d.id = r.device_id
       WHERE r.id IN (SELECT value FROM json_each(?))

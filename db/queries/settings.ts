@@ -71,6 +71,9 @@ export function sealedSettings(db: Database): string[] {
  * before, or in browser mode) are sealed at once, in one transaction. Returns how many.
  */
 export function keepSecretsSealed(db: Database, box: SecretBox): number {
+  // A keychain that cannot seal and open again (locked, refused) is not used: it throws here,
+  // before anything depends on it, and the secrets stay as they are.
+  if (box.open(box.seal('meterdesk')) !== 'meterdesk') throw new Error('the keychain does not give back what it sealed');
   boxes.set(db, box);
   const clear = storedRows(db).filter((row) => SECRET_KEYS.has(row.key) && !row.value.startsWith(SEALED_PREFIX));
   if (clear.length === 0) return 0;
@@ -82,6 +85,9 @@ export function keepSecretsSealed(db: Database, box: SecretBox): number {
     db.transaction(() => {
       for (const row of clear) setSetting(db, row.key, row.value);
     });
+  } catch (error) {
+    boxes.delete(db);
+    throw error;
   } finally {
     db.pragma(`secure_delete = ${Number(secureDelete)}`);
   }

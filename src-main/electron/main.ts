@@ -88,11 +88,18 @@ function start(): void {
 
   // Secret settings sealed by the OS keychain, before the portal reads (or makes) its secret.
   const keychain = osKeychain();
-  if (keychain) {
-    const sealed = keepSecretsSealed(core.db, keychain);
-    if (sealed > 0) log.info({ sealed }, 'secret settings sealed with the OS keychain');
-  } else {
-    log.warn('no OS keychain: secret settings are stored in clear in the database');
+  try {
+    if (keychain) {
+      const sealed = keepSecretsSealed(core.db, keychain);
+      if (sealed > 0) {
+        log.info({ sealed }, 'secret settings sealed with the OS keychain; backups made before still hold them in clear');
+      }
+    } else {
+      log.warn('no OS keychain: secret settings are stored in clear in the database');
+    }
+  } catch (error) {
+    // A keychain that refuses (locked, access denied) must not keep the app from starting.
+    log.error({ err: error }, 'the OS keychain refused to seal the secret settings: they stay in clear');
   }
 
   // The customer portal and the scheduler (SPEC §6) run in this process, as in browser mode.

@@ -79,6 +79,26 @@ describe('the billing run', () => {
     expect(ricoh.counters[0]!.new - ricoh.counters[0]!.old).toBe(100);
   });
 
+  it("names a meter exchange on the statement, whose end and start make the usage", async () => {
+    const core = testCore();
+    const draft = await core.api['readings-draft']({ equipmentId: '3.022.790' });
+    const black = draft.counters.find((c) => c.kind === 'black')!;
+    const saved = await core.api['readings-save']({
+      equipmentId: '3.022.790',
+      previousReadingId: draft.previousReadingId,
+      date: draft.today,
+      validFrom: draft.validity.from,
+      validTo: draft.validity.to,
+      counters: [{ kind: 'black', old: black.chainOld, new: 600, extraFree: 0, exchange: { final: black.chainOld + 400, start: 0 } }],
+    });
+    const run = await core.api['billing-run']({ period: '2026-11' });
+    const statement = await core.api['billing-run-get']({ runId: run.id });
+    const line = statement.contracts.flatMap((c) => c.readings!).find((r) => r.readingId === saved.id)!;
+    expect(line.counters[0]).toMatchObject({ kind: 'black', old: black.chainOld, new: 600, usage: 1000, exchange: { final: black.chainOld + 400, start: 0 } });
+    const plain = statement.contracts.flatMap((c) => c.readings!).find((r) => r.readingId !== saved.id);
+    if (plain) expect(plain.counters[0]!.exchange).toBeNull();
+  });
+
   it('leaves out a flagged reading until a clerk confirms it', async () => {
     const core = testCore();
     const flagged = await recordReading(core, '3.022.790', 5_000_000);

@@ -73,6 +73,23 @@ describe('secret settings', () => {
     expect(readFileSync(backup.file).toString('latin1')).not.toContain('Geheim-1234');
   });
 
+  it('a keychain that refuses is not used: the secrets stay as they were, and can still be saved', async () => {
+    const core = testCore({ demo: false });
+    await core.api['settings-save']({ values: { 'smtp.url': SMTP } });
+    const refusing: SecretBox = {
+      seal: () => {
+        throw new Error('the keychain is locked');
+      },
+      open: () => {
+        throw new Error('the keychain is locked');
+      },
+    };
+    expect(() => keepSecretsSealed(core.db, refusing)).toThrow(/locked/);
+    expect(stored(core, 'smtp.url')).toBe(SMTP);
+    await core.api['settings-save']({ values: { 'smtp.url': 'smtp://127.0.0.1:2525' } });
+    expect(webConfig(core.db, {}).smtpUrl).toBe('smtp://127.0.0.1:2525');
+  });
+
   it("sealed by another keychain (or read by the CLI, which has none) count as set, and the portal's is never replaced", async () => {
     const core = testCore({ demo: false });
     keepSecretsSealed(core.db, keychain());

@@ -364,6 +364,42 @@ describe('the portal visit and the sync', () => {
     expect(visit.page).toContain('3.024.072');
   });
 
+  it('takes a web value over a billed estimate as the real reading after it, which trues the estimate up', async () => {
+    const { core, visit, runtime } = await customerOnPortal();
+    const estimated = await core.api['readings-estimate']({ period: '2026-11', equipmentIds: ['3.022.790'] });
+    expect(estimated.created).toHaveLength(1);
+    await core.api['billing-run']({ period: '2026-11' });
+    const estimate = readingsOf(core, '3.022.790').at(-1)!;
+    expect(estimate).toMatchObject({ source: 'estimate', status: '11' });
+    // The portal still asks for the real value.
+    await runtime.sync();
+    await visit.get('/releve');
+    // It names the last real counter: a value below the estimate is no error.
+    const lastReal = visit.lastValue(visit.counterId('3.022.790', 'Compteur Noir-blanc'));
+    expect(lastReal).toBeLessThan(estimate.counters[0]!.new);
+    const real = estimate.counters[0]!.new - 50;
+    expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', String(real))).toBe(303);
+    expect((await runtime.sync()).held).toBe(1);
+    const [held] = (await core.api['web-overview']({})).submissions;
+    const decided = await core.api['web-decide']({ id: held!.id, action: 'apply' });
+    const after = readingsOf(core, '3.022.790');
+    expect(after.at(-2)).toMatchObject({ id: estimate.id, source: 'estimate', status: '11' });
+    expect(after.at(-1)).toMatchObject({ id: decided.readingId, source: 'web' });
+    expect(after.at(-1)!.counters[0]).toMatchObject({ old: estimate.counters[0]!.new, new: real, usage: -50 });
+  });
+
+  it('does not ask again on a new link for a device the customer entered on the old one', async () => {
+    const { core, visit, runtime } = await customerOnPortal();
+    const id = visit.counterId('3.022.790', 'Compteur Noir-blanc');
+    expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', String(visit.lastValue(id) + 300))).toBe(303);
+    expect((await runtime.sync()).applied).toBe(1);
+    const link = await core.api['web-hand-over-link']({ customerNumber: '999999' });
+    const fresh = new Visit(runtime.portalUrl!);
+    await fresh.get(new URL(link.url).pathname);
+    expect(fresh.page).toContain('3.024.072');
+    expect(fresh.page).not.toContain('3.022.790');
+  });
+
   it('refuses to take a web value over a billed reading of the period, and says why', async () => {
     const { core, visit, runtime } = await customerOnPortal();
     const id = visit.counterId('3.022.790', 'Compteur Noir-blanc');

@@ -705,7 +705,9 @@ export function usageVerdicts(
   device: Device,
   readingId: number,
 ): { reading: Reading; verdicts: UsageVerdict[] } | null {
-  const { editing, context } = locate(core, settings, device, readingId);
+  // The validity lock plays no part in the usage: not read (Hinweise judges every flagged reading).
+  const chain = loadChain(core, settings, device, readingId, 'manual');
+  const { editing, context } = locateIn({ chain, lock: null, today: today(core, settings), settings, device, readingId });
   if (!editing) return null;
   const check = checkReading(
     {

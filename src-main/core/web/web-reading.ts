@@ -162,21 +162,24 @@ function publishedDevice(core: CoreContext, deviceId: number): PublishedDevice |
     counters: counters.map((counter) => ({
       kind: counter.kind,
       lastDate: counter.lastDate ?? device.installDate,
-      lastValue: counter.chainOld,
+      // After an estimate, the last real counter: a real value below the estimate trues it up.
+      lastValue: counter.floor ?? counter.chainOld,
       averageDaily: counter.averageDaily,
     })),
   };
 }
 
 /**
- * Whether the office has read the device for the period already (by hand or by import): the
- * portal then no longer asks for it (SPEC §4.2, the devices that *need* a reading). An
- * estimate still wants the real value; a web reading is the customer's own, shown as entered.
+ * Whether the device has a real reading for the period already — by hand, by import, or the
+ * customer's own from the web: the portal then no longer asks for it (SPEC §4.2, the devices
+ * that *need* a reading; a link that replaced the one it was entered on does not ask again).
+ * On the link it was entered on, a web value stays shown, locked, with its entry. An estimate
+ * still wants the real value.
  */
-function readByOffice(core: CoreContext, deviceId: number, period: Period): boolean {
+function alreadyRead(core: CoreContext, deviceId: number, period: Period): boolean {
   const from = firstDayOf(period);
   const reading = readingOfPeriod(core.db, deviceId, from, endOfMonth(from));
-  return reading !== undefined && (reading.source === 'manual' || reading.source === 'import');
+  return reading !== undefined && reading.source !== 'estimate';
 }
 
 /**
@@ -202,7 +205,7 @@ export function buildPublication(core: CoreContext, contact: string): PublishBod
         devices: closed
           ? []
           : dueDevices(core, link.customerId, link.period)
-              .filter((id) => !readByOffice(core, id, link.period))
+              .filter((id) => !alreadyRead(core, id, link.period))
               .map((id) => publishedDevice(core, id))
               .filter((device) => device !== null),
       };
@@ -359,9 +362,12 @@ export function decideWebSubmission(core: CoreContext, id: number, action: 'appl
       const device = getDevice(core.db, submission.deviceId);
       if (!device) throw new ApiError('not-found', `no device ${submission.deviceId}`);
       const from = firstDayOf(link.period);
-      const recorded = readingOfPeriod(core.db, device.id, from, endOfMonth(from));
-      readingId = recorded
-        ? correctWithWebValues(core, getReading(core.db, recorded.id)!, device, submission.values, now).id
+      const found = readingOfPeriod(core.db, device.id, from, endOfMonth(from));
+      const recorded = found && getReading(core.db, found.id)!;
+      // A billed estimate stays as billed: the real value follows it and trues it up.
+      const trueUp = recorded && recorded.source === 'estimate' && !isEditable(recorded.status);
+      readingId = recorded && !trueUp
+        ? correctWithWebValues(core, recorded, device, submission.values, now).id
         : saveWebReading(core, link, device, submission.values).id;
     }
     const state = action === 'apply' ? 'applied' : 'discarded';

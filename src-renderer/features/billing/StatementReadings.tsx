@@ -1,6 +1,6 @@
 import i18next from 'i18next';
 import type { StatementReading } from '../../../shared/api';
-import { formatCounter, formatDate } from '../../../shared/format';
+import { formatCounter, formatDate, labelSeparator } from '../../../shared/format';
 import type { Language } from '../../../shared/models';
 
 /**
@@ -47,7 +47,17 @@ export function StatementReadings({ readings, language }: { readings: StatementR
                   </td>
                 </>
               )}
-              <td className="text">{t(`kinds.${counter.kind}`)}</td>
+              <td className="text">
+                {t(`kinds.${counter.kind}`)}
+                {counter.exchange && (
+                  // The counter replaced in between: its end and the new one's start make the usage.
+                  <span className="muted small">
+                    <br />⇄ {t('dialog.exchange')}
+                    {labelSeparator(language)}
+                    {t('dialog.final')} {n(counter.exchange.final)}, {t('dialog.start')} {n(counter.exchange.start)}
+                  </span>
+                )}
+              </td>
               <td>{n(counter.old)}</td>
               <td>{n(counter.new)}</td>
               {extraFree && <td>{n(counter.extraFree)}</td>}
