@@ -220,7 +220,14 @@ export const apiArgs = {
   'settings-get': z.object({}).strict(),
   'settings-save': z.object({ values: z.record(z.string().max(80), z.string().max(2000)) }).strict(),
   'web-overview': z.object({}).strict(),
-  'web-decide': z.object({ id, action: z.enum(['apply', 'discard']) }).strict(),
+  'web-decide': z
+    .object({
+      id,
+      action: z.enum(['apply', 'discard']),
+      /** The revision of the office's reading of the period the clerk compared with: changed since, the take-over is refused. */
+      revision: z.number().int().min(0).optional(),
+    })
+    .strict(),
   'web-sync': z.object({}).strict(),
   'web-send-requests': z
     .object({ period: period.optional(), resend: z.boolean().optional(), customerNumber: z.string().min(1).max(40).optional() })
@@ -313,7 +320,8 @@ export const NO_SMTP_ERROR = 'no SMTP server configured (set METERDESK_SMTP_URL 
 export interface WebRequestInfo {
   customerNumber: string;
   customerName: string;
-  status: 'pending' | 'sent' | 'cancelled';
+  /** An e-mail's state, or `handed-over`: a link the office gave itself (no e-mail; `sentAt` is when). */
+  status: 'pending' | 'sent' | 'cancelled' | 'handed-over';
   /** A newer link of the customer took over (a resend): this e-mail's link no longer works. */
   replaced: boolean;
   attempts: number;
@@ -417,6 +425,8 @@ export interface SettingValue {
   /** The stored text; null when not set, or for a secret. */
   value: string | null;
   set: boolean;
+  /** A secret sealed by a keychain this process cannot open (another PC or user): to be typed again. */
+  unreadable?: boolean;
 }
 
 /** One contract's bill in a billing run or its preview. */

@@ -27,6 +27,7 @@ export type IssueCode =
   | 'validity-overlap-next'
   | 'reading-read-only'
   | 'period-reading-billed'
+  | 'period-reading-changed'
   | 'not-digits'
   | 'too-long'
   | 'email-invalid'

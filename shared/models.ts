@@ -233,6 +233,14 @@ export interface WebSubmission {
   /** The reading made of it as it is now (a clerk may have confirmed or corrected it); null: none. */
   readingFlagged: boolean | null;
   readingValues: Array<{ kind: CounterKind; value: number }> | null;
+  /** Kept aside: the office's reading of the period, which taking it over corrects; null: none. */
+  periodReading: {
+    id: number;
+    status: ReadingStatus;
+    source: ReadingSource;
+    revision: number;
+    values: Array<{ kind: CounterKind; value: number }>;
+  } | null;
   receivedAt: string;
   decidedBy: string | null;
   decidedAt: string | null;

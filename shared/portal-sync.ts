@@ -38,6 +38,8 @@ export const publishedLink = z
         z
           .object({
             ref: z.number().int().positive(),
+            /** Its place among all the customer's due devices (a device already read is left out, the others keep theirs). */
+            sort: z.number().int().min(0).max(1_000_000).optional(),
             model: text(200),
             position: text(40),
             location: text(200),

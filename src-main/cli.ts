@@ -305,6 +305,8 @@ async function withWeb(dataDir: string, job: (core: OpenedCore) => Promise<numbe
     for (const key of sealedSettings(core.db)) {
       const env = SETTINGS_BY_KEY.get(key)?.env;
       if (env && process.env[env]) continue;
+      // The built-in portal's is simply made anew (jobs/config.ts); only a remote portal's matters.
+      if (key === 'portal.secret' && !webConfig(core.db, process.env, { makeSecret: false }).remotePortalUrl) continue;
       console.error(`meterdesk: ${key} is sealed by the desktop app's keychain and cannot be read here — set ${env ?? key} for this command, or run it from the app`);
     }
     const web = await startWeb(core, dataDir, { portal: 'private', scheduler: false });

@@ -183,7 +183,8 @@ export function publish(db: Database, body: PublishBody, now: string, purgeBefor
            AND NOT EXISTS (SELECT 1 FROM counters c JOIN entries e ON e.counter_id = c.id WHERE c.device_id = devices.id)`,
         [linkId, JSON.stringify(refs)],
       );
-      link.devices.forEach((device, sort) => {
+      link.devices.forEach((device, index) => {
+        const sort = device.sort ?? index;
         db.run(
           `INSERT INTO devices (link_id, device_ref, sort, model, position, location, equipment_id, serial_number)
            VALUES (@linkId, @ref, @sort, @model, @position, @location, @equipmentId, @serialNumber)

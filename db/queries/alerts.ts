@@ -43,16 +43,18 @@ export function silentDevices(db: Database, today: IsoDate, before: IsoDate) {
 }
 
 /**
- * Per counter of each device's latest recorded (01), unconfirmed reading: its usage and days,
- * and the usage and days of the device's readings of the `windowMonths` before it (for a usage
+ * Per counter of each device's latest recorded (01), unconfirmed reading: its usage and the
+ * days since the counter's reading before, and the usage and days of the device's readings of the `windowMonths` before it (for a usage
  * far below the usual, which the dialog's rule does not flag).
  */
 export function latestUsages(db: Database, today: IsoDate, windowMonths: number) {
   return db.all<
-    AlertDeviceRow & { readingId: number; date: IsoDate; kind: CounterKind; usage: number; days: number; windowUsage: number | null; windowDays: number | null }
+    AlertDeviceRow & { readingId: number; date: IsoDate; kind: CounterKind; usage: number; days: number | null; windowUsage: number | null; windowDays: number | null }
   >(
     `SELECT ${DEVICE_COLUMNS}, r.id AS readingId, r.date, rc.kind, rc.usage,
-            julianday(r.valid_to) - julianday(r.valid_from) + 1 AS days,
+            -- Days since the counter's reading before, as the dialog's rule counts them.
+            julianday(r.date) - julianday((SELECT max(p.date) FROM readings p JOIN reading_counters pc ON pc.reading_id = p.id AND pc.kind = rc.kind
+              WHERE p.device_id = d.id AND p.id <> r.id AND p.date <= r.date)) AS days,
             (SELECT sum(pc.usage) FROM readings p JOIN reading_counters pc ON pc.reading_id = p.id AND pc.kind = rc.kind
               WHERE p.device_id = d.id AND p.id <> r.id AND p.date <= r.date AND p.date >= date(r.date, '-' || @window || ' months')) AS windowUsage,
             (SELECT sum(julianday(p.valid_to) - julianday(p.valid_from) + 1) FROM readings p JOIN reading_counters pc ON pc.reading_id = p.id AND pc.kind = rc.kind

@@ -5,6 +5,8 @@ import type {
   CounterKind,
   IsoDate,
   Language,
+  ReadingSource,
+  ReadingStatus,
   SubmissionState,
   SubmissionValue,
   SyncRun,
@@ -190,6 +192,33 @@ export function mailsOfPeriod(
     .map((row) => ({ ...toMail(row), customerNumber: row.number, customerName: row.name, replaced: row.replaced === 1 }));
 }
 
+/** Whether a link reached its customer: its e-mail went out, or the office handed it over (no e-mail). */
+export function linkReachedCustomer(db: Database, linkId: number): boolean {
+  return (
+    db.get(
+      `SELECT 1 FROM web_links l WHERE l.id = ?
+          AND (NOT EXISTS (SELECT 1 FROM mail_outbox m WHERE m.link_id = l.id)
+               OR EXISTS (SELECT 1 FROM mail_outbox m WHERE m.link_id = l.id AND m.status = 'sent'))`,
+      [linkId],
+    ) !== undefined
+  );
+}
+
+/** Links of the period the office handed over itself (no e-mail of theirs), oldest first. */
+export function handedOverLinks(
+  db: Database,
+  period: string,
+): Array<{ customerNumber: string; customerName: string; createdAt: string; replaced: boolean }> {
+  return db
+    .all<{ number: string; name: string; created_at: string; replaced: number }>(
+      `SELECT c.number, c.name, l.created_at, l.replaced_at IS NOT NULL AS replaced
+         FROM web_links l JOIN customers c ON c.id = l.customer_id
+        WHERE l.period = ? AND NOT EXISTS (SELECT 1 FROM mail_outbox m WHERE m.link_id = l.id) ORDER BY l.id`,
+      [period],
+    )
+    .map((row) => ({ customerNumber: row.number, customerName: row.name, createdAt: row.created_at, replaced: row.replaced === 1 }));
+}
+
 /**
  * Takes a queued e-mail for sending until `until`, if it is still one `dueMails(now,
  * everyQueued)` gives: not sent, failed or taken by another sender (`send-requests` beside
@@ -265,6 +294,11 @@ interface SubmissionDbRow {
   reading_status: string | null;
   reading_flagged: number | null;
   reading_values: string | null;
+  period_reading_id: number | null;
+  period_reading_status: ReadingStatus | null;
+  period_reading_source: ReadingSource | null;
+  period_reading_revision: number | null;
+  period_reading_values: string | null;
   received_at: string;
   decided_by: string | null;
   decided_at: string | null;
@@ -274,9 +308,16 @@ const SUBMISSION_SELECT = `SELECT s.id, s.portal_key, s.link_id, l.period, c.id 
   d.equipment_id, d.model, d.position, s.entered_on, s.flagged, s.counter_values, s.state, s.reason, s.reading_id,
   r.status AS reading_status, r.flagged AS reading_flagged,
   (SELECT json_group_array(json_array(rc.kind, rc.new_value)) FROM reading_counters rc WHERE rc.reading_id = r.id) AS reading_values,
+  pr.id AS period_reading_id, pr.status AS period_reading_status, pr.source AS period_reading_source, pr.revision AS period_reading_revision,
+  (SELECT json_group_array(json_array(rc.kind, rc.new_value)) FROM reading_counters rc WHERE rc.reading_id = pr.id) AS period_reading_values,
   s.received_at, s.decided_by, s.decided_at
   FROM web_submissions s JOIN web_links l ON l.id = s.link_id JOIN customers c ON c.id = l.customer_id
-  JOIN devices d ON d.id = s.device_id LEFT JOIN readings r ON r.id = s.reading_id`;
+  JOIN devices d ON d.id = s.device_id LEFT JOIN readings r ON r.id = s.reading_id
+  -- A kept-aside value beside the office's reading of its period (readingOfPeriod), for the clerk to compare.
+  LEFT JOIN readings pr ON s.state = 'held' AND pr.id = (
+    SELECT id FROM readings WHERE device_id = s.device_id
+       AND valid_to BETWEEN l.period || '-01' AND date(l.period || '-01', '+1 month', '-1 day')
+     ORDER BY date DESC, id DESC LIMIT 1)`;
 
 function toSubmission(row: SubmissionDbRow): WebSubmission {
   return {
@@ -303,6 +344,16 @@ function toSubmission(row: SubmissionDbRow): WebSubmission {
       row.reading_id === null || row.reading_values === null
         ? null
         : (JSON.parse(row.reading_values) as Array<[CounterKind, number]>).map(([kind, value]) => ({ kind, value })),
+    periodReading:
+      row.period_reading_id === null
+        ? null
+        : {
+            id: row.period_reading_id,
+            status: row.period_reading_status!,
+            source: row.period_reading_source!,
+            revision: row.period_reading_revision!,
+            values: (JSON.parse(row.period_reading_values ?? '[]') as Array<[CounterKind, number]>).map(([kind, value]) => ({ kind, value })),
+          },
     receivedAt: row.received_at,
     decidedBy: row.decided_by,
     decidedAt: row.decided_at,

@@ -15,7 +15,7 @@ import { estimateMissing } from './handlers/estimates';
 import { alertsList } from './handlers/alerts';
 import { importReadings } from './import/reading-import';
 import { billingRun, billingRuns, cancelBilling, postBilling, previewBilling, runBilling } from './handlers/billing';
-import { lastSyncRun, listSubmissions, mailsOfPeriod } from '../../db/queries/web';
+import { handedOverLinks, lastSyncRun, listSubmissions, mailsOfPeriod } from '../../db/queries/web';
 import { addMonths } from '../../shared/dates';
 import { firstDayOf, periodOf } from '../../shared/rules/web-reading';
 import { loadDemoData } from './demo';
@@ -58,15 +58,26 @@ function webOverview(context: CoreContext): WebOverview {
   return {
     period,
     submissions: listSubmissions(context.db, since),
-    requests: mailsOfPeriod(context.db, period).map((mail) => ({
-      customerNumber: mail.customerNumber,
-      customerName: mail.customerName,
-      status: mail.status,
-      replaced: mail.replaced,
-      attempts: mail.attempts,
-      lastError: mail.lastError,
-      sentAt: mail.sentAt,
-    })),
+    requests: [
+      ...mailsOfPeriod(context.db, period).map((mail) => ({
+        customerNumber: mail.customerNumber,
+        customerName: mail.customerName,
+        status: mail.status,
+        replaced: mail.replaced,
+        attempts: mail.attempts,
+        lastError: mail.lastError,
+        sentAt: mail.sentAt,
+      })),
+      ...handedOverLinks(context.db, period).map((link) => ({
+        customerNumber: link.customerNumber,
+        customerName: link.customerName,
+        status: 'handed-over' as const,
+        replaced: link.replaced,
+        attempts: 0,
+        lastError: null,
+        sentAt: link.createdAt,
+      })),
+    ],
     lastSync: lastSyncRun(context.db) ?? null,
     available: context.web !== undefined,
   };
@@ -130,7 +141,7 @@ export function createCore(context: CoreContext): Api {
     'settings-get': op(() => settingsList(context)),
     'settings-save': op((args) => saveSettings(context, args.values)),
     'web-overview': op(() => webOverview(context)),
-    'web-decide': op((args) => decideWebSubmission(context, args.id, args.action)),
+    'web-decide': op((args) => decideWebSubmission(context, args.id, args.action, args.revision)),
     'web-sync': () => webServices(context).sync(),
     'web-send-requests': (args) => webServices(context).sendRequests(args.period, { resend: args.resend, customerNumber: args.customerNumber }),
     'web-hand-over-link': (args) => webServices(context).handOverLink(args.customerNumber, args.period),

@@ -58,9 +58,11 @@ export function webConfig(db: Database, env: NodeJS.ProcessEnv = process.env, ov
     return value !== undefined && checkSetting(key, value) === null ? value : SETTINGS_BY_KEY.get(key)!.fallback;
   };
   let secret = pick('portal.secret');
-  // One sealed by a keychain this process has not (the desktop app's, read from the CLI) is
-  // kept: a new one would unpair a portal on another server.
-  if (!secret && overrides.makeSecret !== false && !sealedSettings(db).includes('portal.secret')) {
+  // One sealed by a keychain this process has not (the desktop app's, read from the CLI; a
+  // backup restored on another PC) is kept when it pairs a portal on another server — a new
+  // one would unpair it. The built-in portal takes a new one: it reads the same settings.
+  const pairsRemote = pick('portal.url') !== undefined && sealedSettings(db).includes('portal.secret');
+  if (!secret && overrides.makeSecret !== false && !pairsRemote) {
     // The built-in portal and the back-office share a secret made on first use.
     secret = newToken();
     setSetting(db, 'portal.secret', secret);

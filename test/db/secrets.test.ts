@@ -90,14 +90,13 @@ describe('secret settings', () => {
     expect(webConfig(core.db, {}).smtpUrl).toBe('smtp://127.0.0.1:2525');
   });
 
-  it("sealed by another keychain (or read by the CLI, which has none) count as set, and the portal's is never replaced", async () => {
+  it("sealed by another keychain (or read by the CLI, which has none) count as set, unreadable; a remote portal's secret is never replaced", async () => {
     const core = testCore({ demo: false });
     keepSecretsSealed(core.db, keychain());
-    await core.api['settings-save']({ values: { 'smtp.url': SMTP } });
-    const secret = webConfig(core.db, {}).portalSecret;
+    // Paired with a portal on another server: its secret must stay.
+    await core.api['settings-save']({ values: { 'smtp.url': SMTP, 'portal.url': 'https://releve.dealer.ch', 'portal.secret': 'shared-with-the-dmz-portal' } });
     const sealedSecret = stored(core, 'portal.secret');
-    const file = core.db.file;
-    const dir = file.replace(/[/\\][^/\\]+$/, '');
+    const dir = core.db.file.replace(/[/\\][^/\\]+$/, '');
 
     // The same database opened without the keychain, as the command line opens it.
     const cli = openCore({ dataDir: dir, author: 'cli', version: 'test' });
@@ -106,10 +105,10 @@ describe('secret settings', () => {
       const config = webConfig(cli.db, {});
       expect(config.smtpUrl).toBeNull();
       expect(config.portalSecret).toBe('');
-      // Not replaced by a new one, which would unpair a portal on another server.
+      // Not replaced by a new one, which would unpair the portal on the other server.
       expect(stored(cli, 'portal.secret')).toBe(sealedSecret);
       const listed = await cli.api['settings-get']({});
-      expect(listed.find((setting) => setting.key === 'smtp.url')).toMatchObject({ set: true, value: null });
+      expect(listed.find((setting) => setting.key === 'smtp.url')).toMatchObject({ set: true, value: null, unreadable: true });
       // The environment still wins, as on a server.
       expect(webConfig(cli.db, { METERDESK_SMTP_URL: 'smtp://127.0.0.1:2525' }).smtpUrl).toBe('smtp://127.0.0.1:2525');
 
@@ -123,6 +122,24 @@ describe('secret settings', () => {
       cli.close();
     }
     // The first keychain still opens the portal's secret it sealed.
-    expect(webConfig(core.db, {}).portalSecret).toBe(secret);
+    expect(webConfig(core.db, {}).portalSecret).toBe('shared-with-the-dmz-portal');
+  });
+
+  it("an unreadable secret of the built-in portal is replaced by a new one, so the built-in portal syncs again", () => {
+    const core = testCore({ demo: false });
+    keepSecretsSealed(core.db, keychain());
+    const sealedSecret = webConfig(core.db, {}).portalSecret;
+    // A backup restored on another PC: another keychain, which cannot open it.
+    const other = openCore({ dataDir: core.db.file.replace(/[/\\][^/\\]+$/, ''), author: 'other', version: 'test' });
+    try {
+      keepSecretsSealed(other.db, keychain());
+      const fresh = webConfig(other.db, {}).portalSecret;
+      expect(fresh).toMatch(/^[\w-]{20,}$/);
+      expect(fresh).not.toBe(sealedSecret);
+      expect(webConfig(other.db, {}).portalSecret).toBe(fresh);
+      expect(sealedSettings(other.db)).toEqual([]);
+    } finally {
+      other.close();
+    }
   });
 });

@@ -167,17 +167,25 @@ test("without an SMTP server the requests fail with the reason, and the list of 
     '0 gesendet, 2 fehlgeschlagen, 0 übersprungen. Grund: Kein SMTP-Server eingestellt: unter Einstellungen den SMTP-Server (smtp.url) eintragen, dann erneut senden.',
   );
   // Not sent: the list is open, each e-mail with its customer, attempts and error.
-  const list = page.getByRole('table', { name: /^Anfrage-E-Mails \S+ 2026 \(2\)$/ });
+  const list = page.getByRole('table', { name: /^Anfrage-E-Mails \S+ 2026 \(\d+\)$/ });
   await expect(list).toBeVisible();
+  await expect(list).toHaveAccessibleName(/\(2\)$/);
   const rows = list.getByRole('row');
   await expect(rows).toHaveCount(3);
-  await expect(rows.filter({ hasText: '999999 Fiduciaire du Léman SA' })).toContainText(/ausstehend\s*1\s*Kein SMTP-Server eingestellt/);
+  await expect(rows.filter({ hasText: '999999 Fiduciaire du Léman SA' }).first()).toContainText(/ausstehend\s*1\s*Kein SMTP-Server eingestellt/);
 
   // The customer calls: the office gives the link itself, and it works at once.
   page.once('dialog', (dialog) => void dialog.accept());
   await rows.filter({ hasText: '999999 Fiduciaire du Léman SA' }).getByRole('button', { name: 'Link geben' }).click();
   const handedOver = page.getByRole('region', { name: 'Link für 999999' });
   await expect(handedOver).toContainText(/Gültig bis \d\d\.\d\d\.\d{4}/);
+  // The e-mail never went out: no earlier link reached the customer, none is said to stop.
+  await expect(handedOver).not.toContainText('Der bisherige Link');
+  // The list says a link was given, and offers to give another one (the customer misheard it).
+  const given = rows.filter({ hasText: /999999 Fiduciaire du Léman SA\s*Link gegeben/ });
+  await expect(given).toHaveCount(1);
+  page.once('dialog', (dialog) => void dialog.accept());
+  await given.getByRole('button', { name: 'Link geben' }).click();
   await expect(handedOver).toContainText('Der bisherige Link funktioniert nicht mehr.');
   const url = await handedOver.getByRole('textbox').inputValue();
   expect(url).toMatch(/\/l\/[\w-]{20,}$/);

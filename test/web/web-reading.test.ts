@@ -80,7 +80,7 @@ describe('a link handed over by the office', () => {
     expect(created.map((row) => JSON.parse(row.changes) as Record<string, unknown>)).toContainEqual(expect.objectContaining({ handedOver: [null, 'test-clerk'] }));
 
     await expect(core.api['web-hand-over-link']({ customerNumber: '300451' })).rejects.toThrow(/does not read its counters on the web/);
-    await expect(core.api['web-hand-over-link']({ customerNumber: '999999', period: '2020-01' })).rejects.toThrow(/no device due/);
+    await expect(core.api['web-hand-over-link']({ customerNumber: '999999', period: '2026-10' })).rejects.toThrow(/links of 2026-10 ended on 2026-11-04/);
   });
 });
 
@@ -336,10 +336,14 @@ describe('the portal visit and the sync', () => {
     const [held] = overview.submissions;
     expect(held).toMatchObject({ state: 'held', reason: 'recorded', equipmentId: '3.022.790', customerNumber: '999999' });
     expect(held!.values[0]!.value).toBe(lastValue + 300);
+    // Beside it, the office's reading of the month, to compare: taking over checks it is still the one compared.
+    expect(held!.periodReading).toMatchObject({ id: manual.id, status: '01', source: 'manual', values: [{ kind: 'black', value: lastValue + 250 }] });
+    const stale = core.api['web-decide']({ id: held!.id, action: 'apply', revision: held!.periodReading!.revision + 1 });
+    await expect(stale).rejects.toThrow(/changed meanwhile/);
     // Taken over, the customer's value corrects the clerk's reading of the period: one reading
     // of November, its validity kept — not a second one with a validity of its own after it.
     const before = readingsOf(core, '3.022.790');
-    const decided = await core.api['web-decide']({ id: held!.id, action: 'apply' });
+    const decided = await core.api['web-decide']({ id: held!.id, action: 'apply', revision: held!.periodReading!.revision });
     expect(decided.state).toBe('applied');
     const after = readingsOf(core, '3.022.790');
     expect(after).toHaveLength(before.length);
@@ -388,6 +392,22 @@ describe('the portal visit and the sync', () => {
     expect(after.at(-1)!.counters[0]).toMatchObject({ old: estimate.counters[0]!.new, new: real, usage: -50 });
   });
 
+  it("keeps the portal page's order of devices after a sync took one of them over", async () => {
+    const { core, visit, runtime, path } = await customerOnPortal();
+    const order = () => [...visit.page.matchAll(/ID : (\d\.\d{3}\.\d{3})/g)].map((m) => m[1]);
+    expect(order()).toEqual(['3.022.790', '3.024.072', '3.033.923']);
+    for (const kind of ['Compteur Noir-blanc', 'Compteur Couleur']) {
+      const id = visit.counterId('3.024.072', kind);
+      expect(await visit.enter('3.024.072', kind, String(visit.lastValue(id) + 200))).toBe(303);
+    }
+    expect((await runtime.sync()).applied).toBe(1);
+    // The first device read by a clerk the next day: it leaves the page, the others keep their order.
+    await recordReading(core, '3.022.790', 250);
+    await runtime.sync();
+    await visit.get(path);
+    expect(order()).toEqual(['3.024.072', '3.033.923']);
+  });
+
   it('does not ask again on a new link for a device the customer entered on the old one', async () => {
     const { core, visit, runtime } = await customerOnPortal();
     const id = visit.counterId('3.022.790', 'Compteur Noir-blanc');
@@ -408,6 +428,7 @@ describe('the portal visit and the sync', () => {
     expect((await runtime.sync()).held).toBe(1);
     core.db.run("UPDATE readings SET status = '11' WHERE id = ?", [manual.id]);
     const [held] = (await core.api['web-overview']({})).submissions;
+    expect(held!.periodReading).toMatchObject({ id: manual.id, status: '11' });
     await expect(core.api['web-decide']({ id: held!.id, action: 'apply' })).rejects.toThrow(/billed already .*discard the web value/);
     expect((await core.api['web-overview']({})).submissions[0]!.state).toBe('held');
   });

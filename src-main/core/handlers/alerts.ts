@@ -64,7 +64,7 @@ function alertsOn(core: CoreContext, settings: Settings, day: IsoDate): AlertsOv
     }
   }
   for (const row of latestUsages(core.db, day, rule.windowMonths)) {
-    if (!row.windowUsage || !row.windowDays) continue;
+    if (!row.windowUsage || !row.windowDays || row.days === null) continue;
     const expected = Math.round((row.windowUsage / row.windowDays) * row.days);
     if (row.usage * rule.factor >= expected - rule.marginPages) continue;
     alerts.push({

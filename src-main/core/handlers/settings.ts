@@ -15,7 +15,8 @@ export function settingsList(core: CoreContext): SettingValue[] {
   const sealed = sealedSettings(core.db);
   return SETTINGS.map((setting) => {
     const value = stored.get(setting.key) ?? null;
-    return { key: setting.key, value: setting.kind === 'secret' ? null : value, set: value !== null || sealed.includes(setting.key) };
+    const unreadable = value === null && sealed.includes(setting.key);
+    return { key: setting.key, value: setting.kind === 'secret' ? null : value, set: value !== null || unreadable, ...(unreadable && { unreadable }) };
   });
 }
 

@@ -8,7 +8,7 @@ import { endOfMonth } from '../../../shared/dates';
 import type { Customer, Device, IsoDate, Reading, SubmissionValue } from '../../../shared/models';
 import type { PublishBody, PublishedDevice, Submission } from '../../../shared/portal-sync';
 import { ApiError } from '../../../shared/errors';
-import { firstDayOf, isDueIn, linkValidUntil, type Period } from '../../../shared/rules/web-reading';
+import { firstDayOf, isDueIn, isLinkValid, linkValidUntil, type Period } from '../../../shared/rules/web-reading';
 import { getCustomerByNumber, getDevice } from '../../../db/queries/master-data';
 import { getReading, setReadingSource } from '../../../db/queries/readings';
 import {
@@ -22,6 +22,7 @@ import {
   insertSubmission,
   linkByTokenHash,
   linkMailOut,
+  linkReachedCustomer,
   linksToPublish,
   queueMail,
   readingOfPeriod,
@@ -136,6 +137,11 @@ export function handOverLink(core: CoreContext, period: Period, customerNumber: 
     const now = timestamp(core);
     const customer = webCustomers(core.db).find((c) => c.number === customerNumber);
     if (!customer) throw new ApiError('not-found', `customer ${customerNumber} does not read its counters on the web (or does not exist)`);
+    // A period whose links have ended would give a link that never works.
+    const ends = linkValidUntil(period);
+    if (!isLinkValid(ends, today(core))) {
+      throw new ApiError('conflict', `the links of ${period} ended on ${ends}: give one of a later month`);
+    }
     if (dueDevices(core, customer.id, period).length === 0) {
       throw new ApiError('conflict', `customer ${customerNumber} has no device due for a reading in ${period}`);
     }
@@ -143,8 +149,10 @@ export function handOverLink(core: CoreContext, period: Period, customerNumber: 
     if (existing && linkMailOut(core.db, existing.id, now)) {
       throw new ApiError('conflict', `the e-mail with customer ${customerNumber}'s link is being sent right now: try again in a moment`);
     }
+    // Said only of a link the customer may have: one whose e-mail never went out reached nobody.
+    const replacedLink = existing !== undefined && linkReachedCustomer(core.db, existing.id);
     const { token, validUntil } = newLink(core, customer, period, existing, now, core.author);
-    return { customerNumber, period, token, validUntil, replacedLink: existing !== undefined };
+    return { customerNumber, period, token, validUntil, replacedLink };
   });
 }
 
@@ -205,8 +213,13 @@ export function buildPublication(core: CoreContext, contact: string): PublishBod
         devices: closed
           ? []
           : dueDevices(core, link.customerId, link.period)
-              .filter((id) => !alreadyRead(core, id, link.period))
-              .map((id) => publishedDevice(core, id))
+              // Each keeps its place among all the due ones: the page's order stays as the customer saw it.
+              .map((id, sort) => ({ id, sort }))
+              .filter(({ id }) => !alreadyRead(core, id, link.period))
+              .map(({ id, sort }) => {
+                const device = publishedDevice(core, id);
+                return device && { ...device, sort };
+              })
               .filter((device) => device !== null),
       };
     }),
@@ -345,7 +358,7 @@ function correctWithWebValues(core: CoreContext, reading: Reading, device: Devic
  * A clerk's decision on a kept-aside submission: take it over (the period's reading corrected
  * with it, or a new web reading; the chain's rules still apply), or discard it.
  */
-export function decideWebSubmission(core: CoreContext, id: number, action: 'apply' | 'discard') {
+export function decideWebSubmission(core: CoreContext, id: number, action: 'apply' | 'discard', revision?: number) {
   return core.db.transaction(() => {
     const submission = getSubmission(core.db, id);
     if (!submission) throw new ApiError('not-found', `no web submission ${id}`);
@@ -365,6 +378,12 @@ export function decideWebSubmission(core: CoreContext, id: number, action: 'appl
       const found = readingOfPeriod(core.db, device.id, from, endOfMonth(from));
       const recorded = found && getReading(core.db, found.id)!;
       // A billed estimate stays as billed: the real value follows it and trues it up.
+      // Changed since the clerk compared it (a colleague corrected or confirmed it): look again.
+      if (recorded && revision !== undefined && recorded.revision !== revision) {
+        throw new ApiError('conflict', `the office's reading of ${device.equipmentId} for this period changed meanwhile: compare again`, [
+          { field: 'reading', code: 'period-reading-changed' },
+        ]);
+      }
       const trueUp = recorded && recorded.source === 'estimate' && !isEditable(recorded.status);
       readingId = recorded && !trueUp
         ? correctWithWebValues(core, recorded, device, submission.values, now).id

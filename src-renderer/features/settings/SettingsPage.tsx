@@ -71,12 +71,15 @@ export function SettingsPage() {
           {SETTINGS.filter((setting) => setting.group === group).map((setting) => {
             const id = `setting-${setting.key.replace(/\./g, '-')}`;
             const label = t(`settings.labels.${setting.key.replace(/\./g, '_')}`);
-            const isSet = stored.find((s) => s.key === setting.key)?.set ?? false;
+            const current = stored.find((s) => s.key === setting.key);
+            const isSet = current?.set ?? false;
             const hints = [
               setting.kind === 'secret'
-                ? isSet
-                  ? t('settings.secretSet')
-                  : t('settings.secretUnset')
+                ? current?.unreadable
+                  ? t('settings.secretUnreadable')
+                  : isSet
+                    ? t('settings.secretSet')
+                    : t('settings.secretUnset')
                 : setting.fallback
                   ? t('settings.fallback', { value: setting.fallback })
                   : '',

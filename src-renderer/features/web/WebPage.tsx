@@ -16,7 +16,13 @@ function corrected(row: WebSubmission): boolean {
   return row.values.length !== now.length || row.values.some((entered) => now.find((v) => v.kind === entered.kind)?.value !== entered.value);
 }
 
-const REQUEST_ORDER: Record<WebRequestInfo['status'], number> = { pending: 0, sent: 1, cancelled: 2 };
+/** Kept aside against the office's reading of the month, billed already: only discarding is left (a billed estimate still takes the real value). */
+function billedOver(row: WebSubmission): boolean {
+  const reading = row.periodReading;
+  return reading !== null && reading.status !== '01' && reading.source !== 'estimate';
+}
+
+const REQUEST_ORDER: Record<WebRequestInfo['status'], number> = { pending: 0, sent: 1, 'handed-over': 1, cancelled: 2 };
 const requestRank = (request: WebRequestInfo) => REQUEST_ORDER[request.status] + (request.replaced ? 0.5 : 0);
 
 /**
@@ -108,10 +114,22 @@ export function WebPage() {
   const decide = useCallback(
     (row: WebSubmission, action: 'apply' | 'discard') => {
       setError(null);
-      // Refused by the meter dialog's rules: each reason in words, with its counter.
-      api.call('web-decide', { id: row.id, action }).then(load, (failure: Error) => setError(failureText(failure, language, (message) => message)));
+      setMessage('');
+      // The office's reading as the clerk saw it: changed meanwhile, the take-over is refused.
+      const revision = row.periodReading?.revision;
+      api.call('web-decide', { id: row.id, action, ...(revision !== undefined && { revision }) }).then(
+        () => {
+          setMessage(t(action === 'apply' ? 'web.appliedMessage' : 'web.discardedMessage', { device: row.equipmentId }));
+          load();
+        },
+        // Refused by the meter dialog's rules: each reason in words, with its counter.
+        (failure: Error) => {
+          setError(failureText(failure, language, (message) => message));
+          load();
+        },
+      );
     },
-    [load, language],
+    [load, language, t],
   );
 
   const open = useCallback((row: WebSubmission) => navigate(deviceHref(row.equipmentId, row.readingId ?? undefined)), []);
@@ -167,6 +185,10 @@ export function WebPage() {
         valueGetter: (p) => {
           if (!p.data) return '';
           const entered = valuesText(p.data.values);
+          // Kept aside beside the office's reading of the month: both, for the clerk to decide.
+          if (p.data.state === 'held' && p.data.periodReading) {
+            return `${entered} · ${t('web.officeValues', { values: valuesText(p.data.periodReading.values) })}`;
+          }
           // Corrected by a clerk: what the customer entered, then what stands.
           return corrected(p.data) ? `${entered} → ${valuesText(p.data.readingValues!)}` : entered;
         },
@@ -186,7 +208,9 @@ export function WebPage() {
         wrapText: true,
         autoHeight: true,
         tooltipValueGetter: (p) => (p.valueFormatted as string | null) ?? '',
+        valueGetter: (p) => (p.data?.state === 'held' ? (billedOver(p.data) ? 'billed' : p.data.reason) : null),
         valueFormatter: (p) => {
+          // Once decided, the reason no longer matters.
           const reason = p.value as string | null;
           if (!reason) return '';
           return t(`web.reasons.${reason.startsWith('refused') ? 'refused' : reason}`);
@@ -206,7 +230,7 @@ export function WebPage() {
               </button>
               {p.data.state === 'held' && (
                 <>
-                  {p.data.reason !== 'incomplete' && (
+                  {p.data.reason !== 'incomplete' && !billedOver(p.data) && (
                     <button type="button" onClick={() => decide(p.data!, 'apply')}>
                       {t('web.apply')}
                     </button>
@@ -229,7 +253,7 @@ export function WebPage() {
     (a, b) => requestRank(a) - requestRank(b) || a.customerNumber.localeCompare(b.customerNumber),
   );
   // Customers, not e-mails: a resend's earlier e-mail does not count again.
-  const sent = overview?.requests.filter((r) => r.status === 'sent' && !r.replaced).length ?? 0;
+  const sent = overview?.requests.filter((r) => (r.status === 'sent' || r.status === 'handed-over') && !r.replaced).length ?? 0;
   const pending = overview?.requests.filter((r) => r.status === 'pending').length ?? 0;
   return (
     <section className="search-page web-page">
@@ -296,7 +320,7 @@ export function WebPage() {
               {requests.map((request, index) => (
                 <tr key={`${request.customerNumber}-${index}`} className={request.status === 'pending' && request.lastError ? 'row-error' : undefined}>
                   <td>{`${request.customerNumber} ${request.customerName}`}</td>
-                  <td>{request.replaced && request.status === 'sent' ? t('web.requestReplaced') : t(`web.requestStates.${request.status}`)}</td>
+                  <td>{request.replaced && request.status !== 'cancelled' && request.status !== 'pending' ? t('web.requestReplaced') : t(`web.requestStates.${request.status}`)}</td>
                   <td>{request.attempts}</td>
                   <td>{request.sentAt ? timestamp(request.sentAt) : ''}</td>
                   <td>{request.status === 'pending' && request.lastError ? mailError(request.lastError) : ''}</td>
@@ -306,7 +330,7 @@ export function WebPage() {
                         {t('web.resend')}
                       </button>
                     )}
-                    {(request.status === 'pending' || (request.status === 'sent' && !request.replaced)) && (
+                    {!request.replaced && request.status !== 'cancelled' && (
                       <button type="button" disabled={busy !== null} onClick={() => handOver(request)}>
                         {t('web.handOver')}
                       </button>
