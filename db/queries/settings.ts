@@ -47,13 +47,17 @@ function storedRows(db: Database): Array<{ key: string; value: string }> {
 }
 
 /**
- * Every stored setting in one query, secrets opened. A sealed one this process cannot open
- * (no keychain here, or another's) is left out: see `sealedSettings`.
+ * Every stored setting in one query. Sealed secrets are opened only with `openSecrets` (the
+ * web jobs' configuration, the settings screen): the core reads its settings on every call,
+ * and the keychain is not asked each time. A sealed one this process cannot open (no
+ * keychain here, or another's) is left out: see `sealedSettings`.
  */
-export function allSettings(db: Database): Map<string, string> {
+export function allSettings(db: Database, openSecrets = false): Map<string, string> {
   const settings = new Map<string, string>();
   for (const row of storedRows(db)) {
-    const value = opened(db, row.value);
+    const sealed = row.value.startsWith(SEALED_PREFIX);
+    if (sealed && !openSecrets) continue;
+    const value = sealed ? opened(db, row.value) : row.value;
     if (value !== undefined) settings.set(row.key, value);
   }
   return settings;

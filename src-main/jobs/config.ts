@@ -45,7 +45,7 @@ export interface ConfigOverrides {
 }
 
 export function webConfig(db: Database, env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): WebConfig {
-  const stored = allSettings(db);
+  const stored = allSettings(db, true);
   // The environment (named in shared/settings-schema.ts) wins over the settings table.
   const pick = (key: string): string | undefined => {
     const envName = SETTINGS_BY_KEY.get(key)?.env;

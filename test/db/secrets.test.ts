@@ -56,6 +56,20 @@ describe('secret settings', () => {
     expect(bytes).toContain('service@dealer.ch');
   });
 
+  it('are opened for the web jobs, not on every call: the core reads its settings without asking the keychain', async () => {
+    const core = testCore();
+    const inner = keychain();
+    let opens = 0;
+    keepSecretsSealed(core.db, { seal: (clear) => inner.seal(clear), open: (sealed) => (opens++, inner.open(sealed)) });
+    await core.api['settings-save']({ values: { 'smtp.url': SMTP } });
+    opens = 0;
+    await core.api['period-counts']({ period: '2026-11' });
+    await core.api['readings-draft']({ equipmentId: '3.022.790' });
+    expect(opens).toBe(0);
+    expect(webConfig(core.db, {}).smtpUrl).toBe(SMTP);
+    expect(opens).toBeGreaterThan(0);
+  });
+
   it('typed before the keychain came are sealed when it comes', async () => {
     const core = testCore({ demo: false });
     await core.api['settings-save']({ values: { 'smtp.url': SMTP } });

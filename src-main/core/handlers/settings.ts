@@ -10,7 +10,7 @@ import { checkSetting, SETTINGS, SETTINGS_BY_KEY } from '../../../shared/setting
 import { audit, timestamp, type CoreContext } from '../context';
 
 export function settingsList(core: CoreContext): SettingValue[] {
-  const stored = allSettings(core.db);
+  const stored = allSettings(core.db, true);
   // A secret sealed by a keychain this process has not is set all the same.
   const sealed = sealedSettings(core.db);
   return SETTINGS.map((setting) => {
@@ -37,7 +37,8 @@ export function saveSettings(core: CoreContext, values: Record<string, string>):
   if (issues.length > 0) throw new ApiError('validation', 'the settings were not saved', issues);
   return core.db.transaction(() => {
     const now = timestamp(core);
-    const stored = allSettings(core.db);
+    // Secrets opened: one typed again unchanged is no change.
+    const stored = allSettings(core.db, true);
     const sealed = sealedSettings(core.db);
     for (const [key, raw] of Object.entries(values)) {
       const value = raw.trim();
