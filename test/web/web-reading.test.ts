@@ -33,6 +33,16 @@ function readingsOf(core: OpenedCore, equipmentId: string) {
   return listReadings(core.db, getDeviceByEquipmentId(core.db, equipmentId)!.id);
 }
 
+/** The month's request e-mails queued: the SMTP server refused them once, and takes mail again. */
+async function requestsQueued() {
+  const core = testCore();
+  const runtime = await withWeb(core, core.db.file.replace(/\/[^/]+$/, ''));
+  smtp.refuse = true;
+  await runtime.sendRequests('2026-11');
+  smtp.refuse = false;
+  return { core, runtime };
+}
+
 async function visitFromMail(core: OpenedCore, dir: string) {
   const runtime = await withWeb(core, dir, { METERDESK_PUBLIC_URL: 'http://portal.invalid' });
   const report = await runtime.sendRequests('2026-11');
@@ -137,12 +147,7 @@ describe('request e-mails', () => {
   });
 
   it('leaves an e-mail another sender has taken to it, and takes it once that sender\'s time is up', async () => {
-    const core = testCore();
-    const dir = core.db.file.replace(/\/[^/]+$/, '');
-    const runtime = await withWeb(core, dir);
-    smtp.refuse = true;
-    await runtime.sendRequests('2026-11');
-    smtp.refuse = false;
+    const { core, runtime } = await requestsQueued();
     // Taken by a sender elsewhere (send-requests beside the app) until tomorrow: not sent here.
     core.db.run(`UPDATE mail_outbox SET claimed_until = '2999-01-01T00:00:00.000Z'`);
     expect((await runtime.sendRequests('2026-11')).delivery).toEqual({ sent: [], failed: [] });
@@ -164,12 +169,7 @@ describe('request e-mails', () => {
   });
 
   it('does not replace a link whose e-mail another sender has out, and says so', async () => {
-    const core = testCore();
-    const dir = core.db.file.replace(/\/[^/]+$/, '');
-    const runtime = await withWeb(core, dir);
-    smtp.refuse = true;
-    await runtime.sendRequests('2026-11');
-    smtp.refuse = false;
+    const { core, runtime } = await requestsQueued();
     // The first customer's e-mail is out with a sender elsewhere: its link must keep working.
     const [out] = core.db.all<{ id: number; link_id: number }>('SELECT id, link_id FROM mail_outbox ORDER BY id');
     core.db.run(`UPDATE mail_outbox SET claimed_until = '2999-01-01T00:00:00.000Z' WHERE id = ?`, [out!.id]);

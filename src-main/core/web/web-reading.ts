@@ -60,6 +60,11 @@ export interface RequestPlan {
   skipped: Array<{ customerNumber: string; reason: RequestSkipReason }>;
 }
 
+/** Asked for one customer that takes no part in web reading (or does not exist). */
+function notWebCustomer(customerNumber: string): ApiError {
+  return new ApiError('not-found', `customer ${customerNumber} does not read its counters on the web (or does not exist)`);
+}
+
 /**
  * Creates the links and queues the request e-mails of a period: once per customer with web
  * reading and a device due; `resend` replaces a customer's link (the old one stops working).
@@ -70,7 +75,7 @@ export function planRequests(core: CoreContext, period: Period, options: Request
     const plan: RequestPlan = { period, planned: [], skipped: [] };
     const customers = webCustomers(core.db).filter((c) => options.customerNumber === undefined || c.number === options.customerNumber);
     if (options.customerNumber !== undefined && customers.length === 0) {
-      throw new ApiError('not-found', `customer ${options.customerNumber} does not read its counters on the web (or does not exist)`);
+      throw notWebCustomer(options.customerNumber);
     }
     for (const customer of customers) {
       if (dueDevices(core, customer.id, period).length === 0) continue;
@@ -136,7 +141,7 @@ export function handOverLink(core: CoreContext, period: Period, customerNumber: 
   return core.db.transaction(() => {
     const now = timestamp(core);
     const customer = webCustomers(core.db).find((c) => c.number === customerNumber);
-    if (!customer) throw new ApiError('not-found', `customer ${customerNumber} does not read its counters on the web (or does not exist)`);
+    if (!customer) throw notWebCustomer(customerNumber);
     // A period whose links have ended would give a link that never works.
     const ends = linkValidUntil(period);
     if (!isLinkValid(ends, today(core))) {
