@@ -5,8 +5,9 @@
  */
 import { addMonths, daysBetween, isoDate, parts } from '../dates';
 import { parseCounter } from '../format';
-import type { IsoDate } from '../models';
+import type { IsoDate, ReadingSource, ReadingStatus } from '../models';
 import { isImplausible, type PlausibilityRule } from './plausibility';
+import { isEditable } from './status';
 import { MAX_COUNTER } from './usage';
 
 /** A reading period: the calendar month the request e-mail goes out in, `YYYY-MM`. */
@@ -79,4 +80,13 @@ export function checkPortalValue(
   const flagged =
     basis.lastDate !== null && isImplausible(parsed.value - basis.lastValue, basis.averageDaily, days, rule);
   return { ok: true, value: parsed.value, flagged };
+}
+
+/**
+ * Whether a kept-aside web value can no longer be taken over: the office's reading of its
+ * month is billed or posted. A billed estimate still takes the real value after it (the
+ * true-up). The core refuses by it, Web-Erfassung offers only *Verwerfen* by it.
+ */
+export function periodReadingBilled(reading: { status: ReadingStatus; source: ReadingSource }): boolean {
+  return !isEditable(reading.status) && reading.source !== 'estimate';
 }

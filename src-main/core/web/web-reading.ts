@@ -8,7 +8,7 @@ import { endOfMonth } from '../../../shared/dates';
 import type { Customer, Device, IsoDate, Reading, SubmissionValue } from '../../../shared/models';
 import type { PublishBody, PublishedDevice, Submission } from '../../../shared/portal-sync';
 import { ApiError } from '../../../shared/errors';
-import { firstDayOf, isDueIn, isLinkValid, linkValidUntil, type Period } from '../../../shared/rules/web-reading';
+import { firstDayOf, isDueIn, isLinkValid, linkValidUntil, periodReadingBilled, type Period } from '../../../shared/rules/web-reading';
 import { getCustomerByNumber, getDevice } from '../../../db/queries/master-data';
 import { getReading, setReadingSource } from '../../../db/queries/readings';
 import {
@@ -321,17 +321,10 @@ export function applySubmissions(core: CoreContext, submissions: Submission[]): 
  * see both and decide): they correct that reading — dated the day they were entered, its
  * validity and note kept — under the meter dialog's rules (the next reading's *old* follows,
  * an implausible usage is flagged), and it becomes the period's web reading. A second reading
- * in the period would have had a validity of its own, after the first one's. A billed or
- * posted reading is not changed.
+ * in the period would have had a validity of its own, after the first one's. Only for a
+ * recorded (01) reading: a billed one is refused before (`periodReadingBilled`).
  */
 function correctWithWebValues(core: CoreContext, reading: Reading, device: Device, values: SubmissionValue[], now: string): Reading {
-  if (!isEditable(reading.status)) {
-    throw new ApiError(
-      'conflict',
-      `the reading of ${device.equipmentId} for this period is billed already (status ${reading.status}): discard the web value, or cancel the billing run first`,
-      [{ field: 'reading', code: 'period-reading-billed', params: { status: reading.status } }],
-    );
-  }
   const entered = new Map(values.map((value) => [value.kind, value.value]));
   const saved = saveReading(
     core,
@@ -382,15 +375,22 @@ export function decideWebSubmission(core: CoreContext, id: number, action: 'appl
       const from = firstDayOf(link.period);
       const found = readingOfPeriod(core.db, device.id, from, endOfMonth(from));
       const recorded = found && getReading(core.db, found.id)!;
-      // A billed estimate stays as billed: the real value follows it and trues it up.
       // Changed since the clerk compared it (a colleague corrected or confirmed it): look again.
       if (recorded && revision !== undefined && recorded.revision !== revision) {
         throw new ApiError('conflict', `the office's reading of ${device.equipmentId} for this period changed meanwhile: compare again`, [
           { field: 'reading', code: 'period-reading-changed' },
         ]);
       }
-      const trueUp = recorded && recorded.source === 'estimate' && !isEditable(recorded.status);
-      readingId = recorded && !trueUp
+      if (recorded && periodReadingBilled(recorded)) {
+        throw new ApiError(
+          'conflict',
+          `the reading of ${device.equipmentId} for this period is billed already (status ${recorded.status}): discard the web value, or cancel the billing run first`,
+          [{ field: 'reading', code: 'period-reading-billed', params: { status: recorded.status } }],
+        );
+      }
+      // A recorded reading of the month is corrected; without one — or after a billed estimate,
+      // which stays as billed — the real value comes after it (the true-up).
+      readingId = recorded && isEditable(recorded.status)
         ? correctWithWebValues(core, recorded, device, submission.values, now).id
         : saveWebReading(core, link, device, submission.values).id;
     }

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { NO_SMTP_ERROR, type HandedOverLink, type WebOverview, type WebRequestInfo } from '../../../shared/api';
 import { formatCounter, formatDate, formatDateTime, formatPeriod } from '../../../shared/format';
 import type { CounterKind, WebSubmission } from '../../../shared/models';
+import { periodReadingBilled } from '../../../shared/rules/web-reading';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
 import { failureText } from '../../issues';
@@ -16,10 +17,9 @@ function corrected(row: WebSubmission): boolean {
   return row.values.length !== now.length || row.values.some((entered) => now.find((v) => v.kind === entered.kind)?.value !== entered.value);
 }
 
-/** Kept aside against the office's reading of the month, billed already: only discarding is left (a billed estimate still takes the real value). */
+/** Kept aside against the office's reading of the month, billed already: only discarding is left. */
 function billedOver(row: WebSubmission): boolean {
-  const reading = row.periodReading;
-  return reading !== null && reading.status !== '01' && reading.source !== 'estimate';
+  return row.periodReading !== null && periodReadingBilled(row.periodReading);
 }
 
 const REQUEST_ORDER: Record<WebRequestInfo['status'], number> = { pending: 0, sent: 1, 'handed-over': 1, cancelled: 2 };
