@@ -108,6 +108,11 @@ export class ApiError extends Error {
       : { code: this.code, message: this.message };
   }
 
+  /** What was refused, issue by issue; a refusal without field issues as one `refused` with its message. */
+  refusal(): FieldIssue[] {
+    return this.issues.length > 0 ? this.issues : [{ field: 'reading', code: 'refused', params: { message: this.message } }];
+  }
+
   static fromBody(body: ApiErrorBody): ApiError {
     return new ApiError(body.code, body.message, body.issues ?? []);
   }

@@ -5,6 +5,7 @@
  */
 import { addMonths, daysBetween, isoDate, parts } from '../dates';
 import { parseCounter } from '../format';
+import type { FieldIssue } from '../errors';
 import type { IsoDate, ReadingSource, ReadingStatus } from '../models';
 import { isImplausible, type PlausibilityRule } from './plausibility';
 import { isEditable } from './status';
@@ -89,4 +90,26 @@ export function checkPortalValue(
  */
 export function periodReadingBilled(reading: { status: ReadingStatus; source: ReadingSource }): boolean {
   return !isEditable(reading.status) && reading.source !== 'estimate';
+}
+
+/**
+ * Why a web value was kept aside, as stored with it: `incomplete`, `recorded`, or — refused
+ * by the meter dialog's rules at the sync — `refused:` with the rules' issues as JSON, so that
+ * Web-Erfassung can say which rule and which counter. (Before, only the codes were kept:
+ * `refused:below-old,…`; those read as a refusal without issues.)
+ */
+export function refusedReason(issues: readonly FieldIssue[]): string {
+  return `refused:${JSON.stringify(issues)}`;
+}
+
+/** A stored reason read back (`refusedReason`): its kind and, for a refusal, the issues. */
+export function heldReason(reason: string): { kind: string; issues: FieldIssue[] } {
+  if (!reason.startsWith('refused')) return { kind: reason, issues: [] };
+  const detail = reason.slice('refused:'.length);
+  if (!detail.startsWith('[')) return { kind: 'refused', issues: [] };
+  try {
+    return { kind: 'refused', issues: JSON.parse(detail) as FieldIssue[] };
+  } catch {
+    return { kind: 'refused', issues: [] };
+  }
 }

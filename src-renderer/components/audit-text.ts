@@ -6,6 +6,7 @@
 import type { TFunction } from 'i18next';
 import { formatAmount, formatCounter, formatDate, formatDateTime, formatPrice } from '../../shared/format';
 import type { Language } from '../../shared/models';
+import { heldReasonText } from '../issues';
 
 const COUNTER_FIELD = /^(black|scan|color|free1|free2)\.(old|new|extraFree|final|start)$/;
 const TERM_FIELD = /^terms\.(black|scan|color|free1|free2)\.(freePerMonth|pricePerPage)$/;
@@ -50,8 +51,7 @@ export function auditText(
     if (name === 'source') return t(`sources.${value}`, { defaultValue: value });
     if (name === 'language') return t(`languages.${value}`, { defaultValue: value });
     if (name === 'state') return t(`${entity === 'billing_run' ? 'billing' : 'web'}.states.${value}`, { defaultValue: value });
-    // A web submission's reason: 'refused:<code>' keeps the rule's code.
-    if (name === 'reason') return t(`web.reasons.${value.startsWith('refused') ? 'refused' : value}`, { defaultValue: value });
+    if (name === 'reason') return heldReasonText(value, language);
     if (name === 'counters') {
       // "black:0, color:0" → "Schwarz 0 · Farbe 0"
       return value

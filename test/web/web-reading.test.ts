@@ -11,6 +11,10 @@ import type { WebRuntime } from '../../src-main/jobs/runtime';
 import { runSync, httpPortalClient } from '../../src-main/jobs/web-jobs';
 import { recordReading, testCore } from '../db/helpers';
 import { linkIn, startSmtpSink, Visit, type SmtpSink } from './helpers';
+import { formatCounter } from '../../shared/format';
+import { issueText } from '../../shared/i18n/issue-text';
+import { heldReason } from '../../shared/rules/web-reading';
+import { heldReasonText } from '../../src-renderer/issues';
 
 let smtp: SmtpSink;
 let web: WebRuntime | null = null;
@@ -354,6 +358,29 @@ describe('the portal visit and the sync', () => {
     const history = await core.api['devices-get']({ equipmentId: '3.022.790' });
     expect(history.readings.filter((r) => r.validTo >= '2026-11-01' && r.validFrom <= '2026-11-30')).toHaveLength(1);
     await expect(core.api['web-decide']({ id: held!.id, action: 'discard' })).rejects.toThrow(/decided already/);
+  });
+
+  it('keeps a web value the rules refuse at the sync aside, and says which rule and which counter', async () => {
+    const { core, visit, runtime } = await customerOnPortal();
+    const id = visit.counterId('3.022.790', 'Compteur Noir-blanc');
+    const lastValue = visit.lastValue(id);
+    expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', String(lastValue + 300))).toBe(303);
+    // After the portal was published, October's counter turns out higher than the customer's value.
+    const october = readingsOf(core, '3.022.790').at(-1)!;
+    core.db.run("UPDATE reading_counters SET new_value = ? WHERE reading_id = ? AND kind = 'black'", [lastValue + 1000, october.id]);
+    expect(await runtime.sync()).toMatchObject({ applied: 0, held: 1 });
+    const [held] = (await core.api['web-overview']({})).submissions;
+    expect(held!.state).toBe('held');
+    const { kind, issues } = heldReason(held!.reason!);
+    expect(kind).toBe('refused');
+    expect(issues).toEqual([expect.objectContaining({ field: 'black.new', params: expect.objectContaining({ min: lastValue + 1000 }) })]);
+    // In words, as Web-Erfassung, Hinweise and the change log show it.
+    const min = formatCounter(lastValue + 1000, 'de');
+    expect(heldReasonText(held!.reason!, 'de')).toBe(`Von den Regeln abgelehnt: Schwarz Zählerstand neu: ${issueText(issues[0]!, 'de')}`);
+    expect(heldReasonText(held!.reason!, 'de')).toContain(min);
+    // A reason stored before the issues were kept (only their codes) still reads.
+    expect(heldReasonText('refused:below-old', 'fr')).toBe('Refusé par les règles');
+    expect(heldReasonText('recorded', 'en')).toMatch(/^A reading was already recorded for this period/);
   });
 
   it('no longer asks the customer for a device the office has read for the period', async () => {

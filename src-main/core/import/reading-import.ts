@@ -84,7 +84,7 @@ function cell(table: Table, row: string[], mapping: ColumnMapping, field: string
 
 function issuesOf(error: unknown): FieldIssue[] {
   if (!(error instanceof ApiError)) throw error;
-  return error.issues.length > 0 ? error.issues : [{ field: 'reading', code: 'refused', params: { message: error.message } }];
+  return error.refusal();
 }
 
 export async function importReadings(core: CoreContext, args: ReadingImportArgs, commit: boolean): Promise<ReadingImportReport> {

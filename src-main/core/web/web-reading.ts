@@ -8,7 +8,7 @@ import { endOfMonth } from '../../../shared/dates';
 import type { Customer, Device, IsoDate, Reading, SubmissionValue } from '../../../shared/models';
 import type { PublishBody, PublishedDevice, Submission } from '../../../shared/portal-sync';
 import { ApiError } from '../../../shared/errors';
-import { firstDayOf, isDueIn, isLinkValid, linkValidUntil, periodReadingBilled, type Period } from '../../../shared/rules/web-reading';
+import { firstDayOf, isDueIn, isLinkValid, linkValidUntil, periodReadingBilled, refusedReason, type Period } from '../../../shared/rules/web-reading';
 import { getCustomerByNumber, getDevice } from '../../../db/queries/master-data';
 import { getReading, setReadingSource } from '../../../db/queries/readings';
 import {
@@ -303,8 +303,8 @@ export function applySubmissions(core: CoreContext, submissions: Submission[]): 
           outcome = { state: 'applied', reason: null, readingId: reading.id };
         } catch (error) {
           if (!(error instanceof ApiError)) throw error;
-          const codes = error.issues.length > 0 ? error.issues.map((issue) => issue.code).join(',') : error.code;
-          outcome = { state: 'held', reason: `refused:${codes}`, readingId: null };
+          // Which rule, on which counter: Web-Erfassung says it in words.
+          outcome = { state: 'held', reason: refusedReason(error.refusal()), readingId: null };
         }
       }
       const id = insertSubmission(core.db, { ...record, ...outcome }, now);

@@ -4,6 +4,7 @@ import type { Alert, AlertKind, AlertsOverview } from '../../../shared/api';
 import { formatCounter, formatDate } from '../../../shared/format';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
+import { heldReasonText } from '../../issues';
 import { api } from '../../platform/transport';
 import { ALERT_KINDS } from './alert-kinds';
 
@@ -31,9 +32,8 @@ export function AlertsPage({ kind }: { kind: AlertKind | null }) {
       const detail = alert.direction === 'low' ? 'low' : alert.expected === undefined ? 'flagged' : 'high';
       return t(`alerts.detail.${detail}`, { counter, usage: n(alert.value), expected: n(alert.expected) });
     }
-    // The reason in words, as Web-Erfassung gives it ('refused:<code>' keeps the rule's code).
-    const reason = alert.reason ?? '';
-    return t('alerts.detail.web', { reason: t(`web.reasons.${reason.startsWith('refused') ? 'refused' : reason}`, { defaultValue: reason }) });
+    // The reason in words, as Web-Erfassung gives it.
+    return t('alerts.detail.web', { reason: heldReasonText(alert.reason ?? '', language) });
   };
 
   const rows = useMemo(() => overview?.alerts.filter((alert) => !filter || alert.kind === filter) ?? [], [overview, filter]);

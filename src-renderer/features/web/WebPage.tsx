@@ -6,7 +6,7 @@ import type { CounterKind, WebSubmission } from '../../../shared/models';
 import { periodReadingBilled } from '../../../shared/rules/web-reading';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
-import { failureText } from '../../issues';
+import { failureText, heldReasonText } from '../../issues';
 import { api } from '../../platform/transport';
 import { deviceHref, navigate } from '../../useHashRoute';
 
@@ -212,8 +212,7 @@ export function WebPage() {
         valueFormatter: (p) => {
           // Once decided, the reason no longer matters.
           const reason = p.value as string | null;
-          if (!reason) return '';
-          return t(`web.reasons.${reason.startsWith('refused') ? 'refused' : reason}`);
+          return reason ? heldReasonText(reason, language) : '';
         },
       },
       {
