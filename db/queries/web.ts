@@ -62,6 +62,11 @@ export function currentLink(db: Database, customerId: number, period: string): W
   return row && toLink(row);
 }
 
+/** Whether any link of the period was made: its requests have gone out (or one was handed over). */
+export function periodHasLinks(db: Database, period: string): boolean {
+  return db.get('SELECT 1 FROM web_links WHERE period = ? LIMIT 1', [period]) !== undefined;
+}
+
 export function getLink(db: Database, id: number): WebLink | undefined {
   const row = db.get<WebLinkRow>(`${LINK_SELECT} WHERE l.id = ?`, [id]);
   return row && toLink(row);

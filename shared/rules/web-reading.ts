@@ -51,6 +51,17 @@ export function isLinkValid(validUntil: IsoDate, today: IsoDate): boolean {
   return today <= validUntil;
 }
 
+/**
+ * The month whose requests and links the office works with on `today`: on the 1st–4th the
+ * month before, whose links customers still use (one who lost the e-mail calls then), unless
+ * this month's requests have gone out already; else this month.
+ */
+export function openRequestPeriod(today: IsoDate, requestedThisMonth: boolean): Period {
+  const current = periodOf(today);
+  const previous = periodOf(addMonths(firstDayOf(current), -1));
+  return !requestedThisMonth && isLinkValid(linkValidUntil(previous), today) ? previous : current;
+}
+
 /** What the portal knows of one counter: the last reading and its usual consumption. */
 export interface PortalCounterBasis {
   lastDate: IsoDate | null;

@@ -8,7 +8,7 @@ import { countCustomers } from '../../db/queries/master-data';
 import { apiArgs, type Api, type ApiResponse, isApiName, type WebOverview } from '../../shared/api';
 import { ApiError } from '../../shared/errors';
 import { settingsOf, timestamp, today, type CoreContext, type WebServices } from './context';
-import { decideWebSubmission } from './web/web-reading';
+import { decideWebSubmission, openPeriod } from './web/web-reading';
 import { saveSettings, settingsList } from './handlers/settings';
 import { nextMissing, periodCounts, periodOverview, periodRows } from './handlers/period';
 import { estimateMissing } from './handlers/estimates';
@@ -17,7 +17,7 @@ import { importReadings } from './import/reading-import';
 import { billingRun, billingRuns, cancelBilling, postBilling, previewBilling, runBilling } from './handlers/billing';
 import { handedOverLinks, lastSyncRun, listSubmissions, mailsOfPeriod } from '../../db/queries/web';
 import { addMonths } from '../../shared/dates';
-import { firstDayOf, periodOf } from '../../shared/rules/web-reading';
+import { firstDayOf } from '../../shared/rules/web-reading';
 import { loadDemoData } from './demo';
 import { contractDetail, saveContract } from './handlers/contracts';
 import {
@@ -53,7 +53,7 @@ function webServices(context: CoreContext): WebServices {
 }
 
 function webOverview(context: CoreContext): WebOverview {
-  const period = periodOf(today(context));
+  const period = openPeriod(context);
   const since = addMonths(firstDayOf(period), -2).slice(0, 7);
   return {
     period,

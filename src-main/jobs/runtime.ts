@@ -13,6 +13,7 @@ import { lastSyncRun } from '../../db/queries/web';
 import { periodOf, type Period } from '../../shared/rules/web-reading';
 import { settingsOf, today, type CoreContext } from '../core/context';
 import { logger } from '../core/log';
+import { openPeriod } from '../core/web/web-reading';
 import { createPortalServer, type PortalServer } from '../portal/server';
 import { backupNow } from './backup';
 import type { HandedOverLink, RequestOptions } from '../../shared/api';
@@ -40,6 +41,7 @@ export interface WebRuntime {
   portalUrl: string | null;
   config: WebConfig;
   sync(): Promise<SyncReport>;
+  /** `period` left out: the office's month (`openPeriod`); the scheduler names this month. */
   sendRequests(period?: Period, options?: RequestOptions): Promise<SendReport>;
   handOverLink(customerNumber: string, period?: Period): Promise<HandedOverLink>;
   deliverQueued(): Promise<DeliveryReport>;
@@ -144,9 +146,9 @@ export async function startWebReading(options: WebRuntimeOptions): Promise<WebRu
     config,
     sync: () => withConfig((now) => runSync(core, now, client)),
     sendRequests: (period, opts) =>
-      withConfig((now, mail) => sendRequests(core, now, client, mail, period ?? periodOf(today(core)), opts)),
+      withConfig((now, mail) => sendRequests(core, now, client, mail, period ?? openPeriod(core), opts)),
     handOverLink: (customerNumber, period) =>
-      withConfig((now) => handOverLinkNow(core, now, client, period ?? periodOf(today(core)), customerNumber)),
+      withConfig((now) => handOverLinkNow(core, now, client, period ?? openPeriod(core), customerNumber)),
     deliverQueued: () => withConfig((now, mail) => deliverQueued(core, now, client, mail)),
     async stop() {
       for (const job of jobs) job.stop();
@@ -173,7 +175,7 @@ export async function startWebReading(options: WebRuntimeOptions): Promise<WebRu
       }
     };
     const schedule = [
-      { name: 'requests', pattern: `${mailMinute} ${mailHour} ${config.mailDay} * *`, job: () => runtime.sendRequests() },
+      { name: 'requests', pattern: `${mailMinute} ${mailHour} ${config.mailDay} * *`, job: () => runtime.sendRequests(periodOf(today(core))) },
       { name: 'sync', pattern: `${syncMinute} ${syncHour} * * *`, job: () => runtime.sync() },
       { name: 'retry', pattern: '*/15 * * * *', job: () => runtime.deliverQueued() },
       { name: 'backup', pattern: `${backupMinute} ${backupHour} * * *`, job: () => backupNow(core.db, options.dataDir, current().backupKeep, core.now()) },

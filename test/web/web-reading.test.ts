@@ -13,7 +13,7 @@ import { recordReading, testCore } from '../db/helpers';
 import { linkIn, startSmtpSink, Visit, type SmtpSink } from './helpers';
 import { formatCounter } from '../../shared/format';
 import { issueText } from '../../shared/i18n/issue-text';
-import { heldReason } from '../../shared/rules/web-reading';
+import { heldReason, openRequestPeriod } from '../../shared/rules/web-reading';
 import { heldReasonText } from '../../src-renderer/issues';
 
 let smtp: SmtpSink;
@@ -95,6 +95,26 @@ describe('a link handed over by the office', () => {
 
     await expect(core.api['web-hand-over-link']({ customerNumber: '300451' })).rejects.toThrow(/does not read its counters on the web/);
     await expect(core.api['web-hand-over-link']({ customerNumber: '999999', period: '2026-10' })).rejects.toThrow(/links of 2026-10 ended on 2026-11-04/);
+  });
+});
+
+describe("the office's month on the 1st–4th", () => {
+  it("is the month before, whose links customers still use, until this month's requests go out", async () => {
+    const core = testCore({ now: '2026-12-02T09:30:00Z' });
+    const runtime = await withWeb(core, core.db.file.replace(/\/[^/]+$/, ''), { METERDESK_PUBLIC_URL: 'http://portal.invalid' });
+    expect((await core.api['web-overview']({})).period).toBe('2026-11');
+    // A customer who lost November's e-mail calls on the 2nd: the link handed over is November's.
+    const link = await core.api['web-hand-over-link']({ customerNumber: '999999' });
+    expect(link).toMatchObject({ period: '2026-11', validUntil: '2026-12-04' });
+    const overview = await core.api['web-overview']({});
+    expect(overview.requests).toEqual([expect.objectContaining({ customerNumber: '999999', status: 'handed-over' })]);
+    // December's requests sent early: the office's month is December.
+    await runtime.sendRequests('2026-12');
+    expect((await core.api['web-overview']({})).period).toBe('2026-12');
+    expect(openRequestPeriod('2026-12-04', false)).toBe('2026-11');
+    expect(openRequestPeriod('2026-12-05', false)).toBe('2026-12');
+    expect(openRequestPeriod('2026-11-23', false)).toBe('2026-11');
+    expect(openRequestPeriod('2027-01-01', false)).toBe('2026-12');
   });
 });
 

@@ -8,7 +8,17 @@ import { endOfMonth } from '../../../shared/dates';
 import type { Customer, Device, IsoDate, Reading, SubmissionValue } from '../../../shared/models';
 import type { PublishBody, PublishedDevice, Submission } from '../../../shared/portal-sync';
 import { ApiError } from '../../../shared/errors';
-import { firstDayOf, isDueIn, isLinkValid, linkValidUntil, periodReadingBilled, refusedReason, type Period } from '../../../shared/rules/web-reading';
+import {
+  firstDayOf,
+  isDueIn,
+  isLinkValid,
+  linkValidUntil,
+  openRequestPeriod,
+  periodOf,
+  periodReadingBilled,
+  refusedReason,
+  type Period,
+} from '../../../shared/rules/web-reading';
 import { getCustomerByNumber, getDevice } from '../../../db/queries/master-data';
 import { getReading, setReadingSource } from '../../../db/queries/readings';
 import {
@@ -24,6 +34,7 @@ import {
   linkMailOut,
   linkReachedCustomer,
   linksToPublish,
+  periodHasLinks,
   queueMail,
   readingOfPeriod,
   readingSince,
@@ -105,6 +116,12 @@ export function planRequests(core: CoreContext, period: Period, options: Request
     }
     return plan;
   });
+}
+
+/** `openRequestPeriod` on the core's today: Web-Erfassung's month, and the hand-over's unless given. */
+export function openPeriod(core: CoreContext): Period {
+  const todayDate = today(core);
+  return openRequestPeriod(todayDate, periodHasLinks(core.db, periodOf(todayDate)));
 }
 
 /** A new personal link of the customer for the period, replacing `existing` (which stops working). */

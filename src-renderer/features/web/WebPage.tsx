@@ -68,7 +68,7 @@ export function WebPage() {
   const send = () =>
     act(
       'send',
-      () => api.call('web-send-requests', {}),
+      () => api.call('web-send-requests', { period: overview?.period }),
       (report) => {
         const counts = t('web.sent', { period: formatPeriod(report.period, language), sent: report.sent, failed: report.failed.length, skipped: report.skipped.length });
         const failure = report.failed[0];
