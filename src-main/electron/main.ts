@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { settingsOf } from '../core/context';
 import { logger } from '../core/log';
 import { databaseFile } from '../core/paths';
-import { lockDataDir } from '../jobs/backup';
+import { lockDataDir, sealBackupSecrets } from '../jobs/backup';
 import type { WebRuntime } from '../jobs/runtime';
 import { currentUser, openCore, startWeb, type OpenedCore } from '../node-main';
 import { keepSecretsSealed } from '../../db/queries/settings';
@@ -91,9 +91,12 @@ function start(): void {
   try {
     if (keychain) {
       const sealed = keepSecretsSealed(core.db, keychain);
-      if (sealed > 0) {
-        log.info({ sealed }, 'secret settings sealed with the OS keychain; backups made before still hold them in clear');
+      // Backups made before (or in browser mode) hold them in clear: sealed there too.
+      const backups = sealBackupSecrets(dataDir, keychain);
+      if (sealed > 0 || backups.sealed.length > 0) {
+        log.info({ sealed, backups: backups.sealed.length }, 'secret settings sealed with the OS keychain');
       }
+      if (backups.failed.length > 0) log.warn({ files: backups.failed }, 'backups that could not be opened may still hold secrets in clear');
     } else {
       log.warn('no OS keychain: secret settings are stored in clear in the database');
     }

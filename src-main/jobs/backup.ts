@@ -8,7 +8,9 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { Database, DEFAULT_MIGRATIONS_DIR, loadMigrations } from '../../db/database';
+import { SEALED_PREFIX, SECRET_KEYS, type SecretBox } from '../../db/queries/settings';
 import { databaseFile } from '../core/paths';
 import { PORTAL_MIGRATIONS_DIR } from '../../db/portal/store';
 import { PORTAL_DATABASE } from './runtime';
@@ -70,6 +72,48 @@ function prune(dir: string, keep: number): string[] {
     }
   }
   return pruned;
+}
+
+/**
+ * Seals the secrets that backups made before the keychain came (or in browser mode) hold in
+ * clear, as `keepSecretsSealed` does in the database: overwritten where they were
+ * (secure_delete), then the file rewritten (VACUUM), so no clear copy remains in the backups
+ * folder. Each backup keeps its own values. The portal's backups hold no secret. A file that
+ * cannot be read or written is listed in `failed` and left as it is.
+ */
+export function sealBackupSecrets(dataDir: string, box: SecretBox): { sealed: string[]; failed: string[] } {
+  const dir = join(dataDir, BACKUP_DIR);
+  const result = { sealed: [] as string[], failed: [] as string[] };
+  if (!existsSync(dir)) return result;
+  for (const name of readdirSync(dir).filter((entry) => entry.endsWith('.sqlite')).sort()) {
+    const file = join(dir, name);
+    try {
+      if (sealSecretsOfCopy(file, box)) result.sealed.push(file);
+    } catch {
+      result.failed.push(file);
+    }
+  }
+  return result;
+}
+
+function sealSecretsOfCopy(file: string, box: SecretBox): boolean {
+  const raw = new BetterSqlite3(file, { fileMustExist: true });
+  try {
+    if (!raw.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settings'").get()) return false;
+    const clear = (raw.prepare('SELECT key, value FROM settings').all() as Array<{ key: string; value: string }>).filter(
+      (row) => SECRET_KEYS.has(row.key) && !row.value.startsWith(SEALED_PREFIX),
+    );
+    if (clear.length === 0) return false;
+    raw.pragma('secure_delete = ON');
+    const update = raw.prepare('UPDATE settings SET value = ? WHERE key = ?');
+    raw.transaction(() => {
+      for (const row of clear) update.run(`${SEALED_PREFIX}${box.seal(row.value)}`, row.key);
+    })();
+    raw.exec('VACUUM');
+    return true;
+  } finally {
+    raw.close();
+  }
 }
 
 export function listBackups(dataDir: string): Array<{ file: string; bytes: number }> {

@@ -6,10 +6,12 @@
  * key is another's.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { keepSecretsSealed, SEALED_PREFIX, sealedSettings, type SecretBox } from '../../db/queries/settings';
-import { backupNow } from '../../src-main/jobs/backup';
+import { backupNow, sealBackupSecrets } from '../../src-main/jobs/backup';
 import { webConfig } from '../../src-main/jobs/config';
 import { openCore } from '../../src-main/node-main';
 import { testCore } from './helpers';
@@ -85,6 +87,36 @@ describe('secret settings', () => {
     }
     const backup = await backupNow(core.db, core.db.file.replace(/[/\\][^/\\]+$/, ''), 3);
     expect(readFileSync(backup.file).toString('latin1')).not.toContain('Geheim-1234');
+  });
+
+  it('held in clear by backups made before the keychain came are sealed in them too; each backup keeps its own', async () => {
+    const core = testCore({ demo: false });
+    const dir = core.db.file.replace(/[/\\][^/\\]+$/, '');
+    await core.api['settings-save']({ values: { 'smtp.url': SMTP } });
+    const older = await backupNow(core.db, dir, 3, new Date('2026-11-20T01:30:00Z'));
+    await core.api['settings-save']({ values: { 'smtp.url': 'smtps://dealer:Neu-5678@mail.example.ch' } });
+    const newer = await backupNow(core.db, dir, 3, new Date('2026-11-21T01:30:00Z'));
+    expect(readFileSync(older.file).toString('latin1')).toContain('Geheim-1234');
+    writeFileSync(join(dir, 'backups', 'not-a-database.sqlite'), 'garbage');
+
+    const box = keychain();
+    keepSecretsSealed(core.db, box);
+    const result = sealBackupSecrets(dir, box);
+    expect(result.sealed.sort()).toEqual([older.file, newer.file].sort());
+    expect(result.failed).toEqual([join(dir, 'backups', 'not-a-database.sqlite')]);
+    for (const [file, secret, value] of [[older.file, 'Geheim-1234', SMTP], [newer.file, 'Neu-5678', 'smtps://dealer:Neu-5678@mail.example.ch']] as const) {
+      expect(readFileSync(file).toString('latin1')).not.toContain(secret);
+      const copy = new BetterSqlite3(file, { readonly: true });
+      try {
+        const { value: sealed } = copy.prepare("SELECT value FROM settings WHERE key = 'smtp.url'").get() as { value: string };
+        expect(box.open(sealed.slice(SEALED_PREFIX.length))).toBe(value);
+        expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+      } finally {
+        copy.close();
+      }
+    }
+    // Once sealed, nothing more to do.
+    expect(sealBackupSecrets(dir, box).sealed).toEqual([]);
   });
 
   it('a keychain that refuses is not used: the secrets stay as they were, and can still be saved', async () => {
