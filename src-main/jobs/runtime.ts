@@ -21,6 +21,7 @@ import type { WebConfig } from './config';
 import {
   deliverQueued,
   httpPortalClient,
+  publish,
   runSync,
   handOverLinkNow,
   sendRequests,
@@ -195,6 +196,13 @@ export async function startWebReading(options: WebRuntimeOptions): Promise<WebRu
       }
     }
     void logged('retry', () => runtime.deliverQueued())();
+    // What the portal knows, set right on start: a portal restored from a backup would accept
+    // links replaced since, until the night's sync. (The queued e-mails' retry publishes too,
+    // but only when there are any.)
+    void withConfig((now) => publish(core, now, client)).then(
+      (links) => log.info({ links }, 'published to the portal on start'),
+      (error: unknown) => log.warn({ err: error }, 'could not publish to the portal on start; the next sync will'),
+    );
   }
   return runtime;
 }

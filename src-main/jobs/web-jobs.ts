@@ -163,7 +163,7 @@ export interface SyncReport extends ApplyReport {
 export async function runSync(core: CoreContext, config: WebConfig, client: PortalClient): Promise<SyncReport> {
   const runId = startSyncRun(core.db, timestamp(core));
   try {
-    const { links } = await client.publish(buildPublication(core, config.contact));
+    const links = await publish(core, config, client);
     const submissions = await client.collect();
     const applied = applySubmissions(core, submissions);
     if (applied.keys.length > 0) await client.ack(applied.keys);
@@ -214,12 +214,22 @@ export async function handOverLinkNow(
   const { token, validUntil, replacedLink } = handOverLink(core, period, customerNumber);
   let published = true;
   try {
-    await client.publish(buildPublication(core, config.contact));
+    await publish(core, config, client);
   } catch (error) {
     published = false;
     log.warn({ err: error }, 'a handed-over link could not be published: it works from the next sync');
   }
   return { customerNumber, period, url: `${config.publicUrl}/l/${token}`, validUntil, replacedLink, published };
+}
+
+/**
+ * The open links and their due devices, as the back-office has them, to the portal. Every job
+ * that changes what the portal must know does it; the app also does it on start, so a portal
+ * restored from a backup (which would accept links replaced since) is set right at once.
+ */
+export async function publish(core: CoreContext, config: WebConfig, client: PortalClient): Promise<number> {
+  const { links } = await client.publish(buildPublication(core, config.contact));
+  return links;
 }
 
 /** Publishes, then sends what is queued and due (the retry of failed e-mails), or all of it. */
@@ -231,6 +241,6 @@ export async function deliverQueued(
   queued: Queued = 'due',
 ): Promise<DeliveryReport> {
   if (dueMails(core.db, timestamp(core), queued === 'all').length === 0) return { sent: [], failed: [] };
-  await client.publish(buildPublication(core, config.contact));
+  await publish(core, config, client);
   return deliverMails(core, config, mailer, queued);
 }

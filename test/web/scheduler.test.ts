@@ -5,7 +5,12 @@ import type { WebRuntime } from '../../src-main/jobs/runtime';
 import { startWeb } from '../../src-main/node-main';
 import { retryDelayMinutes } from '../../src-main/jobs/web-jobs';
 import { testCore } from '../db/helpers';
-import { startSmtpSink, type SmtpSink } from './helpers';
+import { startSmtpSink, Visit, type SmtpSink } from './helpers';
+import { join } from 'node:path';
+import { Database } from '../../db/database';
+import { backupNow, restore } from '../../src-main/jobs/backup';
+import { PORTAL_DATABASE } from '../../src-main/jobs/runtime';
+import { hashToken } from '../../src-main/core/web/tokens';
 
 let web: WebRuntime | null = null;
 let smtp: SmtpSink | null = null;
@@ -58,6 +63,38 @@ describe('the scheduler', () => {
     await new Promise((r) => setTimeout(r, 600));
     expect(count(core, 'web_links')).toBe(0);
     expect(core.db.get<{ value: string }>(`SELECT value FROM settings WHERE key = 'jobs.requests.lastRun'`)?.value).toBe('2026-11-23T09:30:00.000Z');
+  });
+
+  it('publishes to the portal on start: a portal restored from a backup no longer takes a link replaced since', async () => {
+    const core = testCore();
+    const dir = core.db.file.replace(/\/[^/]+$/, '');
+    const env = { METERDESK_PUBLIC_URL: 'http://portal.invalid' };
+    const first = await startWeb(core, dir, { portal: 'private', scheduler: false, env });
+    const old = await core.api['web-hand-over-link']({ customerNumber: '999999' });
+    const backup = await backupNow(core.db, dir, 3);
+    // The customer's link handed over again (the old one had gone astray): the old one is closed.
+    const current = await core.api['web-hand-over-link']({ customerNumber: '999999' });
+    await first.stop();
+    // The portal's database restored from the backup, in which the old link is still open.
+    restore(dir, backup.portalFile!);
+
+    web = await startWeb(core, dir, { portal: 'private', scheduler: true, env });
+    // Once the start's publication is in the portal's database, the old link shows nothing.
+    const portalDb = Database.open({ file: join(dir, PORTAL_DATABASE), readonly: true });
+    const tokenOf = (url: string) => hashToken(new URL(url).pathname.split('/').at(-1)!);
+    const published = () => portalDb.get('SELECT 1 FROM links WHERE token_hash = ?', [tokenOf(current.url)]) !== undefined;
+    try {
+      expect(await until(published)).toBe(true);
+    } finally {
+      portalDb.close();
+    }
+    const devicesShown = async (url: string) => {
+      const visit = new Visit(web!.portalUrl!);
+      await visit.get(new URL(url).pathname);
+      return visit.page.includes('3.022.790');
+    };
+    expect(await devicesShown(old.url)).toBe(false);
+    expect(await devicesShown(current.url)).toBe(true);
   });
 
   it('retries failed e-mails with a growing delay, at most six hours', () => {
