@@ -16,6 +16,7 @@ export const de = {
     back: 'Zurück zur Suche',
     error: 'Fehler: {{message}}',
   },
+  month: { previous: 'Vormonat', month: 'Monat', year: 'Jahr', next: 'Nächster Monat' },
   nav: { devices: 'Geräte', customers: 'Kunden', main: 'Bereiche' },
   languages: { de: 'Deutsch', fr: 'Französisch', en: 'Englisch' },
   search: {

@@ -17,6 +17,7 @@ export const en: Translation = {
     back: 'Back to search',
     error: 'Error: {{message}}',
   },
+  month: { previous: 'Previous month', month: 'Month', year: 'Year', next: 'Next month' },
   nav: { devices: 'Devices', customers: 'Customers', main: 'Sections' },
   languages: { de: 'German', fr: 'French', en: 'English' },
   search: {

@@ -18,6 +18,7 @@ export const fr: Translation = {
     back: 'Retour à la recherche',
     error: 'Erreur : {{message}}',
   },
+  month: { previous: 'Mois précédent', month: 'Mois', year: 'Année', next: 'Mois suivant' },
   nav: { devices: 'Machines', customers: 'Clients', main: 'Sections' },
   languages: { de: 'allemand', fr: 'français', en: 'anglais' },
   search: {

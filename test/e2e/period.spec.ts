@@ -185,3 +185,27 @@ test('a month of several blocks: the count, later rows on scrolling, and filter,
   expect(asked.at(-1)?.search).toBe(last);
   await page.screenshot({ path: 'test-results/period-paged-search.png' });
 });
+
+test("the month is picked in the app's language, not the browser's, and ‹ › step it across the year", async ({ meterdesk, page }) => {
+  await meterdesk.open('#/period');
+  const picker = page.getByRole('group', { name: 'Periode' });
+  const month = picker.getByRole('combobox', { name: 'Monat' });
+  const year = picker.getByRole('combobox', { name: 'Jahr' });
+  await expect(month.locator('option:checked')).toHaveText('November');
+  await picker.getByRole('button', { name: 'Vormonat' }).click();
+  await expect(month.locator('option:checked')).toHaveText('Oktober');
+  // October's readings, all recorded: the list follows the month.
+  await expect(meterdesk.gridRows('Geräte der Periode').filter({ hasText: '31.10.2026' }).first()).toBeVisible();
+
+  await month.selectOption({ label: 'Januar' });
+  await picker.getByRole('button', { name: 'Vormonat' }).click();
+  await expect(month.locator('option:checked')).toHaveText('Dezember');
+  await expect(year.locator('option:checked')).toHaveText('2025');
+
+  await page.getByLabel('Sprache').selectOption('fr');
+  const période = page.getByRole('group', { name: 'Période' });
+  await expect(période.getByRole('combobox', { name: 'Mois' }).locator('option:checked')).toHaveText('décembre');
+  await période.getByRole('button', { name: 'Mois suivant' }).click();
+  await expect(période.getByRole('combobox', { name: 'Mois' }).locator('option:checked')).toHaveText('janvier');
+  await expect(période.getByRole('combobox', { name: 'Année' }).locator('option:checked')).toHaveText('2026');
+});

@@ -6,6 +6,7 @@ import { formatAmount, formatDate, formatDateTime, labelSeparator } from '../../
 import { downloadCsv } from '../../components/download';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
+import { MonthPicker } from '../../components/MonthPicker';
 import { api } from '../../platform/transport';
 import { deviceHref, navigate } from '../../useHashRoute';
 import { BillLines } from './BillLines';
@@ -132,17 +133,14 @@ export function BillingPage({ today }: BillingPageProps) {
     <section className="billing-page">
       <h1>{t('billing.title')}</h1>
       <div className="toolbar">
-        <label className="inline-field">
-          <span>{t('billing.period')}</span>
-          <input
-            type="month"
-            value={period}
-            onChange={(event) => {
-              setDone(null);
-              setPeriod(event.target.value);
-            }}
-          />
-        </label>
+        <MonthPicker
+          label={t('billing.period')}
+          value={period}
+          onChange={(next) => {
+            setDone(null);
+            setPeriod(next);
+          }}
+        />
         <button
           type="button"
           className="primary"

@@ -5,6 +5,7 @@ import { PERIOD_SORT_COLUMNS, PERIOD_STATES, type PeriodSortColumn, type PeriodS
 import { formatCounter, formatDate, formatPeriod } from '../../../shared/format';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
+import { MonthPicker } from '../../components/MonthPicker';
 import { api } from '../../platform/transport';
 import { ReadingDialogWithData } from '../readings/ReadingDialogWithData';
 import { periodRows } from './first-rows';
@@ -266,10 +267,7 @@ export function PeriodPage({ today }: { today: string }) {
     <section className="period-page">
       <h1>{t('period.title')}</h1>
       <div className="toolbar">
-        <label className="inline-field">
-          <span>{t('period.period')}</span>
-          <input type="month" value={period} onChange={(event) => setPeriod(event.target.value)} />
-        </label>
+        <MonthPicker label={t('period.period')} value={period} onChange={setPeriod} />
         <label className="inline-field">
           <span>{t('period.search')}</span>
           <input
