@@ -403,6 +403,37 @@ describe('the portal visit and the sync', () => {
     expect(heldReasonText('recorded', 'en')).toMatch(/^A reading was already recorded for this period/);
   });
 
+  it("carries the customer's values not yet collected over to a new link of the month, and collects them once", async () => {
+    const { core, visit, runtime } = await customerOnPortal();
+    const black = visit.counterId('3.022.790', 'Compteur Noir-blanc');
+    const last = visit.lastValue(black);
+    expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', String(last + 100))).toBe(303);
+    const colour = visit.counterId('3.033.923', 'Compteur Couleur');
+    const colourLast = visit.lastValue(colour);
+    expect(await visit.enter('3.033.923', 'Compteur Couleur', String(colourLast + 40))).toBe(303);
+
+    // Before the night, the customer calls: the office hands over a new link.
+    const link = await core.api['web-hand-over-link']({ customerNumber: '999999' });
+    const fresh = new Visit(runtime.portalUrl!);
+    await fresh.get(new URL(link.url).pathname);
+    // What was entered on the old link is there, and can still be changed.
+    const row = (page: string, equipmentId: string, label: string) => {
+      const section = page.split('<section').find((part) => part.includes(` ${equipmentId}">`))!;
+      return section.split('<tr id="c').find((part) => part.includes(label))!;
+    };
+    expect(row(fresh.page, '3.022.790', 'Compteur Noir-blanc')).toContain(String(last + 100));
+    expect(row(fresh.page, '3.022.790', 'Compteur Noir-blanc')).toContain('Modifier');
+    expect(await fresh.enter('3.022.790', 'Compteur Noir-blanc', String(last + 150))).toBe(303);
+    expect(row(fresh.page, '3.033.923', 'Compteur Couleur')).toContain(String(colourLast + 40));
+
+    // Collected once: one web reading with the corrected value, nothing kept aside twice.
+    const report = await runtime.sync();
+    expect(report).toMatchObject({ collected: 1, applied: 1, held: 0 });
+    expect(readingsOf(core, '3.022.790').at(-1)!.counters[0]).toMatchObject({ new: last + 150 });
+    expect((await core.api['web-overview']({})).submissions).toHaveLength(1);
+    expect(await runtime.sync()).toMatchObject({ collected: 0 });
+  });
+
   it('no longer asks the customer for a device the office has read for the period', async () => {
     const { core, path, visit, runtime } = await customerOnPortal();
     expect(visit.page).toContain('3.022.790');
