@@ -186,7 +186,7 @@ test("without an SMTP server the requests fail with the reason, and the list of 
   await expect(given).toHaveCount(1);
   page.once('dialog', (dialog) => void dialog.accept());
   await given.getByRole('button', { name: 'Link geben' }).click();
-  await expect(handedOver).toContainText('Der bisherige Link funktioniert nicht mehr.');
+  await expect(handedOver).toContainText('Der bisherige Link funktioniert nicht mehr; was der Kunde schon eingegeben hat, zeigt der neue.');
   const url = await handedOver.getByRole('textbox').inputValue();
   expect(url).toMatch(/\/l\/[\w-]{20,}$/);
   const customer = await page.context().newPage();
