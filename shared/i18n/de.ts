@@ -208,6 +208,7 @@ export const de = {
     reason: 'Grund',
     open: 'Öffnen',
     officeValues: 'Büro: {{values}}',
+    webValues: 'Schon übernommen (Web): {{values}}',
     appliedMessage: 'Übernommen: {{device}}.',
     discardedMessage: 'Verworfen: {{device}}.',
     apply: 'Übernehmen',
@@ -244,6 +245,8 @@ export const de = {
     },
     notDue: '{{customer}}: kein Gerät ist {{period}} fällig, es gibt keinen Link zu senden.',
     requestReplaced: 'gesendet, ersetzt',
+    handedOverReplacedState: 'Link gegeben, ersetzt',
+    requestsHandedOver: '{{count}} Link gegeben',
     notRunning: 'Die Web-Erfassung läuft in diesem Prozess nicht.',
   },
   billing: {

@@ -209,6 +209,7 @@ export const en: Translation = {
     reason: 'Reason',
     open: 'Open',
     officeValues: 'Office: {{values}}',
+    webValues: 'Taken over already (web): {{values}}',
     appliedMessage: 'Taken over: {{device}}.',
     discardedMessage: 'Discarded: {{device}}.',
     apply: 'Take over',
@@ -245,6 +246,8 @@ export const en: Translation = {
     },
     notDue: '{{customer}}: no device is due in {{period}}, there is no link to send.',
     requestReplaced: 'sent, replaced',
+    handedOverReplacedState: 'link given, replaced',
+    requestsHandedOver: '{{count}} link given',
     notRunning: 'Web reading is not running in this process.',
   },
   billing: {

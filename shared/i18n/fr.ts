@@ -210,6 +210,7 @@ export const fr: Translation = {
     reason: 'Motif',
     open: 'Ouvrir',
     officeValues: 'Bureau : {{values}}',
+    webValues: 'Déjà repris (web) : {{values}}',
     appliedMessage: 'Repris : {{device}}.',
     discardedMessage: 'Rejeté : {{device}}.',
     apply: 'Reprendre',
@@ -246,6 +247,8 @@ export const fr: Translation = {
     },
     notDue: '{{customer}} : aucune machine n’est due en {{period}}, il n’y a pas de lien à envoyer.',
     requestReplaced: 'envoyé, remplacé',
+    handedOverReplacedState: 'lien donné, remplacé',
+    requestsHandedOver: '{{count}} lien donné',
     notRunning: 'La saisie web ne tourne pas dans ce processus.',
   },
   billing: {

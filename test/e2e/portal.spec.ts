@@ -184,9 +184,14 @@ test("without an SMTP server the requests fail with the reason, and the list of 
   // The list says a link was given, and offers to give another one (the customer misheard it).
   const given = rows.filter({ hasText: /999999 Fiduciaire du Léman SA\s*Link gegeben/ });
   await expect(given).toHaveCount(1);
+  // Given by hand, not e-mailed: counted apart from the e-mails sent.
+  await expect(page.getByText(/Anfragen \S+ 2026: 0 gesendet, 1 ausstehend, 1 Link gegeben/)).toBeVisible();
+  // Once an SMTP server is set, the customer can have a link by e-mail again.
+  await expect(given.getByRole('button', { name: 'Neuer Link' })).toBeVisible();
   page.once('dialog', (dialog) => void dialog.accept());
   await given.getByRole('button', { name: 'Link geben' }).click();
   await expect(handedOver).toContainText('Der bisherige Link funktioniert nicht mehr; was der Kunde schon eingegeben hat, zeigt der neue.');
+  await expect(rows.filter({ hasText: /999999 Fiduciaire du Léman SA\s*Link gegeben, ersetzt/ })).toHaveCount(1);
   const url = await handedOver.getByRole('textbox').inputValue();
   expect(url).toMatch(/\/l\/[\w-]{20,}$/);
   const customer = await page.context().newPage();

@@ -187,7 +187,9 @@ export function WebPage() {
           const entered = valuesText(p.data.values);
           // Kept aside beside the office's reading of the month: both, for the clerk to decide.
           if (p.data.state === 'held' && p.data.periodReading) {
-            return `${entered} · ${t('web.officeValues', { values: valuesText(p.data.periodReading.values) })}`;
+            // The period's reading may be the customer's own, taken over from an earlier entry.
+            const whose = p.data.periodReading.source === 'web' ? 'web.webValues' : 'web.officeValues';
+            return `${entered} · ${t(whose, { values: valuesText(p.data.periodReading.values) })}`;
           }
           // Corrected by a clerk: what the customer entered, then what stands.
           return corrected(p.data) ? `${entered} → ${valuesText(p.data.readingValues!)}` : entered;
@@ -252,7 +254,13 @@ export function WebPage() {
     (a, b) => requestRank(a) - requestRank(b) || a.customerNumber.localeCompare(b.customerNumber),
   );
   // Customers, not e-mails: a resend's earlier e-mail does not count again.
-  const sent = overview?.requests.filter((r) => (r.status === 'sent' || r.status === 'handed-over') && !r.replaced).length ?? 0;
+  // E-mails sent, and apart from them links the office gave by hand (no e-mail went out).
+  const stateOf = (request: WebRequestInfo) => {
+    if (!request.replaced || request.status === 'cancelled' || request.status === 'pending') return t(`web.requestStates.${request.status}`);
+    return t(request.status === 'handed-over' ? 'web.handedOverReplacedState' : 'web.requestReplaced');
+  };
+  const sent = overview?.requests.filter((r) => r.status === 'sent' && !r.replaced).length ?? 0;
+  const givenByHand = overview?.requests.filter((r) => r.status === 'handed-over' && !r.replaced).length ?? 0;
   const pending = overview?.requests.filter((r) => r.status === 'pending').length ?? 0;
   return (
     <section className="search-page web-page">
@@ -271,6 +279,7 @@ export function WebPage() {
               ? t('web.lastSyncFailed', { at: timestamp(lastSync.startedAt), error: lastSync.error })
               : t('web.lastSync', { at: timestamp(lastSync.startedAt) })}
           {overview && ` · ${t('web.requests', { period: formatPeriod(overview.period, language), sent, pending })}`}
+          {givenByHand > 0 && `, ${t('web.requestsHandedOver', { count: givenByHand })}`}
         </span>
       </div>
       <p role="status" className={error ? 'error-banner' : 'muted'}>
@@ -319,12 +328,13 @@ export function WebPage() {
               {requests.map((request, index) => (
                 <tr key={`${request.customerNumber}-${index}`} className={request.status === 'pending' && request.lastError ? 'row-error' : undefined}>
                   <td>{`${request.customerNumber} ${request.customerName}`}</td>
-                  <td>{request.replaced && request.status !== 'cancelled' && request.status !== 'pending' ? t('web.requestReplaced') : t(`web.requestStates.${request.status}`)}</td>
+                  <td>{stateOf(request)}</td>
                   <td>{request.attempts}</td>
                   <td>{request.sentAt ? timestamp(request.sentAt) : ''}</td>
                   <td>{request.status === 'pending' && request.lastError ? mailError(request.lastError) : ''}</td>
                   <td className="actions">
-                    {request.status === 'sent' && !request.replaced && (
+                    {/* By e-mail again, also to a customer the office gave a link by hand before. */}
+                    {(request.status === 'sent' || request.status === 'handed-over') && !request.replaced && (
                       <button type="button" disabled={busy !== null} onClick={() => resend(request)}>
                         {t('web.resend')}
                       </button>
