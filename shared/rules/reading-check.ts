@@ -19,6 +19,8 @@ export interface CounterContext {
    * go (it trues the estimate up); null otherwise.
    */
   floor: number | null;
+  /** The date of that last real counter (the install date before the first); null without a floor. */
+  floorDate: IsoDate | null;
   next: NextLink | null;
   averageDaily: number | null;
   /** Date of the previous reading of this counter, for the plausibility's "days since". */

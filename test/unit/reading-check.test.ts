@@ -11,7 +11,7 @@ const context = (overrides: Partial<ReadingContext> = {}): ReadingContext => ({
   nextValidFrom: null,
   validityLock: null,
   counters: [
-    { kind: 'black', oldEditable: false, chainOld: 344_805, next: null, averageDaily: 80, lastDate: '2026-10-31', floor: null },
+    { kind: 'black', oldEditable: false, chainOld: 344_805, next: null, averageDaily: 80, lastDate: '2026-10-31', floor: null, floorDate: null },
   ],
   ...overrides,
 });
@@ -35,7 +35,7 @@ describe('checkReading: every rule of SPEC §3 on one reading', () => {
     const first = context({
       previousDate: null,
       previousValidTo: null,
-      counters: [{ kind: 'black', oldEditable: true, chainOld: 1_520, next: null, averageDaily: null, lastDate: null, floor: null }],
+      counters: [{ kind: 'black', oldEditable: true, chainOld: 1_520, next: null, averageDaily: null, lastDate: null, floor: null, floorDate: null }],
     });
     const check = checkReading(input({ counters: [{ kind: 'black', old: 1_500, new: 4_000, extraFree: 0 }] }), first);
     expect(check.issues).toEqual([]);

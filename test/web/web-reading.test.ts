@@ -446,6 +446,37 @@ describe('the portal visit and the sync', () => {
     expect(visit.page).toContain('3.024.072');
   });
 
+  it("replaces the office's estimate of the month by the customer's real value, judged from the last real reading", async () => {
+    const { core, visit, runtime, path } = await customerOnPortal();
+    const estimated = await core.api['readings-estimate']({ period: '2026-11', equipmentIds: ['3.033.923'] });
+    expect(estimated.created).toHaveLength(1);
+    const estimate = readingsOf(core, '3.033.923').at(-1)!;
+    expect(estimate).toMatchObject({ source: 'estimate', status: '01', date: '2026-11-23' });
+    await runtime.sync();
+    await visit.get(path);
+    // The portal names the last real reading — its date and counter — not the estimate.
+    const counterRow = (label: string) => {
+      const section = visit.page.split('<section').find((part) => part.includes(' 3.033.923">'))!;
+      return section.split('<tr id="c').find((part) => part.includes(label))!;
+    };
+    expect(counterRow('Compteur Noir-blanc')).toContain('31.10.2026');
+    const black = visit.lastValue(visit.counterId('3.033.923', 'Compteur Noir-blanc'));
+    const colour = visit.lastValue(visit.counterId('3.033.923', 'Compteur Couleur'));
+    expect(black).toBe(estimate.counters.find((c) => c.kind === 'black')!.old);
+    // About the usual month's usage: no A vérifier.
+    const usage = estimate.counters.find((c) => c.kind === 'black')!.usage;
+    expect(await visit.enter('3.033.923', 'Compteur Noir-blanc', String(black + usage - 6))).toBe(303);
+    expect(await visit.enter('3.033.923', 'Compteur Couleur', String(colour + 100))).toBe(303);
+    expect(counterRow('Compteur Noir-blanc')).not.toContain('A vérifier');
+
+    // At the sync the real value takes the estimate's place: one reading of November, no one to decide.
+    expect(await runtime.sync()).toMatchObject({ applied: 1, held: 0 });
+    const after = readingsOf(core, '3.033.923');
+    expect(after.filter((r) => r.validTo >= '2026-11-01')).toHaveLength(1);
+    expect(after.at(-1)).toMatchObject({ id: estimate.id, source: 'web', flagged: false, validFrom: estimate.validFrom, validTo: estimate.validTo });
+    expect(after.at(-1)!.counters.find((c) => c.kind === 'black')).toMatchObject({ old: black, new: black + usage - 6 });
+  });
+
   it('takes a web value over a billed estimate as the real reading after it, which trues the estimate up', async () => {
     const { core, visit, runtime } = await customerOnPortal();
     const estimated = await core.api['readings-estimate']({ period: '2026-11', equipmentIds: ['3.022.790'] });

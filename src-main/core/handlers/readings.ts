@@ -251,6 +251,7 @@ export function locateIn({
       oldEditable: !before,
       chainOld: (before && counterOf(before, kind)?.new) ?? startValue,
       floor: afterEstimate ? ((lastReal && counterOf(lastReal, kind)?.new) ?? startValue) : null,
+      floorDate: afterEstimate ? (lastReal?.date ?? device.installDate) : null,
       next: nextLink,
       averageDaily: averageDailyUsage(
         historyPoints(chain, index, kind, device),

@@ -191,8 +191,9 @@ function publishedDevice(core: CoreContext, deviceId: number): PublishedDevice |
     serialNumber: device.serialNumber,
     counters: counters.map((counter) => ({
       kind: counter.kind,
-      lastDate: counter.lastDate ?? device.installDate,
-      // After an estimate, the last real counter: a real value below the estimate trues it up.
+      // After an estimate, the last real counter and its date: a real value below the estimate
+      // trues it up, and the usual usage is counted from that reading, not from the estimate.
+      lastDate: counter.floorDate ?? counter.lastDate ?? device.installDate,
       lastValue: counter.floor ?? counter.chainOld,
       averageDaily: counter.averageDaily,
     })),
@@ -309,14 +310,21 @@ export function applySubmissions(core: CoreContext, submissions: Submission[]): 
         values: item.values,
       };
       let outcome: { state: 'applied' | 'held'; reason: string | null; readingId: number | null };
+      const since = item.complete ? readingSince(core.db, device.id, firstDayOf(link.period)) : undefined;
+      // The office's estimate of the month, the device's latest reading, not billed yet: the
+      // customer's real value replaces it (as a clerk's take-over would), no one has to decide.
+      const estimate = since?.source === 'estimate' ? getReading(core.db, since.id) : undefined;
+      const replacesEstimate = estimate !== undefined && isEditable(estimate.status) && estimate.date >= firstDayOf(link.period);
       if (!item.complete) {
         outcome = { state: 'held', reason: 'incomplete', readingId: null };
-      } else if (readingSince(core.db, device.id, firstDayOf(link.period))) {
+      } else if (since && !replacesEstimate) {
         outcome = { state: 'held', reason: 'recorded', readingId: null };
       } else {
         try {
-          // In a transaction of its own (saveReadingOn's): a refused one leaves nothing.
-          const reading = saveWebReading(core, link, device, item.values);
+          // In a transaction of its own (saveReadingOn's, saveReading's): a refused one leaves nothing.
+          const reading = replacesEstimate
+            ? correctWithWebValues(core, estimate, device, item.values, now)
+            : saveWebReading(core, link, device, item.values);
           outcome = { state: 'applied', reason: null, readingId: reading.id };
         } catch (error) {
           if (!(error instanceof ApiError)) throw error;
