@@ -78,7 +78,19 @@ test('taking a device out of service asks first; afterwards it offers no new rea
   await meterdesk.open('#/devices/3.300.452/edit');
   const retire = page.getByRole('region', { name: 'Ausser Betrieb nehmen' });
   const old = Number((await page.getByText(/Zählerstand Akt/).first().textContent() ?? '').replace(/\D/g, '')) || 0;
-  for (const field of await retire.getByRole('textbox', { name: /letzter Zählerstand$/ }).all()) await field.fill(String(old + 999_999));
+  // A final counter below the last one is said at once, before any question.
+  let askedEarly = false;
+  page.once('dialog', (dialog) => {
+    askedEarly = true;
+    void dialog.dismiss();
+  });
+  const finals = await retire.getByRole('textbox', { name: /letzter Zählerstand$/ }).all();
+  for (const field of finals) await field.fill('1');
+  await retire.getByRole('button', { name: 'Mit diesem Zählerstand ausser Betrieb nehmen' }).click();
+  await expect(retire.getByText(/Muss mindestens [\d']+ sein/).first()).toBeVisible();
+  expect(askedEarly).toBe(false);
+  page.removeAllListeners('dialog');
+  for (const field of finals) await field.fill(String(old + 999_999));
   // Cancelled: nothing happens.
   let asked = '';
   page.once('dialog', (dialog) => {

@@ -10,6 +10,7 @@ import {
   type IsoDate,
 } from '../../../shared/models';
 import { checkDevice, type DeviceInput } from '../../../shared/rules/master-data';
+import { checkCounterValues } from '../../../shared/rules/usage';
 import { dateText, readDate } from '../../components/date-text';
 import { CellInput, TextField } from '../../components/Field';
 import { MasterFormFooter } from '../../components/MasterFormFooter';
@@ -213,6 +214,29 @@ function DeviceActions({ detail, today, onChanged }: DeviceActionsProps) {
     }
   };
 
+  // The final reading checked first, then confirmed: going out of service cannot be undone.
+  const retire = async () => {
+    const found: FieldIssue[] = [];
+    const date = readDate(retireDate, today, 'date', found);
+    const counters = device.counters.map((counter) => {
+      const value = parseCounter(finals[counter.kind] ?? '');
+      if (!value.ok) found.push({ field: `${counter.kind}.new`, code: value.code });
+      return { kind: counter.kind, new: value.ok ? value.value : 0 };
+    });
+    if (!date) found.push({ field: 'date', code: 'required' });
+    if (found.length > 0 || !date) return setIssues(found);
+    // Against the chain, as the dialog's rules judge a reading: below the last counter is said first.
+    const draft = await api.call('readings-draft', { equipmentId: device.equipmentId }).catch(() => null);
+    for (const counter of draft?.counters ?? []) {
+      const final = counters.find((entered) => entered.kind === counter.kind);
+      if (final) found.push(...checkCounterValues({ kind: counter.kind, old: counter.chainOld, new: final.new, extraFree: 0, floor: counter.floor }));
+    }
+    if (found.length > 0) return setIssues(found);
+    // Final: a device out of service takes no reading any more.
+    if (!window.confirm(t('deviceForm.retireConfirm', { device: device.equipmentId, date: formatDate(date, language) }))) return;
+    void attempt(() => api.call('devices-retire', { equipmentId: device.equipmentId, revision: device.revision, date, counters }));
+  };
+
   return (
     <div className="device-actions">
       <section className="master-form" aria-label={t('deviceForm.move')}>
@@ -258,20 +282,7 @@ function DeviceActions({ detail, today, onChanged }: DeviceActionsProps) {
           <button
             type="button"
             className="danger"
-            onClick={() => {
-              const found: FieldIssue[] = [];
-              const date = readDate(retireDate, today, 'date', found);
-              const counters = device.counters.map((counter) => {
-                const value = parseCounter(finals[counter.kind] ?? '');
-                if (!value.ok) found.push({ field: `${counter.kind}.new`, code: value.code });
-                return { kind: counter.kind, new: value.ok ? value.value : 0 };
-              });
-              if (!date) found.push({ field: 'date', code: 'required' });
-              if (found.length > 0 || !date) return setIssues(found);
-              // Final: a device out of service takes no reading any more.
-              if (!window.confirm(t('deviceForm.retireConfirm', { device: device.equipmentId, date: formatDate(date, language) }))) return;
-              void attempt(() => api.call('devices-retire', { equipmentId: device.equipmentId, revision: device.revision, date, counters }));
-            }}
+            onClick={() => void retire()}
           >
             {t('deviceForm.retireAction')}
           </button>
