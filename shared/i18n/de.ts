@@ -213,6 +213,7 @@ export const de = {
     discardedMessage: 'Verworfen: {{device}}.',
     apply: 'Übernehmen',
     discard: 'Verwerfen',
+    discardConfirm: 'Den Web-Wert von {{device}} verwerfen? Der Kunde wird nicht benachrichtigt; das lässt sich nicht rückgängig machen.',
     states: { applied: 'übernommen', held: 'zurückgestellt', discarded: 'verworfen', corrected: 'korrigiert' },
     reasons: {
       billed: 'Der Zählerstand des Büros für diese Periode ist schon abgerechnet: nur noch Verwerfen (oder den Lauf stornieren)',
@@ -364,6 +365,7 @@ export const de = {
     allRecorded: 'Alle Geräte der Periode haben einen Zählerstand.',
     savedFlagged: '⚠ {{device}} gespeichert, aber zu prüfen: ein Verbrauch ist deutlich höher als üblich. Im Dialog oder unter Hinweise bestätigen oder korrigieren.',
     estimate: 'Fehlende schätzen ({{count}})',
+    estimateConfirm: 'Alle {{count}} fehlenden Zählerstände von {{period}} schätzen (auch die, die eine Suche gerade ausblendet)? Ein echter Zählerstand, der später kommt, ersetzt die Schätzung oder gleicht sie aus.',
     estimated: '{{created}} Zählerstände geschätzt, {{skipped}} ohne Verlauf oder abgelehnt.',
     nav: 'Periode',
     title: 'Periodenübersicht',

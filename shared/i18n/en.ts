@@ -214,6 +214,7 @@ export const en: Translation = {
     discardedMessage: 'Discarded: {{device}}.',
     apply: 'Take over',
     discard: 'Discard',
+    discardConfirm: 'Discard the web value of {{device}}? The customer is not told; this cannot be undone.',
     states: { applied: 'taken over', held: 'kept aside', discarded: 'discarded', corrected: 'corrected' },
     reasons: {
       billed: 'The office’s reading of this period is billed already: only discard (or cancel the billing run)',
@@ -365,6 +366,7 @@ export const en: Translation = {
     allRecorded: 'Every device of the period has a reading.',
     savedFlagged: '⚠ {{device}} saved, but to check: a usage is far above the usual one. Confirm or correct it in the dialog or under Alerts.',
     estimate: 'Estimate the missing ({{count}})',
+    estimateConfirm: 'Estimate all {{count}} missing readings of {{period}} (also those a search hides right now)? A real reading that comes later replaces the estimate or trues it up.',
     estimated: '{{created}} readings estimated, {{skipped}} without history or refused.',
     nav: 'Period',
     title: 'Period overview',

@@ -34,6 +34,8 @@ export function AuditTrail({ entity, entityId }: AuditTrailProps) {
             <ul>
               {Object.entries(entry.changes).map(([key, [before, after]]) => {
                 const text = auditText(entity, key, before, after, t, language);
+                // An empty field made empty (a new reading's note): nothing to tell.
+                if (text.before === text.after) return null;
                 return (
                   <li key={key}>
                     {text.field}

@@ -6,6 +6,18 @@ test('the settings screen: a bad value is refused next to its field, F2 saves, a
   await cutoff.fill('31');
   await page.keyboard.press('F2');
   await expect(page.getByText('Muss zwischen 1 und 28 liegen.')).toBeVisible();
+  // Said at the save bar too, and the keyboard goes to the field to correct.
+  await expect(page.getByRole('status')).toHaveText('Nicht gespeichert: bitte die markierten Felder korrigieren.');
+  await expect(cutoff).toBeFocused();
+  // Not lost to a click on the header without a question.
+  let asked = '';
+  page.once('dialog', (dialog) => {
+    asked = dialog.message();
+    void dialog.dismiss();
+  });
+  await page.getByRole('link', { name: 'Periode' }).click();
+  await expect.poll(() => asked).toContain('nicht gespeichert');
+  await expect(cutoff).toHaveValue('31');
   await cutoff.fill('5');
   // A secret is not shown while it is typed.
   await expect(page.getByLabel('SMTP-Server')).toHaveAttribute('type', 'password');

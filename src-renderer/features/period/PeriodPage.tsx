@@ -304,15 +304,17 @@ export function PeriodPage({ today }: { today: string }) {
         <button
           type="button"
           disabled={!allMissing}
-          onClick={() =>
+          onClick={() => {
+            // Every missing device of the month, not only those shown: asked first.
+            if (!window.confirm(t('period.estimateConfirm', { count: allMissing ?? 0, period: formatPeriod(period, language) }))) return;
             run(async () => {
               const done = await api.call('readings-estimate', { period });
               return t('period.estimated', {
                 created: done.created.length,
                 skipped: done.skipped.length,
               });
-            })
-          }
+            });
+          }}
         >
           {t('period.estimate', { count: allMissing ?? 0 })}
         </button>

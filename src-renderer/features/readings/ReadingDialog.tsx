@@ -253,8 +253,9 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
       >
         <h2 id={titleId}>{title}</h2>
         <p className="dialog-device">
-          <strong>{device.model}</strong> · {device.equipmentId} · {t('search.position')} {device.position} ·{' '}
-          {device.location} · {customer.number} {customer.name}
+          <strong>{device.model}</strong> · {device.equipmentId} ·{' '}
+          {/* A device without a location text: no empty part between two dots. */}
+          {[`${t('search.position')} ${device.position}`, device.location, `${customer.number} ${customer.name}`].filter((part) => part.trim() !== '').join(' · ')}
         </p>
 
         {form.readOnly && (

@@ -5,6 +5,7 @@ import { LANGUAGES } from '../../../shared/models';
 import { SETTINGS, type SettingGroup, type SettingKind } from '../../../shared/settings-schema';
 import { SelectField, TextField } from '../../components/Field';
 import { useSaveKeys } from '../../components/useSaveKeys';
+import { useUnsavedGuard } from '../../components/useUnsavedGuard';
 import { useLanguage } from '../../i18n';
 import { describeIssue } from '../../issues';
 import { api } from '../../platform/transport';
@@ -38,12 +39,17 @@ export function SettingsPage() {
       (failure: Error) => {
         if (failure instanceof ApiError && failure.issues.length > 0) {
           setErrors(Object.fromEntries(failure.issues.map((issue) => [issue.field, describeIssue(issue, language)])));
-          setMessage('');
+          setMessage(t('customers.notSaved'));
+          // The first setting to correct, in the page's order: in view, the keyboard on it.
+          const first = SETTINGS.find((setting) => failure.issues.some((issue) => issue.field === setting.key));
+          if (first) requestAnimationFrame(() => document.getElementById(`setting-${first.key.replace(/\./g, '-')}`)?.focus());
         } else setMessage(failure.message);
       },
     );
   }, [edits, t, language]);
   useSaveKeys({ save, cancel: () => setEdits({}) });
+  // Changes not saved are not lost to a click on the header's links without a question.
+  useUnsavedGuard(Object.keys(edits).length > 0, t('app.unsavedLeave'));
 
   if (!stored) return <p className="muted">{message || t('app.loading')}</p>;
   const value = (key: string) => edits[key] ?? stored.find((s) => s.key === key)?.value ?? '';
@@ -116,7 +122,7 @@ export function SettingsPage() {
                   value={value(setting.key)}
                   onChange={(text) => change(setting.key, text)}
                   error={errors[setting.key]}
-                  hint={hints.join(' ')}
+                  hint={hints.join(' · ')}
                   multiline={setting.key === 'dealer.contact'}
                   concealed={setting.kind === 'secret'}
                 />

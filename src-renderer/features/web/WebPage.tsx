@@ -113,6 +113,8 @@ export function WebPage() {
 
   const decide = useCallback(
     (row: WebSubmission, action: 'apply' | 'discard') => {
+      // The customer's value is gone for good: asked first, like a new link.
+      if (action === 'discard' && !window.confirm(t('web.discardConfirm', { device: row.equipmentId }))) return;
       setError(null);
       setMessage('');
       // The office's reading as the clerk saw it: changed meanwhile, the take-over is refused.
