@@ -26,12 +26,15 @@ export type ParsedNumber = { ok: true; value: number } | { ok: false; code: 'req
  * A whole number as typed. Thousands separators are accepted only between groups of three
  * digits and all alike, so `344.805` is 344805 but `344.8` is refused rather than guessed.
  */
+/** A whole number in groups of three, as people type one: 344'805, 344.805, 344 805, 28,400. */
+export const GROUPED_COUNTER = /^(\d{1,3})(?:(['’.,\u00a0\u202f ])\d{3})(?:\2\d{3})*$/;
+
 export function parseCounter(text: string): ParsedNumber {
   const trimmed = text.trim();
   if (trimmed === '') return { ok: false, code: 'required' };
   if (/^-\s*\d/.test(trimmed)) return { ok: false, code: 'negative' };
   if (/^\d+$/.test(trimmed)) return { ok: true, value: Number(trimmed) };
-  const grouped = /^(\d{1,3})(?:(['’.,\u00a0\u202f ])\d{3})(?:\2\d{3})*$/.exec(trimmed);
+  const grouped = GROUPED_COUNTER.exec(trimmed);
   if (grouped) return { ok: true, value: Number(trimmed.replace(/\D/g, '')) };
   return { ok: false, code: 'not-whole-number' };
 }

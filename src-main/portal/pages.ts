@@ -3,6 +3,7 @@
  * `/portal.js` only adds a live check of the typed value and the print button's action.
  */
 import { randomBytes } from 'node:crypto';
+import { GROUPED_COUNTER } from '../../shared/format';
 import type { Language } from '../../shared/models';
 import type { PortalCounter, PortalDevice, PortalLink } from '../../db/portal/store';
 import { escapeHtml, html, Html } from './html';
@@ -70,12 +71,14 @@ function deviceHeader(device: PortalDevice, texts: PortalTexts): Html {
   </div>`;
 }
 
-function counterRow(counter: PortalCounter, options: ReadingsPageOptions): Html {
+function counterRow(counter: PortalCounter, device: PortalDevice, options: ReadingsPageOptions): Html {
   const { texts, csrf } = options;
   const error = options.error?.counterId === counter.id ? options.error : null;
   const entry = counter.entry;
   const open = !entry?.transferred && (error !== null || options.editing === counter.id);
   const fieldId = `v${counter.id}`;
+  // Every Saisir / Modifier link says which counter it is for, to a screen reader's list of links.
+  const which = html`<span class="visually-hidden"> ${texts.kinds[counter.kind]}, ${device.equipmentId}</span>`;
   const last = html`<td class="last-date">${texts.lastReading} ${counter.lastDate ? texts.date(counter.lastDate) : '—'}</td>
       <td class="last-value">${texts.lastCounter} ${counter.lastValue}</td>`;
   let state: Html;
@@ -94,14 +97,14 @@ function counterRow(counter: PortalCounter, options: ReadingsPageOptions): Html 
         </form>
       </td>`;
   } else if (entry) {
-    state = html`<td class="value">${entry.value}</td>
+    state = html`<td class="value"><span class="stacked-label">${texts.enteredValue} </span>${entry.value}</td>
       <td class="state ${entry.flagged ? 'check' : 'done'}">${entry.flagged ? texts.check : texts.done} ${texts.date(entry.enteredOn)}
         ${entry.transferred
           ? html`<span class="locked">${texts.transferred}</span>`
-          : html` <a href="/releve?saisir=${counter.id}">${texts.change}</a>`}</td>`;
+          : html` <a href="/releve?saisir=${counter.id}">${texts.change}${which}</a>`}</td>`;
   } else {
     state = html`<td class="state todo">${texts.toEnter}</td>
-      <td><a class="enter-link" href="/releve?saisir=${counter.id}">${texts.enter}</a></td>`;
+      <td><a class="enter-link" href="/releve?saisir=${counter.id}">${texts.enter}${which}</a></td>`;
   }
   const notes: Html[] = [];
   if (error) {
@@ -121,23 +124,25 @@ function counterRow(counter: PortalCounter, options: ReadingsPageOptions): Html 
 export function readingsPage(options: ReadingsPageOptions): Html {
   const { texts, link, devices } = options;
   const anyEntered = devices.some((device) => device.counters.some((c) => c.entry && !c.entry.transferred));
-  // "Click in the box" only while a box can still be filled in.
-  const anyOpen = devices.some((device) => device.counters.some((c) => !c.entry?.transferred));
-  const body = html`<p class="intro">${texts.intro}. ${texts.linkValidUntil(texts.date(link.validUntil))}</p>
+  // "Click in the box" before the counters, while one is still to enter; "sent tonight" after
+  // them, while an entered one can still be changed.
+  const anyToEnter = devices.some((device) => device.counters.some((c) => !c.entry));
+  const body = html`${devices.length > 0 ? html`<p class="intro">${texts.intro}. ${texts.linkValidUntil(texts.date(link.validUntil))}</p>` : ''}
   <p class="tools"><a href="/imprimer" class="button">${texts.print}</a></p>
   <p class="customer"><strong>${texts.customerNumber(link.customerNumber)}</strong></p>
   ${devices.length === 0 ? html`<p>${texts.nothingDue}</p>` : ''}
+  ${anyToEnter ? html`<p class="hint">${texts.clickHint}.</p>` : ''}
   ${devices.map(
     (device) => html`<section class="device" aria-label="${device.model} ${device.equipmentId}">
     ${deviceHeader(device, texts)}
     <table class="counters">
       <tbody>
-      ${device.counters.map((counter) => counterRow(counter, options))}
+      ${device.counters.map((counter) => counterRow(counter, device, options))}
       </tbody>
     </table>
   </section>`,
   )}
-  ${anyOpen ? html`<p class="hint">${texts.clickHint}${anyEntered ? html`. ${texts.sentTonight}.` : ''}</p>` : ''}`;
+  ${anyEntered ? html`<p class="hint">${texts.sentTonight}.</p>` : ''}`;
   return layout({ language: link.language, texts, body, csrf: options.csrf });
 }
 
@@ -158,7 +163,7 @@ export function withCsrf(cut: readonly string[], csrf: string): Html {
 }
 
 export function printPage(texts: PortalTexts, link: PortalLink, devices: PortalDevice[], today: string): Html {
-  const body = html`<p class="tools no-print"><button type="button" class="print-button" hidden>${texts.print}</button> <a href="/releve">${texts.title}</a></p>
+  const body = html`<p class="tools no-print"><button type="button" class="print-button" hidden>${texts.print}</button> <a href="/releve">${texts.back}</a></p>
   <p class="customer"><strong>${texts.customerNumber(link.customerNumber)}</strong></p>
   ${devices.map(
     (device) => html`<section class="device printed">
@@ -192,7 +197,7 @@ export function messagePage(language: Language, texts: PortalTexts, lines: strin
 }
 
 export const PORTAL_CSS = `
-:root { --green: #2e7d32; --orange: #e65100; --red: #c62828; --line: #d0d7de; font-family: system-ui, sans-serif; }
+:root { --green: #2e7d32; --orange: #b84300; --red: #c62828; --line: #d0d7de; font-family: system-ui, sans-serif; }
 body { margin: 0; color: #1f2328; background: #f6f8fa; }
 header.top { display: flex; justify-content: space-between; align-items: center; padding: .75rem 1.25rem; background: #24292f; color: #fff; }
 header.top h1 { font-size: 1.25rem; margin: 0; }
@@ -221,6 +226,7 @@ button, a.button { padding: .35rem .8rem; border: 1px solid #1f6feb; background:
 .message { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 1rem 1.25rem; margin-top: 2rem; }
 .message .lead { font-weight: 600; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.stacked-label { display: none; }
 /* A phone: each counter a block of lines, the field and its button in full view, no sideways scrolling. */
 @media (max-width: 40rem) {
   main { padding: .75rem .75rem 2rem; }
@@ -232,11 +238,19 @@ button, a.button { padding: .35rem .8rem; border: 1px solid #1f6feb; background:
   table.counters tr.counter { border-top: 1px solid var(--line); padding: .35rem 0; }
   table.counters th, table.counters td { border-top: 0; padding: .1rem 0; }
   form.enter input[name=value] { width: 100%; max-width: 16rem; font-size: 1.1rem; }
+  .stacked-label { display: inline; color: #57606a; }
+  /* A finger's size: Saisir and Modifier as buttons, not a line of text. */
+  .enter-link, td.state a { display: inline-block; padding: .45rem .9rem; border: 1px solid #1f6feb; border-radius: 4px; margin-top: .2rem; }
 }
-@media print { header.top form, .no-print, .tools { display: none; } body { background: #fff; } .device { border: 0; padding: 0; } }
+@media print {
+  header.top form, .no-print, .tools { display: none; } body { background: #fff; } .device { border: 0; padding: 0; }
+  /* Backgrounds are not printed by default: the title in black, not white on white. */
+  header.top { background: none; color: #000; padding: 0 0 .5rem; }
+}
 `;
 
 export const PORTAL_JS = `
+var grouped = new RegExp(${JSON.stringify(GROUPED_COUNTER.source)});
 document.addEventListener('DOMContentLoaded', function () {
   document.querySelectorAll('.print-button').forEach(function (button) {
     button.hidden = false;
@@ -248,8 +262,10 @@ document.addEventListener('DOMContentLoaded', function () {
     note.setAttribute('aria-live', 'polite');
     input.form.after(note);
     input.addEventListener('input', function () {
-      var text = input.value.replace(/[\\s'’]/g, '');
-      var below = /^\\d+$/.test(text) && Number(text) < Number(input.dataset.last);
+      // Read as the server reads it (parseCounter): 344'805, 344.805, 344 805 alike.
+      var text = input.value.trim();
+      var value = /^\\d+$/.test(text) || grouped.test(text) ? Number(text.replace(/\\D/g, '')) : null;
+      var below = value !== null && value < Number(input.dataset.last);
       note.textContent = below ? input.dataset.below : '';
     });
   });

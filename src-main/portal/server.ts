@@ -57,6 +57,9 @@ const log = logger('portal');
 
 export const DEFAULT_PORTAL_PORT = 4781;
 const SESSION_COOKIE = 'md_session';
+/** The customer's language, kept past the visit: the pages after a logout or an ended visit speak it. */
+const LANGUAGE_COOKIE = 'md_lang';
+const LANGUAGE_DAYS = 60;
 const SESSION_HOURS = 8;
 /** Visits whose cookie's hash is kept (`sessionHash`); the oldest goes first. */
 const SESSION_HASHES_KEPT = 10_000;
@@ -143,7 +146,11 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
   }
 
   function message(request: FastifyRequest, reply: FastifyReply, status: number, language: Language | null, pick: (t: PortalTexts) => string[]) {
-    const lang = language ?? pickLanguage(request.headers['accept-language'], fallbackLanguage);
+    // The customer's language once they have visited (after a logout, on an ended visit), else the browser's.
+    // (No cookies on a request refused before they are read, such as one while the portal closes.)
+    const remembered = (request.cookies as Partial<Record<string, string>> | undefined)?.[LANGUAGE_COOKIE];
+    const visited = remembered === 'de' || remembered === 'fr' || remembered === 'en' ? remembered : null;
+    const lang = language ?? visited ?? pickLanguage(request.headers['accept-language'], fallbackLanguage);
     const texts = PORTAL_TEXTS[lang];
     return send(reply, status, messagePage(lang, texts, pick(texts), contact()));
   }
@@ -271,6 +278,7 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
         const at = now();
         createSession(db, hashToken(sessionId), link.id, at.toISOString(), new Date(at.getTime() + SESSION_HOURS * 3_600_000).toISOString());
         reply.setCookie(SESSION_COOKIE, sessionId, { path: '/', httpOnly: true, sameSite: 'strict', secure: 'auto', maxAge: SESSION_HOURS * 3600 });
+        reply.setCookie(LANGUAGE_COOKIE, link.language, { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: LANGUAGE_DAYS * 86_400 });
         // Shown here rather than after a redirect: a SameSite=Strict cookie set while arriving
         // from a webmail is not sent on the redirect that follows, but is on every click after.
         return showReadings(reply, link, null, null);
@@ -317,6 +325,11 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
             'below-last': texts.belowLast(String(check.last)),
           };
           return showReadings(reply, link, counterId, { counterId, value: text.slice(0, 40), message: messages[check.code] }, 422);
+        }
+        if (outcome.status === 409) {
+          // Taken by the night's sync since the field was opened: said beside it, not dropped silently.
+          const error = { counterId, value: text.slice(0, 40), message: PORTAL_TEXTS[link.language].notSavedTransferred };
+          return showReadings(reply, link, null, error, 409);
         }
         if (outcome.status !== 303) return showReadings(reply, link, null, null, outcome.status);
         return reply.code(303).header('cache-control', 'no-store').redirect(`/releve#c${counterId}`);

@@ -20,6 +20,8 @@ export interface PortalTexts {
   lastReading: string;
   lastCounter: string;
   newValue: string;
+  /** Before an entered value where the columns are stacked (a phone). */
+  enteredValue: string;
   toEnter: string;
   enter: string;
   save: string;
@@ -43,6 +45,10 @@ export interface PortalTexts {
   loggedOut: string;
   sessionOver: string;
   tooMany: string;
+  /** A change posted after the night's sync took the value. */
+  notSavedTransferred: string;
+  /** The print view's way back to the entry page. */
+  back: string;
   failure: string;
   printedOn: (date: string) => string;
 }
@@ -67,6 +73,7 @@ const fr: PortalTexts = {
   lastReading: 'Dernier relevé',
   lastCounter: 'Dernier compteur',
   newValue: 'Saisissez le compteur',
+  enteredValue: 'Compteur saisi',
   toEnter: 'A saisir',
   enter: 'Saisir',
   save: 'Enregistrer',
@@ -80,7 +87,7 @@ const fr: PortalTexts = {
   notWholeNumber: 'Veuillez saisir un nombre entier, sans lettres ni décimales (par exemple 358965).',
   tooLarge: 'Cette valeur est trop grande pour un compteur.',
   implausible: '⚠ La valeur saisie est considérablement supérieure à votre consommation habituelle. Merci de vérifier.',
-  sentTonight: 'Il sera envoyé la nuit prochaine et ne pourra plus être modifié',
+  sentTonight: 'Un compteur saisi est envoyé la nuit prochaine et ne pourra plus être modifié ensuite',
   transferred: 'Transmis, ne peut plus être modifié',
   clickHint: 'Cliquez simplement dans la case du compteur à saisir',
   nothingDue: 'Aucune machine ne nécessite de saisie pour cette période.',
@@ -89,8 +96,10 @@ const fr: PortalTexts = {
   linkValidity:
     "Le lien n'est valable que jusqu'au 4 du mois suivant. Passé cette date ou en cas de problème technique merci de nous contacter par le moyen de votre choix",
   loggedOut: 'Vous êtes déconnecté. Pour revenir, utilisez le lien reçu par e-mail.',
-  sessionOver: 'Votre visite a expiré. Veuillez rouvrir le lien reçu par e-mail.',
+  sessionOver: 'Votre visite est terminée (déconnexion ou délai dépassé). Pour continuer, rouvrez le lien reçu par e-mail.',
   tooMany: 'Trop de tentatives. Veuillez réessayer dans quelques minutes.',
+  notSavedTransferred: 'Ce compteur a déjà été transmis : la valeur saisie n’a pas été enregistrée.',
+  back: 'Retour à la saisie',
   failure: 'Une erreur est survenue. Veuillez réessayer plus tard.',
   printedOn: (date) => `Imprimé le ${date}`,
 };
@@ -115,6 +124,7 @@ const de: PortalTexts = {
   lastReading: 'Letzte Ablesung',
   lastCounter: 'Letzter Zählerstand',
   newValue: 'Zählerstand eingeben',
+  enteredValue: 'Erfasster Zählerstand',
   toEnter: 'Zu erfassen',
   enter: 'Erfassen',
   save: 'Speichern',
@@ -128,7 +138,7 @@ const de: PortalTexts = {
   notWholeNumber: 'Bitte geben Sie eine ganze Zahl ein, ohne Buchstaben oder Dezimalstellen (zum Beispiel 358965).',
   tooLarge: 'Dieser Wert ist für einen Zähler zu gross.',
   implausible: '⚠ Der eingegebene Wert liegt deutlich über Ihrem üblichen Verbrauch. Bitte prüfen Sie ihn.',
-  sentTonight: 'Er wird in der nächsten Nacht übermittelt und kann danach nicht mehr geändert werden',
+  sentTonight: 'Ein erfasster Zähler wird in der nächsten Nacht übermittelt und kann danach nicht mehr geändert werden',
   transferred: 'Übermittelt, kann nicht mehr geändert werden',
   clickHint: 'Klicken Sie einfach in das Feld des Zählers, den Sie erfassen möchten',
   nothingDue: 'Für diese Periode muss kein Zählerstand erfasst werden.',
@@ -137,8 +147,10 @@ const de: PortalTexts = {
   linkValidity:
     'Der Link ist nur bis zum 4. des Folgemonats gültig. Danach oder bei technischen Problemen kontaktieren Sie uns bitte auf dem Weg Ihrer Wahl',
   loggedOut: 'Sie sind abgemeldet. Um zurückzukehren, verwenden Sie den Link aus Ihrer E-Mail.',
-  sessionOver: 'Ihr Besuch ist abgelaufen. Bitte öffnen Sie den Link aus Ihrer E-Mail erneut.',
+  sessionOver: 'Ihr Besuch ist beendet (abgemeldet oder abgelaufen). Um weiterzumachen, öffnen Sie den Link aus Ihrer E-Mail erneut.',
   tooMany: 'Zu viele Versuche. Bitte versuchen Sie es in einigen Minuten erneut.',
+  notSavedTransferred: 'Dieser Zähler ist schon übermittelt: der eingegebene Wert wurde nicht gespeichert.',
+  back: 'Zurück zur Erfassung',
   failure: 'Es ist ein Fehler aufgetreten. Bitte versuchen Sie es später erneut.',
   printedOn: (date) => `Gedruckt am ${date}`,
 };
@@ -163,6 +175,7 @@ const en: PortalTexts = {
   lastReading: 'Last reading',
   lastCounter: 'Last counter',
   newValue: 'Enter the counter',
+  enteredValue: 'Counter entered',
   toEnter: 'To enter',
   enter: 'Enter',
   save: 'Save',
@@ -176,7 +189,7 @@ const en: PortalTexts = {
   notWholeNumber: 'Please enter a whole number, without letters or decimals (for example 358965).',
   tooLarge: 'This value is too large for a counter.',
   implausible: '⚠ The value entered is considerably higher than your usual consumption. Please check it.',
-  sentTonight: 'It will be sent tonight and can no longer be changed after that',
+  sentTonight: 'A counter entered is sent tonight and can no longer be changed after that',
   transferred: 'Sent, can no longer be changed',
   clickHint: 'Simply click in the box of the counter to enter',
   nothingDue: 'No machine needs a reading for this period.',
@@ -185,8 +198,10 @@ const en: PortalTexts = {
   linkValidity:
     'The link is only valid until the 4th of the following month. After that date, or if there is a technical problem, please contact us by any means you like',
   loggedOut: 'You are logged out. To come back, use the link in your e-mail.',
-  sessionOver: 'Your visit has expired. Please open the link in your e-mail again.',
+  sessionOver: 'Your visit has ended (logged out, or timed out). To go on, open the link in your e-mail again.',
   tooMany: 'Too many attempts. Please try again in a few minutes.',
+  notSavedTransferred: 'This counter has been sent already: the value entered was not saved.',
+  back: 'Back to entering',
   failure: 'Something went wrong. Please try again later.',
   printedOn: (date) => `Printed on ${date}`,
 };

@@ -12,7 +12,7 @@ const counter = (page: Page, equipmentId: string, kind: string) =>
 
 async function enter(page: Page, equipmentId: string, kind: string, value: string) {
   const row = counter(page, equipmentId, kind);
-  await row.getByRole('link', { name: /^(Saisir|Modifier)$/ }).click();
+  await row.getByRole('link', { name: /^(Saisir|Modifier)\b/ }).click();
   const field = page.getByLabel(`${kind} — Saisissez le compteur`);
   // The cursor is in the field: the customer types straight away.
   await expect(field).toBeFocused();
@@ -42,7 +42,7 @@ test('a customer enters counters from the e-mailed link; the sync brings them in
   // On a phone first: no sideways scrolling, the field and its button in full view.
   const phone = await browser.newPage({ locale: 'fr-CH', viewport: { width: 390, height: 844 } });
   await phone.goto(link);
-  await counter(phone, '3.022.790', 'Compteur Noir-blanc').getByRole('link', { name: 'Saisir' }).click();
+  await counter(phone, '3.022.790', 'Compteur Noir-blanc').getByRole('link', { name: /^Saisir\b/ }).click();
   await expect(phone.getByLabel('Compteur Noir-blanc — Saisissez le compteur')).toBeInViewport();
   await expect(phone.getByRole('button', { name: 'Enregistrer' })).toBeInViewport();
   expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
@@ -87,7 +87,7 @@ test('a customer enters counters from the e-mailed link; the sync brings them in
   await customer.getByRole('button', { name: 'Déconnexion' }).click();
   await expect(customer.getByText('Vous êtes déconnecté')).toBeVisible();
   await customer.goto(`${webApp.portalUrl}/releve`);
-  await expect(customer.getByText('Votre visite a expiré')).toBeVisible();
+  await expect(customer.getByText('Votre visite est terminée (déconnexion ou délai dépassé)')).toBeVisible();
 
   // The night's sync, by hand: the values become web readings and are locked in the portal.
   await page.getByRole('button', { name: 'Synchronisieren' }).click();
@@ -105,7 +105,7 @@ test('a customer enters counters from the e-mailed link; the sync brings them in
 
   await customer.goto(link);
   await expect(counter(customer, '3.022.790', 'Compteur Noir-blanc')).toContainText('Transmis, ne peut plus être modifié');
-  await expect(counter(customer, '3.022.790', 'Compteur Noir-blanc').getByRole('link', { name: 'Modifier' })).toHaveCount(0);
+  await expect(counter(customer, '3.022.790', 'Compteur Noir-blanc').getByRole('link', { name: /^Modifier\b/ })).toHaveCount(0);
 
   // In the back-office: a web reading, status 01, opened in the meter dialog from the grid.
   await grid.getByRole('row').filter({ hasText: '3.022.790' }).getByRole('button', { name: 'Öffnen' }).click();

@@ -306,6 +306,8 @@ describe('the portal visit and the sync', () => {
     expect(blackRow).not.toContain('Modifier');
     await visit.post(`/releve/${black}`, { value: String(last + 2000) });
     expect(visit.status).toBe(409);
+    // Said beside the counter: the change was not saved.
+    expect(visit.page).toContain('Ce compteur a déjà été transmis : la valeur saisie n’a pas été enregistrée.');
 
     // Twice in a row: the second sync changes nothing.
     const before = core.db.get<{ n: number }>('SELECT count(*) AS n FROM readings')!.n;
@@ -432,6 +434,15 @@ describe('the portal visit and the sync', () => {
     expect(readingsOf(core, '3.022.790').at(-1)!.counters[0]).toMatchObject({ new: last + 150 });
     expect((await core.api['web-overview']({})).submissions).toHaveLength(1);
     expect(await runtime.sync()).toMatchObject({ collected: 0 });
+  });
+
+  it("speaks the customer's language after a logout, whatever the browser's", async () => {
+    const { visit } = await customerOnPortal();
+    await visit.post('/deconnexion', {});
+    expect(visit.page).toContain('Vous êtes déconnecté');
+    await visit.get('/releve');
+    expect(visit.status).toBe(403);
+    expect(visit.page).toContain('Votre visite est terminée (déconnexion ou délai dépassé)');
   });
 
   it('no longer asks the customer for a device the office has read for the period', async () => {
