@@ -64,7 +64,9 @@ export type IssueCode =
   | 'bad-sender'
   | 'unknown-setting'
   | 'unknown-device'
-  | 'reading-differs';
+  | 'reading-differs'
+  | 'language-unknown'
+  | 'yes-no';
 
 /**
  * `field` names a form field: `date`, `validFrom`, `validTo`, or `<kind>.old|new|extraFree`

@@ -464,6 +464,8 @@ export const de = {
     'bad-sender': 'Absender als name@firma.ch oder Name <name@firma.ch>.',
     'unknown-setting': 'Unbekannte Einstellung.',
     'duplicate-row': "Kommt in dieser Datei schon in Zeile {{line}} vor.",
+    'language-unknown': '„{{value}}“ ist keine Sprache: de, fr oder en (Deutsch, Französisch, Englisch).',
+    'yes-no': '„{{value}}“ ist weder ja noch nein.',
     'unknown-customer': "Kein Kunde mit der Nummer {{value}}.",
     'unknown-contract': "Kein Vertrag mit der Nummer {{value}}.",
     'contract-differs': "Das Gerät gehört zu Vertrag {{value}}: einen Wechsel bitte im Gerät als Verschiebung erfassen.",

@@ -465,6 +465,8 @@ export const en: Translation = {
     'bad-sender': 'Sender as name@company.ch or Name <name@company.ch>.',
     'unknown-setting': 'Unknown setting.',
     'duplicate-row': "Already in this file at line {{line}}.",
+    'language-unknown': '"{{value}}" is not a language: de, fr or en (German, French, English).',
+    'yes-no': '"{{value}}" is neither yes nor no.',
     'unknown-customer': "No customer with number {{value}}.",
     'unknown-contract': "No contract with number {{value}}.",
     'contract-differs': "The device belongs to contract {{value}}: record a change as a move of the device.",

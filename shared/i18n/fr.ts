@@ -466,6 +466,8 @@ export const fr: Translation = {
     'bad-sender': 'Expéditeur : nom@societe.ch ou Nom <nom@societe.ch>.',
     'unknown-setting': 'Paramètre inconnu.',
     'duplicate-row': "Figure déjà à la ligne {{line}} de ce fichier.",
+    'language-unknown': '« {{value}} » n’est pas une langue : de, fr ou en (allemand, français, anglais).',
+    'yes-no': '« {{value}} » n’est ni oui ni non.',
     'unknown-customer': "Aucun client avec le numéro {{value}}.",
     'unknown-contract': "Aucun contrat avec le numéro {{value}}.",
     'contract-differs': "La machine appartient au contrat {{value}} : saisissez un changement comme déplacement de la machine.",

@@ -68,9 +68,9 @@ export function customerRow(values: RowValues): { input: CustomerInput; issues: 
   const languageText = normaliseHeader(text(values, 'language'));
   const language = languageText === '' ? 'de' : LANGUAGE_NAMES[languageText];
   if (!language || !LANGUAGES.includes(language))
-    issues.push({ field: 'language', code: 'required' });
+    issues.push({ field: 'language', code: 'language-unknown', params: { value: text(values, 'language') } });
   const web = text(values, 'webReading').toLowerCase();
-  if (!YES.has(web) && !NO.has(web)) issues.push({ field: 'webReading', code: 'required' });
+  if (!YES.has(web) && !NO.has(web)) issues.push({ field: 'webReading', code: 'yes-no', params: { value: text(values, 'webReading') } });
   return {
     input: {
       number: text(values, 'number'),

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../shared/api';
+import { issueText } from '../../shared/i18n/issue-text';
 import { testCore } from './helpers';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
@@ -45,6 +46,20 @@ describe('master-data import (issue 7)', () => {
     const again = await core.api['import-master-run']({ fileName: 'c.csv', content: Buffer.from(customers, 'latin1').toString('base64') });
     expect(again.counts).toEqual({ create: 0, update: 1, unchanged: 2, error: 0 });
     expect((await core.api['customers-search']({ query: '' })).total).toBe(3);
+  });
+
+  it("names a customer row's every problem in words: a language or a yes/no it does not know, and the e-mail beside them", async () => {
+    const core = testCore({ demo: false });
+    const report = await core.api['import-master-run'](
+      csv('customers.csv', ['Kundennummer;Name;Sprache;Web-Erfassung;E-Mail', '500004;Gamma AG;xx;vielleicht;gamma@'].join('\n')),
+    );
+    const [row] = report.rows;
+    expect(row!.issues.map((issue) => `${issue.field}:${issue.code}`)).toEqual(['language:language-unknown', 'webReading:yes-no', 'emails:email-invalid']);
+    expect(row!.issues.map((issue) => issueText(issue, 'de'))).toEqual([
+      '„xx“ ist keine Sprache: de, fr oder en (Deutsch, Französisch, Englisch).',
+      '„vielleicht“ ist weder ja noch nein.',
+      expect.any(String),
+    ]);
   });
 
   it('lists every bad row with its reason and imports nothing of the file', async () => {

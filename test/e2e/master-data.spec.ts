@@ -84,6 +84,7 @@ test('taking a device out of service asks first; afterwards it offers no new rea
     askedEarly = true;
     void dialog.dismiss();
   });
+  await expect(retire.getByRole('textbox', { name: /letzter Zählerstand$/ }).first()).toBeVisible();
   const finals = await retire.getByRole('textbox', { name: /letzter Zählerstand$/ }).all();
   for (const field of finals) await field.fill('1');
   await retire.getByRole('button', { name: 'Mit diesem Zählerstand ausser Betrieb nehmen' }).click();
@@ -118,6 +119,8 @@ test('taking a device out of service asks first; afterwards it offers no new rea
 
   // Confirmed: out of service, and the device page offers no new reading.
   await meterdesk.open('#/devices/3.300.452/edit');
+  // The form loaded (its fields there) before they are listed and filled.
+  await expect(retire.getByRole('textbox', { name: /letzter Zählerstand$/ }).first()).toBeVisible();
   for (const input of await retire.getByRole('textbox', { name: /letzter Zählerstand$/ }).all()) await input.fill(String(before + 20));
   page.once('dialog', (dialog) => void dialog.accept());
   await retire.getByRole('button', { name: 'Mit diesem Zählerstand ausser Betrieb nehmen' }).click();

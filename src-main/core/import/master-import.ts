@@ -17,6 +17,7 @@ import {
   type ColumnMapping,
   type MasterKind,
 } from '../../../shared/import/master-fields';
+import { checkCustomer } from '../../../shared/rules/master-data';
 import { contractRow, customerRow, deviceRow, importField, missingValues, type RowValues } from '../../../shared/import/master-rows';
 import { timestamp, today, type CoreContext } from '../context';
 import { saveContract } from '../handlers/contracts';
@@ -41,7 +42,12 @@ function issuesOf(error: unknown): FieldIssue[] {
 
 function importCustomer(core: CoreContext, values: RowValues): Outcome {
   const { input, issues } = customerRow(values);
-  if (issues.length > 0) throw new ApiError('validation', 'row', issues);
+  // Every problem of the row at once: the form's rules on the other fields too (an e-mail
+  // address), not only after the first is corrected.
+  if (issues.length > 0) {
+    const others = checkCustomer(input).filter((issue) => !issues.some((known) => known.field === issue.field));
+    throw new ApiError('validation', 'row', [...issues, ...others]);
+  }
   const existing = getCustomerByNumber(core.db, input.number);
   const saved = saveCustomer(core, existing ? { ...input, id: existing.id, revision: existing.revision } : input);
   return { action: !existing ? 'create' : saved.revision === existing.revision ? 'unchanged' : 'update' };
