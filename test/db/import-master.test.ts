@@ -60,6 +60,8 @@ describe('master-data import (issue 7)', () => {
       '„vielleicht“ ist weder ja noch nein.',
       expect.any(String),
     ]);
+    // The row as the file has it, for the error list to give back.
+    expect(report.refusedRows).toEqual([{ line: 2, cells: ['500004', 'Gamma AG', 'xx', 'vielleicht', 'gamma@'] }]);
   });
 
   it('lists every bad row with its reason and imports nothing of the file', async () => {

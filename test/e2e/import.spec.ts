@@ -78,7 +78,8 @@ test('import readings: the preview shows the recognised columns and each reading
   expect(problems).toHaveLength(2);
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Fehlerliste (CSV)' }).click()]);
   expect(download.suggestedFilename()).toBe('flotte-fehler.csv');
-  expect(readFileSync(await download.path(), 'utf8')).toBe(`\ufeffZeile;Schlüssel;Probleme\r\n3;3.024.072 ${today};${problems.join(' | ')}\r\n`);
+  // The file's own columns, then the line and the problems: to correct and import again.
+  expect(readFileSync(await download.path(), 'utf8')).toBe(`\ufeffSeriennummer;Datum;Zähler;Wert;Zeile;Probleme\r\n1494701706;${today};Schwarz;5;3;${problems.join(' | ')}\r\n`);
   await page.keyboard.press('F2');
   await expect(page.getByRole('status').filter({ hasText: 'Importiert: 1 neu, 1 abgelehnt.' })).toBeVisible();
 
@@ -98,7 +99,7 @@ test('import readings: of many refused rows the page shows the first, the error 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Fehlerliste (CSV)' }).click()]);
   const list = readFileSync(await download.path(), 'utf8').trimEnd().split('\r\n');
   expect(list).toHaveLength(1 + 1000);
-  expect(list[1000]).toMatch(/^1001;9\.900999 01\.11\.2026;Geräte-ID \(«Geräte-ID»\): /);
+  expect(list[1000]).toMatch(/^9\.900999;01\.11\.2026;Schwarz;1999;1001;Geräte-ID \(«Geräte-ID»\): /);
 });
 
 test('import master data: a column no field takes is named, and its customers still import', async ({ page, app }) => {

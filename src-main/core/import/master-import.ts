@@ -23,7 +23,7 @@ import { timestamp, today, type CoreContext } from '../context';
 import { saveContract } from '../handlers/contracts';
 import { saveCustomer } from '../handlers/customers';
 import { saveDevice } from '../handlers/devices';
-import { mappingFor, readUpload, type Table } from './read-table';
+import { mappingFor, readUpload, rowsAt, type Table } from './read-table';
 
 /** Thrown inside the transaction to undo a preview or a file with errors. */
 class Rollback extends Error {}
@@ -155,6 +155,7 @@ export async function importMaster(core: CoreContext, args: ImportArgs, commit: 
     encoding: table.encoding,
     delimiter: table.delimiter,
     headers: table.headers,
+    refusedRows: rowsAt(table, rows.filter((row) => row.action === 'error').map((row) => row.line)),
     mapping,
     missingColumns,
     rows,

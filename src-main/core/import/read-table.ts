@@ -79,3 +79,11 @@ export function mappingFor(table: Table, given: ColumnMapping | undefined, saved
   const chosen = given ?? saved ?? auto();
   return Object.fromEntries(Object.entries(chosen).filter(([, header]) => table.headers.includes(header)));
 }
+
+/**
+ * The file's own rows at these lines (the header is line 1), as read: what the error list
+ * gives back, with the problems beside them, to correct and import again.
+ */
+export function rowsAt(table: Table, lines: Iterable<number>): Array<{ line: number; cells: string[] }> {
+  return [...new Set(lines)].sort((a, b) => a - b).map((line) => ({ line, cells: table.rows[line - 2] ?? [] }));
+}

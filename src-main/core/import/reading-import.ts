@@ -25,7 +25,7 @@ import { normaliseEquipmentId } from '../../../shared/rules/master-data';
 import { comparePositions, findValidityLock, type ContractDeviceReadings } from '../../../shared/rules/validity';
 import { settingsOf, timestamp, today, type CoreContext } from '../context';
 import { loadChainsForNew, saveNextReading } from '../handlers/readings';
-import { mappingFor, readUpload, type Table } from './read-table';
+import { mappingFor, readUpload, rowsAt, type Table } from './read-table';
 
 export interface ReadingImportArgs {
   fileName: string;
@@ -227,6 +227,7 @@ export async function importReadings(core: CoreContext, args: ReadingImportArgs,
     encoding: table.encoding,
     delimiter: table.delimiter,
     headers: table.headers,
+    refusedRows: rowsAt(table, rows.filter((row) => row.action === 'error').flatMap((row) => row.lines)),
     mapping,
     missingColumns,
     dateOrder,

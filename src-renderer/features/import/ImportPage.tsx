@@ -42,7 +42,8 @@ function base64Of(bytes: Uint8Array): string {
 type ImportKind = MasterKind | 'readings';
 
 /** The preview as this page shows it, for master data and for readings alike. */
-type ImportView = Omit<ImportReport, 'kind'> & { kind: ImportKind };
+/** `lines`: a reading's rows of the file (a row per counter), when it has several. */
+type ImportView = Omit<ImportReport, 'kind' | 'rows'> & { kind: ImportKind; rows: Array<ImportReport['rows'][number] & { lines?: number[] }> };
 
 /** A meter import's report in the shape of the master-data preview: a row per reading. */
 function readingsView(report: ReadingImportReport, language: Language): ImportView {
@@ -51,6 +52,7 @@ function readingsView(report: ReadingImportReport, language: Language): ImportVi
     kind: 'readings',
     rows: report.rows.map((row) => ({
       line: row.lines[0] ?? 0,
+      lines: row.lines,
       key: [row.equipmentId, row.date ? formatDate(row.date, language) : ''].join(' ').trim(),
       action: row.action,
       issues: row.issues,
@@ -155,11 +157,19 @@ export function ImportPage() {
   const shown = report ? [...report.rows.slice(0, SHOWN_ROWS), ...laterErrors.slice(0, SHOWN_ERRORS)] : [];
   const errorList = () => {
     if (!report || !loaded) return;
-    const rows = report.rows
-      .filter((row) => row.action === 'error')
-      .map((row) => [row.line, csvSafeText(row.key), csvSafeText(row.issues.map(problemText).join(' | '))]);
+    // The file's own columns as they were, then its line and the problems: corrected in a
+    // spreadsheet, the file imports again (the two columns added are left unmapped).
+    const problems = new Map<number, string>();
+    for (const row of report.rows.filter((r) => r.action === 'error')) {
+      for (const line of row.lines ?? [row.line]) problems.set(line, row.issues.map(problemText).join(' | '));
+    }
+    const rows = report.refusedRows.map(({ line, cells }) => [
+      ...report.headers.map((_, index) => csvSafeText(cells[index] ?? '')),
+      line,
+      csvSafeText(problems.get(line) ?? ''),
+    ]);
     const name = loaded.fileName.replace(/\.[^.]*$/, '');
-    downloadCsv(t('import.errorFile', { name }), csvText([[t('import.line'), t('import.key'), t('import.problems')], ...rows]));
+    downloadCsv(t('import.errorFile', { name }), csvText([[...report.headers, t('import.line'), t('import.problems')], ...rows]));
   };
   const fields = !report
     ? []
