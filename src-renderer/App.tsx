@@ -146,7 +146,7 @@ export function App({ firstInfo }: AppProps) {
             />
           )}
           {info && route.page === 'search' && <SearchPage query={query} empty={info.empty} onDemoLoaded={loadInfo} />}
-          {info && route.page === 'customers' && <CustomersPage query={query} />}
+          {info && route.page === 'customers' && <CustomersPage query={query} onClearQuery={() => setQuery('')} />}
           {info && route.page === 'import' && <ImportPage />}
           {info && route.page === 'web' && <WebPage />}
           {info && route.page === 'billing' && <BillingPage today={info.today} />}

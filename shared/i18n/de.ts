@@ -64,6 +64,8 @@ export const de = {
     results_one: '{{count}} Kunde',
     results: '{{count}} Kunden',
     none: 'Kein Kunde gefunden.',
+    filtered: 'Gefiltert nach «{{query}}» (Suche oben)',
+    clearFilter: 'Alle zeigen',
     showArchived: 'Archivierte anzeigen',
     new: 'Neuer Kunde',
     titleNew: 'Neuer Kunde',

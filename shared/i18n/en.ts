@@ -65,6 +65,8 @@ export const en: Translation = {
     results_one: '{{count}} customer',
     results: '{{count}} customers',
     none: 'No customer found.',
+    filtered: 'Filtered by “{{query}}” (search above)',
+    clearFilter: 'Show all',
     showArchived: 'Show archived',
     new: 'New customer',
     titleNew: 'New customer',

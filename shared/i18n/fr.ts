@@ -66,6 +66,8 @@ export const fr: Translation = {
     results_one: '{{count}} client',
     results: '{{count}} clients',
     none: 'Aucun client trouvé.',
+    filtered: 'Filtré par « {{query}} » (recherche en haut)',
+    clearFilter: 'Tout afficher',
     showArchived: 'Afficher les archivés',
     new: 'Nouveau client',
     titleNew: 'Nouveau client',

@@ -68,3 +68,13 @@ test('a customer with readings can be archived but not deleted', async ({ meterd
   await page.keyboard.press('F2');
   await expect(page.getByLabel('Kundennummer')).toHaveAccessibleDescription('Diese Nummer hat bereits «Muster AG».');
 });
+
+test("the header's search filters the customer list and says so, with a way back to every customer", async ({ meterdesk, page }) => {
+  await meterdesk.open('#/');
+  await page.getByRole('searchbox').first().fill('ricoh');
+  await page.getByRole('link', { name: 'Kunden' }).click();
+  await expect(page.getByText('Gefiltert nach «ricoh» (Suche oben)')).toBeVisible();
+  await page.getByRole('button', { name: 'Alle zeigen' }).click();
+  await expect(page.getByText(/Gefiltert nach/)).toHaveCount(0);
+  await expect(meterdesk.gridRows('Kunden')).toHaveCount(4);
+});

@@ -9,6 +9,8 @@ import { customerHref, navigate } from '../../useHashRoute';
 
 export interface CustomersPageProps {
   query: string;
+  /** Empties the header's search, which filters this list too. */
+  onClearQuery: () => void;
 }
 
 interface CustomerList {
@@ -18,7 +20,7 @@ interface CustomerList {
 }
 
 /** The customer list, filtered by the header's Suche like the device list. */
-export function CustomersPage({ query }: CustomersPageProps) {
+export function CustomersPage({ query, onClearQuery }: CustomersPageProps) {
   const { t } = useLanguage();
   const [includeArchived, setIncludeArchived] = useState(false);
   const [list, setList] = useState<CustomerList>({ rows: [], total: 0, forQuery: null });
@@ -87,6 +89,15 @@ export function CustomersPage({ query }: CustomersPageProps) {
           <input type="checkbox" checked={includeArchived} onChange={(event) => setIncludeArchived(event.target.checked)} />
           {t('customers.showArchived')}
         </label>
+        {/* The header's search filters this list: said, with a way back to every customer. */}
+        {query.trim() !== '' && (
+          <span className="filter-note">
+            {t('customers.filtered', { query: query.trim() })}{' '}
+            <button type="button" onClick={onClearQuery}>
+              {t('customers.clearFilter')}
+            </button>
+          </span>
+        )}
         <span className="muted" role="status">
           {error
             ? t('app.error', { message: error })
