@@ -46,6 +46,9 @@ test('new < old shows the error next to Zählerstand neu and saves nothing', asy
   // No usage is made up of a refused value.
   await expect(meterdesk.field('Schwarz Verbrauch Kopie')).toHaveValue('');
   await expect(meterdesk.dialog.getByRole('alert')).toContainText('Nicht gespeichert');
+  // Corrected, nothing is marked: the banner goes too.
+  await newField.fill('345805');
+  await expect(meterdesk.dialog.getByRole('alert').filter({ hasText: 'Nicht gespeichert' })).toHaveCount(0);
   await page.keyboard.press('Escape');
   await expect(meterdesk.dialog).toBeHidden();
   await page.reload();

@@ -38,6 +38,8 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
   const dialogRef = useRef<HTMLDivElement>(null);
   const savingRef = useRef(false);
   const [banner, setBanner] = useState<string | null>(null);
+  // "Correct the marked fields" goes once none is marked any more.
+  const shownBanner = banner === t('dialog.notSaved') && !form.anyIssue ? null : banner;
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [showAudit, setShowAudit] = useState(false);
   const titleId = useId();
@@ -391,9 +393,9 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
 
         {reading?.flagged && <p className="notice flagged">{t('dialog.flaggedNotice')}</p>}
         {reading?.confirmedBy && <p className="muted small">{t('dialog.confirmedBy', { name: reading.confirmedBy })}</p>}
-        {banner && (
+        {shownBanner && (
           <p role="alert" className="error-banner">
-            {banner}
+            {shownBanner}
           </p>
         )}
 

@@ -75,6 +75,8 @@ export interface ReadingForm {
   computed: ComputedCounter[];
   /** Every current issue, by field (the first per field). */
   issues: Map<string, FieldIssue>;
+  /** Whether anything is still marked: the form's own checks or the core's refusal (cleared by a change). */
+  anyIssue: boolean;
   /** Issues to show now: of fields the clerk has left, or all after a save attempt. */
   visibleIssue: (field: string) => FieldIssue | undefined;
   setDate: (text: string) => void;
@@ -228,6 +230,7 @@ export function useReadingForm(draft: ReadingDraft, language: Language): Reading
     validity: derived.validity,
     computed: derived.computed,
     issues: derived.issues,
+    anyIssue: derived.issues.size > 0 || serverIssues.length > 0,
     visibleIssue,
     setDate: (text) => change((previous) => ({ ...previous, date: text })),
     setValidity: (which, text) =>
