@@ -428,6 +428,7 @@ export const de = {
     start: 'Startwert neuer Zähler',
     estimated: 'Geschätzter Zählerstand (letzter Zählerstand + üblicher Tagesverbrauch): der nächste echte Zählerstand gleicht ihn aus.',
     trueUp: 'Der letzte Zählerstand ist geschätzt: ein tieferer echter Wert (ab {{floor}}) gleicht die Schätzung aus (Gutschrift).',
+    periodCovered: 'Die Periode ist mit dem Zählerstand vom {{previous}} schon abgedeckt (gültig bis {{to}}): dieser gilt erst ab {{from}}. Um jenen Monat zu korrigieren, den Zählerstand vom {{previous}} bearbeiten.',
     notSaved: 'Nicht gespeichert: bitte die markierten Felder korrigieren.',
     conflict: 'Dieser Zählerstand wurde inzwischen von jemand anderem geändert. Bitte schliessen und neu öffnen.',
     saved: 'Gespeichert.',

@@ -429,6 +429,7 @@ export const en: Translation = {
     start: 'New counter\'s start value',
     estimated: 'Estimated reading (last counter + usual daily usage): the next real reading trues it up.',
     trueUp: 'The last reading is an estimate: a lower real value (from {{floor}} on) trues it up (a credit).',
+    periodCovered: 'The period is covered already by the reading of {{previous}} (valid until {{to}}): this one applies only from {{from}}. To correct that month, edit the reading of {{previous}}.',
     notSaved: 'Not saved: please correct the marked fields.',
     conflict: 'Someone else changed this reading in the meantime. Close it and open it again.',
     saved: 'Saved.',

@@ -430,6 +430,7 @@ export const fr: Translation = {
     start: 'Valeur de départ nouveau compteur',
     estimated: 'Relevé estimé (dernier compteur + consommation journalière habituelle) : le prochain relevé réel le corrige.',
     trueUp: 'Le dernier relevé est estimé : une valeur réelle plus basse (dès {{floor}}) corrige l\'estimation (crédit).',
+    periodCovered: 'La période est déjà couverte par le relevé du {{previous}} (valable jusqu’au {{to}}) : celui-ci ne vaut qu’à partir du {{from}}. Pour corriger ce mois, modifiez le relevé du {{previous}}.',
     notSaved: 'Non enregistré : corrigez les champs signalés.',
     conflict: 'Ce relevé a été modifié entre-temps par quelqu’un d’autre. Fermez-le et rouvrez-le.',
     saved: 'Enregistré.',

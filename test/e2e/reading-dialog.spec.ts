@@ -34,6 +34,17 @@ test('search a device, record a reading with F2, see usage and the new row, and 
   await expect(page.getByText(/358.965/).first()).toBeVisible();
 });
 
+test('a second reading in a month already read says its validity starts after that month', async ({ meterdesk, page }) => {
+  await meterdesk.open('#/devices/3.022.790');
+  await meterdesk.newReading();
+  await expect(meterdesk.dialog.getByText(/schon abgedeckt/)).toHaveCount(0);
+  await meterdesk.field('Schwarz Zählerstand neu').fill('345805');
+  await page.keyboard.press('F2');
+  await expect(meterdesk.dialog).toBeHidden();
+  await meterdesk.newReading();
+  await expect(meterdesk.dialog.getByText(/^Die Periode ist mit dem Zählerstand vom \d\d\.\d\d\.\d{4} schon abgedeckt \(gültig bis \d\d\.\d\d\.\d{4}\): dieser gilt erst ab 01\.\d\d\.\d{4}\./)).toBeVisible();
+});
+
 test('new < old shows the error next to Zählerstand neu and saves nothing', async ({ meterdesk, page }) => {
   await meterdesk.open('#/devices/3.022.790');
   await meterdesk.newReading();

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { ReadingDraft } from '../../../shared/api';
 import { ApiError, type FieldIssue } from '../../../shared/errors';
-import { formatCounter } from '../../../shared/format';
+import { formatCounter, formatDate } from '../../../shared/format';
 import type { Reading } from '../../../shared/models';
 import { useLanguage } from '../../i18n';
 import { describeIssue } from '../../issues';
@@ -265,6 +265,16 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
         )}
         {draft.isFirstReading && !form.readOnly && <p className="notice info">{t('dialog.firstReading')}</p>}
         {reading?.source === 'estimate' && <p className="notice estimate">{t('dialog.estimated')}</p>}
+        {/* A second reading in a month already covered: its validity starts after that month. */}
+        {!reading && !form.readOnly && form.validity && form.parsedDate && draft.previousDate && draft.previousValidTo && form.validity.from > form.parsedDate && (
+          <p className="notice info">
+            {t('dialog.periodCovered', {
+              previous: formatDate(draft.previousDate, language),
+              to: formatDate(draft.previousValidTo, language),
+              from: formatDate(form.validity.from, language),
+            })}
+          </p>
+        )}
         {!reading && trueUpFloor !== null && (
           <p className="notice info">{t('dialog.trueUp', { floor: formatCounter(trueUpFloor, language) })}</p>
         )}

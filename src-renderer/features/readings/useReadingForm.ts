@@ -77,6 +77,8 @@ export interface ReadingForm {
   issues: Map<string, FieldIssue>;
   /** Whether anything is still marked: the form's own checks or the core's refusal (cleared by a change). */
   anyIssue: boolean;
+  /** The date as typed, read (null while it is not a date). */
+  parsedDate: IsoDate | null;
   /** Issues to show now: of fields the clerk has left, or all after a save attempt. */
   visibleIssue: (field: string) => FieldIssue | undefined;
   setDate: (text: string) => void;
@@ -231,6 +233,7 @@ export function useReadingForm(draft: ReadingDraft, language: Language): Reading
     computed: derived.computed,
     issues: derived.issues,
     anyIssue: derived.issues.size > 0 || serverIssues.length > 0,
+    parsedDate: derived.date,
     visibleIssue,
     setDate: (text) => change((previous) => ({ ...previous, date: text })),
     setValidity: (which, text) =>
