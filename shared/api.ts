@@ -284,6 +284,8 @@ export interface ImportRowResult {
   action: ImportAction;
   /** Each issue's `field` is an import column key (see MASTER_FIELDS). */
   issues: FieldIssue[];
+  /** An update: what it changes, field by field (old → new), as the change log will have it. */
+  changes?: Record<string, [unknown, unknown]>;
 }
 
 export interface ImportReport {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { issueText } from '../../shared/i18n/issue-text';
 import type { ApiArgs } from '../../shared/api';
 import { rejection, testCore } from './helpers';
 
@@ -102,10 +103,13 @@ describe('devices (issue 7)', () => {
     expect(draft).toMatchObject({ isFirstReading: true, validity: { from: '2026-11-02', to: '2026-11-30' } });
     expect((await core.api['devices-search']({ query: 'bizhub' })).rows[0]).toMatchObject({ customerNumber: '100234', contractNumber: 'V-400500-01' });
     const taken = await rejection(core.api['devices-save']({ ...deviceArgs(contract.id), equipmentId: '3.022.790', serialNumber: 'X1' }));
-    expect(taken.issues).toEqual([{ field: 'equipmentId', code: 'equipment-id-taken' }]);
+    // Named, with its model and contract, so that the clerk finds the device that has it.
+    const holder = { field: 'equipmentId', code: 'equipment-id-taken', params: { model: 'PH RICOH MP2550CSP', contract: 'V-999999-01' } };
+    expect(taken.issues).toEqual([holder]);
+    expect(issueText(taken.issues[0]!, 'de')).toBe('Diese Geräte-ID hat schon das Gerät PH RICOH MP2550CSP im Vertrag V-999999-01.');
     // Typed without its dots it is the same ID; a new one typed so is kept with them.
     const undotted = await rejection(core.api['devices-save']({ ...deviceArgs(contract.id), equipmentId: '3022790', serialNumber: 'X1' }));
-    expect(undotted.issues).toEqual([{ field: 'equipmentId', code: 'equipment-id-taken' }]);
+    expect(undotted.issues).toEqual([holder]);
     const second = await core.api['devices-save']({ ...deviceArgs(contract.id), equipmentId: '3400501', serialNumber: 'X2', position: '0002' });
     expect(second.equipmentId).toBe('3.400.501');
     // The same machine twice: its serial number is on a device in service already.

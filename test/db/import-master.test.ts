@@ -45,6 +45,8 @@ describe('master-data import (issue 7)', () => {
     const customers = readFileSync(join(FIXTURES, 'customers-latin1.csv'), 'latin1').replace('Harbour Copy Ltd', 'Harbour Copy Limited');
     const again = await core.api['import-master-run']({ fileName: 'c.csv', content: Buffer.from(customers, 'latin1').toString('base64') });
     expect(again.counts).toEqual({ create: 0, update: 1, unchanged: 2, error: 0 });
+    // The preview says what an update overwrites, as the change log will have it.
+    expect(again.rows.find((row) => row.action === 'update')?.changes).toEqual({ name: ['Harbour Copy Ltd', 'Harbour Copy Limited'] });
     expect((await core.api['customers-search']({ query: '' })).total).toBe(3);
   });
 

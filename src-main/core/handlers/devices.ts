@@ -105,8 +105,12 @@ export function saveDevice(core: CoreContext, args: ApiArgs<'devices-save'>): De
       throw new ApiError('not-found', `no contract ${args.contractId}`);
     const issues: FieldIssue[] = checkDevice(input);
     const holder = input.equipmentId ? equipmentIdHolder(core.db, input.equipmentId) : undefined;
-    if (holder !== undefined && holder !== args.id)
-      issues.push({ field: 'equipmentId', code: 'equipment-id-taken' });
+    if (holder !== undefined && holder !== args.id) {
+      // Named, so that the clerk finds the device that has it.
+      const other = getDevice(core.db, holder);
+      const contract = other ? (getContractNumber(core.db, other.contractId) ?? '') : '';
+      issues.push({ field: 'equipmentId', code: 'equipment-id-taken', params: { model: other?.model ?? '', contract } });
+    }
     // A serial number names one machine: a second device with it is the same copier entered twice.
     const twin = input.serialNumber ? serialNumberHolder(core.db, input.serialNumber, args.id) : undefined;
     if (twin !== undefined) issues.push({ field: 'serialNumber', code: 'serial-number-taken', params: { value: twin } });

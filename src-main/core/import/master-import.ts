@@ -18,6 +18,7 @@ import {
   type MasterKind,
 } from '../../../shared/import/master-fields';
 import { checkCustomer } from '../../../shared/rules/master-data';
+import type { Changes } from '../../../db/queries/audit';
 import { contractRow, customerRow, deviceRow, importField, missingValues, type RowValues } from '../../../shared/import/master-rows';
 import { timestamp, today, type CoreContext } from '../context';
 import { saveContract } from '../handlers/contracts';
@@ -32,6 +33,19 @@ type ImportArgs = ApiArgs<'import-master-preview'> & { saveMapping?: boolean };
 
 interface Outcome {
   action: Exclude<ImportAction, 'error'>;
+  /** An update's fields, old → new, as its change log has them. */
+  changes?: Changes;
+}
+
+/** What a save just changed of the record, from the change log it wrote. */
+function outcomeOf(core: CoreContext, entity: string, existing: { id: number; revision: number } | undefined, saved: { id: number; revision: number }): Outcome {
+  if (!existing) return { action: 'create' };
+  if (saved.revision === existing.revision) return { action: 'unchanged' };
+  const entry = core.db.get<{ changes: string }>(
+    `SELECT changes FROM audit_log WHERE entity = ? AND entity_id = ? AND action = 'update' ORDER BY id DESC LIMIT 1`,
+    [entity, saved.id],
+  );
+  return { action: 'update', changes: entry ? (JSON.parse(entry.changes) as Changes) : {} };
 }
 
 function issuesOf(error: unknown): FieldIssue[] {
@@ -50,7 +64,7 @@ function importCustomer(core: CoreContext, values: RowValues): Outcome {
   }
   const existing = getCustomerByNumber(core.db, input.number);
   const saved = saveCustomer(core, existing ? { ...input, id: existing.id, revision: existing.revision } : input);
-  return { action: !existing ? 'create' : saved.revision === existing.revision ? 'unchanged' : 'update' };
+  return outcomeOf(core, 'customer', existing, saved);
 }
 
 function importContract(core: CoreContext, values: RowValues): Outcome {
@@ -66,7 +80,7 @@ function importContract(core: CoreContext, values: RowValues): Outcome {
     customerId: customer.id,
     ...(existing ? { id: existing.id, revision: existing.revision } : {}),
   });
-  return { action: !existing ? 'create' : saved.revision === existing.revision ? 'unchanged' : 'update' };
+  return outcomeOf(core, 'contract', existing, saved);
 }
 
 function importDevice(core: CoreContext, values: RowValues): Outcome {
@@ -85,7 +99,7 @@ function importDevice(core: CoreContext, values: RowValues): Outcome {
     contractId,
     ...(existing ? { id: existing.id, revision: existing.revision } : {}),
   });
-  return { action: !existing ? 'create' : saved.revision === existing.revision ? 'unchanged' : 'update' };
+  return outcomeOf(core, 'device', existing, saved);
 }
 
 const IMPORTERS: Record<MasterKind, (core: CoreContext, values: RowValues) => Outcome> = {
@@ -125,7 +139,7 @@ function apply(core: CoreContext, table: Table, kind: MasterKind, mapping: Colum
         try {
           // Each row is a savepoint of its own: a refused row leaves the others as they are.
           const outcome = core.db.transaction(() => IMPORTERS[kind](core, values));
-          results.push({ line, key, action: outcome.action, issues: [] });
+          results.push({ line, key, action: outcome.action, issues: [], ...(outcome.changes && { changes: outcome.changes }) });
         } catch (error) {
           results.push({ line, key, action: 'error', issues: issuesOf(error) });
         }

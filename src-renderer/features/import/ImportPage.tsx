@@ -8,6 +8,7 @@ import { detectImportKind, READING_FIELDS } from '../../../shared/import/reading
 import { importFieldLabel } from '../../../shared/i18n/field-label';
 import { formatDate, labelSeparator } from '../../../shared/format';
 import type { Language } from '../../../shared/models';
+import { auditText } from '../../components/audit-text';
 import { downloadCsv } from '../../components/download';
 import { TextField } from '../../components/Field';
 import { useSaveKeys } from '../../components/useSaveKeys';
@@ -42,6 +43,9 @@ function base64Of(bytes: Uint8Array): string {
 type ImportKind = MasterKind | 'readings';
 
 /** The preview as this page shows it, for master data and for readings alike. */
+/** The change log's name of each kind of record (its field names and values in words). */
+const AUDIT_ENTITY: Record<ImportKind, string> = { customers: 'customer', contracts: 'contract', devices: 'device', readings: 'reading' };
+
 /** `lines`: a reading's rows of the file (a row per counter), when it has several. */
 type ImportView = Omit<ImportReport, 'kind' | 'rows'> & { kind: ImportKind; rows: Array<ImportReport['rows'][number] & { lines?: number[] }> };
 
@@ -306,7 +310,7 @@ export function ImportPage() {
                   <th scope="col">{t('import.line')}</th>
                   <th scope="col">{t('import.key')}</th>
                   <th scope="col">{t('import.result')}</th>
-                  <th scope="col">{t('import.problems')}</th>
+                  <th scope="col">{t('import.details')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -319,6 +323,12 @@ export function ImportPage() {
                       {row.issues.map((issue) => (
                         <div key={`${issue.field}-${issue.code}`}>{problemText(issue)}</div>
                       ))}
+                      {/* An update says what it overwrites, as the change log will. */}
+                      {row.changes &&
+                        Object.entries(row.changes).map(([field, [before, after]]) => {
+                          const text = auditText(AUDIT_ENTITY[report.kind], field, before, after, t, language);
+                          return <div key={field} className="muted">{`${text.field}${labelSeparator(language)}${text.before} → ${text.after}`}</div>;
+                        })}
                     </td>
                   </tr>
                 ))}

@@ -178,7 +178,8 @@ export function PeriodPage({ today }: { today: string }) {
       {
         field: 'state',
         headerName: t('period.state'),
-        width: 112,
+        // "erfasst (Hand)", "abgerechnet" whole.
+        width: 134,
         cellClass: (p) => `state-${String(p.value)}`,
         // Empty while its block loads.
         valueFormatter: (p) => (p.value ? t(`period.states.${p.value as PeriodState}`) : ''),
@@ -207,7 +208,7 @@ export function PeriodPage({ today }: { today: string }) {
         colId: 'counters',
         headerName: t('period.counters'),
         // Empty on the rows still missing, which a clerk works down: the least room of the texts.
-        flex: 2.6,
+        flex: 2.2,
         minWidth: 160,
         sortable: false,
         tooltipValueGetter: (p) => String(p.value ?? ''),
