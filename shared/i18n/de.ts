@@ -220,7 +220,7 @@ export const de = {
     states: { applied: 'übernommen', held: 'zurückgestellt', discarded: 'verworfen', corrected: 'korrigiert' },
     reasons: {
       billed: 'Der Zählerstand des Büros für diese Periode ist schon abgerechnet: nur noch Verwerfen (oder den Lauf stornieren)',
-      recorded: 'Für diese Periode gibt es schon einen erfassten Zählerstand; Übernehmen ersetzt seine Werte durch die des Kunden',
+      recorded: 'Periode schon erfasst; Übernehmen ersetzt die Werte dieses Zählerstands durch die des Kunden',
       incomplete: 'Nicht alle Zähler eingegeben',
       refused: 'Von den Regeln abgelehnt',
     },

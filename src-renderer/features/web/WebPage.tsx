@@ -63,9 +63,14 @@ export function WebPage() {
       });
   };
 
-  const sync = () => act('sync', () => api.call('web-sync', {}), (report) => t('web.synced', { ...report }));
+  // The link shown once goes with the next action: it is not to be read off the screen later.
+  const sync = () => {
+    setHandedOver(null);
+    act('sync', () => api.call('web-sync', {}), (report) => t('web.synced', { ...report }));
+  };
 
-  const send = () =>
+  const send = () => {
+    setHandedOver(null);
     act(
       'send',
       () => api.call('web-send-requests', { period: overview?.period }),
@@ -75,6 +80,7 @@ export function WebPage() {
         return failure ? `${counts} ${t('web.failedBecause', { error: mailError(failure.error) })}` : counts;
       },
     );
+  };
 
   // A customer who lost the e-mail, or whose link went astray: a new link, the old one stops working.
   const resend = (request: WebRequestInfo) => {
@@ -150,15 +156,15 @@ export function WebPage() {
         // The reading's flag as it is now: confirmed or corrected by a clerk, it is checked.
         colId: 'flagged',
         headerName: t('web.flagged'),
-        width: 100,
+        width: 82,
         valueGetter: (p) => (p.data ? (p.data.readingFlagged ?? p.data.flagged) : false),
         cellRenderer: (p: { value: boolean }) => (p.value ? <span className="flag">⚠ {t('web.flagged')}</span> : ''),
       },
       {
         colId: 'customer',
         headerName: t('web.customer'),
-        flex: 2,
-        minWidth: 150,
+        flex: 1.6,
+        minWidth: 130,
         // Names, values and reasons wrap rather than end in "…": the clerk decides on them.
         wrapText: true,
         autoHeight: true,
@@ -167,7 +173,7 @@ export function WebPage() {
       {
         field: 'equipmentId',
         headerName: t('web.device'),
-        width: 110,
+        width: 98,
         cellRenderer: (p: { value: string; data?: WebSubmission }) => (
           <a href={p.data ? deviceHref(p.value, p.data.readingId ?? undefined) : '#/'} tabIndex={-1}>
             {p.value}
@@ -175,7 +181,7 @@ export function WebPage() {
         ),
       },
       { field: 'position', headerName: t('web.position'), width: 70 },
-      { field: 'enteredOn', headerName: t('web.enteredOn'), width: 110, valueFormatter: (p) => formatDate(String(p.value), language) },
+      { field: 'enteredOn', headerName: t('web.enteredOn'), width: 106, valueFormatter: (p) => formatDate(String(p.value), language) },
       {
         colId: 'values',
         headerName: t('web.values'),
@@ -200,7 +206,7 @@ export function WebPage() {
       {
         colId: 'state',
         headerName: t('web.state'),
-        width: 130,
+        width: 132,
         valueGetter: (p) => (p.data ? (corrected(p.data) ? 'corrected' : p.data.state) : ''),
         valueFormatter: (p) => (p.value ? t(`web.states.${p.value as WebSubmission['state'] | 'corrected'}`) : ''),
       },
@@ -222,6 +228,7 @@ export function WebPage() {
       {
         colId: 'actions',
         headerName: '',
+        // Öffnen, Übernehmen, Verwerfen side by side.
         width: anyHeld ? 262 : 90,
         pinned: 'right',
         sortable: false,
