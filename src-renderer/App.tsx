@@ -143,6 +143,7 @@ export function App({ firstInfo }: AppProps) {
               key={`${route.equipmentId}-${route.readingId ?? ''}`}
               equipmentId={route.equipmentId}
               readingId={route.readingId}
+              back={route.back}
             />
           )}
           {info && route.page === 'search' && <SearchPage query={query} empty={info.empty} onDemoLoaded={loadInfo} />}

@@ -3,8 +3,11 @@ import { useEffect, useState } from 'react';
 /** Routes live in the hash (`#/devices/3.022.790`), so the built UI works from file:// too. */
 export type Route =
   | { page: 'search' }
-  /** A device page; `readingId` opens that reading in the meter dialog. */
-  | { page: 'device'; equipmentId: string; readingId: number | null }
+  /**
+   * A device page; `readingId` opens that reading in the meter dialog, and `back` (a list the
+   * clerk came from: Web-Erfassung, Billing) is where closing that dialog returns.
+   */
+  | { page: 'device'; equipmentId: string; readingId: number | null; back: BackPage | null }
   | { page: 'web' }
   | { page: 'billing' }
   | { page: 'settings' }
@@ -18,6 +21,10 @@ export type Route =
   | { page: 'contract'; number: string | null; customer: string | null }
   /** The device form: `equipmentId` null for a new device of `contract`. */
   | { page: 'device-form'; equipmentId: string | null; contract: string | null };
+
+/** The lists a reading opened from goes back to once its dialog closes. */
+export type BackPage = 'web' | 'billing';
+const BACK_PAGES: readonly string[] = ['web', 'billing'] satisfies BackPage[];
 
 function queryParam(hash: string, name: string): string | null {
   const query = hash.split('?')[1];
@@ -33,7 +40,13 @@ export function parseRoute(hash: string): Route {
   const device = /^#\/devices\/([^/?#]+)/.exec(hash);
   if (device?.[1]) {
     const reading = Number(queryParam(hash, 'reading'));
-    return { page: 'device', equipmentId: decodeURIComponent(device[1]), readingId: reading > 0 ? reading : null };
+    const back = queryParam(hash, 'back');
+    return {
+      page: 'device',
+      equipmentId: decodeURIComponent(device[1]),
+      readingId: reading > 0 ? reading : null,
+      back: back !== null && BACK_PAGES.includes(back) ? (back as BackPage) : null,
+    };
   }
   const contract = /^#\/contracts\/([^/?#]+)/.exec(hash);
   if (contract?.[1]) {
@@ -58,8 +71,12 @@ export function parseRoute(hash: string): Route {
   return { page: 'search' };
 }
 
-export function deviceHref(equipmentId: string, readingId?: number): string {
-  return `#/devices/${encodeURIComponent(equipmentId)}${readingId ? `?reading=${readingId}` : ''}`;
+export function deviceHref(equipmentId: string, readingId?: number, back?: BackPage): string {
+  const query = new URLSearchParams();
+  if (readingId) query.set('reading', String(readingId));
+  if (readingId && back) query.set('back', back);
+  const text = query.toString();
+  return `#/devices/${encodeURIComponent(equipmentId)}${text ? `?${text}` : ''}`;
 }
 
 export function customerHref(number: string | null): string {

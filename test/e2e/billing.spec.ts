@@ -10,7 +10,8 @@ test('a billing run: preview, bill with its statement as PDF and the CSV, then t
   await page.getByRole('link', { name: 'Abrechnung' }).click();
   const left = page.getByLabel('Nicht abgerechnet');
   await expect(left).toContainText('3.024.072 (zu prüfen: erst bestätigen)');
-  await expect(left.getByRole('link', { name: '3.024.072' })).toHaveAttribute('href', /^#\/devices\/3\.024\.072\?reading=\d+$/);
+  // It opens the reading to confirm; closed, its dialog returns to the billing.
+  await expect(left.getByRole('link', { name: '3.024.072' })).toHaveAttribute('href', /^#\/devices\/3\.024\.072\?reading=\d+&back=billing$/);
   // The preview lists the contracts; the first one's bill shows below, a click or ↑ ↓ shows another's.
   const contracts = meterdesk.gridRows('Verträge der Vorschau');
   await expect(contracts).toHaveCount(2);

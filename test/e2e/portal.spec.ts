@@ -112,6 +112,10 @@ test('a customer enters counters from the e-mailed link; the sync brings them in
   await expect(page.getByRole('dialog')).toBeVisible();
   await expect(page.getByRole('dialog').getByLabel('Schwarz Zählerstand neu')).toHaveValue(/345.500/);
   await page.keyboard.press('Escape');
+  // Closed, the dialog returns to the list it was opened from, for the next row.
+  await expect(page).toHaveURL(/#\/web$/);
+  await expect(grid.getByRole('row').filter({ hasText: '3.022.790' })).toBeVisible();
+  await page.goto(`${webApp.url}/#/devices/3.022.790`);
   const newest = page.locator('.ag-row').filter({ hasText: /345.500/ });
   await expect(newest).toContainText('Web');
   await expect(newest).toContainText('01 erfasst');

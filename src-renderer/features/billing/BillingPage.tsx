@@ -177,7 +177,7 @@ export function BillingPage({ today }: BillingPageProps) {
           {preview.skipped.slice(0, SKIPPED_SHOWN).map((skip, index) => (
             <span key={skip.readingId}>
               {index > 0 && ', '}
-              <a href={deviceHref(skip.equipmentId, skip.readingId)}>{skip.equipmentId}</a> ({t(`billing.skipReasons.${skip.reason}`)})
+              <a href={deviceHref(skip.equipmentId, skip.readingId, 'billing')}>{skip.equipmentId}</a> ({t(`billing.skipReasons.${skip.reason}`)})
             </span>
           ))}
           {preview.skipped.length > SKIPPED_SHOWN && ', …'}

@@ -4,18 +4,20 @@ import type { DeviceDetail, Reading } from '../../../shared/models';
 import { useLanguage } from '../../i18n';
 import { useMenuAction } from '../../menu-events';
 import { ReadingDialogWithData } from '../readings/ReadingDialogWithData';
-import { contractHref, customerHref, deviceFormHref, navigate } from '../../useHashRoute';
+import { contractHref, customerHref, deviceFormHref, navigate, type BackPage } from '../../useHashRoute';
 import { HistoryGrid } from './HistoryGrid';
 
 export interface DevicePageProps {
   detail: DeviceDetail;
   onChanged: () => void;
   initialReadingId?: number | null;
+  /** The list `initialReadingId` was opened from: closing its dialog goes back there. */
+  back?: BackPage | null;
 }
 
 type Open = { readingId?: number } | null;
 
-export function DevicePage({ detail, onChanged, initialReadingId = null }: DevicePageProps) {
+export function DevicePage({ detail, onChanged, initialReadingId = null, back = null }: DevicePageProps) {
   const { t, language } = useLanguage();
   const { device, customer, contract, readings } = detail;
   const [open, setOpen] = useState<Open>(initialReadingId ? { readingId: initialReadingId } : null);
@@ -27,6 +29,11 @@ export function DevicePage({ detail, onChanged, initialReadingId = null }: Devic
   });
 
   const close = () => {
+    // Opened from a list (Web-Erfassung's Öffnen): back to it, for the next row.
+    if (back && open?.readingId !== undefined && open.readingId === initialReadingId) {
+      navigate(`#/${back}`);
+      return;
+    }
     setOpen(null);
     // Back where the clerk was: ready for the next reading.
     window.setTimeout(() => newButton.current?.focus(), 0);

@@ -140,7 +140,7 @@ export function WebPage() {
     [load, language, t],
   );
 
-  const open = useCallback((row: WebSubmission) => navigate(deviceHref(row.equipmentId, row.readingId ?? undefined)), []);
+  const open = useCallback((row: WebSubmission) => navigate(deviceHref(row.equipmentId, row.readingId ?? undefined, 'web')), []);
 
   const valuesText = useCallback(
     (values: ReadonlyArray<{ kind: CounterKind; value: number }>) =>
