@@ -25,7 +25,7 @@ export function SearchPage({ query, empty, onDemoLoaded }: SearchPageProps) {
     () => [
       { field: 'customerNumber', headerName: t('search.customerNumber'), width: 120 },
       { field: 'customerName', headerName: t('search.customerName'), flex: 1, minWidth: 160 },
-      { field: 'position', headerName: t('search.position'), width: 80 },
+      { field: 'position', headerName: t('search.position'), width: 72 },
       { field: 'model', headerName: t('search.model'), flex: 1, minWidth: 170 },
       { field: 'location', headerName: t('search.location'), flex: 1, minWidth: 150 },
       {
@@ -42,7 +42,8 @@ export function SearchPage({ query, empty, onDemoLoaded }: SearchPageProps) {
       {
         field: 'lastReadingDate',
         headerName: t('search.lastReading'),
-        width: 150,
+        // "Letzter Zählerstand" whole, with the sort arrow.
+        width: 178,
         valueFormatter: (params) => (params.value ? formatDate(params.value as string, language) : '—'),
       },
     ],
@@ -89,7 +90,7 @@ export function SearchPage({ query, empty, onDemoLoaded }: SearchPageProps) {
         rowId={(row) => String(row.deviceId)}
         onOpen={(row) => navigate(deviceHref(row.equipmentId))}
         focusToken={focusToken}
-        height="calc(100vh - 150px)"
+        height="calc(100vh - 156px)"
       />
       <p className="muted small">{t('search.hint')}</p>
     </section>
