@@ -86,7 +86,7 @@ export function DeviceFormPage({ detail, contract, customer, today, notice, onCh
       counters: Object.fromEntries(
         COUNTER_KINDS.map((kind) => {
           const counter = device?.counters.find((c) => c.kind === kind);
-          return [kind, { on: counter !== undefined || (!device && kind === 'black'), start: counter ? String(counter.startValue) : '' }];
+          return [kind, { on: counter !== undefined || (!device && kind === 'black'), start: counter ? formatCounter(counter.startValue, language) : '' }];
         }),
       ) as Record<CounterKind, CounterText>,
     },
