@@ -221,6 +221,7 @@ export const de = {
     reasons: {
       billed: 'Der Zählerstand des Büros für diese Periode ist schon abgerechnet: nur noch Verwerfen (oder den Lauf stornieren)',
       recorded: 'Periode schon erfasst; Übernehmen ersetzt die Werte dieses Zählerstands durch die des Kunden',
+      estimated: 'Für diese Periode gibt es nur eine Schätzung; Übernehmen setzt die echten Werte des Kunden an ihre Stelle (eine abgerechnete Schätzung wird ausgeglichen)',
       incomplete: 'Nicht alle Zähler eingegeben',
       refused: 'Von den Regeln abgelehnt',
     },

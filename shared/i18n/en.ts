@@ -222,6 +222,7 @@ export const en: Translation = {
     reasons: {
       billed: 'The office’s reading of this period is billed already: only discard (or cancel the billing run)',
       recorded: 'A reading was already recorded for this period; Take over replaces its values by the customer’s',
+      estimated: 'There is only an estimate for this period; Take over puts the customer’s real values in its place (a billed estimate is trued up)',
       incomplete: 'Not every counter entered',
       refused: 'Refused by the rules',
     },

@@ -223,6 +223,7 @@ export const fr: Translation = {
     reasons: {
       billed: 'Le relevé du bureau pour cette période est déjà facturé : seulement rejeter (ou annuler la facturation)',
       recorded: 'Un relevé a déjà été saisi pour cette période ; Reprendre remplace ses valeurs par celles du client',
+      estimated: 'Pour cette période il n’y a qu’une estimation ; Reprendre met les valeurs réelles du client à sa place (une estimation facturée est corrigée)',
       incomplete: 'Tous les compteurs ne sont pas saisis',
       refused: 'Refusé par les règles',
     },
@@ -424,7 +425,7 @@ export const fr: Translation = {
     flagged: 'à vérifier',
     flaggedNotice: '⚠ A vérifier : la consommation est bien plus élevée que d’habitude. Tant qu’un collaborateur ne l’a pas confirmée ou corrigée, ce relevé reste hors de la facturation.',
     confirmedBy: 'Vérifié par {{name}}.',
-    implausible: '⚠ La valeur saisie est considérablement supérieure à la consommation habituelle. Merci de vérifier.',
+    implausible: '⚠ La valeur saisie est considérablement supérieure à votre consommation habituelle. Merci de vérifier.',
     exchange: 'Changement de compteur',
     exchangeHint: 'Compteur remplacé ou remis à zéro : valeur finale de l\'ancien et valeur de départ du nouveau compteur.',
     final: 'Valeur finale ancien compteur',

@@ -457,7 +457,7 @@ describe('the portal visit and the sync', () => {
     expect(visit.page).toContain('3.024.072');
   });
 
-  it("replaces the office's estimate of the month by the customer's real value, judged from the last real reading", async () => {
+  it("keeps a real value aside over the office's estimate of the month, saying so; taken over it replaces the estimate, judged from the last real reading", async () => {
     const { core, visit, runtime, path } = await customerOnPortal();
     const estimated = await core.api['readings-estimate']({ period: '2026-11', equipmentIds: ['3.033.923'] });
     expect(estimated.created).toHaveLength(1);
@@ -480,8 +480,13 @@ describe('the portal visit and the sync', () => {
     expect(await visit.enter('3.033.923', 'Compteur Couleur', String(colour + 100))).toBe(303);
     expect(counterRow('Compteur Noir-blanc')).not.toContain('A vérifier');
 
-    // At the sync the real value takes the estimate's place: one reading of November, no one to decide.
-    expect(await runtime.sync()).toMatchObject({ applied: 1, held: 0 });
+    // SPEC §5: the period's reading is not overwritten at the sync, an estimate neither; the reason says it is one.
+    expect(await runtime.sync()).toMatchObject({ applied: 0, held: 1 });
+    const [held] = (await core.api['web-overview']({})).submissions;
+    expect(held).toMatchObject({ state: 'held', reason: 'estimated' });
+    expect(heldReasonText(held!.reason!, 'de')).toMatch(/^Für diese Periode gibt es nur eine Schätzung/);
+    // Taken over, the real value takes the estimate's place: one reading of November, not flagged.
+    await core.api['web-decide']({ id: held!.id, action: 'apply', revision: held!.periodReading!.revision });
     const after = readingsOf(core, '3.033.923');
     expect(after.filter((r) => r.validTo >= '2026-11-01')).toHaveLength(1);
     expect(after.at(-1)).toMatchObject({ id: estimate.id, source: 'web', flagged: false, validFrom: estimate.validFrom, validTo: estimate.validTo });

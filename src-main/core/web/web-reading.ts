@@ -311,20 +311,16 @@ export function applySubmissions(core: CoreContext, submissions: Submission[]): 
       };
       let outcome: { state: 'applied' | 'held'; reason: string | null; readingId: number | null };
       const since = item.complete ? readingSince(core.db, device.id, firstDayOf(link.period)) : undefined;
-      // The office's estimate of the month, the device's latest reading, not billed yet: the
-      // customer's real value replaces it (as a clerk's take-over would), no one has to decide.
-      const estimate = since?.source === 'estimate' ? getReading(core.db, since.id) : undefined;
-      const replacesEstimate = estimate !== undefined && isEditable(estimate.status) && estimate.date >= firstDayOf(link.period);
       if (!item.complete) {
         outcome = { state: 'held', reason: 'incomplete', readingId: null };
-      } else if (since && !replacesEstimate) {
-        outcome = { state: 'held', reason: 'recorded', readingId: null };
+      } else if (since) {
+        // SPEC §5: a reading of the period is never overwritten, staff decide — also the
+        // office's estimate, which the reason names (taking the value over replaces it).
+        outcome = { state: 'held', reason: since.source === 'estimate' ? 'estimated' : 'recorded', readingId: null };
       } else {
         try {
-          // In a transaction of its own (saveReadingOn's, saveReading's): a refused one leaves nothing.
-          const reading = replacesEstimate
-            ? correctWithWebValues(core, estimate, device, item.values, now)
-            : saveWebReading(core, link, device, item.values);
+          // In a transaction of its own (saveReadingOn's): a refused one leaves nothing.
+          const reading = saveWebReading(core, link, device, item.values);
           outcome = { state: 'applied', reason: null, readingId: reading.id };
         } catch (error) {
           if (!(error instanceof ApiError)) throw error;
