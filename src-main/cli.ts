@@ -54,9 +54,7 @@ Commands:
             METERDESK_PORTAL_SECRET (set the same on both sides, with
             METERDESK_PORTAL_URL on the back-office's side).
   send-requests [--period YYYY-MM] [--resend] [--customer NUMBER]
-            Send the reading request e-mails of a period (default: this month; on
-            the 1st–4th the month before, whose links still work, until this
-            month's requests have gone out) to
+            Send the reading request e-mails of a period (default: this month) to
             every customer with web reading on and a contract due, once per customer
             and period; --resend sends again with a new link (the old one stops
             working; not while another sender has the old link's e-mail out);
@@ -65,8 +63,9 @@ Commands:
             waiting for their retry. Prints what was sent; a failed send stays queued
             and is retried.
   link --customer NUMBER [--period YYYY-MM]
-            A new personal link for one customer (default: the month as for
-            send-requests), printed
+            A new personal link for one customer (default: this month; on the
+            1st–4th the month before, whose links still work, until this month's
+            requests have gone out), printed
             for the office to give itself — on the phone, or in its own e-mail —
             when the request e-mail cannot reach them; no e-mail is sent, the
             previous link stops working.

@@ -10,7 +10,8 @@ import type { Database } from '../../db/database';
 import { openPortalDatabase } from '../../db/portal/store';
 import { allSettings, setSetting } from '../../db/queries/settings';
 import { lastSyncRun } from '../../db/queries/web';
-import { periodOf, type Period } from '../../shared/rules/web-reading';
+import { todayIn } from '../../shared/dates';
+import { isLinkValid, linkValidUntil, periodOf, type Period } from '../../shared/rules/web-reading';
 import { settingsOf, today, type CoreContext } from '../core/context';
 import { logger } from '../core/log';
 import { openPeriod } from '../core/web/web-reading';
@@ -42,7 +43,7 @@ export interface WebRuntime {
   portalUrl: string | null;
   config: WebConfig;
   sync(): Promise<SyncReport>;
-  /** `period` left out: the office's month (`openPeriod`); the scheduler names this month. */
+  /** `period` left out: this month. */
   sendRequests(period?: Period, options?: RequestOptions): Promise<SendReport>;
   handOverLink(customerNumber: string, period?: Period): Promise<HandedOverLink>;
   deliverQueued(): Promise<DeliveryReport>;
@@ -147,7 +148,7 @@ export async function startWebReading(options: WebRuntimeOptions): Promise<WebRu
     config,
     sync: () => withConfig((now) => runSync(core, now, client)),
     sendRequests: (period, opts) =>
-      withConfig((now, mail) => sendRequests(core, now, client, mail, period ?? openPeriod(core), opts)),
+      withConfig((now, mail) => sendRequests(core, now, client, mail, period ?? periodOf(today(core)), opts)),
     handOverLink: (customerNumber, period) =>
       withConfig((now) => handOverLinkNow(core, now, client, period ?? openPeriod(core), customerNumber)),
     deliverQueued: () => withConfig((now, mail) => deliverQueued(core, now, client, mail)),
@@ -175,15 +176,28 @@ export async function startWebReading(options: WebRuntimeOptions): Promise<WebRu
         log.error({ job: name, err: (error as Error).message }, 'scheduled job failed; it runs again at its next time');
       }
     };
-    const schedule = [
-      { name: 'requests', pattern: `${mailMinute} ${mailHour} ${config.mailDay} * *`, job: () => runtime.sendRequests(periodOf(today(core))) },
+    const schedule: Array<{ name: string; pattern: string; job: (due: Date) => Promise<unknown> }> = [
+      // The month of the run that was due: one caught up on the 2nd of December is November's,
+      // sent while its links still work, else left (December's go out on its own 20th).
+      {
+        name: 'requests',
+        pattern: `${mailMinute} ${mailHour} ${config.mailDay} * *`,
+        job: (due: Date) => {
+          const period = periodOf(todayIn(timezone, due));
+          if (!isLinkValid(linkValidUntil(period), today(core))) {
+            log.info({ period }, "the missed request e-mails' links have ended: not sent");
+            return Promise.resolve(null);
+          }
+          return runtime.sendRequests(period);
+        },
+      },
       { name: 'sync', pattern: `${syncMinute} ${syncHour} * * *`, job: () => runtime.sync() },
       { name: 'retry', pattern: '*/15 * * * *', job: () => runtime.deliverQueued() },
       { name: 'backup', pattern: `${backupMinute} ${backupHour} * * *`, job: () => backupNow(core.db, options.dataDir, current().backupKeep, core.now()) },
     ];
     const stored = allSettings(core.db);
     for (const { name, pattern, job } of schedule) {
-      const cron = new Cron(pattern, { timezone, protect: true }, logged(name, job));
+      const cron = new Cron(pattern, { timezone, protect: true }, logged(name, () => job(core.now())));
       jobs.push(cron);
       if (name === 'retry') continue;
       // Catch up what was missed while the app was closed; a first start only notes the time.
@@ -192,7 +206,7 @@ export async function startWebReading(options: WebRuntimeOptions): Promise<WebRu
       if (!lastRun) setSetting(core.db, `jobs.${name}.lastRun`, core.now().toISOString());
       else if (previous && lastRun < previous.toISOString()) {
         log.info({ job: name, missed: previous.toISOString() }, 'catching up a job missed while meterdesk was closed');
-        void logged(name, job)();
+        void logged(name, () => job(previous))();
       }
     }
     void logged('retry', () => runtime.deliverQueued())();

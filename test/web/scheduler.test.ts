@@ -26,9 +26,9 @@ async function until(check: () => boolean) {
   return check();
 }
 
-async function start(lastRuns: Record<string, string>) {
+async function start(lastRuns: Record<string, string>, now?: string) {
   // Now: Monday 23 November 2026, 10:30 in Zurich — after the 20th's e-mails and 02:00's sync.
-  const core = testCore();
+  const core = testCore(now ? { now } : {});
   for (const [job, at] of Object.entries(lastRuns)) setSetting(core.db, `jobs.${job}.lastRun`, at);
   smtp = await startSmtpSink();
   const dir = core.db.file.replace(/\/[^/]+$/, '');
@@ -48,6 +48,20 @@ describe('the scheduler', () => {
     expect(await until(() => smtp!.mails.length === 2)).toBe(true);
     expect(await until(() => count(core, 'sync_runs') > 0)).toBe(true);
     expect(count(core, 'web_links')).toBe(2);
+  });
+
+  it("catches up the missed month's e-mails, not the month it starts in; none once their links have ended", async () => {
+    // Closed from the 19th of November to the 2nd of December: November's links still work until the 4th.
+    const core = await start({ requests: '2026-11-19T12:00:00.000Z', sync: '2026-12-02T00:30:00.000Z' }, '2026-12-02T09:30:00Z');
+    expect(await until(() => smtp!.mails.length === 2)).toBe(true);
+    expect(core.db.all<{ period: string }>('SELECT DISTINCT period FROM web_links')).toEqual([{ period: '2026-11' }]);
+  });
+
+  it('sends no e-mail of a missed month whose links have ended', async () => {
+    const core = await start({ requests: '2026-11-19T12:00:00.000Z', sync: '2026-12-06T00:30:00.000Z' }, '2026-12-06T09:30:00Z');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(smtp!.mails).toHaveLength(0);
+    expect(count(core, 'web_links')).toBe(0);
   });
 
   it('does nothing on start when the jobs ran at their last times', async () => {

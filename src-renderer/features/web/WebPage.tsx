@@ -73,7 +73,7 @@ export function WebPage() {
     setHandedOver(null);
     act(
       'send',
-      () => api.call('web-send-requests', { period: overview?.period }),
+      () => api.call('web-send-requests', {}),
       (report) => {
         const counts = t('web.sent', { period: formatPeriod(report.period, language), sent: report.sent, failed: report.failed.length, skipped: report.skipped.length });
         const failure = report.failed[0];
