@@ -150,7 +150,7 @@ export function App({ firstInfo }: AppProps) {
           {info && route.page === 'customers' && <CustomersPage query={query} onClearQuery={() => setQuery('')} />}
           {info && route.page === 'import' && <ImportPage />}
           {info && route.page === 'web' && <WebPage />}
-          {info && route.page === 'billing' && <BillingPage today={info.today} />}
+          {info && route.page === 'billing' && <BillingPage today={info.today} period={route.period} />}
           {info && route.page === 'settings' && <SettingsPage />}
           {info && route.page === 'period' && <PeriodPage today={info.today} />}
           {info && route.page === 'alerts' && (

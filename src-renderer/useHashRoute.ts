@@ -9,7 +9,8 @@ export type Route =
    */
   | { page: 'device'; equipmentId: string; readingId: number | null; back: BackPage | null }
   | { page: 'web' }
-  | { page: 'billing' }
+  /** The print billing; `period` a month to open other than this one. */
+  | { page: 'billing'; period: string | null }
   | { page: 'settings' }
   | { page: 'period' }
   | { page: 'alerts'; kind: string | null }
@@ -22,9 +23,12 @@ export type Route =
   /** The device form: `equipmentId` null for a new device of `contract`. */
   | { page: 'device-form'; equipmentId: string | null; contract: string | null };
 
-/** The lists a reading opened from goes back to once its dialog closes. */
-export type BackPage = 'web' | 'billing';
-const BACK_PAGES: readonly string[] = ['web', 'billing'] satisfies BackPage[];
+/**
+ * The list a reading opened from goes back to once its dialog closes: Web-Erfassung, or the
+ * billing of a month (`billing?period=2026-11`), as the part of the address after `#/`.
+ */
+export type BackPage = string;
+const BACK_PAGE = /^(web|billing(\?period=\d{4}-(0[1-9]|1[0-2]))?)$/;
 
 function queryParam(hash: string, name: string): string | null {
   const query = hash.split('?')[1];
@@ -45,7 +49,7 @@ export function parseRoute(hash: string): Route {
       page: 'device',
       equipmentId: decodeURIComponent(device[1]),
       readingId: reading > 0 ? reading : null,
-      back: back !== null && BACK_PAGES.includes(back) ? (back as BackPage) : null,
+      back: back !== null && BACK_PAGE.test(back) ? back : null,
     };
   }
   const contract = /^#\/contracts\/([^/?#]+)/.exec(hash);
@@ -61,7 +65,10 @@ export function parseRoute(hash: string): Route {
   if (/^#\/customers\/?$/.test(hash)) return { page: 'customers' };
   if (/^#\/import\/?$/.test(hash)) return { page: 'import' };
   if (/^#\/web\/?$/.test(hash)) return { page: 'web' };
-  if (/^#\/billing\/?$/.test(hash)) return { page: 'billing' };
+  if (/^#\/billing\/?(\?|$)/.test(hash)) {
+    const period = queryParam(hash, 'period');
+    return { page: 'billing', period: period !== null && /^\d{4}-(0[1-9]|1[0-2])$/.test(period) ? period : null };
+  }
   if (/^#\/settings\/?$/.test(hash)) return { page: 'settings' };
   if (/^#\/period\/?$/.test(hash)) return { page: 'period' };
   const alerts = /^#\/alerts\/?(?:\?kind=([\w-]+))?$/.exec(hash);

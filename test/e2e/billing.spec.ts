@@ -11,7 +11,13 @@ test('a billing run: preview, bill with its statement as PDF and the CSV, then t
   const left = page.getByLabel('Nicht abgerechnet');
   await expect(left).toContainText('3.024.072 (zu prüfen: erst bestätigen)');
   // It opens the reading to confirm; closed, its dialog returns to the billing.
-  await expect(left.getByRole('link', { name: '3.024.072' })).toHaveAttribute('href', /^#\/devices\/3\.024\.072\?reading=\d+&back=billing$/);
+  await expect(left.getByRole('link', { name: '3.024.072' })).toHaveAttribute('href', /^#\/devices\/3\.024\.072\?reading=\d+&back=billing%3Fperiod%3D\d{4}-\d{2}$/);
+  const month = await page.getByRole('group', { name: 'Periode' }).getByRole('combobox', { name: 'Monat' }).inputValue();
+  await left.getByRole('link', { name: '3.024.072' }).click();
+  await expect(page.getByRole('dialog')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page).toHaveURL(/#\/billing\?period=\d{4}-\d{2}$/);
+  await expect(page.getByRole('group', { name: 'Periode' }).getByRole('combobox', { name: 'Monat' })).toHaveValue(month);
   // The preview lists the contracts; the first one's bill shows below, a click or ↑ ↓ shows another's.
   const contracts = meterdesk.gridRows('Verträge der Vorschau');
   await expect(contracts).toHaveCount(2);

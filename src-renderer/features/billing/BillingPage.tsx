@@ -14,6 +14,8 @@ import { BillLines } from './BillLines';
 export interface BillingPageProps {
   /** The dealer's today, for the default period (this month). */
   today: string;
+  /** The month to open instead (coming back from a reading it left out). */
+  period?: string | null;
 }
 
 /**
@@ -23,9 +25,9 @@ export interface BillingPageProps {
 /** Readings left out of the run, named with their devices: the first ones. */
 const SKIPPED_SHOWN = 20;
 
-export function BillingPage({ today }: BillingPageProps) {
+export function BillingPage({ today, period: initialPeriod = null }: BillingPageProps) {
   const { t, language } = useLanguage();
-  const [period, setPeriod] = useState(today.slice(0, 7));
+  const [period, setPeriod] = useState(initialPeriod ?? today.slice(0, 7));
   const [preview, setPreview] = useState<BillingPreview | null>(null);
   const [runs, setRuns] = useState<BillingRun[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -177,7 +179,7 @@ export function BillingPage({ today }: BillingPageProps) {
           {preview.skipped.slice(0, SKIPPED_SHOWN).map((skip, index) => (
             <span key={skip.readingId}>
               {index > 0 && ', '}
-              <a href={deviceHref(skip.equipmentId, skip.readingId, 'billing')}>{skip.equipmentId}</a> ({t(`billing.skipReasons.${skip.reason}`)})
+              <a href={deviceHref(skip.equipmentId, skip.readingId, `billing?period=${period}`)}>{skip.equipmentId}</a> ({t(`billing.skipReasons.${skip.reason}`)})
             </span>
           ))}
           {preview.skipped.length > SKIPPED_SHOWN && ', …'}

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { ReadingDraft } from '../../../shared/api';
 import { ApiError, type FieldIssue } from '../../../shared/errors';
 import { formatCounter, formatDate } from '../../../shared/format';
+import { periodEndFor } from '../../../shared/rules/validity';
 import type { Reading } from '../../../shared/models';
 import { useLanguage } from '../../i18n';
 import { describeIssue } from '../../issues';
@@ -265,8 +266,9 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
         )}
         {draft.isFirstReading && !form.readOnly && <p className="notice info">{t('dialog.firstReading')}</p>}
         {reading?.source === 'estimate' && <p className="notice estimate">{t('dialog.estimated')}</p>}
-        {/* A second reading in a month already covered: its validity starts after that month. */}
-        {!reading && !form.readOnly && form.validity && form.parsedDate && draft.previousDate && draft.previousValidTo && form.validity.from > form.parsedDate && (
+        {/* A second reading in a month already covered: its validity starts after the month the date belongs to (the 1st–4th: the one before). */}
+        {!reading && !form.readOnly && form.validity && form.parsedDate && draft.previousDate && draft.previousValidTo &&
+          periodEndFor(form.parsedDate, draft.cutoffDay) < form.validity.from && (
           <p className="notice info">
             {t('dialog.periodCovered', {
               previous: formatDate(draft.previousDate, language),
