@@ -298,8 +298,11 @@ export interface ImportReport {
   /** Required fields no column is mapped to: nothing can be imported until they are. */
   missingColumns: string[];
   rows: ImportRowResult[];
-  /** The file's refused rows as read, for the error list (to correct and import again). */
-  refusedRows: Array<{ line: number; cells: string[] }>;
+  /**
+   * The file's rows as read that the error list gives back, to correct and import again: with
+   * any error nothing is imported, so every row of the file then (none without errors).
+   */
+  errorListRows: Array<{ line: number; cells: string[] }>;
   counts: Record<ImportAction, number>;
   /** True once written; a preview, or a file with any error, writes nothing. */
   committed: boolean;
@@ -418,8 +421,8 @@ export interface ReadingImportReport {
   missingColumns: string[];
   dateOrder: 'dmy' | 'mdy' | 'ymd';
   rows: ReadingImportRow[];
-  /** The file's rows of the refused readings as read, for the error list. */
-  refusedRows: Array<{ line: number; cells: string[] }>;
+  /** The file's rows of the refused readings as read, for the error list (the others are written). */
+  errorListRows: Array<{ line: number; cells: string[] }>;
   counts: { create: number; unchanged: number; error: number };
   /** Written (the readings without errors); a preview writes nothing. */
   committed: boolean;

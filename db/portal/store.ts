@@ -228,14 +228,16 @@ export function publish(db: Database, body: PublishBody, now: string, purgeBefor
  * link's. A counter already entered on the new link keeps its own.
  */
 function carryEntriesOver(db: Database): void {
-  const moves = db.rows<[from: number, to: number]>(
-    `SELECT e.counter_id, cn.id
+  // One value per new counter: should two closed links hold one, the last entered goes.
+  const moves = db.rows<[from: number, to: number, enteredAt: string]>(
+    `SELECT e.counter_id, cn.id, max(e.entered_at)
        FROM entries e JOIN counters co ON co.id = e.counter_id JOIN devices dold ON dold.id = co.device_id
        JOIN links lold ON lold.id = dold.link_id AND lold.closed = 1
        JOIN links lnew ON lnew.customer_number = lold.customer_number AND lnew.period = lold.period AND lnew.closed = 0
        JOIN devices dnew ON dnew.link_id = lnew.id AND dnew.device_ref = dold.device_ref
        JOIN counters cn ON cn.device_id = dnew.id AND cn.kind = co.kind
-      WHERE e.transferred_at IS NULL AND NOT EXISTS (SELECT 1 FROM entries en WHERE en.counter_id = cn.id)`,
+      WHERE e.transferred_at IS NULL AND NOT EXISTS (SELECT 1 FROM entries en WHERE en.counter_id = cn.id)
+      GROUP BY cn.id`,
   );
   for (const [from, to] of moves) db.run('UPDATE entries SET counter_id = ? WHERE counter_id = ?', [to, from]);
 }

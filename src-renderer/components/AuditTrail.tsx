@@ -11,6 +11,8 @@ export interface AuditTrailProps {
   entityId: number;
 }
 
+const isEmpty = (value: unknown) => value === null || value === undefined || value === '';
+
 /** Who changed what and when, old → new. */
 export function AuditTrail({ entity, entityId }: AuditTrailProps) {
   const { t, language } = useLanguage();
@@ -33,9 +35,9 @@ export function AuditTrail({ entity, entityId }: AuditTrailProps) {
             <strong>{formatDateTime(entry.at, language)}</strong> · {entry.author} · {t(`audit.${entry.action}`)}
             <ul>
               {Object.entries(entry.changes).map(([key, [before, after]]) => {
-                const text = auditText(entity, key, before, after, t, language);
                 // An empty field made empty (a new reading's note): nothing to tell.
-                if (text.before === text.after) return null;
+                if (isEmpty(before) && isEmpty(after)) return null;
+                const text = auditText(entity, key, before, after, t, language);
                 return (
                   <li key={key}>
                     {text.field}

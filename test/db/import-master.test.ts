@@ -63,7 +63,7 @@ describe('master-data import (issue 7)', () => {
       expect.any(String),
     ]);
     // The row as the file has it, for the error list to give back.
-    expect(report.refusedRows).toEqual([{ line: 2, cells: ['500004', 'Gamma AG', 'xx', 'vielleicht', 'gamma@'] }]);
+    expect(report.errorListRows).toEqual([{ line: 2, cells: ['500004', 'Gamma AG', 'xx', 'vielleicht', 'gamma@'] }]);
   });
 
   it('lists every bad row with its reason and imports nothing of the file', async () => {
@@ -73,6 +73,8 @@ describe('master-data import (issue 7)', () => {
     const report = await core.api['import-master-run'](file('devices-bad.csv'));
     expect(report.committed).toBe(false);
     expect(report.counts).toEqual({ create: 1, update: 0, unchanged: 0, error: 4 });
+    // Nothing was imported: the error list gives the whole file back, the good row too.
+    expect(report.errorListRows.map((row) => row.line)).toEqual(report.rows.map((row) => row.line).sort((a, b) => a - b));
     const errors = report.rows.filter((row) => row.action === 'error').map((row) => [row.line, row.issues.map((i) => `${i.field}:${i.code}`)]);
     expect(errors).toEqual([
       [3, ['contractNumber:unknown-contract']],

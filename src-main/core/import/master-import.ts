@@ -48,10 +48,10 @@ function outcomeOf(core: CoreContext, entity: string, existing: { id: number; re
   return { action: 'update', changes: entry ? (JSON.parse(entry.changes) as Changes) : {} };
 }
 
+/** A refused row's issues, each on the import column it concerns (a refusal without issues on the row). */
 function issuesOf(error: unknown): FieldIssue[] {
   if (!(error instanceof ApiError)) throw error;
-  if (error.issues.length === 0) return [{ field: 'row', code: 'refused', params: { message: error.message } }];
-  return error.issues.map((issue) => ({ ...issue, field: importField(issue.field) }));
+  return error.refusal().map((issue) => ({ ...issue, field: issue.field === 'reading' ? 'row' : importField(issue.field) }));
 }
 
 function importCustomer(core: CoreContext, values: RowValues): Outcome {
@@ -169,7 +169,8 @@ export async function importMaster(core: CoreContext, args: ImportArgs, commit: 
     encoding: table.encoding,
     delimiter: table.delimiter,
     headers: table.headers,
-    refusedRows: rowsAt(table, rows.filter((row) => row.action === 'error').map((row) => row.line)),
+    // One error imports nothing: the whole file comes back in the error list, to import again.
+    errorListRows: counts.error > 0 ? rowsAt(table, rows.map((row) => row.line)) : [],
     mapping,
     missingColumns,
     rows,

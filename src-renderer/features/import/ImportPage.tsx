@@ -167,8 +167,9 @@ export function ImportPage() {
     for (const row of report.rows.filter((r) => r.action === 'error')) {
       for (const line of row.lines ?? [row.line]) problems.set(line, row.issues.map(problemText).join(' | '));
     }
-    const rows = report.refusedRows.map(({ line, cells }) => [
-      ...report.headers.map((_, index) => csvSafeText(cells[index] ?? '')),
+    // The file's cells as they were (they come back into the import), only the problems guarded.
+    const rows = report.errorListRows.map(({ line, cells }) => [
+      ...report.headers.map((_, index) => cells[index] ?? ''),
       line,
       csvSafeText(problems.get(line) ?? ''),
     ]);
