@@ -398,6 +398,16 @@ export class Database {
     }
   }
 
+  /**
+   * A copy (a backup) opened as it is, to change in place: no migration (its schema stays the
+   * one it was made with) and no WAL (a backup is self-contained, `sealCopy`).
+   */
+  static openCopy(file: string): Database {
+    const raw = new BetterSqlite3(file, { fileMustExist: true });
+    raw.pragma('foreign_keys = ON');
+    return new Database(raw, file);
+  }
+
   integrityCheck(): string {
     return this.db.pragma('integrity_check', { simple: true }) as string;
   }

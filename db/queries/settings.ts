@@ -16,7 +16,7 @@ export interface SecretBox {
 /** A sealed value in the settings table: this prefix, then what the keychain made of it. */
 export const SEALED_PREFIX = 'sealed:';
 
-export const SECRET_KEYS: ReadonlySet<string> = new Set(SETTINGS.filter((setting) => setting.kind === 'secret').map((setting) => setting.key));
+const SECRET_KEYS: ReadonlySet<string> = new Set(SETTINGS.filter((setting) => setting.kind === 'secret').map((setting) => setting.key));
 const boxes = new WeakMap<Database, SecretBox>();
 
 function write(db: Database, key: string, value: string): void {

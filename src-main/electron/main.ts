@@ -91,12 +91,18 @@ function start(): void {
   try {
     if (keychain) {
       const sealed = keepSecretsSealed(core.db, keychain);
-      // Backups made before (or in browser mode) hold them in clear: sealed there too.
-      const backups = sealBackupSecrets(dataDir, keychain);
-      if (sealed > 0 || backups.sealed.length > 0) {
-        log.info({ sealed, backups: backups.sealed.length }, 'secret settings sealed with the OS keychain');
-      }
-      if (backups.failed.length > 0) log.warn({ files: backups.failed }, 'backups that could not be opened may still hold secrets in clear');
+      if (sealed > 0) log.info({ sealed }, 'secret settings sealed with the OS keychain');
+      // Backups made before (or in browser mode) hold them in clear: sealed there too, once
+      // the window is up (a VACUUM per backup must not keep it from opening).
+      setTimeout(() => {
+        try {
+          const backups = sealBackupSecrets(dataDir, keychain);
+          if (backups.sealed.length > 0) log.info({ backups: backups.sealed.length }, 'secret settings sealed in the backups');
+          if (backups.failed.length > 0) log.warn({ files: backups.failed }, 'backups that could not be opened may still hold secrets in clear');
+        } catch (error) {
+          log.error({ err: error }, 'the backups could not be sealed');
+        }
+      }, 2_000);
     } else {
       log.warn('no OS keychain: secret settings are stored in clear in the database');
     }

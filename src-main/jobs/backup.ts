@@ -8,9 +8,8 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { Database, DEFAULT_MIGRATIONS_DIR, loadMigrations } from '../../db/database';
-import { SEALED_PREFIX, SECRET_KEYS, type SecretBox } from '../../db/queries/settings';
+import { keepSecretsSealed, type SecretBox } from '../../db/queries/settings';
 import { databaseFile } from '../core/paths';
 import { PORTAL_MIGRATIONS_DIR } from '../../db/portal/store';
 import { PORTAL_DATABASE } from './runtime';
@@ -97,22 +96,16 @@ export function sealBackupSecrets(dataDir: string, box: SecretBox): { sealed: st
 }
 
 function sealSecretsOfCopy(file: string, box: SecretBox): boolean {
-  const raw = new BetterSqlite3(file, { fileMustExist: true });
+  const copy = Database.openCopy(file);
   try {
-    if (!raw.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settings'").get()) return false;
-    const clear = (raw.prepare('SELECT key, value FROM settings').all() as Array<{ key: string; value: string }>).filter(
-      (row) => SECRET_KEYS.has(row.key) && !row.value.startsWith(SEALED_PREFIX),
-    );
-    if (clear.length === 0) return false;
-    raw.pragma('secure_delete = ON');
-    const update = raw.prepare('UPDATE settings SET value = ? WHERE key = ?');
-    raw.transaction(() => {
-      for (const row of clear) update.run(`${SEALED_PREFIX}${box.seal(row.value)}`, row.key);
-    })();
-    raw.exec('VACUUM');
+    if (!copy.get("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settings'")) return false;
+    // As in the database itself: overwritten where they were (secure_delete).
+    if (keepSecretsSealed(copy, box) === 0) return false;
+    // The whole file rewritten: no page of it keeps the clear value.
+    copy.exec('VACUUM');
     return true;
   } finally {
-    raw.close();
+    copy.close();
   }
 }
 
