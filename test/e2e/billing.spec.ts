@@ -39,6 +39,12 @@ test('a billing run: preview, bill with its statement as PDF and the CSV, then t
   await expect(page.getByRole('status')).toContainText(/⚠ (1 Gerät|\d+ Geräte) dieser Verträge ohne Zählerstand im Monat \(fehlt\)/);
   const missing = contracts.filter({ hasText: 'V-999999-01' }).locator('[col-id="missing"]');
   await expect(missing).toHaveText(/⚠ [12]/);
+  // Each contract's own devices, also after the month was changed and changed back.
+  const picker = page.getByRole('group', { name: 'Periode' });
+  await picker.getByRole('button', { name: 'Vormonat' }).click();
+  await picker.getByRole('button', { name: 'Nächster Monat' }).click();
+  await expect(missing).toHaveText(/⚠ [12]/);
+  await expect(contracts.filter({ hasText: 'V-300451-01' }).locator('[col-id="missing"]')).toHaveText(/⚠ [12]/);
   let confirmation = '';
   page.once('dialog', (dialog) => {
     confirmation = dialog.message();

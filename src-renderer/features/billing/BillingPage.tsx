@@ -22,6 +22,9 @@ export interface BillingPageProps {
  * The print billing of a month: the preview of what a run would bill, the run (01 → 11), and
  * the period's runs with cancel, post (→ 21), the printable statements and the CSV export.
  */
+/** A contract of the preview with its devices still without a reading this month. */
+type ContractRow = BilledContract & { missing: string[] };
+
 /** Readings left out of the run, named with their devices: the first ones. */
 const SKIPPED_SHOWN = 20;
 
@@ -75,11 +78,15 @@ export function BillingPage({ today, period: initialPeriod = null }: BillingPage
     for (const { contractId, equipmentId } of preview?.missing ?? []) byContract.set(contractId, [...(byContract.get(contractId) ?? []), equipmentId]);
     return byContract;
   }, [preview]);
+  const contractRows = useMemo(
+    () => (preview?.contracts ?? []).map((contract) => ({ ...contract, missing: missingOf.get(contract.contractId) ?? [] })),
+    [preview, missingOf],
+  );
   const missingList = (preview?.missing ?? []).slice(0, 10).map((m) => m.equipmentId).join(', ') + ((preview?.missing.length ?? 0) > 10 ? ', …' : '');
   // The contract whose bill shows below the list: the one chosen, else the first.
   const shown = preview?.contracts.find((contract) => contract.contractId === selected) ?? preview?.contracts[0];
 
-  const columns = useMemo<ColDef<BilledContract>[]>(
+  const columns = useMemo<ColDef<ContractRow>[]>(
     () => [
       {
         colId: 'customer',
@@ -115,9 +122,10 @@ export function BillingPage({ today, period: initialPeriod = null }: BillingPage
         colId: 'missing',
         headerName: t('billing.missing'),
         width: 120,
-        valueGetter: (p) => (p.data ? (missingOf.get(p.data.contractId)?.length ?? 0) : 0),
+        // From the row's own data: a value read from outside the row went stale when the month changed.
+        valueGetter: (p) => p.data?.missing.length ?? 0,
         valueFormatter: (p) => (p.value ? `⚠ ${String(p.value)}` : ''),
-        tooltipValueGetter: (p) => (p.data ? (missingOf.get(p.data.contractId) ?? []).join(', ') : ''),
+        tooltipValueGetter: (p) => p.data?.missing.join(', ') ?? '',
         cellClass: 'cell-flagged',
       },
       {
@@ -129,7 +137,7 @@ export function BillingPage({ today, period: initialPeriod = null }: BillingPage
         valueFormatter: (p) => formatAmount(Number(p.value), language),
       },
     ],
-    [t, language, missingOf],
+    [t, language],
   );
   return (
     <section className="billing-page">
@@ -242,9 +250,9 @@ export function BillingPage({ today, period: initialPeriod = null }: BillingPage
       {preview && preview.contracts.length > 0 && (
         <>
           <p className="muted">{t('billing.previewHint')}</p>
-          <Grid<BilledContract>
+          <Grid<ContractRow>
             label={t('billing.previewList')}
-            rows={preview.contracts}
+            rows={contractRows}
             columns={columns}
             rowId={(contract) => String(contract.contractId)}
             onOpen={(contract) => setSelected(contract.contractId)}
