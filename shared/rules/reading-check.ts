@@ -27,6 +27,15 @@ export interface CounterContext {
   lastDate: IsoDate | null;
 }
 
+/**
+ * What a counter's usage is judged from by the plausibility rule: the previous reading — after
+ * an estimate the last real one, its counter and date, as the portal judges it (the estimate's
+ * guess, often dated the same day, says nothing of the usual usage).
+ */
+export function plausibilityBase(counter: CounterContext, old: number): { value: number; date: IsoDate | null } {
+  return counter.floor !== null ? { value: counter.floor, date: counter.floorDate } : { value: old, date: counter.lastDate };
+}
+
 export interface ReadingContext {
   today: IsoDate;
   status: ReadingStatus;
@@ -133,9 +142,10 @@ export function checkReading(input: ReadingInput, context: ReadingContext): Read
     const chain = planChainEdit(counter.kind, entered.new, counter.next);
     issues.push(...chain.issues);
     if (chain.effect.kind === 'relink') result.relinks.push({ ...chain.effect, counter: counter.kind });
-    const days = counter.lastDate && dateOk ? daysBetween(counter.lastDate, input.date) : 0;
+    const base = plausibilityBase(counter, old);
+    const days = base.date && dateOk ? daysBetween(base.date, input.date) : 0;
     // The usage, as the dialog shows it: extra free copies (test prints) are no surprise.
-    const usage = computeUsage(old, entered.new, entered.extraFree, entered.exchange ?? null);
+    const usage = computeUsage(base.value, entered.new, entered.extraFree, entered.exchange ?? null);
     if (isImplausible(usage, counter.averageDaily, days, rule)) {
       result.implausible.push(counter.kind);
     }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { daysBetween } from '../../shared/dates';
-import { rejection, tempDir, testCore } from './helpers';
+import { recordReading, rejection, tempDir, testCore } from './helpers';
 
 const usageOf = (core: ReturnType<typeof testCore>, readingId: number, kind = 'black') =>
   core.db.get<{ usage: number }>('SELECT usage FROM reading_counters WHERE reading_id = ? AND kind = ?', [readingId, kind])!.usage;
@@ -104,6 +104,21 @@ describe('estimated readings', () => {
     // The credit can be billed and posted like any run.
     const creditRun = await december.api['billing-run']({ period: '2026-12' });
     expect(creditRun.contracts.find((c) => c.contractId === credit.contractId)!.lines.find((l) => l.kind === 'black')!.amount).toBe(line.amount);
+  });
+
+  it('judges a real reading after an estimate from the last real reading, not from the estimate made the same day', async () => {
+    const core = testCore();
+    await core.api['readings-estimate']({ period: '2026-11', equipmentIds: ['3.022.790'] });
+    const draft = await core.api['readings-draft']({ equipmentId: '3.022.790' });
+    const [black] = draft.counters;
+    expect(black).toMatchObject({ floor: 344_805, floorDate: '2026-10-31' });
+    // 1,000 pages above the estimate dated today: 0 days after it, but a usual month after the last real reading.
+    const saved = await recordReading(core, '3.022.790', 1_000);
+    expect(saved.flagged).toBe(false);
+    // Far above the usual since the last real reading, a real reading is flagged all the same.
+    const other = testCore();
+    await other.api['readings-estimate']({ period: '2026-11', equipmentIds: ['3.022.790'] });
+    expect((await recordReading(other, '3.022.790', 200_000)).flagged).toBe(true);
   });
 
   it('refuses a period that has not begun', async () => {

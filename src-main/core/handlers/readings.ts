@@ -41,6 +41,7 @@ import type { NextLink } from '../../../shared/rules/chain';
 import { averageDailyUsage, type CounterPoint } from '../../../shared/rules/plausibility';
 import {
   checkReading,
+  plausibilityBase,
   type CounterContext,
   type ReadingContext,
 } from '../../../shared/rules/reading-check';
@@ -722,11 +723,13 @@ export function usageVerdicts(
   const verdicts = context.counters.flatMap((counter): UsageVerdict[] => {
     const entered = editing.counters.find((c) => c.kind === counter.kind);
     if (!entered) return [];
-    const days = counter.lastDate ? daysBetween(counter.lastDate, editing.date) : 0;
+    // Judged as the dialog's rule judges it (after an estimate: from the last real reading).
+    const base = plausibilityBase(counter, entered.old);
+    const days = base.date ? daysBetween(base.date, editing.date) : 0;
     return [
       {
         kind: counter.kind,
-        usage: entered.usage,
+        usage: counter.floor === null ? entered.usage : computeUsage(base.value, entered.new, entered.extraFree, entered.exchange),
         expected: counter.averageDaily === null ? null : Math.round(counter.averageDaily * days),
         implausible: check.implausible.includes(counter.kind),
       },
