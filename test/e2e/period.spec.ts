@@ -219,3 +219,17 @@ test("the month is picked in the app's language, not the browser's, and ‹ › 
   await expect(période.getByRole('combobox', { name: 'Mois' }).locator('option:checked')).toHaveText('janvier');
   await expect(période.getByRole('combobox', { name: 'Année' })).toHaveValue(String(januaryYear));
 });
+
+test('Tab leaves the grid for the next control; the arrow keys walk its cells', async ({ meterdesk, page }) => {
+  await meterdesk.open('#/period');
+  const rows = meterdesk.gridRows('Geräte der Periode');
+  await rows.first().locator('[col-id="equipmentId"]').click();
+  await page.keyboard.press('ArrowRight');
+  await expect(rows.first().locator('[col-id="position"]')).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('grid').locator(':focus')).toHaveCount(0);
+  // Shift+Tab from a cell goes back out of the grid too: to the state filters above it.
+  await rows.first().locator('[col-id="equipmentId"]').click();
+  await page.keyboard.press('Shift+Tab');
+  await expect(page.getByRole('grid').locator(':focus')).toHaveCount(0);
+});
