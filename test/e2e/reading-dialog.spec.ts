@@ -161,3 +161,17 @@ test('↓ typed while the results page is still loading moves to its results onc
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/#\/devices\/3\.100\.001$/);
 });
+
+test('Alt+W on a counter already typed asks for the exchange values, not for the typed one', async ({ meterdesk, page }) => {
+  await meterdesk.open('#/devices/3.022.790');
+  await meterdesk.newReading();
+  const newField = meterdesk.field('Schwarz Zählerstand neu');
+  await newField.fill('345805');
+  await page.keyboard.press('Alt+KeyW');
+  await expect(meterdesk.field('Schwarz Endstand alter Zähler')).toBeFocused();
+  await expect(newField).not.toHaveAttribute('aria-invalid', 'true');
+  await page.keyboard.press('F2');
+  // Saved without them: the exchange's values are said missing, the typed counter is not.
+  await expect(meterdesk.field('Schwarz Endstand alter Zähler')).toHaveAttribute('aria-invalid', 'true');
+  await expect(newField).not.toHaveAttribute('aria-invalid', 'true');
+});

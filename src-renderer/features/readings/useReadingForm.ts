@@ -132,6 +132,9 @@ export function useReadingForm(draft: ReadingDraft, language: Language): Reading
 
     type Values = { old: number; new: number; extraFree: number; exchange: CounterExchange | null };
     const values = new Map<CounterKind, Values>();
+    // Counters left out of the rules' check for another column's error (an exchange's empty end
+    // value): their *neu* is there, not "required".
+    const heldBack = new Set<string>();
     for (const row of fields.counters) {
       const context = draft.counters.find((counter) => counter.kind === row.kind);
       const parsed = {
@@ -145,6 +148,7 @@ export function useReadingForm(draft: ReadingDraft, language: Language): Reading
       for (const [column, result] of columns) {
         if (!result.ok) add({ field: `${row.kind}.${column}`, code: result.code });
       }
+      if (parsed.new.ok && !columns.every(([, result]) => result.ok)) heldBack.add(`${row.kind}.new`);
       if (columns.every(([, result]) => result.ok) && parsed.old.ok && parsed.new.ok && parsed.extraFree.ok) {
         values.set(row.kind, {
           old: parsed.old.value,
@@ -179,7 +183,7 @@ export function useReadingForm(draft: ReadingDraft, language: Language): Reading
           plausibility: draft.plausibility,
         },
       );
-      check.issues.forEach(add);
+      check.issues.filter((issue) => !(issue.code === 'required' && heldBack.has(issue.field))).forEach(add);
       implausible = check.implausible;
     }
 
