@@ -1,6 +1,6 @@
 import i18next from 'i18next';
 import type { StatementReading } from '../../../shared/api';
-import { formatCounter, formatDate, labelSeparator } from '../../../shared/format';
+import { formatCounter, formatDate } from '../../../shared/format';
 import type { Language } from '../../../shared/models';
 
 /**
@@ -52,9 +52,8 @@ export function StatementReadings({ readings, language }: { readings: StatementR
                 {counter.exchange && (
                   // The counter replaced in between: its end and the new one's start make the usage.
                   <span className="muted small">
-                    <br />⇄ {t('dialog.exchange')}
-                    {labelSeparator(language)}
-                    {t('dialog.final')} {n(counter.exchange.final)}, {t('dialog.start')} {n(counter.exchange.start)}
+                    <br />
+                    {t('billing.exchangeLine', { final: n(counter.exchange.final), start: n(counter.exchange.start) })}
                   </span>
                 )}
               </td>

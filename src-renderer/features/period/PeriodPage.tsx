@@ -268,7 +268,15 @@ export function PeriodPage({ today }: { today: string }) {
     <section className="period-page">
       <h1>{t('period.title')}</h1>
       <div className="toolbar">
-        <MonthPicker label={t('period.period')} value={period} onChange={setPeriod} />
+        <MonthPicker
+          label={t('period.period')}
+          value={period}
+          onChange={(next) => {
+            // What was said of the month before (a reading saved to check) is not of this one.
+            setMessage('');
+            setPeriod(next);
+          }}
+        />
         <label className="inline-field">
           <span>{t('period.search')}</span>
           <input
