@@ -32,4 +32,11 @@ test('an unusual usage shows among the alerts, counted on the period overview, a
   await page.screenshot({ path: 'test-results/alerts.png' });
   await rows.first().dblclick();
   await expect(page).toHaveURL(/#\/devices\/3\.024\.072\?reading=\d+$/);
+  await expect(page.getByRole('dialog')).toBeVisible();
+  // Closed, the address no longer opens it again on a reload.
+  await page.keyboard.press('Escape');
+  await expect(page).toHaveURL(/#\/devices\/3\.024\.072$/);
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Neuer Zählerstand' })).toBeVisible();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
 });

@@ -23,6 +23,8 @@ test('search a device, record a reading with F2, see usage and the new row, and 
   await page.keyboard.press('F2');
   await page.keyboard.press('F2');
   await expect(meterdesk.dialog).toBeHidden();
+  // The keyboard is back on "Neuer Zählerstand", ready for the next reading.
+  await expect(page.getByRole('button', { name: 'Neuer Zählerstand' })).toBeFocused();
   await expect(meterdesk.historyRows()).toHaveCount(13);
   const newest = meterdesk.historyRows().filter({ hasText: '358' }).first();
   await expect(newest).toContainText('01 erfasst');

@@ -1,10 +1,10 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { formatCounter, formatDate } from '../../../shared/format';
 import type { DeviceDetail, Reading } from '../../../shared/models';
 import { useLanguage } from '../../i18n';
 import { useMenuAction } from '../../menu-events';
 import { ReadingDialogWithData } from '../readings/ReadingDialogWithData';
-import { contractHref, customerHref, deviceFormHref, navigate, type BackPage } from '../../useHashRoute';
+import { contractHref, customerHref, deviceFormHref, deviceHref, navigate, type BackPage } from '../../useHashRoute';
 import { HistoryGrid } from './HistoryGrid';
 
 export interface DevicePageProps {
@@ -29,15 +29,28 @@ export function DevicePage({ detail, onChanged, initialReadingId = null, back = 
   });
 
   const close = () => {
-    // Opened from a list (Web-Erfassung's Öffnen): back to it, for the next row.
-    if (back && open?.readingId !== undefined && open.readingId === initialReadingId) {
-      navigate(`#/${back}`);
-      return;
+    if (open?.readingId !== undefined && open.readingId === initialReadingId) {
+      // Opened from a list (Web-Erfassung's Öffnen): back to it, for the next row.
+      if (back) {
+        navigate(`#/${back}`);
+        return;
+      }
+      // Opened by its address (a Hinweis): a reload no longer opens it again.
+      window.history.replaceState(null, '', deviceHref(device.equipmentId));
     }
     setOpen(null);
-    // Back where the clerk was: ready for the next reading.
-    window.setTimeout(() => newButton.current?.focus(), 0);
   };
+  // Back where the clerk was, ready for the next reading, once the dialog is gone: focused
+  // while it was still there, its focus trap took the keyboard back, and it ended on <body>.
+  // Opened from the search (Enter), the page takes the keyboard too: Enter again records a reading.
+  const wasOpen = useRef(true);
+  useEffect(() => {
+    if (open) wasOpen.current = true;
+    else if (wasOpen.current) {
+      wasOpen.current = false;
+      newButton.current?.focus();
+    }
+  }, [open]);
 
   return (
     <section className="device-page">
