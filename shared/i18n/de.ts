@@ -257,6 +257,7 @@ export const de = {
   billing: {
     missing: 'Ohne Stand',
     exchangeLine: '⇄ Zählerwechsel: alter Zähler bis {{final}}, neuer ab {{start}}',
+    creditLine: 'Gutschrift: tiefer als der geschätzte Stand {{old}}, die Schätzung wird ausgeglichen',
     missingStatus_one: '⚠ 1 Gerät dieser Verträge ohne Zählerstand im Monat (fehlt)',
     missingStatus_other: '⚠ {{count}} Geräte dieser Verträge ohne Zählerstand im Monat (fehlt)',
     missingConfirm_one: '1 Gerät dieser Verträge hat für den Monat noch keinen Zählerstand: {{list}}. Sein Verbrauch kommt in eine spätere Abrechnung.',

@@ -258,6 +258,7 @@ export const en: Translation = {
   billing: {
     missing: 'No reading',
     exchangeLine: '⇄ Meter exchange: the old counter up to {{final}}, the new one from {{start}}',
+    creditLine: 'Credit: below the estimated counter {{old}}, the estimate is trued up',
     missingStatus_one: '⚠ 1 device of these contracts without a reading this month (missing)',
     missingStatus_other: '⚠ {{count}} devices of these contracts without a reading this month (missing)',
     missingConfirm_one: '1 device of these contracts has no reading for the month yet: {{list}}. Its usage comes in a later run.',

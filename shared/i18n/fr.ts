@@ -259,6 +259,7 @@ export const fr: Translation = {
   billing: {
     missing: 'Sans relevé',
     exchangeLine: '⇄ Changement de compteur : l’ancien jusqu’à {{final}}, le nouveau dès {{start}}',
+    creditLine: 'Crédit : inférieur au compteur estimé {{old}}, l’estimation est corrigée',
     missingStatus_one: '⚠ 1 machine de ces contrats sans relevé ce mois (manquant)',
     missingStatus_other: '⚠ {{count}} machines de ces contrats sans relevé ce mois (manquant)',
     missingConfirm_one: '1 machine de ces contrats n\'a pas encore de relevé pour le mois : {{list}}. Sa consommation viendra dans une facturation ultérieure.',

@@ -49,6 +49,13 @@ export function StatementReadings({ readings, language }: { readings: StatementR
               )}
               <td className="text">
                 {t(`kinds.${counter.kind}`)}
+                {counter.usage < 0 && (
+                  // Below an estimate: the real counter trues it up, the customer is credited.
+                  <span className="muted small">
+                    <br />
+                    {t('billing.creditLine', { old: n(counter.old) })}
+                  </span>
+                )}
                 {counter.exchange && (
                   // The counter replaced in between: its end and the new one's start make the usage.
                   <span className="muted small">
