@@ -45,14 +45,10 @@ test('a billing run: preview, bill with its statement as PDF and the CSV, then t
   await picker.getByRole('button', { name: 'Nächster Monat' }).click();
   await expect(missing).toHaveText(/⚠ [12]/);
   await expect(contracts.filter({ hasText: 'V-300451-01' }).locator('[col-id="missing"]')).toHaveText(/⚠ [12]/);
-  let confirmation = '';
-  page.once('dialog', (dialog) => {
-    confirmation = dialog.message();
-    void dialog.accept();
-  });
+  const confirmation = meterdesk.answerNextQuestion('accept');
   await page.getByRole('button', { name: 'Abrechnen' }).click();
-  await expect.poll(() => confirmation).toContain('noch keinen Zählerstand: ');
-  expect(confirmation).toMatch(/3\.0\d\d\.\d{3}/);
+  await expect.poll(confirmation).toContain('noch keinen Zählerstand: ');
+  expect(confirmation()).toMatch(/3\.0\d\d\.\d{3}/);
   const runs = page.getByRole('region', { name: 'Abrechnungsläufe' });
   await expect(runs).toContainText(/Lauf 1 · abgerechnet · \d\d\.\d\d\.\d{4}, \d\d:\d\d · CHF/);
   // Said once done; nothing left to bill, and the button looks it.

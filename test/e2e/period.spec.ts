@@ -91,13 +91,9 @@ test('estimates the missing devices in one action, marks them, and the dialog re
   const filters = page.getByRole('group', { name: 'Status' });
   const missing = Number((await filters.getByRole('button', { name: /^fehlt \d+$/ }).textContent())!.replace(/\D/g, ''));
   // Every missing device of the month, asked first.
-  let asked = '';
-  page.once('dialog', (dialog) => {
-    asked = dialog.message();
-    void dialog.accept();
-  });
+  const asked = meterdesk.answerNextQuestion('accept');
   await page.getByRole('button', { name: `Fehlende schätzen (${missing})` }).click();
-  await expect.poll(() => asked).toMatch(new RegExp(`^Alle ${missing} fehlenden Zählerstände von \\S+ \\d{4} schätzen`));
+  await expect.poll(asked).toMatch(new RegExp(`^Alle ${missing} fehlenden Zählerstände von \\S+ \\d{4} schätzen`));
   await expect(page.getByRole('status')).toContainText(`${missing} Zählerstände geschätzt, 0 ohne Verlauf`);
   await expect(filters.getByRole('button', { name: `geschätzt ${missing}` })).toBeVisible();
   await page.screenshot({ path: 'test-results/period-estimates.png' });

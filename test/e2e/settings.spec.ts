@@ -10,13 +10,9 @@ test('the settings screen: a bad value is refused next to its field, F2 saves, a
   await expect(page.getByRole('status')).toHaveText('Nicht gespeichert: bitte die markierten Felder korrigieren.');
   await expect(cutoff).toBeFocused();
   // Not lost to a click on the header without a question.
-  let asked = '';
-  page.once('dialog', (dialog) => {
-    asked = dialog.message();
-    void dialog.dismiss();
-  });
+  const asked = meterdesk.answerNextQuestion('dismiss');
   await page.getByRole('link', { name: 'Periode' }).click();
-  await expect.poll(() => asked).toContain('nicht gespeichert');
+  await expect.poll(asked).toContain('nicht gespeichert');
   await expect(cutoff).toHaveValue('31');
   await cutoff.fill('5');
   // A secret is not shown while it is typed.

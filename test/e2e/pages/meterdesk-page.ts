@@ -13,6 +13,19 @@ export class MeterdeskPage {
     this.dialog = page.getByRole('dialog');
   }
 
+  /**
+   * Answers the next question the page asks (window.confirm): accepted or dismissed. Returns
+   * the question as asked, empty until it is (to poll).
+   */
+  answerNextQuestion(answer: 'accept' | 'dismiss'): () => string {
+    let asked = '';
+    this.page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void (answer === 'accept' ? dialog.accept() : dialog.dismiss());
+    });
+    return () => asked;
+  }
+
   async open(hash = '#/'): Promise<void> {
     await this.page.goto(`${this.baseUrl}/${hash}`);
     await expect(this.search).toBeVisible();
