@@ -6,7 +6,7 @@
 import { userInfo } from 'node:os';
 import { Database } from '../db/database';
 import type { Api } from '../shared/api';
-import { timestamp, today, type CoreContext } from './core/context';
+import type { CoreContext } from './core/context';
 import { loadDemoData } from './core/demo';
 import { databaseFile } from './core/paths';
 import { createCore } from './core/service';
@@ -55,7 +55,7 @@ export function openCore(options: CoreOptions): OpenedCore {
 
 /** Fills an empty database with the demo data; false when it already holds data. */
 export function loadDemo(core: OpenedCore): boolean {
-  return loadDemoData(core.db, today(core.context), timestamp(core.context));
+  return loadDemoData(core.context);
 }
 
 /** The UI's and the CLI's view of the web jobs' reports. */

@@ -4,12 +4,15 @@
  * readings, and a two-device contract whose first device holds an unposted reading (the
  * validity lock). Dated relative to today, so the current month is always due.
  */
-import { allSettings, setSetting } from '../../db/queries/settings';
 import type { Database } from '../../db/database';
+import { allSettings, setSetting } from '../../db/queries/settings';
 import { countCustomers, insertContract, insertCustomer, insertDevice } from '../../db/queries/master-data';
+import { getContractIdByNumber } from '../../db/queries/contracts';
 import { insertReading } from '../../db/queries/readings';
 import { addDays, addMonths, endOfMonth, startOfMonth } from '../../shared/dates';
 import type { CounterKind, IsoDate, ReadingStatus } from '../../shared/models';
+import { timestamp, today, type CoreContext } from './context';
+import { runBilling } from './handlers/billing';
 
 interface DemoCounter {
   kind: CounterKind;
@@ -91,14 +94,16 @@ const posted = (n: number): ReadingStatus[] => Array.from({ length: n }, () => '
  * Fills an empty database with the demo data; refuses (returns false) when it holds any
  * customer, so it can never mix with a dealer's real data.
  */
-export function loadDemoData(db: Database, today: IsoDate, now: string): boolean {
+export function loadDemoData(core: CoreContext): boolean {
+  const { db } = core;
+  const now = timestamp(core);
   return db.transaction(() => {
     if (countCustomers(db) > 0) return false;
     // The dealer's contact details, as the portal's error page and the e-mails show them.
     if (!allSettings(db).has('dealer.contact')) {
       setSetting(db, 'dealer.contact', 'meterdesk demo dealer · T. +41 21 000 00 00 · service@dealer.example');
     }
-    const thisMonth = startOfMonth(today);
+    const thisMonth = startOfMonth(today(core));
     const yearAgo = addMonths(thisMonth, -12);
     const halfYearAgo = addMonths(thisMonth, -6);
 
@@ -224,7 +229,8 @@ export function loadDemoData(db: Database, today: IsoDate, now: string): boolean
               { kind: 'black', final: 18_960, monthlyUsage: 1_200 },
               { kind: 'color', final: 7_410, monthlyUsage: 450 },
             ],
-            statuses: [...posted(4), '21', '11'],
+            // Last month's reading billed by a run of that month (below), which can be posted.
+            statuses: [...posted(4), '21', '01'],
           },
         ],
       },
@@ -298,6 +304,10 @@ export function loadDemoData(db: Database, today: IsoDate, now: string): boolean
         addReadings(db, deviceId, device, installDate, now);
       }
     }
+    // The English customer's last reading billed, by a run of its own month, as a dealer's
+    // would be: it opens read-only, and the run can be cancelled or posted on Abrechnung.
+    const billed = getContractIdByNumber(db, 'V-200117-01');
+    if (billed !== undefined) runBilling(core, addMonths(thisMonth, -1).slice(0, 7), { contracts: [billed] });
     return true;
   });
 }

@@ -7,7 +7,7 @@ import { storageFailure } from '../../db/database';
 import { countCustomers } from '../../db/queries/master-data';
 import { apiArgs, type Api, type ApiResponse, isApiName, type WebOverview } from '../../shared/api';
 import { ApiError } from '../../shared/errors';
-import { settingsOf, timestamp, today, type CoreContext, type WebServices } from './context';
+import { settingsOf, today, type CoreContext, type WebServices } from './context';
 import { decideWebSubmission, openPeriod } from './web/web-reading';
 import { saveSettings, settingsList } from './handlers/settings';
 import { nextMissing, periodCounts, periodOverview, periodRows } from './handlers/period';
@@ -102,7 +102,7 @@ export function createCore(context: CoreContext): Api {
       };
     }),
     'demo-load': op(() => ({
-      loaded: loadDemoData(context.db, today(context), timestamp(context)),
+      loaded: loadDemoData(context),
     })),
     'devices-search': op((args) => devicesSearch(context, args)),
     'devices-get': op((args) => deviceDetail(context, args)),

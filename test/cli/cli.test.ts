@@ -133,11 +133,12 @@ describe('npm run cli', { timeout: 60_000 }, () => {
     expect(preview.out).toMatch(/rounded to 0\.05: CHF \d+\.\d[05]/);
     // Per counter kind in words: Black, Colour.
     expect(preview.out).toMatch(/^ {4}Colour usage +\d+ +free/m);
+    // Run 1 is the demo's: last month's of the English customer.
     const run = cli('billing', '--period', period, '--run', '--data', dir);
-    expect(run.out).toMatch(/billing run 1 for .*readings now billed \(11\)/);
+    expect(run.out).toMatch(/billing run 2 for .*readings now billed \(11\)/);
     expect(cli('billing', '--period', period, '--run', '--data', dir).code).toBe(1);
-    expect(cli('billing', '--cancel', '1', '--data', dir).out).toContain('cancelled');
-    expect(cli('billing', '--cancel', '1', '--data', dir).code).toBe(1);
+    expect(cli('billing', '--cancel', '2', '--data', dir).out).toContain('cancelled');
+    expect(cli('billing', '--cancel', '2', '--data', dir).code).toBe(1);
   });
 
   it('backup writes a checked copy that restore puts back', () => {

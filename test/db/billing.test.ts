@@ -52,6 +52,17 @@ describe('the billing run', () => {
     expect((await rejection(core.api['billing-run-get']({ runId: 999 }))).code).toBe('not-found');
   });
 
+  it("holds the demo's billed reading in a run of its month, which can be posted", async () => {
+    const core = testCore();
+    const [run] = await core.api['billing-runs']({ period: '2026-10' });
+    expect(run).toMatchObject({ period: '2026-10', state: 'billed' });
+    expect(run!.contracts.map((contract) => contract.contractNumber)).toEqual(['V-200117-01']);
+    const history = await core.api['devices-get']({ equipmentId: '3.200.117' });
+    expect(history.readings.at(-1)).toMatchObject({ status: '11', date: '2026-10-31' });
+    await core.api['billing-post']({ runId: run!.id });
+    expect((await core.api['devices-get']({ equipmentId: '3.200.117' })).readings.at(-1)!.status).toBe('21');
+  });
+
   it('keeps each contract of a run with its own readings', async () => {
     const core = testCore();
     // Two devices of one contract, one of another customer's.

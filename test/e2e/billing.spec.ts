@@ -50,9 +50,10 @@ test('a billing run: preview, bill with its statement as PDF and the CSV, then t
   await expect.poll(confirmation).toContain('noch keinen Zählerstand: ');
   expect(confirmation()).toMatch(/3\.0\d\d\.\d{3}/);
   const runs = page.getByRole('region', { name: 'Abrechnungsläufe' });
-  await expect(runs).toContainText(/Lauf 1 · abgerechnet · \d\d\.\d\d\.\d{4}, \d\d:\d\d · CHF/);
+  // Run 1 is the demo's (last month's of the English customer): this month's is run 2.
+  await expect(runs).toContainText(/Lauf 2 · abgerechnet · \d\d\.\d\d\.\d{4}, \d\d:\d\d · CHF/);
   // Said once done; nothing left to bill, and the button looks it.
-  await expect(page.getByRole('status')).toContainText(/Lauf 1 abgerechnet: 2 Verträge, CHF [\d'.]+\./);
+  await expect(page.getByRole('status')).toContainText(/Lauf 2 abgerechnet: 2 Verträge, CHF [\d'.]+\./);
   // The emptied preview is no news right after the run.
   await expect(page.getByRole('status')).not.toContainText('keine erfassten, bestätigten Zählerstände');
   await expect(page.getByRole('button', { name: 'Abrechnen' })).toBeDisabled();
@@ -87,14 +88,14 @@ test('a billing run: preview, bill with its statement as PDF and the CSV, then t
   // Cancelling a run asks first: declined, nothing happens.
   await page.getByRole('link', { name: 'Abrechnung' }).click();
   page.once('dialog', (dialog) => {
-    expect(dialog.message()).toContain('Lauf 1 stornieren?');
+    expect(dialog.message()).toContain('Lauf 2 stornieren?');
     void dialog.dismiss();
   });
   await runs.getByRole('button', { name: 'Stornieren' }).click();
-  await expect(runs).toContainText('Lauf 1 · abgerechnet');
+  await expect(runs).toContainText('Lauf 2 · abgerechnet');
   page.once('dialog', (dialog) => void dialog.accept());
   await runs.getByRole('button', { name: 'Stornieren' }).click();
-  await expect(runs).toContainText('Lauf 1 · storniert');
+  await expect(runs).toContainText('Lauf 2 · storniert');
 });
 
 test('new terms of a contract billed to the end of the month apply from the day after, as the form proposes', async ({ meterdesk, page, app, request }) => {

@@ -162,15 +162,18 @@ export function billingRuns(core: CoreContext, period: string): BillingRun[] {
 }
 
 /** Bills the period: the preview's readings become 11 and the run is recorded. */
-export function runBilling(core: CoreContext, period: string): BillingRun {
+/** `contracts`: bill only these (the demo data's one billed contract); all by default. */
+export function runBilling(core: CoreContext, period: string, options: { contracts?: readonly number[] } = {}): BillingRun {
   return core.db.transaction(() => {
     const preview = previewBilling(core, period, { missing: false });
-    if (preview.contracts.length === 0) {
+    const contracts = options.contracts ? preview.contracts.filter((c) => options.contracts!.includes(c.contractId)) : preview.contracts;
+    if (contracts.length === 0) {
       throw new ApiError('validation', `nothing to bill for ${period}: no recorded, confirmed readings`);
     }
     const now = timestamp(core);
-    const runId = insertRun(core.db, { period, total: preview.total, by: core.author }, now);
-    for (const contract of preview.contracts) {
+    const total = contracts.reduce((sum, c) => sum + c.totalRounded, 0);
+    const runId = insertRun(core.db, { period, total, by: core.author }, now);
+    for (const contract of contracts) {
       insertRunContract(core.db, runId, contract);
       for (const line of contract.lines) insertRunLine(core.db, runId, contract.contractId, line);
       for (const readingId of contract.readingIds) {
@@ -179,7 +182,7 @@ export function runBilling(core: CoreContext, period: string): BillingRun {
         audit(core, now, 'reading', readingId, 'update', { status: ['01', '11'], billingRun: [null, runId] });
       }
     }
-    audit(core, now, 'billing_run', runId, 'create', { period: [null, period], total: [null, preview.total] });
+    audit(core, now, 'billing_run', runId, 'create', { period: [null, period], total: [null, total] });
     return runDetail(core, getRun(core.db, runId)!);
   });
 }
