@@ -30,7 +30,7 @@ export function MonthPicker({ label, value, onChange }: MonthPickerProps) {
     const names = new Intl.DateTimeFormat(LOCALES[language], { month: 'long', timeZone: 'UTC' });
     return Array.from({ length: 12 }, (_, index) => names.format(Date.UTC(2000, index, 1)));
   }, [language]);
-  const step = (months: number) => onChange(addMonths(`${value}-01`, months).slice(0, 7));
+  const step = (by: number) => onChange(addMonths(`${value}-01`, by).slice(0, 7));
   const set = (y: number, m: number) => onChange(`${y}-${String(m).padStart(2, '0')}`);
   return (
     <div className="inline-field month-picker" role="group" aria-labelledby={`${id}-label`}>

@@ -43,13 +43,8 @@ export function DevicePage({ detail, onChanged, initialReadingId = null, back = 
   // Back where the clerk was, ready for the next reading, once the dialog is gone: focused
   // while it was still there, its focus trap took the keyboard back, and it ended on <body>.
   // Opened from the search (Enter), the page takes the keyboard too: Enter again records a reading.
-  const wasOpen = useRef(true);
   useEffect(() => {
-    if (open) wasOpen.current = true;
-    else if (wasOpen.current) {
-      wasOpen.current = false;
-      newButton.current?.focus();
-    }
+    if (!open) newButton.current?.focus();
   }, [open]);
 
   return (
