@@ -251,6 +251,9 @@ button, a.button { padding: .35rem .8rem; border: 1px solid #1f6feb; background:
 
 export const PORTAL_JS = `
 var grouped = new RegExp(${JSON.stringify(GROUPED_COUNTER.source)});
+// The link's token is the customer's key: out of the address bar and the history, so that
+// Back after Déconnexion on a shared computer ends on the ended visit, not a new one.
+if (/^\\/l\\//.test(location.pathname)) history.replaceState(null, '', '/releve' + location.hash);
 document.addEventListener('DOMContentLoaded', function () {
   document.querySelectorAll('.print-button').forEach(function (button) {
     button.hidden = false;

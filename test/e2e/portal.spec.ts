@@ -52,6 +52,8 @@ test('a customer enters counters from the e-mailed link; the sync brings them in
   const customer = await browser.newPage({ locale: 'fr-CH' });
   await customer.goto(link);
   await expect(customer.getByText('N° DU CLIENT : 999999')).toBeVisible();
+  // The token leaves the address bar and the history: Back after Déconnexion cannot open a new visit.
+  await expect(customer).toHaveURL(`${webApp.portalUrl}/releve`);
   await expect(customer.locator('section.device')).toHaveCount(3);
   for (const id of ['3.022.790', '3.024.072', '3.033.923']) await expect(device(customer, id)).toBeVisible();
   await expect(counter(customer, '3.022.790', 'Compteur Noir-blanc')).toContainText('Dernier compteur 344805');
