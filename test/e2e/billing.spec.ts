@@ -58,6 +58,8 @@ test('a billing run: preview, bill with its statement as PDF and the CSV, then t
   await expect(page.getByRole('status')).not.toContainText('keine erfassten, bestätigten Zählerstände');
   await expect(page.getByRole('button', { name: 'Abrechnen' })).toBeDisabled();
   await expect(page.getByRole('button', { name: 'Abrechnen' })).toHaveCSS('cursor', 'not-allowed');
+  // The keyboard goes on from the new run's line (the button pressed is disabled now).
+  await expect(runs.getByRole('listitem').filter({ hasText: 'Lauf 2' }).getByRole('button', { name: 'Abrechnungen drucken' })).toBeFocused();
 
   const [download] = await Promise.all([page.waitForEvent('download'), runs.getByRole('button', { name: 'CSV exportieren' }).click()]);
   const csv = readFileSync((await download.path()), 'utf8');
@@ -77,9 +79,13 @@ test('a billing run: preview, bill with its statement as PDF and the CSV, then t
   const copier = readings.locator('tbody', { hasText: 'ID 3.022.790' });
   await expect(copier).toContainText('RICOH');
   await expect(copier.getByRole('row', { name: /Noir-blanc/ })).toContainText(/344\s805\s*358\s965\s*14\s160/);
+  await expect(page.getByRole('button', { name: 'Drucken / PDF' })).toBeFocused();
   const pdf = await page.pdf({ format: 'A4' });
   expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
   expect(pdf.length).toBeGreaterThan(5_000);
+  // Back to the run's month.
+  await page.getByRole('link', { name: 'Zurück zur Abrechnung' }).click();
+  await expect(page).toHaveURL(/#\/billing\?period=\d{4}-\d{2}$/);
 
   // Billed: the reading opens read-only (status 11).
   await meterdesk.open('#/devices/3.022.790');
@@ -96,6 +102,8 @@ test('a billing run: preview, bill with its statement as PDF and the CSV, then t
   page.once('dialog', (dialog) => void dialog.accept());
   await runs.getByRole('button', { name: 'Stornieren' }).click();
   await expect(runs).toContainText('Lauf 2 · storniert');
+  // Its readings billable again, Abrechnen takes the keyboard (the run's buttons are gone).
+  await expect(page.getByRole('button', { name: 'Abrechnen' })).toBeFocused();
 });
 
 test('new terms of a contract billed to the end of the month apply from the day after, as the form proposes', async ({ meterdesk, page, app, request }) => {

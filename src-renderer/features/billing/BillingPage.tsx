@@ -1,5 +1,5 @@
 import type { ColDef } from 'ag-grid-community';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { BilledContract, BillingPreview, BillingRun } from '../../../shared/api';
 import { billingCsv } from '../../../shared/billing-csv';
 import { formatAmount, formatDate, formatDateTime, labelSeparator } from '../../../shared/format';
@@ -39,9 +39,15 @@ export function BillingPage({ today, period: initialPeriod = null }: BillingPage
   // What the last action did (a run billed, cancelled or posted), until the next one.
   const [done, setDone] = useState<string | null>(null);
 
-  const load = useCallback(() => {
+  // The run an action was on, whose line takes the keyboard once reloaded: its buttons change
+  // (or go) with its state, and the one pressed would leave the focus on the page's body.
+  const [focusRun, setFocusRun] = useState<number | null>(null);
+  const runsList = useRef<HTMLUListElement>(null);
+  const runButton = useRef<HTMLButtonElement>(null);
+
+  const load = useCallback(async () => {
     if (!/^\d{4}-\d{2}$/.test(period)) return;
-    Promise.all([api.call('billing-preview', { period }), api.call('billing-runs', { period })]).then(
+    await Promise.all([api.call('billing-preview', { period }), api.call('billing-runs', { period })]).then(
       ([loadedPreview, loadedRuns]) => {
         setError(null);
         setPreview(loadedPreview);
@@ -50,7 +56,18 @@ export function BillingPage({ today, period: initialPeriod = null }: BillingPage
       (failure: Error) => setError(failure.message),
     );
   }, [period]);
-  useEffect(load, [load]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  useEffect(() => {
+    if (focusRun === null) return;
+    setFocusRun(null);
+    // Its first button (Abrechnung after Abrechnen and Verbuchen); a cancelled run has none:
+    // Abrechnen then, its readings being billable again; else the line itself.
+    const line = runsList.current?.querySelector<HTMLElement>(`[data-run="${focusRun}"]`);
+    const button = line?.querySelector<HTMLButtonElement>('button:enabled');
+    (button ?? (runButton.current?.disabled === false ? runButton.current : line))?.focus();
+  }, [focusRun]);
 
   const act = (call: () => Promise<BillingRun>) => {
     setBusy(true);
@@ -62,7 +79,7 @@ export function BillingPage({ today, period: initialPeriod = null }: BillingPage
         setDone(
           t(`billing.done.${run.state}`, { id: run.id, count: run.contracts.length, total: formatAmount(run.total, language) }),
         );
-        load();
+        void load().then(() => setFocusRun(run.id));
       },
       (failure: Error) => {
         setBusy(false);
@@ -152,6 +169,7 @@ export function BillingPage({ today, period: initialPeriod = null }: BillingPage
           }}
         />
         <button
+          ref={runButton}
           type="button"
           className="primary"
           disabled={busy || !preview || preview.contracts.length === 0}
@@ -197,9 +215,9 @@ export function BillingPage({ today, period: initialPeriod = null }: BillingPage
       {runs.length > 0 && (
         <section aria-label={t('billing.runs')} className="billing-runs">
           <h2>{t('billing.runs')}</h2>
-          <ul>
+          <ul ref={runsList}>
             {runs.map((run) => (
-              <li key={run.id}>
+              <li key={run.id} data-run={run.id} tabIndex={-1}>
                 <span>
                   {t('billing.runLabel', {
                     id: run.id,

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { BillingRun } from '../../../shared/api';
 import { formatPeriod } from '../../../shared/format';
 import i18next from 'i18next';
@@ -12,18 +12,24 @@ export function StatementPage({ runId }: { runId: number }) {
   const { t } = useLanguage();
   const [run, setRun] = useState<BillingRun | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const printButton = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     api.call('billing-run-get', { runId }).then(setRun, (failure: Error) => setError(failure.message));
   }, [runId]);
+  // Opened with the keyboard from the run's line: the keyboard goes on with Drucken, not from the page's top.
+  useEffect(() => {
+    if (run) printButton.current?.focus();
+  }, [run]);
 
   if (error) return <p role="alert">{t('app.error', { message: error })}</p>;
   if (!run) return <p className="muted">{t('app.loading')}</p>;
   return (
     <section className="statement">
       <p className="no-print toolbar">
-        <a href="#/billing">{t('billing.back')}</a>
-        <button type="button" className="primary" onClick={() => window.print()}>
+        {/* Back to the run's month, which need not be this one. */}
+        <a href={`#/billing?period=${run.period}`}>{t('billing.back')}</a>
+        <button ref={printButton} type="button" className="primary" onClick={() => window.print()}>
           {t('billing.print')}
         </button>
       </p>
