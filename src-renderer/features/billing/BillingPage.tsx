@@ -39,15 +39,15 @@ export function BillingPage({ today, period: initialPeriod = null }: BillingPage
   // What the last action did (a run billed, cancelled or posted), until the next one.
   const [done, setDone] = useState<string | null>(null);
 
-  // The run an action was on, whose line takes the keyboard once reloaded: its buttons change
-  // (or go) with its state, and the one pressed would leave the focus on the page's body.
-  const [focusRun, setFocusRun] = useState<number | null>(null);
+  // The run an action was on, whose line takes the keyboard once the runs are reloaded: its
+  // buttons change (or go) with its state, and the one pressed would leave the focus on <body>.
+  const focusRun = useRef<number | null>(null);
   const runsList = useRef<HTMLUListElement>(null);
   const runButton = useRef<HTMLButtonElement>(null);
 
-  const load = useCallback(async () => {
+  const load = useCallback(() => {
     if (!/^\d{4}-\d{2}$/.test(period)) return;
-    await Promise.all([api.call('billing-preview', { period }), api.call('billing-runs', { period })]).then(
+    Promise.all([api.call('billing-preview', { period }), api.call('billing-runs', { period })]).then(
       ([loadedPreview, loadedRuns]) => {
         setError(null);
         setPreview(loadedPreview);
@@ -56,18 +56,17 @@ export function BillingPage({ today, period: initialPeriod = null }: BillingPage
       (failure: Error) => setError(failure.message),
     );
   }, [period]);
+  useEffect(load, [load]);
   useEffect(() => {
-    void load();
-  }, [load]);
-  useEffect(() => {
-    if (focusRun === null) return;
-    setFocusRun(null);
-    // Its first button (Abrechnung after Abrechnen and Verbuchen); a cancelled run has none:
-    // Abrechnen then, its readings being billable again; else the line itself.
-    const line = runsList.current?.querySelector<HTMLElement>(`[data-run="${focusRun}"]`);
+    const id = focusRun.current;
+    if (id === null) return;
+    focusRun.current = null;
+    // Its first button (Abrechnungen drucken after Abrechnen and Verbuchen); a cancelled run has
+    // none: Abrechnen then, its readings being billable again; else the line itself.
+    const line = runsList.current?.querySelector<HTMLElement>(`[data-run="${id}"]`);
     const button = line?.querySelector<HTMLButtonElement>('button:enabled');
     (button ?? (runButton.current?.disabled === false ? runButton.current : line))?.focus();
-  }, [focusRun]);
+  }, [runs]);
 
   const act = (call: () => Promise<BillingRun>) => {
     setBusy(true);
@@ -79,7 +78,8 @@ export function BillingPage({ today, period: initialPeriod = null }: BillingPage
         setDone(
           t(`billing.done.${run.state}`, { id: run.id, count: run.contracts.length, total: formatAmount(run.total, language) }),
         );
-        void load().then(() => setFocusRun(run.id));
+        focusRun.current = run.id;
+        load();
       },
       (failure: Error) => {
         setBusy(false);
