@@ -410,6 +410,11 @@ export interface ReadingImportRow {
   counters: Array<{ kind: CounterKind; value: number }>;
   action: 'create' | 'unchanged' | 'error';
   issues: FieldIssue[];
+  /**
+   * Worth knowing about a reading written: its month was already covered by an earlier
+   * reading, so its validity starts after that month (`period-covered`), as the dialog says.
+   */
+  notices?: FieldIssue[];
 }
 
 export interface ReadingImportReport {

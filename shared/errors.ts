@@ -65,6 +65,7 @@ export type IssueCode =
   | 'unknown-setting'
   | 'unknown-device'
   | 'reading-differs'
+  | 'period-covered'
   | 'language-unknown'
   | 'yes-no';
 

@@ -520,9 +520,15 @@ async function importReadingsFile(file: string, values: Record<string, string | 
       );
       console.log(`  ${where} (${row.equipmentId || '?'}${row.date ? ` ${row.date}` : ''}): ${problems.join('; ')}`);
     }
+    // Written, with something to know: a reading in a month already covered counts only after it.
+    const noticed = report.rows.filter((r) => (r.notices?.length ?? 0) > 0);
+    for (const row of noticed) {
+      console.log(`  note, line ${row.lines[0]} (${row.equipmentId} ${row.date ?? ''}): ${row.notices!.map((n) => issueText(n, 'en')).join('; ')}`);
+    }
     const { create, unchanged, error } = report.counts;
     const verdict = values['dry-run'] ? 'checked, nothing written (--dry-run)' : `${create} imported`;
-    console.log(`  ${create} new, ${unchanged} unchanged, ${error} refused — ${verdict}`);
+    const covered = noticed.length > 0 ? ` (${noticed.length} in a period covered already)` : '';
+    console.log(`  ${create} new${covered}, ${unchanged} unchanged, ${error} refused — ${verdict}`);
     return error > 0 ? 1 : 0;
   } finally {
     core.close();

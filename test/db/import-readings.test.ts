@@ -57,6 +57,21 @@ describe('the meter import', () => {
     expect(core.db.get<{ n: number }>('SELECT count(*) AS n FROM readings')!.n).toBe(count);
   });
 
+  it('says of a reading in a month already covered that it counts only after it, as the dialog does', async () => {
+    const core = testCore();
+    const before = last(core, '3.022.790');
+    const black = before.counters.find((c) => c.kind === 'black')!.new;
+    const file = ['Geräte-ID;Datum;Zähler;Wert', `3.022.790;10.11.2026;Schwarz;${black + 500}`, `3.022.790;20.11.2026;Schwarz;${black + 900}`].join('\n');
+    const report = await core.api['import-readings-run']({ fileName: 'fleet.csv', content: b64(file) });
+    expect(report.counts).toEqual({ create: 2, unchanged: 0, error: 0 });
+    const [first, second] = report.rows;
+    expect(first!.notices).toBeUndefined();
+    expect(second!.notices).toEqual([
+      { field: 'date', code: 'period-covered', params: { previous: '2026-11-10', to: '2026-11-30', from: '2026-12-01' } },
+    ]);
+    expect(last(core, '3.022.790')).toMatchObject({ date: '2026-11-20', validFrom: '2026-12-01', validTo: '2026-12-01' });
+  });
+
   it('reads a Latin-1, comma file with a column per counter and serial numbers, and reuses a saved mapping', async () => {
     const core = testCore();
     const colour = getDeviceByEquipmentId(core.db, '3.033.923')!;

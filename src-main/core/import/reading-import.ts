@@ -22,7 +22,7 @@ import {
 } from '../../../shared/import/reading-fields';
 import { COUNTER_KINDS, type CounterKind, type Device, type IsoDate } from '../../../shared/models';
 import { normaliseEquipmentId } from '../../../shared/rules/master-data';
-import { comparePositions, findValidityLock, type ContractDeviceReadings } from '../../../shared/rules/validity';
+import { comparePositions, findValidityLock, periodEndFor, type ContractDeviceReadings } from '../../../shared/rules/validity';
 import { settingsOf, timestamp, today, type CoreContext } from '../context';
 import { loadChainsForNew, saveNextReading } from '../handlers/readings';
 import { mappingFor, readUpload, rowsAt, type Table } from './read-table';
@@ -198,6 +198,12 @@ export async function importReadings(core: CoreContext, args: ReadingImportArgs,
           try {
             // No savepoint of its own: a refused reading is refused before anything is written.
             const saved = saveNextReading(importer, state, group.date, group.values, { source: 'import' });
+            // A second reading of a month already covered (the dialog's notice): it counts only
+            // from after that month, which the clerk should know before billing it.
+            if (latest && periodEndFor(group.date, settings.cutoffDay) <= latest.validTo) {
+              const params = { previous: latest.date, to: latest.validTo, from: saved.validFrom };
+              result.notices = [{ field: 'date', code: 'period-covered', params }];
+            }
             // The contract's first device sets the validity of the others' readings (the OBS lock).
             contract.find((entry) => entry.deviceId === device.id)?.readings.push({
               id: saved.id,

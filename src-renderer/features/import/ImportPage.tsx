@@ -47,7 +47,10 @@ type ImportKind = MasterKind | 'readings';
 const AUDIT_ENTITY: Record<ImportKind, string> = { customers: 'customer', contracts: 'contract', devices: 'device', readings: 'reading' };
 
 /** `lines`: a reading's rows of the file (a row per counter), when it has several. */
-type ImportView = Omit<ImportReport, 'kind' | 'rows'> & { kind: ImportKind; rows: Array<ImportReport['rows'][number] & { lines?: number[] }> };
+type ImportView = Omit<ImportReport, 'kind' | 'rows'> & {
+  kind: ImportKind;
+  rows: Array<ImportReport['rows'][number] & { lines?: number[]; notices?: FieldIssue[] }>;
+};
 
 /** A meter import's report in the shape of the master-data preview: a row per reading. */
 function readingsView(report: ReadingImportReport, language: Language): ImportView {
@@ -60,6 +63,7 @@ function readingsView(report: ReadingImportReport, language: Language): ImportVi
       key: [row.equipmentId, row.date ? formatDate(row.date, language) : ''].join(' ').trim(),
       action: row.action,
       issues: row.issues,
+      notices: row.notices ?? [],
     })),
     counts: { ...report.counts, update: 0 },
   };
@@ -157,7 +161,9 @@ export function ImportPage() {
   const unmapped = report ? report.headers.filter((header) => header.trim() !== '' && !Object.values(mapping ?? report.mapping).includes(header)) : [];
   const problemText = (issue: FieldIssue) =>
     `${fieldLabel(issue.field)}${report?.mapping[issue.field] ? ` («${report.mapping[issue.field]}»)` : ''}${labelSeparator(language)}${describeIssue(issue, language)}`;
-  const laterErrors = report ? report.rows.slice(SHOWN_ROWS).filter((r) => r.action === 'error') : [];
+  // Beyond the first rows, those the clerk has to look at: refused, or written with a notice.
+  const laterErrors = report ? report.rows.slice(SHOWN_ROWS).filter((r) => r.action === 'error' || (r.notices?.length ?? 0) > 0) : [];
+  const noticeCount = report ? report.rows.filter((r) => (r.notices?.length ?? 0) > 0).length : 0;
   const shown = report ? [...report.rows.slice(0, SHOWN_ROWS), ...laterErrors.slice(0, SHOWN_ERRORS)] : [];
   const errorList = () => {
     if (!report || !loaded) return;
@@ -294,7 +300,7 @@ export function ImportPage() {
           <h2>{t('import.rows')}</h2>
           <p role="status" className={report.counts.error > 0 ? 'error-text' : 'muted'}>
             {report.kind === 'readings'
-              ? `${t('import.readingCounts', report.counts)} ${report.counts.error > 0 ? t('import.readingErrors') : ''}`
+              ? `${t('import.readingCounts', report.counts)} ${report.counts.error > 0 ? t('import.readingErrors') : ''}${noticeCount > 0 ? ` ${t('import.readingNotices', { count: noticeCount })}` : ''}`
               : `${t('import.counts', report.counts)} ${report.counts.error > 0 ? t('import.hasErrors') : ''}`}
           </p>
           {report.rows.length > shown.length && (
@@ -323,6 +329,11 @@ export function ImportPage() {
                     <td>
                       {row.issues.map((issue) => (
                         <div key={`${issue.field}-${issue.code}`}>{problemText(issue)}</div>
+                      ))}
+                      {row.notices?.map((notice) => (
+                        <div key={`${notice.field}-${notice.code}`} className="notice-text">
+                          {describeIssue(notice, language)}
+                        </div>
                       ))}
                       {/* An update says what it overwrites, as the change log will. */}
                       {row.changes &&

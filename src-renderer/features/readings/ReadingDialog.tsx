@@ -270,11 +270,11 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
         {!reading && !form.readOnly && form.validity && form.parsedDate && draft.previousDate && draft.previousValidTo &&
           periodEndFor(form.parsedDate, draft.cutoffDay) < form.validity.from && (
           <p className="notice info">
-            {t('dialog.periodCovered', {
-              previous: formatDate(draft.previousDate, language),
-              to: formatDate(draft.previousValidTo, language),
-              from: formatDate(form.validity.from, language),
-            })}
+            {describeIssue(
+              { field: 'date', code: 'period-covered', params: { previous: draft.previousDate, to: draft.previousValidTo, from: form.validity.from } },
+              language,
+            )}{' '}
+            {t('dialog.periodCovered', { previous: formatDate(draft.previousDate, language) })}
           </p>
         )}
         {!reading && trueUpFloor !== null && (
