@@ -128,6 +128,7 @@ export const apiArgs = {
       language: z.enum(LANGUAGES),
       webReading: z.boolean(),
       emails: z.array(z.string().max(254)).max(20),
+      address: z.string().max(1000),
       note: z.string().max(4000),
     })
     .strict(),
@@ -449,6 +450,8 @@ export interface BilledContract extends ContractBill {
   contractNumber: string;
   customerNumber: string;
   customerName: string;
+  /** The customer's postal address as it is now (lines): the statement's addressee. */
+  customerAddress: string;
   /** The customer's correspondence language: the statement is written in it. */
   customerLanguage: Language;
   readingIds: number[];

@@ -40,6 +40,8 @@ export interface Customer {
   webReading: boolean;
   emails: string[];
   archived: boolean;
+  /** The postal address, lines as typed: printed on the statements, never sent to the portal. */
+  address: string;
   note: string;
   revision: number;
 }

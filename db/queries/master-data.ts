@@ -40,13 +40,14 @@ interface CustomerRow {
   language: Language;
   web_reading: number;
   archived: number;
+  address: string;
   note: string;
   revision: number;
   emails: string | null;
 }
 
 const CUSTOMER_SELECT = `SELECT c.id, c.number, c.name, c.language, c.web_reading, c.archived,
-  c.note, c.revision,
+  c.address, c.note, c.revision,
   (SELECT group_concat(email, char(10)) FROM customer_emails e WHERE e.customer_id = c.id) AS emails
   FROM customers c`;
 
@@ -58,6 +59,7 @@ function toCustomer(row: CustomerRow): Customer {
     language: row.language,
     webReading: row.web_reading === 1,
     archived: row.archived === 1,
+    address: row.address,
     note: row.note,
     revision: row.revision,
     emails: row.emails ? row.emails.split('\n').sort() : [],
@@ -325,7 +327,7 @@ export function refreshDeviceSearchText(db: Database, deviceId: number): void {
   db.run('UPDATE devices SET search_text = ? WHERE id = ?', [deviceSearchText(row), deviceId]);
 }
 
-export type NewCustomer = Omit<CustomerInput, 'note'> & { note?: string };
+export type NewCustomer = Omit<CustomerInput, 'note' | 'address'> & { note?: string; address?: string };
 
 /** The customer's columns as statement parameters (its e-mails go to their own table). */
 function customerParams(customer: NewCustomer, now: string) {
@@ -334,6 +336,7 @@ function customerParams(customer: NewCustomer, now: string) {
     name: customer.name,
     language: customer.language,
     webReading: customer.webReading,
+    address: customer.address ?? '',
     note: customer.note ?? '',
     now,
   };
@@ -348,8 +351,8 @@ function setEmails(db: Database, customerId: number, emails: string[]): void {
 
 export function insertCustomer(db: Database, customer: NewCustomer, now: string): number {
   const { lastInsertRowid: id } = db.run(
-    `INSERT INTO customers (number, name, language, web_reading, note, created_at, updated_at)
-     VALUES (@number, @name, @language, @webReading, @note, @now, @now)`,
+    `INSERT INTO customers (number, name, language, web_reading, address, note, created_at, updated_at)
+     VALUES (@number, @name, @language, @webReading, @address, @note, @now, @now)`,
     customerParams(customer, now),
   );
   setEmails(db, id, customer.emails);
@@ -359,7 +362,7 @@ export function insertCustomer(db: Database, customer: NewCustomer, now: string)
 export function updateCustomer(db: Database, id: number, customer: NewCustomer, now: string): void {
   db.run(
     `UPDATE customers SET number = @number, name = @name, language = @language,
-       web_reading = @webReading, note = @note, revision = revision + 1, updated_at = @now
+       web_reading = @webReading, address = @address, note = @note, revision = revision + 1, updated_at = @now
      WHERE id = @id`,
     { ...customerParams(customer, now), id },
   );

@@ -15,6 +15,7 @@ const LABELS: Record<string, string> = {
   language: 'customers.language',
   webReading: 'customers.webReading',
   emails: 'customers.emails',
+  address: 'customers.address',
   note: 'customers.note',
   customerNumber: 'customers.number',
   startDate: 'contracts.startDate',

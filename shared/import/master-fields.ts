@@ -125,6 +125,11 @@ export const MASTER_FIELDS: Record<MasterKind, FieldSpec[]> = {
       ],
     },
     {
+      key: 'address',
+      required: false,
+      names: ['adresse', 'address', 'anschrift', 'postadresse', 'postaladdress', 'adressepostale', 'rechnungsadresse'],
+    },
+    {
       key: 'note',
       required: false,
       names: ['bemerkung', 'notiz', 'note', 'notes', 'remarque', 'comment', 'kommentar'],

@@ -78,6 +78,11 @@ export function customerRow(values: RowValues): { input: CustomerInput; issues: 
       language: language ?? 'de',
       webReading: YES.has(web),
       emails: splitEmails(text(values, 'emails')),
+      // A cell's line breaks, or "|" where the file has the lines in one line.
+      address: text(values, 'address')
+        .split(/\s*(?:\r?\n|\|)\s*/)
+        .filter(Boolean)
+        .join('\n'),
       note: text(values, 'note'),
     },
     issues,

@@ -9,6 +9,8 @@ import { MAX_COUNTER } from './usage';
 
 export const MAX_NAME = 200;
 export const MAX_NOTE = 2000;
+/** A postal address: a few lines, as an envelope's window holds them. */
+export const MAX_ADDRESS = 500;
 export const MAX_CUSTOMER_NUMBER = 20;
 
 /** Deliberately loose: one @, something on both sides, a dot in the domain, no spaces. */
@@ -25,6 +27,7 @@ export interface CustomerInput {
   language: Language;
   webReading: boolean;
   emails: string[];
+  address: string;
   note: string;
 }
 
@@ -42,6 +45,7 @@ export function checkCustomer(input: CustomerInput): FieldIssue[] {
   const invalid = input.emails.find((email) => !EMAIL.test(email));
   if (invalid !== undefined) issues.push({ field: 'emails', code: 'email-invalid', params: { value: invalid } });
   else if (input.webReading && input.emails.length === 0) issues.push({ field: 'emails', code: 'emails-required' });
+  if (input.address.length > MAX_ADDRESS) issues.push({ field: 'address', code: 'too-long', params: { max: MAX_ADDRESS } });
   if (input.note.length > MAX_NOTE) issues.push({ field: 'note', code: 'too-long', params: { max: MAX_NOTE } });
   return issues;
 }

@@ -120,6 +120,7 @@ export function loadDemoData(core: CoreContext): boolean {
           language: 'fr',
           webReading: true,
           emails: ['client999999@example.com'],
+          address: 'Avenue de Rhodanie 40\n1007 Lausanne',
         },
         contract: {
           number: 'V-999999-01',
@@ -169,7 +170,7 @@ export function loadDemoData(core: CoreContext): boolean {
         ],
       },
       {
-        customer: { number: '100234', name: 'Muster AG', language: 'de', webReading: false, emails: [] },
+        customer: { number: '100234', name: 'Muster AG', language: 'de', webReading: false, emails: [], address: 'Bahnhofstrasse 12\n8001 Zürich' },
         contract: {
           number: 'V-100234-01',
           endDate: null,
@@ -206,6 +207,7 @@ export function loadDemoData(core: CoreContext): boolean {
           language: 'en',
           webReading: true,
           emails: ['accounts@harbourprint.example'],
+          address: 'Accounts Payable\nQuai du Mont-Blanc 5\n1201 Genève',
         },
         contract: {
           number: 'V-200117-01',
@@ -241,6 +243,7 @@ export function loadDemoData(core: CoreContext): boolean {
           language: 'fr',
           webReading: false,
           emails: [],
+          address: 'Route du Port 3\n1820 Montreux',
         },
         contract: {
           number: 'V-300451-01',

@@ -9,6 +9,7 @@ const NEW: ApiArgs<'customers-save'> = {
   language: 'fr',
   webReading: true,
   emails: ['Compta@Bureau-Service.example', ' compta@bureau-service.example '],
+  address: 'Rue du Lac 12\n1003 Lausanne',
   note: '',
 };
 
@@ -17,6 +18,7 @@ describe('customers (issue 7)', () => {
     const core = testCore({ demo: false });
     const saved = await core.api['customers-save'](NEW);
     expect(saved).toMatchObject({ number: '400500', name: 'Bureau Service Sàrl', emails: ['compta@bureau-service.example'], archived: false, revision: 0 });
+    expect(saved.address).toBe('Rue du Lac 12\n1003 Lausanne');
     const detail = await core.api['customers-get']({ number: '400500' });
     expect(detail).toMatchObject({ customer: saved, contracts: [], devices: [], hasReadings: false });
     expect((await core.api['audit-list']({ entity: 'customer', entityId: saved.id }))[0]).toMatchObject({ action: 'create', author: 'test-clerk' });
@@ -32,12 +34,13 @@ describe('customers (issue 7)', () => {
   it('checks every field with a clear reason', async () => {
     const core = testCore({ demo: false });
     const error = await rejection(
-      core.api['customers-save']({ ...NEW, number: '12a', name: '  ', emails: ['not-an-address'], note: 'x'.repeat(2001) }),
+      core.api['customers-save']({ ...NEW, number: '12a', name: '  ', emails: ['not-an-address'], address: 'x'.repeat(501), note: 'x'.repeat(2001) }),
     );
     expect(error.issues).toEqual([
       { field: 'number', code: 'not-digits' },
       { field: 'name', code: 'required' },
       { field: 'emails', code: 'email-invalid', params: { value: 'not-an-address' } },
+      { field: 'address', code: 'too-long', params: { max: 500 } },
       { field: 'note', code: 'too-long', params: { max: 2000 } },
     ]);
     const noMail = await rejection(core.api['customers-save']({ ...NEW, emails: [] }));

@@ -66,6 +66,23 @@ describe('master-data import (issue 7)', () => {
     expect(report.errorListRows).toEqual([{ line: 2, cells: ['500004', 'Gamma AG', 'xx', 'vielleicht', 'gamma@'] }]);
   });
 
+  it('reads postal addresses (lines in the cell, or split by |); a column the file lacks leaves that field of a customer as it is', async () => {
+    const core = testCore();
+    const report = await core.api['import-master-run'](
+      csv('adressen.csv', ['Kundennummer;Name;Adresse', '999999;Fiduciaire du Léman SA;"Case postale 12\nAv. de Rhodanie 40\n1007 Lausanne"', '400600;Neu AG; Feldweg 3 | 3000 Bern '].join('\n')),
+    );
+    expect(report.counts).toEqual({ create: 1, update: 1, unchanged: 0, error: 0 });
+    // Only the address changed: no language, web reading, e-mails or note in the file.
+    expect(report.rows[0]!.changes).toEqual({ address: ['Avenue de Rhodanie 40\n1007 Lausanne', 'Case postale 12\nAv. de Rhodanie 40\n1007 Lausanne'] });
+    expect((await core.api['customers-get']({ number: '999999' })).customer).toMatchObject({
+      language: 'fr',
+      webReading: true,
+      emails: ['client999999@example.com'],
+      address: 'Case postale 12\nAv. de Rhodanie 40\n1007 Lausanne',
+    });
+    expect((await core.api['customers-get']({ number: '400600' })).customer).toMatchObject({ language: 'de', webReading: false, address: 'Feldweg 3\n3000 Bern' });
+  });
+
   it('lists every bad row with its reason and imports nothing of the file', async () => {
     const core = testCore({ demo: false });
     await core.api['import-master-run'](file('customers-latin1.csv'));

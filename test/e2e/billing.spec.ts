@@ -71,6 +71,10 @@ test('a billing run: preview, bill with its statement as PDF and the CSV, then t
   // The French customer's statement is in French, whatever the clerk's language.
   await expect(statement).toHaveAttribute('lang', 'fr');
   await expect(statement.getByRole('heading', { level: 1 })).toHaveText(/^Décompte des copies \S+ \d{4}$/);
+  // Addressed like a letter: the customer's name and postal address, the dealer as sender, the run and its day.
+  await expect(statement.getByLabel('Destinataire')).toHaveText('Fiduciaire du Léman SA\nAvenue de Rhodanie 40\n1007 Lausanne', { useInnerText: true });
+  await expect(statement.locator('.statement-sender')).toContainText('meterdesk demo dealer');
+  await expect(statement).toContainText(/N° du client 999999 · Facturation n° 2 · \d\d\.\d\d\.\d{4}/);
   await expect(statement).not.toContainText('Druckabrechnung');
   await expect(statement.locator('tr.grand')).toContainText('116.10');
   // Device by device, the counters the bill comes from, for the customer to check against their machines.

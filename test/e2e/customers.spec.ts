@@ -17,11 +17,16 @@ test('create a customer from scratch on an empty database with F2, then correct 
   await page.getByLabel('Kundennummer').fill('400500');
   await page.getByLabel('E-Mail-Adressen').fill('compta@bureau-service.example; Chef@Bureau-Service.example');
   await page.getByLabel('Korrespondenzsprache').selectOption('fr');
+  // The postal address line by line (Enter is a new line there, not a save).
+  await page.getByLabel('Adresse', { exact: true }).fill('Rue du Lac 12 ');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('1003 Lausanne');
   await page.keyboard.press('F2');
 
   await expect(page).toHaveURL(/#\/customers\/400500$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('400500 · Bureau Service Sàrl');
   await expect(page.getByLabel('E-Mail-Adressen')).toHaveValue('chef@bureau-service.example, compta@bureau-service.example');
+  await expect(page.getByLabel('Adresse', { exact: true })).toHaveValue('Rue du Lac 12\n1003 Lausanne');
 
   // A link away from an unsaved change asks first; staying keeps the change.
   await page.getByLabel('Name', { exact: true }).fill('Typo');

@@ -102,6 +102,7 @@ describe('the billing CSV', () => {
           contractNumber: 'V-999999-01',
           customerNumber: '999999',
           customerName: 'Fiduciaire du Léman; SA',
+          customerAddress: 'Rue du Lac 12\n1003 Lausanne',
           customerLanguage: 'fr',
           estimates: [],
           readingIds: [1],

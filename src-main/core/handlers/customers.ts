@@ -44,6 +44,7 @@ function auditFields(
     language: customer.language,
     webReading: customer.webReading,
     emails: customer.emails.join(', '),
+    address: customer.address,
     note: customer.note,
   };
 }
@@ -75,6 +76,12 @@ export function saveCustomer(core: CoreContext, args: ApiArgs<'customers-save'>)
     emails: [
       ...new Set(args.emails.map((email) => email.trim().toLowerCase()).filter(Boolean)),
     ].sort(),
+    // Lines as typed, without the blanks around them.
+    address: args.address
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .join('\n')
+      .trim(),
     note: args.note.trim(),
   };
   return core.db.transaction(() => {

@@ -54,6 +54,9 @@ function issuesOf(error: unknown): FieldIssue[] {
   return error.refusal().map((issue) => ({ ...issue, field: issue.field === 'reading' ? 'row' : importField(issue.field) }));
 }
 
+/** A customer's fields an import may leave out. */
+const CUSTOMER_OPTIONAL_FIELDS = ['language', 'webReading', 'emails', 'address', 'note'] as const;
+
 function importCustomer(core: CoreContext, values: RowValues): Outcome {
   const { input, issues } = customerRow(values);
   // Every problem of the row at once: the form's rules on the other fields too (an e-mail
@@ -63,7 +66,14 @@ function importCustomer(core: CoreContext, values: RowValues): Outcome {
     throw new ApiError('validation', 'row', [...issues, ...others]);
   }
   const existing = getCustomerByNumber(core.db, input.number);
-  const saved = saveCustomer(core, existing ? { ...input, id: existing.id, revision: existing.revision } : input);
+  if (!existing) return outcomeOf(core, 'customer', existing, saveCustomer(core, input));
+  // A column the file does not have leaves that field as it is: a file of numbers and
+  // addresses does not turn every customer German, without web reading and e-mails.
+  const kept = { ...input };
+  for (const field of CUSTOMER_OPTIONAL_FIELDS) {
+    if (values[field] === undefined) Object.assign(kept, { [field]: existing[field] });
+  }
+  const saved = saveCustomer(core, { ...kept, id: existing.id, revision: existing.revision });
   return outcomeOf(core, 'customer', existing, saved);
 }
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { BillingRun } from '../../../shared/api';
-import { formatPeriod } from '../../../shared/format';
+import { formatDate, formatPeriod } from '../../../shared/format';
 import i18next from 'i18next';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
@@ -12,10 +12,19 @@ export function StatementPage({ runId }: { runId: number }) {
   const { t } = useLanguage();
   const [run, setRun] = useState<BillingRun | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The dealer's contact details (Einstellungen), the statements' sender.
+  const [sender, setSender] = useState('');
   const printButton = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
-    api.call('billing-run-get', { runId }).then(setRun, (failure: Error) => setError(failure.message));
+    api
+      .call('billing-run-get', { runId })
+      .then(setRun, (failure: Error) => setError(failure.message));
+    api.call('settings-get', {}).then(
+      (settings) =>
+        setSender(settings.find((setting) => setting.key === 'dealer.contact')?.value ?? ''),
+      () => setSender(''),
+    );
   }, [runId]);
   // Opened with the keyboard from the run's line: the keyboard goes on with Drucken, not from the page's top.
   useEffect(() => {
@@ -33,14 +42,36 @@ export function StatementPage({ runId }: { runId: number }) {
           {t('billing.print')}
         </button>
       </p>
-      {run.contracts.map((contract) => (
-        <article key={contract.contractId} className="statement-page" lang={contract.customerLanguage}>
-          {/* Each customer's statement in the customer's correspondence language. */}
-          <h1>{i18next.getFixedT(contract.customerLanguage)('billing.statementTitle', { period: formatPeriod(run.period, contract.customerLanguage) })}</h1>
-          <BillLines contract={contract} language={contract.customerLanguage} />
-          {contract.readings && <StatementReadings readings={contract.readings} language={contract.customerLanguage} />}
-        </article>
-      ))}
+      {run.contracts.map((contract) => {
+        // Each customer's statement in the customer's correspondence language.
+        const written = contract.customerLanguage;
+        const tc = i18next.getFixedT(written);
+        return (
+          <article key={contract.contractId} className="statement-page" lang={written}>
+            <header className="statement-head">
+              {sender && <p className="statement-sender">{sender}</p>}
+              {/* Where an envelope's window shows it: the customer's name and address. */}
+              <address className="statement-addressee" aria-label={tc('billing.addressee')}>
+                {[contract.customerName, ...contract.customerAddress.split('\n')]
+                  .filter(Boolean)
+                  .join('\n')}
+              </address>
+              <p className="statement-meta">
+                {tc('billing.statementMeta', {
+                  customer: contract.customerNumber,
+                  run: run.id,
+                  date: formatDate(run.createdAt.slice(0, 10), written),
+                })}
+              </p>
+            </header>
+            <h1>{tc('billing.statementTitle', { period: formatPeriod(run.period, written) })}</h1>
+            <BillLines contract={contract} language={written} />
+            {contract.readings && (
+              <StatementReadings readings={contract.readings} language={written} />
+            )}
+          </article>
+        );
+      })}
     </section>
   );
 }

@@ -24,6 +24,7 @@ interface CustomerFields {
   language: Language;
   webReading: boolean;
   emails: string;
+  address: string;
   note: string;
 }
 
@@ -37,6 +38,7 @@ export function CustomerPage({ detail, notice, onChanged }: CustomerPageProps) {
     language: customer?.language ?? 'de',
     webReading: customer?.webReading ?? false,
     emails: customer?.emails.join(', ') ?? '',
+    address: customer?.address ?? '',
     note: customer?.note ?? '',
   };
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -88,6 +90,7 @@ export function CustomerPage({ detail, notice, onChanged }: CustomerPageProps) {
           />
           <CheckboxField id="customer-web" label={t('customers.webReading')} checked={fields.webReading} onChange={(v) => set('webReading', v)} />
           <TextField id="customer-emails" label={t('customers.emails')} value={fields.emails} onChange={(v) => set('emails', v)} error={errorFor('emails')} hint={t('customers.emailsHint')} multiline />
+          <TextField id="customer-address" label={t('customers.address')} value={fields.address} onChange={(v) => set('address', v)} error={errorFor('address')} hint={t('customers.addressHint')} multiline />
           <TextField id="customer-note" label={t('customers.note')} value={fields.note} onChange={(v) => set('note', v)} error={errorFor('note')} multiline />
         </div>
         <MasterFormFooter
