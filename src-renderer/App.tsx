@@ -21,7 +21,7 @@ import {
   WebPage,
 } from './pages';
 import { api } from './platform/transport';
-import { navigate, useHashRoute } from './useHashRoute';
+import { confirmLeave, navigate, useHashRoute } from './useHashRoute';
 
 const LANGUAGE_NAMES: Record<Language, string> = { de: 'Deutsch', fr: 'Français', en: 'English' };
 
@@ -65,9 +65,13 @@ export function App({ firstInfo }: AppProps) {
     route.page === 'customers' || route.page === 'customer' || route.page === 'contract';
   const devicesSection = !customersSection && ['search', 'device', 'device-form'].includes(route.page);
   const listHref = customersSection ? '#/customers' : '#/';
+  // Typing in the search leaves the page for its list: a form's unsaved changes ask first
+  // (declined, the keystroke is not taken and the form stays as it was).
+  const leavesPage = route.page !== 'search' && route.page !== 'customers';
   const onSearchChange = (text: string) => {
+    if (leavesPage && !confirmLeave()) return;
     setQuery(text);
-    if (route.page !== 'search' && route.page !== 'customers') navigate(listHref);
+    if (leavesPage) navigate(listHref);
   };
 
   return (
@@ -114,7 +118,10 @@ export function App({ firstInfo }: AppProps) {
           onKeyDown={(event) => {
             if (event.key === 'Enter' || event.key === 'ArrowDown') {
               event.preventDefault();
-              if (route.page !== 'search' && route.page !== 'customers') navigate(listHref);
+              if (leavesPage) {
+                if (!confirmLeave()) return;
+                navigate(listHref);
+              }
               requestResultsFocus();
             }
           }}

@@ -102,14 +102,50 @@ export function deviceFormHref(equipmentId: string | null, contract?: string): s
     : `#/devices/${encodeURIComponent(equipmentId)}/edit`;
 }
 
+/** The question of the form with unsaved changes on screen (`useUnsavedGuard`); null: none. */
+let leaveQuestion: string | null = null;
+/** The next change of address is the app's own, or one a link's click already asked about. */
+let hashChangeAllowed = false;
+
+/** `useUnsavedGuard`: a form with unsaved changes is on screen (its question), or none (null). */
+export function guardLeaving(question: string | null): void {
+  leaveQuestion = question;
+  hashChangeAllowed = false;
+}
+
+/** `useUnsavedGuard`: the next change of address passes unasked (a link it asked about). */
+export function allowNextHashChange(): void {
+  hashChangeAllowed = true;
+}
+
+/**
+ * Asks before the app leaves a form with unsaved changes by its own doing (the header's
+ * search jumping to its list); true when there is none, or the clerk chooses to leave.
+ */
+export function confirmLeave(): boolean {
+  return leaveQuestion === null || window.confirm(leaveQuestion);
+}
+
 export function navigate(href: string): void {
+  // The app's own step (after a save, a search): a form's unsaved-changes guard lets it pass.
+  if (window.location.hash !== href) allowNextHashChange();
   window.location.hash = href.slice(1);
 }
 
 export function useHashRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(window.location.hash));
   useEffect(() => {
-    const update = () => setRoute(parseRoute(window.location.hash));
+    const update = (event: HashChangeEvent) => {
+      // Back or Forward (or an address typed) away from a form with unsaved changes asks first;
+      // declined, the address goes back to the form's and the page stays.
+      const allowed = hashChangeAllowed;
+      hashChangeAllowed = false;
+      if (leaveQuestion !== null && !allowed && !window.confirm(leaveQuestion)) {
+        window.history.replaceState(window.history.state, '', event.oldURL);
+        return;
+      }
+      setRoute(parseRoute(window.location.hash));
+    };
     window.addEventListener('hashchange', update);
     return () => window.removeEventListener('hashchange', update);
   }, []);

@@ -8,6 +8,8 @@ export const de = {
     language: 'Sprache',
     noRows: 'Keine Einträge.',
     unsavedLeave: 'Die Änderungen sind nicht gespeichert. Trotzdem verlassen?',
+    leave: 'Verlassen',
+    stay: 'Bleiben',
     loading: 'Laden …',
     empty: 'Die Datenbank ist noch leer.',
     loadDemo: 'Demodaten laden',

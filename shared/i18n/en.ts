@@ -9,6 +9,8 @@ export const en: Translation = {
     language: 'Language',
     noRows: 'No entries.',
     unsavedLeave: 'The changes are not saved. Leave anyway?',
+    leave: 'Leave',
+    stay: 'Stay',
     loading: 'Loading …',
     empty: 'The database is still empty.',
     loadDemo: 'Load demo data',

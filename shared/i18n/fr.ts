@@ -10,6 +10,8 @@ export const fr: Translation = {
     language: 'Langue',
     noRows: 'Aucune entrée.',
     unsavedLeave: 'Les modifications ne sont pas enregistrées. Quitter quand même ?',
+    leave: 'Quitter',
+    stay: 'Rester',
     loading: 'Chargement …',
     empty: 'La base de données est encore vide.',
     loadDemo: 'Charger les données de démonstration',

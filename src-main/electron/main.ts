@@ -6,6 +6,7 @@
 import { app, BrowserWindow, dialog, session } from 'electron';
 import { join } from 'node:path';
 import { settingsOf } from '../core/context';
+import { translations } from '../../shared/i18n';
 import { logger } from '../core/log';
 import { databaseFile } from '../core/paths';
 import { lockDataDir, sealBackupSecrets } from '../jobs/backup';
@@ -48,6 +49,19 @@ function createWindow(): BrowserWindow {
     },
   });
   appWindow.once('ready-to-show', () => appWindow.show());
+  // A form with unsaved changes refuses the unload (its beforeunload): Electron would keep the
+  // window open without a word, so the question a browser asks is asked here.
+  appWindow.webContents.on('will-prevent-unload', (event) => {
+    const texts = translations[core ? settingsOf(core.context).language : 'de'].app;
+    const choice = dialog.showMessageBoxSync(appWindow, {
+      type: 'question',
+      buttons: [texts.leave, texts.stay],
+      defaultId: 1,
+      cancelId: 1,
+      message: texts.unsavedLeave,
+    });
+    if (choice === 0) event.preventDefault();
+  });
   appWindow.on('closed', () => {
     if (mainWindow === appWindow) mainWindow = undefined;
   });

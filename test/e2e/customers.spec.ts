@@ -1,3 +1,4 @@
+import type { Dialog } from '@playwright/test';
 import { expect, test } from './fixtures';
 
 test('create a customer from scratch on an empty database with F2, then correct and archive it', async ({ page, emptyApp }) => {
@@ -39,6 +40,21 @@ test('create a customer from scratch on an empty database with F2, then correct 
   await expect.poll(() => asked).toBe('Die Änderungen sind nicht gespeichert. Trotzdem verlassen?');
   await expect(page).toHaveURL(/#\/customers\/400500$/);
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Typo');
+  // So do the header's search (it would jump to the list) and Back; declined, nothing moves.
+  const questions: string[] = [];
+  const decline = (dialog: Dialog) => {
+    questions.push(dialog.message());
+    void dialog.dismiss();
+  };
+  page.on('dialog', decline);
+  await page.getByRole('searchbox', { name: 'Suche' }).press('M');
+  await expect.poll(() => questions).toEqual(['Die Änderungen sind nicht gespeichert. Trotzdem verlassen?']);
+  await expect(page.getByRole('searchbox', { name: 'Suche' })).toHaveValue('');
+  await page.goBack();
+  await expect.poll(() => questions.length).toBe(2);
+  await expect(page).toHaveURL(/#\/customers\/400500$/);
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Typo');
+  page.off('dialog', decline);
   // Esc discards an unsaved change; F2 saves the next one, recorded in the change log.
   await page.keyboard.press('Escape');
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Bureau Service Sàrl');
