@@ -42,6 +42,8 @@ export type IssueCode =
   | 'price-invalid'
   | 'terms-before-billed'
   | 'terms-before-start'
+  | 'terms-kept'
+  | 'price-decimals'
   | 'end-before-start'
   | 'counters-required'
   | 'counter-has-readings'

@@ -87,6 +87,25 @@ describe('contracts (issue 7)', () => {
     const audit = await core.api['audit-list']({ entity: 'contract', entityId: detail.contract.id });
     expect(audit.at(-1)?.changes).toEqual({ 'terms.black.pricePerPage': [8_500, 9_000], termsFrom: [null, '2026-11-01'] });
   });
+
+  it('a contract entered ahead of its start shows the terms it starts with, and changes them from its start', async () => {
+    const core = testCore();
+    const { customer } = await core.api['customers-get']({ number: '100234' });
+    const created = await core.api['contracts-save']({ ...contractArgs(customer.id), startDate: '2026-12-01', startMonth: 12 });
+    expect(created.terms.map((t) => [t.kind, t.pricePerPage])).toEqual([['black', 7_900], ['color', 59_000]]);
+    const detail = await core.api['contracts-get']({ number: 'V-400500-01' });
+    expect(detail.contract.terms).toHaveLength(2);
+    // The same terms again: no change. A new price without a day: from the start (not today, before it).
+    const again = await core.api['contracts-save']({ ...contractArgs(customer.id), startDate: '2026-12-01', startMonth: 12, id: created.id, revision: created.revision });
+    expect(again.revision).toBe(created.revision);
+    const terms = [{ kind: 'black' as const, freePerMonth: 1_000, pricePerPage: 8_100 }, { kind: 'color' as const, freePerMonth: 200, pricePerPage: 59_000 }];
+    const changed = await core.api['contracts-save']({ ...contractArgs(customer.id), startDate: '2026-12-01', startMonth: 12, terms, id: created.id, revision: created.revision });
+    expect(changed.terms.find((t) => t.kind === 'black')?.pricePerPage).toBe(8_100);
+    expect((await core.api['contracts-get']({ number: 'V-400500-01' })).termHistory.map((t) => [t.validFrom, t.kind, t.pricePerPage])).toEqual([
+      ['2026-12-01', 'black', 8_100],
+      ['2026-12-01', 'color', 59_000],
+    ]);
+  });
 });
 
 describe('devices (issue 7)', () => {

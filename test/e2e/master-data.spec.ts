@@ -23,6 +23,17 @@ test('from an empty database: a customer, a contract and a device, then the devi
   await page.keyboard.press('F2');
   await expect(page).toHaveURL(/#\/contracts\/V-400500-01$/);
   await expect(page.getByRole('textbox', { name: 'Schwarz Preis pro Seite (CHF)' })).toHaveValue('0.0079');
+  // Saved terms are changed, not emptied; a negative or an over-precise figure says what is wrong.
+  await page.getByRole('textbox', { name: 'Farbe Freikopien pro Monat' }).fill('');
+  await page.getByRole('textbox', { name: 'Farbe Preis pro Seite (CHF)' }).fill('');
+  await page.getByRole('textbox', { name: 'Schwarz Freikopien pro Monat' }).fill('-5');
+  await page.getByRole('textbox', { name: 'Schwarz Preis pro Seite (CHF)' }).fill('0.08555555');
+  await page.keyboard.press('F2');
+  await expect(page.getByRole('textbox', { name: 'Farbe Preis pro Seite (CHF)' })).toHaveAccessibleDescription(/nicht entfernen, nur ändern/);
+  await expect(page.getByRole('textbox', { name: 'Schwarz Freikopien pro Monat' })).toHaveAccessibleDescription('Darf nicht negativ sein.');
+  await expect(page.getByRole('textbox', { name: 'Schwarz Preis pro Seite (CHF)' })).toHaveAccessibleDescription(/Höchstens sechs Stellen/);
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('textbox', { name: 'Farbe Preis pro Seite (CHF)' })).toHaveValue('0.0590');
 
   // The device, with its counters at installation.
   await page.getByRole('button', { name: 'Neues Gerät' }).click();

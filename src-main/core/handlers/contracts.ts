@@ -49,9 +49,19 @@ function contractFields(
   };
 }
 
+/**
+ * A contract with the terms its form shows: those in force today, or those it starts with when
+ * it starts later (a contract entered ahead of its start has no terms in force yet).
+ */
+function contractAsShown(core: CoreContext, id: number): Contract | undefined {
+  const day = today(core);
+  const contract = getContract(core.db, id, day);
+  return contract && contract.startDate > day ? getContract(core.db, id, contract.startDate) : contract;
+}
+
 export function contractDetail(core: CoreContext, args: ApiArgs<'contracts-get'>): ContractDetail {
   const id = getContractIdByNumber(core.db, args.number);
-  const contract = id === undefined ? undefined : getContract(core.db, id, today(core));
+  const contract = id === undefined ? undefined : contractAsShown(core, id);
   const customer = contract && getCustomer(core.db, contract.customerId);
   if (!contract || !customer) throw new ApiError('not-found', `no contract ${args.number}`);
   return {
@@ -100,10 +110,10 @@ export function saveContract(core: CoreContext, args: ApiArgs<'contracts-save'>)
         'create',
         diff({}, { ...contractFields(input), ...termFields(input.terms) }),
       );
-      return getContract(core.db, id, today(core)) as Contract;
+      return contractAsShown(core, id) as Contract;
     }
 
-    const before = getContract(core.db, args.id, today(core));
+    const before = contractAsShown(core, args.id);
     if (!before) throw new ApiError('not-found', `no contract ${args.id}`);
     if (before.revision !== args.revision) {
       throw new ApiError(
@@ -115,7 +125,7 @@ export function saveContract(core: CoreContext, args: ApiArgs<'contracts-save'>)
       throw new ApiError('bad-request', 'a contract stays with its customer');
     }
     // Terms that differ from those in force on the day they are to apply from.
-    const termsFrom = args.termsFrom ?? today(core);
+    const termsFrom = args.termsFrom ?? (before.startDate > today(core) ? before.startDate : today(core));
     const inForce = contractTerms(core.db, args.id, termsFrom);
     const changedTerms = input.terms.filter((term) => {
       const current = inForce.find((t) => t.kind === term.kind);
@@ -163,6 +173,6 @@ export function saveContract(core: CoreContext, args: ApiArgs<'contracts-save'>)
       'update',
       changedTerms.length > 0 ? { ...changes, termsFrom: [null, termsFrom] } : changes,
     );
-    return getContract(core.db, args.id, today(core)) as Contract;
+    return contractAsShown(core, args.id) as Contract;
   });
 }

@@ -38,17 +38,31 @@ interface ContractFields {
   termsFrom: string;
 }
 
-/** The form's text as a contract, with the issues of what could not be read. */
-function readContract(fields: ContractFields, today: IsoDate): { input: ContractInput; issues: FieldIssue[] } {
+/**
+ * The form's text as a contract, with the issues of what could not be read. `inForce`: the
+ * counter kinds the saved contract has terms for, whose rows cannot be emptied (the API takes
+ * a kind left out as unchanged: the clerk would read "Gespeichert." and find them back).
+ */
+function readContract(
+  fields: ContractFields,
+  today: IsoDate,
+  inForce: readonly CounterKind[] = [],
+): { input: ContractInput; issues: FieldIssue[] } {
   const issues: FieldIssue[] = [];
   const terms: TermInput[] = [];
   for (const kind of COUNTER_KINDS) {
     const { free, price } = fields.terms[kind];
-    if (free.trim() === '' && price.trim() === '') continue;
+    if (free.trim() === '' && price.trim() === '') {
+      if (inForce.includes(kind)) issues.push({ field: `terms.${kind}.pricePerPage`, code: 'terms-kept' });
+      continue;
+    }
     const freePerMonth = free.trim() === '' ? { ok: true as const, value: 0 } : parseCounter(free);
     const pricePerPage = price.trim() === '' ? 0 : parsePrice(price);
-    if (!freePerMonth.ok) issues.push({ field: `terms.${kind}.freePerMonth`, code: 'not-whole-number' });
-    if (pricePerPage === null) issues.push({ field: `terms.${kind}.pricePerPage`, code: 'price-invalid' });
+    if (!freePerMonth.ok) issues.push({ field: `terms.${kind}.freePerMonth`, code: freePerMonth.code === 'negative' ? 'negative' : 'not-whole-number' });
+    if (pricePerPage === null) {
+      // A number with too many decimals says so; anything else is not a price.
+      issues.push({ field: `terms.${kind}.pricePerPage`, code: /^\s*\d*[.,]\d{7,}\s*$/.test(price) ? 'price-decimals' : 'price-invalid' });
+    }
     terms.push({ kind, freePerMonth: freePerMonth.ok ? freePerMonth.value : 0, pricePerPage: pricePerPage ?? 0 });
   }
   const input: ContractInput = {
@@ -66,17 +80,19 @@ function readContract(fields: ContractFields, today: IsoDate): { input: Contract
 
 /**
  * The day changed terms apply from, as the form offers it: today, unless the contract is billed
- * beyond it (terms never change inside a billed period): then the day after.
+ * beyond it (terms never change inside a billed period): then the day after; and never before
+ * the contract starts.
  */
-function termsFromDefault(today: IsoDate, billedUntil: IsoDate | null): IsoDate {
-  if (!billedUntil || billedUntil < today) return today;
-  return addDays(billedUntil, 1);
+function termsFromDefault(today: IsoDate, billedUntil: IsoDate | null, startDate: IsoDate | null): IsoDate {
+  const day = !billedUntil || billedUntil < today ? today : addDays(billedUntil, 1);
+  return startDate && startDate > day ? startDate : day;
 }
 
 /** A contract with its print-billing terms per counter kind, keyboard-first like every form. */
 export function ContractPage({ detail, customer, today, notice, onChanged }: ContractPageProps) {
   const { t, language } = useLanguage();
   const contract = detail?.contract ?? null;
+  const inForce = contract?.terms.map((term) => term.kind) ?? [];
   const firstField = useRef<HTMLDivElement>(null);
   useEffect(() => {
     firstField.current?.querySelector('input')?.focus();
@@ -96,11 +112,11 @@ export function ContractPage({ detail, customer, today, notice, onChanged }: Con
       intervalMonths: String(contract?.intervalMonths ?? 1),
       startMonth: String(contract?.startMonth ?? Number(today.slice(5, 7))),
       terms: initialTerms,
-      termsFrom: dateText(termsFromDefault(today, detail?.billedUntil ?? null), language),
+      termsFrom: dateText(termsFromDefault(today, detail?.billedUntil ?? null, contract?.startDate ?? null), language),
     },
-    check: (fields) => readContract(fields, today).issues,
+    check: (fields) => readContract(fields, today, inForce).issues,
     save: async (fields) => {
-      const { input } = readContract(fields, today);
+      const { input } = readContract(fields, today, inForce);
       const termsFrom = readDate(fields.termsFrom, today, 'termsFrom', []);
       const saved = await api.call('contracts-save', {
         ...(contract ? { id: contract.id, revision: contract.revision, ...(termsFrom ? { termsFrom } : {}) } : {}),
