@@ -105,7 +105,9 @@ Commands:
             NAME uses (and saves) the column mapping of that source. Every row is
             checked; with any error nothing is imported (exit code 1). Rows are matched
             by customer number, contract number and equipment ID, so importing the
-            same file again updates instead of duplicating. --dry-run only checks.
+            same file again changes nothing (a changed row updates its record, never
+            duplicates it); a customer column the file lacks leaves that field as it
+            is. --dry-run only checks.
   generate --customers N --devices N --years N [--seed N]
             Fill an empty data folder with a synthetic dealer for benchmarks and
             tests: customers (de/fr/en, some with web reading), contracts (monthly,
@@ -150,6 +152,37 @@ Environment:
 `;
 
 class UsageError extends Error {}
+
+/** A block of HELP: its first line and those under it, indented at least `indent` spaces. */
+function helpBlock(lines: readonly string[], start: number, indent: number): string[] {
+  const block = [lines[start]!];
+  const under = new RegExp(`^ {${indent},}\\S`);
+  for (let i = start + 1; i < lines.length && under.test(lines[i]!); i++) block.push(lines[i]!);
+  return block;
+}
+
+/**
+ * `<command> --help`: that command's part of HELP (with its own options for serve and
+ * portal) and the options of every command; the whole text for an unknown one.
+ */
+export function commandHelp(command: string): string {
+  const lines = HELP.split('\n');
+  const at = lines.findIndex((line) => line.startsWith(`  ${command} `) || line === `  ${command}`);
+  if (at < 0 || command === 'help') return HELP;
+  const own = lines.findIndex((line) => line === `Options of ${command}:`);
+  const every = lines.findIndex((line) => line.startsWith('Options (every command)'));
+  return [
+    `Usage: npm run cli -- ${command} [options]`,
+    '',
+    // A command's description is indented under it; an options block's lines by two.
+    ...helpBlock(lines, at, 3),
+    '',
+    ...(own >= 0 ? [...helpBlock(lines, own, 2), ''] : []),
+    ...helpBlock(lines, every, 2),
+    '',
+    'All commands: npm run cli -- --help',
+  ].join('\n');
+}
 
 function newestMtime(path: string): number {
   const stats = statSync(path);
@@ -569,7 +602,7 @@ export async function main(argv: string[]): Promise<number> {
   });
   const [command = 'help', ...rest] = positionals;
   if (values.help || command === 'help') {
-    console.log(HELP);
+    console.log(values.help && positionals.length > 0 ? commandHelp(command) : HELP);
     return 0;
   }
   const dataDir = resolve(values.data ?? defaultDataDir());
@@ -706,7 +739,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     },
     (error: unknown) => {
       if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-        console.error(`meterdesk: ${(error as Error).message}\nRun "npm run cli -- --help" for the commands and options.`);
+        // Node's own text for an unknown option goes on about positional arguments (and leaves a quote open).
+        const unknown = /^Unknown option '([^']+)'/.exec((error as Error).message);
+        const message = unknown ? `unknown option ${unknown[1]}` : (error as Error).message;
+        console.error(`meterdesk: ${message}\nRun "npm run cli -- --help" for the commands and options.`);
         process.exit(2);
       }
       console.error(`meterdesk: ${(error as Error).message}`);

@@ -35,7 +35,7 @@ export const de = {
     location: 'Standort',
     equipmentId: 'Geräte-ID',
     serialNumber: 'Seriennummer',
-    lastReading: 'Letzter Zählerstand',
+    lastReading: 'Letzte Ablesung',
   },
   device: {
     customer: 'Kunde',
@@ -330,7 +330,7 @@ export const de = {
     restart: 'Gilt ab dem nächsten Start von meterdesk.',
     fallback: 'Standard: {{value}}',
     secretUnreadable: 'gesetzt, aber mit dem Schlüsselbund eines anderen Rechners oder Benutzers versiegelt und hier nicht lesbar: bitte neu eingeben',
-    secretSet: 'gesetzt – leer lassen, um ihn zu behalten',
+    secretSet: 'gesetzt – leer lassen, um den gespeicherten Wert zu behalten',
     secretUnset: 'nicht gesetzt',
     clear: 'Löschen',
     groups: { general: 'Allgemein', readings: 'Zählerstände', mail: 'E-Mails', portal: 'Kundenportal und Synchronisation', backup: 'Sicherung' },

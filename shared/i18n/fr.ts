@@ -332,7 +332,7 @@ export const fr: Translation = {
     restart: 'Prend effet au prochain démarrage de meterdesk.',
     fallback: 'Par défaut : {{value}}',
     secretUnreadable: 'défini, mais scellé par le trousseau d’un autre ordinateur ou utilisateur et illisible ici : merci de le saisir à nouveau',
-    secretSet: 'défini – laisser vide pour le garder',
+    secretSet: 'défini – laisser vide pour garder la valeur enregistrée',
     secretUnset: 'non défini',
     clear: 'Effacer',
     groups: { general: 'Général', readings: 'Relevés', mail: 'E-mails', portal: 'Portail client et synchronisation', backup: 'Sauvegarde' },

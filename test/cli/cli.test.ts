@@ -95,11 +95,21 @@ describe('npm run cli', { timeout: 60_000 }, () => {
     expect(cli('link', '--data', dir).code).toBe(2);
   });
 
+  it("a command's --help shows that command and the options it takes, not every command", () => {
+    const billing = cli('billing', '--help');
+    expect(billing.code).toBe(0);
+    expect(billing.out).toContain('billing --period YYYY-MM [--preview | --run | --cancel ID | --post ID]');
+    expect(billing.out).toContain('--data DIR');
+    expect(billing.out).not.toContain('send-requests');
+    expect(cli('serve', '-h').out).toContain('--portal-port N');
+    expect(cli('--help').out).toContain('send-requests');
+  });
+
   it('refuses an unknown command or option with exit code 2', () => {
     expect(cli('bogus').code).toBe(2);
     const option = cli('demo', '--colour');
     expect(option.code).toBe(2);
-    expect(option.err).toContain('--colour');
+    expect(option.err).toContain('meterdesk: unknown option --colour\n');
     expect(cli('serve', '--port', 'eighty', '--no-build').err).toContain('--port must be a number');
   });
 

@@ -33,6 +33,6 @@ test('the settings screen: a bad value is refused next to its field, F2 saves, a
   await expect(page.getByLabel('Stichtag (Tag im Monat)')).toHaveValue('5');
   await expect(page.locator('#setting-timeZone')).toHaveValue('Europe/Vienna');
   await expect(page.getByLabel('SMTP-Server')).toHaveValue('');
-  await expect(page.locator('#setting-smtp-url-hint')).toHaveText('gesetzt – leer lassen, um ihn zu behalten');
+  await expect(page.locator('#setting-smtp-url-hint')).toHaveText('gesetzt – leer lassen, um den gespeicherten Wert zu behalten');
   await expect(page.locator('body')).not.toContainText('pw123');
 });
