@@ -33,6 +33,10 @@ export function useMasterForm<Fields extends object>({ initial, check, save, lea
     serverIssues.find((issue) => issue.field === field) ??
     (submitted ? issues.find((issue) => issue.field === field) : undefined);
 
+  // A refused save takes the keyboard to the first field it marks (it stayed where F2 was pressed).
+  const focusFirstError = () =>
+    requestAnimationFrame(() => document.querySelector<HTMLElement>('.master-form [aria-invalid="true"]')?.focus());
+
   const run = async (action: () => Promise<void>): Promise<void> => {
     if (busy.current) return;
     busy.current = true;
@@ -41,6 +45,7 @@ export function useMasterForm<Fields extends object>({ initial, check, save, lea
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       setServerIssues(error.issues);
+      focusFirstError();
       const general = error.issues.find((issue) => !issue.field.includes('.') && !(issue.field in fields));
       setBanner(
         error.code === 'conflict'
@@ -60,6 +65,7 @@ export function useMasterForm<Fields extends object>({ initial, check, save, lea
     setSubmitted(true);
     if (issues.length > 0) {
       setBanner(t('customers.notSaved'));
+      focusFirstError();
       return;
     }
     void run(() => save(fields));

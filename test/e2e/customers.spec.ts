@@ -14,6 +14,8 @@ test('create a customer from scratch on an empty database with F2, then correct 
   await page.getByLabel('Zählerstände per Web').check();
   await page.keyboard.press('F2');
   await expect(page.getByLabel('Kundennummer')).toHaveAccessibleDescription('Nur Ziffern.');
+  // The keyboard goes to the first field marked (it stayed on the checkbox where F2 was pressed).
+  await expect(page.getByLabel('Kundennummer')).toBeFocused();
   await expect(page.getByLabel('E-Mail-Adressen')).toHaveAccessibleDescription(/mindestens eine E-Mail-Adresse/);
   await page.getByLabel('Kundennummer').fill('400500');
   await page.getByLabel('E-Mail-Adressen').fill('compta@bureau-service.example; Chef@Bureau-Service.example');
