@@ -186,6 +186,9 @@ test('a month of several blocks: the count, later rows on scrolling, and filter,
   await expect(meterdesk.gridRows('Geräte der Periode')).toHaveCount(1);
   await expect(device(0)).toHaveText(last);
   expect(asked.at(-1)?.search).toBe(last);
+  // ↓ goes on to the list, as in the header's search.
+  await page.getByRole('searchbox', { name: 'In der Periode suchen' }).press('ArrowDown');
+  await expect(grid.locator('.ag-row[row-index="0"] .ag-cell-focus')).toHaveCount(1);
   await page.screenshot({ path: 'test-results/period-paged-search.png' });
 });
 

@@ -72,6 +72,8 @@ export function PeriodPage({ today }: { today: string }) {
   }, [open]);
 
   const gridApi = useRef<GridApi<PeriodRow> | null>(null);
+  // Enter or ↓ in the period's search field: the list's first row takes the keyboard.
+  const [focusToken, setFocusToken] = useState(0);
   const countsNow = useRef<CountsOf | null>(null);
   /** The length of the list the grid shows, when the counts for its period and search are in. */
   const lengthOf = useCallback((key: string, state: PeriodState | null) => {
@@ -286,6 +288,12 @@ export function PeriodPage({ today }: { today: string }) {
             placeholder={t('period.searchHint')}
             title={t('period.searchHint')}
             onChange={(event) => setSearchText(event.target.value)}
+            // As in the header's search: Enter or ↓ goes on to the list's first row.
+            onKeyDown={(event) => {
+              if (event.key !== 'Enter' && event.key !== 'ArrowDown') return;
+              event.preventDefault();
+              setFocusToken((token) => token + 1);
+            }}
           />
         </label>
         <button
@@ -370,6 +378,7 @@ export function PeriodPage({ today }: { today: string }) {
         columns={columns}
         rowId={(row) => String(row.deviceId)}
         onOpen={(row) => setOpen({ row, next: row.state === 'missing' })}
+        focusToken={focusToken}
         height="calc(100vh - 260px)"
       />
       {open && (
