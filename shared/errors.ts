@@ -44,6 +44,7 @@ export type IssueCode =
   | 'terms-before-start'
   | 'terms-kept'
   | 'price-decimals'
+  | 'position-taken'
   | 'end-before-start'
   | 'counters-required'
   | 'counter-has-readings'

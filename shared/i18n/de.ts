@@ -492,6 +492,7 @@ export const de = {
     'month-invalid': 'Ein Monat von 1 bis 12.',
     'price-invalid': 'Ein Preis pro Seite in CHF, z. B. 0.0085.',
     'price-decimals': 'Höchstens sechs Stellen nach dem Punkt, z. B. 0.0085.',
+    'position-taken': 'Diese Position hat im Vertrag schon das Gerät {{value}}.',
     'terms-before-billed': 'Bereits abgerechnet bis zum Vortag: frühestens ab {{min}}.',
     'terms-before-start': 'Nicht vor Vertragsbeginn ({{min}}).',
     'terms-kept': 'Konditionen lassen sich nicht entfernen, nur ändern: für einen Zähler, der nicht mehr verrechnet wird, Freikopien und Preis 0 eingeben.',

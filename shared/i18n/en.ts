@@ -493,6 +493,7 @@ export const en: Translation = {
     'month-invalid': 'A month from 1 to 12.',
     'price-invalid': 'A price per page in CHF, e.g. 0.0085.',
     'price-decimals': 'At most six digits after the point, e.g. 0.0085.',
+    'position-taken': 'Device {{value}} already has this position in the contract.',
     'terms-before-billed': 'Already billed up to the day before: from {{min}} at the earliest.',
     'terms-before-start': 'Not before the contract starts ({{min}}).',
     'terms-kept': 'Terms cannot be removed, only changed: for a counter no longer charged, enter free copies and price 0.',

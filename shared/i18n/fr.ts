@@ -494,6 +494,7 @@ export const fr: Translation = {
     'month-invalid': 'Un mois de 1 à 12.',
     'price-invalid': 'Un prix par page en CHF, p. ex. 0.0085.',
     'price-decimals': 'Au plus six chiffres après le point, p. ex. 0.0085.',
+    'position-taken': 'L’appareil {{value}} a déjà cette position dans le contrat.',
     'terms-before-billed': 'Déjà facturé jusqu’à la veille : au plus tôt dès le {{min}}.',
     'terms-before-start': 'Pas avant le début du contrat ({{min}}).',
     'terms-kept': 'Les conditions ne peuvent pas être supprimées, seulement modifiées : pour un compteur qui n’est plus facturé, saisir copies gratuites et prix 0.',

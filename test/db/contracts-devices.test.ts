@@ -121,19 +121,27 @@ describe('devices (issue 7)', () => {
     const draft = await core.api['readings-draft']({ equipmentId: '3.400.500' });
     expect(draft).toMatchObject({ isFirstReading: true, validity: { from: '2026-11-02', to: '2026-11-30' } });
     expect((await core.api['devices-search']({ query: 'bizhub' })).rows[0]).toMatchObject({ customerNumber: '100234', contractNumber: 'V-400500-01' });
-    const taken = await rejection(core.api['devices-save']({ ...deviceArgs(contract.id), equipmentId: '3.022.790', serialNumber: 'X1' }));
+    const taken = await rejection(core.api['devices-save']({ ...deviceArgs(contract.id), equipmentId: '3.022.790', serialNumber: 'X1', position: '0009' }));
     // Named, with its model and contract, so that the clerk finds the device that has it.
     const holder = { field: 'equipmentId', code: 'equipment-id-taken', params: { model: 'PH RICOH MP2550CSP', contract: 'V-999999-01' } };
     expect(taken.issues).toEqual([holder]);
     expect(issueText(taken.issues[0]!, 'de')).toBe('Diese Geräte-ID hat schon das Gerät PH RICOH MP2550CSP im Vertrag V-999999-01.');
     // Typed without its dots it is the same ID; a new one typed so is kept with them.
-    const undotted = await rejection(core.api['devices-save']({ ...deviceArgs(contract.id), equipmentId: '3022790', serialNumber: 'X1' }));
+    const undotted = await rejection(core.api['devices-save']({ ...deviceArgs(contract.id), equipmentId: '3022790', serialNumber: 'X1', position: '0009' }));
     expect(undotted.issues).toEqual([holder]);
     const second = await core.api['devices-save']({ ...deviceArgs(contract.id), equipmentId: '3400501', serialNumber: 'X2', position: '0002' });
     expect(second.equipmentId).toBe('3.400.501');
     // The same machine twice: its serial number is on a device in service already.
     const twin = await rejection(core.api['devices-save']({ ...deviceArgs(contract.id), equipmentId: '3.400.502', position: '0003' }));
     expect(twin.issues).toEqual([{ field: 'serialNumber', code: 'serial-number-taken', params: { value: '3.400.500' } }]);
+    // One device per position in a contract (the lowest sets the others' validity); "2" is 0002.
+    const same = await rejection(core.api['devices-save']({ ...deviceArgs(contract.id), equipmentId: '3.400.503', serialNumber: 'X3', position: '2' }));
+    expect(same.issues).toEqual([{ field: 'position', code: 'position-taken', params: { value: '3.400.501' } }]);
+    const third = await core.api['devices-save']({ ...deviceArgs(contract.id), equipmentId: '3.400.503', serialNumber: 'X3', position: '3' });
+    expect(third.position).toBe('0003');
+    // Saving a device again keeps its own position.
+    const again = await core.api['devices-save']({ ...deviceArgs(contract.id), ...third, counters: deviceArgs(contract.id).counters, location: 'Keller' });
+    expect(again).toMatchObject({ position: '0003', location: 'Keller' });
   });
 
   it('keeps counters with readings and an install date before the first reading', async () => {

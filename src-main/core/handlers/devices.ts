@@ -90,7 +90,8 @@ function deviceAuditFields(
  */
 export function saveDevice(core: CoreContext, args: ApiArgs<'devices-save'>): Device {
   const input = {
-    position: args.position.trim(),
+    // Positions are four digits (0002) as the contracts number them; "2" is the same one.
+    position: /^\d{1,3}$/.test(args.position.trim()) ? args.position.trim().padStart(4, '0') : args.position.trim(),
     model: args.model.trim(),
     location: args.location.trim(),
     equipmentId: normaliseEquipmentId(args.equipmentId),
@@ -111,6 +112,15 @@ export function saveDevice(core: CoreContext, args: ApiArgs<'devices-save'>): De
       const contract = other ? (getContractNumber(core.db, other.contractId) ?? '') : '';
       issues.push({ field: 'equipmentId', code: 'equipment-id-taken', params: { model: other?.model ?? '', contract } });
     }
+    // A position names one device of its contract: the lowest is the one that sets the others'
+    // validity (the OBS lock), which two devices at one position would leave to chance.
+    const neighbour = input.position
+      ? core.db.get<{ equipment_id: string }>(
+          `SELECT equipment_id FROM devices WHERE contract_id = ? AND position = ? AND id IS NOT ? AND out_of_service IS NULL`,
+          [args.contractId, input.position, args.id ?? null],
+        )
+      : undefined;
+    if (neighbour) issues.push({ field: 'position', code: 'position-taken', params: { value: neighbour.equipment_id } });
     // A serial number names one machine: a second device with it is the same copier entered twice.
     const twin = input.serialNumber ? serialNumberHolder(core.db, input.serialNumber, args.id) : undefined;
     if (twin !== undefined) issues.push({ field: 'serialNumber', code: 'serial-number-taken', params: { value: twin } });
