@@ -136,6 +136,10 @@ export const apiArgs = {
     .object({ id, revision: z.number().int().min(0), archived: z.boolean() })
     .strict(),
   'customers-delete': z.object({ id, revision: z.number().int().min(0) }).strict(),
+  /** A contract entered by mistake: only while no device was ever on it and nothing billed. */
+  'contracts-delete': z.object({ id, revision: z.number().int().min(0) }).strict(),
+  /** A device entered by mistake: only while it has no reading and no web value. */
+  'devices-delete': z.object({ id, revision: z.number().int().min(0) }).strict(),
   'audit-list': z.object({ entity: z.enum(['reading', 'customer', 'contract', 'device']), entityId: id }).strict(),
   'contracts-get': z.object({ number: z.string().min(1).max(80) }).strict(),
   'contracts-save': z
@@ -531,6 +535,8 @@ export interface Api {
   'customers-save': (args: ApiArgs<'customers-save'>) => Promise<Customer>;
   'customers-archive': (args: ApiArgs<'customers-archive'>) => Promise<Customer>;
   'customers-delete': (args: ApiArgs<'customers-delete'>) => Promise<{ deleted: true }>;
+  'contracts-delete': (args: ApiArgs<'contracts-delete'>) => Promise<{ deleted: true }>;
+  'devices-delete': (args: ApiArgs<'devices-delete'>) => Promise<{ deleted: true }>;
   'audit-list': (args: ApiArgs<'audit-list'>) => Promise<AuditEntry[]>;
   'contracts-get': (args: ApiArgs<'contracts-get'>) => Promise<ContractDetail>;
   'contracts-save': (args: ApiArgs<'contracts-save'>) => Promise<Contract>;

@@ -45,6 +45,8 @@ export type IssueCode =
   | 'terms-kept'
   | 'price-decimals'
   | 'position-taken'
+  | 'device-has-readings'
+  | 'contract-has-devices'
   | 'end-before-start'
   | 'counters-required'
   | 'counter-has-readings'

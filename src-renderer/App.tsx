@@ -61,8 +61,12 @@ export function App({ firstInfo }: AppProps) {
     if (action.startsWith('language-')) setLanguage(action.slice(9) as Language);
   });
 
+  // A new device is added from its contract's page: still the customers' section.
   const customersSection =
-    route.page === 'customers' || route.page === 'customer' || route.page === 'contract';
+    route.page === 'customers' ||
+    route.page === 'customer' ||
+    route.page === 'contract' ||
+    (route.page === 'device-form' && route.contract !== null);
   const devicesSection = !customersSection && ['search', 'device', 'device-form'].includes(route.page);
   const listHref = customersSection ? '#/customers' : '#/';
   // Typing in the search leaves the page for its list: a form's unsaved changes ask first
@@ -156,7 +160,7 @@ export function App({ firstInfo }: AppProps) {
           {info && route.page === 'search' && <SearchPage query={query} empty={info.empty} onDemoLoaded={loadInfo} />}
           {info && route.page === 'customers' && <CustomersPage query={query} onClearQuery={() => setQuery('')} />}
           {info && route.page === 'import' && <ImportPage />}
-          {info && route.page === 'web' && <WebPage />}
+          {info && route.page === 'web' && <WebPage today={info.today} />}
           {info && route.page === 'billing' && <BillingPage today={info.today} period={route.period} />}
           {info && route.page === 'settings' && <SettingsPage />}
           {info && route.page === 'period' && <PeriodPage today={info.today} />}

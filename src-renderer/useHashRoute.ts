@@ -24,11 +24,11 @@ export type Route =
   | { page: 'device-form'; equipmentId: string | null; contract: string | null };
 
 /**
- * The list a reading opened from goes back to once its dialog closes: Web-Erfassung, or the
- * billing of a month (`billing?period=2026-11`), as the part of the address after `#/`.
+ * The list a reading opened from goes back to once its dialog closes: Web-Erfassung, Hinweise,
+ * or the billing of a month (`billing?period=2026-11`), as the part of the address after `#/`.
  */
 export type BackPage = string;
-const BACK_PAGE = /^(web|billing(\?period=\d{4}-(0[1-9]|1[0-2]))?)$/;
+const BACK_PAGE = /^(web|alerts|billing(\?period=\d{4}-(0[1-9]|1[0-2]))?)$/;
 
 function queryParam(hash: string, name: string): string | null {
   const query = hash.split('?')[1];

@@ -19,13 +19,14 @@ import { handedOverLinks, lastSyncRun, listSubmissions, mailsOfPeriod } from '..
 import { addMonths } from '../../shared/dates';
 import { firstDayOf } from '../../shared/rules/web-reading';
 import { loadDemoData } from './demo';
-import { contractDetail, saveContract } from './handlers/contracts';
+import { contractDetail, deleteContractById, saveContract } from './handlers/contracts';
 import {
   deviceDetail,
   devicesSearch,
   moveDeviceToContract,
   retireDeviceWithReading,
   saveDevice,
+  deleteDeviceById,
 } from './handlers/devices';
 import {
   confirmReadingById,
@@ -115,6 +116,8 @@ export function createCore(context: CoreContext): Api {
     'customers-save': op((args) => saveCustomer(context, args)),
     'customers-archive': op((args) => archiveCustomer(context, args)),
     'customers-delete': op((args) => deleteCustomerById(context, args)),
+    'contracts-delete': op((args) => deleteContractById(context, args)),
+    'devices-delete': op((args) => deleteDeviceById(context, args)),
     'audit-list': op((args) => listAudit(context.db, args.entity, args.entityId)),
     'contracts-get': op((args) => contractDetail(context, args)),
     'contracts-save': op((args) => saveContract(context, args)),

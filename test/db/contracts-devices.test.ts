@@ -108,6 +108,31 @@ describe('contracts (issue 7)', () => {
   });
 });
 
+describe('deleting what was entered by mistake', () => {
+  it('deletes a device without readings and then its empty contract, each with a change-log entry; refuses one in use', async () => {
+    const core = testCore();
+    const { customer } = await core.api['customers-get']({ number: '100234' });
+    const contract = await core.api['contracts-save'](contractArgs(customer.id));
+    const device = await core.api['devices-save'](deviceArgs(contract.id));
+    const busy = await rejection(core.api['contracts-delete']({ id: contract.id, revision: contract.revision }));
+    expect(busy.issues).toEqual([{ field: 'contract', code: 'contract-has-devices' }]);
+
+    expect(await core.api['devices-delete']({ id: device.id, revision: device.revision })).toEqual({ deleted: true });
+    await expect(core.api['devices-get']({ equipmentId: '3.400.500' })).rejects.toMatchObject({ code: 'not-found' });
+    expect((await core.api['audit-list']({ entity: 'device', entityId: device.id })).at(-1)).toMatchObject({ action: 'delete' });
+    expect(await core.api['contracts-delete']({ id: contract.id, revision: contract.revision })).toEqual({ deleted: true });
+    await expect(core.api['contracts-get']({ number: 'V-400500-01' })).rejects.toMatchObject({ code: 'not-found' });
+
+    // A device with readings is taken out of service instead; its contract stays.
+    const { device: used } = await core.api['devices-get']({ equipmentId: '3.022.790' });
+    const refused = await rejection(core.api['devices-delete']({ id: used.id, revision: used.revision }));
+    expect(refused.issues).toEqual([{ field: 'device', code: 'device-has-readings' }]);
+    expect((await core.api['devices-get']({ equipmentId: '3.022.790' })).readings.length).toBeGreaterThan(0);
+    const billed = await core.api['contracts-get']({ number: 'V-999999-01' });
+    expect((await rejection(core.api['contracts-delete']({ id: billed.contract.id, revision: billed.contract.revision }))).issues[0]!.code).toBe('contract-has-devices');
+  });
+});
+
 describe('devices (issue 7)', () => {
   it('creates a device whose first reading starts from its counters at installation', async () => {
     const core = testCore();

@@ -31,9 +31,15 @@ test('an unusual usage shows among the alerts, counted on the period overview, a
   expect(await detail.evaluate((cell) => cell.scrollWidth <= cell.clientWidth)).toBe(true);
   await page.screenshot({ path: 'test-results/alerts.png' });
   await rows.first().dblclick();
-  await expect(page).toHaveURL(/#\/devices\/3\.024\.072\?reading=\d+$/);
+  await expect(page).toHaveURL(/#\/devices\/3\.024\.072\?reading=\d+&back=alerts$/);
+  const reading = /reading=(\d+)/.exec(page.url())![1];
   await expect(page.getByRole('dialog')).toBeVisible();
-  // Closed, the address no longer opens it again on a reload.
+  // Closed, the reading returns to the list it was opened from, for the next one.
+  await page.keyboard.press('Escape');
+  await expect(page).toHaveURL(/#\/alerts$/);
+  // Opened by its address alone, closing it stays on the device, and a reload does not open it again.
+  await meterdesk.open(`#/devices/3.024.072?reading=${reading}`);
+  await expect(page.getByRole('dialog')).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(page).toHaveURL(/#\/devices\/3\.024\.072$/);
   await page.reload();

@@ -35,6 +35,9 @@ test('from an empty database: a customer, a contract and a device, then the devi
   await page.keyboard.press('Escape');
   await expect(page.getByRole('textbox', { name: 'Farbe Preis pro Seite (CHF)' })).toHaveValue('0.0590');
 
+  // Entered by mistake, an empty contract could go again (asked in a second press).
+  await expect(page.getByRole('button', { name: 'Vertrag löschen' })).toBeVisible();
+
   // The device, with its counters at installation.
   await page.getByRole('button', { name: 'Neues Gerät' }).click();
   await expect(page.getByRole('heading', { name: 'Neues Gerät' })).toBeVisible();
@@ -50,6 +53,14 @@ test('from an empty database: a customer, a contract and a device, then the devi
   await page.keyboard.press('F2');
   await expect(page).toHaveURL(/#\/devices\/3\.400\.500$/);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('KONICA bizhub C300i');
+  // Without a reading yet, it could be deleted; its contract, holding it, no longer.
+  await page.getByRole('button', { name: 'Gerät bearbeiten' }).click();
+  await page.getByRole('button', { name: 'Gerät löschen' }).click();
+  await expect(page.getByRole('button', { name: 'Gerät wirklich löschen?' })).toBeVisible();
+  await page.getByRole('link', { name: 'V-400500-01' }).click();
+  await expect(page.getByRole('heading', { name: /V-400500-01/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Vertrag löschen' })).toHaveCount(0);
+  await page.getByRole('link', { name: '3.400.500' }).click();
 
   // Its first reading: old prefilled from the counters at installation, editable, F2 saves.
   await page.getByRole('button', { name: 'Neuer Zählerstand' }).click();

@@ -23,8 +23,15 @@ async function enter(page: Page, equipmentId: string, kind: string, value: strin
 test('a customer enters counters from the e-mailed link; the sync brings them into the back-office', async ({ webApp, smtp, page, browser }) => {
   // The office sends the month's requests (the scheduler does this on the 20th).
   await page.goto(`${webApp.url}/#/web`);
+  // E-mails to every customer due: asked first.
+  let asked = '';
+  page.once('dialog', (dialog) => {
+    asked = dialog.message();
+    void dialog.accept();
+  });
   await page.getByRole('button', { name: 'Anfragen senden' }).click();
   await expect(page.getByRole('status')).toContainText('2 gesendet, 0 fehlgeschlagen');
+  expect(asked).toMatch(/^Die Anfrage-E-Mails von \S+ \d{4} an alle Kunden mit Web-Erfassung senden, die noch keine erhalten haben\?$/);
   await smtp.waitFor(2);
   // The customer lost it: a new link for that customer alone (the first one stops working).
   await page.getByText(/^Anfrage-E-Mails .* \(2\)$/).click();
@@ -168,6 +175,7 @@ test('the invalid-link page for a tampered and an expired link; the pages work w
 
 test("without an SMTP server the requests fail with the reason, and the list of the month's request e-mails says what to do", async ({ app, page }) => {
   await page.goto(`${app.url}/#/web`);
+  page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: 'Anfragen senden' }).click();
   await expect(page.getByRole('status')).toContainText(
     '0 gesendet, 2 fehlgeschlagen, 0 übersprungen. Grund: Kein SMTP-Server eingestellt: unter Einstellungen den SMTP-Server (smtp.url) eintragen, dann erneut senden.',

@@ -73,6 +73,31 @@ export function contractDetail(core: CoreContext, args: ApiArgs<'contracts-get'>
   };
 }
 
+/** A contract entered by mistake, with its terms: refused once a device was on it or a run billed it. */
+export function deleteContractById(core: CoreContext, args: ApiArgs<'contracts-delete'>): { deleted: true } {
+  return core.db.transaction(() => {
+    const before = getContract(core.db, args.id, today(core));
+    if (!before) throw new ApiError('not-found', `no contract ${args.id}`);
+    if (before.revision !== args.revision) {
+      throw new ApiError('conflict', 'this contract was changed by someone else in the meantime; reopen it');
+    }
+    const used = core.db.get(
+      `SELECT 1 FROM devices WHERE contract_id = ? UNION ALL SELECT 1 FROM device_contracts WHERE contract_id = ?
+       UNION ALL SELECT 1 FROM billing_contracts WHERE contract_id = ? LIMIT 1`,
+      [args.id, args.id, args.id],
+    );
+    if (used) {
+      throw new ApiError('validation', 'only a contract without devices and billing can be deleted', [
+        { field: 'contract', code: 'contract-has-devices' },
+      ]);
+    }
+    const fields = { ...contractFields(before), ...termFields(before.terms) };
+    core.db.run('DELETE FROM contracts WHERE id = ?', [args.id]);
+    audit(core, timestamp(core), 'contract', args.id, 'delete', diff(fields, {}));
+    return { deleted: true };
+  });
+}
+
 export function saveContract(core: CoreContext, args: ApiArgs<'contracts-save'>): Contract {
   const input = {
     number: args.number.trim(),

@@ -84,6 +84,27 @@ function deviceAuditFields(
   };
 }
 
+/** A device entered by mistake, with its counters: refused once it has a reading or a web value. */
+export function deleteDeviceById(core: CoreContext, args: ApiArgs<'devices-delete'>): { deleted: true } {
+  return core.db.transaction(() => {
+    const before = requireDevice(core, getDevice(core.db, args.id), args.revision);
+    const used = core.db.get(
+      'SELECT 1 FROM readings WHERE device_id = ? UNION ALL SELECT 1 FROM web_submissions WHERE device_id = ? LIMIT 1',
+      [args.id, args.id],
+    );
+    if (used) {
+      throw new ApiError('validation', 'a device with readings can only be taken out of service', [
+        { field: 'device', code: 'device-has-readings' },
+      ]);
+    }
+    const fields = deviceAuditFields(core, before);
+    // Its counters and contract history go with it (ON DELETE CASCADE).
+    core.db.run('DELETE FROM devices WHERE id = ?', [args.id]);
+    audit(core, timestamp(core), 'device', args.id, 'delete', diff(fields, {}));
+    return { deleted: true };
+  });
+}
+
 /**
  * A device as master data. Its contract changes only through a move (which keeps the history);
  * a counter kind with readings cannot be removed, and the install date cannot pass its first reading.

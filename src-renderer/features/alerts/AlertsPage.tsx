@@ -7,6 +7,7 @@ import { useLanguage } from '../../i18n';
 import { heldReasonText } from '../../issues';
 import { api } from '../../platform/transport';
 import { ALERT_KINDS } from './alert-kinds';
+import { deviceHref, navigate } from '../../useHashRoute';
 
 /**
  * What needs a look: stuck counters, silent devices, unusual usage, web values waiting. A
@@ -88,8 +89,8 @@ export function AlertsPage({ kind }: { kind: AlertKind | null }) {
         rowId={(row) => `${row.kind}-${row.deviceId}-${row.counter ?? ''}-${row.readingId ?? ''}`}
         onOpen={(row) => {
           // A web value kept aside is decided on Web-Erfassung (Übernehmen / Verwerfen), not on the device.
-          window.location.hash =
-            row.kind === 'web-waiting' ? '#/web' : `#/devices/${row.equipmentId}${row.readingId ? `?reading=${row.readingId}` : ''}`;
+          // A reading opened here comes back to this list once checked (its dialog closed).
+          navigate(row.kind === 'web-waiting' ? '#/web' : deviceHref(row.equipmentId, row.readingId ?? undefined, 'alerts'));
         }}
         height="calc(100vh - 230px)"
       />

@@ -7,6 +7,7 @@ import { checkContract, INTERVALS, type ContractInput, type TermInput } from '..
 import { dateText, readDate } from '../../components/date-text';
 import { CellInput, SelectField, TextField } from '../../components/Field';
 import { DeviceLinks } from '../../components/DeviceLinks';
+import { DeleteButton } from '../../components/DeleteButton';
 import { MasterFormFooter } from '../../components/MasterFormFooter';
 import { useMasterForm } from '../../components/useMasterForm';
 import { useLanguage } from '../../i18n';
@@ -221,7 +222,21 @@ export function ContractPage({ detail, customer, today, notice, onChanged }: Con
           notice={notice}
           onCancel={form.cancel}
           audit={contract && { entity: 'contract', entityId: contract.id }}
-        />
+        >
+          {/* Entered by mistake: only while no device is on it and nothing was billed. */}
+          {contract && detail && detail.devices.length === 0 && detail.billedUntil === null && (
+            <DeleteButton
+              label={t('contracts.delete')}
+              confirmLabel={t('contracts.deleteConfirm')}
+              onDelete={() =>
+                void form.run(async () => {
+                  await api.call('contracts-delete', { id: contract.id, revision: contract.revision });
+                  navigate(customerHref(customer.number));
+                })
+              }
+            />
+          )}
+        </MasterFormFooter>
       </form>
 
       {detail && (

@@ -13,6 +13,7 @@ import { checkDevice, type DeviceInput } from '../../../shared/rules/master-data
 import { checkCounterValues } from '../../../shared/rules/usage';
 import { dateText, readDate } from '../../components/date-text';
 import { CellInput, TextField } from '../../components/Field';
+import { DeleteButton } from '../../components/DeleteButton';
 import { MasterFormFooter } from '../../components/MasterFormFooter';
 import { useMasterForm } from '../../components/useMasterForm';
 import { useLanguage } from '../../i18n';
@@ -171,7 +172,21 @@ export function DeviceFormPage({ detail, contract, customer, today, notice, onCh
           banner={form.banner}
           onCancel={form.cancel}
           audit={device && { entity: 'device', entityId: device.id }}
-        />
+        >
+          {/* Entered by mistake: only while it has no reading (else: ausser Betrieb nehmen). */}
+          {device && detail && detail.readings.length === 0 && (
+            <DeleteButton
+              label={t('deviceForm.delete')}
+              confirmLabel={t('deviceForm.deleteConfirm')}
+              onDelete={() =>
+                void form.run(async () => {
+                  await api.call('devices-delete', { id: device.id, revision: device.revision });
+                  navigate(contractHref(contract.number));
+                })
+              }
+            />
+          )}
+        </MasterFormFooter>
       </form>
       <p role="status" className="status-message">
         {notice}

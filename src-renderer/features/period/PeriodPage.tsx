@@ -299,6 +299,7 @@ export function PeriodPage({ today }: { today: string }) {
         <button
           type="button"
           onClick={() =>
+            window.confirm(t('web.sendConfirm', { period: formatPeriod(period, language) })) &&
             run(async () => {
               const report = await api.call('web-send-requests', { period });
               return t('web.sent', {
@@ -348,7 +349,8 @@ export function PeriodPage({ today }: { today: string }) {
           <button
             key={state}
             type="button"
-            className={`state-${state}`}
+            // In its state's colour while there is one: fehlt 0, zu prüfen 0 need no attention.
+            className={shown?.counts[state] === 0 ? undefined : `state-${state}`}
             aria-pressed={filter === state}
             onClick={() => setFilter(filter === state ? null : state)}
           >

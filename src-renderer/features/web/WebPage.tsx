@@ -30,7 +30,8 @@ const requestRank = (request: WebRequestInfo) => REQUEST_ORDER[request.status] +
  * flagged ones; a clerk opens the reading in the meter dialog to confirm or correct it, or
  * decides on a submission kept aside. `Synchronisieren` runs the sync now.
  */
-export function WebPage() {
+/** `today`: the dealer's day; the requests sent are this month's. */
+export function WebPage({ today }: { today: string }) {
   const { t, language } = useLanguage();
   const [overview, setOverview] = useState<WebOverview | null>(null);
   const [busy, setBusy] = useState<'sync' | 'send' | null>(null);
@@ -70,6 +71,8 @@ export function WebPage() {
   };
 
   const send = () => {
+    // E-mails to every customer due: asked first, as every action on many records is.
+    if (!window.confirm(t('web.sendConfirm', { period: formatPeriod(today.slice(0, 7), language) }))) return;
     setHandedOver(null);
     act(
       'send',
