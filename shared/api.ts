@@ -223,6 +223,8 @@ export const apiArgs = {
     .object({ period, equipmentIds: z.array(equipmentId).min(1).max(100_000).optional() })
     .strict(),
   'settings-get': z.object({}).strict(),
+  'backups-list': z.object({}).strict(),
+  'backup-now': z.object({}).strict(),
   'settings-save': z.object({ values: z.record(z.string().max(80), z.string().max(2000)) }).strict(),
   'web-overview': z.object({}).strict(),
   'web-decide': z
@@ -438,6 +440,22 @@ export interface ReadingImportReport {
   committed: boolean;
 }
 
+/** One file of the backups folder. */
+export interface BackupFile {
+  name: string;
+  /** The database's nightly (or by hand) backup, the portal's, or a copy kept before a restore or an upgrade. */
+  kind: 'database' | 'portal' | 'kept';
+  /** When it was written (ISO). */
+  at: string;
+  bytes: number;
+}
+
+export interface BackupList {
+  /** Where they are, for the clerk who must find them (a copy elsewhere, a restore). */
+  folder: string;
+  files: BackupFile[];
+}
+
 /** A setting as the settings screen sees it: a secret's value never leaves the main process. */
 export interface SettingValue {
   key: string;
@@ -561,6 +579,10 @@ export interface Api {
   'alerts-list': (args: ApiArgs<'alerts-list'>) => Promise<AlertsOverview>;
   'readings-estimate': (args: ApiArgs<'readings-estimate'>) => Promise<EstimateSummary>;
   'settings-get': (args: ApiArgs<'settings-get'>) => Promise<SettingValue[]>;
+  /** The data folder's backups, newest first (Einstellungen › Sicherung). */
+  'backups-list': (args: ApiArgs<'backups-list'>) => Promise<BackupList>;
+  /** A backup now, as the nightly one (online, checked, the oldest beyond backup.keep removed). */
+  'backup-now': (args: ApiArgs<'backup-now'>) => Promise<BackupList>;
   'settings-save': (args: ApiArgs<'settings-save'>) => Promise<SettingValue[]>;
   'web-overview': (args: ApiArgs<'web-overview'>) => Promise<WebOverview>;
   'web-decide': (args: ApiArgs<'web-decide'>) => Promise<WebSubmission>;

@@ -49,6 +49,7 @@ export function openCore(options: CoreOptions): OpenedCore {
     author: options.author ?? currentUser(),
     version: options.version ?? packageJson.version,
     now: options.now ?? (() => new Date()),
+    dataDir: options.dataDir,
   };
   return { db, context, api: createCore(context), close: () => db.close() };
 }

@@ -16,6 +16,8 @@ export interface CoreContext {
   now: () => Date;
   /** Web reading's jobs (HTTP, SMTP), where the process runs them: set after start. */
   web?: WebServices;
+  /** The data folder (its backups/): set where the core is opened on one. */
+  dataDir?: string;
 }
 
 export interface WebServices {

@@ -35,6 +35,7 @@ import {
   saveReading,
 } from './handlers/readings';
 import { logger } from './log';
+import { backupByHand, backupsList } from './handlers/backups';
 import { listAudit } from '../../db/queries/audit';
 import { listMappings } from '../../db/queries/import-mappings';
 import { importMaster } from './import/master-import';
@@ -142,6 +143,8 @@ export function createCore(context: CoreContext): Api {
     'alerts-list': op(() => alertsList(context)),
     'readings-estimate': op((args) => estimateMissing(context, args.period, args.equipmentIds)),
     'settings-get': op(() => settingsList(context)),
+    'backups-list': op(() => backupsList(context)),
+    'backup-now': () => backupByHand(context),
     'settings-save': op((args) => saveSettings(context, args.values)),
     'web-overview': op(() => webOverview(context)),
     'web-decide': op((args) => decideWebSubmission(context, args.id, args.action, args.revision)),

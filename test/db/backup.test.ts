@@ -117,6 +117,31 @@ describe('backup and restore', () => {
     ]);
   });
 
+  it('backs up by hand from the settings screen and lists the backups newest first, keeping backup.keep', async () => {
+    const dir = tempDir();
+    let now = new Date('2026-11-01T10:00:00Z');
+    const core = openCore({ dataDir: dir, now: () => now });
+    try {
+      loadDemo(core);
+      expect(await core.api['backups-list']({})).toEqual({ folder: join(dir, 'backups'), files: [] });
+      await core.api['settings-save']({ values: { 'backup.keep': '2' } });
+      for (const day of ['02', '03', '04']) {
+        now = new Date(`2026-11-${day}T10:00:00Z`);
+        await core.api['backup-now']({});
+      }
+      const { files } = await core.api['backups-list']({});
+      expect(files.filter((f) => f.kind === 'database').map((f) => f.name).sort()).toEqual([
+        'meterdesk-2026-11-03T10-00-00Z.sqlite',
+        'meterdesk-2026-11-04T10-00-00Z.sqlite',
+      ]);
+      expect(files.every((f) => f.bytes > 0 && !Number.isNaN(Date.parse(f.at)))).toBe(true);
+      // Each one a whole database, the demo's customers in it.
+      expect(customers(join(dir, 'backups', 'meterdesk-2026-11-04T10-00-00Z.sqlite'))).toContain('999999');
+    } finally {
+      core.close();
+    }
+  });
+
   it('refuses a damaged file, a foreign one, and any restore while meterdesk runs on the folder — changing nothing', async () => {
     const dir = tempDir();
     const core = openCore({ dataDir: dir });

@@ -35,4 +35,12 @@ test('the settings screen: a bad value is refused next to its field, F2 saves, a
   await expect(page.getByLabel('SMTP-Server')).toHaveValue('');
   await expect(page.locator('#setting-smtp-url-hint')).toHaveText('gesetzt – leer lassen, um den gespeicherten Wert zu behalten');
   await expect(page.locator('body')).not.toContainText('pw123');
+
+  // A backup by hand (before a big import, an update), listed newest first with its folder.
+  const backups = page.getByRole('table', { name: 'Sicherungen' });
+  await expect(page.getByText('Noch keine Sicherung.')).toBeVisible();
+  await page.getByRole('button', { name: 'Jetzt sichern' }).click();
+  await expect(page.locator('.backup-status')).toHaveText(/^Gesichert: meterdesk-\d{4}-\d\d-\d\dT[\d-]+Z\.sqlite\.$/);
+  await expect(backups.getByRole('row').nth(1)).toContainText(/Datenbank\s*meterdesk-.*\.sqlite\s*[\d.']+ [KM]B/);
+  await expect(page.getByText(/^Ordner: .*backups$/)).toBeVisible();
 });

@@ -5,6 +5,7 @@ import { LANGUAGES } from '../../../shared/models';
 import { SETTINGS, type SettingGroup, type SettingKind } from '../../../shared/settings-schema';
 import { SelectField, TextField } from '../../components/Field';
 import { useSaveKeys } from '../../components/useSaveKeys';
+import { BackupsPanel } from './BackupsPanel';
 import { useUnsavedGuard } from '../../components/useUnsavedGuard';
 import { useLanguage } from '../../i18n';
 import { describeIssue } from '../../issues';
@@ -134,6 +135,7 @@ export function SettingsPage() {
               </div>
             );
           })}
+          {group === 'backup' && <BackupsPanel />}
         </fieldset>
       ))}
       {/* Stays in view at the window's foot: the long page's result is seen after F2. */}

@@ -1,0 +1,92 @@
+import { useEffect, useState } from 'react';
+import type { BackupList } from '../../../shared/api';
+import { formatDateTime } from '../../../shared/format';
+import { useLanguage } from '../../i18n';
+import { api } from '../../platform/transport';
+
+/** Backups shown: the newest; the folder holds backup.keep of each kind and the copies kept. */
+const SHOWN = 8;
+
+/** A file's size as a clerk compares them: megabytes with one decimal, a small one in kilobytes. */
+function size(bytes: number, language: string): string {
+  const locale = language === 'en' ? 'en-GB' : `${language}-CH`;
+  if (bytes < 1_048_576) return `${Math.max(1, Math.round(bytes / 1024)).toLocaleString(locale)} KB`;
+  return `${(bytes / 1_048_576).toLocaleString(locale, { maximumFractionDigits: 1, minimumFractionDigits: 1 })} MB`;
+}
+
+/**
+ * Einstellungen › Sicherung: the backups there are (newest first, where the folder is) and a
+ * backup now — before a big import or an update — as the nightly job makes it.
+ */
+export function BackupsPanel() {
+  const { t, language } = useLanguage();
+  const [list, setList] = useState<BackupList | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState('');
+
+  useEffect(() => {
+    api.call('backups-list', {}).then(setList, (failure: Error) => setMessage(t('app.error', { message: failure.message })));
+  }, [t]);
+
+  const backup = () => {
+    setBusy(true);
+    setMessage(t('settings.backups.running'));
+    api.call('backup-now', {}).then(
+      (next) => {
+        setList(next);
+        setBusy(false);
+        setMessage(t('settings.backups.done', { name: next.files.find((file) => file.kind === 'database')?.name ?? '' }));
+      },
+      (failure: Error) => {
+        setBusy(false);
+        setMessage(t('settings.backups.failed', { message: failure.message }));
+      },
+    );
+  };
+
+  return (
+    <div className="backups" aria-label={t('settings.backups.title')} role="region">
+      <p className="toolbar">
+        <button type="button" onClick={backup} disabled={busy}>
+          {t('settings.backups.now')}
+        </button>
+        {/* Announced, but not the page's status (that one is the save bar's). */}
+        <span aria-live="polite" className="status-message backup-status">
+          {message}
+        </span>
+      </p>
+      {list && (
+        <>
+          <p className="muted small">{t('settings.backups.folder', { folder: list.folder })}</p>
+          {list.files.length === 0 ? (
+            <p className="muted">{t('settings.backups.none')}</p>
+          ) : (
+            <table className="plain-table" aria-label={t('settings.backups.title')}>
+              <thead>
+                <tr>
+                  <th scope="col">{t('settings.backups.at')}</th>
+                  <th scope="col">{t('settings.backups.kind')}</th>
+                  <th scope="col">{t('settings.backups.file')}</th>
+                  <th scope="col" className="number">
+                    {t('settings.backups.size')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.files.slice(0, SHOWN).map((file) => (
+                  <tr key={file.name}>
+                    <td>{formatDateTime(file.at, language)}</td>
+                    <td>{t(`settings.backups.kinds.${file.kind}`)}</td>
+                    <td>{file.name}</td>
+                    <td className="number">{size(file.bytes, language)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <p className="muted small">{t('settings.backups.restore')}</p>
+        </>
+      )}
+    </div>
+  );
+}
