@@ -71,9 +71,10 @@ export function checkSetting(key: string, value: string): SettingProblem | null 
     case 'int':
     case 'number': {
       // A number below zero is a number out of range, not "not a number".
-      if (/^-\d+(\.\d+)?$/.test(text) && setting.min !== undefined) return 'out-of-range';
-      if (setting.kind === 'int' ? !/^\d+$/.test(text) : !/^\d+(\.\d+)?$/.test(text)) return setting.kind === 'int' ? 'not-whole-number' : 'not-a-number';
-      const number = Number(text);
+      // A decimal comma (2,5) is read as the point it stands for, as the contract prices are.
+      if (/^-\d+([.,]\d+)?$/.test(text) && setting.min !== undefined) return 'out-of-range';
+      if (setting.kind === 'int' ? !/^\d+$/.test(text) : !/^\d+([.,]\d+)?$/.test(text)) return setting.kind === 'int' ? 'not-whole-number' : 'not-a-number';
+      const number = Number(text.replace(',', '.'));
       return (setting.min !== undefined && number < setting.min) || (setting.max !== undefined && number > setting.max) ? 'out-of-range' : null;
     }
     case 'time':

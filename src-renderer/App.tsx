@@ -148,7 +148,15 @@ export function App({ firstInfo }: AppProps) {
             {t('app.error', { message: failure })}
           </p>
         )}
-        <PageBoundary key={route.page} message={(error) => t('app.error', { message: error.message })}>
+        <PageBoundary
+          key={route.page}
+          message={(error) =>
+            // A page's code gone from under an open tab (browser mode's server updated): a reload brings the new one.
+            /dynamically imported module|Importing a module script failed/i.test(error.message)
+              ? t('app.updated')
+              : t('app.error', { message: error.message })
+          }
+        >
           {info && route.page === 'device' && (
             <DevicePageWithData
               key={`${route.equipmentId}-${route.readingId ?? ''}`}

@@ -7,6 +7,7 @@ export const de = {
     searchPlaceholder: 'Kunde, Seriennummer, Geräte-ID, Modell, Standort …',
     language: 'Sprache',
     noRows: 'Keine Einträge.',
+    updated: 'meterdesk wurde aktualisiert: bitte die Seite neu laden (F5).',
     unsavedLeave: 'Die Änderungen sind nicht gespeichert. Trotzdem verlassen?',
     leave: 'Verlassen',
     stay: 'Bleiben',

@@ -8,6 +8,7 @@ export const en: Translation = {
     searchPlaceholder: 'Customer, serial number, equipment ID, model, location …',
     language: 'Language',
     noRows: 'No entries.',
+    updated: 'meterdesk was updated: please reload the page (F5).',
     unsavedLeave: 'The changes are not saved. Leave anyway?',
     leave: 'Leave',
     stay: 'Stay',

@@ -9,6 +9,7 @@ export const fr: Translation = {
     searchPlaceholder: 'Client, N° de série, ID, modèle, emplacement …',
     language: 'Langue',
     noRows: 'Aucune entrée.',
+    updated: 'meterdesk a été mis à jour : veuillez recharger la page (F5).',
     unsavedLeave: 'Les modifications ne sont pas enregistrées. Quitter quand même ?',
     leave: 'Quitter',
     stay: 'Rester',

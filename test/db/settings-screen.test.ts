@@ -14,7 +14,9 @@ describe('settings', () => {
     const url = await rejection(core.api['settings-save']({ values: { 'smtp.url': 'mail.example.ch' } }));
     expect(url.issues[0]).toMatchObject({ code: 'bad-url', params: { protocols: 'smtp://… | smtps://…' } });
 
-    await core.api['settings-save']({ values: { cutoffDay: '5', 'plausibility.factor': '2.5', timeZone: 'Europe/Paris' } });
+    // A decimal comma is read as the point (and stored so).
+    await core.api['settings-save']({ values: { cutoffDay: '5', 'plausibility.factor': '2,5', timeZone: 'Europe/Paris' } });
+    expect((await core.api['settings-get']({})).find((s) => s.key === 'plausibility.factor')?.value).toBe('2.5');
     const settings = readSettings(core.db);
     expect(settings).toMatchObject({ cutoffDay: 5, timeZone: 'Europe/Paris', plausibility: { factor: 2.5 } });
     await core.api['settings-save']({ values: { cutoffDay: '' } });

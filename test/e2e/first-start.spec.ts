@@ -31,3 +31,11 @@ test('an empty grid says so in the language of the UI', async ({ page, emptyApp 
   await expect(page.locator('.ag-aria-description-container')).toContainText('Enter sortiert');
   await expect(page.locator('.ag-aria-description-container')).not.toContainText('Press ENTER');
 });
+
+test("a page whose code is gone (the server updated under an open tab) asks for a reload; the header still works", async ({ page, emptyApp }) => {
+  await page.route(/\/assets\/SettingsPage-[^/]+\.js$/, (route) => route.abort());
+  await page.goto(`${emptyApp.url}/#/settings`);
+  await expect(page.getByRole('alert')).toHaveText('meterdesk wurde aktualisiert: bitte die Seite neu laden (F5).');
+  await page.getByRole('navigation', { name: 'Bereiche' }).getByRole('link', { name: 'Kunden' }).click();
+  await expect(page.getByRole('button', { name: 'Neuer Kunde' })).toBeVisible();
+});

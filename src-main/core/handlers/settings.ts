@@ -41,7 +41,8 @@ export function saveSettings(core: CoreContext, values: Record<string, string>):
     const stored = allSettings(core.db, true);
     const sealed = sealedSettings(core.db);
     for (const [key, raw] of Object.entries(values)) {
-      const value = raw.trim();
+      // Stored as the number reads everywhere: 2,5 as 2.5.
+      const value = SETTINGS_BY_KEY.get(key)?.kind === 'number' ? raw.trim().replace(',', '.') : raw.trim();
       const before = stored.get(key) ?? (sealed.includes(key) ? '(sealed)' : null);
       if ((before ?? '') === value) continue;
       if (value === '') core.db.run('DELETE FROM settings WHERE key = ?', [key]);
