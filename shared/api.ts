@@ -217,6 +217,8 @@ export const apiArgs = {
       path: ['endRow'],
     }),
   'period-counts': z.object({ period, search: periodSearch.optional() }).strict(),
+  /** The whole list as filtered, searched and sorted on screen (Liste als CSV). */
+  'period-export': z.object(periodList).strict(),
   'period-next-missing': z.object({ period, after: id }).strict(),
   'alerts-list': z.object({}).strict(),
   'readings-estimate': z
@@ -574,6 +576,7 @@ export interface Api {
   'period-overview': (args: ApiArgs<'period-overview'>) => Promise<PeriodOverview>;
   'period-rows': (args: ApiArgs<'period-rows'>) => Promise<PeriodPage>;
   'period-counts': (args: ApiArgs<'period-counts'>) => Promise<PeriodCounts>;
+  'period-export': (args: ApiArgs<'period-export'>) => Promise<PeriodRow[]>;
   /** The next device still missing a reading after `after`, in the list's order (wrapping round); null when none. */
   'period-next-missing': (args: ApiArgs<'period-next-missing'>) => Promise<PeriodRow | null>;
   'alerts-list': (args: ApiArgs<'alerts-list'>) => Promise<AlertsOverview>;

@@ -396,6 +396,11 @@ export const de = {
     onPeriod: 'Hinweise: {{stuck}} Zähler steht · {{silent}} ohne Zählerstand · {{unusual}} ungewöhnlich · {{web}} Web wartet',
   },
   period: {
+    customerNumber: 'Kundennummer',
+    web: 'Web-Erfassung',
+    export: 'Liste als CSV',
+    exported: '{{count}} Geräte als CSV gespeichert.',
+    exportFile: 'meterdesk-periode-{{period}}{{state}}.csv',
     allRecorded: 'Alle Geräte der Periode haben einen Zählerstand.',
     savedFlagged: '⚠ {{device}} gespeichert, aber zu prüfen: ein Verbrauch ist deutlich höher als üblich. Im Dialog oder unter Hinweise bestätigen oder korrigieren.',
     estimate: 'Fehlende schätzen ({{count}})',

@@ -397,6 +397,11 @@ export const en: Translation = {
     onPeriod: 'Alerts: {{stuck}} stuck · {{silent}} without reading · {{unusual}} unusual · {{web}} web waiting',
   },
   period: {
+    customerNumber: 'Customer number',
+    web: 'Web reading',
+    export: 'List as CSV',
+    exported: '{{count}} devices saved as CSV.',
+    exportFile: 'meterdesk-period-{{period}}{{state}}.csv',
     allRecorded: 'Every device of the period has a reading.',
     savedFlagged: '⚠ {{device}} saved, but to check: a usage is far above the usual one. Confirm or correct it in the dialog or under Alerts.',
     estimate: 'Estimate the missing ({{count}})',

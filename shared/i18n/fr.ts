@@ -398,6 +398,11 @@ export const fr: Translation = {
     onPeriod: 'Alertes : {{stuck}} bloqués · {{silent}} sans relevé · {{unusual}} inhabituels · {{web}} web en attente',
   },
   period: {
+    customerNumber: 'N° du client',
+    web: 'Saisie web',
+    export: 'Liste en CSV',
+    exported: '{{count}} appareils enregistrés en CSV.',
+    exportFile: 'meterdesk-periode-{{period}}{{state}}.csv',
     allRecorded: 'Toutes les machines de la période ont un relevé.',
     savedFlagged: '⚠ {{device}} enregistré, mais à vérifier : une consommation est bien plus élevée que d’habitude. À confirmer ou corriger dans le dialogue ou sous Alertes.',
     estimate: 'Estimer les manquants ({{count}})',

@@ -139,6 +139,7 @@ export function createCore(context: CoreContext): Api {
     'period-overview': op((args) => periodOverview(context, args.period)),
     'period-rows': op((args) => periodRows(context, args)),
     'period-counts': op((args) => periodCounts(context, args.period, args.search)),
+    'period-export': op((args) => periodRows(context, { ...args, startRow: 0, endRow: null }).rows),
     'period-next-missing': op((args) => nextMissing(context, args.period, args.after)),
     'alerts-list': op(() => alertsList(context)),
     'readings-estimate': op((args) => estimateMissing(context, args.period, args.equipmentIds)),

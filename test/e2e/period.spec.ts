@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import type { ApiArgs } from '../../shared/api';
 import { expect, test } from './fixtures';
@@ -41,6 +42,14 @@ test('the period overview: work down the missing readings with F2, counts and st
   // On a 1280-pixel screen every column is in view, none past the grid's edge.
   await page.setViewportSize({ width: 1280, height: 800 });
   await expect.poll(() => meterdesk.columnsOutOfView('Geräte der Periode')).toEqual([]);
+  // The list as filtered, every row of it, as a CSV to take to the phone.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Liste als CSV' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^meterdesk-periode-\d{4}-\d\d-missing\.csv$/);
+  const csv = readFileSync(await download.path(), 'utf8').replace(/^\ufeff/, '').trimEnd().split('\r\n');
+  expect(csv[0]).toBe('Status;Kundennummer;Kunde;Vertrag;Gerät;Pos.;Modell;Standort;Web-Erfassung;Datum');
+  expect(csv).toHaveLength(1 + missingBefore);
+  expect(csv.slice(1).every((line) => line.startsWith('fehlt;'))).toBe(true);
+  await expect(page.getByRole('status')).toHaveText(`${missingBefore} Geräte als CSV gespeichert.`);
 
   // Open the first missing device from the keyboard, save with F2: the next missing one opens.
   const first = (await rows.first().locator('[col-id="equipmentId"]').textContent())!.trim();

@@ -3,12 +3,14 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AlertsOverview, PeriodCounts, PeriodRow } from '../../../shared/api';
 import { PERIOD_SORT_COLUMNS, PERIOD_STATES, type PeriodSortColumn, type PeriodState, type Reading } from '../../../shared/models';
 import { formatCounter, formatDate, formatPeriod } from '../../../shared/format';
+import { downloadCsv } from '../../components/download';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
 import { MonthPicker } from '../../components/MonthPicker';
 import { api } from '../../platform/transport';
 import { ReadingDialogWithData } from '../readings/ReadingDialogWithData';
 import { periodRows } from './first-rows';
+import { periodCsv } from './period-csv';
 
 interface Open {
   row: PeriodRow;
@@ -234,6 +236,18 @@ export function PeriodPage({ today }: { today: string }) {
     );
   };
 
+  /** The list as on screen (state, search, sort), every row of it, as a CSV file. */
+  const exportList = () =>
+    run(async () => {
+      const sort = (gridApi.current?.getColumnState() ?? [])
+        .filter((column) => column.sort && isSortColumn(column.colId))
+        .slice(0, 1)
+        .map((column) => ({ colId: column.colId as PeriodSortColumn, sort: column.sort! }));
+      const rows = await api.call('period-export', { period, state: filter ?? undefined, search: search || undefined, sort });
+      downloadCsv(t('period.exportFile', { period, state: filter ? `-${filter}` : '' }), periodCsv(rows, t, language));
+      return t('period.exported', { count: rows.length });
+    });
+
   /** The keyboard back on the device's row once its dialog closes, to go on with ↑ ↓ and Enter. */
   const focusRow = (deviceId: number) => {
     window.setTimeout(() => {
@@ -335,6 +349,9 @@ export function PeriodPage({ today }: { today: string }) {
           }}
         >
           {t('period.estimate', { count: allMissing ?? 0 })}
+        </button>
+        <button type="button" onClick={exportList} disabled={!validPeriod}>
+          {t('period.export')}
         </button>
       </div>
       {/* Under the toolbar, the whole width: a sentence, not a narrow column beside the buttons. */}
