@@ -350,30 +350,33 @@ export function PeriodPage({ today }: { today: string }) {
         >
           {t('period.estimate', { count: allMissing ?? 0 })}
         </button>
-        <button type="button" onClick={exportList} disabled={!validPeriod}>
-          {t('period.export')}
-        </button>
       </div>
       {/* Under the toolbar, the whole width: a sentence, not a narrow column beside the buttons. */}
       <p className="muted page-status" role="status">
         {message}
       </p>
-      <div className="state-filters" role="group" aria-label={t('period.state')}>
-        <button type="button" aria-pressed={filter === null} onClick={() => setFilter(null)}>
-          {t('period.all')} {shown?.total ?? ''}
-        </button>
-        {PERIOD_STATES.map((state) => (
-          <button
-            key={state}
-            type="button"
-            // In its state's colour while there is one: fehlt 0, zu prüfen 0 need no attention.
-            className={shown?.counts[state] === 0 ? undefined : `state-${state}`}
-            aria-pressed={filter === state}
-            onClick={() => setFilter(filter === state ? null : state)}
-          >
-            {t(`period.states.${state}`)} {shown?.counts[state] ?? ''}
+      <div className="filters-row">
+        <div className="state-filters" role="group" aria-label={t('period.state')}>
+          <button type="button" aria-pressed={filter === null} onClick={() => setFilter(null)}>
+            {t('period.all')} {shown?.total ?? ''}
           </button>
-        ))}
+          {PERIOD_STATES.map((state) => (
+            <button
+              key={state}
+              type="button"
+              // In its state's colour while there is one: fehlt 0, zu prüfen 0 need no attention.
+              className={shown?.counts[state] === 0 ? undefined : `state-${state}`}
+              aria-pressed={filter === state}
+              onClick={() => setFilter(filter === state ? null : state)}
+            >
+              {t(`period.states.${state}`)} {shown?.counts[state] ?? ''}
+            </button>
+          ))}
+        </div>
+        {/* The list as it is filtered here, to take along. */}
+        <button type="button" onClick={exportList} disabled={!validPeriod}>
+          {t('period.export')}
+        </button>
       </div>
       {alerts && (
         <p className="alert-counts">
