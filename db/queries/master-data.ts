@@ -349,10 +349,19 @@ function setEmails(db: Database, customerId: number, emails: string[]): void {
   }
 }
 
+/**
+ * The id a new record of `table` gets: past every id its change log names, so that one deleted
+ * (entered by mistake) is never given again — its change log would become the new record's,
+ * and the portal, which names devices by id, could bring a value to the wrong device.
+ */
+function nextId(table: 'customers' | 'contracts' | 'devices', entity: 'customer' | 'contract' | 'device'): string {
+  return `(SELECT max(coalesce((SELECT max(id) FROM ${table}), 0), coalesce((SELECT max(entity_id) FROM audit_log WHERE entity = '${entity}'), 0)) + 1)`;
+}
+
 export function insertCustomer(db: Database, customer: NewCustomer, now: string): number {
   const { lastInsertRowid: id } = db.run(
-    `INSERT INTO customers (number, name, language, web_reading, address, note, created_at, updated_at)
-     VALUES (@number, @name, @language, @webReading, @address, @note, @now, @now)`,
+    `INSERT INTO customers (id, number, name, language, web_reading, address, note, created_at, updated_at)
+     VALUES (${nextId('customers', 'customer')}, @number, @name, @language, @webReading, @address, @note, @now, @now)`,
     customerParams(customer, now),
   );
   setEmails(db, id, customer.emails);
@@ -484,8 +493,8 @@ export interface NewContract {
 
 export function insertContract(db: Database, contract: NewContract, now: string): number {
   const { lastInsertRowid: id } = db.run(
-    `INSERT INTO contracts (customer_id, number, start_date, end_date, interval_months, start_month, created_at, updated_at)
-     VALUES (@customerId, @number, @startDate, @endDate, @intervalMonths, @startMonth, @now, @now)`,
+    `INSERT INTO contracts (id, customer_id, number, start_date, end_date, interval_months, start_month, created_at, updated_at)
+     VALUES (${nextId('contracts', 'contract')}, @customerId, @number, @startDate, @endDate, @intervalMonths, @startMonth, @now, @now)`,
     {
       customerId: contract.customerId,
       number: contract.number,
@@ -510,8 +519,8 @@ export type NewDevice = DeviceInput & { contractId: number };
 
 export function insertDevice(db: Database, device: NewDevice, now: string): number {
   const { lastInsertRowid: id } = db.run(
-    `INSERT INTO devices (contract_id, position, model, location, equipment_id, serial_number, install_date, created_at, updated_at)
-     VALUES (@contractId, @position, @model, @location, @equipmentId, @serialNumber, @installDate, @now, @now)`,
+    `INSERT INTO devices (id, contract_id, position, model, location, equipment_id, serial_number, install_date, created_at, updated_at)
+     VALUES (${nextId('devices', 'device')}, @contractId, @position, @model, @location, @equipmentId, @serialNumber, @installDate, @now, @now)`,
     {
       contractId: device.contractId,
       position: device.position,

@@ -37,8 +37,23 @@ async function copyChecked(source: Database, target: string): Promise<void> {
   renameSync(partial, target);
 }
 
-/** Backs up the open database (and the portal's, when there is one) into `<data>/backups/`. */
-export async function backupNow(db: Database, dataDir: string, keep: number, now: Date = new Date()): Promise<BackupResult> {
+/** The backup under way in this process: the next waits for it (they share their file names). */
+let running: Promise<unknown> = Promise.resolve();
+
+/**
+ * Backs up the open database (and the portal's, when there is one) into `<data>/backups/`.
+ * One at a time: one by hand during the nightly one would write over its `.partial` file.
+ */
+export function backupNow(db: Database, dataDir: string, keep: number, now: Date = new Date()): Promise<BackupResult> {
+  const next = running.then(
+    () => backupOnce(db, dataDir, keep, now),
+    () => backupOnce(db, dataDir, keep, now),
+  );
+  running = next.catch(() => undefined);
+  return next;
+}
+
+async function backupOnce(db: Database, dataDir: string, keep: number, now: Date): Promise<BackupResult> {
   const dir = join(dataDir, BACKUP_DIR);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `meterdesk-${stamp(now)}.sqlite`);

@@ -105,6 +105,19 @@ describe('contracts (issue 7)', () => {
       ['2026-12-01', 'black', 8_100],
       ['2026-12-01', 'color', 59_000],
     ]);
+    // Its start and a price corrected in one save: the terms it starts with, from the new start.
+    const earlier = [{ ...terms[0]!, pricePerPage: 8_300 }, terms[1]!];
+    const moved = await core.api['contracts-save']({ ...contractArgs(customer.id), startDate: '2026-11-25', startMonth: 11, terms: earlier, id: changed.id, revision: changed.revision });
+    expect(moved.terms.find((t) => t.kind === 'black')?.pricePerPage).toBe(8_300);
+    expect((await core.api['contracts-get']({ number: 'V-400500-01' })).termHistory.map((t) => [t.validFrom, t.kind, t.pricePerPage])).toEqual([
+      ['2026-11-25', 'black', 8_300],
+      ['2026-11-25', 'color', 59_000],
+    ]);
+    // Deleted before it starts, its change log keeps the terms it had.
+    await core.api['contracts-delete']({ id: moved.id, revision: moved.revision });
+    const removal = (await core.api['audit-list']({ entity: 'contract', entityId: moved.id })).at(-1)!;
+    expect(removal.action).toBe('delete');
+    expect(Object.keys(removal.changes)).toContain('terms.black.pricePerPage');
   });
 });
 
@@ -122,6 +135,13 @@ describe('deleting what was entered by mistake', () => {
     expect((await core.api['audit-list']({ entity: 'device', entityId: device.id })).at(-1)).toMatchObject({ action: 'delete' });
     expect(await core.api['contracts-delete']({ id: contract.id, revision: contract.revision })).toEqual({ deleted: true });
     await expect(core.api['contracts-get']({ number: 'V-400500-01' })).rejects.toMatchObject({ code: 'not-found' });
+    // The next ones get new ids: a deleted record's change log (and the portal's references to
+    // it) never pass to another.
+    const contractAgain = await core.api['contracts-save'](contractArgs(customer.id));
+    const deviceAgain = await core.api['devices-save'](deviceArgs(contractAgain.id));
+    expect(contractAgain.id).toBeGreaterThan(contract.id);
+    expect(deviceAgain.id).toBeGreaterThan(device.id);
+    expect((await core.api['audit-list']({ entity: 'device', entityId: deviceAgain.id })).map((e) => e.action)).toEqual(['create']);
 
     // A device with readings is taken out of service instead; its contract stays.
     const { device: used } = await core.api['devices-get']({ equipmentId: '3.022.790' });
@@ -167,6 +187,11 @@ describe('devices (issue 7)', () => {
     // Saving a device again keeps its own position.
     const again = await core.api['devices-save']({ ...deviceArgs(contract.id), ...third, counters: deviceArgs(contract.id).counters, location: 'Keller' });
     expect(again).toMatchObject({ position: '0003', location: 'Keller' });
+    // Two at one position from before the rule (as "3" and 0003): each still saves as long as it keeps it.
+    core.db.run("UPDATE devices SET position = '3' WHERE id = ?", [second.id]);
+    const old = (await core.api['devices-get']({ equipmentId: '3.400.501' })).device;
+    const kept = await core.api['devices-save']({ ...deviceArgs(contract.id), ...old, counters: deviceArgs(contract.id).counters, location: 'Archiv' });
+    expect(kept).toMatchObject({ position: '0003', location: 'Archiv' });
   });
 
   it('keeps counters with readings and an install date before the first reading', async () => {

@@ -76,7 +76,8 @@ export function contractDetail(core: CoreContext, args: ApiArgs<'contracts-get'>
 /** A contract entered by mistake, with its terms: refused once a device was on it or a run billed it. */
 export function deleteContractById(core: CoreContext, args: ApiArgs<'contracts-delete'>): { deleted: true } {
   return core.db.transaction(() => {
-    const before = getContract(core.db, args.id, today(core));
+    // With the terms it starts with, for the change log, when it has not started yet.
+    const before = contractAsShown(core, args.id);
     if (!before) throw new ApiError('not-found', `no contract ${args.id}`);
     if (before.revision !== args.revision) {
       throw new ApiError('conflict', 'this contract was changed by someone else in the meantime; reopen it');
@@ -150,7 +151,8 @@ export function saveContract(core: CoreContext, args: ApiArgs<'contracts-save'>)
       throw new ApiError('bad-request', 'a contract stays with its customer');
     }
     // Terms that differ from those in force on the day they are to apply from.
-    const termsFrom = args.termsFrom ?? (before.startDate > today(core) ? before.startDate : today(core));
+    // Not started yet: its terms are the ones it starts with, from its (possibly new) start.
+    const termsFrom = args.termsFrom ?? (before.startDate > today(core) ? input.startDate : today(core));
     const inForce = contractTerms(core.db, args.id, termsFrom);
     const changedTerms = input.terms.filter((term) => {
       const current = inForce.find((t) => t.kind === term.kind);

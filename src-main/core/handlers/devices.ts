@@ -24,7 +24,7 @@ import { addDays } from '../../../shared/dates';
 import { ApiError, type FieldIssue } from '../../../shared/errors';
 import { COUNTER_KINDS, type Device, type DeviceDetail } from '../../../shared/models';
 import { checkDevice, normaliseEquipmentId } from '../../../shared/rules/master-data';
-import { defaultValidity } from '../../../shared/rules/validity';
+import { comparePositions, defaultValidity } from '../../../shared/rules/validity';
 import { audit, timestamp, today, type CoreContext } from '../context';
 import { readingDraft, saveReading } from './readings';
 
@@ -135,12 +135,18 @@ export function saveDevice(core: CoreContext, args: ApiArgs<'devices-save'>): De
     }
     // A position names one device of its contract: the lowest is the one that sets the others'
     // validity (the OBS lock), which two devices at one position would leave to chance.
-    const neighbour = input.position
-      ? core.db.get<{ equipment_id: string }>(
-          `SELECT equipment_id FROM devices WHERE contract_id = ? AND position = ? AND id IS NOT ? AND out_of_service IS NULL`,
-          [args.contractId, input.position, args.id ?? null],
-        )
-      : undefined;
+    // Asked only of a new position: data from before this rule (two at one position) still saves.
+    // Positions compare as numbers (2 and 0002 are one), as the lock orders them.
+    const previous = args.id === undefined ? undefined : getDevice(core.db, args.id);
+    const neighbour =
+      input.position && (!previous || comparePositions(previous.position, input.position) !== 0)
+        ? core.db
+            .all<{ equipment_id: string; position: string }>(
+              'SELECT equipment_id, position FROM devices WHERE contract_id = ? AND id IS NOT ? AND out_of_service IS NULL',
+              [args.contractId, args.id ?? null],
+            )
+            .find((other) => comparePositions(other.position, input.position) === 0)
+        : undefined;
     if (neighbour) issues.push({ field: 'position', code: 'position-taken', params: { value: neighbour.equipment_id } });
     // A serial number names one machine: a second device with it is the same copier entered twice.
     const twin = input.serialNumber ? serialNumberHolder(core.db, input.serialNumber, args.id) : undefined;

@@ -296,7 +296,10 @@ export function applySubmissions(core: CoreContext, submissions: Submission[]): 
       }
       const { link, customer } = known;
       const device = link && getDevice(core.db, item.deviceRef);
-      if (!link || !device || !customer || link.customerNumber !== item.customerNumber) {
+      // The device must still be the link's customer's: one moved to another customer since the
+      // link was published is not theirs to read any more.
+      const owner = device && core.db.get<{ customer_id: number }>('SELECT customer_id FROM contracts WHERE id = ?', [device.contractId]);
+      if (!link || !device || !customer || link.customerNumber !== item.customerNumber || owner?.customer_id !== customer.id) {
         report.unknown.push(item.key);
         continue;
       }

@@ -94,6 +94,7 @@ export function ContractPage({ detail, customer, today, notice, onChanged }: Con
   const { t, language } = useLanguage();
   const contract = detail?.contract ?? null;
   const inForce = contract?.terms.map((term) => term.kind) ?? [];
+  const termsFromProposed = dateText(termsFromDefault(today, detail?.billedUntil ?? null, contract?.startDate ?? null), language);
   const firstField = useRef<HTMLDivElement>(null);
   useEffect(() => {
     firstField.current?.querySelector('input')?.focus();
@@ -113,12 +114,15 @@ export function ContractPage({ detail, customer, today, notice, onChanged }: Con
       intervalMonths: String(contract?.intervalMonths ?? 1),
       startMonth: String(contract?.startMonth ?? Number(today.slice(5, 7))),
       terms: initialTerms,
-      termsFrom: dateText(termsFromDefault(today, detail?.billedUntil ?? null, contract?.startDate ?? null), language),
+      termsFrom: termsFromProposed,
     },
     check: (fields) => readContract(fields, today, inForce).issues,
     save: async (fields) => {
       const { input } = readContract(fields, today, inForce);
-      const termsFrom = readDate(fields.termsFrom, today, 'termsFrom', []);
+      // A contract not started yet changes the terms it starts with: the day is its start, which
+      // the core takes (also a start moved in the same save) unless the clerk gave another one.
+      const proposed = fields.termsFrom === termsFromProposed && contract !== null && contract.startDate > today;
+      const termsFrom = proposed ? '' : readDate(fields.termsFrom, today, 'termsFrom', []);
       const saved = await api.call('contracts-save', {
         ...(contract ? { id: contract.id, revision: contract.revision, ...(termsFrom ? { termsFrom } : {}) } : {}),
         customerId: customer.id,
