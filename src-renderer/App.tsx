@@ -21,7 +21,7 @@ import {
   WebPage,
 } from './pages';
 import { api } from './platform/transport';
-import { confirmLeave, navigate, useHashRoute } from './useHashRoute';
+import { navigate, useHashRoute } from './useHashRoute';
 
 const LANGUAGE_NAMES: Record<Language, string> = { de: 'Deutsch', fr: 'Français', en: 'English' };
 
@@ -73,9 +73,8 @@ export function App({ firstInfo }: AppProps) {
   // (declined, the keystroke is not taken and the form stays as it was).
   const leavesPage = route.page !== 'search' && route.page !== 'customers';
   const onSearchChange = (text: string) => {
-    if (leavesPage && !confirmLeave()) return;
+    if (leavesPage && !navigate(listHref)) return;
     setQuery(text);
-    if (leavesPage) navigate(listHref);
   };
 
   return (
@@ -122,10 +121,7 @@ export function App({ firstInfo }: AppProps) {
           onKeyDown={(event) => {
             if (event.key === 'Enter' || event.key === 'ArrowDown') {
               event.preventDefault();
-              if (leavesPage) {
-                if (!confirmLeave()) return;
-                navigate(listHref);
-              }
+              if (leavesPage && !navigate(listHref)) return;
               requestResultsFocus();
             }
           }}

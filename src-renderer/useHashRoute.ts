@@ -104,46 +104,92 @@ export function deviceFormHref(equipmentId: string | null, contract?: string): s
 
 /** The question of the form with unsaved changes on screen (`useUnsavedGuard`); null: none. */
 let leaveQuestion: string | null = null;
-/** The next change of address is the app's own, or one a link's click already asked about. */
-let hashChangeAllowed = false;
+/** The one address the next change may go to unasked: the app's own step, or a link asked about. */
+let allowedHash: string | null = null;
+/** A save under way: the page it goes to afterwards (the record's own) is no leaving. */
+let saving = 0;
+/** The history entry shown, numbered in its state, to step back to it when leaving is declined. */
+let shownIndex = 0;
+/** The change of address that steps back to the form: not a change of page. */
+let steppingBack = false;
+
+/** An address as `location.hash` has it (encoded the browser's way), for comparing. */
+function hashOf(href: string): string {
+  return new URL(href, window.location.href).hash;
+}
 
 /** `useUnsavedGuard`: a form with unsaved changes is on screen (its question), or none (null). */
 export function guardLeaving(question: string | null): void {
   leaveQuestion = question;
-  hashChangeAllowed = false;
+  allowedHash = null;
 }
 
-/** `useUnsavedGuard`: the next change of address passes unasked (a link it asked about). */
-export function allowNextHashChange(): void {
-  hashChangeAllowed = true;
+/** `useUnsavedGuard`: the address a link goes to, once the clerk chose to leave. */
+export function allowHashChange(href: string): void {
+  allowedHash = hashOf(href);
+}
+
+/** A form's save, during which the app's navigation to the saved record asks nothing. */
+export async function whileSaving<T>(action: () => Promise<T>): Promise<T> {
+  saving += 1;
+  try {
+    return await action();
+  } finally {
+    saving -= 1;
+  }
 }
 
 /**
- * Asks before the app leaves a form with unsaved changes by its own doing (the header's
- * search jumping to its list); true when there is none, or the clerk chooses to leave.
+ * The app's own step to another page (a button, the search, after a save). Away from a form
+ * with unsaved changes it asks first; false when the clerk chose to stay.
  */
-export function confirmLeave(): boolean {
-  return leaveQuestion === null || window.confirm(leaveQuestion);
+export function navigate(href: string): boolean {
+  const hash = hashOf(href);
+  if (window.location.hash === hash) return true;
+  if (leaveQuestion !== null && saving === 0 && !window.confirm(leaveQuestion)) return false;
+  allowedHash = hash;
+  window.location.hash = href.slice(1);
+  return true;
 }
 
-export function navigate(href: string): void {
-  // The app's own step (after a save, a search): a form's unsaved-changes guard lets it pass.
-  if (window.location.hash !== href) allowNextHashChange();
-  window.location.hash = href.slice(1);
+function entryIndex(): number | undefined {
+  const state: unknown = window.history.state;
+  const index = state && typeof state === 'object' ? (state as { meterdeskIndex?: unknown }).meterdeskIndex : undefined;
+  return typeof index === 'number' ? index : undefined;
+}
+
+function numberEntry(index: number): void {
+  const state: unknown = window.history.state;
+  window.history.replaceState({ ...(state && typeof state === 'object' ? state : {}), meterdeskIndex: index }, '');
+  shownIndex = index;
 }
 
 export function useHashRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(window.location.hash));
   useEffect(() => {
+    numberEntry(entryIndex() ?? 0);
     const update = (event: HashChangeEvent) => {
-      // Back or Forward (or an address typed) away from a form with unsaved changes asks first;
-      // declined, the address goes back to the form's and the page stays.
-      const allowed = hashChangeAllowed;
-      hashChangeAllowed = false;
-      if (leaveQuestion !== null && !allowed && !window.confirm(leaveQuestion)) {
-        window.history.replaceState(window.history.state, '', event.oldURL);
+      if (steppingBack) {
+        steppingBack = false;
         return;
       }
+      const allowed = allowedHash !== null && allowedHash === new URL(event.newURL).hash;
+      allowedHash = null;
+      const index = entryIndex();
+      // Back or Forward (or an address typed) away from a form with unsaved changes asks first;
+      // declined, the history steps back to the form's entry (it keeps the entries around it),
+      // and the page stays.
+      if (leaveQuestion !== null && !allowed && !window.confirm(leaveQuestion)) {
+        if (index === shownIndex) {
+          window.history.replaceState(window.history.state, '', event.oldURL);
+          return;
+        }
+        steppingBack = true;
+        if (index === undefined) window.history.back();
+        else window.history.go(shownIndex - index);
+        return;
+      }
+      numberEntry(index ?? shownIndex + 1);
       setRoute(parseRoute(window.location.hash));
     };
     window.addEventListener('hashchange', update);

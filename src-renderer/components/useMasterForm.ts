@@ -4,6 +4,7 @@ import { useLanguage } from '../i18n';
 import { describeIssue } from '../issues';
 import { useSaveKeys } from './useSaveKeys';
 import { useUnsavedGuard } from './useUnsavedGuard';
+import { whileSaving } from '../useHashRoute';
 
 export interface MasterFormOptions<Fields> {
   initial: Fields;
@@ -68,7 +69,8 @@ export function useMasterForm<Fields extends object>({ initial, check, save, lea
       focusFirstError();
       return;
     }
-    void run(() => save(fields));
+    // Going on to the saved record (a new one's page) is no leaving of the form.
+    void run(() => whileSaving(() => save(fields)));
   };
 
   const dirty = JSON.stringify(fields) !== JSON.stringify(initial);

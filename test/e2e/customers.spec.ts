@@ -56,7 +56,19 @@ test('create a customer from scratch on an empty database with F2, then correct 
   await expect.poll(() => questions.length).toBe(2);
   await expect(page).toHaveURL(/#\/customers\/400500$/);
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Typo');
+  // A button that goes elsewhere asks too.
+  await page.getByRole('button', { name: 'Neuer Vertrag' }).click();
+  await expect.poll(() => questions.length).toBe(3);
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Typo');
   page.off('dialog', decline);
+  // The history is whole: Back, now accepted, goes to the page before (the new customer's form).
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.goBack();
+  await expect(page).toHaveURL(/#\/customers\/new$/);
+  await page.goForward();
+  await expect(page).toHaveURL(/#\/customers\/400500$/);
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Bureau Service Sàrl');
+  await page.getByLabel('Name', { exact: true }).fill('Typo');
   // Esc discards an unsaved change; F2 saves the next one, recorded in the change log.
   await page.keyboard.press('Escape');
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Bureau Service Sàrl');

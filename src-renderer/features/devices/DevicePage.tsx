@@ -36,7 +36,7 @@ export function DevicePage({ detail, onChanged, initialReadingId = null, back = 
         return;
       }
       // Opened by its address (a Hinweis): a reload no longer opens it again.
-      window.history.replaceState(null, '', deviceHref(device.equipmentId));
+      window.history.replaceState(window.history.state, '', deviceHref(device.equipmentId));
     }
     setOpen(null);
   };
