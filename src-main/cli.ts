@@ -602,7 +602,9 @@ export async function main(argv: string[]): Promise<number> {
   });
   const [command = 'help', ...rest] = positionals;
   if (values.help || command === 'help') {
-    console.log(values.help && positionals.length > 0 ? commandHelp(command) : HELP);
+    // `billing --help`, or `help billing`: that command's part.
+    const asked = command === 'help' ? rest[0] : values.help && positionals.length > 0 ? command : undefined;
+    console.log(asked ? commandHelp(asked) : HELP);
     return 0;
   }
   const dataDir = resolve(values.data ?? defaultDataDir());

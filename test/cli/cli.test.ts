@@ -103,6 +103,7 @@ describe('npm run cli', { timeout: 60_000 }, () => {
     expect(billing.out).not.toContain('send-requests');
     expect(cli('serve', '-h').out).toContain('--portal-port N');
     expect(cli('--help').out).toContain('send-requests');
+    expect(cli('help', 'billing').out).not.toContain('send-requests');
   });
 
   it('refuses an unknown command or option with exit code 2', () => {

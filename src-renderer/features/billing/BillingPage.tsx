@@ -53,7 +53,11 @@ export function BillingPage({ today, period: initialPeriod = null }: BillingPage
         setPreview(loadedPreview);
         setRuns(loadedRuns);
       },
-      (failure: Error) => setError(failure.message),
+      (failure: Error) => {
+        // No line to go on from: a later month's runs must not take the keyboard instead.
+        focusRun.current = null;
+        setError(failure.message);
+      },
     );
   }, [period]);
   useEffect(load, [load]);

@@ -7,6 +7,12 @@ import { api } from '../../platform/transport';
 import { BillLines } from './BillLines';
 import { StatementReadings } from './StatementReadings';
 
+/** The day of a moment where the clerk is (as every time the UI shows), not UTC's. */
+function localDay(iso: string): string {
+  const at = new Date(iso);
+  return `${at.getFullYear()}-${String(at.getMonth() + 1).padStart(2, '0')}-${String(at.getDate()).padStart(2, '0')}`;
+}
+
 /** The printable statements of a run: one page per contract (print, or save as PDF). */
 export function StatementPage({ runId }: { runId: number }) {
   const { t } = useLanguage();
@@ -60,7 +66,7 @@ export function StatementPage({ runId }: { runId: number }) {
                 {tc('billing.statementMeta', {
                   customer: contract.customerNumber,
                   run: run.id,
-                  date: formatDate(run.createdAt.slice(0, 10), written),
+                  date: formatDate(localDay(run.createdAt), written),
                 })}
               </p>
             </header>

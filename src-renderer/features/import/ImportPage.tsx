@@ -305,9 +305,10 @@ export function ImportPage() {
           </p>
           {report.rows.length > shown.length && (
             <p className="muted small">
+              {/* A meter import also lists the readings in a covered period; master data has none. */}
               {laterErrors.length > SHOWN_ERRORS
-                ? t('import.shownErrors', { shown: SHOWN_ROWS, count: report.rows.length, errorsShown: SHOWN_ERRORS, errors: laterErrors.length })
-                : t('import.shown', { shown: SHOWN_ROWS, count: report.rows.length })}
+                ? t(report.kind === 'readings' ? 'import.readingShownErrors' : 'import.shownErrors', { shown: SHOWN_ROWS, count: report.rows.length, errorsShown: SHOWN_ERRORS, errors: laterErrors.length })
+                : t(report.kind === 'readings' ? 'import.readingShown' : 'import.shown', { shown: SHOWN_ROWS, count: report.rows.length })}
             </p>
           )}
           {shown.length > 0 && (

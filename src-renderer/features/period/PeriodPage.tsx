@@ -28,13 +28,13 @@ const isSortColumn = (colId: string): colId is PeriodSortColumn =>
   (PERIOD_SORT_COLUMNS as readonly string[]).includes(colId);
 
 /** The search as typed, once the clerk pauses: each change is a query of the whole month. */
-function useSettled(text: string, ms = 250): string {
+function useSettled(text: string, ms = 250): [settled: string, settleNow: (text: string) => void] {
   const [settled, setSettled] = useState(text);
   useEffect(() => {
     const timer = window.setTimeout(() => setSettled(text), ms);
     return () => window.clearTimeout(timer);
   }, [text, ms]);
-  return settled;
+  return [settled, setSettled];
 }
 
 /**
@@ -51,7 +51,9 @@ export function PeriodPage({ today }: { today: string }) {
   const [period, setPeriod] = useState(today.slice(0, 7));
   const [filter, setFilter] = useState<PeriodState | null>(null);
   const [searchText, setSearchText] = useState('');
-  const search = useSettled(searchText.trim());
+  const [search, settleSearch] = useSettled(searchText.trim());
+  // Enter or ↓ in the search: the first row of the list for what was typed (not the one before).
+  const [focusFor, setFocusFor] = useState<string | null>(null);
   const [counts, setCounts] = useState<CountsOf | null>(null);
   const [allMissing, setAllMissing] = useState<number | null>(null);
   // Bumped after every change of the data: the counts, the alerts and the rows load again.
@@ -101,6 +103,20 @@ export function PeriodPage({ today }: { today: string }) {
     }
     return firstRows.current;
   }, []);
+
+  // The focus asked for in the search goes to the first row once that search's rows are there.
+  useEffect(() => {
+    if (focusFor === null || focusFor !== search) return;
+    let current = true;
+    void firstRowsOf(countsKey).done.then(() => {
+      if (!current) return;
+      setFocusFor(null);
+      setFocusToken((token) => token + 1);
+    });
+    return () => {
+      current = false;
+    };
+  }, [focusFor, search, countsKey, firstRowsOf]);
 
   useEffect(() => {
     if (!validPeriod) return;
@@ -306,7 +322,9 @@ export function PeriodPage({ today }: { today: string }) {
             onKeyDown={(event) => {
               if (event.key !== 'Enter' && event.key !== 'ArrowDown') return;
               event.preventDefault();
-              setFocusToken((token) => token + 1);
+              // Typed quickly (a scanner ends with Enter): searched now, not after the pause.
+              settleSearch(searchText.trim());
+              setFocusFor(searchText.trim());
             }}
           />
         </label>
