@@ -106,8 +106,8 @@ Commands:
             checked; with any error nothing is imported (exit code 1). Rows are matched
             by customer number, contract number and equipment ID, so importing the
             same file again changes nothing (a changed row updates its record, never
-            duplicates it); a customer column the file lacks leaves that field as it
-            is. --dry-run only checks.
+            duplicates it); an optional column the file lacks leaves that field of a
+            known record as it is. --dry-run only checks.
   generate --customers N --devices N --years N [--seed N]
             Fill an empty data folder with a synthetic dealer for benchmarks and
             tests: customers (de/fr/en, some with web reading), contracts (monthly,

@@ -83,6 +83,23 @@ describe('master-data import (issue 7)', () => {
     expect((await core.api['customers-get']({ number: '400600' })).customer).toMatchObject({ language: 'de', webReading: false, address: 'Feldweg 3\n3000 Bern' });
   });
 
+  it('contracts and devices too keep what a file has no column for: end, interval, location, counters', async () => {
+    const core = testCore();
+    const before = await core.api['contracts-get']({ number: 'V-100234-01' });
+    const { device } = await core.api['devices-get']({ equipmentId: '3.100.001' });
+    const contracts = await core.api['import-master-run'](
+      csv('vertraege.csv', ['Vertragsnummer;Kundennummer;Vertragsbeginn', `V-100234-01;100234;${before.contract.startDate}`].join('\n')),
+    );
+    expect(contracts.counts).toEqual({ create: 0, update: 0, unchanged: 1, error: 0 });
+    const devices = await core.api['import-master-run'](
+      csv('geraete.csv', ['Geräte-ID;Vertragsnummer;Position;Modell;Seriennummer;Installationsdatum', `3.100.001;V-100234-01;${device.position};KONICA bizhub C250i;${device.serialNumber};${device.installDate}`].join('\n')),
+    );
+    expect(devices.counts).toEqual({ create: 0, update: 1, unchanged: 0, error: 0 });
+    // Only the model changed: its place and counters stay.
+    expect(devices.rows[0]!.changes).toEqual({ model: [device.model, 'KONICA bizhub C250i'] });
+    expect((await core.api['devices-get']({ equipmentId: '3.100.001' })).device).toMatchObject({ location: device.location, counters: device.counters });
+  });
+
   it('lists every bad row with its reason and imports nothing of the file', async () => {
     const core = testCore({ demo: false });
     await core.api['import-master-run'](file('customers-latin1.csv'));

@@ -54,36 +54,42 @@ function issuesOf(error: unknown): FieldIssue[] {
   return error.refusal().map((issue) => ({ ...issue, field: issue.field === 'reading' ? 'row' : importField(issue.field) }));
 }
 
-/** A customer's fields an import may leave out. */
-const CUSTOMER_OPTIONAL_FIELDS = ['language', 'webReading', 'emails', 'address', 'note'] as const;
+/**
+ * A column the file does not have leaves that field of a known record as it is: a file of
+ * numbers and addresses does not turn every customer German, without web reading and e-mails,
+ * nor a list of contracts without an end column end them all, or one of devices without
+ * counters take theirs away. (A column there with an empty cell does empty the field.)
+ */
+function keepAbsent<T extends object>(input: T, existing: Partial<T>, values: RowValues, fields: ReadonlyArray<keyof T & string>): T {
+  const kept = { ...input };
+  for (const field of fields) {
+    if (values[field] === undefined && existing[field] !== undefined) kept[field] = existing[field] as T[typeof field];
+  }
+  return kept;
+}
 
 function importCustomer(core: CoreContext, values: RowValues): Outcome {
-  const { input, issues } = customerRow(values);
+  const { input: read, issues } = customerRow(values);
+  const existing = getCustomerByNumber(core.db, read.number);
+  const input = existing ? keepAbsent(read, existing, values, ['language', 'webReading', 'emails', 'address', 'note']) : read;
   // Every problem of the row at once: the form's rules on the other fields too (an e-mail
-  // address), not only after the first is corrected.
+  // address), not only after the first is corrected — on the customer as it would be saved.
   if (issues.length > 0) {
     const others = checkCustomer(input).filter((issue) => !issues.some((known) => known.field === issue.field));
     throw new ApiError('validation', 'row', [...issues, ...others]);
   }
-  const existing = getCustomerByNumber(core.db, input.number);
-  if (!existing) return outcomeOf(core, 'customer', existing, saveCustomer(core, input));
-  // A column the file does not have leaves that field as it is: a file of numbers and
-  // addresses does not turn every customer German, without web reading and e-mails.
-  const kept = { ...input };
-  for (const field of CUSTOMER_OPTIONAL_FIELDS) {
-    if (values[field] === undefined) Object.assign(kept, { [field]: existing[field] });
-  }
-  const saved = saveCustomer(core, { ...kept, id: existing.id, revision: existing.revision });
+  const saved = saveCustomer(core, existing ? { ...input, id: existing.id, revision: existing.revision } : input);
   return outcomeOf(core, 'customer', existing, saved);
 }
 
 function importContract(core: CoreContext, values: RowValues): Outcome {
-  const { input, issues } = contractRow(values, today(core));
-  const customer = getCustomerByNumber(core.db, input.customerNumber);
-  if (!customer) issues.push({ field: 'customerNumber', code: 'unknown-customer', params: { value: input.customerNumber } });
+  const { input: read, issues } = contractRow(values, today(core));
+  const customer = getCustomerByNumber(core.db, read.customerNumber);
+  if (!customer) issues.push({ field: 'customerNumber', code: 'unknown-customer', params: { value: read.customerNumber } });
   if (issues.length > 0 || !customer) throw new ApiError('validation', 'row', issues);
-  const id = getContractIdByNumber(core.db, input.number);
+  const id = getContractIdByNumber(core.db, read.number);
   const existing = id === undefined ? undefined : getContract(core.db, id, today(core));
+  const input = existing ? keepAbsent(read, existing, values, ['endDate', 'intervalMonths', 'startMonth']) : read;
   const { customerNumber: _customerNumber, ...fields } = input;
   const saved = saveContract(core, {
     ...fields,
@@ -94,18 +100,29 @@ function importContract(core: CoreContext, values: RowValues): Outcome {
 }
 
 function importDevice(core: CoreContext, values: RowValues): Outcome {
-  const { input, issues } = deviceRow(values, today(core));
-  const contractId = getContractIdByNumber(core.db, input.contractNumber);
-  if (contractId === undefined) issues.push({ field: 'contractNumber', code: 'unknown-contract', params: { value: input.contractNumber } });
-  const existing = getDeviceByEquipmentId(core.db, input.equipmentId);
+  const { input: read, issues } = deviceRow(values, today(core));
+  const contractId = getContractIdByNumber(core.db, read.contractNumber);
+  if (contractId === undefined) issues.push({ field: 'contractNumber', code: 'unknown-contract', params: { value: read.contractNumber } });
+  const existing = getDeviceByEquipmentId(core.db, read.equipmentId);
   if (existing && contractId !== undefined && existing.contractId !== contractId) {
     const current = getContract(core.db, existing.contractId, today(core));
     issues.push({ field: 'contractNumber', code: 'contract-differs', params: { value: current?.number ?? '' } });
   }
   if (issues.length > 0 || contractId === undefined) throw new ApiError('validation', 'row', issues);
+  const input = existing ? keepAbsent(read, existing, values, ['location']) : read;
+  // A counter kind whose column the file has not keeps the device's counter of that kind.
+  const counters = existing
+    ? [
+        ...input.counters,
+        ...existing.counters
+          .filter((counter) => values[`${counter.kind}Start`] === undefined)
+          .map((counter) => ({ kind: counter.kind, startValue: counter.startValue })),
+      ]
+    : input.counters;
   const { contractNumber: _contractNumber, ...fields } = input;
   const saved = saveDevice(core, {
     ...fields,
+    counters,
     contractId,
     ...(existing ? { id: existing.id, revision: existing.revision } : {}),
   });
