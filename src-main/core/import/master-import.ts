@@ -63,7 +63,7 @@ function issuesOf(error: unknown): FieldIssue[] {
 function keepAbsent<T extends object>(input: T, existing: Partial<T>, values: RowValues, fields: ReadonlyArray<keyof T & string>): T {
   const kept = { ...input };
   for (const field of fields) {
-    if (values[field] === undefined && existing[field] !== undefined) kept[field] = existing[field] as T[typeof field];
+    if (values[field] === undefined && existing[field] !== undefined) kept[field] = existing[field];
   }
   return kept;
 }
