@@ -146,3 +146,17 @@ test('taking a device out of service asks first; afterwards it offers no new rea
   await meterdesk.open('#/devices/3.300.452');
   await expect(page.getByRole('button', { name: 'Neuer Zählerstand' })).toBeDisabled();
 });
+
+test('a contract entered by mistake is deleted in two presses, and its customer page no longer lists it', async ({ meterdesk, page }) => {
+  await meterdesk.open('#/customers/100234');
+  await page.getByRole('button', { name: 'Neuer Vertrag' }).click();
+  await page.getByLabel('Vertragsnummer').fill('V-100234-99');
+  await page.getByLabel('Vertragsbeginn').fill('01.11.2026');
+  await page.keyboard.press('F2');
+  await expect(page).toHaveURL(/#\/contracts\/V-100234-99$/);
+  await page.getByRole('button', { name: 'Vertrag löschen' }).click();
+  await page.getByRole('button', { name: 'Vertrag wirklich löschen?' }).click();
+  await expect(page).toHaveURL(/#\/customers\/100234$/);
+  await expect(page.getByRole('link', { name: 'V-100234-01' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'V-100234-99' })).toHaveCount(0);
+});
