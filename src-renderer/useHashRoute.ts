@@ -28,7 +28,7 @@ export type Route =
  * or the billing of a month (`billing?period=2026-11`), as the part of the address after `#/`.
  */
 export type BackPage = string;
-const BACK_PAGE = /^(web|alerts|billing(\?period=\d{4}-(0[1-9]|1[0-2]))?)$/;
+const BACK_PAGE = /^(web|alerts(\?kind=[\w-]+)?|billing(\?period=\d{4}-(0[1-9]|1[0-2]))?)$/;
 
 function queryParam(hash: string, name: string): string | null {
   const query = hash.split('?')[1];

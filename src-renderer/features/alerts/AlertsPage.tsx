@@ -90,7 +90,9 @@ export function AlertsPage({ kind }: { kind: AlertKind | null }) {
         onOpen={(row) => {
           // A web value kept aside is decided on Web-Erfassung (Übernehmen / Verwerfen), not on the device.
           // A reading opened here comes back to this list once checked (its dialog closed).
-          navigate(row.kind === 'web-waiting' ? '#/web' : deviceHref(row.equipmentId, row.readingId ?? undefined, 'alerts'));
+          // The list as filtered comes back (`alerts?kind=…`).
+          const back = filter ? `alerts?kind=${filter}` : 'alerts';
+          navigate(row.kind === 'web-waiting' ? '#/web' : deviceHref(row.equipmentId, row.readingId ?? undefined, back));
         }}
         height="calc(100vh - 230px)"
       />
