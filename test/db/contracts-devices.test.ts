@@ -231,6 +231,10 @@ describe('devices (issue 7)', () => {
     expect(unknown.issues).toEqual([{ field: 'contractNumber', code: 'unknown-contract', params: { value: 'V-XYZ' } }]);
     const log = await core.api['audit-list']({ entity: 'device', entityId: device.id });
     expect(log.at(-1)!.changes).toEqual({ contract: ['V-999999-01', 'V-300451-01'], movedFrom: [null, '2026-11-01'] });
+    // It keeps its position: not into a contract where another device has it.
+    const { device: second } = await core.api['devices-get']({ equipmentId: '3.300.452' });
+    const clash = await rejection(core.api['devices-move']({ equipmentId: '3.300.452', revision: second.revision, contractNumber: 'V-999999-01', from: '2026-12-01' }));
+    expect(clash.issues).toContainEqual({ field: 'contractNumber', code: 'position-taken', params: { value: '3.022.790' } });
   });
 
   it('moves a device only into a contract that runs on the day', async () => {

@@ -140,14 +140,9 @@ export function saveDevice(core: CoreContext, args: ApiArgs<'devices-save'>): De
     const previous = args.id === undefined ? undefined : getDevice(core.db, args.id);
     const neighbour =
       input.position && (!previous || comparePositions(previous.position, input.position) !== 0)
-        ? core.db
-            .all<{ equipment_id: string; position: string }>(
-              'SELECT equipment_id, position FROM devices WHERE contract_id = ? AND id IS NOT ? AND out_of_service IS NULL',
-              [args.contractId, args.id ?? null],
-            )
-            .find((other) => comparePositions(other.position, input.position) === 0)
+        ? positionHolder(core, args.contractId, input.position, args.id)
         : undefined;
-    if (neighbour) issues.push({ field: 'position', code: 'position-taken', params: { value: neighbour.equipment_id } });
+    if (neighbour) issues.push({ field: 'position', code: 'position-taken', params: { value: neighbour } });
     // A serial number names one machine: a second device with it is the same copier entered twice.
     const twin = input.serialNumber ? serialNumberHolder(core.db, input.serialNumber, args.id) : undefined;
     if (twin !== undefined) issues.push({ field: 'serialNumber', code: 'serial-number-taken', params: { value: twin } });
@@ -198,6 +193,16 @@ export function saveDevice(core: CoreContext, args: ApiArgs<'devices-save'>): De
 }
 
 /** From a day on, the device belongs to another contract; its readings and their chain stay. */
+/** The equipment ID of the device in service at `position` of a contract (2 and 0002 are one), other than `except`. */
+function positionHolder(core: CoreContext, contractId: number, position: string, except: number | undefined): string | undefined {
+  return core.db
+    .all<{ equipment_id: string; position: string }>(
+      'SELECT equipment_id, position FROM devices WHERE contract_id = ? AND id IS NOT ? AND out_of_service IS NULL',
+      [contractId, except ?? null],
+    )
+    .find((other) => comparePositions(other.position, position) === 0)?.equipment_id;
+}
+
 export function moveDeviceToContract(core: CoreContext, args: ApiArgs<'devices-move'>): Device {
   return core.db.transaction(() => {
     const device = requireDevice(
@@ -212,6 +217,9 @@ export function moveDeviceToContract(core: CoreContext, args: ApiArgs<'devices-m
     } else if (contractId === device.contractId) {
       issues.push({ field: 'contractNumber', code: 'same-contract' });
     } else {
+      // It keeps its position: one another device of that contract has would leave the lock to chance.
+      const holder = positionHolder(core, contractId, device.position, device.id);
+      if (holder) issues.push({ field: 'contractNumber', code: 'position-taken', params: { value: holder } });
       // The device joins a contract that runs then: not before it starts, not after it ends.
       const target = getContract(core.db, contractId, args.from);
       if (target && (args.from < target.startDate || (target.endDate !== null && args.from > target.endDate))) {
