@@ -58,6 +58,9 @@ export function AlertsPage({ kind }: { kind: AlertKind | null }) {
         headerName: t('alerts.detail.title'),
         flex: 2.3,
         minWidth: 300,
+        // The sentence whole, in every language (French ran past the column with "…").
+        wrapText: true,
+        autoHeight: true,
         tooltipValueGetter: (p) => String(p.value ?? ''),
         valueGetter: (p) => (p.data ? detail(p.data) : ''),
       },

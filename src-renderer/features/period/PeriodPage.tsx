@@ -359,10 +359,13 @@ export function PeriodPage({ today }: { today: string }) {
             if (!window.confirm(t('period.estimateConfirm', { count: allMissing ?? 0, period: formatPeriod(period, language) }))) return;
             run(async () => {
               const done = await api.call('readings-estimate', { period });
-              return t('period.estimated', {
-                created: done.created.length,
-                skipped: done.skipped.length,
-              });
+              const counts = t('period.estimated', { created: done.created.length, skipped: done.skipped.length });
+              // Which ones were not estimated, and why: each is for the clerk to look at.
+              const list = done.skipped
+                .slice(0, 10)
+                .map((skip) => `${skip.equipmentId} (${t(`period.notEstimatedReasons.${skip.reason}`)})`)
+                .join(', ');
+              return done.skipped.length === 0 ? counts : `${counts} ${t('period.notEstimated', { list: done.skipped.length > 10 ? `${list}, …` : list })}`;
             });
           }}
         >
