@@ -242,7 +242,7 @@ export const de = {
     noSmtp: 'Kein SMTP-Server eingestellt: unter Einstellungen den SMTP-Server (smtp.url) eintragen, dann erneut senden.',
     requestList: 'Anfrage-E-Mails {{period}} ({{count}})',
     attempts: 'Versuche',
-    sentAt: 'Gesendet am',
+    sentAt: 'Gesendet oder gegeben am',
     lastError: 'Letzter Fehler',
     requestStates: { pending: 'ausstehend', sent: 'gesendet', cancelled: 'zurückgezogen', 'handed-over': 'Link gegeben' },
     resend: 'Neuer Link',

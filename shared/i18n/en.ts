@@ -243,7 +243,7 @@ export const en: Translation = {
     noSmtp: 'No SMTP server set: enter the SMTP server (smtp.url) under Settings, then send again.',
     requestList: 'Request e-mails {{period}} ({{count}})',
     attempts: 'Attempts',
-    sentAt: 'Sent at',
+    sentAt: 'Sent or given at',
     lastError: 'Last error',
     requestStates: { pending: 'pending', sent: 'sent', cancelled: 'withdrawn', 'handed-over': 'link given' },
     resend: 'New link',

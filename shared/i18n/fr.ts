@@ -244,7 +244,7 @@ export const fr: Translation = {
     noSmtp: 'Aucun serveur SMTP défini : saisissez le serveur SMTP (smtp.url) dans les paramètres, puis renvoyez.',
     requestList: 'E-mails de demande {{period}} ({{count}})',
     attempts: 'Tentatives',
-    sentAt: 'Envoyé le',
+    sentAt: 'Envoyé ou remis le',
     lastError: 'Dernière erreur',
     requestStates: { pending: 'en attente', sent: 'envoyé', cancelled: 'retiré', 'handed-over': 'lien donné' },
     resend: 'Nouveau lien',

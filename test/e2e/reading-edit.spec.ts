@@ -19,6 +19,12 @@ test('an implausible reading shows the orange warning, F2 still saves it flagged
   await meterdesk.dialog.getByRole('button', { name: 'Als geprüft bestätigen' }).click();
   await expect(meterdesk.dialog).toBeHidden();
   await expect(meterdesk.historyRows().filter({ hasText: /690.256/ })).not.toContainText('zu prüfen');
+  // Opened from its row, closed (Esc), the keyboard is back on that row to go on with ↑ ↓.
+  await page.keyboard.press('Enter');
+  await expect(meterdesk.dialog).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(meterdesk.dialog).toBeHidden();
+  await expect(meterdesk.historyRows().filter({ hasText: /690.256/ }).locator('.ag-cell-focus')).toHaveCount(1);
 });
 
 test('a recorded reading can be corrected, and its audit trail says who changed what', async ({ meterdesk, page }) => {

@@ -1,3 +1,4 @@
+import type { GridApi } from 'ag-grid-community';
 import { useEffect, useRef, useState } from 'react';
 import { formatCounter, formatDate } from '../../../shared/format';
 import type { DeviceDetail, Reading } from '../../../shared/models';
@@ -23,6 +24,9 @@ export function DevicePage({ detail, onChanged, initialReadingId = null, back = 
   const [open, setOpen] = useState<Open>(initialReadingId ? { readingId: initialReadingId } : null);
   const [message, setMessage] = useState('');
   const newButton = useRef<HTMLButtonElement>(null);
+  const history = useRef<GridApi<Reading> | null>(null);
+  // The reading opened from the history grid: its row takes the keyboard back when the dialog closes.
+  const fromRow = useRef<number | null>(null);
 
   useMenuAction((action) => {
     if (action === 'new-reading' && !open) setOpen({});
@@ -44,7 +48,17 @@ export function DevicePage({ detail, onChanged, initialReadingId = null, back = 
   // while it was still there, its focus trap took the keyboard back, and it ended on <body>.
   // Opened from the search (Enter), the page takes the keyboard too: Enter again records a reading.
   useEffect(() => {
-    if (!open) newButton.current?.focus();
+    if (open) return;
+    const row = fromRow.current;
+    fromRow.current = null;
+    const api = history.current;
+    const node = row !== null ? api?.getRowNode(String(row)) : undefined;
+    const first = api?.getAllDisplayedColumns()[0];
+    if (api && node?.rowIndex != null && first) {
+      // Opened from its row (↓ Enter): back on that row, to go on with ↑ ↓.
+      api.ensureIndexVisible(node.rowIndex);
+      api.setFocusedCell(node.rowIndex, first);
+    } else newButton.current?.focus();
   }, [open]);
 
   return (
@@ -110,7 +124,13 @@ export function DevicePage({ detail, onChanged, initialReadingId = null, back = 
         <HistoryGrid
           readings={readings}
           kinds={device.counters.map((c) => c.kind)}
-          onOpen={(reading: Reading) => setOpen({ readingId: reading.id })}
+          onOpen={(reading: Reading) => {
+            fromRow.current = reading.id;
+            setOpen({ readingId: reading.id });
+          }}
+          onReady={(api) => {
+            history.current = api;
+          }}
         />
       )}
       {open && (

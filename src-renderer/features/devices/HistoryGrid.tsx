@@ -1,4 +1,4 @@
-import type { ColDef } from 'ag-grid-community';
+import type { ColDef, GridApi } from 'ag-grid-community';
 import { useMemo } from 'react';
 import { formatCounter, formatDate, labelSeparator } from '../../../shared/format';
 import type { CounterKind, Reading } from '../../../shared/models';
@@ -9,16 +9,29 @@ export interface HistoryGridProps {
   readings: Reading[];
   kinds: CounterKind[];
   onOpen: (reading: Reading) => void;
+  /** The grid's API once ready (to give a row the keyboard back when its dialog closes). */
+  onReady?: (api: GridApi<Reading>) => void;
 }
 
 /** A device's readings, newest first; Enter or a double-click opens one in the dialog. */
-export function HistoryGrid({ readings, kinds, onOpen }: HistoryGridProps) {
+export function HistoryGrid({ readings, kinds, onOpen, onReady }: HistoryGridProps) {
   const { t, language } = useLanguage();
   const columns = useMemo<ColDef<Reading>[]>(() => {
     const date = (value: unknown) => (typeof value === 'string' ? formatDate(value, language) : '');
     const counter = (value: unknown) => (typeof value === 'number' ? formatCounter(value, language) : '');
     return [
-      { field: 'date', headerName: t('device.date'), width: 110, sort: 'desc', valueFormatter: (p) => date(p.value) },
+      {
+        field: 'date',
+        headerName: t('device.date'),
+        width: 110,
+        sort: 'desc',
+        valueFormatter: (p) => date(p.value),
+        // Two readings of one day in the order of their validity (a second one in a covered month after the first).
+        comparator: (a: string, b: string, nodeA, nodeB) =>
+          a.localeCompare(b) ||
+          (nodeA.data?.validFrom ?? '').localeCompare(nodeB.data?.validFrom ?? '') ||
+          (nodeA.data?.id ?? 0) - (nodeB.data?.id ?? 0),
+      },
       {
         field: 'status',
         headerName: t('device.status'),
@@ -84,6 +97,7 @@ export function HistoryGrid({ readings, kinds, onOpen }: HistoryGridProps) {
       columns={columns}
       rowId={(reading) => String(reading.id)}
       onOpen={onOpen}
+      {...(onReady ? { onReady } : {})}
       height={Math.min(520, 80 + Math.max(readings.length, 3) * 34)}
     />
   );
