@@ -48,11 +48,27 @@ describe('estimated readings', () => {
     const draft = await core.api['readings-draft']({ equipmentId: '3.022.790', readingId: ricoh.readingId });
     expect(draft.reading!.source).toBe('estimate');
 
+    // Corrected by a clerk with the real counter, the estimate is a real reading from then on.
+    const estimated = draft.reading!;
+    const corrected = await core.api['readings-save']({
+      equipmentId: '3.022.790',
+      readingId: estimated.id,
+      revision: estimated.revision,
+      date: estimated.date,
+      validFrom: estimated.validFrom,
+      validTo: estimated.validTo,
+      counters: estimated.counters.map((c) => ({ kind: c.kind, old: c.old, new: c.new + 7, extraFree: c.extraFree })),
+    });
+    expect(corrected.source).toBe('manual');
+    expect((await core.api['audit-list']({ entity: 'reading', entityId: estimated.id })).at(-1)!.changes).toMatchObject({ source: ['estimate', 'manual'] });
+    expect((await core.api['period-overview']({ period: '2026-11' })).rows.find((r) => r.equipmentId === '3.022.790')!.state).toBe('manual');
+
     // The same action again: nothing more is missing, nothing is added.
     const again = await core.api['readings-estimate']({ period: '2026-11' });
     expect(again.created).toEqual([]);
+    // (less the one corrected above)
     expect(core.db.get<{ n: number }>("SELECT count(*) AS n FROM readings WHERE source = 'estimate'")!.n).toBe(
-      october.created.length + november.created.length,
+      october.created.length + november.created.length - 1,
     );
   });
 

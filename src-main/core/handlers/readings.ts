@@ -647,6 +647,16 @@ function writeReading(
     const changes = diff(auditFields(editing), auditFields(record));
     if (Object.keys(changes).length === 0) return { id, record, unchanged: editing };
     updateReading(core.db, id, record, now);
+    // An estimate whose counters a clerk corrects holds real values now: it is billed, listed
+    // and judged as a reading of its source, no longer named an estimate on the statement.
+    const corrected =
+      editing.source === 'estimate' &&
+      origin.source !== 'estimate' &&
+      record.counters.some((counter) => editing.counters.find((c) => c.kind === counter.kind)?.new !== counter.new);
+    if (corrected) {
+      core.db.run('UPDATE readings SET source = ? WHERE id = ?', [origin.source, id]);
+      changes.source = ['estimate', origin.source];
+    }
     audit(core, now, 'reading', id, 'update', changes);
   } else {
     id = insertReading(
