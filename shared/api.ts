@@ -269,6 +269,8 @@ export interface ReadingDraft {
   date: IsoDate;
   status: ReadingStatus;
   previousDate: IsoDate | null;
+  /** The reading before is an estimate (a date before it is refused in words that say so). */
+  previousIsEstimate: boolean;
   nextDate: IsoDate | null;
   previousValidTo: IsoDate | null;
   nextValidFrom: IsoDate | null;

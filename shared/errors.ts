@@ -47,6 +47,7 @@ export type IssueCode =
   | 'position-taken'
   | 'device-has-readings'
   | 'contract-has-devices'
+  | 'date-before-estimate'
   | 'end-before-start'
   | 'counters-required'
   | 'counter-has-readings'

@@ -557,6 +557,7 @@ export const de = {
     'date-invalid': 'Kein gültiges Datum (TT.MM.JJJJ).',
     'date-before-install': 'Darf nicht vor der Installation ({{min}}) liegen.',
     'date-before-previous': 'Darf nicht vor dem letzten Zählerstand ({{min}}) liegen.',
+    'date-before-estimate': 'Darf nicht vor der Schätzung vom {{min}} liegen: die Schätzung erst löschen oder mit den echten Werten korrigieren.',
     'date-after-next': 'Darf nicht nach dem nächsten Zählerstand ({{max}}) liegen.',
     'date-in-future': 'Darf nicht in der Zukunft liegen (heute ist {{max}}).',
     'validity-order': 'Gültig bis darf nicht vor Gültig von ({{min}}) liegen.',

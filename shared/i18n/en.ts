@@ -558,6 +558,7 @@ export const en: Translation = {
     'date-invalid': 'Not a valid date (DD/MM/YYYY).',
     'date-before-install': 'Cannot be before the installation ({{min}}).',
     'date-before-previous': 'Cannot be before the last reading ({{min}}).',
+    'date-before-estimate': 'Cannot be before the estimate of {{min}}: delete the estimate first, or correct it with the real values.',
     'date-after-next': 'Cannot be after the next reading ({{max}}).',
     'date-in-future': 'Cannot be in the future (today is {{max}}).',
     'validity-order': 'Valid to cannot be before valid from ({{min}}).',

@@ -559,6 +559,7 @@ export const fr: Translation = {
     'date-invalid': 'Date invalide (JJ.MM.AAAA).',
     'date-before-install': 'Pas avant l’installation ({{min}}).',
     'date-before-previous': 'Pas avant le dernier relevé ({{min}}).',
+    'date-before-estimate': 'Ne peut pas précéder l’estimation du {{min}} : supprimer d’abord l’estimation, ou la corriger avec les valeurs réelles.',
     'date-after-next': 'Pas après le relevé suivant ({{max}}).',
     'date-in-future': 'Pas dans le futur (nous sommes le {{max}}).',
     'validity-order': 'La fin de validité ne peut précéder le début ({{min}}).',

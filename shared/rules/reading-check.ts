@@ -41,6 +41,8 @@ export interface ReadingContext {
   status: ReadingStatus;
   installDate: IsoDate;
   previousDate: IsoDate | null;
+  /** The reading before is an estimate: a date before it says so (delete or correct the estimate). */
+  previousIsEstimate?: boolean;
   nextDate: IsoDate | null;
   /** Validity of the neighbouring readings: periods never overlap (free copies would count twice). */
   previousValidTo: IsoDate | null;
@@ -90,7 +92,8 @@ export function checkReading(input: ReadingInput, context: ReadingContext): Read
   } else if (input.date < context.installDate) {
     issues.push({ field: 'date', code: 'date-before-install', params: { min: context.installDate } });
   } else if (context.previousDate && input.date < context.previousDate) {
-    issues.push({ field: 'date', code: 'date-before-previous', params: { min: context.previousDate } });
+    const code = context.previousIsEstimate ? 'date-before-estimate' : 'date-before-previous';
+    issues.push({ field: 'date', code, params: { min: context.previousDate } });
   } else if (context.nextDate && input.date > context.nextDate) {
     issues.push({ field: 'date', code: 'date-after-next', params: { max: context.nextDate } });
   }

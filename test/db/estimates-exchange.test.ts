@@ -63,6 +63,19 @@ describe('estimated readings', () => {
     expect((await core.api['audit-list']({ entity: 'reading', entityId: estimated.id })).at(-1)!.changes).toMatchObject({ source: ['estimate', 'manual'] });
     expect((await core.api['period-overview']({ period: '2026-11' })).rows.find((r) => r.equipmentId === '3.022.790')!.state).toBe('manual');
 
+    // A real reading dated before another device's estimate is refused, saying that one is an estimate.
+    const other = november.created.find((c) => c.equipmentId !== '3.022.790')!;
+    const otherDraft = await core.api['readings-draft']({ equipmentId: other.equipmentId });
+    const early = await core.api['readings-save']({
+      equipmentId: other.equipmentId,
+      previousReadingId: otherDraft.previousReadingId,
+      date: '2026-11-20',
+      validFrom: otherDraft.validity.from,
+      validTo: otherDraft.validity.to,
+      counters: otherDraft.counters.map((c) => ({ kind: c.kind, old: c.chainOld, new: c.chainOld + 10, extraFree: 0 })),
+    }).catch((error: unknown) => error);
+    expect(early).toMatchObject({ issues: [{ field: 'date', code: 'date-before-estimate', params: { min: '2026-11-23' } }] });
+
     // The same action again: nothing more is missing, nothing is added.
     const again = await core.api['readings-estimate']({ period: '2026-11' });
     expect(again.created).toEqual([]);

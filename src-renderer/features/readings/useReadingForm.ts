@@ -175,6 +175,7 @@ export function useReadingForm(draft: ReadingDraft, language: Language): Reading
           status: draft.status,
           installDate: draft.device.installDate,
           previousDate: draft.previousDate,
+          previousIsEstimate: draft.previousIsEstimate,
           nextDate: draft.nextDate,
           previousValidTo: draft.previousValidTo,
           nextValidFrom: draft.nextValidFrom,
