@@ -85,6 +85,11 @@ export function parsePrice(text: string): number | null {
   return Number(match[1] || '0') * 1_000_000 + Number((match[2] ?? '').padEnd(6, '0'));
 }
 
+/** A price `parsePrice` refuses only for its decimals: more than the six (micro-francs) it keeps. */
+export function hasTooManyPriceDecimals(text: string): boolean {
+  return /^\s*\d*[.,]\d{7,}\s*$/.test(text);
+}
+
 const amountFormats = new Map<Language, Intl.NumberFormat>();
 
 /**

@@ -137,9 +137,9 @@ export function saveDevice(core: CoreContext, args: ApiArgs<'devices-save'>): De
     // validity (the OBS lock), which two devices at one position would leave to chance.
     // Asked only of a new position: data from before this rule (two at one position) still saves.
     // Positions compare as numbers (2 and 0002 are one), as the lock orders them.
-    const previous = args.id === undefined ? undefined : getDevice(core.db, args.id);
+    const stored = args.id === undefined ? undefined : getDevice(core.db, args.id);
     const neighbour =
-      input.position && (!previous || comparePositions(previous.position, input.position) !== 0)
+      input.position && (!stored || comparePositions(stored.position, input.position) !== 0)
         ? positionHolder(core, args.contractId, input.position, args.id)
         : undefined;
     if (neighbour) issues.push({ field: 'position', code: 'position-taken', params: { value: neighbour } });
@@ -162,7 +162,7 @@ export function saveDevice(core: CoreContext, args: ApiArgs<'devices-save'>): De
       return getDevice(core.db, id) as Device;
     }
 
-    const before = requireDevice(core, getDevice(core.db, args.id), args.revision);
+    const before = requireDevice(core, stored, args.revision);
     if (before.contractId !== args.contractId) {
       throw new ApiError(
         'bad-request',
@@ -192,7 +192,6 @@ export function saveDevice(core: CoreContext, args: ApiArgs<'devices-save'>): De
   });
 }
 
-/** From a day on, the device belongs to another contract; its readings and their chain stay. */
 /** The equipment ID of the device in service at `position` of a contract (2 and 0002 are one), other than `except`. */
 function positionHolder(core: CoreContext, contractId: number, position: string, except: number | undefined): string | undefined {
   return core.db
@@ -203,6 +202,7 @@ function positionHolder(core: CoreContext, contractId: number, position: string,
     .find((other) => comparePositions(other.position, position) === 0)?.equipment_id;
 }
 
+/** From a day on, the device belongs to another contract; its readings and their chain stay. */
 export function moveDeviceToContract(core: CoreContext, args: ApiArgs<'devices-move'>): Device {
   return core.db.transaction(() => {
     const device = requireDevice(

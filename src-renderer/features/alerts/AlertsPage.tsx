@@ -92,8 +92,7 @@ export function AlertsPage({ kind }: { kind: AlertKind | null }) {
         rowId={(row) => `${row.kind}-${row.deviceId}-${row.counter ?? ''}-${row.readingId ?? ''}`}
         onOpen={(row) => {
           // A web value kept aside is decided on Web-Erfassung (Übernehmen / Verwerfen), not on the device.
-          // A reading opened here comes back to this list once checked (its dialog closed).
-          // The list as filtered comes back (`alerts?kind=…`).
+          // A reading opened here comes back to this list, filtered as it was, once its dialog closes.
           const back = filter ? `alerts?kind=${filter}` : 'alerts';
           navigate(row.kind === 'web-waiting' ? '#/web' : deviceHref(row.equipmentId, row.readingId ?? undefined, back));
         }}

@@ -18,16 +18,16 @@ export interface BillingPageProps {
   period?: string | null;
 }
 
-/**
- * The print billing of a month: the preview of what a run would bill, the run (01 → 11), and
- * the period's runs with cancel, post (→ 21), the printable statements and the CSV export.
- */
 /** A contract of the preview with its devices still without a reading this month. */
 type ContractRow = BilledContract & { missing: string[] };
 
 /** Readings left out of the run, named with their devices: the first ones. */
 const SKIPPED_SHOWN = 20;
 
+/**
+ * The print billing of a month: the preview of what a run would bill, the run (01 → 11), and
+ * the period's runs with cancel, post (→ 21), the printable statements and the CSV export.
+ */
 export function BillingPage({ today, period: initialPeriod = null }: BillingPageProps) {
   const { t, language } = useLanguage();
   const [period, setPeriod] = useState(initialPeriod ?? today.slice(0, 7));

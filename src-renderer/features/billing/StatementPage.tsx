@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { BillingRun } from '../../../shared/api';
+import { isoDate } from '../../../shared/dates';
 import { formatDate, formatPeriod } from '../../../shared/format';
 import i18next from 'i18next';
 import { useLanguage } from '../../i18n';
@@ -10,7 +11,7 @@ import { StatementReadings } from './StatementReadings';
 /** The day of a moment where the clerk is (as every time the UI shows), not UTC's. */
 function localDay(iso: string): string {
   const at = new Date(iso);
-  return `${at.getFullYear()}-${String(at.getMonth() + 1).padStart(2, '0')}-${String(at.getDate()).padStart(2, '0')}`;
+  return isoDate(at.getFullYear(), at.getMonth() + 1, at.getDate());
 }
 
 /** The printable statements of a run: one page per contract (print, or save as PDF). */

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { addDays } from '../../../shared/dates';
 import type { FieldIssue } from '../../../shared/errors';
-import { formatCounter, formatDate, formatPrice, parseCounter, parsePrice } from '../../../shared/format';
+import { formatCounter, formatDate, formatPrice, hasTooManyPriceDecimals, parseCounter, parsePrice } from '../../../shared/format';
 import { COUNTER_KINDS, type ContractDetail, type CounterKind, type Customer, type IsoDate } from '../../../shared/models';
 import { checkContract, INTERVALS, type ContractInput, type TermInput } from '../../../shared/rules/master-data';
 import { dateText, readDate } from '../../components/date-text';
@@ -62,7 +62,7 @@ function readContract(
     if (!freePerMonth.ok) issues.push({ field: `terms.${kind}.freePerMonth`, code: freePerMonth.code === 'negative' ? 'negative' : 'not-whole-number' });
     if (pricePerPage === null) {
       // A number with too many decimals says so; anything else is not a price.
-      issues.push({ field: `terms.${kind}.pricePerPage`, code: /^\s*\d*[.,]\d{7,}\s*$/.test(price) ? 'price-decimals' : 'price-invalid' });
+      issues.push({ field: `terms.${kind}.pricePerPage`, code: hasTooManyPriceDecimals(price) ? 'price-decimals' : 'price-invalid' });
     }
     terms.push({ kind, freePerMonth: freePerMonth.ok ? freePerMonth.value : 0, pricePerPage: pricePerPage ?? 0 });
   }

@@ -162,8 +162,9 @@ export function ImportPage() {
   const problemText = (issue: FieldIssue) =>
     `${fieldLabel(issue.field)}${report?.mapping[issue.field] ? ` («${report.mapping[issue.field]}»)` : ''}${labelSeparator(language)}${describeIssue(issue, language)}`;
   // Beyond the first rows, those the clerk has to look at: refused, or written with a notice.
-  const laterErrors = report ? report.rows.slice(SHOWN_ROWS).filter((r) => r.action === 'error' || (r.notices?.length ?? 0) > 0) : [];
-  const noticeCount = report ? report.rows.filter((r) => (r.notices?.length ?? 0) > 0).length : 0;
+  const noticed = (row: ImportView['rows'][number]) => (row.notices?.length ?? 0) > 0;
+  const laterErrors = report ? report.rows.slice(SHOWN_ROWS).filter((r) => r.action === 'error' || noticed(r)) : [];
+  const noticeCount = report ? report.rows.filter(noticed).length : 0;
   const shown = report ? [...report.rows.slice(0, SHOWN_ROWS), ...laterErrors.slice(0, SHOWN_ERRORS)] : [];
   const errorList = () => {
     if (!report || !loaded) return;

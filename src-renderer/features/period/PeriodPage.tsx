@@ -27,6 +27,11 @@ interface CountsOf {
 const isSortColumn = (colId: string): colId is PeriodSortColumn =>
   (PERIOD_SORT_COLUMNS as readonly string[]).includes(colId);
 
+/** The grid's sort as the core takes it: one column, of those it sorts by. */
+function periodSort(columns: ReadonlyArray<{ colId: string; sort?: 'asc' | 'desc' | null }>): Array<{ colId: PeriodSortColumn; sort: 'asc' | 'desc' }> {
+  return columns.flatMap(({ colId, sort }) => (sort && isSortColumn(colId) ? [{ colId, sort }] : [])).slice(0, 1);
+}
+
 /** The search as typed, once the clerk pauses: each change is a query of the whole month. */
 function useSettled(text: string, ms = 250): [settled: string, settleNow: (text: string) => void] {
   const [settled, setSettled] = useState(text);
@@ -159,10 +164,7 @@ export function PeriodPage({ today }: { today: string }) {
           params.successCallback([], 0);
           return;
         }
-        const sort = params.sortModel
-          .filter((s) => isSortColumn(s.colId))
-          .slice(0, 1)
-          .map((s) => ({ colId: s.colId as PeriodSortColumn, sort: s.sort }));
+        const sort = periodSort(params.sortModel);
         periodRows({
             period,
             state: filter ?? undefined,
@@ -252,17 +254,18 @@ export function PeriodPage({ today }: { today: string }) {
     );
   };
 
-  /** The list as on screen (state, search, sort), every row of it, as a CSV file. */
-  const exportList = () =>
-    run(async () => {
-      const sort = (gridApi.current?.getColumnState() ?? [])
-        .filter((column) => column.sort && isSortColumn(column.colId))
-        .slice(0, 1)
-        .map((column) => ({ colId: column.colId as PeriodSortColumn, sort: column.sort! }));
-      const rows = await api.call('period-export', { period, state: filter ?? undefined, search: search || undefined, sort });
-      downloadCsv(t('period.exportFile', { period, state: filter ? `-${filter}` : '' }), periodCsv(rows, t, language));
-      return t('period.exported', { count: rows.length });
-    });
+  /** The list as on screen (state, search, sort), every row of it, as a CSV file. Changes nothing: no reload. */
+  const exportList = () => {
+    setMessage('');
+    const sort = periodSort(gridApi.current?.getColumnState() ?? []);
+    api.call('period-export', { period, state: filter ?? undefined, search: search || undefined, sort }).then(
+      (rows) => {
+        downloadCsv(t('period.exportFile', { period, state: filter ? `-${filter}` : '' }), periodCsv(rows, t, language));
+        setMessage(t('period.exported', { count: rows.length }));
+      },
+      (failure: Error) => setMessage(t('app.error', { message: failure.message })),
+    );
+  };
 
   /** The keyboard back on the device's row once its dialog closes, to go on with ↑ ↓ and Enter. */
   const focusRow = (deviceId: number) => {
