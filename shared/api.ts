@@ -277,7 +277,12 @@ export interface ReadingDraft {
   /** The device's latest reading when a new one is drafted (see `previousReadingId`). */
   previousReadingId: number | null;
   validity: Validity;
-  validityLock: (ValidityLock & { equipmentId: string; position: string }) | null;
+  /**
+   * The contract's lock (SPEC §3.4) as this reading takes it: `from`–`to` its validity,
+   * `firstDeviceFrom` where the first device's period starts (earlier than `from` never; later
+   * where this device was last read before that period, so that no day is lost).
+   */
+  validityLock: (ValidityLock & { equipmentId: string; position: string; firstDeviceFrom: IsoDate }) | null;
   cutoffDay: number;
   plausibility: PlausibilityRule;
   counters: Array<

@@ -23,7 +23,6 @@ export type IssueCode =
   | 'validity-order'
   | 'validity-locked'
   | 'validity-overlap'
-  | 'validity-lock-overlap'
   | 'validity-overlap-next'
   | 'reading-read-only'
   | 'period-reading-billed'

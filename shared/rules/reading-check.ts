@@ -111,14 +111,7 @@ export function checkReading(input: ReadingInput, context: ReadingContext): Read
     issues.push({ field: 'validTo', code: 'validity-order', params: { min: input.validFrom } });
   }
   if (fromOk && context.previousValidTo && input.validFrom <= context.previousValidTo) {
-    const lock = context.validityLock;
-    // The contract's first device sets a period this device has recorded already: say so, or
-    // the clerk (or an import's report) is left to guess why a validity nobody typed overlaps.
-    issues.push(
-      lock && input.validFrom === lock.from
-        ? { field: 'validFrom', code: 'validity-lock-overlap', params: { from: lock.from, to: lock.to, max: context.previousValidTo } }
-        : { field: 'validFrom', code: 'validity-overlap', params: { max: context.previousValidTo } },
-    );
+    issues.push({ field: 'validFrom', code: 'validity-overlap', params: { max: context.previousValidTo } });
   }
   if (toOk && context.nextValidFrom && input.validTo >= context.nextValidFrom) {
     issues.push({ field: 'validTo', code: 'validity-overlap-next', params: { min: context.nextValidFrom } });

@@ -86,3 +86,16 @@ export function findValidityLock(
   if (!latest) return null;
   return { deviceId: first.deviceId, readingId: latest.id, from: latest.from, to: latest.to };
 }
+
+/**
+ * The validity the contract's lock gives a new reading of another device: the first device's
+ * period end, from where this device's own chain goes on (the day after its previous reading's
+ * end; for its first reading, its install date). Where the device's chain runs on from the
+ * lock's start — the usual month — that is the first device's period itself; a device that
+ * skipped a month, or came in during a period, then neither loses days nor counts any twice.
+ * Null where the device's chain is already past the lock's period: its own months apply.
+ */
+export function lockedValidity(lock: Validity, previousValidTo: IsoDate | null, installDate: IsoDate): Validity | null {
+  const from = previousValidTo ? addDays(previousValidTo, 1) : installDate;
+  return from <= lock.to ? { from, to: lock.to } : null;
+}

@@ -4,8 +4,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SaveReadingArgs } from '../../shared/api';
-import type { FieldIssue } from '../../shared/errors';
-import { issueText } from '../../shared/i18n/issue-text';
 import { rejection, testCore } from './helpers';
 
 
@@ -70,21 +68,22 @@ describe('validity periods never overlap', () => {
     expect(error.issues).toEqual([{ field: 'validFrom', code: 'validity-overlap', params: { max: '2026-10-31' } }]);
   });
 
-  it('refuses a locked period the device already has a reading for', async () => {
+  it('gives a device already recorded past the lock’s period its own month, not an overlap', async () => {
     const core = testCore();
     const locked = { equipmentId: '3.300.452', date: '2026-11-23', validFrom: '2026-10-01', validTo: '2026-10-31' };
     await core.api['readings-save']({ ...locked, counters: [{ kind: 'black', old: 0, new: 26_000, extraFree: 0 }] });
-    const error = await rejection(
-      core.api['readings-save']({ ...locked, counters: [{ kind: 'black', old: 0, new: 26_500, extraFree: 0 }] }),
-    );
-    // Said as what it is: the contract's lock, on a period this device has recorded.
-    const overlap = { field: 'validFrom', code: 'validity-lock-overlap', params: { from: '2026-10-01', to: '2026-10-31', max: '2026-10-31' } };
-    expect(error.issues).toContainEqual(overlap);
-    expect(issueText(overlap as FieldIssue, 'de')).toBe(
-      'Der Vertrag gibt die Gültigkeit 01.10.2026 – 31.10.2026 vor (der offene Zählerstand seines ersten Geräts), doch dieses Gerät ist bis 31.10.2026 schon erfasst: zuerst den nächsten Zählerstand des ersten Geräts erfassen.',
-    );
+    const draft = await core.api['readings-draft']({ equipmentId: '3.300.452' });
+    expect(draft.validityLock).toBeNull();
+    expect(draft.validity).toEqual({ from: '2026-11-01', to: '2026-11-30' });
+    const second = await core.api['readings-save']({
+      ...locked,
+      previousReadingId: draft.previousReadingId,
+      validFrom: draft.validity.from,
+      validTo: draft.validity.to,
+      counters: [{ kind: 'black', old: 0, new: 26_500, extraFree: 0 }],
+    });
+    expect(second).toMatchObject({ validFrom: '2026-11-01', validTo: '2026-11-30' });
   });
-
   it('keeps an edited reading’s period clear of the next one', async () => {
     const core = testCore();
     const first = await core.api['readings-save'](NOVEMBER);
@@ -93,6 +92,44 @@ describe('validity periods never overlap', () => {
       core.api['readings-save']({ ...NOVEMBER, readingId: first.id, revision: first.revision, validTo: '2026-12-05' }),
     );
     expect(error.issues).toEqual([{ field: 'validTo', code: 'validity-overlap-next', params: { min: '2026-12-01' } }]);
+  });
+});
+
+describe('the first-device lock and a device’s own chain', () => {
+  it('runs a device that skipped a month from its own last period to the first device’s end: no month lost', async () => {
+    const core = testCore();
+    // The first device (0001) is read for November; the second (0002) was last read for September.
+    const first = await core.api['readings-draft']({ equipmentId: '3.300.451' });
+    await core.api['readings-save']({
+      equipmentId: '3.300.451',
+      previousReadingId: first.previousReadingId,
+      date: '2026-11-23',
+      validFrom: first.validity.from,
+      validTo: first.validity.to,
+      counters: first.counters.map((c) => ({ kind: c.kind, old: c.chainOld, new: c.chainOld + 900, extraFree: 0 })),
+    });
+    const draft = await core.api['readings-draft']({ equipmentId: '3.300.452' });
+    expect(draft.validityLock).toMatchObject({ equipmentId: '3.300.451', from: '2026-10-01', to: '2026-11-30', firstDeviceFrom: '2026-11-01' });
+    expect(draft.validity).toEqual({ from: '2026-10-01', to: '2026-11-30' });
+    const saved = await core.api['readings-save']({
+      equipmentId: '3.300.452',
+      previousReadingId: draft.previousReadingId,
+      date: '2026-11-23',
+      validFrom: '2026-11-01',
+      validTo: '2026-11-30',
+      counters: [{ kind: 'black', old: 0, new: draft.counters[0]!.chainOld + 1_800, extraFree: 0 }],
+    }).catch((error: unknown) => error);
+    // The first device's own period alone would leave October uncovered: refused as locked.
+    expect(saved).toMatchObject({ code: 'validation', issues: [{ field: 'validFrom', code: 'validity-locked', params: { from: '2026-10-01', to: '2026-11-30' } }] });
+    const both = await core.api['readings-save']({
+      equipmentId: '3.300.452',
+      previousReadingId: draft.previousReadingId,
+      date: '2026-11-23',
+      validFrom: draft.validity.from,
+      validTo: draft.validity.to,
+      counters: [{ kind: 'black', old: 0, new: draft.counters[0]!.chainOld + 1_800, extraFree: 0 }],
+    });
+    expect(both).toMatchObject({ validFrom: '2026-10-01', validTo: '2026-11-30' });
   });
 });
 

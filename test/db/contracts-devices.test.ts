@@ -222,8 +222,10 @@ describe('devices (issue 7)', () => {
     expect(after.readings).toEqual(readings);
     const draft = await core.api['readings-draft']({ equipmentId: '3.033.923' });
     expect(draft.counters.map((c) => c.chainOld)).toEqual([44_200, 27_827]);
-    // In its new contract the first-device lock applies (3.300.451 has an unposted reading).
-    expect(draft.validityLock).toMatchObject({ equipmentId: '3.300.451' });
+    // In its new contract the first device (3.300.451) has an unposted October, which this
+    // device has recorded already: its own November applies, not the lock (an overlap).
+    expect(draft.validityLock).toBeNull();
+    expect(draft.validity).toEqual({ from: '2026-11-01', to: '2026-11-30' });
     const again = await rejection(core.api['devices-move']({ equipmentId: '3.033.923', revision: moved.revision, contractNumber: 'V-999999-01', from: '2026-10-01' }));
     expect(again.issues).toEqual([{ field: 'from', code: 'move-before-last', params: { min: '2026-11-02' } }]);
     // An unknown contract is named as such; the change log names contracts by number.

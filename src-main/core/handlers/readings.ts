@@ -50,6 +50,7 @@ import { computeUsage } from '../../../shared/rules/usage';
 import {
   defaultValidity,
   findValidityLock,
+  lockedValidity,
   type ValidityLock,
 } from '../../../shared/rules/validity';
 import { audit, settingsOf, timestamp, today, type CoreContext } from '../context';
@@ -264,8 +265,10 @@ export function locateIn({
   });
 
   // OBS: while the contract's first device has unposted readings, the validity cannot be
-  // entered: a new reading takes that device's, an existing one keeps its own.
-  const validityLock = lock && (editing ? { from: editing.validFrom, to: editing.validTo } : lock);
+  // entered: a new reading ends with that device's period and goes on from its own chain
+  // (`lockedValidity`); an existing one keeps its own.
+  const validityLock =
+    lock && (editing ? { from: editing.validFrom, to: editing.validTo } : lockedValidity(lock, previous?.validTo ?? null, device.installDate));
   return {
     chain,
     index,
@@ -328,6 +331,7 @@ export function readingDraft(core: CoreContext, args: ApiArgs<'readings-draft'>)
         ? {
             ...lock,
             ...context.validityLock,
+            firstDeviceFrom: lock.from,
             equipmentId: lockDevice.equipmentId,
             position: lockDevice.position,
           }

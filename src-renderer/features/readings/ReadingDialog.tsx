@@ -386,6 +386,8 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
           {draft.validityLock && (
             <p className="notice lock">
               <LockIcon /> {t('dialog.validityLocked', { position: draft.validityLock.position, equipmentId: draft.validityLock.equipmentId })}
+              {draft.validityLock.from < draft.validityLock.firstDeviceFrom &&
+                ` ${t('dialog.validityLockGap', { from: formatDate(draft.validityLock.from, language), firstFrom: formatDate(draft.validityLock.firstDeviceFrom, language) })}`}
             </p>
           )}
         </div>
