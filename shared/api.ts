@@ -276,6 +276,11 @@ export interface ReadingDraft {
   nextValidFrom: IsoDate | null;
   /** The device's latest reading when a new one is drafted (see `previousReadingId`). */
   previousReadingId: number | null;
+  /**
+   * For a new reading: the device's latest when it is an estimate not billed yet. Real values
+   * for a month it covers (`estimateCovers`) belong in it, and the dialog offers to open it.
+   */
+  openEstimate: { readingId: number; date: IsoDate; validFrom: IsoDate; validTo: IsoDate } | null;
   validity: Validity;
   /**
    * The contract's lock (SPEC §3.4) as this reading takes it: `from`–`to` its validity,

@@ -71,6 +71,7 @@ export type IssueCode =
   | 'unknown-device'
   | 'reading-differs'
   | 'period-covered'
+  | 'estimate-replaced'
   | 'language-unknown'
   | 'yes-no';
 

@@ -1,5 +1,6 @@
 import { daysBetween } from '../dates';
-import type { IsoDate } from '../models';
+import type { IsoDate, ReadingSource, ReadingStatus } from '../models';
+import { periodEndFor } from './validity';
 
 /**
  * An estimated counter for a reading that did not come: the last counter plus the device's
@@ -14,4 +15,20 @@ export function estimateCounter(
 ): number | null {
   if (averageDaily === null || lastDate === null) return null;
   return lastValue + Math.round(averageDaily * Math.max(0, daysBetween(lastDate, date)));
+}
+
+/**
+ * Whether real values dated `date` belong in the estimate `latest` rather than in a reading
+ * after it: `latest` is an estimate not billed yet (01) and the month `date` belongs to lies in
+ * its validity. They then replace its values, date and source and keep its validity — instead
+ * of a second reading of a single day after a month already covered.
+ */
+export function estimateCovers(
+  latest: { source: ReadingSource; status: ReadingStatus; validFrom: IsoDate; validTo: IsoDate } | undefined,
+  date: IsoDate,
+  cutoffDay: number,
+): boolean {
+  if (!latest || latest.source !== 'estimate' || latest.status !== '01') return false;
+  const end = periodEndFor(date, cutoffDay);
+  return latest.validFrom <= end && end <= latest.validTo;
 }

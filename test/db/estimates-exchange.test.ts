@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { daysBetween } from '../../shared/dates';
+import { getDeviceByEquipmentId } from '../../db/queries/master-data';
+import { saveReadingOn } from '../../src-main/core/handlers/readings';
 import { recordReading, rejection, tempDir, testCore } from './helpers';
 
 const usageOf = (core: ReturnType<typeof testCore>, readingId: number, kind = 'black') =>
@@ -148,6 +150,24 @@ describe('estimated readings', () => {
     const other = testCore();
     await other.api['readings-estimate']({ period: '2026-11', equipmentIds: ['3.022.790'] });
     expect((await recordReading(other, '3.022.790', 200_000)).flagged).toBe(true);
+  });
+
+  it('takes a web value for the month of an unbilled estimate into the estimate (saveReadingOn, as the sync saves one)', async () => {
+    const core = testCore();
+    const device = getDeviceByEquipmentId(core.db, '3.022.790')!;
+    const real = device.counters[0]!.currentValue;
+    const [estimate] = (await core.api['readings-estimate']({ period: '2026-11', equipmentIds: ['3.022.790'] })).created;
+    // Entered on the portal on 2 December: a reading of November (the 1st–4th belong to the month before).
+    const web = { ...core.context, now: () => new Date('2026-12-02T09:00:00Z') };
+    const saved = saveReadingOn(web, getDeviceByEquipmentId(core.db, '3.022.790')!, '2026-12-02', new Map([['black', real + 450]]), { source: 'web' });
+    expect(saved).toMatchObject({ id: estimate!.readingId, source: 'web', date: '2026-12-02', validFrom: '2026-11-01', validTo: '2026-11-30' });
+    expect(saved.counters[0]).toMatchObject({ old: real, new: real + 450, usage: 450 });
+    // Before, it became a reading of one day (1 Dec) after the estimate.
+    expect(core.db.get<{ n: number }>('SELECT count(*) AS n FROM readings WHERE device_id = ? AND date >= ?', [device.id, '2026-11-23'])!.n).toBe(1);
+    // A second value is a reading after it, not a second replacement.
+    const december = saveReadingOn(web, getDeviceByEquipmentId(core.db, '3.022.790')!, '2026-12-02', new Map([['black', real + 460]]), { source: 'web' });
+    expect(december).toMatchObject({ source: 'web', validFrom: '2026-12-01' });
+    expect(december.id).not.toBe(estimate!.readingId);
   });
 
   it('refuses a period that has not begun', async () => {

@@ -72,6 +72,38 @@ describe('the meter import', () => {
     expect(last(core, '3.022.790')).toMatchObject({ date: '2026-11-20', validFrom: '2026-12-01', validTo: '2026-12-01' });
   });
 
+  it('puts real values for a month an unbilled estimate covers into the estimate, which keeps its period', async () => {
+    const core = testCore();
+    const lastReal = last(core, '3.022.790');
+    const real = lastReal.counters.find((c) => c.kind === 'black')!.new;
+    const [estimate] = (await core.api['readings-estimate']({ period: '2026-11', equipmentIds: ['3.022.790'] })).created;
+    // Dated before the estimate (23 Nov), in its month: the fleet tool's counter of 20 Nov.
+    const file = ['Geräte-ID;Datum;Zähler;Wert', `3.022.790;20.11.2026;Schwarz;${real + 700}`].join('\n');
+    const report = await core.api['import-readings-run']({ fileName: 'fleet.csv', content: b64(file) });
+    expect(report.counts).toEqual({ create: 1, unchanged: 0, error: 0 });
+    expect(report.rows[0]!.notices).toEqual([{ field: 'reading', code: 'estimate-replaced', params: { estimate: '2026-11-23' } }]);
+    const replaced = last(core, '3.022.790');
+    expect(replaced).toMatchObject({ id: estimate!.readingId, source: 'import', date: '2026-11-20', validFrom: '2026-11-01', validTo: '2026-11-30' });
+    expect(replaced.counters[0]).toMatchObject({ old: real, new: real + 700, usage: 700 });
+    expect(core.db.get<{ n: number }>('SELECT count(*) AS n FROM readings WHERE device_id = ? AND date > ?', [replaced.deviceId, lastReal.date])!.n).toBe(1);
+    const log = await core.api['audit-list']({ entity: 'reading', entityId: estimate!.readingId });
+    expect(log.at(-1)!.changes).toMatchObject({ date: ['2026-11-23', '2026-11-20'], source: ['estimate', 'import'] });
+    // The same file again: unchanged.
+    expect((await core.api['import-readings-run']({ fileName: 'fleet.csv', content: b64(file) })).counts).toEqual({ create: 0, unchanged: 1, error: 0 });
+  });
+
+  it('leaves a billed estimate as it is: the real reading after it trues it up', async () => {
+    const core = testCore();
+    const real = last(core, '3.022.790').counters.find((c) => c.kind === 'black')!.new;
+    const [estimate] = (await core.api['readings-estimate']({ period: '2026-11', equipmentIds: ['3.022.790'] })).created;
+    await core.api['billing-run']({ period: '2026-11' });
+    expect(last(core, '3.022.790')).toMatchObject({ id: estimate!.readingId, status: '11' });
+    const file = ['Geräte-ID;Datum;Zähler;Wert', `3.022.790;23.11.2026;Schwarz;${real + 700}`].join('\n');
+    const report = await core.api['import-readings-run']({ fileName: 'fleet.csv', content: b64(file) });
+    expect(report.rows[0]).toMatchObject({ action: 'error', issues: [{ code: 'reading-differs' }] });
+    expect(last(core, '3.022.790')).toMatchObject({ id: estimate!.readingId, source: 'estimate' });
+  });
+
   it('reads a Latin-1, comma file with a column per counter and serial numbers, and reuses a saved mapping', async () => {
     const core = testCore();
     const colour = getDeviceByEquipmentId(core.db, '3.033.923')!;

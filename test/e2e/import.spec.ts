@@ -93,7 +93,7 @@ test('import readings: of many refused rows the page shows the first, the error 
   const csv = ['Geräte-ID;Datum;Zähler;Stand', ...lines].join('\n');
   await page.getByLabel('Datei', { exact: true }).setInputFiles({ name: 'alt.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await expect(page.getByRole('status').filter({ hasText: '0 neu, 0 schon erfasst, 1000 abgelehnt.' })).toBeVisible();
-  await expect(page.getByText('Angezeigt: die ersten 300 von 1000 Zeilen und 500 der 700 weiteren mit Fehlern oder in einer abgedeckten Periode; alle Fehler stehen in der Fehlerliste.')).toBeVisible();
+  await expect(page.getByText('Angezeigt: die ersten 300 von 1000 Zeilen und 500 der 700 weiteren mit Fehlern oder Hinweisen; alle Fehler stehen in der Fehlerliste.')).toBeVisible();
   await expect(page.getByRole('table', { name: 'Zeilen' }).getByRole('row')).toHaveCount(1 + 800);
   await expect(page.getByRole('button', { name: 'Importieren (F2)' })).toBeDisabled();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Fehlerliste (CSV)' }).click()]);

@@ -47,6 +47,30 @@ test('a second reading in a month already read says its validity starts after th
   await expect(meterdesk.dialog.getByText(/^Die Periode ist mit dem Zählerstand vom \d\d\.\d\d\.\d{4} schon abgedeckt \(gültig bis \d\d\.\d\d\.\d{4}\): dieser gilt erst ab 01\.\d\d\.\d{4}\./)).toBeVisible();
 });
 
+test('real values for a month an unbilled estimate covers: the dialog offers the estimate, and they go into it', async ({ meterdesk, page, app, request }) => {
+  // The month today belongs to (the 1st–4th: the one before), estimated for this device.
+  const period = await page.evaluate(() => new Date(Date.now() - 4 * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Zurich' }).slice(0, 7));
+  const estimated = await request.post(`${app.url}/api/readings-estimate`, { data: { period, equipmentIds: ['3.022.790'] } });
+  expect(((await estimated.json()) as { value: { created: unknown[] } }).value.created).toHaveLength(1);
+  await meterdesk.open('#/devices/3.022.790');
+  await expect(meterdesk.historyRows()).toHaveCount(13);
+  await meterdesk.newReading();
+  await expect(meterdesk.dialog.getByText(/^Dieser Monat ist mit der Schätzung vom \d\d\.\d\d\.\d{4} abgedeckt, die noch nicht abgerechnet ist/)).toBeVisible();
+  // Not the "covered period" notice as well: one says what to do.
+  await expect(meterdesk.dialog.getByText(/schon abgedeckt/)).toHaveCount(0);
+  await meterdesk.dialog.getByRole('button', { name: 'Schätzung öffnen' }).click();
+  await expect(meterdesk.dialog.getByRole('heading', { name: 'Zählerstand bearbeiten' })).toBeVisible();
+  await expect(meterdesk.dialog.getByText(/^Geschätzter Zählerstand/)).toBeVisible();
+  await expect(meterdesk.field('Schwarz Zählerstand alt')).toHaveValue(/^344.805$/);
+  await meterdesk.field('Schwarz Zählerstand neu').fill('345805');
+  await page.keyboard.press('F2');
+  await expect(meterdesk.dialog).toBeHidden();
+  // Still one reading for the month, now a real one.
+  await expect(meterdesk.historyRows()).toHaveCount(13);
+  await expect(meterdesk.historyRows().filter({ hasText: /345.805/ })).toHaveCount(1);
+  await expect(meterdesk.historyRows().filter({ hasText: 'Schätzung' })).toHaveCount(0);
+});
+
 test('new < old shows the error next to Zählerstand neu and saves nothing', async ({ meterdesk, page }) => {
   await meterdesk.open('#/devices/3.022.790');
   await meterdesk.newReading();

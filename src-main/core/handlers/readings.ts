@@ -45,6 +45,7 @@ import {
   type CounterContext,
   type ReadingContext,
 } from '../../../shared/rules/reading-check';
+import { estimateCovers } from '../../../shared/rules/estimate';
 import { isEditable } from '../../../shared/rules/status';
 import { computeUsage } from '../../../shared/rules/usage';
 import {
@@ -290,6 +291,12 @@ export function locateIn({
   };
 }
 
+/** The draft's `openEstimate`: `latest` when it is an estimate not billed yet. */
+function openEstimateOf(latest: Reading | undefined): ReadingDraft['openEstimate'] {
+  if (!latest || latest.source !== 'estimate' || latest.status !== '01') return null;
+  return { readingId: latest.id, date: latest.date, validFrom: latest.validFrom, validTo: latest.validTo };
+}
+
 export function readingDraft(core: CoreContext, args: ApiArgs<'readings-draft'>): ReadingDraft {
   const settings = settingsOf(core);
   const device = findDevice(core, args.equipmentId);
@@ -325,6 +332,7 @@ export function readingDraft(core: CoreContext, args: ApiArgs<'readings-draft'>)
     previousValidTo: context.previousValidTo,
     nextValidFrom: context.nextValidFrom,
     previousReadingId: editing ? null : (chain.at(-1)?.id ?? null),
+    openEstimate: openEstimateOf(editing ? undefined : chain.at(-1)),
     validity,
     validityLock:
       context.validityLock && lock && lockDevice
@@ -404,6 +412,10 @@ export function saveReadingOn(
   const settings = settingsOf(core);
   return core.db.transaction(() => {
     const position = locate(core, settings, device, undefined, origin.source);
+    if (origin.source !== 'estimate' && estimateCovers(position.chain.at(-1), date, settings.cutoffDay)) {
+      const state = { chain: position.chain, lock: position.lock, today: position.context.today, settings, device };
+      return intoEstimate(core, state, date, values, origin);
+    }
     const args = newReadingArgs(position, device, settings, date, values);
     const { id } = commitReading(core, settings, device, position, args, origin);
     const saved = getReading(core.db, id);
@@ -485,6 +497,11 @@ export function saveNextReading(
   values: ReadonlyMap<CounterKind, number>,
   origin: ReadingOrigin,
 ): Reading {
+  if (origin.source !== 'estimate' && estimateCovers(state.chain.at(-1), date, state.settings.cutoffDay)) {
+    const reading = intoEstimate(core, state, date, values, origin);
+    state.chain[state.chain.length - 1] = reading;
+    return reading;
+  }
   const position = locateIn({ ...state, readingId: undefined, newSource: origin.source });
   const args = newReadingArgs(position, state.device, state.settings, date, values);
   const judged = judgeReading(core, state.device, position, args, origin);
@@ -532,6 +549,40 @@ export interface ReadingOrigin {
   source: ReadingSource;
   /** The portal flagged a value *A vérifier*: the reading carries the flag too. */
   flagged?: boolean;
+  /** Real values that replace an estimate's (`intoEstimate`): it becomes a reading of `source`. */
+  replacesEstimate?: boolean;
+}
+
+/**
+ * Real values from an import or the portal for a month an unbilled estimate covers
+ * (`estimateCovers`): they go into the estimate — its date, counters and source, judged as an
+ * edit of it, in the audit trail as one — and it keeps its validity. `state.chain` ends with it.
+ */
+function intoEstimate(
+  core: CoreContext,
+  state: ChainState,
+  date: IsoDate,
+  values: ReadonlyMap<CounterKind, number>,
+  origin: ReadingOrigin,
+): Reading {
+  const estimate = state.chain.at(-1)!;
+  const position = locateIn({ ...state, readingId: estimate.id, newSource: origin.source });
+  const args: SaveReadingArgs = {
+    equipmentId: state.device.equipmentId,
+    readingId: estimate.id,
+    revision: estimate.revision,
+    date,
+    validFrom: estimate.validFrom,
+    validTo: estimate.validTo,
+    note: estimate.note,
+    counters: position.context.counters
+      .filter((counter) => values.has(counter.kind))
+      .map((counter) => ({ kind: counter.kind, old: counter.chainOld, new: values.get(counter.kind)!, extraFree: 0, exchange: null })),
+  };
+  const { id } = commitReading(core, state.settings, state.device, position, args, { ...origin, replacesEstimate: true });
+  const saved = getReading(core.db, id);
+  if (!saved) throw new ApiError('internal', 'the saved reading could not be read back');
+  return saved;
 }
 
 export function saveReading(
@@ -651,16 +702,19 @@ function writeReading(
   if (editing) {
     id = editing.id;
     const changes = diff(auditFields(editing), auditFields(record));
-    if (Object.keys(changes).length === 0) return { id, record, unchanged: editing };
-    updateReading(core.db, id, record, now);
-    // An estimate whose counters a clerk corrects holds real values now: it is billed, listed
-    // and judged as a reading of its source, no longer named an estimate on the statement.
+    // An estimate whose counters a clerk corrects holds real values now, as does one real values
+    // went into (`intoEstimate`): it is billed, listed and judged as a reading of its source, no
+    // longer named an estimate on the statement.
     const corrected =
       editing.source === 'estimate' &&
       origin.source !== 'estimate' &&
-      record.counters.some((counter) => editing.counters.find((c) => c.kind === counter.kind)?.new !== counter.new);
+      (origin.replacesEstimate === true ||
+        record.counters.some((counter) => editing.counters.find((c) => c.kind === counter.kind)?.new !== counter.new));
+    if (Object.keys(changes).length === 0 && !corrected) return { id, record, unchanged: editing };
+    if (Object.keys(changes).length > 0) updateReading(core.db, id, record, now);
     if (corrected) {
       core.db.run('UPDATE readings SET source = ? WHERE id = ?', [origin.source, id]);
+      if (Object.keys(changes).length === 0) bumpRevision(core.db, id, now);
       changes.source = ['estimate', origin.source];
     }
     audit(core, now, 'reading', id, 'update', changes);

@@ -21,6 +21,7 @@ import {
   parseImportDate,
 } from '../../../shared/import/reading-fields';
 import { COUNTER_KINDS, type CounterKind, type Device, type IsoDate } from '../../../shared/models';
+import { estimateCovers } from '../../../shared/rules/estimate';
 import { normaliseEquipmentId } from '../../../shared/rules/master-data';
 import { comparePositions, findValidityLock, periodEndFor, type ContractDeviceReadings } from '../../../shared/rules/validity';
 import { settingsOf, timestamp, today, type CoreContext } from '../context';
@@ -180,9 +181,12 @@ export async function importReadings(core: CoreContext, args: ReadingImportArgs,
           }
           const { device } = group;
           const chain = chains.get(device.id)!;
-          // A reading of that day can only be there if the device's latest is not older.
+          // A reading of that day can only be there if the device's latest is not older. An
+          // unbilled estimate of the month takes the file's values instead (`estimateCovers`).
           const latest = chain.at(-1);
-          const sameDay = latest && latest.date >= group.date ? readingsOnDay(core.db, device.id, group.date)[0] : undefined;
+          const intoEstimate = estimateCovers(latest, group.date, settings.cutoffDay);
+          const sameDay =
+            !intoEstimate && latest && latest.date >= group.date ? readingsOnDay(core.db, device.id, group.date)[0] : undefined;
           if (sameDay) {
             const same = sameDay.counters.every((counter) => group.values.get(counter.kind) === counter.new) && sameDay.counters.length === group.values.size;
             result.action = same ? 'unchanged' : 'error';
@@ -200,18 +204,17 @@ export async function importReadings(core: CoreContext, args: ReadingImportArgs,
             const saved = saveNextReading(importer, state, group.date, group.values, { source: 'import' });
             // A second reading of a month already covered (the dialog's notice): it counts only
             // from after that month, which the clerk should know before billing it.
-            if (latest && periodEndFor(group.date, settings.cutoffDay) <= latest.validTo) {
+            if (intoEstimate) {
+              result.notices = [{ field: 'reading', code: 'estimate-replaced', params: { estimate: latest!.date } }];
+            } else if (latest && periodEndFor(group.date, settings.cutoffDay) <= latest.validTo) {
               const params = { previous: latest.date, to: latest.validTo, from: saved.validFrom };
               result.notices = [{ field: 'date', code: 'period-covered', params }];
             }
             // The contract's first device sets the validity of the others' readings (the OBS lock).
-            contract.find((entry) => entry.deviceId === device.id)?.readings.push({
-              id: saved.id,
-              date: saved.date,
-              status: saved.status,
-              from: saved.validFrom,
-              to: saved.validTo,
-            });
+            const entry = { id: saved.id, date: saved.date, status: saved.status, from: saved.validFrom, to: saved.validTo };
+            const readings = contract.find((held) => held.deviceId === device.id)?.readings;
+            if (readings && intoEstimate) readings.splice(readings.findIndex((reading) => reading.id === saved.id), 1, entry);
+            else readings?.push(entry);
           } catch (error) {
             result.action = 'error';
             result.issues = issuesOf(error);

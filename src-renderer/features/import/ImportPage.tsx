@@ -164,7 +164,9 @@ export function ImportPage() {
   // Beyond the first rows, those the clerk has to look at: refused, or written with a notice.
   const noticed = (row: ImportView['rows'][number]) => (row.notices?.length ?? 0) > 0;
   const laterErrors = report ? report.rows.slice(SHOWN_ROWS).filter((r) => r.action === 'error' || noticed(r)) : [];
-  const noticeCount = report ? report.rows.filter(noticed).length : 0;
+  const withNotice = (code: string) => (report ? report.rows.filter((row) => row.notices?.some((notice) => notice.code === code)).length : 0);
+  const coveredCount = withNotice('period-covered');
+  const replacedCount = withNotice('estimate-replaced');
   const shown = report ? [...report.rows.slice(0, SHOWN_ROWS), ...laterErrors.slice(0, SHOWN_ERRORS)] : [];
   const errorList = () => {
     if (!report || !loaded) return;
@@ -301,12 +303,12 @@ export function ImportPage() {
           <h2>{t('import.rows')}</h2>
           <p role="status" className={report.counts.error > 0 ? 'error-text' : 'muted'}>
             {report.kind === 'readings'
-              ? `${t('import.readingCounts', report.counts)} ${report.counts.error > 0 ? t('import.readingErrors') : ''}${noticeCount > 0 ? ` ${t('import.readingNotices', { count: noticeCount })}` : ''}`
+              ? `${t('import.readingCounts', report.counts)} ${report.counts.error > 0 ? t('import.readingErrors') : ''}${coveredCount > 0 ? ` ${t('import.readingNotices', { count: coveredCount })}` : ''}${replacedCount > 0 ? ` ${t('import.estimatesReplaced', { count: replacedCount })}` : ''}`
               : `${t('import.counts', report.counts)} ${report.counts.error > 0 ? t('import.hasErrors') : ''}`}
           </p>
           {report.rows.length > shown.length && (
             <p className="muted small">
-              {/* A meter import also lists the readings in a covered period; master data has none. */}
+              {/* A meter import also lists the readings with a notice (covered period, estimate replaced); master data has none. */}
               {laterErrors.length > SHOWN_ERRORS
                 ? t(report.kind === 'readings' ? 'import.readingShownErrors' : 'import.shownErrors', { shown: SHOWN_ROWS, count: report.rows.length, errorsShown: SHOWN_ERRORS, errors: laterErrors.length })
                 : t(report.kind === 'readings' ? 'import.readingShown' : 'import.shown', { shown: SHOWN_ROWS, count: report.rows.length })}

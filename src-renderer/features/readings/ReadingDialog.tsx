@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { ReadingDraft } from '../../../shared/api';
 import { ApiError, type FieldIssue } from '../../../shared/errors';
 import { formatCounter, formatDate } from '../../../shared/format';
+import { estimateCovers } from '../../../shared/rules/estimate';
 import { periodEndFor } from '../../../shared/rules/validity';
 import type { Reading } from '../../../shared/models';
 import { useLanguage } from '../../i18n';
@@ -15,6 +16,8 @@ export interface ReadingDialogProps {
   draft: ReadingDraft;
   onClose: () => void;
   onSaved: (reading: Reading | null) => void;
+  /** Opens another reading of the device in the dialog instead (the estimate real values belong in). */
+  onOpenReading?: (readingId: number) => void;
 }
 
 /** Drawn, not an emoji: office PCs often lack an emoji font. */
@@ -33,7 +36,7 @@ const FOCUSABLE = 'input:not([tabindex="-1"]), select, textarea, button:not([dis
  * The OBS dialog "Zählerstand eintragen / bearbeiten": a real form, keyboard first. F2 saves
  * (also the menu's F2 in the desktop app), Esc cancels, Tab walks the editable fields.
  */
-export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
+export function ReadingDialog({ draft, onClose, onSaved, onOpenReading }: ReadingDialogProps) {
   const { t, language } = useLanguage();
   const form = useReadingForm(draft, language);
   const dialogRef = useRef<HTMLDivElement>(null);
@@ -47,6 +50,9 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
   const { device, customer, reading } = draft;
 
   const title = form.readOnly ? t('dialog.titleView') : reading ? t('dialog.titleEdit') : t('dialog.titleNew');
+  const intoEstimate =
+    !reading && draft.openEstimate !== null && form.parsedDate !== null &&
+    estimateCovers({ ...draft.openEstimate, source: 'estimate', status: '01' }, form.parsedDate, draft.cutoffDay);
   const describe = (issue: FieldIssue | undefined) => issue && describeIssue(issue, language);
 
   useEffect(() => {
@@ -266,8 +272,19 @@ export function ReadingDialog({ draft, onClose, onSaved }: ReadingDialogProps) {
         )}
         {draft.isFirstReading && !form.readOnly && <p className="notice info">{t('dialog.firstReading')}</p>}
         {reading?.source === 'estimate' && <p className="notice estimate">{t('dialog.estimated')}</p>}
+        {/* Real values for a month an unbilled estimate covers belong in the estimate: a reading after it would count from the next month on. */}
+        {intoEstimate && draft.openEstimate && (
+          <p className="notice info">
+            {t('dialog.estimateOpen', { date: formatDate(draft.openEstimate.date, language) })}{' '}
+            {onOpenReading && (
+              <button type="button" onClick={() => onOpenReading(draft.openEstimate!.readingId)}>
+                {t('dialog.openEstimate')}
+              </button>
+            )}
+          </p>
+        )}
         {/* A second reading in a month already covered: its validity starts after the month the date belongs to (the 1st–4th: the one before). */}
-        {!reading && !form.readOnly && form.validity && form.parsedDate && draft.previousDate && draft.previousValidTo &&
+        {!intoEstimate && !reading && !form.readOnly && form.validity && form.parsedDate && draft.previousDate && draft.previousValidTo &&
           periodEndFor(form.parsedDate, draft.cutoffDay) < form.validity.from && (
           <p className="notice info">
             {describeIssue(

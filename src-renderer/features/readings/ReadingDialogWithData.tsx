@@ -22,13 +22,17 @@ export function ReadingDialogWithData({
   const { t } = useLanguage();
   const [draft, setDraft] = useState<ReadingDraft | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The dialog may switch to another reading of the device (an open estimate): that one loads,
+  // for as long as the caller asks for the same reading.
+  const [switched, setSwitched] = useState<{ asked: number | undefined; shown: number } | null>(null);
+  const shownId = switched && switched.asked === readingId ? switched.shown : readingId;
 
   useEffect(() => {
     let current = true;
     api
       .call(
         'readings-draft',
-        readingId === undefined ? { equipmentId } : { equipmentId, readingId },
+        shownId === undefined ? { equipmentId } : { equipmentId, readingId: shownId },
       )
       .then(
         (loaded) => current && setDraft(loaded),
@@ -37,7 +41,7 @@ export function ReadingDialogWithData({
     return () => {
       current = false;
     };
-  }, [equipmentId, readingId]);
+  }, [equipmentId, shownId]);
 
   useEffect(() => {
     if (draft) return;
@@ -68,5 +72,16 @@ export function ReadingDialogWithData({
       </div>
     );
   }
-  return <ReadingDialog draft={draft} onClose={onClose} onSaved={onSaved} />;
+  return (
+    <ReadingDialog
+      key={shownId ?? 'new'}
+      draft={draft}
+      onClose={onClose}
+      onSaved={onSaved}
+      onOpenReading={(id) => {
+        setDraft(null);
+        setSwitched({ asked: readingId, shown: id });
+      }}
+    />
+  );
 }
