@@ -11,6 +11,11 @@ export function getContractNumber(db: Database, id: number): string | undefined 
   return db.get<{ number: string }>('SELECT number FROM contracts WHERE id = ?', [id])?.number;
 }
 
+/** The day a contract starts (`firstValidFrom`: no validity of its devices begins before it). */
+export function getContractStart(db: Database, id: number): IsoDate | undefined {
+  return db.get<{ start_date: IsoDate }>('SELECT start_date FROM contracts WHERE id = ?', [id])?.start_date;
+}
+
 export function termHistory(db: Database, contractId: number): ContractTermChange[] {
   return db
     .all<{ kind: CounterKind; valid_from: string; free_per_month: number; price_per_page: number }>(

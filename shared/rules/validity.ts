@@ -23,16 +23,28 @@ export interface ValidityBasis {
   /** *Gültig bis* of the device's previous reading; null for its first reading. */
   previousValidTo: IsoDate | null;
   installDate: IsoDate;
+  /** The start of the device's contract: a first reading's validity does not begin before it. */
+  contractStart?: IsoDate | null;
   cutoffDay?: number;
 }
 
 /**
+ * Where a device's first validity begins: its install date — or its contract's start, where
+ * the device was installed before it (bought earlier, or data from before): the contract bills
+ * no day it did not run.
+ */
+export function firstValidFrom(installDate: IsoDate, contractStart: IsoDate | null | undefined): IsoDate {
+  return contractStart && contractStart > installDate ? contractStart : installDate;
+}
+
+/**
  * OBS's automatic validity: from the day after the previous reading's end (first reading:
- * the install date) to the end of the reading's month. A second reading in a period that is
- * already covered gets a period of its own first day rather than one that ends before it starts.
+ * the install date, `firstValidFrom`) to the end of the reading's month. A second reading in a
+ * period that is already covered gets a period of its own first day rather than one that ends
+ * before it starts.
  */
 export function defaultValidity(basis: ValidityBasis): Validity {
-  const from = basis.previousValidTo ? addDays(basis.previousValidTo, 1) : basis.installDate;
+  const from = basis.previousValidTo ? addDays(basis.previousValidTo, 1) : firstValidFrom(basis.installDate, basis.contractStart);
   const end = periodEndFor(basis.date, basis.cutoffDay);
   return { from, to: end < from ? from : end };
 }
@@ -94,8 +106,9 @@ export function findValidityLock(
  * lock's start — the usual month — that is the first device's period itself; a device that
  * skipped a month, or came in during a period, then neither loses days nor counts any twice.
  * Null where the device's chain is already past the lock's period: its own months apply.
+ * `firstFrom`: where its first reading's validity begins (`firstValidFrom`).
  */
-export function lockedValidity(lock: Validity, previousValidTo: IsoDate | null, installDate: IsoDate): Validity | null {
-  const from = previousValidTo ? addDays(previousValidTo, 1) : installDate;
+export function lockedValidity(lock: Validity, previousValidTo: IsoDate | null, firstFrom: IsoDate): Validity | null {
+  const from = previousValidTo ? addDays(previousValidTo, 1) : firstFrom;
   return from <= lock.to ? { from, to: lock.to } : null;
 }

@@ -194,6 +194,22 @@ describe('devices (issue 7)', () => {
     expect(kept).toMatchObject({ position: '0003', location: 'Archiv' });
   });
 
+  it('starts the first validity of a device installed before its contract with the contract, in the dialog and the import', async () => {
+    const core = testCore();
+    const { customer } = await core.api['customers-get']({ number: '100234' });
+    const contract = await core.api['contracts-save'](contractArgs(customer.id));
+    // One installed before the contract starts (bought earlier): its first validity begins with the contract.
+    const earlier = await core.api['devices-save']({ ...deviceArgs(contract.id), equipmentId: '3.400.509', serialNumber: 'X9', position: '0009', installDate: '2026-10-15' });
+    const earlierDraft = await core.api['readings-draft']({ equipmentId: earlier.equipmentId });
+    expect(earlierDraft.validity).toEqual({ from: '2026-11-01', to: '2026-11-30' });
+    const imported = await core.api['import-readings-run']({
+      fileName: 'fleet.csv',
+      content: Buffer.from(`Geräte-ID;Datum;Zähler;Wert\n3.400.509;20.11.2026;Schwarz;500\n3.400.509;20.11.2026;Farbe;50\n`).toString('base64'),
+    });
+    expect(imported.counts).toEqual({ create: 1, unchanged: 0, error: 0 });
+    expect((await core.api['devices-get']({ equipmentId: '3.400.509' })).readings[0]).toMatchObject({ validFrom: '2026-11-01', validTo: '2026-11-30' });
+  });
+
   it('keeps counters with readings and an install date before the first reading', async () => {
     const core = testCore();
     const { device } = await core.api['devices-get']({ equipmentId: '3.024.072' });

@@ -23,6 +23,14 @@ describe('default validity (SPEC §3.4)', () => {
     ).toEqual({ from: '2026-08-12', to: '2026-09-30' });
   });
 
+  it('starts a first reading no earlier than its contract: a device installed before it bills no day the contract did not run', () => {
+    const first = { date: '2026-09-30', previousValidTo: null, installDate: '2026-08-12' };
+    expect(defaultValidity({ ...first, contractStart: '2026-09-01' })).toEqual({ from: '2026-09-01', to: '2026-09-30' });
+    expect(defaultValidity({ ...first, contractStart: '2026-08-01' })).toEqual({ from: '2026-08-12', to: '2026-09-30' });
+    // Only the first: later readings go on from the chain.
+    expect(defaultValidity({ ...first, previousValidTo: '2026-08-31', contractStart: '2026-09-15' })).toEqual({ from: '2026-09-01', to: '2026-09-30' });
+  });
+
   it('gives a second reading in an already covered month a period of its own, never one ending before it starts', () => {
     expect(
       defaultValidity({ date: '2026-12-02', previousValidTo: '2026-11-30', installDate: '2025-01-01' }),

@@ -279,6 +279,7 @@ export function retireDeviceWithReading(
         date: args.date,
         previousValidTo: draft.previousValidTo,
         installDate: device.installDate,
+        contractStart: draft.contract.startDate,
         cutoffDay: draft.cutoffDay,
       });
     saveReading(core, {

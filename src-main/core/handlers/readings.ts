@@ -4,6 +4,7 @@
  * next *old*, the audit trail) or nothing.
  */
 import { diff } from '../../../db/queries/audit';
+import { getContractStart } from '../../../db/queries/contracts';
 import {
   getContract,
   getCustomer,
@@ -51,6 +52,7 @@ import { computeUsage } from '../../../shared/rules/usage';
 import {
   defaultValidity,
   findValidityLock,
+  firstValidFrom,
   lockedValidity,
   type ValidityLock,
 } from '../../../shared/rules/validity';
@@ -96,6 +98,8 @@ export interface ChainPosition {
   editing: Reading | null;
   context: ReadingContext;
   lock: ValidityLock | null;
+  /** The start of the device's contract: a first validity begins no earlier (`firstValidFrom`). */
+  contractStart: IsoDate | null;
 }
 
 /** Months of chain read before the plausibility window, so that each counter's anchor is in it. */
@@ -184,7 +188,8 @@ function locate(
 ): ChainPosition {
   const chain = loadChain(core, settings, device, readingId, newSource);
   const lock = findValidityLock(unpostedReadingsOfContract(core.db, device.contractId), device.id);
-  return locateIn({ chain, lock, today: today(core, settings), settings, device, readingId, newSource });
+  const contractStart = getContractStart(core.db, device.contractId) ?? null;
+  return locateIn({ chain, lock, today: today(core, settings), settings, device, contractStart, readingId, newSource });
 }
 
 /** What `locateIn` reads: a device's chain (or a tail of it that suffices) and its contract's lock. */
@@ -194,6 +199,8 @@ export interface ChainState {
   today: IsoDate;
   settings: Settings;
   device: Device;
+  /** The start of the device's contract (`firstValidFrom`). */
+  contractStart: IsoDate | null;
   readingId?: number | undefined;
   newSource?: ReadingSource;
 }
@@ -205,6 +212,7 @@ export function locateIn({
   today: todayDate,
   settings,
   device,
+  contractStart,
   readingId,
   newSource = 'manual',
 }: ChainState): ChainPosition {
@@ -265,16 +273,18 @@ export function locateIn({
     };
   });
 
+  const firstFrom = firstValidFrom(device.installDate, contractStart);
   // OBS: while the contract's first device has unposted readings, the validity cannot be
   // entered: a new reading ends with that device's period and goes on from its own chain
   // (`lockedValidity`); an existing one keeps its own.
   const validityLock =
-    lock && (editing ? { from: editing.validFrom, to: editing.validTo } : lockedValidity(lock, previous?.validTo ?? null, device.installDate));
+    lock && (editing ? { from: editing.validFrom, to: editing.validTo } : lockedValidity(lock, previous?.validTo ?? null, firstFrom));
   return {
     chain,
     index,
     editing,
     lock,
+    contractStart,
     context: {
       today: todayDate,
       status: editing?.status ?? '01',
@@ -300,7 +310,7 @@ function openEstimateOf(latest: Reading | undefined): ReadingDraft['openEstimate
 export function readingDraft(core: CoreContext, args: ApiArgs<'readings-draft'>): ReadingDraft {
   const settings = settingsOf(core);
   const device = findDevice(core, args.equipmentId);
-  const { chain, editing, context, lock } = locate(core, settings, device, args.readingId);
+  const { chain, editing, context, lock, contractStart } = locate(core, settings, device, args.readingId);
   const date = editing?.date ?? context.today;
   const validity =
     context.validityLock ??
@@ -310,6 +320,7 @@ export function readingDraft(core: CoreContext, args: ApiArgs<'readings-draft'>)
           date,
           previousValidTo: context.previousValidTo,
           installDate: device.installDate,
+          contractStart,
           cutoffDay: settings.cutoffDay,
         }));
   const contract = getContract(core.db, device.contractId, validity.from);
@@ -413,7 +424,8 @@ export function saveReadingOn(
   return core.db.transaction(() => {
     const position = locate(core, settings, device, undefined, origin.source);
     if (origin.source !== 'estimate' && estimateCovers(position.chain.at(-1), date, settings.cutoffDay)) {
-      const state = { chain: position.chain, lock: position.lock, today: position.context.today, settings, device };
+      const { chain, lock, contractStart } = position;
+      const state = { chain, lock, contractStart, today: position.context.today, settings, device };
       return intoEstimate(core, state, date, values, origin);
     }
     const args = newReadingArgs(position, device, settings, date, values);
@@ -426,7 +438,7 @@ export function saveReadingOn(
 
 /** A new reading's arguments at the chain's end from values per counter kind (see `saveReadingOn`). */
 function newReadingArgs(
-  { chain, context }: ChainPosition,
+  { chain, context, contractStart }: ChainPosition,
   device: Device,
   settings: Settings,
   date: IsoDate,
@@ -448,6 +460,7 @@ function newReadingArgs(
       date,
       previousValidTo: context.previousValidTo,
       installDate: device.installDate,
+      contractStart,
       cutoffDay: settings.cutoffDay,
     });
   return {
@@ -476,7 +489,8 @@ function newReadingArgs(
 export function nextReadingCounters(core: CoreContext, device: Device): CounterContext[] {
   const settings = settingsOf(core);
   const chain = loadChain(core, settings, device, undefined, 'web');
-  return locateIn({ chain, lock: null, today: today(core, settings), settings, device, newSource: 'web' })
+  // Validity plays no part in what the portal shows: neither the lock nor the contract's start is read.
+  return locateIn({ chain, lock: null, contractStart: null, today: today(core, settings), settings, device, newSource: 'web' })
     .context.counters;
 }
 
@@ -777,9 +791,9 @@ export function usageVerdicts(
   device: Device,
   readingId: number,
 ): { reading: Reading; verdicts: UsageVerdict[] } | null {
-  // The validity lock plays no part in the usage: not read (Hinweise judges every flagged reading).
+  // The validity lock (and the contract's start) play no part in the usage: not read (Hinweise judges every flagged reading).
   const chain = loadChain(core, settings, device, readingId, 'manual');
-  const { editing, context } = locateIn({ chain, lock: null, today: today(core, settings), settings, device, readingId });
+  const { editing, context } = locateIn({ chain, lock: null, contractStart: null, today: today(core, settings), settings, device, readingId });
   if (!editing) return null;
   const check = checkReading(
     {

@@ -6,6 +6,7 @@
  * a reading of that device and day with the same values is "unchanged".
  */
 import type { Database } from '../../../db/database';
+import { getContractStart } from '../../../db/queries/contracts';
 import { getMapping, saveMapping } from '../../../db/queries/import-mappings';
 import { getDeviceByEquipmentId, getDevicesByEquipmentIds } from '../../../db/queries/master-data';
 import { readingsOnDay, unpostedReadingsOfContract } from '../../../db/queries/readings';
@@ -159,6 +160,7 @@ export async function importReadings(core: CoreContext, args: ReadingImportArgs,
     const todayDate = today(core, settings);
     // Each contract's lock is read once; what is saved is added to it and to the chains.
     const contracts = new Map<number, ContractDeviceReadings[]>();
+    const starts = new Map<number, IsoDate | null>();
     try {
       core.db.transaction(() => {
         // The chain of every device with a reading to judge, all at once.
@@ -198,7 +200,9 @@ export async function importReadings(core: CoreContext, args: ReadingImportArgs,
             contract = unpostedReadingsOfContract(core.db, device.contractId);
             contracts.set(device.contractId, contract);
           }
-          const state = { chain, lock: findValidityLock(contract, device.id), today: todayDate, settings, device };
+          if (!starts.has(device.contractId)) starts.set(device.contractId, getContractStart(core.db, device.contractId) ?? null);
+          const contractStart = starts.get(device.contractId)!;
+          const state = { chain, lock: findValidityLock(contract, device.id), contractStart, today: todayDate, settings, device };
           try {
             // No savepoint of its own: a refused reading is refused before anything is written.
             const saved = saveNextReading(importer, state, group.date, group.values, { source: 'import' });

@@ -119,6 +119,7 @@ export function useReadingForm(draft: ReadingDraft, language: Language): Reading
             date,
             previousValidTo: draft.previousValidTo,
             installDate: draft.device.installDate,
+            contractStart: draft.contract.startDate,
             cutoffDay: draft.cutoffDay,
           })
         : null;
