@@ -136,9 +136,14 @@ export function PeriodPage({ today }: { today: string }) {
           const loaded = { key: countsKey, value };
           countsNow.current = loaded;
           setCounts(loaded);
-          // The first rows may have come before the count: the scrollbar learns the length now.
+          // The first rows may have come before the count: the scrollbar learns the length now —
+          // only if it did not know it (a block shorter than a page told it): setting it again
+          // redraws the rows, and a click on one at that moment would be lost.
           const length = lengthOf(countsKey, filter);
-          if (length !== undefined) gridApi.current?.setRowCount(length, true);
+          const grid = gridApi.current;
+          if (length !== undefined && grid && !(grid.isLastRowIndexKnown() && grid.getDisplayedRowCount() === length)) {
+            grid.setRowCount(length, true);
+          }
           if (!search) setAllMissing(value.counts.missing);
         },
         (failure: Error) => current && setMessage(failure.message),
