@@ -294,7 +294,7 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading }: Readin
             {t('dialog.periodCovered', { previous: formatDate(draft.previousDate, language) })}
           </p>
         )}
-        {!reading && trueUpFloor !== null && (
+        {!reading && !intoEstimate && trueUpFloor !== null && (
           <p className="notice info">{t('dialog.trueUp', { floor: formatCounter(trueUpFloor, language) })}</p>
         )}
 
