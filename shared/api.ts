@@ -281,11 +281,14 @@ export interface ReadingDraft {
    * for a month it covers (`estimateCovers`) belong in it, and the dialog offers to open it.
    */
   openEstimate: { readingId: number; date: IsoDate; validFrom: IsoDate; validTo: IsoDate } | null;
+  /** Where the device's first validity begins: its install date, or the day its contract starts for it if later. */
+  firstValidFrom: IsoDate;
   validity: Validity;
   /**
-   * The contract's lock (SPEC §3.4) as this reading takes it: `from`–`to` its validity,
-   * `firstDeviceFrom` where the first device's period starts (earlier than `from` never; later
-   * where this device was last read before that period, so that no day is lost).
+   * The contract's lock (SPEC §3.4) as this reading takes it: `from`–`to` its validity (an
+   * edited reading: its own), `firstDeviceFrom` where the first device's period starts — for a
+   * new reading after `from` where this device was last read before that period (no day is
+   * lost), before it where the device came in or its last period ended within it.
    */
   validityLock: (ValidityLock & { equipmentId: string; position: string; firstDeviceFrom: IsoDate }) | null;
   cutoffDay: number;

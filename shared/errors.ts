@@ -71,6 +71,9 @@ export type IssueCode =
   | 'unknown-device'
   | 'reading-differs'
   | 'period-covered'
+  | 'date-before-contract'
+  /** No longer raised; web values held before may still carry it. */
+  | 'validity-lock-overlap'
   | 'estimate-replaced'
   | 'language-unknown'
   | 'yes-no';

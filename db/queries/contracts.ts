@@ -11,9 +11,18 @@ export function getContractNumber(db: Database, id: number): string | undefined 
   return db.get<{ number: string }>('SELECT number FROM contracts WHERE id = ?', [id])?.number;
 }
 
-/** The day a contract starts (`firstValidFrom`: no validity of its devices begins before it). */
-export function getContractStart(db: Database, id: number): IsoDate | undefined {
-  return db.get<{ start_date: IsoDate }>('SELECT start_date FROM contracts WHERE id = ?', [id])?.start_date;
+/**
+ * The day a device's contract starts for it: the contract's start, or the day the device was
+ * moved into it if later (`firstValidFrom`: no validity of the device begins before it).
+ */
+export function contractStartFor(db: Database, device: { id: number; contractId: number }): IsoDate | null {
+  return (
+    db.get<{ start: IsoDate }>(
+      `SELECT max(c.start_date, coalesce((SELECT max(valid_from) FROM device_contracts WHERE device_id = ? AND contract_id = c.id), c.start_date)) AS start
+         FROM contracts c WHERE c.id = ?`,
+      [device.id, device.contractId],
+    )?.start ?? null
+  );
 }
 
 export function termHistory(db: Database, contractId: number): ContractTermChange[] {

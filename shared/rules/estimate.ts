@@ -24,7 +24,9 @@ export function estimateCounter(
  * of a second reading of a single day after a month already covered.
  */
 export function estimateCovers(
-  latest: { source: ReadingSource; status: ReadingStatus; validFrom: IsoDate; validTo: IsoDate } | undefined,
+  latest:
+    | { source: ReadingSource; status: ReadingStatus; validFrom: IsoDate; validTo: IsoDate }
+    | undefined,
   date: IsoDate,
   cutoffDay: number,
 ): boolean {

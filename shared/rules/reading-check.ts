@@ -40,6 +40,11 @@ export interface ReadingContext {
   today: IsoDate;
   status: ReadingStatus;
   installDate: IsoDate;
+  /**
+   * Where the device's first validity begins (`firstValidFrom`: its install date, or the day its
+   * contract starts for it if later): its first reading is not dated before it.
+   */
+  firstValidFrom?: IsoDate;
   previousDate: IsoDate | null;
   /** The reading before is an estimate: a date before it says so (delete or correct the estimate). */
   previousIsEstimate?: boolean;
@@ -91,6 +96,8 @@ export function checkReading(input: ReadingInput, context: ReadingContext): Read
     issues.push({ field: 'date', code: 'date-in-future', params: { max: context.today } });
   } else if (input.date < context.installDate) {
     issues.push({ field: 'date', code: 'date-before-install', params: { min: context.installDate } });
+  } else if (!context.previousDate && context.firstValidFrom && input.date < context.firstValidFrom) {
+    issues.push({ field: 'date', code: 'date-before-contract', params: { min: context.firstValidFrom } });
   } else if (context.previousDate && input.date < context.previousDate) {
     const code = context.previousIsEstimate ? 'date-before-estimate' : 'date-before-previous';
     issues.push({ field: 'date', code, params: { min: context.previousDate } });

@@ -33,7 +33,10 @@ export interface ValidityBasis {
  * the device was installed before it (bought earlier, or data from before): the contract bills
  * no day it did not run.
  */
-export function firstValidFrom(installDate: IsoDate, contractStart: IsoDate | null | undefined): IsoDate {
+export function firstValidFrom(
+  installDate: IsoDate,
+  contractStart: IsoDate | null | undefined,
+): IsoDate {
   return contractStart && contractStart > installDate ? contractStart : installDate;
 }
 
@@ -44,7 +47,9 @@ export function firstValidFrom(installDate: IsoDate, contractStart: IsoDate | nu
  * before it starts.
  */
 export function defaultValidity(basis: ValidityBasis): Validity {
-  const from = basis.previousValidTo ? addDays(basis.previousValidTo, 1) : firstValidFrom(basis.installDate, basis.contractStart);
+  const from = basis.previousValidTo
+    ? addDays(basis.previousValidTo, 1)
+    : firstValidFrom(basis.installDate, basis.contractStart);
   const end = periodEndFor(basis.date, basis.cutoffDay);
   return { from, to: end < from ? from : end };
 }
@@ -70,9 +75,12 @@ export function comparePositions(a: string, b: string): number {
  * The contract's first device: the lowest position, in one pass (an import asks for it for
  * every reading of a contract).
  */
-export function firstByPosition<T extends { position: string }>(devices: readonly T[]): T | undefined {
+export function firstByPosition<T extends { position: string }>(
+  devices: readonly T[],
+): T | undefined {
   return devices.reduce<T | undefined>(
-    (lowest, device) => (lowest && comparePositions(lowest.position, device.position) <= 0 ? lowest : device),
+    (lowest, device) =>
+      lowest && comparePositions(lowest.position, device.position) <= 0 ? lowest : device,
     undefined,
   );
 }
@@ -108,7 +116,11 @@ export function findValidityLock(
  * Null where the device's chain is already past the lock's period: its own months apply.
  * `firstFrom`: where its first reading's validity begins (`firstValidFrom`).
  */
-export function lockedValidity(lock: Validity, previousValidTo: IsoDate | null, firstFrom: IsoDate): Validity | null {
+export function lockedValidity(
+  lock: Validity,
+  previousValidTo: IsoDate | null,
+  firstFrom: IsoDate,
+): Validity | null {
   const from = previousValidTo ? addDays(previousValidTo, 1) : firstFrom;
   return from <= lock.to ? { from, to: lock.to } : null;
 }

@@ -5,7 +5,7 @@
  * draft must come out exactly as from the whole chain.
  */
 import { describe, expect, it } from 'vitest';
-import { getContractStart } from '../../db/queries/contracts';
+import { contractStartFor } from '../../db/queries/contracts';
 import { getDevice } from '../../db/queries/master-data';
 import { listReadings, unpostedReadingsOfContract } from '../../db/queries/readings';
 import type { ReadingDraft } from '../../shared/api';
@@ -48,7 +48,7 @@ function fromWholeChain(core: OpenedCore, deviceId: number, readingId?: number) 
   const { context: facts, editing } = locateIn({
     chain,
     lock: findValidityLock(unpostedReadingsOfContract(core.db, device.contractId), device.id),
-    contractStart: getContractStart(core.db, device.contractId) ?? null,
+    contractStart: contractStartFor(core.db, device),
     today: today(context, settings),
     settings,
     device,

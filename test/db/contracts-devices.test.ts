@@ -202,6 +202,13 @@ describe('devices (issue 7)', () => {
     const earlier = await core.api['devices-save']({ ...deviceArgs(contract.id), equipmentId: '3.400.509', serialNumber: 'X9', position: '0009', installDate: '2026-10-15' });
     const earlierDraft = await core.api['readings-draft']({ equipmentId: earlier.equipmentId });
     expect(earlierDraft.validity).toEqual({ from: '2026-11-01', to: '2026-11-30' });
+    expect(earlierDraft.firstValidFrom).toBe('2026-11-01');
+    // Its first reading is not dated before the contract starts (it would belong to no period of it).
+    const before = await rejection(core.api['readings-save']({
+      equipmentId: '3.400.509', previousReadingId: null, date: '2026-10-28', validFrom: '2026-11-01', validTo: '2026-11-30',
+      counters: [{ kind: 'black', old: 35, new: 400, extraFree: 0 }, { kind: 'color', old: 12, new: 40, extraFree: 0 }],
+    }));
+    expect(before.issues).toContainEqual({ field: 'date', code: 'date-before-contract', params: { min: '2026-11-01' } });
     const imported = await core.api['import-readings-run']({
       fileName: 'fleet.csv',
       content: Buffer.from(`Geräte-ID;Datum;Zähler;Wert\n3.400.509;20.11.2026;Schwarz;500\n3.400.509;20.11.2026;Farbe;50\n`).toString('base64'),

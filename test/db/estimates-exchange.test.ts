@@ -152,7 +152,7 @@ describe('estimated readings', () => {
     expect((await recordReading(other, '3.022.790', 200_000)).flagged).toBe(true);
   });
 
-  it('takes a web value for the month of an unbilled estimate into the estimate (saveReadingOn, as the sync saves one)', async () => {
+  it('takes a real value for the month of an unbilled estimate into it through saveReadingOn (the sync, where no reading of the link’s month holds the value)', async () => {
     const core = testCore();
     const device = getDeviceByEquipmentId(core.db, '3.022.790')!;
     const real = device.counters[0]!.currentValue;
@@ -168,6 +168,32 @@ describe('estimated readings', () => {
     const december = saveReadingOn(web, getDeviceByEquipmentId(core.db, '3.022.790')!, '2026-12-02', new Map([['black', real + 460]]), { source: 'web' });
     expect(december).toMatchObject({ source: 'web', validFrom: '2026-12-01' });
     expect(december.id).not.toBe(estimate!.readingId);
+  });
+
+  it('puts real values into the second of two estimates in a row: old from the first, and down to the last real counter', async () => {
+    for (const path of ['import', 'web'] as const) {
+      const core = testCore();
+      const device = getDeviceByEquipmentId(core.db, '3.300.452')!;
+      const lastReal = device.counters[0]!.currentValue;
+      const [october] = (await core.api['readings-estimate']({ period: '2026-10', equipmentIds: ['3.300.452'] })).created;
+      const [november] = (await core.api['readings-estimate']({ period: '2026-11', equipmentIds: ['3.300.452'] })).created;
+      const firstGuess = october!.counters[0]!.value;
+      expect(november!.counters[0]!.value).toBeGreaterThan(firstGuess);
+      // The customer printed less than both guesses: a true-up, above the last real counter.
+      const real = lastReal + Math.round((firstGuess - lastReal) / 2);
+      if (path === 'import') {
+        const file = ['Geräte-ID;Datum;Zähler;Wert', `3.300.452;20.11.2026;Schwarz;${real}`].join('\n');
+        const report = await core.api['import-readings-run']({ fileName: 'fleet.csv', content: Buffer.from(file).toString('base64') });
+        expect(report.rows[0]).toMatchObject({ action: 'create', notices: [{ code: 'estimate-replaced' }] });
+      } else {
+        saveReadingOn(core.context, getDeviceByEquipmentId(core.db, '3.300.452')!, '2026-11-20', new Map([['black', real]]), { source: 'web' });
+      }
+      const replaced = (await core.api['devices-get']({ equipmentId: '3.300.452' })).readings.at(-1)!;
+      expect(replaced).toMatchObject({ id: november!.readingId, source: path, date: '2026-11-20' });
+      expect(replaced.counters[0]).toMatchObject({ old: firstGuess, new: real, usage: real - firstGuess });
+      // Over both months exactly what was printed since the last real counter.
+      expect(usageOf(core, october!.readingId) + usageOf(core, november!.readingId)).toBe(real - lastReal);
+    }
   });
 
   it('refuses a period that has not begun', async () => {

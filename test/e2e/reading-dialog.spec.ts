@@ -58,11 +58,14 @@ test('real values for a month an unbilled estimate covers: the dialog offers the
   await expect(meterdesk.dialog.getByText(/^Dieser Monat ist mit der Schätzung vom \d\d\.\d\d\.\d{4} abgedeckt, die noch nicht abgerechnet ist/)).toBeVisible();
   // Not the "covered period" notice as well: one says what to do.
   await expect(meterdesk.dialog.getByText(/schon abgedeckt/)).toHaveCount(0);
+  // What the clerk typed goes along into the estimate.
+  await meterdesk.field('Schwarz Zählerstand neu').fill('345805');
   await meterdesk.dialog.getByRole('button', { name: 'Schätzung öffnen' }).click();
   await expect(meterdesk.dialog.getByRole('heading', { name: 'Zählerstand bearbeiten' })).toBeVisible();
-  await expect(meterdesk.dialog.getByText(/^Geschätzter Zählerstand/)).toBeVisible();
+  await expect(meterdesk.dialog.getByText(/^Geschätzter Zählerstand, mit den eingegebenen echten Werten/)).toBeVisible();
   await expect(meterdesk.field('Schwarz Zählerstand alt')).toHaveValue(/^344.805$/);
-  await meterdesk.field('Schwarz Zählerstand neu').fill('345805');
+  await expect(meterdesk.field('Schwarz Zählerstand neu')).toHaveValue(/^345.805$/);
+  await expect(meterdesk.field('Schwarz Verbrauch Kopie')).toHaveValue(/^1.000$/);
   await page.keyboard.press('F2');
   await expect(meterdesk.dialog).toBeHidden();
   // Still one reading for the month, now a real one.
@@ -138,7 +141,7 @@ test('the validity is locked to the contract’s first device while it has unpos
   const to = meterdesk.field('Gültig bis');
   await expect(from).not.toBeEditable();
   await expect(to).not.toBeEditable();
-  await expect(meterdesk.dialog.getByText(/Gültigkeit übernommen vom ersten Gerät des Vertrags \(Pos\. 0001, 3\.300\.451\)/)).toBeVisible();
+  await expect(meterdesk.dialog.getByText(/Gültigkeit vorgegeben vom ersten Gerät des Vertrags \(Pos\. 0001, 3\.300\.451\)/)).toBeVisible();
   // The first device's unposted reading is last month's (the dealer's calendar, Zurich).
   const [year, month] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Zurich' })
     .format(new Date())

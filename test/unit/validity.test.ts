@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultValidity, findValidityLock, periodEndFor } from '../../shared/rules/validity';
+import { estimateCovers } from '../../shared/rules/estimate';
+import { defaultValidity, findValidityLock, lockedValidity, periodEndFor } from '../../shared/rules/validity';
 
 describe('default validity (SPEC §3.4)', () => {
   it('runs from the day after the previous end to the end of the reading month', () => {
@@ -83,5 +84,40 @@ describe("the contract's first-device validity lock (OBS note)", () => {
       { deviceId: 2, position: '9', readings: [{ id: 2, date: '2026-11-01', status: '11' as const, from: 'c', to: 'd' }] },
     ];
     expect(findValidityLock(mixed, 1)).toMatchObject({ deviceId: 2, from: 'c', to: 'd' });
+  });
+});
+
+describe('the lock as another device takes it (lockedValidity)', () => {
+  const lock = { from: '2026-11-01', to: '2026-11-30' };
+  it('is the first device’s period where the device’s chain runs on from its start', () => {
+    expect(lockedValidity(lock, '2026-10-31', '2025-01-01')).toEqual(lock);
+  });
+  it('starts where the device’s own chain ended: a skipped month is not lost', () => {
+    expect(lockedValidity(lock, '2026-09-30', '2025-01-01')).toEqual({ from: '2026-10-01', to: '2026-11-30' });
+  });
+  it('starts a first reading where the device’s validity may begin, also within the period', () => {
+    expect(lockedValidity(lock, null, '2026-11-10')).toEqual({ from: '2026-11-10', to: '2026-11-30' });
+  });
+  it('does not hold for a device recorded past the period, nor one that came in after it', () => {
+    expect(lockedValidity(lock, '2026-11-30', '2025-01-01')).toBeNull();
+    expect(lockedValidity(lock, null, '2026-12-02')).toBeNull();
+  });
+});
+
+describe('an estimate real values go into (estimateCovers)', () => {
+  const estimate = { source: 'estimate' as const, status: '01' as const, validFrom: '2026-11-01', validTo: '2026-11-30' };
+  it('covers a date of its month, and the 1st–4th of the next', () => {
+    expect(estimateCovers(estimate, '2026-11-20', 4)).toBe(true);
+    expect(estimateCovers(estimate, '2026-12-03', 4)).toBe(true);
+    expect(estimateCovers(estimate, '2026-12-05', 4)).toBe(false);
+    expect(estimateCovers(estimate, '2026-10-28', 4)).toBe(false);
+  });
+  it('only while it is an estimate not billed', () => {
+    expect(estimateCovers({ ...estimate, status: '11' }, '2026-11-20', 4)).toBe(false);
+    expect(estimateCovers({ ...estimate, source: 'manual' }, '2026-11-20', 4)).toBe(false);
+    expect(estimateCovers(undefined, '2026-11-20', 4)).toBe(false);
+  });
+  it('covers every month of a longer validity', () => {
+    expect(estimateCovers({ ...estimate, validFrom: '2026-09-01' }, '2026-10-15', 4)).toBe(true);
   });
 });

@@ -279,7 +279,7 @@ export function retireDeviceWithReading(
         date: args.date,
         previousValidTo: draft.previousValidTo,
         installDate: device.installDate,
-        contractStart: draft.contract.startDate,
+        contractStart: draft.firstValidFrom,
         cutoffDay: draft.cutoffDay,
       });
     saveReading(core, {

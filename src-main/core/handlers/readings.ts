@@ -4,7 +4,7 @@
  * next *old*, the audit trail) or nothing.
  */
 import { diff } from '../../../db/queries/audit';
-import { getContractStart } from '../../../db/queries/contracts';
+import { contractStartFor } from '../../../db/queries/contracts';
 import {
   getContract,
   getCustomer,
@@ -149,7 +149,7 @@ export function loadChain(
   const referenceDate = editing?.date ?? today(core, settings);
   const windowStart = addMonths(referenceDate, -settings.plausibility.windowMonths);
   const kinds = (editing?.counters ?? device.counters).map((counter) => counter.kind);
-  const truesUp = (editing?.source ?? newSource) !== 'estimate';
+  const truesUp = newSource !== 'estimate';
   if (!editing) return readingsForNewReading(core.db, device.id, kinds, windowStart, truesUp);
   const { readings: tail, complete } = listReadingsSince(
     core.db,
@@ -177,7 +177,8 @@ export function loadChainsForNew(
 
 /**
  * Where a new or edited reading sits in its device's chain, and what the rules need from it.
- * `newSource`: where a new reading comes from (an edited one keeps its own source).
+ * `newSource`: where the values come from — an estimate's are judged without a true-up; real
+ * ones (also a clerk's edit of an estimate) may go down to the last real counter.
  */
 function locate(
   core: CoreContext,
@@ -188,7 +189,7 @@ function locate(
 ): ChainPosition {
   const chain = loadChain(core, settings, device, readingId, newSource);
   const lock = findValidityLock(unpostedReadingsOfContract(core.db, device.contractId), device.id);
-  const contractStart = getContractStart(core.db, device.contractId) ?? null;
+  const contractStart = contractStartFor(core.db, device);
   return locateIn({ chain, lock, today: today(core, settings), settings, device, contractStart, readingId, newSource });
 }
 
@@ -199,7 +200,7 @@ export interface ChainState {
   today: IsoDate;
   settings: Settings;
   device: Device;
-  /** The start of the device's contract (`firstValidFrom`). */
+  /** The day the device's contract starts for it (`contractStartFor`); read only for a first reading. */
   contractStart: IsoDate | null;
   readingId?: number | undefined;
   newSource?: ReadingSource;
@@ -218,8 +219,9 @@ export function locateIn({
 }: ChainState): ChainPosition {
   const index = readingId === undefined ? chain.length : chain.findIndex((r) => r.id === readingId);
   const editing = readingId === undefined ? null : (chain[index] ?? null);
-  // An estimate never goes below the reading before it: only a real value trues one up.
-  const truesUp = (editing?.source ?? newSource) !== 'estimate';
+  // An estimate never goes below the reading before it: only a real value trues one up — also
+  // one that goes into an estimate (an edit of it by a clerk, or real values from elsewhere).
+  const truesUp = newSource !== 'estimate';
   if (readingId !== undefined && !editing) {
     throw new ApiError('not-found', `device ${device.equipmentId} has no reading ${readingId}`);
   }
@@ -289,6 +291,7 @@ export function locateIn({
       today: todayDate,
       status: editing?.status ?? '01',
       installDate: device.installDate,
+      firstValidFrom: firstFrom,
       previousDate: previous?.date ?? null,
       previousIsEstimate: previous?.source === 'estimate',
       nextDate: next?.date ?? null,
@@ -344,6 +347,7 @@ export function readingDraft(core: CoreContext, args: ApiArgs<'readings-draft'>)
     nextValidFrom: context.nextValidFrom,
     previousReadingId: editing ? null : (chain.at(-1)?.id ?? null),
     openEstimate: openEstimateOf(editing ? undefined : chain.at(-1)),
+    firstValidFrom: firstValidFrom(device.installDate, contractStart),
     validity,
     validityLock:
       context.validityLock && lock && lockDevice
@@ -423,7 +427,7 @@ export function saveReadingOn(
   const settings = settingsOf(core);
   return core.db.transaction(() => {
     const position = locate(core, settings, device, undefined, origin.source);
-    if (origin.source !== 'estimate' && estimateCovers(position.chain.at(-1), date, settings.cutoffDay)) {
+    if (goesIntoEstimate(position.chain, date, values, origin, settings)) {
       const { chain, lock, contractStart } = position;
       const state = { chain, lock, contractStart, today: position.context.today, settings, device };
       return intoEstimate(core, state, date, values, origin);
@@ -511,7 +515,7 @@ export function saveNextReading(
   values: ReadonlyMap<CounterKind, number>,
   origin: ReadingOrigin,
 ): Reading {
-  if (origin.source !== 'estimate' && estimateCovers(state.chain.at(-1), date, state.settings.cutoffDay)) {
+  if (goesIntoEstimate(state.chain, date, values, origin, state.settings)) {
     const reading = intoEstimate(core, state, date, values, origin);
     state.chain[state.chain.length - 1] = reading;
     return reading;
@@ -568,9 +572,31 @@ export interface ReadingOrigin {
 }
 
 /**
+ * Whether real values dated `date` go into the chain's last reading, an estimate not billed yet
+ * whose validity holds that month (`estimateCovers`) and which has the counters they are for
+ * (a counter added to the device since makes them a reading of their own).
+ */
+function goesIntoEstimate(
+  chain: Reading[],
+  date: IsoDate,
+  values: ReadonlyMap<CounterKind, number>,
+  origin: ReadingOrigin,
+  settings: Settings,
+): boolean {
+  const latest = chain.at(-1);
+  return (
+    origin.source !== 'estimate' &&
+    estimateCovers(latest, date, settings.cutoffDay) &&
+    [...values.keys()].every((kind) => latest!.counters.some((counter) => counter.kind === kind))
+  );
+}
+
+/**
  * Real values from an import or the portal for a month an unbilled estimate covers
- * (`estimateCovers`): they go into the estimate — its date, counters and source, judged as an
- * edit of it, in the audit trail as one — and it keeps its validity. `state.chain` ends with it.
+ * (`goesIntoEstimate`): they go into the estimate — its date, counters and source, judged as an
+ * edit of it (a real value may go down to the last real counter, a true-up), in the audit
+ * trail as one — and it keeps its validity. A refusal is thrown before anything is written;
+ * an error once writing has begun comes out as a plain Error (see `saveNextReading`).
  */
 function intoEstimate(
   core: CoreContext,
@@ -580,7 +606,10 @@ function intoEstimate(
   origin: ReadingOrigin,
 ): Reading {
   const estimate = state.chain.at(-1)!;
-  const position = locateIn({ ...state, readingId: estimate.id, newSource: origin.source });
+  // A chain loaded for a new reading leaves out readings between the ones the rules read for
+  // it; an edit needs the estimate's true neighbours (its predecessor gives the *old*).
+  const chain = loadChain(core, state.settings, state.device, estimate.id, origin.source);
+  const position = locateIn({ ...state, chain, readingId: estimate.id, newSource: origin.source });
   const args: SaveReadingArgs = {
     equipmentId: state.device.equipmentId,
     readingId: estimate.id,
@@ -589,14 +618,23 @@ function intoEstimate(
     validFrom: estimate.validFrom,
     validTo: estimate.validTo,
     note: estimate.note,
+    // A counter of the estimate the values lack is refused as missing, as on a new reading.
     counters: position.context.counters
       .filter((counter) => values.has(counter.kind))
       .map((counter) => ({ kind: counter.kind, old: counter.chainOld, new: values.get(counter.kind)!, extraFree: 0, exchange: null })),
   };
-  const { id } = commitReading(core, state.settings, state.device, position, args, { ...origin, replacesEstimate: true });
-  const saved = getReading(core.db, id);
-  if (!saved) throw new ApiError('internal', 'the saved reading could not be read back');
-  return saved;
+  const replacing = { ...origin, replacesEstimate: true };
+  const judged = judgeReading(core, state.device, position, args, replacing);
+  try {
+    writeReading(core, state.settings, state.device, position, judged, replacing);
+    const saved = getReading(core.db, estimate.id);
+    if (!saved) throw new Error('the reading could not be read back');
+    return saved;
+  } catch (error) {
+    throw new Error(`real values into the estimate ${estimate.id} of ${state.device.equipmentId} failed once written: ${String(error)}`, {
+      cause: error,
+    });
+  }
 }
 
 export function saveReading(

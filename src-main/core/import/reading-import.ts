@@ -6,7 +6,7 @@
  * a reading of that device and day with the same values is "unchanged".
  */
 import type { Database } from '../../../db/database';
-import { getContractStart } from '../../../db/queries/contracts';
+import { contractStartFor } from '../../../db/queries/contracts';
 import { getMapping, saveMapping } from '../../../db/queries/import-mappings';
 import { getDeviceByEquipmentId, getDevicesByEquipmentIds } from '../../../db/queries/master-data';
 import { readingsOnDay, unpostedReadingsOfContract } from '../../../db/queries/readings';
@@ -170,7 +170,6 @@ export async function importReadings(core: CoreContext, args: ReadingImportArgs,
     const todayDate = today(core, settings);
     // Each contract's lock is read once; what is saved is added to it and to the chains.
     const contracts = new Map<number, ContractDeviceReadings[]>();
-    const starts = new Map<number, IsoDate | null>();
     try {
       core.db.transaction(() => {
         // The chain of every device with a reading to judge, all at once.
@@ -210,8 +209,8 @@ export async function importReadings(core: CoreContext, args: ReadingImportArgs,
             contract = unpostedReadingsOfContract(core.db, device.contractId);
             contracts.set(device.contractId, contract);
           }
-          if (!starts.has(device.contractId)) starts.set(device.contractId, getContractStart(core.db, device.contractId) ?? null);
-          const contractStart = starts.get(device.contractId)!;
+          // Where a first reading's validity may begin: read only for a device without readings.
+          const contractStart = chain.length === 0 ? contractStartFor(core.db, device) : null;
           const state = { chain, lock: findValidityLock(contract, device.id), contractStart, today: todayDate, settings, device };
           try {
             // No savepoint of its own: a refused reading is refused before anything is written.
@@ -227,7 +226,8 @@ export async function importReadings(core: CoreContext, args: ReadingImportArgs,
             // The contract's first device sets the validity of the others' readings (the OBS lock).
             const entry = { id: saved.id, date: saved.date, status: saved.status, from: saved.validFrom, to: saved.validTo };
             const readings = contract.find((held) => held.deviceId === device.id)?.readings;
-            if (readings && intoEstimate) readings.splice(readings.findIndex((reading) => reading.id === saved.id), 1, entry);
+            const at = readings ? readings.findIndex((reading) => reading.id === saved.id) : -1;
+            if (at >= 0) readings![at] = entry;
             else readings?.push(entry);
           } catch (error) {
             result.action = 'error';

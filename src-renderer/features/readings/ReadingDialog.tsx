@@ -10,14 +10,16 @@ import { describeIssue } from '../../issues';
 import { useSaveKeys } from '../../components/useSaveKeys';
 import { api } from '../../platform/transport';
 import { AuditTrail } from '../../components/AuditTrail';
-import { useReadingForm, type CounterColumn } from './useReadingForm';
+import { useReadingForm, type CarriedInput, type CounterColumn } from './useReadingForm';
 
 export interface ReadingDialogProps {
   draft: ReadingDraft;
   onClose: () => void;
   onSaved: (reading: Reading | null) => void;
-  /** Opens another reading of the device in the dialog instead (the estimate real values belong in). */
-  onOpenReading?: (readingId: number) => void;
+  /** Opens another reading of the device in the dialog instead (the estimate real values belong in), with what was typed. */
+  onOpenReading?: (readingId: number, carried: CarriedInput) => void;
+  /** What was typed for a new reading, opened here in the estimate it belongs in. */
+  carried?: CarriedInput;
 }
 
 /** Drawn, not an emoji: office PCs often lack an emoji font. */
@@ -36,9 +38,9 @@ const FOCUSABLE = 'input:not([tabindex="-1"]), select, textarea, button:not([dis
  * The OBS dialog "Zählerstand eintragen / bearbeiten": a real form, keyboard first. F2 saves
  * (also the menu's F2 in the desktop app), Esc cancels, Tab walks the editable fields.
  */
-export function ReadingDialog({ draft, onClose, onSaved, onOpenReading }: ReadingDialogProps) {
+export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried }: ReadingDialogProps) {
   const { t, language } = useLanguage();
-  const form = useReadingForm(draft, language);
+  const form = useReadingForm(draft, language, carried);
   const dialogRef = useRef<HTMLDivElement>(null);
   const savingRef = useRef(false);
   const [banner, setBanner] = useState<string | null>(null);
@@ -271,13 +273,23 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading }: Readin
           <p className="notice">{t('dialog.readOnly', { status: draft.status, label: t(`status.${draft.status}`) })}</p>
         )}
         {draft.isFirstReading && !form.readOnly && <p className="notice info">{t('dialog.firstReading')}</p>}
-        {reading?.source === 'estimate' && <p className="notice estimate">{t('dialog.estimated')}</p>}
+        {reading?.source === 'estimate' && (
+          <p className="notice estimate">{carried ? t('dialog.estimateReal') : t('dialog.estimated')}</p>
+        )}
         {/* Real values for a month an unbilled estimate covers belong in the estimate: a reading after it would count from the next month on. */}
         {intoEstimate && draft.openEstimate && (
           <p className="notice info">
             {t('dialog.estimateOpen', { date: formatDate(draft.openEstimate.date, language) })}{' '}
             {onOpenReading && (
-              <button type="button" onClick={() => onOpenReading(draft.openEstimate!.readingId)}>
+              <button
+                type="button"
+                onClick={() =>
+                  onOpenReading(draft.openEstimate!.readingId, {
+                    date: form.fields.date,
+                    news: new Map(form.fields.counters.map((row) => [row.kind, row.new])),
+                  })
+                }
+              >
                 {t('dialog.openEstimate')}
               </button>
             )}
@@ -403,7 +415,7 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading }: Readin
           {draft.validityLock && (
             <p className="notice lock">
               <LockIcon /> {t('dialog.validityLocked', { position: draft.validityLock.position, equipmentId: draft.validityLock.equipmentId })}
-              {draft.validityLock.from < draft.validityLock.firstDeviceFrom &&
+              {!reading && draft.validityLock.from < draft.validityLock.firstDeviceFrom &&
                 ` ${t('dialog.validityLockGap', { from: formatDate(draft.validityLock.from, language), firstFrom: formatDate(draft.validityLock.firstDeviceFrom, language) })}`}
             </p>
           )}

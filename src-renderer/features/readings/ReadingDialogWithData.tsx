@@ -4,6 +4,7 @@ import type { Reading } from '../../../shared/models';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
 import { ReadingDialog } from './ReadingDialog';
+import type { CarriedInput } from './useReadingForm';
 
 export interface ReadingDialogWithDataProps {
   equipmentId: string;
@@ -24,7 +25,7 @@ export function ReadingDialogWithData({
   const [error, setError] = useState<string | null>(null);
   // The dialog may switch to another reading of the device (an open estimate): that one loads,
   // for as long as the caller asks for the same reading.
-  const [switched, setSwitched] = useState<{ asked: number | undefined; shown: number } | null>(null);
+  const [switched, setSwitched] = useState<{ asked: number | undefined; shown: number; carried: CarriedInput } | null>(null);
   const shownId = switched && switched.asked === readingId ? switched.shown : readingId;
 
   useEffect(() => {
@@ -78,9 +79,10 @@ export function ReadingDialogWithData({
       draft={draft}
       onClose={onClose}
       onSaved={onSaved}
-      onOpenReading={(id) => {
+      carried={switched && switched.asked === readingId ? switched.carried : undefined}
+      onOpenReading={(id, carried) => {
         setDraft(null);
-        setSwitched({ asked: readingId, shown: id });
+        setSwitched({ asked: readingId, shown: id, carried });
       }}
     />
   );

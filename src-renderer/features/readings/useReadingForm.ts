@@ -44,7 +44,23 @@ interface FormFields {
   counters: CounterRow[];
 }
 
-function initialFields(draft: ReadingDraft, language: Language): FormFields {
+/** What a clerk typed for a new reading, carried into the estimate it belongs in. */
+export interface CarriedInput {
+  date: string;
+  news: ReadonlyMap<CounterKind, string>;
+}
+
+function initialFields(draft: ReadingDraft, language: Language, carried?: CarriedInput): FormFields {
+  const fields = typedFields(draft, language);
+  if (!carried) return fields;
+  return {
+    ...fields,
+    date: carried.date,
+    counters: fields.counters.map((row) => ({ ...row, new: carried.news.get(row.kind) || row.new })),
+  };
+}
+
+function typedFields(draft: ReadingDraft, language: Language): FormFields {
   return {
     date: formatDate(draft.date, language),
     validFrom: formatDate(draft.validity.from, language),
@@ -94,8 +110,8 @@ export interface ReadingForm {
   tidy: (field: string) => void;
 }
 
-export function useReadingForm(draft: ReadingDraft, language: Language): ReadingForm {
-  const [fields, setFields] = useState(() => initialFields(draft, language));
+export function useReadingForm(draft: ReadingDraft, language: Language, carried?: CarriedInput): ReadingForm {
+  const [fields, setFields] = useState(() => initialFields(draft, language, carried));
   const [touched, setTouched] = useState<Set<string>>(() => new Set());
   const [submitted, setSubmitted] = useState(false);
   const [serverIssues, setServerIssues] = useState<FieldIssue[]>([]);
@@ -119,7 +135,7 @@ export function useReadingForm(draft: ReadingDraft, language: Language): Reading
             date,
             previousValidTo: draft.previousValidTo,
             installDate: draft.device.installDate,
-            contractStart: draft.contract.startDate,
+            contractStart: draft.firstValidFrom,
             cutoffDay: draft.cutoffDay,
           })
         : null;
@@ -175,6 +191,7 @@ export function useReadingForm(draft: ReadingDraft, language: Language): Reading
           today: draft.today,
           status: draft.status,
           installDate: draft.device.installDate,
+          firstValidFrom: draft.firstValidFrom,
           previousDate: draft.previousDate,
           previousIsEstimate: draft.previousIsEstimate,
           nextDate: draft.nextDate,
