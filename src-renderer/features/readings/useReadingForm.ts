@@ -56,7 +56,8 @@ function initialFields(draft: ReadingDraft, language: Language, carried?: Carrie
   return {
     ...fields,
     date: carried.date,
-    counters: fields.counters.map((row) => ({ ...row, new: carried.news.get(row.kind) || row.new })),
+    // Real values are typed: one not typed yet is empty, not the estimate's guess.
+    counters: fields.counters.map((row) => ({ ...row, new: carried.news.get(row.kind) ?? '' })),
   };
 }
 
