@@ -195,9 +195,8 @@ export async function importReadings(core: CoreContext, args: ReadingImportArgs,
           // A reading of that day can only be there if the device's latest is not older. An
           // unbilled estimate of the month takes the file's values instead (`estimateCovers`).
           const latest = chain.at(-1);
-          const intoEstimate = estimateCovers(latest, group.date, settings.cutoffDay);
           const sameDay =
-            !intoEstimate && latest && latest.date >= group.date ? readingsOnDay(core.db, device.id, group.date)[0] : undefined;
+            !estimateCovers(latest, group.date, settings.cutoffDay) && latest && latest.date >= group.date ? readingsOnDay(core.db, device.id, group.date)[0] : undefined;
           if (sameDay) {
             const same = sameDay.counters.every((counter) => group.values.get(counter.kind) === counter.new) && sameDay.counters.length === group.values.size;
             result.action = same ? 'unchanged' : 'error';
@@ -215,10 +214,11 @@ export async function importReadings(core: CoreContext, args: ReadingImportArgs,
           try {
             // No savepoint of its own: a refused reading is refused before anything is written.
             const saved = saveNextReading(importer, state, group.date, group.values, { source: 'import' });
-            // A second reading of a month already covered (the dialog's notice): it counts only
+            // The values went into the estimate (the same reading, now real) — or they are a
+            // second reading of a month already covered (the dialog's notice): it counts only
             // from after that month, which the clerk should know before billing it.
-            if (intoEstimate) {
-              result.notices = [{ field: 'reading', code: 'estimate-replaced', params: { estimate: latest!.date } }];
+            if (latest && saved.id === latest.id) {
+              result.notices = [{ field: 'reading', code: 'estimate-replaced', params: { estimate: latest.date } }];
             } else if (latest && periodEndFor(group.date, settings.cutoffDay) <= latest.validTo) {
               const params = { previous: latest.date, to: latest.validTo, from: saved.validFrom };
               result.notices = [{ field: 'date', code: 'period-covered', params }];
