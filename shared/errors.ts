@@ -75,6 +75,7 @@ export type IssueCode =
   /** No longer raised; web values held before may still carry it. */
   | 'validity-lock-overlap'
   | 'estimate-replaced'
+  | 'estimate-open'
   | 'language-unknown'
   | 'yes-no';
 

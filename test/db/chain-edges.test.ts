@@ -83,6 +83,8 @@ describe('validity periods never overlap', () => {
       counters: [{ kind: 'black', old: 0, new: 26_500, extraFree: 0 }],
     });
     expect(second).toMatchObject({ validFrom: '2026-11-01', validTo: '2026-11-30' });
+    // Opened again, it is not locked either: it lies after the first device's period.
+    expect((await core.api['readings-draft']({ equipmentId: '3.300.452', readingId: second.id })).validityLock).toBeNull();
   });
   it('keeps an edited reading’s period clear of the next one', async () => {
     const core = testCore();

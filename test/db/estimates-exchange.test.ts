@@ -65,7 +65,7 @@ describe('estimated readings', () => {
     expect((await core.api['audit-list']({ entity: 'reading', entityId: estimated.id })).at(-1)!.changes).toMatchObject({ source: ['estimate', 'manual'] });
     expect((await core.api['period-overview']({ period: '2026-11' })).rows.find((r) => r.equipmentId === '3.022.790')!.state).toBe('manual');
 
-    // A real reading dated before another device's estimate is refused, saying that one is an estimate.
+    // A real reading typed for the month of another device's estimate is refused: its values go into the estimate.
     const other = november.created.find((c) => c.equipmentId !== '3.022.790')!;
     const otherDraft = await core.api['readings-draft']({ equipmentId: other.equipmentId });
     const early = await core.api['readings-save']({
@@ -76,7 +76,7 @@ describe('estimated readings', () => {
       validTo: otherDraft.validity.to,
       counters: otherDraft.counters.map((c) => ({ kind: c.kind, old: c.chainOld, new: c.chainOld + 10, extraFree: 0 })),
     }).catch((error: unknown) => error);
-    expect(early).toMatchObject({ issues: [{ field: 'date', code: 'date-before-estimate', params: { min: '2026-11-23' } }] });
+    expect(early).toMatchObject({ issues: [{ field: 'date', code: 'estimate-open', params: { estimate: '2026-11-23', from: '2026-11-01', to: '2026-11-30' } }] });
 
     // The same action again: nothing more is missing, nothing is added.
     const again = await core.api['readings-estimate']({ period: '2026-11' });
@@ -137,19 +137,23 @@ describe('estimated readings', () => {
     expect(creditRun.contracts.find((c) => c.contractId === credit.contractId)!.lines.find((l) => l.kind === 'black')!.amount).toBe(line.amount);
   });
 
-  it('judges a real reading after an estimate from the last real reading, not from the estimate made the same day', async () => {
+  it('judges real values for an estimate’s month from the last real reading, not from the estimate made the same day', async () => {
     const core = testCore();
-    await core.api['readings-estimate']({ period: '2026-11', equipmentIds: ['3.022.790'] });
+    const [estimate] = (await core.api['readings-estimate']({ period: '2026-11', equipmentIds: ['3.022.790'] })).created;
     const draft = await core.api['readings-draft']({ equipmentId: '3.022.790' });
     const [black] = draft.counters;
     expect(black).toMatchObject({ floor: 344_805, floorDate: '2026-10-31' });
+    const real = (usage: number, on: ReturnType<typeof testCore>) =>
+      saveReadingOn(on.context, getDeviceByEquipmentId(on.db, '3.022.790')!, '2026-11-23', new Map([['black', estimate!.counters[0]!.value + usage]]), { source: 'import' });
     // 1,000 pages above the estimate dated today: 0 days after it, but a usual month after the last real reading.
-    const saved = await recordReading(core, '3.022.790', 1_000);
-    expect(saved.flagged).toBe(false);
-    // Far above the usual since the last real reading, a real reading is flagged all the same.
+    expect(real(1_000, core).flagged).toBe(false);
+    // Far above the usual since the last real reading, real values are flagged all the same.
     const other = testCore();
     await other.api['readings-estimate']({ period: '2026-11', equipmentIds: ['3.022.790'] });
-    expect((await recordReading(other, '3.022.790', 200_000)).flagged).toBe(true);
+    // Typed in the dialog as a new reading, they are refused: the dialog opens the estimate.
+    const typed = await rejection(recordReading(other, '3.022.790', 1_000));
+    expect(typed.issues[0]).toMatchObject({ field: 'date', code: 'estimate-open' });
+    expect(real(200_000, other).flagged).toBe(true);
   });
 
   it('takes a real value for the month of an unbilled estimate into it through saveReadingOn (the sync, where no reading of the link’s month holds the value)', async () => {

@@ -47,24 +47,21 @@ test('a second reading in a month already read says its validity starts after th
   await expect(meterdesk.dialog.getByText(/^Die Periode ist mit dem Zählerstand vom \d\d\.\d\d\.\d{4} schon abgedeckt \(gültig bis \d\d\.\d\d\.\d{4}\): dieser gilt erst ab 01\.\d\d\.\d{4}\./)).toBeVisible();
 });
 
-test('real values for a month an unbilled estimate covers: the dialog offers the estimate, and they go into it', async ({ meterdesk, page, app, request }) => {
+test('a new reading in a month an unbilled estimate covers opens the estimate: the real values go into it', async ({ meterdesk, page, app, request }) => {
   // The month today belongs to (the 1st–4th: the one before), estimated for this device.
   const period = await page.evaluate(() => new Date(Date.now() - 4 * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Zurich' }).slice(0, 7));
   const estimated = await request.post(`${app.url}/api/readings-estimate`, { data: { period, equipmentIds: ['3.022.790'] } });
   expect(((await estimated.json()) as { value: { created: unknown[] } }).value.created).toHaveLength(1);
   await meterdesk.open('#/devices/3.022.790');
   await expect(meterdesk.historyRows()).toHaveCount(13);
-  await meterdesk.newReading();
-  await expect(meterdesk.dialog.getByText(/^Dieser Monat ist mit der Schätzung vom \d\d\.\d\d\.\d{4} abgedeckt, die noch nicht abgerechnet ist/)).toBeVisible();
-  // Not the "covered period" notice as well: one says what to do.
-  await expect(meterdesk.dialog.getByText(/schon abgedeckt/)).toHaveCount(0);
-  // What the clerk typed goes along into the estimate.
-  await meterdesk.field('Schwarz Zählerstand neu').fill('345805');
-  await meterdesk.dialog.getByRole('button', { name: 'Schätzung öffnen' }).click();
+  await page.getByRole('button', { name: 'Neuer Zählerstand' }).click();
   await expect(meterdesk.dialog.getByRole('heading', { name: 'Zählerstand bearbeiten' })).toBeVisible();
-  await expect(meterdesk.dialog.getByText(/^Geschätzter Zählerstand, mit den eingegebenen echten Werten/)).toBeVisible();
+  await expect(meterdesk.dialog.getByText(/^Für diesen Monat gibt es eine noch nicht abgerechnete Schätzung: die echten Werte kommen in sie/)).toBeVisible();
+  // Its old counter is the last real one; the new one is to be typed (not the guess).
   await expect(meterdesk.field('Schwarz Zählerstand alt')).toHaveValue(/^344.805$/);
-  await expect(meterdesk.field('Schwarz Zählerstand neu')).toHaveValue(/^345.805$/);
+  await expect(meterdesk.field('Schwarz Zählerstand neu')).toHaveValue('');
+  await expect(meterdesk.field('Schwarz Zählerstand neu')).toBeFocused();
+  await page.keyboard.type('345805');
   await expect(meterdesk.field('Schwarz Verbrauch Kopie')).toHaveValue(/^1.000$/);
   await page.keyboard.press('F2');
   await expect(meterdesk.dialog).toBeHidden();

@@ -278,9 +278,15 @@ export function locateIn({
   const firstFrom = firstValidFrom(device.installDate, contractStart);
   // OBS: while the contract's first device has unposted readings, the validity cannot be
   // entered: a new reading ends with that device's period and goes on from its own chain
-  // (`lockedValidity`); an existing one keeps its own.
+  // (`lockedValidity`).
+  // An existing reading keeps its own while it lies in the lock's period; one after it is free.
   const validityLock =
-    lock && (editing ? { from: editing.validFrom, to: editing.validTo } : lockedValidity(lock, previous?.validTo ?? null, firstFrom));
+    lock &&
+    (editing
+      ? editing.validFrom <= lock.to
+        ? { from: editing.validFrom, to: editing.validTo }
+        : null
+      : lockedValidity(lock, previous?.validTo ?? null, firstFrom));
   return {
     chain,
     index,
@@ -646,6 +652,15 @@ export function saveReading(
   const device = findDevice(core, args.equipmentId);
   return core.db.transaction(() => {
     const position = locate(core, settings, device, args.readingId, origin.source);
+    // Typed values for a month an estimate not billed yet covers belong in the estimate (the
+    // dialog opens it): not a reading of one day after it.
+    const values = new Map(args.counters.map((counter) => [counter.kind, counter.new]));
+    if (args.readingId === undefined && goesIntoEstimate(position.chain, args.date, values, origin, settings)) {
+      const estimate = position.chain.at(-1)!;
+      throw new ApiError('validation', 'the reading was not saved', [
+        { field: 'date', code: 'estimate-open', params: { estimate: estimate.date, from: estimate.validFrom, to: estimate.validTo } },
+      ]);
+    }
     const { id, unchanged } = commitReading(core, settings, device, position, args, origin);
     if (unchanged) return unchanged;
     const saved = getReading(core.db, id);

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { ReadingDraft } from '../../../shared/api';
-import type { Reading } from '../../../shared/models';
+import { formatDate } from '../../../shared/format';
+import type { CounterKind, Reading } from '../../../shared/models';
+import { estimateCovers } from '../../../shared/rules/estimate';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
 import { ReadingDialog } from './ReadingDialog';
@@ -20,7 +22,7 @@ export function ReadingDialogWithData({
   onClose,
   onSaved,
 }: ReadingDialogWithDataProps) {
-  const { t } = useLanguage();
+  const { t, language } = useLanguage();
   const [draft, setDraft] = useState<ReadingDraft | null>(null);
   const [error, setError] = useState<string | null>(null);
   // The dialog may switch to another reading of the device (an open estimate): that one loads,
@@ -36,13 +38,24 @@ export function ReadingDialogWithData({
         shownId === undefined ? { equipmentId } : { equipmentId, readingId: shownId },
       )
       .then(
-        (loaded) => current && setDraft(loaded),
+        (loaded) => {
+          if (!current) return;
+          // A new reading in a month an estimate not billed yet covers: the real values go into
+          // the estimate, so the dialog opens it (dated today; the counters to be typed).
+          const estimate = shownId === undefined ? loaded.openEstimate : null;
+          if (estimate && estimateCovers({ ...estimate, source: 'estimate', status: '01' }, loaded.date, loaded.cutoffDay)) {
+            const carried = { date: formatDate(loaded.date, language), news: new Map<CounterKind, string>() };
+            setSwitched({ asked: readingId, shown: estimate.readingId, carried });
+            return;
+          }
+          setDraft(loaded);
+        },
         (failure: Error) => current && setError(failure.message),
       );
     return () => {
       current = false;
     };
-  }, [equipmentId, shownId]);
+  }, [equipmentId, shownId, readingId, language]);
 
   useEffect(() => {
     if (draft) return;
