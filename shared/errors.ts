@@ -76,6 +76,7 @@ export type IssueCode =
   | 'validity-lock-overlap'
   | 'estimate-replaced'
   | 'estimate-open'
+  | 'new-below-real'
   | 'language-unknown'
   | 'yes-no';
 

@@ -557,6 +557,7 @@ export const de = {
     negative: 'Darf nicht negativ sein.',
     'too-large': 'Zu gross (höchstens {{max}}).',
     'new-below-old': 'Muss mindestens {{min}} sein (Zählerstand alt).',
+    'new-below-real': 'Muss mindestens {{min}} sein (der letzte echte Zählerstand; Zählerstand alt ist geschätzt).',
     'final-below-old': 'Muss mindestens {{min}} sein (Zählerstand alt).',
     'new-below-start': 'Muss mindestens {{min}} sein (Startwert des neuen Zählers).',
     'new-above-next': 'Darf höchstens {{max}} sein (Zählerstand neu des nächsten Eintrags vom {{date}}).',

@@ -558,6 +558,7 @@ export const en: Translation = {
     negative: 'Cannot be negative.',
     'too-large': 'Too large (at most {{max}}).',
     'new-below-old': 'Must be at least {{min}} (the old counter).',
+    'new-below-real': 'Must be at least {{min}} (the last real counter; the old counter is an estimate).',
     'final-below-old': 'Must be at least {{min}} (the old counter).',
     'new-below-start': 'Must be at least {{min}} (the new counter\'s start value).',
     'new-above-next': 'At most {{max}} (the next reading’s counter, {{date}}).',

@@ -559,6 +559,7 @@ export const fr: Translation = {
     negative: 'Ne peut pas être négatif.',
     'too-large': 'Trop grand (au plus {{max}}).',
     'new-below-old': 'La valeur doit être supérieure ou égale à celle du dernier compteur ({{min}}).',
+    'new-below-real': 'La valeur doit être supérieure ou égale au dernier compteur réel ({{min}}) ; le dernier compteur est estimé.',
     'final-below-old': 'La valeur doit être supérieure ou égale à celle du dernier compteur ({{min}}).',
     'new-below-start': 'La valeur doit être supérieure ou égale à la valeur de départ du nouveau compteur ({{min}}).',
     'new-above-next': 'Au plus {{max}} (compteur du relevé suivant du {{date}}).',

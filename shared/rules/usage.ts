@@ -67,7 +67,9 @@ export function checkCounterValues(counter: CounterValues): FieldIssue[] {
   } else {
     const floor = counter.floor ?? counter.old;
     if (counter.new < Math.min(floor, counter.old)) {
-      issues.push({ field: at('new'), code: 'new-below-old', params: { min: Math.min(floor, counter.old) } });
+      // After an estimate the limit is the last real counter, not the *old* shown: said so.
+      const code = floor < counter.old ? 'new-below-real' : 'new-below-old';
+      issues.push({ field: at('new'), code, params: { min: Math.min(floor, counter.old) } });
       return issues;
     }
   }

@@ -118,7 +118,7 @@ describe('estimated readings', () => {
       });
     // Never below the last real counter.
     const refused = await rejection(save(lastReal - 1));
-    expect(refused.issues).toContainEqual({ field: 'black.new', code: 'new-below-old', params: { min: lastReal } });
+    expect(refused.issues).toContainEqual({ field: 'black.new', code: 'new-below-real', params: { min: lastReal } });
 
     const real = await save(lastReal + 1_000);
     expect(real.source).toBe('manual');

@@ -63,7 +63,7 @@ describe('meter exchange and true-up', () => {
     expect(checkCounterValues({ kind: 'black', old: 12_000, new: 10_500, extraFree: 0, floor: 10_000 })).toEqual([]);
     expect(computeUsage(12_000, 10_500, 0)).toBe(-1_500);
     expect(checkCounterValues({ kind: 'black', old: 12_000, new: 9_999, extraFree: 0, floor: 10_000 })).toEqual([
-      { field: 'black.new', code: 'new-below-old', params: { min: 10_000 } },
+      { field: 'black.new', code: 'new-below-real', params: { min: 10_000 } },
     ]);
     // A credit carries no extra free copies.
     expect(checkCounterValues({ kind: 'black', old: 12_000, new: 10_500, extraFree: 1, floor: 10_000 })).toEqual([
