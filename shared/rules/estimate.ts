@@ -30,7 +30,20 @@ export function estimateCovers(
   date: IsoDate,
   cutoffDay: number,
 ): boolean {
-  if (!latest || latest.source !== 'estimate' || latest.status !== '01') return false;
+  return latest !== undefined && isOpenEstimate(latest) && coversMonthOf(latest, date, cutoffDay);
+}
+
+/** An estimate not billed yet (01): real values for its months go into it. */
+export function isOpenEstimate(reading: { source: ReadingSource; status: ReadingStatus }): boolean {
+  return reading.source === 'estimate' && reading.status === '01';
+}
+
+/** Whether the month a reading dated `date` belongs to lies in `validity`. */
+export function coversMonthOf(
+  validity: { validFrom: IsoDate; validTo: IsoDate },
+  date: IsoDate,
+  cutoffDay: number,
+): boolean {
   const end = periodEndFor(date, cutoffDay);
-  return latest.validFrom <= end && end <= latest.validTo;
+  return validity.validFrom <= end && end <= validity.validTo;
 }

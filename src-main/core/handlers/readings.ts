@@ -46,7 +46,7 @@ import {
   type CounterContext,
   type ReadingContext,
 } from '../../../shared/rules/reading-check';
-import { estimateCovers } from '../../../shared/rules/estimate';
+import { estimateCovers, isOpenEstimate } from '../../../shared/rules/estimate';
 import { isEditable } from '../../../shared/rules/status';
 import { computeUsage } from '../../../shared/rules/usage';
 import {
@@ -54,6 +54,7 @@ import {
   findValidityLock,
   firstValidFrom,
   lockedValidity,
+  type Validity,
   type ValidityLock,
 } from '../../../shared/rules/validity';
 import { audit, settingsOf, timestamp, today, type CoreContext } from '../context';
@@ -278,15 +279,10 @@ export function locateIn({
   const firstFrom = firstValidFrom(device.installDate, contractStart);
   // OBS: while the contract's first device has unposted readings, the validity cannot be
   // entered: a new reading ends with that device's period and goes on from its own chain
-  // (`lockedValidity`).
-  // An existing reading keeps its own while it lies in the lock's period; one after it is free.
-  const validityLock =
-    lock &&
-    (editing
-      ? editing.validFrom <= lock.to
-        ? { from: editing.validFrom, to: editing.validTo }
-        : null
-      : lockedValidity(lock, previous?.validTo ?? null, firstFrom));
+  // (`lockedValidity`); an existing one keeps its own while it lies in that period.
+  let validityLock: Validity | null = null;
+  if (lock && !editing) validityLock = lockedValidity(lock, previous?.validTo ?? null, firstFrom);
+  else if (lock && editing && editing.validFrom <= lock.to) validityLock = { from: editing.validFrom, to: editing.validTo };
   return {
     chain,
     index,
@@ -312,7 +308,7 @@ export function locateIn({
 
 /** The draft's `openEstimate`: `latest` when it is an estimate not billed yet. */
 function openEstimateOf(latest: Reading | undefined): ReadingDraft['openEstimate'] {
-  if (!latest || latest.source !== 'estimate' || latest.status !== '01') return null;
+  if (!latest || !isOpenEstimate(latest)) return null;
   return { readingId: latest.id, date: latest.date, validFrom: latest.validFrom, validTo: latest.validTo };
 }
 
@@ -654,8 +650,8 @@ export function saveReading(
     const position = locate(core, settings, device, args.readingId, origin.source);
     // Typed values for a month an estimate not billed yet covers belong in the estimate (the
     // dialog opens it): not a reading of one day after it.
-    const values = new Map(args.counters.map((counter) => [counter.kind, counter.new]));
-    if (args.readingId === undefined && goesIntoEstimate(position.chain, args.date, values, origin, settings)) {
+    const values = args.readingId === undefined ? new Map(args.counters.map((counter) => [counter.kind, counter.new])) : null;
+    if (values && goesIntoEstimate(position.chain, args.date, values, origin, settings)) {
       const estimate = position.chain.at(-1)!;
       throw new ApiError('validation', 'the reading was not saved', [
         { field: 'date', code: 'estimate-open', params: { estimate: estimate.date, from: estimate.validFrom, to: estimate.validTo } },
@@ -777,11 +773,12 @@ function writeReading(
       origin.source !== 'estimate' &&
       (origin.replacesEstimate === true ||
         record.counters.some((counter) => editing.counters.find((c) => c.kind === counter.kind)?.new !== counter.new));
-    if (Object.keys(changes).length === 0 && !corrected) return { id, record, unchanged: editing };
-    if (Object.keys(changes).length > 0) updateReading(core.db, id, record, now);
+    const changed = Object.keys(changes).length > 0;
+    if (!changed && !corrected) return { id, record, unchanged: editing };
+    if (changed) updateReading(core.db, id, record, now);
     if (corrected) {
       core.db.run('UPDATE readings SET source = ? WHERE id = ?', [origin.source, id]);
-      if (Object.keys(changes).length === 0) bumpRevision(core.db, id, now);
+      if (!changed) bumpRevision(core.db, id, now);
       changes.source = ['estimate', origin.source];
     }
     audit(core, now, 'reading', id, 'update', changes);

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { ReadingDraft } from '../../../shared/api';
 import { ApiError, type FieldIssue } from '../../../shared/errors';
 import { formatCounter, formatDate } from '../../../shared/format';
-import { estimateCovers } from '../../../shared/rules/estimate';
+import { coversMonthOf } from '../../../shared/rules/estimate';
 import { periodEndFor } from '../../../shared/rules/validity';
 import type { Reading } from '../../../shared/models';
 import { useLanguage } from '../../i18n';
@@ -54,7 +54,7 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
   const title = form.readOnly ? t('dialog.titleView') : reading ? t('dialog.titleEdit') : t('dialog.titleNew');
   const intoEstimate =
     !reading && draft.openEstimate !== null && form.parsedDate !== null &&
-    estimateCovers({ ...draft.openEstimate, source: 'estimate', status: '01' }, form.parsedDate, draft.cutoffDay);
+    coversMonthOf(draft.openEstimate, form.parsedDate, draft.cutoffDay);
   const describe = (issue: FieldIssue | undefined) => issue && describeIssue(issue, language);
 
   useEffect(() => {

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ReadingDraft } from '../../../shared/api';
 import { formatDate } from '../../../shared/format';
 import type { CounterKind, Reading } from '../../../shared/models';
-import { estimateCovers } from '../../../shared/rules/estimate';
+import { coversMonthOf } from '../../../shared/rules/estimate';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
 import { ReadingDialog } from './ReadingDialog';
@@ -43,7 +43,7 @@ export function ReadingDialogWithData({
           // A new reading in a month an estimate not billed yet covers: the real values go into
           // the estimate, so the dialog opens it (dated today; the counters to be typed).
           const estimate = shownId === undefined ? loaded.openEstimate : null;
-          if (estimate && estimateCovers({ ...estimate, source: 'estimate', status: '01' }, loaded.date, loaded.cutoffDay)) {
+          if (estimate && coversMonthOf(estimate, loaded.date, loaded.cutoffDay)) {
             const carried = { date: formatDate(loaded.date, language), news: new Map<CounterKind, string>() };
             setSwitched({ asked: readingId, shown: estimate.readingId, carried });
             return;
