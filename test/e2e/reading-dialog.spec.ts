@@ -71,6 +71,42 @@ test('a new reading in a month an unbilled estimate covers opens the estimate: t
   await expect(meterdesk.historyRows().filter({ hasText: 'Schätzung' })).toHaveCount(0);
 });
 
+test('a new reading dated into an earlier month an estimate covers offers the estimate and carries everything typed into it', async ({ meterdesk, page, app, request }) => {
+  // The demo's 3.300.452 has no reading for last month (the calendar's): that month gets an estimate.
+  const lastMonth = await page.evaluate(() => {
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Zurich' });
+    const month = new Date(`${today.slice(0, 7)}-15T12:00:00Z`);
+    month.setUTCMonth(month.getUTCMonth() - 1);
+    return month.toISOString().slice(0, 7);
+  });
+  const estimated = await request.post(`${app.url}/api/readings-estimate`, { data: { period: lastMonth, equipmentIds: ['3.300.452'] } });
+  const { value } = (await estimated.json()) as { value: { date: string; created: Array<{ counters: Array<{ value: number; usage: number }> }> } };
+  expect(value.created).toHaveLength(1);
+  const lastReal = value.created[0]!.counters[0]!.value - value.created[0]!.counters[0]!.usage;
+  const [year, month, day] = value.date.split('-');
+  const estimateDate = `${day}.${month}.${year}`;
+
+  await meterdesk.open('#/devices/3.300.452');
+  await meterdesk.newReading();
+  await meterdesk.field('Datum').fill(estimateDate);
+  await meterdesk.field('Schwarz Zählerstand neu').fill(String(lastReal + 500));
+  await meterdesk.field('Schwarz Freikopien').fill('20');
+  await meterdesk.field('Bemerkung').fill('Kunde hat angerufen');
+  await expect(meterdesk.dialog.getByText(`Dieser Monat ist mit der Schätzung vom ${estimateDate} abgedeckt`)).toBeVisible();
+  await meterdesk.dialog.getByRole('button', { name: 'Schätzung öffnen' }).click();
+
+  // The estimate, with what was typed: date, counter, extra free copies and note.
+  await expect(meterdesk.dialog.getByRole('heading', { name: 'Zählerstand bearbeiten' })).toBeVisible();
+  await expect(meterdesk.field('Datum')).toHaveValue(estimateDate);
+  await expect(meterdesk.field('Schwarz Zählerstand neu')).toHaveValue(new RegExp(`^${String(lastReal + 500).replace(/(\d)(?=(\d{3})+$)/g, '$1.')}$`));
+  await expect(meterdesk.field('Schwarz Freikopien')).toHaveValue('20');
+  await expect(meterdesk.field('Schwarz Verbrauch Kopie')).toHaveValue('480');
+  await expect(meterdesk.field('Bemerkung')).toHaveValue('Kunde hat angerufen');
+  await page.keyboard.press('F2');
+  await expect(meterdesk.dialog).toBeHidden();
+  await expect(meterdesk.historyRows().filter({ hasText: 'Schätzung' })).toHaveCount(0);
+});
+
 test('new < old shows the error next to Zählerstand neu and saves nothing', async ({ meterdesk, page }) => {
   await meterdesk.open('#/devices/3.022.790');
   await meterdesk.newReading();

@@ -286,7 +286,13 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
                 onClick={() =>
                   onOpenReading(draft.openEstimate!.readingId, {
                     date: form.fields.date,
-                    news: new Map(form.fields.counters.map((row) => [row.kind, row.new])),
+                    note: form.fields.note,
+                    counters: new Map(
+                      form.fields.counters.map(({ kind, new: value, extraFree, exchange, final, start }) => [
+                        kind,
+                        { new: value, extraFree, exchange, final, start },
+                      ]),
+                    ),
                   })
                 }
               >

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ReadingDraft } from '../../../shared/api';
 import { formatDate } from '../../../shared/format';
-import type { CounterKind, Reading } from '../../../shared/models';
+import type { Reading } from '../../../shared/models';
 import { coversMonthOf } from '../../../shared/rules/estimate';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
@@ -44,7 +44,7 @@ export function ReadingDialogWithData({
           // the estimate, so the dialog opens it (dated today; the counters to be typed).
           const estimate = shownId === undefined ? loaded.openEstimate : null;
           if (estimate && coversMonthOf(estimate, loaded.date, loaded.cutoffDay)) {
-            const carried = { date: formatDate(loaded.date, language), news: new Map<CounterKind, string>() };
+            const carried = { date: formatDate(loaded.date, language), counters: new Map() };
             setSwitched({ asked: readingId, shown: estimate.readingId, carried });
             return;
           }

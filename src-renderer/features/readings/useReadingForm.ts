@@ -44,10 +44,15 @@ interface FormFields {
   counters: CounterRow[];
 }
 
+/** What a clerk typed per counter: the values, the extra free copies, a meter exchange. */
+export type CarriedCounter = Pick<CounterRow, 'new' | 'extraFree' | 'exchange' | 'final' | 'start'>;
+
 /** What a clerk typed for a new reading, carried into the estimate it belongs in. */
 export interface CarriedInput {
   date: string;
-  news: ReadonlyMap<CounterKind, string>;
+  counters: ReadonlyMap<CounterKind, CarriedCounter>;
+  /** The note typed; an empty one keeps the estimate's. */
+  note?: string;
 }
 
 function initialFields(draft: ReadingDraft, language: Language, carried?: CarriedInput): FormFields {
@@ -56,8 +61,12 @@ function initialFields(draft: ReadingDraft, language: Language, carried?: Carrie
   return {
     ...fields,
     date: carried.date,
+    note: carried.note?.trim() ? carried.note : fields.note,
     // Real values are typed: one not typed yet is empty, not the estimate's guess.
-    counters: fields.counters.map((row) => ({ ...row, new: carried.news.get(row.kind) ?? '' })),
+    counters: fields.counters.map((row) => {
+      const typed = carried.counters.get(row.kind);
+      return typed ? { ...row, ...typed } : { ...row, new: '' };
+    }),
   };
 }
 
