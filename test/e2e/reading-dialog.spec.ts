@@ -139,6 +139,27 @@ test('each counter says what is wrong with it, also while another one is not a n
   await expect(meterdesk.dialog.getByRole('alert')).toContainText('Nicht gespeichert');
 });
 
+test('Enter goes on from a counter to the next counter’s new value, past its free copies', async ({ meterdesk, page }) => {
+  await meterdesk.open('#/devices/3.024.072');
+  await meterdesk.newReading();
+  await expect(meterdesk.field('Schwarz Zählerstand neu')).toBeFocused();
+  await page.keyboard.type('153340');
+  await page.keyboard.press('Enter');
+  await expect(meterdesk.field('Farbe Zählerstand neu')).toBeFocused();
+  // From the free copies too; Tab still walks through every field.
+  await meterdesk.field('Schwarz Freikopien').focus();
+  await page.keyboard.press('Enter');
+  await expect(meterdesk.field('Farbe Zählerstand neu')).toBeFocused();
+  await meterdesk.field('Schwarz Zählerstand neu').focus();
+  await page.keyboard.press('Tab');
+  await expect(meterdesk.field('Schwarz Freikopien')).toBeFocused();
+  // The last counter's Enter neither saves nor leaves it.
+  await meterdesk.field('Farbe Zählerstand neu').focus();
+  await page.keyboard.press('Enter');
+  await expect(meterdesk.field('Farbe Zählerstand neu')).toBeFocused();
+  await expect(meterdesk.dialog).toBeVisible();
+});
+
 test('the first reading of 3.100.001 has an editable old counter prefilled from the device', async ({ meterdesk, page }) => {
   await meterdesk.open();
   await meterdesk.findDevice('Muster', '3.100.001');

@@ -1,16 +1,16 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import type { ReadingDraft } from '../../../shared/api';
 import { ApiError, type FieldIssue } from '../../../shared/errors';
 import { formatCounter, formatDate } from '../../../shared/format';
 import { coversMonthOf } from '../../../shared/rules/estimate';
 import { periodEndFor } from '../../../shared/rules/validity';
-import type { Reading } from '../../../shared/models';
+import type { CounterKind, Reading } from '../../../shared/models';
 import { useLanguage } from '../../i18n';
 import { describeIssue } from '../../issues';
 import { useSaveKeys } from '../../components/useSaveKeys';
 import { api } from '../../platform/transport';
 import { AuditTrail } from '../../components/AuditTrail';
-import { useReadingForm, type CarriedInput, type CounterColumn } from './useReadingForm';
+import { useReadingForm, type CarriedInput, type CounterColumn, type CounterRow } from './useReadingForm';
 
 export interface ReadingDialogProps {
   draft: ReadingDraft;
@@ -249,6 +249,28 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
     </td>
   );
 
+  /** The counter grid's keys beyond Tab's walk through it. */
+  const counterKey = (event: ReactKeyboardEvent<HTMLInputElement>, row: CounterRow, column: CounterColumn) => {
+    const focus = (kind: CounterKind) => {
+      const target = dialogRef.current?.querySelector<HTMLInputElement>(`[data-field="${kind}.new"]`);
+      if (!target || target.readOnly) return null;
+      event.preventDefault();
+      target.focus();
+      return target;
+    };
+    const plain = !event.shiftKey && !event.altKey && !event.ctrlKey;
+    if (event.key === 'Enter' && plain && (column === 'new' || column === 'extraFree')) {
+      // On to the next counter's new value (Tab passes its free copies first): Schwarz, Enter, Farbe, F2.
+      const rows = form.fields.counters;
+      const next = rows[rows.findIndex((other) => other.kind === row.kind) + 1];
+      if (next) focus(next.kind)?.select();
+    } else if (event.key === 'Tab' && plain && column === 'start' && row.new.trim() === '') {
+      // End value, start value, then the new counter's reading: Tab goes back up to it while it
+      // is empty, instead of on past it to the validity.
+      focus(row.kind);
+    }
+  };
+
   const validityReadOnly = form.readOnly || form.validityLocked;
   const trueUpFloor = draft.counters.find((counter) => counter.floor !== null)?.floor ?? null;
   const status = `${draft.status} ${t(`status.${draft.status}`)}`;
@@ -349,19 +371,7 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
                     inputMode="numeric"
                     value={row[column]}
                     onChange={(event) => form.setCounter(row.kind, column, event.target.value)}
-                    onKeyDown={
-                      column === 'start'
-                        ? (event) => {
-                            // End value, start value, then the new counter's reading: Tab goes back up
-                            // to it while it is empty, instead of on past it to the validity.
-                            if (event.key !== 'Tab' || event.shiftKey || row.new.trim() !== '') return;
-                            const next = dialogRef.current?.querySelector<HTMLInputElement>(`[data-field="${row.kind}.new"]`);
-                            if (!next || next.readOnly) return;
-                            event.preventDefault();
-                            next.focus();
-                          }
-                        : undefined
-                    }
+                    onKeyDown={(event) => counterKey(event, row, column)}
                   />
                   {errorFor(`${row.kind}.${column}`)}
                 </td>
