@@ -227,6 +227,7 @@ export const apiArgs = {
   'settings-get': z.object({}).strict(),
   'backups-list': z.object({}).strict(),
   'backup-now': z.object({}).strict(),
+  'backup-restore': z.object({ name: z.string().min(1).max(200).nullable() }).strict(),
   'settings-save': z.object({ values: z.record(z.string().max(80), z.string().max(2000)) }).strict(),
   'web-overview': z.object({}).strict(),
   'web-decide': z
@@ -467,10 +468,17 @@ export interface BackupFile {
   bytes: number;
 }
 
+/** Why a restore was refused: no such file, not meterdesk's, damaged, from a newer meterdesk, another process on the folder. */
+export type RestoreRefusal = 'missing' | 'foreign' | 'damaged' | 'newer' | 'running';
+
 export interface BackupList {
   /** Where they are, for the clerk who must find them (a copy elsewhere, a restore). */
   folder: string;
   files: BackupFile[];
+  /** A restore asked for, carried out at the app's next start. */
+  pending: { name: string; kind: 'meterdesk' | 'portal'; requestedAt: string; requestedBy: string } | null;
+  /** What came of the last one carried out: the copy kept of what it replaced, or why it was refused. */
+  lastRestore: { name: string; at: string; previous: string | null; refused: RestoreRefusal | null } | null;
 }
 
 /** A setting as the settings screen sees it: a secret's value never leaves the main process. */
@@ -601,6 +609,8 @@ export interface Api {
   'backups-list': (args: ApiArgs<'backups-list'>) => Promise<BackupList>;
   /** A backup now, as the nightly one (online, checked, the oldest beyond backup.keep removed). */
   'backup-now': (args: ApiArgs<'backup-now'>) => Promise<BackupList>;
+  /** A backup to restore at the app's next start (checked now); null takes the request back. */
+  'backup-restore': (args: ApiArgs<'backup-restore'>) => Promise<BackupList>;
   'settings-save': (args: ApiArgs<'settings-save'>) => Promise<SettingValue[]>;
   'web-overview': (args: ApiArgs<'web-overview'>) => Promise<WebOverview>;
   'web-decide': (args: ApiArgs<'web-decide'>) => Promise<WebSubmission>;

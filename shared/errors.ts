@@ -69,6 +69,7 @@ export type IssueCode =
   | 'bad-sender'
   | 'unknown-setting'
   | 'unknown-device'
+  | 'restore-refused'
   | 'reading-differs'
   | 'period-covered'
   | 'date-before-contract'

@@ -86,7 +86,8 @@ Commands:
             backup of it (backups/portal-….sqlite). Refused while meterdesk runs on the
             data folder; the file is checked first, the current database is kept as
             backups/pre-restore-….sqlite (pre-restore-portal-…), and the swap is one
-            rename.
+            rename. (The settings screen's Zurückspielen does the same at the app's
+            next start; serve prints what came of it.)
   settings [KEY [VALUE]]
             Show every setting (secrets hidden), or set one — checked as the settings
             screen checks it; an empty VALUE goes back to the default.
@@ -264,6 +265,9 @@ async function serve(values: Record<string, string | boolean | undefined>, dataD
     }
     throw error;
   }
+  const { restored } = mode;
+  if (restored?.refused) console.log(`meterdesk: the restore of ${restored.name} asked for was refused — ${restored.message}; nothing was changed`);
+  else if (restored) console.log(`meterdesk: restored ${restored.name}${restored.previous ? `; the database it replaced is kept as backups/${restored.previous}` : ''}`);
   if (mode.demoLoaded) console.log('meterdesk: demo data loaded');
   console.log(`meterdesk: data folder ${dataDir}`);
   if (mode.web.portalUrl) console.log(`meterdesk: customer portal running at ${mode.web.portalUrl}/`);

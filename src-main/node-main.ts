@@ -12,7 +12,7 @@ import { databaseFile } from './core/paths';
 import { createCore } from './core/service';
 import { createBackOfficeServer, type BackOfficeServer } from './http/server';
 import type { SendSummary, SyncSummary } from '../shared/api';
-import { lockDataDir } from './jobs/backup';
+import { applyPendingRestore, lockDataDir, type RestoreOutcome } from './jobs/backup';
 import { webConfig } from './jobs/config';
 import { startWebReading, type WebRuntime } from './jobs/runtime';
 import type { SendReport, SyncReport } from './jobs/web-jobs';
@@ -123,10 +123,13 @@ export interface BrowserMode {
   web: WebRuntime;
   url: string;
   demoLoaded: boolean;
+  /** A restore asked for from the settings screen, carried out before the database opened. */
+  restored: RestoreOutcome | null;
   stop(): Promise<void>;
 }
 
 export async function startBrowserMode(options: BrowserModeOptions): Promise<BrowserMode> {
+  const restored = applyPendingRestore(options.dataDir, options.now?.());
   const core = openCore(options);
   const unlock = lockDataDir(options.dataDir);
   try {
@@ -158,6 +161,7 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
       web,
       url,
       demoLoaded,
+      restored,
       async stop() {
         await server.stop();
         await web.stop();

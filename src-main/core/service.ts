@@ -35,7 +35,7 @@ import {
   saveReading,
 } from './handlers/readings';
 import { logger } from './log';
-import { backupByHand, backupsList } from './handlers/backups';
+import { backupByHand, backupRestore, backupsList } from './handlers/backups';
 import { listAudit } from '../../db/queries/audit';
 import { listMappings } from '../../db/queries/import-mappings';
 import { importMaster } from './import/master-import';
@@ -146,6 +146,7 @@ export function createCore(context: CoreContext): Api {
     'settings-get': op(() => settingsList(context)),
     'backups-list': op(() => backupsList(context)),
     'backup-now': () => backupByHand(context),
+    'backup-restore': op(({ name }) => backupRestore(context, name)),
     'settings-save': op((args) => saveSettings(context, args.values)),
     'web-overview': op(() => webOverview(context)),
     'web-decide': op((args) => decideWebSubmission(context, args.id, args.action, args.revision)),

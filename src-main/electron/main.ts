@@ -9,7 +9,7 @@ import { settingsOf } from '../core/context';
 import { translations } from '../../shared/i18n';
 import { logger } from '../core/log';
 import { databaseFile } from '../core/paths';
-import { lockDataDir, sealBackupSecrets } from '../jobs/backup';
+import { applyPendingRestore, lockDataDir, sealBackupSecrets } from '../jobs/backup';
 import type { WebRuntime } from '../jobs/runtime';
 import { currentUser, openCore, startWeb, type OpenedCore } from '../node-main';
 import { keepSecretsSealed } from '../../db/queries/settings';
@@ -80,6 +80,13 @@ function createWindow(): BrowserWindow {
 function start(): void {
   secureSession(session.defaultSession);
   const dataDir = app.getPath('userData');
+  // A restore asked for from the settings screen, before the database opens (refused: nothing changed).
+  try {
+    const restored = applyPendingRestore(dataDir);
+    if (restored) log.info({ restored }, restored.refused ? 'restore refused' : 'backup restored');
+  } catch (error) {
+    log.error({ err: error, dataDir }, 'the restore asked for failed; the database is as it was');
+  }
   try {
     core = openCore({
       dataDir,

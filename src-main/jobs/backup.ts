@@ -12,6 +12,7 @@ import { Database, DEFAULT_MIGRATIONS_DIR, loadMigrations } from '../../db/datab
 import { keepSecretsSealed, type SecretBox } from '../../db/queries/settings';
 import { databaseFile } from '../core/paths';
 import { PORTAL_MIGRATIONS_DIR } from '../../db/portal/store';
+import type { RestoreRefusal } from '../../shared/api';
 import { PORTAL_DATABASE } from './runtime';
 
 export const BACKUP_DIR = 'backups';
@@ -180,7 +181,15 @@ export function dataDirHolder(dataDir: string): number | null {
   return markedPids(join(dataDir, LOCK_FILE)).find((pid) => pid !== process.pid) ?? null;
 }
 
-export class RestoreRefusedError extends Error {}
+
+export class RestoreRefusedError extends Error {
+  constructor(
+    readonly reason: RestoreRefusal,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /** What a backup file is: the back-office's database or the portal's, and where it goes. */
 interface BackupKind {
@@ -197,7 +206,53 @@ function kindOf(candidate: Database, dataDir: string, file: string): BackupKind 
   if (candidate.schemaVersion >= 1 && has('entries') && has('links')) {
     return { name: 'portal', target: join(dataDir, PORTAL_DATABASE), migrationsDir: PORTAL_MIGRATIONS_DIR };
   }
-  throw new RestoreRefusedError(`${basename(file)} is not a meterdesk database (nor the portal's)`);
+  throw new RestoreRefusedError('foreign', `${basename(file)} is not a meterdesk database (nor the portal's)`);
+}
+
+/**
+ * `file` copied beside the data folder's database and checked there (opening a WAL database
+ * may write to it): sound, meterdesk's or the portal's, and not from a newer meterdesk. The
+ * caller removes the copy (`dropCopy`).
+ */
+function checkedCopy(dataDir: string, file: string): { incoming: string; kind: BackupKind } {
+  if (!existsSync(file)) throw new RestoreRefusedError('missing', `there is no file ${file}`);
+  const incoming = join(dataDir, `restoring.sqlite`);
+  dropCopy(incoming);
+  copyFileSync(file, incoming);
+  try {
+    let candidate: Database;
+    try {
+      candidate = Database.open({ file: incoming, readonly: true });
+    } catch (error) {
+      throw new RestoreRefusedError('foreign', `${basename(file)} is not a meterdesk database: ${(error as Error).message}`);
+    }
+    try {
+      const check = (() => {
+        try {
+          return candidate.integrityCheck();
+        } catch (error) {
+          return (error as Error).message;
+        }
+      })();
+      if (check !== 'ok') throw new RestoreRefusedError('damaged', `${basename(file)} is damaged: ${check}`);
+      const kind = kindOf(candidate, dataDir, file);
+      const version = candidate.schemaVersion;
+      if (version > loadMigrations(kind.migrationsDir).length) {
+        throw new RestoreRefusedError('newer', `${basename(file)} was written by a newer meterdesk (schema ${version}); update meterdesk first`);
+      }
+      return { incoming, kind };
+    } finally {
+      candidate.close();
+    }
+  } catch (error) {
+    dropCopy(incoming);
+    throw error;
+  }
+}
+
+function dropCopy(incoming: string): void {
+  rmSync(incoming, { force: true });
+  for (const suffix of ['-wal', '-shm']) rmSync(`${incoming}${suffix}`, { force: true });
 }
 
 /**
@@ -212,38 +267,10 @@ export function restore(
 ): { restored: string; previous: string | null; kind: BackupKind['name'] } {
   const holder = dataDirHolder(dataDir);
   if (holder !== null) {
-    throw new RestoreRefusedError(`meterdesk (process ${holder}) is running on ${dataDir}: close it first, then restore`);
+    throw new RestoreRefusedError('running', `meterdesk (process ${holder}) is running on ${dataDir}: close it first, then restore`);
   }
-  if (!existsSync(file)) throw new RestoreRefusedError(`there is no file ${file}`);
-  const incoming = join(dataDir, `restoring.sqlite`);
-  rmSync(incoming, { force: true });
-  // Check the backup on a copy (opening a WAL database may write to it).
-  copyFileSync(file, incoming);
+  const { incoming, kind } = checkedCopy(dataDir, file);
   try {
-    let candidate: Database;
-    try {
-      candidate = Database.open({ file: incoming, readonly: true });
-    } catch (error) {
-      throw new RestoreRefusedError(`${basename(file)} is not a meterdesk database: ${(error as Error).message}`);
-    }
-    let kind: BackupKind;
-    try {
-      const check = (() => {
-        try {
-          return candidate.integrityCheck();
-        } catch (error) {
-          return (error as Error).message;
-        }
-      })();
-      if (check !== 'ok') throw new RestoreRefusedError(`${basename(file)} is damaged: ${check}`);
-      kind = kindOf(candidate, dataDir, file);
-      const version = candidate.schemaVersion;
-      if (version > loadMigrations(kind.migrationsDir).length) {
-        throw new RestoreRefusedError(`${basename(file)} was written by a newer meterdesk (schema ${version}); update meterdesk first`);
-      }
-    } finally {
-      candidate.close();
-    }
     const { target } = kind;
     let previous: string | null = null;
     if (existsSync(target)) {
@@ -263,7 +290,100 @@ export function restore(
     renameSync(incoming, target);
     return { restored: target, previous, kind: kind.name };
   } finally {
-    rmSync(incoming, { force: true });
-    for (const suffix of ['-wal', '-shm']) rmSync(`${incoming}${suffix}`, { force: true });
+    dropCopy(incoming);
   }
+}
+
+/*
+ * A restore asked for from the running app (Einstellungen › Sicherung): the app cannot pull
+ * its database away from under itself, so the request waits in the data folder and the next
+ * start of the app carries it out — before it opens the database — with `restore`'s checks and
+ * its copy of what is replaced. What came of it is kept for the settings screen to show.
+ */
+const PENDING_FILE = 'restore-pending.json';
+const OUTCOME_FILE = 'restore-last.json';
+
+export interface PendingRestore {
+  /** The backup's file name in the backups folder. */
+  name: string;
+  kind: BackupKind['name'];
+  requestedAt: string;
+  requestedBy: string;
+}
+
+export interface RestoreOutcome {
+  name: string;
+  kind: BackupKind['name'] | null;
+  at: string;
+  /** The copy kept of the database it replaced (a file name in the backups folder). */
+  previous: string | null;
+  /** Why it was refused (nothing was changed), or null. */
+  refused: RestoreRefusal | null;
+  /** The refusal in the CLI's words. */
+  message: string | null;
+}
+
+function readJson<T>(file: string): T | null {
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+/** Written whole (a rename), as the folder's mark is. */
+function writeJson(file: string, value: unknown): void {
+  const partial = `${file}.${process.pid}`;
+  writeFileSync(partial, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(partial, file);
+}
+
+/**
+ * Asks for the backup `name` (a file of the backups folder) to be restored at the app's next
+ * start; the file is checked now, so a damaged or foreign one is refused at once.
+ */
+export function requestRestore(dataDir: string, name: string, requestedBy: string, now: Date = new Date()): PendingRestore {
+  const known = listBackups(dataDir).some(({ file }) => basename(file) === name);
+  if (!known || basename(name) !== name) throw new RestoreRefusedError('missing', `there is no backup ${name} in ${join(dataDir, BACKUP_DIR)}`);
+  const { incoming, kind } = checkedCopy(dataDir, join(dataDir, BACKUP_DIR, name));
+  dropCopy(incoming);
+  const pending: PendingRestore = { name, kind: kind.name, requestedAt: now.toISOString(), requestedBy };
+  writeJson(join(dataDir, PENDING_FILE), pending);
+  return pending;
+}
+
+export function cancelRestore(dataDir: string): void {
+  rmSync(join(dataDir, PENDING_FILE), { force: true });
+}
+
+export function pendingRestore(dataDir: string): PendingRestore | null {
+  return readJson<PendingRestore>(join(dataDir, PENDING_FILE));
+}
+
+export function lastRestore(dataDir: string): RestoreOutcome | null {
+  return readJson<RestoreOutcome>(join(dataDir, OUTCOME_FILE));
+}
+
+/**
+ * At the app's start, before the database opens: the restore asked for, if any. The request
+ * is used up whatever comes of it (a refused one must not stop every start); a refusal
+ * changes nothing and is kept with the outcome. An error of the file system is thrown.
+ */
+export function applyPendingRestore(dataDir: string, now: Date = new Date()): RestoreOutcome | null {
+  const pending = pendingRestore(dataDir);
+  if (!existsSync(join(dataDir, PENDING_FILE))) return null;
+  cancelRestore(dataDir);
+  const name = pending?.name ?? '';
+  let outcome: RestoreOutcome;
+  try {
+    if (!pending || basename(name) !== name || name === '') throw new RestoreRefusedError('missing', 'the restore asked for could not be read');
+    const result = restore(dataDir, join(dataDir, BACKUP_DIR, name), now);
+    outcome = { name, kind: result.kind, at: now.toISOString(), previous: result.previous && basename(result.previous), refused: null, message: null };
+  } catch (error) {
+    if (!(error instanceof RestoreRefusedError)) throw error;
+    outcome = { name, kind: pending?.kind ?? null, at: now.toISOString(), previous: null, refused: error.reason, message: error.message };
+  }
+  writeJson(join(dataDir, OUTCOME_FILE), outcome);
+  return outcome;
 }

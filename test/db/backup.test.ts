@@ -1,13 +1,14 @@
 /** Backup and restore on real files: a round trip, retention, and restores that are refused. */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Database } from '../../db/database';
 import { openPortalDatabase } from '../../db/portal/store';
 import { backupNow, dataDirHolder, lockDataDir, restore, RestoreRefusedError } from '../../src-main/jobs/backup';
+import { ApiError } from '../../shared/errors';
 import { databaseFile } from '../../src-main/core/paths';
-import { loadDemo, openCore } from '../../src-main/node-main';
+import { loadDemo, openCore, startBrowserMode } from '../../src-main/node-main';
 import { tempDir } from './helpers';
 
 const customers = (file: string) => {
@@ -123,7 +124,7 @@ describe('backup and restore', () => {
     const core = openCore({ dataDir: dir, now: () => now });
     try {
       loadDemo(core);
-      expect(await core.api['backups-list']({})).toEqual({ folder: join(dir, 'backups'), files: [] });
+      expect(await core.api['backups-list']({})).toEqual({ folder: join(dir, 'backups'), files: [], pending: null, lastRestore: null });
       await core.api['settings-save']({ values: { 'backup.keep': '2' } });
       for (const day of ['02', '03', '04']) {
         now = new Date(`2026-11-${day}T10:00:00Z`);
@@ -179,5 +180,82 @@ describe('backup and restore', () => {
     expect(existsSync(join(dir, 'meterdesk.lock'))).toBe(false);
     expect(customers(databaseFile(dir))).toEqual(before);
     expect(restore(dir, backup.file).restored).toBe(databaseFile(dir));
+  });
+
+  it('restores a backup chosen on the settings screen at the next start, before the database opens, keeping what it replaced', async () => {
+    const dir = tempDir();
+    const core = openCore({ dataDir: dir, author: 'clerk', now: () => new Date('2026-11-23T09:00:00Z') });
+    loadDemo(core);
+    const { files } = await core.api['backup-now']({});
+    const backup = files.find((file) => file.kind === 'database')!;
+    core.db.run("UPDATE customers SET name = 'Changed after the backup' WHERE number = '999999'");
+    const asked = await core.api['backup-restore']({ name: backup.name });
+    expect(asked.pending).toMatchObject({ name: backup.name, kind: 'meterdesk', requestedBy: 'clerk' });
+    // Nothing happens while the app runs.
+    expect(core.db.get<{ name: string }>("SELECT name FROM customers WHERE number = '999999'")!.name).toBe('Changed after the backup');
+    core.close();
+
+    const started = await startBrowserMode({ dataDir: dir, host: '127.0.0.1', port: 0, portalPort: 0, staticDir: null, demo: false, scheduler: false });
+    try {
+      expect(started.restored).toMatchObject({ name: backup.name, kind: 'meterdesk', refused: null });
+      expect(started.restored!.previous).toMatch(/^pre-restore-.*\.sqlite$/);
+      expect(started.core.db.get<{ name: string }>("SELECT name FROM customers WHERE number = '999999'")!.name).not.toBe('Changed after the backup');
+      const after = await started.core.api['backups-list']({});
+      expect(after.pending).toBeNull();
+      expect(after.lastRestore).toMatchObject({ name: backup.name, previous: started.restored!.previous, refused: null });
+      // The database it replaced is kept, with the change in it.
+      const kept = Database.open({ file: join(dir, 'backups', started.restored!.previous!), readonly: true });
+      try {
+        expect(kept.get<{ name: string }>("SELECT name FROM customers WHERE number = '999999'")!.name).toBe('Changed after the backup');
+      } finally {
+        kept.close();
+      }
+    } finally {
+      await started.stop();
+    }
+    // Used up: the next start restores nothing.
+    const again = await startBrowserMode({ dataDir: dir, host: '127.0.0.1', port: 0, portalPort: 0, staticDir: null, demo: false, scheduler: false });
+    expect(again.restored).toBeNull();
+    await again.stop();
+  });
+
+  it('refuses to ask for a restore of a file not in the backups folder or a damaged one, and a request whose file went away changes nothing at the start', async () => {
+    const dir = tempDir();
+    const core = openCore({ dataDir: dir });
+    loadDemo(core);
+    const { files } = await core.api['backup-now']({});
+    const backup = files.find((file) => file.kind === 'database')!;
+    const reason = async (name: string) => {
+      try {
+        await core.api['backup-restore']({ name });
+        return 'accepted';
+      } catch (error) {
+        expect(error).toBeInstanceOf(ApiError);
+        return (error as ApiError).issues[0]?.params?.reason;
+      }
+    };
+    expect(await reason('../meterdesk.sqlite')).toBe('missing');
+    expect(await reason('meterdesk-1999-01-01T00-00-00Z.sqlite')).toBe('missing');
+    writeFileSync(join(dir, 'backups', 'meterdesk-2000-01-01T00-00-00Z.sqlite'), 'not a database at all');
+    expect(await reason('meterdesk-2000-01-01T00-00-00Z.sqlite')).toBe('damaged');
+    expect((await core.api['backups-list']({})).pending).toBeNull();
+
+    // Asked for, then taken back.
+    expect((await core.api['backup-restore']({ name: backup.name })).pending?.name).toBe(backup.name);
+    expect((await core.api['backup-restore']({ name: null })).pending).toBeNull();
+
+    // Asked for, and the file removed before the start: refused, the data as it was.
+    await core.api['backup-restore']({ name: backup.name });
+    core.db.run("UPDATE customers SET name = 'Kept' WHERE number = '999999'");
+    core.close();
+    rmSync(join(dir, 'backups', backup.name));
+    const started = await startBrowserMode({ dataDir: dir, host: '127.0.0.1', port: 0, portalPort: 0, staticDir: null, demo: false, scheduler: false });
+    try {
+      expect(started.restored).toMatchObject({ name: backup.name, refused: 'missing', previous: null });
+      expect(started.core.db.get<{ name: string }>("SELECT name FROM customers WHERE number = '999999'")!.name).toBe('Kept');
+      expect((await started.core.api['backups-list']({})).lastRestore).toMatchObject({ refused: 'missing' });
+    } finally {
+      await started.stop();
+    }
   });
 });

@@ -43,4 +43,22 @@ test('the settings screen: a bad value is refused next to its field, F2 saves, a
   await expect(page.locator('.backup-status')).toHaveText(/^Gesichert: meterdesk-\d{4}-\d\d-\d\dT[\d-]+Z\.sqlite\.$/);
   await expect(backups.getByRole('row').nth(1)).toContainText(/Datenbank\s*meterdesk-.*\.sqlite\s*[\d.']+ [KM]B/);
   await expect(page.getByText(/^Ordner: .*backups$/)).toBeVisible();
+
+  // A restore is asked for here, after a question, and carried out at the next start; until then it can be taken back.
+  const name = (await page.locator('.backup-status').textContent())!.replace(/^Gesichert: /, '').replace(/\.$/, '');
+  let restoreQuestion = '';
+  page.once('dialog', (dialog) => {
+    restoreQuestion = dialog.message();
+    void dialog.accept();
+  });
+  await page.getByRole('button', { name: `${name} zurückspielen` }).click();
+  const pending = page.getByRole('status').filter({ hasText: 'Wird beim nächsten Start zurückgespielt' });
+  await expect(pending).toContainText(`Wird beim nächsten Start zurückgespielt: ${name} (verlangt von`);
+  expect(restoreQuestion).toContain('Was seither erfasst wurde, ist danach nicht mehr in der Datenbank');
+  await expect(page.getByRole('button', { name: `${name} zurückspielen` })).toBeDisabled();
+  await page.reload();
+  await expect(pending).toBeVisible();
+  await pending.getByRole('button', { name: 'Nicht zurückspielen' }).click();
+  await expect(pending).toHaveCount(0);
+  await expect(page.getByRole('button', { name: `${name} zurückspielen` })).toBeEnabled();
 });

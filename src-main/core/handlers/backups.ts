@@ -1,13 +1,14 @@
 /**
- * The backups folder from the settings screen: what is there, and a backup now (the nightly
- * job's, by hand: before a big import, before an update). Restoring stays outside the running
- * app (`npm run cli -- restore FILE`), which must let go of the database first.
+ * The backups folder from the settings screen: what is there, a backup now (the nightly job's,
+ * by hand: before a big import, before an update), and a restore — carried out at the app's
+ * next start, before it opens the database (`applyPendingRestore`), or from the CLI
+ * (`npm run cli -- restore FILE`) while the app is closed.
  */
 import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { BackupFile, BackupList } from '../../../shared/api';
 import { ApiError } from '../../../shared/errors';
-import { BACKUP_DIR, backupNow, listBackups } from '../../jobs/backup';
+import { BACKUP_DIR, backupNow, cancelRestore, lastRestore, listBackups, pendingRestore, requestRestore, RestoreRefusedError } from '../../jobs/backup';
 import { webConfig } from '../../jobs/config';
 import type { CoreContext } from '../context';
 
@@ -35,10 +36,31 @@ export function backupsList(core: CoreContext): BackupList {
         KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
         b.name.localeCompare(a.name),
     );
-  return { folder: join(dataDir, BACKUP_DIR), files };
+  const last = lastRestore(dataDir);
+  return {
+    folder: join(dataDir, BACKUP_DIR),
+    files,
+    pending: pendingRestore(dataDir),
+    lastRestore: last && { name: last.name, at: last.at, previous: last.previous, refused: last.refused },
+  };
 }
 
 export async function backupByHand(core: CoreContext): Promise<BackupList> {
   await backupNow(core.db, dataDirOf(core), webConfig(core.db).backupKeep, core.now());
+  return backupsList(core);
+}
+
+/** A backup to restore at the next start, checked now (a refusal is a validation error); null: none. */
+export function backupRestore(core: CoreContext, name: string | null): BackupList {
+  const dataDir = dataDirOf(core);
+  if (name === null) cancelRestore(dataDir);
+  else {
+    try {
+      requestRestore(dataDir, name, core.author, core.now());
+    } catch (error) {
+      if (!(error instanceof RestoreRefusedError)) throw error;
+      throw new ApiError('validation', error.message, [{ field: 'name', code: 'restore-refused', params: { reason: error.reason } }]);
+    }
+  }
   return backupsList(core);
 }

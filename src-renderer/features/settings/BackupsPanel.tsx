@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { BackupList } from '../../../shared/api';
+import type { BackupFile, BackupList, RestoreRefusal } from '../../../shared/api';
+import { ApiError } from '../../../shared/errors';
 import { formatDateTime } from '../../../shared/format';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
@@ -15,8 +16,9 @@ function size(bytes: number, language: string): string {
 }
 
 /**
- * Einstellungen › Sicherung: the backups there are (newest first, where the folder is) and a
- * backup now — before a big import or an update — as the nightly job makes it.
+ * Einstellungen › Sicherung: the backups there are (newest first, where the folder is), a
+ * backup now — before a big import or an update — as the nightly job makes it, and a restore
+ * of one at the next start (with what came of the last one).
  */
 export function BackupsPanel() {
   const { t, language } = useLanguage();
@@ -44,8 +46,43 @@ export function BackupsPanel() {
     );
   };
 
+  // A restore is asked for here and carried out at the next start, before the database opens.
+  const askRestore = (file: BackupFile | null) => {
+    if (file && !window.confirm(t('settings.backups.restoreConfirm', { at: formatDateTime(file.at, language), name: file.name }))) return;
+    setBusy(true);
+    api.call('backup-restore', { name: file?.name ?? null }).then(
+      (next) => {
+        setList(next);
+        setBusy(false);
+        setMessage('');
+      },
+      (failure: Error) => {
+        setBusy(false);
+        const reason = failure instanceof ApiError ? (failure.issues[0]?.params?.reason as RestoreRefusal | undefined) : undefined;
+        setMessage(t('settings.backups.refusedNow', { reason: reason ? t(`settings.backups.refused.${reason}`) : failure.message }));
+      },
+    );
+  };
+  const pending = list?.pending ?? null;
+  const last = list?.lastRestore ?? null;
+
   return (
     <div className="backups" aria-label={t('settings.backups.title')} role="region">
+      {pending && (
+        <p className="notice warning" role="status">
+          {t('settings.backups.pending', { name: pending.name, by: pending.requestedBy, at: formatDateTime(pending.requestedAt, language) })}{' '}
+          <button type="button" onClick={() => askRestore(null)} disabled={busy}>
+            {t('settings.backups.pendingCancel')}
+          </button>
+        </p>
+      )}
+      {!pending && last && (
+        <p className={last.refused ? 'notice error' : 'notice info'}>
+          {last.refused
+            ? t('settings.backups.restoredRefused', { name: last.name, at: formatDateTime(last.at, language), reason: t(`settings.backups.refused.${last.refused}`) })
+            : t('settings.backups.restored', { name: last.name, at: formatDateTime(last.at, language), previous: last.previous ?? '—' })}
+        </p>
+      )}
       <p className="toolbar">
         <button type="button" onClick={backup} disabled={busy}>
           {t('settings.backups.now')}
@@ -70,6 +107,9 @@ export function BackupsPanel() {
                   <th scope="col" className="number">
                     {t('settings.backups.size')}
                   </th>
+                  <th scope="col">
+                    <span className="visually-hidden">{t('settings.backups.restoreButton')}</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -79,6 +119,17 @@ export function BackupsPanel() {
                     <td>{t(`settings.backups.kinds.${file.kind}`)}</td>
                     <td>{file.name}</td>
                     <td className="number">{size(file.bytes, language)}</td>
+                    <td>
+                      <button
+                        type="button"
+                        className="small"
+                        aria-label={t('settings.backups.restoreLabel', { name: file.name })}
+                        disabled={busy || pending?.name === file.name}
+                        onClick={() => askRestore(file)}
+                      >
+                        {t('settings.backups.restoreButton')}
+                      </button>
+                    </td>
                   </tr>
                 ))}
               </tbody>
