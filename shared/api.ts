@@ -532,6 +532,12 @@ export interface BillingPreview {
    * of the month's free copies, `freeCopiesLeft`).
    */
   missing: Array<{ contractId: number; equipmentId: string }>;
+  /**
+   * Contracts with recorded readings that are not due in the period (a quarterly one between
+   * its months, `isDueIn`): billed in the run of `duePeriod`, the interval's readings together
+   * (one pool of free copies). A contract that has ended is billed in any period.
+   */
+  notDue: Array<{ contractId: number; contractNumber: string; customerNumber: string; customerName: string; duePeriod: string; readings: number }>;
   /** Sum of the contracts' rounded totals. */
   total: number;
 }

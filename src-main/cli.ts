@@ -479,6 +479,9 @@ async function billing(values: Record<string, string | boolean | undefined>, dat
     for (const skipped of preview.skipped) {
       console.log(`  left out: reading ${skipped.readingId} of ${skipped.equipmentId} — ${skipped.reason === 'flagged' ? 'flagged (A vérifier), confirm it first' : 'no contract'}`);
     }
+    for (const contract of preview.notDue) {
+      console.log(`  not due: ${contract.contractNumber} (${contract.customerNumber} ${contract.customerName}) — its ${contract.readings} reading(s) are billed in the run of ${contract.duePeriod}`);
+    }
     const contractNumbers = new Map(preview.contracts.map((contract) => [contract.contractId, contract.contractNumber]));
     for (const missing of preview.missing) {
       console.log(`  no reading: ${missing.equipmentId} of ${contractNumbers.get(missing.contractId)} has none for ${preview.period} — its usage comes in a later run`);

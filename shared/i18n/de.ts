@@ -303,6 +303,8 @@ export const de = {
     post: 'Verbuchen',
     cancelConfirm: 'Lauf {{id}} stornieren? Seine Zählerstände sind danach wieder erfasst (01) und können geändert und neu abgerechnet werden.',
     skippedLabel: 'Nicht abgerechnet',
+    notDueLabel: 'Noch nicht fällig (abgerechnet im Monat, mit dem das Intervall des Vertrags endet)',
+    notDueContract: '{{contract}} ({{customer}}) im {{due}}',
     skipReasons: { flagged: 'zu prüfen: erst bestätigen', 'no-contract': 'kein laufender Vertrag' },
     postConfirm: 'Verbuchen ist endgültig (Status 21). Lauf {{id}} verbuchen?',
     statement: 'Abrechnungen drucken',

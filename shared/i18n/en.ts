@@ -304,6 +304,8 @@ export const en: Translation = {
     post: 'Post',
     cancelConfirm: 'Cancel run {{id}}? Its readings are recorded (01) again, and can be changed and billed anew.',
     skippedLabel: 'Not billed',
+    notDueLabel: 'Not due yet (billed in the month the contract\'s interval ends with)',
+    notDueContract: '{{contract}} ({{customer}}) in {{due}}',
     skipReasons: { flagged: 'to check: confirm it first', 'no-contract': 'no running contract' },
     postConfirm: 'Posting is final (status 21). Post run {{id}}?',
     statement: 'Print statements',

@@ -305,6 +305,8 @@ export const fr: Translation = {
     post: 'Comptabiliser',
     cancelConfirm: 'Annuler la facturation {{id}} ? Ses relevés redeviennent saisis (01) et peuvent être modifiés et refacturés.',
     skippedLabel: 'Non facturés',
+    notDueLabel: 'Pas encore à facturer (facturé le mois où se termine l’intervalle du contrat)',
+    notDueContract: '{{contract}} ({{customer}}) en {{due}}',
     skipReasons: { flagged: 'à vérifier : le confirmer d’abord', 'no-contract': 'aucun contrat en cours' },
     postConfirm: 'La comptabilisation est définitive (statut 21). Comptabiliser la facturation {{id}} ?',
     statement: 'Imprimer les décomptes',

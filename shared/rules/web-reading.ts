@@ -37,6 +37,13 @@ export function isDueIn(contract: { intervalMonths: number; startMonth: number }
   return (monthsIntoInterval + 1) % contract.intervalMonths === 0;
 }
 
+/** The first period from `period` on (itself included) in which the contract is due (`isDueIn`). */
+export function nextDuePeriod(contract: { intervalMonths: number; startMonth: number }, period: Period): Period {
+  let due = period;
+  for (let step = 0; step < 12 && !isDueIn(contract, due); step++) due = periodOf(addMonths(firstDayOf(due), 1));
+  return due;
+}
+
 /** A link is valid until the end of the 4th of the month after its period (dealer's time zone). */
 export const LINK_VALID_DAY = 4;
 

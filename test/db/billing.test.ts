@@ -149,6 +149,40 @@ describe('the billing run', () => {
     expect(together.lines.find((l) => l.kind === 'black')).toMatchObject({ usage: 700, freeCopies: 500, billable: 200 });
   });
 
+  it("bills a quarterly contract in the month its interval ends, its readings together (one pool of free copies); an ended one at once", async () => {
+    const dir = tempDir();
+    const november = testCore({ dir });
+    // V-100234-01 is quarterly from October (due in December); 1,000 Schwarz copies free a month.
+    // Its first reading in November waits for December's run.
+    const first = await recordReading(november, '3.100.001', 980);
+    expect([first.validFrom, first.validTo]).toEqual(['2026-10-12', '2026-11-30']);
+    const inNovember = await november.api['billing-preview']({ period: '2026-11' });
+    expect(inNovember.contracts.map((c) => c.contractNumber)).not.toContain('V-100234-01');
+    expect(inNovember.notDue).toMatchObject([{ contractNumber: 'V-100234-01', customerNumber: '100234', duePeriod: '2026-12', readings: 1 }]);
+    const run = await november.api['billing-run']({ period: '2026-11' });
+    expect(run.contracts.map((c) => c.contractNumber)).not.toContain('V-100234-01');
+    expect(statusOf(november, first.id)).toBe('01');
+
+    // December: both readings in one bill, over the quarter's days, with its free copies.
+    const december = testCore({ dir, demo: false, now: '2026-12-22T09:30:00Z' });
+    const second = await recordReading(december, '3.100.001', 1_500);
+    expect([second.validFrom, second.validTo]).toEqual(['2026-12-01', '2026-12-31']);
+    const inDecember = await december.api['billing-preview']({ period: '2026-12' });
+    const quarter = inDecember.contracts.find((c) => c.contractNumber === 'V-100234-01')!;
+    expect(quarter.readingIds.sort()).toEqual([first.id, second.id].sort());
+    expect([quarter.validFrom, quarter.validTo]).toEqual(['2026-10-12', '2026-12-31']);
+    // 1,000 × (20/31 + 1 + 1) = 2,645 free: the 2,480 copies cost nothing (December alone: 1,000 free, 500 billed).
+    expect(quarter.lines.find((l) => l.kind === 'black')).toMatchObject({ usage: 2_480, freeCopies: 2_645, billable: 0 });
+    expect(inDecember.notDue).toEqual([]);
+
+    // A contract that has ended is billed in the month its readings come, due or not.
+    december.db.run("UPDATE contracts SET end_date = '2027-01-15' WHERE number = 'V-100234-01'");
+    const january = testCore({ dir, demo: false, now: '2027-01-15T09:30:00Z' });
+    const last = await recordReading(january, '3.100.001', 100);
+    const inJanuary = await january.api['billing-preview']({ period: '2027-01' });
+    expect(inJanuary.contracts.find((c) => c.contractNumber === 'V-100234-01')?.readingIds).toContain(last.id);
+  });
+
   it("bills late readings over three months as one run of them all would: each month's free copies once", async () => {
     const dir = tempDir();
     const at = (now: string) => testCore({ dir, now, demo: false });

@@ -28,7 +28,7 @@ import { endOfMonth } from '../../../shared/dates';
 import { ApiError } from '../../../shared/errors';
 import type { CounterKind, IsoDate } from '../../../shared/models';
 import { billContract, freeCopiesLeft, sharedValidity } from '../../../shared/rules/billing';
-import { firstDayOf } from '../../../shared/rules/web-reading';
+import { firstDayOf, isDueIn, nextDuePeriod } from '../../../shared/rules/web-reading';
 import { audit, timestamp, type CoreContext } from '../context';
 import { periodFilter } from './period';
 
@@ -64,11 +64,28 @@ export function previewBilling(core: CoreContext, period: string, options: { mis
     else byContract.set(candidate.contractId, [...(byContract.get(candidate.contractId) ?? []), candidate]);
   }
   const contracts: BilledContract[] = [];
+  const notDue: BillingPreview['notDue'] = [];
+  const periodEnd = endOfMonth(firstDayOf(period));
   for (const [contractId, readings] of byContract) {
     const validFrom = readings.map((r) => r.validFrom).sort()[0]!;
     const validTo = readings.map((r) => r.validTo).sort().at(-1)!;
     // The terms in force at the start of the billed validity.
     const { contract, customer } = contractLabel(core, contractId, validFrom);
+    // A contract is billed in the months its interval ends in (a quarterly one from October in
+    // December, March, …): a reading between them waits for that run, which bills the
+    // interval's readings together. One that has ended is billed whenever its readings come.
+    const ended = contract.endDate !== null && contract.endDate <= periodEnd;
+    if (!ended && !isDueIn(contract, period)) {
+      notDue.push({
+        contractId,
+        contractNumber: contract.number,
+        customerNumber: customer.number,
+        customerName: customer.name,
+        duePeriod: nextDuePeriod(contract, period),
+        readings: readings.length,
+      });
+      continue;
+    }
     const usage = usageByKind(core.db, readings.map((r) => r.readingId));
     const kinds = [...new Set<CounterKind>([...contract.terms.map((t) => t.kind), ...usage.keys()])].filter((kind) => usage.has(kind));
     // Earlier runs that billed part of this validity (late readings): one pool of free copies.
@@ -117,7 +134,8 @@ export function previewBilling(core: CoreContext, period: string, options: { mis
     const contractId = billed.get(row.contractNumber);
     return contractId === undefined ? [] : [{ contractId, equipmentId: row.equipmentId }];
   });
-  return { period, contracts, skipped, missing, total: contracts.reduce((sum, c) => sum + c.totalRounded, 0) };
+  notDue.sort((a, b) => a.customerNumber.localeCompare(b.customerNumber) || a.contractNumber.localeCompare(b.contractNumber));
+  return { period, contracts, skipped, missing, notDue, total: contracts.reduce((sum, c) => sum + c.totalRounded, 0) };
 }
 
 /** `withReadings`: each contract's billed readings device by device, for the statements. */

@@ -2,7 +2,7 @@ import type { ColDef } from 'ag-grid-community';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { BilledContract, BillingPreview, BillingRun } from '../../../shared/api';
 import { billingCsv } from '../../../shared/billing-csv';
-import { formatAmount, formatDate, formatDateTime, labelSeparator } from '../../../shared/format';
+import { formatAmount, formatDate, formatDateTime, formatPeriod, labelSeparator } from '../../../shared/format';
 import { downloadCsv } from '../../components/download';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
@@ -213,6 +213,25 @@ export function BillingPage({ today, period: initialPeriod = null }: BillingPage
             </span>
           ))}
           {preview.skipped.length > SKIPPED_SHOWN && ', …'}
+        </p>
+      )}
+
+      {preview && preview.notDue.length > 0 && (
+        // Contracts between the months their interval ends in: their readings wait for that run.
+        <p className="notice" aria-label={t('billing.notDueLabel')}>
+          {t('billing.notDueLabel')}
+          {labelSeparator(language)}
+          {preview.notDue.slice(0, SKIPPED_SHOWN).map((contract, index) => (
+            <span key={contract.contractId}>
+              {index > 0 && ', '}
+              {t('billing.notDueContract', {
+                contract: contract.contractNumber,
+                customer: `${contract.customerNumber} ${contract.customerName}`,
+                due: formatPeriod(contract.duePeriod, language),
+              })}
+            </span>
+          ))}
+          {preview.notDue.length > SKIPPED_SHOWN && ', …'}
         </p>
       )}
 
