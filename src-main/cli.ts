@@ -74,10 +74,11 @@ Commands:
   billing --period YYYY-MM [--preview | --run | --cancel ID | --post ID]
             The print billing of a period: --preview (the default) prints what a run
             would bill, per contract and counter kind (usage, free copies, billable,
-            price, amount) with totals rounded to CHF 0.05; --run bills it (the
-            readings go from 01 to 11); --cancel ID undoes a run not yet posted (back
-            to 01); --post ID makes it final (21). Without an action it also lists the
-            period's runs.
+            price, amount) with totals rounded to CHF 0.05, of the contracts due in
+            the period (the others are named with the month that bills them); --run
+            bills it (the readings go from 01 to 11); --cancel ID undoes a run not yet
+            posted (back to 01); --post ID makes it final (21). Without an action it
+            also lists the period's runs.
   backup    Back up the database (and the portal's) now into <data>/backups/, online
             (also while the app runs), keeping the newest backup.keep (default 14).
             The app does this every day at backup.time (default 01:30).

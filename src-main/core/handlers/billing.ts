@@ -167,7 +167,9 @@ function runDetail(core: CoreContext, run: RunRow, withReadings = false): Billin
         estimates: estimatesAmong(core.db, readingIds),
         ...(withReadings && { readings: statementReadings(core.db, readingIds) }),
       };
-    }),
+    })
+    // As the preview lists them: statements print in the order of the customers' numbers.
+    .sort((a, b) => a.customerNumber.localeCompare(b.customerNumber) || a.contractNumber.localeCompare(b.contractNumber)),
   };
 }
 
