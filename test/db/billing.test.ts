@@ -81,6 +81,8 @@ describe('the billing run', () => {
     // The statement's run: the same, and each contract's readings device by device.
     const statement = await core.api['billing-run-get']({ runId: run.id });
     expect(withoutReadings(statement)).toEqual(run);
+    // Printed as the preview lists them, by customer number (999999's contract is the demo's first).
+    expect(statement.contracts.map((c) => c.contractNumber)).toEqual(preview.contracts.map((c) => c.contractNumber));
     for (const contract of statement.contracts) {
       expect(contract.readings!.map((r) => r.readingId).sort()).toEqual([...contract.readingIds].sort());
     }
