@@ -337,7 +337,8 @@ export interface ImportReport {
  * Why a customer got no request e-mail: already requested this period (without `resend`), no
  * e-mail address, or (a resend) the current link's e-mail is being sent by another sender.
  */
-export type RequestSkipReason = 'already-requested' | 'no-email' | 'sending';
+/** Why no request goes to a customer: asked already, no address, being sent, or every due device read already. */
+export type RequestSkipReason = 'already-requested' | 'no-email' | 'sending' | 'all-read';
 
 /** Which request e-mails a send makes: `resend` replaces links already sent; `customerNumber`: that customer's only. */
 export interface RequestOptions {

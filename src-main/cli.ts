@@ -36,6 +36,7 @@ const SKIP_REASONS: Record<RequestSkipReason, string> = {
   'already-requested': 'already requested for this period (--resend sends a new link)',
   'no-email': 'no e-mail address',
   sending: 'its current link is being e-mailed right now by another sender; run --resend again once that is done',
+  'all-read': 'every device due has its reading for this period already',
 };
 export const DEFAULT_PORT = 4780;
 

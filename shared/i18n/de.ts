@@ -263,6 +263,7 @@ export const de = {
       'already-requested': '{{customer}}: schon angefragt.',
       'no-email': '{{customer}}: keine E-Mail-Adresse.',
       sending: '{{customer}}: die E-Mail des bisherigen Links wird gerade gesendet; gleich nochmals versuchen.',
+      'all-read': '{{customer}}: alle fälligen Geräte haben schon einen Zählerstand, es gibt nichts einzugeben.',
     },
     notDue: '{{customer}}: kein Gerät ist {{period}} fällig, es gibt keinen Link zu senden.',
     requestReplaced: 'gesendet, ersetzt',

@@ -264,6 +264,7 @@ export const en: Translation = {
       'already-requested': '{{customer}}: already requested.',
       'no-email': '{{customer}}: no e-mail address.',
       sending: "{{customer}}: the current link's e-mail is being sent right now; try again in a moment.",
+      'all-read': '{{customer}}: every device due has its reading already, there is nothing to enter.',
     },
     notDue: '{{customer}}: no device is due in {{period}}, there is no link to send.',
     requestReplaced: 'sent, replaced',

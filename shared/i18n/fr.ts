@@ -265,6 +265,7 @@ export const fr: Translation = {
       'already-requested': '{{customer}} : déjà demandé.',
       'no-email': '{{customer}} : pas d’adresse e-mail.',
       sending: '{{customer}} : l’e-mail du lien actuel est en cours d’envoi ; réessayez dans un instant.',
+      'all-read': '{{customer}} : toutes les machines dues ont déjà leur relevé, il n’y a rien à saisir.',
     },
     notDue: '{{customer}} : aucune machine n’est due en {{period}}, il n’y a pas de lien à envoyer.',
     requestReplaced: 'envoyé, remplacé',

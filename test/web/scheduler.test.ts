@@ -26,9 +26,12 @@ async function until(check: () => boolean) {
   return check();
 }
 
-async function start(lastRuns: Record<string, string>, now?: string) {
+/** `demoAt`: the demo data as of that day (its last readings the month before), the clock at `now`. */
+async function start(lastRuns: Record<string, string>, now?: string, demoAt?: string) {
   // Now: Monday 23 November 2026, 10:30 in Zurich — after the 20th's e-mails and 02:00's sync.
-  const core = testCore(now ? { now } : {});
+  const core = demoAt
+    ? testCore({ dir: testCore({ now: demoAt }).db.file.replace(/\/[^/]+$/, ''), demo: false, ...(now ? { now } : {}) })
+    : testCore(now ? { now } : {});
   for (const [job, at] of Object.entries(lastRuns)) setSetting(core.db, `jobs.${job}.lastRun`, at);
   smtp = await startSmtpSink();
   const dir = core.db.file.replace(/\/[^/]+$/, '');
@@ -52,7 +55,8 @@ describe('the scheduler', () => {
 
   it("catches up the missed month's e-mails, not the month it starts in; none once their links have ended", async () => {
     // Closed from the 19th of November to the 2nd of December: November's links still work until the 4th.
-    const core = await start({ requests: '2026-11-19T12:00:00.000Z', sync: '2026-12-02T00:30:00.000Z' }, '2026-12-02T09:30:00Z');
+    // November is not read yet (the data as the office left it on the 19th).
+    const core = await start({ requests: '2026-11-19T12:00:00.000Z', sync: '2026-12-02T00:30:00.000Z' }, '2026-12-02T09:30:00Z', '2026-11-19T12:00:00Z');
     expect(await until(() => smtp!.mails.length === 2)).toBe(true);
     expect(core.db.all<{ period: string }>('SELECT DISTINCT period FROM web_links')).toEqual([{ period: '2026-11' }]);
   });

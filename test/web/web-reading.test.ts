@@ -104,10 +104,14 @@ describe("the office's month on the 1st–4th", () => {
     const runtime = await withWeb(core, core.db.file.replace(/\/[^/]+$/, ''), { METERDESK_PUBLIC_URL: 'http://portal.invalid' });
     expect((await core.api['web-overview']({})).period).toBe('2026-11');
     // A customer who lost November's e-mail calls on the 2nd: the link handed over is November's.
-    const link = await core.api['web-hand-over-link']({ customerNumber: '999999' });
+    // (Imprimerie du Lac, reading on the web from now on, has a device not read for November.)
+    core.db.run("UPDATE customers SET web_reading = 1 WHERE number = '300451'");
+    const link = await core.api['web-hand-over-link']({ customerNumber: '300451' });
     expect(link).toMatchObject({ period: '2026-11', validUntil: '2026-12-04' });
     const overview = await core.api['web-overview']({});
-    expect(overview.requests).toEqual([expect.objectContaining({ customerNumber: '999999', status: 'handed-over' })]);
+    expect(overview.requests).toEqual([expect.objectContaining({ customerNumber: '300451', status: 'handed-over' })]);
+    // 999999's November is read (and posted) already: its link would show nothing.
+    await expect(core.api['web-hand-over-link']({ customerNumber: '999999' })).rejects.toThrow(/has its reading already/);
     // December's requests sent early: the office's month is December.
     await runtime.sendRequests('2026-12');
     expect((await core.api['web-overview']({})).period).toBe('2026-12');
@@ -148,6 +152,20 @@ describe('request e-mails', () => {
     await smtp.waitFor(5);
     expect(smtp.mails).toHaveLength(5);
     await expect(web!.sendRequests('2026-11', { resend: true, customerNumber: '100234' })).rejects.toThrow(/does not read its counters on the web/);
+  });
+
+  it('sends no request, and gives no link, to a customer whose due devices are all read already', async () => {
+    const core = testCore();
+    const dir = core.db.file.replace(/\/[^/]+$/, '');
+    const runtime = await withWeb(core, dir);
+    // Harbour Print's one device is read for November by hand before the requests go out.
+    await recordReading(core, '3.200.117', 500);
+    const report = await runtime.sendRequests('2026-11');
+    expect(report.planned.map((p) => p.customerNumber)).toEqual(['999999']);
+    expect(report.skipped).toEqual([{ customerNumber: '200117', reason: 'all-read' }]);
+    await smtp.waitFor(1);
+    expect(smtp.mails.map((m) => m.subject).join()).not.toContain('200117');
+    await expect(core.api['web-hand-over-link']({ customerNumber: '200117' })).rejects.toThrow(/has its reading already: the link would show nothing to enter/);
   });
 
   it('keeps a failed send queued with its error and delivers it on the next attempt', async () => {

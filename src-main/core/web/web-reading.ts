@@ -89,7 +89,13 @@ export function planRequests(core: CoreContext, period: Period, options: Request
       throw notWebCustomer(options.customerNumber);
     }
     for (const customer of customers) {
-      if (dueDevices(core, customer.id, period).length === 0) continue;
+      const due = dueDevices(core, customer.id, period);
+      if (due.length === 0) continue;
+      // Read already (by hand, an import): the link would show nothing to enter.
+      if (due.every((deviceId) => alreadyRead(core, deviceId, period))) {
+        plan.skipped.push({ customerNumber: customer.number, reason: 'all-read' });
+        continue;
+      }
       const existing = currentLink(core.db, customer.id, period);
       if (existing && !options.resend) {
         plan.skipped.push({ customerNumber: customer.number, reason: 'already-requested' });
@@ -164,8 +170,12 @@ export function handOverLink(core: CoreContext, period: Period, customerNumber: 
     if (!isLinkValid(ends, today(core))) {
       throw new ApiError('conflict', `the links of ${period} ended on ${ends}: give one of a later month`);
     }
-    if (dueDevices(core, customer.id, period).length === 0) {
+    const due = dueDevices(core, customer.id, period);
+    if (due.length === 0) {
       throw new ApiError('conflict', `customer ${customerNumber} has no device due for a reading in ${period}`);
+    }
+    if (due.every((deviceId) => alreadyRead(core, deviceId, period))) {
+      throw new ApiError('conflict', `every device of customer ${customerNumber} due in ${period} has its reading already: the link would show nothing to enter`);
     }
     const existing = currentLink(core.db, customer.id, period);
     if (existing && linkMailOut(core.db, existing.id, now)) {
