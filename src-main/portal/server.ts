@@ -336,6 +336,14 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
       },
     );
 
+    // The address a refused value's page leaves in the bar (the form posts to it): reloaded or
+    // opened again, the customer's page with that field open, not the invalid-link page.
+    server.get<{ Params: { counterId: string } }>('/releve/:counterId', (request, reply) => {
+      const counterId = request.params.counterId;
+      if (!/^[1-9]\d{0,15}$/.test(counterId)) return invalidLink(request, reply);
+      return reply.code(303).header('cache-control', 'no-store').redirect(`/releve?saisir=${counterId}#c${counterId}`);
+    });
+
     server.get('/imprimer', (request, reply) => {
       const link = visit(request);
       return send(reply, 200, printPage(PORTAL_TEXTS[link.language], link, linkDevices(db, link.id), todayIn(link.timeZone, now())));

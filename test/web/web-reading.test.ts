@@ -294,6 +294,14 @@ describe('the portal visit and the sync', () => {
     expect(visit.page).toContain(`La valeur doit être supérieure ou égale à celle du dernier compteur (${last})`);
     expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', '12a')).toBe(422);
     expect(visit.page).toContain('nombre entier');
+    // The refused value's page is at the form's address: reloaded, it is the customer's page with that field open.
+    const reloaded = await visit.get(`/releve/${black}`);
+    expect(reloaded.status).toBe(303);
+    expect(reloaded.headers.get('location')).toBe(`/releve?saisir=${black}#c${black}`);
+    await visit.get(`/releve?saisir=${black}`);
+    expect(visit.page).toContain('N° DU CLIENT : 999999');
+    expect((await visit.get('/releve/x1')).status).toBe(404);
+    await visit.get('/releve');
     expect(core.db.get('SELECT 1 FROM web_submissions')).toBeUndefined();
 
     expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', String(last + 900))).toBe(303);
