@@ -36,7 +36,7 @@ test('a customer enters counters from the e-mailed link; the sync brings them in
   // The customer lost it: a new link for that customer alone (the first one stops working).
   await page.getByText(/^Anfrage-E-Mails .* \(2\)$/).click();
   page.once('dialog', (dialog) => void dialog.accept());
-  await page.getByRole('row', { name: /999999 Fiduciaire/ }).getByRole('button', { name: 'Neuer Link' }).click();
+  await page.getByRole('row', { name: /999999 Fiduciaire/ }).getByRole('button', { name: 'Neu per E-Mail' }).click();
   await expect(page.getByRole('status')).toContainText('Neuer Link für 999999 gesendet an');
   await smtp.waitFor(3);
   // Its first e-mail is listed as replaced; the month still counts two customers asked.
@@ -190,7 +190,7 @@ test("without an SMTP server the requests fail with the reason, and the list of 
 
   // The customer calls: the office gives the link itself, and it works at once.
   page.once('dialog', (dialog) => void dialog.accept());
-  await rows.filter({ hasText: '999999 Fiduciaire du Léman SA' }).getByRole('button', { name: 'Link geben' }).click();
+  await rows.filter({ hasText: '999999 Fiduciaire du Léman SA' }).getByRole('button', { name: 'Link selbst geben' }).click();
   const handedOver = page.getByRole('region', { name: 'Link für 999999' });
   await expect(handedOver).toContainText(/Gültig bis \d\d\.\d\d\.\d{4}/);
   // The e-mail never went out: no earlier link reached the customer, none is said to stop.
@@ -201,9 +201,9 @@ test("without an SMTP server the requests fail with the reason, and the list of 
   // Given by hand, not e-mailed: counted apart from the e-mails sent.
   await expect(page.getByText(/Anfragen \S+ \d{4}: 0 gesendet, 1 ausstehend, 1 Link gegeben/)).toBeVisible();
   // Once an SMTP server is set, the customer can have a link by e-mail again.
-  await expect(given.getByRole('button', { name: 'Neuer Link' })).toBeVisible();
+  await expect(given.getByRole('button', { name: 'Neu per E-Mail' })).toBeVisible();
   page.once('dialog', (dialog) => void dialog.accept());
-  await given.getByRole('button', { name: 'Link geben' }).click();
+  await given.getByRole('button', { name: 'Link selbst geben' }).click();
   await expect(handedOver).toContainText('Der bisherige Link funktioniert nicht mehr; was der Kunde schon eingegeben hat, zeigt der neue.');
   await expect(rows.filter({ hasText: /999999 Fiduciaire du Léman SA\s*Link gegeben, ersetzt/ })).toHaveCount(1);
   const url = await handedOver.getByRole('textbox').inputValue();

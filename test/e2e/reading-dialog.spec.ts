@@ -139,6 +139,18 @@ test('each counter says what is wrong with it, also while another one is not a n
   await expect(meterdesk.dialog.getByRole('alert')).toContainText('Nicht gespeichert');
 });
 
+test('free copies beyond the pages made are an error next to them, and no negative usage is shown', async ({ meterdesk, page }) => {
+  await meterdesk.open('#/devices/3.022.790');
+  await meterdesk.newReading();
+  await meterdesk.field('Schwarz Zählerstand neu').fill('350000');
+  await meterdesk.field('Schwarz Freikopien').fill('6000');
+  await page.keyboard.press('F2');
+  await expect(meterdesk.field('Schwarz Freikopien')).toHaveAccessibleDescription(/Höchstens 5.195/);
+  await expect(meterdesk.field('Schwarz Verbrauch Kopie')).toHaveValue('');
+  await meterdesk.field('Schwarz Freikopien').fill('195');
+  await expect(meterdesk.field('Schwarz Verbrauch Kopie')).toHaveValue(/^5.000$/);
+});
+
 test('Enter goes on from a counter to the next counter’s new value, past its free copies', async ({ meterdesk, page }) => {
   await meterdesk.open('#/devices/3.024.072');
   await meterdesk.newReading();

@@ -221,8 +221,12 @@ export function useReadingForm(draft: ReadingDraft, language: Language, carried?
       return {
         kind: context.kind,
         oldEditable: context.oldEditable && !readOnly,
-        // No usage out of values the rules refuse (a new below the old is a typo, not −140'000 pages).
-        usage: value && !issues.has(`${context.kind}.new`) ? computeUsage(value.old, value.new, value.extraFree, value.exchange) : null,
+        // No usage out of values the rules refuse (a new below the old is a typo, not −140'000
+        // pages; free copies beyond the pages made would make it negative).
+        usage:
+          value && !issues.has(`${context.kind}.new`) && !issues.has(`${context.kind}.extraFree`)
+            ? computeUsage(value.old, value.new, value.extraFree, value.exchange)
+            : null,
         contractFree: validity ? contractFreeCopies(context.freePerMonth, validity.from, validity.to) : null,
         implausible: implausible.includes(context.kind),
       };

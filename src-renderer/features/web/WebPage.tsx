@@ -159,7 +159,7 @@ export function WebPage({ today }: { today: string }) {
         // The reading's flag as it is now: confirmed or corrected by a clerk, it is checked.
         colId: 'flagged',
         headerName: t('web.flagged'),
-        width: 82,
+        width: 112,
         valueGetter: (p) => (p.data ? (p.data.readingFlagged ?? p.data.flagged) : false),
         cellRenderer: (p: { value: boolean }) => (p.value ? <span className="flag">⚠ {t('web.flagged')}</span> : ''),
       },
