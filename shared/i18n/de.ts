@@ -119,7 +119,7 @@ export const de = {
     pricePerPage: 'Preis pro Seite (CHF)',
     termsHint: 'Leere Zeilen: Zähler nicht im Vertrag.',
     termsFrom: 'Konditionen gültig ab',
-    termsFromHint: 'Geänderte Freikopien und Preise gelten ab diesem Tag; bereits abgerechnete Zählerstände behalten ihre.',
+    termsFromHint: 'Geänderte Freikopien und Preise gelten für Zeiträume, die an diesem Tag oder später beginnen (ein abgerechneter Zeitraum gilt ganz zu den Bedingungen seines ersten Tages); bereits abgerechnete Zählerstände behalten ihre.',
     billedUntil: 'Abgerechnet bis {{date}}.',
     history: 'Konditionen im Zeitverlauf',
     validFrom: 'ab',
@@ -268,7 +268,8 @@ export const de = {
     notDue: '{{customer}}: kein Gerät ist {{period}} fällig, es gibt keinen Link zu senden.',
     requestReplaced: 'gesendet, ersetzt',
     handedOverReplacedState: 'Link gegeben, ersetzt',
-    requestsHandedOver: '{{count}} Link gegeben',
+    requestsHandedOver_one: '1 Link gegeben',
+    requestsHandedOver_other: '{{count}} Links gegeben',
     notRunning: 'Die Web-Erfassung läuft in diesem Prozess nicht.',
   },
   billing: {

@@ -120,7 +120,7 @@ export const en: Translation = {
     pricePerPage: 'Price per page (CHF)',
     termsHint: 'Empty rows: counter not in the contract.',
     termsFrom: 'Terms valid from',
-    termsFromHint: 'Changed free copies and prices apply from this day; readings already billed keep theirs.',
+    termsFromHint: 'Changed free copies and prices apply to periods that start on this day or later (a billed period takes the terms of its first day throughout); readings already billed keep theirs.',
     billedUntil: 'Billed up to {{date}}.',
     history: 'Terms over time',
     validFrom: 'from',
@@ -269,7 +269,8 @@ export const en: Translation = {
     notDue: '{{customer}}: no device is due in {{period}}, there is no link to send.',
     requestReplaced: 'sent, replaced',
     handedOverReplacedState: 'link given, replaced',
-    requestsHandedOver: '{{count}} link given',
+    requestsHandedOver_one: '1 link given',
+    requestsHandedOver_other: '{{count}} links given',
     notRunning: 'Web reading is not running in this process.',
   },
   billing: {

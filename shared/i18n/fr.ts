@@ -121,7 +121,7 @@ export const fr: Translation = {
     pricePerPage: 'Prix par page (CHF)',
     termsHint: 'Lignes vides : compteur hors contrat.',
     termsFrom: 'Conditions valables dès le',
-    termsFromHint: 'Les copies gratuites et prix modifiés valent dès ce jour ; les relevés déjà facturés gardent les leurs.',
+    termsFromHint: 'Les copies gratuites et prix modifiés valent pour les périodes qui commencent ce jour-là ou après (une période facturée suit en entier les conditions de son premier jour) ; les relevés déjà facturés gardent les leurs.',
     billedUntil: 'Facturé jusqu’au {{date}}.',
     history: 'Conditions dans le temps',
     validFrom: 'dès le',
@@ -270,7 +270,8 @@ export const fr: Translation = {
     notDue: '{{customer}} : aucune machine n’est due en {{period}}, il n’y a pas de lien à envoyer.',
     requestReplaced: 'envoyé, remplacé',
     handedOverReplacedState: 'lien donné, remplacé',
-    requestsHandedOver: '{{count}} lien donné',
+    requestsHandedOver_one: '1 lien donné',
+    requestsHandedOver_other: '{{count}} liens donnés',
     notRunning: 'La saisie web ne tourne pas dans ce processus.',
   },
   billing: {
