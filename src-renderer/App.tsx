@@ -122,7 +122,7 @@ export function App({ firstInfo }: AppProps) {
             if (event.key === 'Enter' || event.key === 'ArrowDown') {
               event.preventDefault();
               if (leavesPage && !navigate(listHref)) return;
-              requestResultsFocus();
+              requestResultsFocus(event.key);
             }
           }}
         />

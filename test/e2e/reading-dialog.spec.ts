@@ -257,6 +257,32 @@ test('↓ typed while the results page is still loading moves to its results onc
   await expect(page).toHaveURL(/#\/devices\/3\.100\.001$/);
 });
 
+test('Enter on a search with a single answer opens it (a scanned serial number); with several it stops on the first row', async ({ meterdesk, page }) => {
+  await meterdesk.open();
+  // Enter at once, before the search's pause is over, as a scanner sends it.
+  await meterdesk.search.fill('6594501067');
+  await meterdesk.search.press('Enter');
+  await expect(page).toHaveURL(/#\/devices\/3\.022\.790$/);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('3.022.790');
+  // Back in the list, a query of several devices: Enter moves into the rows, it opens none.
+  await meterdesk.search.fill('Fiduciaire');
+  await meterdesk.search.press('Enter');
+  await expect(page.locator('[role="gridcell"]:focus')).toHaveCount(1);
+  await expect(meterdesk.gridRows(/^\d+ Geräte$/)).toHaveCount(3);
+  await expect(page).toHaveURL(/#\/$|#\/\?/);
+  // The same single answer again, by ↓: its row, not the device.
+  await meterdesk.search.fill('6594501067');
+  await meterdesk.search.press('ArrowDown');
+  await expect(meterdesk.gridRows(/^\d+ Gerät$/)).toHaveCount(1);
+  await expect(page.locator('[role="gridcell"]:focus')).toHaveCount(1);
+  await expect(page).not.toHaveURL(/#\/devices\//);
+  // A customer's number on the customer list: Enter opens the customer.
+  await page.goto(`${page.url().split('#')[0]}#/customers`);
+  await meterdesk.search.fill('200117');
+  await meterdesk.search.press('Enter');
+  await expect(page).toHaveURL(/#\/customers\/200117$/);
+});
+
 test('Alt+W on a counter already typed asks for the exchange values, not for the typed one', async ({ meterdesk, page }) => {
   await meterdesk.open('#/devices/3.022.790');
   await meterdesk.newReading();

@@ -1,8 +1,8 @@
 import type { ColDef } from 'ag-grid-community';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { CustomerSummary } from '../../../shared/models';
 import { Grid } from '../../components/Grid';
-import { useResultsFocus } from '../../components/useResultsFocus';
+import { useOpenOnlyResult, useResultsFocus } from '../../components/useResultsFocus';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
 import { customerHref, navigate } from '../../useHashRoute';
@@ -41,6 +41,11 @@ export function CustomersPage({ query, onClearQuery }: CustomersPageProps) {
   }, [query, includeArchived]);
 
   const focusToken = useResultsFocus(list.forQuery === query);
+  const only = list.total === 1 && list.rows.length === 1 ? list.rows[0]!.number : null;
+  const openOnly = useCallback(() => {
+    if (only) navigate(customerHref(only));
+  }, [only]);
+  useOpenOnlyResult(focusToken, only ? openOnly : null);
 
   const columns = useMemo<ColDef<CustomerSummary>[]>(
     () => [

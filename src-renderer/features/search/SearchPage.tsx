@@ -1,9 +1,9 @@
 import type { ColDef } from 'ag-grid-community';
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { formatDate } from '../../../shared/format';
 import type { DeviceSummary } from '../../../shared/models';
 import { Grid } from '../../components/Grid';
-import { useResultsFocus } from '../../components/useResultsFocus';
+import { useOpenOnlyResult, useResultsFocus } from '../../components/useResultsFocus';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
 import { deviceHref, navigate } from '../../useHashRoute';
@@ -20,6 +20,11 @@ export function SearchPage({ query, empty, onDemoLoaded }: SearchPageProps) {
   const [reloadKey, setReloadKey] = useState(0);
   const search = useDeviceSearch(query, reloadKey);
   const focusToken = useResultsFocus(search.forQuery === query && !search.loading);
+  const only = search.total === 1 && search.rows.length === 1 ? search.rows[0]!.equipmentId : null;
+  const openOnly = useCallback(() => {
+    if (only) navigate(deviceHref(only));
+  }, [only]);
+  useOpenOnlyResult(focusToken, only ? openOnly : null);
 
   const columns = useMemo<ColDef<DeviceSummary>[]>(
     () => [
