@@ -5,6 +5,7 @@
  * through readings_by_device, so a large dealer's history is never scanned whole.
  */
 import type { Database } from '../database';
+import { addMonths } from '../../shared/dates';
 import type { CounterKind, IsoDate } from '../../shared/models';
 
 export interface AlertDeviceRow {
@@ -31,14 +32,25 @@ export function stuckCounters(db: Database, today: IsoDate) {
   );
 }
 
-/** Devices whose latest reading (or installation, without one) is older than `before`. */
-export function silentDevices(db: Database, today: IsoDate, before: IsoDate) {
-  return db.all<AlertDeviceRow & { date: IsoDate | null }>(
-    `SELECT * FROM (SELECT ${DEVICE_COLUMNS}, d.install_date AS installDate,
+/**
+ * Devices whose latest reading (or installation, without one) is older than their contract
+ * expects: `silentMonths` for a monthly one, and for one read every N months (quarterly,
+ * yearly) that many more than its interval's N − 1 months between readings — a yearly
+ * contract's device is not silent in its eleventh month. `months`: the device's threshold.
+ */
+export function silentDevices(db: Database, today: IsoDate, silentMonths: number) {
+  // The day before which a device is silent, per interval (1, 3, 6, 12), on the calendar of
+  // shared/dates (a month back from the 31st is the month's last day, not SQLite's overflow).
+  const before = Object.fromEntries(
+    [1, 3, 6, 12].map((interval) => [`before${interval}`, addMonths(today, -(interval - 1 + silentMonths))]),
+  );
+  return db.all<AlertDeviceRow & { date: IsoDate | null; months: number }>(
+    `SELECT * FROM (SELECT ${DEVICE_COLUMNS}, d.install_date AS installDate, k.interval_months - 1 + @silent AS months,
+            CASE k.interval_months WHEN 3 THEN @before3 WHEN 6 THEN @before6 WHEN 12 THEN @before12 ELSE @before1 END AS before,
             (SELECT max(date) FROM readings WHERE device_id = d.id) AS date
-       ${IN_SERVICE}) WHERE coalesce(date, installDate) < @before
+       ${IN_SERVICE}) WHERE coalesce(date, installDate) < before
       ORDER BY customerNumber, equipmentId`,
-    { today, before },
+    { today, silent: silentMonths, ...before },
   );
 }
 

@@ -70,6 +70,23 @@ describe('alerts', () => {
     expect(after.alerts.some((a) => a.readingId === high.id)).toBe(false);
     expect(after.alerts.some((a) => a.kind === 'silent' && a.equipmentId === '9.999.999')).toBe(false);
   });
+  it("calls a device silent after its contract's interval and the setting's months: a yearly one is not silent in its eleventh month", async () => {
+    const demo = testCore();
+    const dir = demo.db.file.replace(/\/[^/]+$/, '');
+    // March 2027: 3.300.452 (V-300451-01, monthly) was last read on 30.09.2026.
+    const march = testCore({ dir, demo: false, now: '2027-03-01T09:00:00Z' });
+    const silent = async () => (await march.api['alerts-list']({})).alerts.find((a) => a.kind === 'silent' && a.equipmentId === '3.300.452');
+    expect(await silent()).toMatchObject({ months: 3, date: '2026-09-30' });
+    // Quarterly: five months (its interval's two between readings, then three); 30.09 is before 01.10.
+    march.db.run("UPDATE contracts SET interval_months = 3 WHERE number = 'V-300451-01'");
+    await march.api['settings-save']({ values: { 'alerts.silentMonths': '3' } });
+    expect(await silent()).toMatchObject({ months: 5 });
+    // Yearly: fourteen months, so five without a reading are as the contract expects.
+    march.db.run("UPDATE contracts SET interval_months = 12 WHERE number = 'V-300451-01'");
+    await march.api['settings-save']({ values: { 'alerts.silentMonths': '3' } });
+    expect(await silent()).toBeUndefined();
+  });
+
   it("lists the counters the meter dialog flags, with the usual usage it judges by, and a value the portal flagged", async () => {
     const core = testCore();
     // Black far above its usual, colour within it: the dialog flags the reading for black only.

@@ -8,7 +8,6 @@
 import { flaggedReadings, latestUsages, silentDevices, stuckCounters, waitingWebValues } from '../../../db/queries/alerts';
 import { getDevice } from '../../../db/queries/master-data';
 import type { Alert, AlertKind, AlertsOverview } from '../../../shared/api';
-import { addMonths } from '../../../shared/dates';
 import type { Database } from '../../../db/database';
 import { deepFreeze, ReadCache } from '../../../db/read-cache';
 import type { IsoDate } from '../../../shared/models';
@@ -39,8 +38,8 @@ function alertsOn(core: CoreContext, settings: Settings, day: IsoDate): AlertsOv
   for (const row of stuckCounters(core.db, day)) {
     alerts.push({ ...device(row), kind: 'stuck', date: row.date, readingId: row.readingId, counter: row.kind, value: row.value });
   }
-  for (const row of silentDevices(core.db, day, addMonths(day, -settings.silentMonths))) {
-    alerts.push({ ...device(row), kind: 'silent', date: row.date, readingId: null, months: settings.silentMonths });
+  for (const row of silentDevices(core.db, day, settings.silentMonths)) {
+    alerts.push({ ...device(row), kind: 'silent', date: row.date, readingId: null, months: row.months });
   }
   for (const row of flaggedReadings(core.db, day)) {
     const found = getDevice(core.db, row.deviceId);
