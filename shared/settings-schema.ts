@@ -32,7 +32,7 @@ export const SETTINGS: SettingDefinition[] = [
   { key: 'plausibility.factor', group: 'readings', kind: 'number', fallback: '3', min: 1, max: 100, description: 'flag a usage above factor × the expected usage …' },
   { key: 'plausibility.marginPages', group: 'readings', kind: 'int', fallback: '500', min: 0, max: 1_000_000, description: '… plus this many pages (dialog and portal alike)' },
   { key: 'plausibility.windowMonths', group: 'readings', kind: 'int', fallback: '12', min: 1, max: 60, description: 'months of history the expected usage comes from' },
-  { key: 'alerts.silentMonths', group: 'readings', kind: 'int', fallback: '3', min: 1, max: 60, description: 'alert when a device has had no reading for more than this many months' },
+  { key: 'alerts.silentMonths', group: 'readings', kind: 'int', fallback: '3', min: 1, max: 60, description: "alert when a device has had no reading for more than this many months beyond its contract's interval (monthly: this many; quarterly: 2 more; yearly: 11 more)" },
   { key: 'smtp.url', group: 'mail', kind: 'secret', fallback: '', protocols: ['smtp:', 'smtps:'], env: 'METERDESK_SMTP_URL', description: 'SMTP server, e.g. smtp://127.0.0.1:2525 or smtps://user:password@host' },
   { key: 'mail.from', group: 'mail', kind: 'email-from', fallback: 'meterdesk <meterdesk@localhost>', max: 200, env: 'METERDESK_MAIL_FROM', description: 'sender of the request e-mails' },
   { key: 'mail.day', group: 'mail', kind: 'int', fallback: '20', min: 1, max: 28, restart: true, description: 'day of the month the request e-mails go out' },
