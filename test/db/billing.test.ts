@@ -177,12 +177,42 @@ describe('the billing run', () => {
     expect(quarter.lines.find((l) => l.kind === 'black')).toMatchObject({ usage: 2_480, freeCopies: 2_645, billable: 0 });
     expect(inDecember.notDue).toEqual([]);
 
-    // A contract that has ended is billed in the month its readings come, due or not.
-    december.db.run("UPDATE contracts SET end_date = '2027-01-15' WHERE number = 'V-100234-01'");
-    const january = testCore({ dir, demo: false, now: '2027-01-15T09:30:00Z' });
-    const last = await recordReading(january, '3.100.001', 100);
-    const inJanuary = await january.api['billing-preview']({ period: '2027-01' });
-    expect(inJanuary.contracts.find((c) => c.contractNumber === 'V-100234-01')?.readingIds).toContain(last.id);
+    await december.api['billing-run']({ period: '2026-12' });
+
+    // January: a reading of January waits for March (flagged or not: it is not listed as left out);
+    // named with that month, or with the contract's end when that comes first.
+    const january = testCore({ dir, demo: false, now: '2027-01-25T09:30:00Z' });
+    const jan = await recordReading(january, '3.100.001', 50_000);
+    expect(jan.flagged).toBe(true);
+    const waiting = await january.api['billing-preview']({ period: '2027-01' });
+    expect(waiting.notDue).toMatchObject([{ contractNumber: 'V-100234-01', duePeriod: '2027-03', readings: 1 }]);
+    expect(waiting.skipped.map((s) => s.readingId)).not.toContain(jan.id);
+    january.db.run("UPDATE contracts SET end_date = '2027-02-15' WHERE number = 'V-100234-01'");
+    expect((await january.api['billing-preview']({ period: '2027-01' })).notDue).toMatchObject([{ duePeriod: '2027-02' }]);
+    // Ended: billed in the month its readings come, due or not (this one once confirmed).
+    january.db.run("UPDATE contracts SET end_date = '2027-01-25' WHERE number = 'V-100234-01'");
+    const ending = await january.api['billing-preview']({ period: '2027-01' });
+    expect(ending.notDue).toEqual([]);
+    expect(ending.skipped).toMatchObject([{ readingId: jan.id, reason: 'flagged' }]);
+  });
+
+  it("bills a quarterly contract's reading that came after its month's run in the next run, not a whole interval later", async () => {
+    const dir = tempDir();
+    testCore({ dir });
+    // V-100234-01 is due in December; its December reading is entered on 2 January, dated 31 December.
+    const january = testCore({ dir, demo: false, now: '2027-01-02T09:30:00Z' });
+    const draft = await january.api['readings-draft']({ equipmentId: '3.100.001' });
+    const late = await january.api['readings-save']({
+      equipmentId: '3.100.001',
+      previousReadingId: draft.previousReadingId,
+      date: '2026-12-31',
+      validFrom: draft.validity.from,
+      validTo: '2026-12-31',
+      counters: draft.counters.map((c) => ({ kind: c.kind, old: c.chainOld, new: c.chainOld + 900, extraFree: 0 })),
+    });
+    const preview = await january.api['billing-preview']({ period: '2027-01' });
+    expect(preview.contracts.find((c) => c.contractNumber === 'V-100234-01')?.readingIds).toEqual([late.id]);
+    expect(preview.notDue).toEqual([]);
   });
 
   it("bills late readings over three months as one run of them all would: each month's free copies once", async () => {

@@ -28,7 +28,7 @@ import { endOfMonth } from '../../../shared/dates';
 import { ApiError } from '../../../shared/errors';
 import type { CounterKind, IsoDate } from '../../../shared/models';
 import { billContract, freeCopiesLeft, sharedValidity } from '../../../shared/rules/billing';
-import { firstDayOf, isDueIn, nextDuePeriod } from '../../../shared/rules/web-reading';
+import { firstDayOf, nextDuePeriod, periodOf } from '../../../shared/rules/web-reading';
 import { audit, timestamp, type CoreContext } from '../context';
 import { periodFilter } from './period';
 
@@ -55,37 +55,49 @@ function sharedWithEarlierRuns(core: CoreContext, contractId: number, validFrom:
 
 /** What a run of the period would bill, computed from the recorded readings. */
 export function previewBilling(core: CoreContext, period: string, options: { missing?: boolean } = {}): BillingPreview {
-  const candidates = billingCandidates(core.db, endOfMonth(firstDayOf(period)));
+  const periodEnd = endOfMonth(firstDayOf(period));
+  const candidates = billingCandidates(core.db, periodEnd);
   const skipped: BillingPreview['skipped'] = [];
   const byContract = new Map<number, typeof candidates>();
   for (const candidate of candidates) {
-    if (candidate.flagged) skipped.push({ readingId: candidate.readingId, equipmentId: candidate.equipmentId, reason: 'flagged' });
-    else if (!candidate.contractId) skipped.push({ readingId: candidate.readingId, equipmentId: candidate.equipmentId, reason: 'no-contract' });
+    if (!candidate.contractId) skipped.push({ readingId: candidate.readingId, equipmentId: candidate.equipmentId, reason: 'no-contract' });
     else byContract.set(candidate.contractId, [...(byContract.get(candidate.contractId) ?? []), candidate]);
   }
   const contracts: BilledContract[] = [];
   const notDue: BillingPreview['notDue'] = [];
-  const periodEnd = endOfMonth(firstDayOf(period));
-  for (const [contractId, readings] of byContract) {
+  for (const [contractId, all] of byContract) {
+    // A contract is billed in the months its interval ends in (a quarterly one from October in
+    // December, March, …): a reading is due in the first such month from the one its validity
+    // ends in — a reading between them waits for that run, which bills the interval's readings
+    // together; a late one (its month's run is past) comes in the next run. A contract that has
+    // ended is billed whenever its readings come.
+    const { contract: rhythm, customer } = contractLabel(core, contractId, all[0]!.validFrom);
+    const ended = rhythm.endDate !== null && rhythm.endDate <= periodEnd;
+    const dueIn = (reading: (typeof all)[number]) => nextDuePeriod(rhythm, periodOf(reading.validTo));
+    const waiting = ended ? [] : all.filter((reading) => dueIn(reading) > period);
+    if (waiting.length > 0) {
+      const next = waiting.map(dueIn).sort()[0]!;
+      notDue.push({
+        contractId,
+        contractNumber: rhythm.number,
+        customerNumber: customer.number,
+        customerName: customer.name,
+        // An end before that month bills them in the end's month.
+        duePeriod: rhythm.endDate !== null && periodOf(rhythm.endDate) < next ? periodOf(rhythm.endDate) : next,
+        readings: waiting.length,
+      });
+    }
+    const readings: typeof all = [];
+    for (const reading of all) {
+      if (waiting.includes(reading)) continue;
+      if (reading.flagged) skipped.push({ readingId: reading.readingId, equipmentId: reading.equipmentId, reason: 'flagged' });
+      else readings.push(reading);
+    }
+    if (readings.length === 0) continue;
     const validFrom = readings.map((r) => r.validFrom).sort()[0]!;
     const validTo = readings.map((r) => r.validTo).sort().at(-1)!;
     // The terms in force at the start of the billed validity.
-    const { contract, customer } = contractLabel(core, contractId, validFrom);
-    // A contract is billed in the months its interval ends in (a quarterly one from October in
-    // December, March, …): a reading between them waits for that run, which bills the
-    // interval's readings together. One that has ended is billed whenever its readings come.
-    const ended = contract.endDate !== null && contract.endDate <= periodEnd;
-    if (!ended && !isDueIn(contract, period)) {
-      notDue.push({
-        contractId,
-        contractNumber: contract.number,
-        customerNumber: customer.number,
-        customerName: customer.name,
-        duePeriod: nextDuePeriod(contract, period),
-        readings: readings.length,
-      });
-      continue;
-    }
+    const { contract } = contractLabel(core, contractId, validFrom);
     const usage = usageByKind(core.db, readings.map((r) => r.readingId));
     const kinds = [...new Set<CounterKind>([...contract.terms.map((t) => t.kind), ...usage.keys()])].filter((kind) => usage.has(kind));
     // Earlier runs that billed part of this validity (late readings): one pool of free copies.
