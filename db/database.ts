@@ -408,8 +408,9 @@ export class Database {
     return new Database(raw, file);
   }
 
-  integrityCheck(): string {
-    return this.db.pragma('integrity_check', { simple: true }) as string;
+  /** 'ok' or the first problem; `quick`: SQLite's quick_check (no index against its table, O(N)). */
+  integrityCheck(depth: 'full' | 'quick' = 'full'): string {
+    return this.db.pragma(depth === 'quick' ? 'quick_check' : 'integrity_check', { simple: true }) as string;
   }
 
   pragma(source: string): unknown {

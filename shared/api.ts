@@ -227,7 +227,10 @@ export const apiArgs = {
   'settings-get': z.object({}).strict(),
   'backups-list': z.object({}).strict(),
   'backup-now': z.object({}).strict(),
-  'backup-restore': z.object({ name: z.string().min(1).max(200).nullable() }).strict(),
+  'backup-restore': z
+    .object({ name: z.string().min(1).max(200).optional(), cancel: z.enum(['meterdesk', 'portal']).optional() })
+    .strict()
+    .refine((args) => (args.name === undefined) !== (args.cancel === undefined), { message: 'give a backup name, or the kind to cancel' }),
   'settings-save': z.object({ values: z.record(z.string().max(80), z.string().max(2000)) }).strict(),
   'web-overview': z.object({}).strict(),
   'web-decide': z
@@ -469,17 +472,23 @@ export interface BackupFile {
   bytes: number;
 }
 
-/** Why a restore was refused: no such file, not meterdesk's, damaged, from a newer meterdesk, another process on the folder. */
-export type RestoreRefusal = 'missing' | 'foreign' | 'damaged' | 'newer' | 'running';
+/**
+ * Why a restore was refused: no such file, not meterdesk's, damaged, from a newer meterdesk,
+ * another process on the folder, or asked for too long before the start that would do it.
+ */
+export type RestoreRefusal = 'missing' | 'foreign' | 'damaged' | 'newer' | 'running' | 'expired';
+
+/** How long a restore asked for waits for the next start; after that it is not carried out. */
+export const RESTORE_PENDING_DAYS = 3;
 
 export interface BackupList {
   /** Where they are, for the clerk who must find them (a copy elsewhere, a restore). */
   folder: string;
   files: BackupFile[];
-  /** A restore asked for, carried out at the app's next start. */
-  pending: { name: string; kind: 'meterdesk' | 'portal'; requestedAt: string; requestedBy: string } | null;
-  /** What came of the last one carried out: the copy kept of what it replaced, or why it was refused. */
-  lastRestore: { name: string; at: string; previous: string | null; refused: RestoreRefusal | null } | null;
+  /** The restores asked for (one per kind: the database's, the portal's), carried out at the app's next start. */
+  pending: Array<{ name: string; kind: 'meterdesk' | 'portal'; requestedAt: string; requestedBy: string }>;
+  /** What came of those carried out at the last start that had any: the copy kept of what each replaced, or why it was refused. */
+  lastRestores: Array<{ name: string; at: string; previous: string | null; refused: RestoreRefusal | null }>;
 }
 
 /** A setting as the settings screen sees it: a secret's value never leaves the main process. */
@@ -616,7 +625,7 @@ export interface Api {
   'backups-list': (args: ApiArgs<'backups-list'>) => Promise<BackupList>;
   /** A backup now, as the nightly one (online, checked, the oldest beyond backup.keep removed). */
   'backup-now': (args: ApiArgs<'backup-now'>) => Promise<BackupList>;
-  /** A backup to restore at the app's next start (checked now); null takes the request back. */
+  /** A backup to restore at the app's next start (checked now); `cancel`: take back that kind's request. */
   'backup-restore': (args: ApiArgs<'backup-restore'>) => Promise<BackupList>;
   'settings-save': (args: ApiArgs<'settings-save'>) => Promise<SettingValue[]>;
   'web-overview': (args: ApiArgs<'web-overview'>) => Promise<WebOverview>;

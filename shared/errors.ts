@@ -70,6 +70,7 @@ export type IssueCode =
   | 'unknown-setting'
   | 'unknown-device'
   | 'restore-refused'
+  | 'nothing-to-enter'
   | 'reading-differs'
   | 'period-covered'
   | 'date-before-contract'

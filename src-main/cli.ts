@@ -267,9 +267,10 @@ async function serve(values: Record<string, string | boolean | undefined>, dataD
     }
     throw error;
   }
-  const { restored } = mode;
-  if (restored?.refused) console.log(`meterdesk: the restore of ${restored.name} asked for was refused — ${restored.message}; nothing was changed`);
-  else if (restored) console.log(`meterdesk: restored ${restored.name}${restored.previous ? `; the database it replaced is kept as backups/${restored.previous}` : ''}`);
+  for (const restored of mode.restored) {
+    if (restored.refused) console.log(`meterdesk: the restore of ${restored.name} asked for was refused — ${restored.message}; nothing was changed`);
+    else console.log(`meterdesk: restored ${restored.name}${restored.previous ? `; the database it replaced is kept as backups/${restored.previous}` : ''}`);
+  }
   if (mode.demoLoaded) console.log('meterdesk: demo data loaded');
   console.log(`meterdesk: data folder ${dataDir}`);
   if (mode.web.portalUrl) console.log(`meterdesk: customer portal running at ${mode.web.portalUrl}/`);

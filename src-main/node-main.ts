@@ -12,7 +12,7 @@ import { databaseFile } from './core/paths';
 import { createCore } from './core/service';
 import { createBackOfficeServer, type BackOfficeServer } from './http/server';
 import type { SendSummary, SyncSummary } from '../shared/api';
-import { applyPendingRestore, lockDataDir, type RestoreOutcome } from './jobs/backup';
+import { applyPendingRestore, DEFAULT_MIGRATION_DIRS, lockDataDir, type MigrationDirs, type RestoreOutcome } from './jobs/backup';
 import { webConfig } from './jobs/config';
 import { startWebReading, type WebRuntime } from './jobs/runtime';
 import type { SendReport, SyncReport } from './jobs/web-jobs';
@@ -21,6 +21,8 @@ import packageJson from '../package.json' with { type: 'json' };
 export interface CoreOptions {
   dataDir: string;
   migrationsDir?: string;
+  /** The portal's migrations, where not beside the sources (for a restore of its backup). */
+  portalMigrationsDir?: string;
   author?: string;
   version?: string;
   now?: () => Date;
@@ -42,6 +44,13 @@ export function currentUser(): string {
   }
 }
 
+export function migrationDirsOf(options: Pick<CoreOptions, 'migrationsDir' | 'portalMigrationsDir'>): MigrationDirs {
+  return {
+    meterdesk: options.migrationsDir ?? DEFAULT_MIGRATION_DIRS.meterdesk,
+    portal: options.portalMigrationsDir ?? DEFAULT_MIGRATION_DIRS.portal,
+  };
+}
+
 export function openCore(options: CoreOptions): OpenedCore {
   const db = Database.open({ file: databaseFile(options.dataDir), migrationsDir: options.migrationsDir });
   const context: CoreContext = {
@@ -50,6 +59,7 @@ export function openCore(options: CoreOptions): OpenedCore {
     version: options.version ?? packageJson.version,
     now: options.now ?? (() => new Date()),
     dataDir: options.dataDir,
+    migrationDirs: migrationDirsOf(options),
   };
   return { db, context, api: createCore(context), close: () => db.close() };
 }
@@ -123,13 +133,13 @@ export interface BrowserMode {
   web: WebRuntime;
   url: string;
   demoLoaded: boolean;
-  /** A restore asked for from the settings screen, carried out before the database opened. */
-  restored: RestoreOutcome | null;
+  /** The restores asked for from the settings screen, carried out before the database opened. */
+  restored: RestoreOutcome[];
   stop(): Promise<void>;
 }
 
 export async function startBrowserMode(options: BrowserModeOptions): Promise<BrowserMode> {
-  const restored = applyPendingRestore(options.dataDir, options.now?.());
+  const restored = applyPendingRestore(options.dataDir, options.now?.(), migrationDirsOf(options));
   const core = openCore(options);
   const unlock = lockDataDir(options.dataDir);
   try {

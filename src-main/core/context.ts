@@ -5,6 +5,7 @@ import type { AuditEntry } from '../../shared/models';
 import { todayIn } from '../../shared/dates';
 import type { IsoDate } from '../../shared/models';
 import { readSettings, type Settings } from './settings';
+import type { MigrationDirs } from '../jobs/backup';
 
 /** What every handler works with: the database, who is working, and what time it is. */
 export interface CoreContext {
@@ -18,6 +19,8 @@ export interface CoreContext {
   web?: WebServices;
   /** The data folder (its backups/): set where the core is opened on one. */
   dataDir?: string;
+  /** Where the migrations are, where not beside the sources (the desktop app's bundle). */
+  migrationDirs?: MigrationDirs;
 }
 
 export interface WebServices {

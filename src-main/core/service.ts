@@ -146,7 +146,7 @@ export function createCore(context: CoreContext): Api {
     'settings-get': op(() => settingsList(context)),
     'backups-list': op(() => backupsList(context)),
     'backup-now': () => backupByHand(context),
-    'backup-restore': op(({ name }) => backupRestore(context, name)),
+    'backup-restore': op((args) => backupRestore(context, args)),
     'settings-save': op((args) => saveSettings(context, args.values)),
     'web-overview': op(() => webOverview(context)),
     'web-decide': op((args) => decideWebSubmission(context, args.id, args.action, args.revision)),

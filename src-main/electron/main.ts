@@ -11,7 +11,7 @@ import { logger } from '../core/log';
 import { databaseFile } from '../core/paths';
 import { applyPendingRestore, lockDataDir, sealBackupSecrets } from '../jobs/backup';
 import type { WebRuntime } from '../jobs/runtime';
-import { currentUser, openCore, startWeb, type OpenedCore } from '../node-main';
+import { currentUser, migrationDirsOf, openCore, startWeb, type OpenedCore } from '../node-main';
 import { keepSecretsSealed } from '../../db/queries/settings';
 import { registerIpc } from './ipc';
 import { osKeychain } from './keychain';
@@ -80,19 +80,24 @@ function createWindow(): BrowserWindow {
 function start(): void {
   secureSession(session.defaultSession);
   const dataDir = app.getPath('userData');
-  // A restore asked for from the settings screen, before the database opens (refused: nothing changed).
+  // db/database.ts finds its migrations beside its source; in the bundle they are shipped as
+  // db/migrations/ and db/portal/migrations/ in the app folder (electron-builder.yml).
+  const migrations = {
+    migrationsDir: join(app.getAppPath(), 'db', 'migrations'),
+    portalMigrationsDir: join(app.getAppPath(), 'db', 'portal', 'migrations'),
+  };
+  // The restores asked for from the settings screen, before the databases open (refused: nothing changed).
   try {
-    const restored = applyPendingRestore(dataDir);
-    if (restored) log.info({ restored }, restored.refused ? 'restore refused' : 'backup restored');
+    for (const restored of applyPendingRestore(dataDir, new Date(), migrationDirsOf(migrations))) {
+      log.info({ restored }, restored.refused ? 'restore refused' : 'backup restored');
+    }
   } catch (error) {
     log.error({ err: error, dataDir }, 'the restore asked for failed; the database is as it was');
   }
   try {
     core = openCore({
       dataDir,
-      // db/database.ts finds its migrations beside its source; in the bundle they are
-      // shipped as db/migrations/ in the app folder (electron-builder.yml).
-      migrationsDir: join(app.getAppPath(), 'db', 'migrations'),
+      ...migrations,
       author: currentUser(),
       version: app.getVersion(),
     });
@@ -137,7 +142,7 @@ function start(): void {
   startWeb(opened, dataDir, {
     portal: 'serve',
     scheduler: true,
-    portalMigrationsDir: join(app.getAppPath(), 'db', 'portal', 'migrations'),
+    portalMigrationsDir: migrations.portalMigrationsDir,
   }).then(
     (runtime) => {
       web = runtime;

@@ -6,13 +6,13 @@
  * keeps a copy of the current database, and swaps the file in with one rename, so it never
  * leaves a half-restored database.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { Database, DEFAULT_MIGRATIONS_DIR, loadMigrations } from '../../db/database';
 import { keepSecretsSealed, type SecretBox } from '../../db/queries/settings';
 import { databaseFile } from '../core/paths';
 import { PORTAL_MIGRATIONS_DIR } from '../../db/portal/store';
-import type { RestoreRefusal } from '../../shared/api';
+import { RESTORE_PENDING_DAYS, type RestoreRefusal } from '../../shared/api';
 import { PORTAL_DATABASE } from './runtime';
 
 export const BACKUP_DIR = 'backups';
@@ -73,12 +73,16 @@ async function backupOnce(db: Database, dataDir: string, keep: number, now: Date
   return { file, portalFile, pruned: prune(dir, keep) };
 }
 
-/** Keeps the newest `keep` backups of each database; snapshots before migrations and restores stay. */
+/**
+ * Keeps the newest `keep` backups of each database; snapshots before migrations and restores
+ * stay, and so does a backup a restore is asked for (`requestRestore`).
+ */
 function prune(dir: string, keep: number): string[] {
   const pruned: string[] = [];
+  const asked = new Set(pendingRestores(dirname(dir)).map((request) => request.name));
   for (const prefix of ['meterdesk-', 'portal-']) {
     const files = readdirSync(dir)
-      .filter((name) => name.startsWith(prefix) && name.endsWith('.sqlite'))
+      .filter((name) => name.startsWith(prefix) && name.endsWith('.sqlite') && !asked.has(name))
       .sort()
       .reverse();
     for (const name of files.slice(Math.max(keep, 1))) {
@@ -191,6 +195,17 @@ export class RestoreRefusedError extends Error {
   }
 }
 
+/**
+ * Where the back-office's and the portal's migrations are: beside their sources, or in the
+ * desktop app's folder (the bundle has them there, src-main/electron/main.ts).
+ */
+export interface MigrationDirs {
+  meterdesk: string;
+  portal: string;
+}
+
+export const DEFAULT_MIGRATION_DIRS: MigrationDirs = { meterdesk: DEFAULT_MIGRATIONS_DIR, portal: PORTAL_MIGRATIONS_DIR };
+
 /** What a backup file is: the back-office's database or the portal's, and where it goes. */
 interface BackupKind {
   name: 'meterdesk' | 'portal';
@@ -198,15 +213,39 @@ interface BackupKind {
   migrationsDir: string;
 }
 
-function kindOf(candidate: Database, dataDir: string, file: string): BackupKind {
+function kindOf(candidate: Database, dataDir: string, file: string, dirs: MigrationDirs): BackupKind {
   const has = (table: string) => candidate.get('SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?', ['table', table]) !== undefined;
   if (candidate.schemaVersion >= 1 && has('readings')) {
-    return { name: 'meterdesk', target: databaseFile(dataDir), migrationsDir: DEFAULT_MIGRATIONS_DIR };
+    return { name: 'meterdesk', target: databaseFile(dataDir), migrationsDir: dirs.meterdesk };
   }
   if (candidate.schemaVersion >= 1 && has('entries') && has('links')) {
-    return { name: 'portal', target: join(dataDir, PORTAL_DATABASE), migrationsDir: PORTAL_MIGRATIONS_DIR };
+    return { name: 'portal', target: join(dataDir, PORTAL_DATABASE), migrationsDir: dirs.portal };
   }
   throw new RestoreRefusedError('foreign', `${basename(file)} is not a meterdesk database (nor the portal's)`);
+}
+
+/** A copy that is on the disk when this returns (its data, then its directory entry). */
+function copyDurably(from: string, to: string): void {
+  copyFileSync(from, to);
+  const fd = openSync(to, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  syncDirectory(dirname(to));
+}
+
+function syncDirectory(dir: string): void {
+  let fd: number | null = null;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Not every file system lets a directory be synced (Windows): the file's own sync stands.
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
 }
 
 /**
@@ -214,11 +253,16 @@ function kindOf(candidate: Database, dataDir: string, file: string): BackupKind 
  * may write to it): sound, meterdesk's or the portal's, and not from a newer meterdesk. The
  * caller removes the copy (`dropCopy`).
  */
-function checkedCopy(dataDir: string, file: string): { incoming: string; kind: BackupKind } {
+function checkedCopy(
+  dataDir: string,
+  file: string,
+  dirs: MigrationDirs,
+  depth: 'full' | 'quick' = 'full',
+): { incoming: string; kind: BackupKind } {
   if (!existsSync(file)) throw new RestoreRefusedError('missing', `there is no file ${file}`);
   const incoming = join(dataDir, `restoring.sqlite`);
   dropCopy(incoming);
-  copyFileSync(file, incoming);
+  copyDurably(file, incoming);
   try {
     let candidate: Database;
     try {
@@ -229,13 +273,13 @@ function checkedCopy(dataDir: string, file: string): { incoming: string; kind: B
     try {
       const check = (() => {
         try {
-          return candidate.integrityCheck();
+          return candidate.integrityCheck(depth);
         } catch (error) {
           return (error as Error).message;
         }
       })();
       if (check !== 'ok') throw new RestoreRefusedError('damaged', `${basename(file)} is damaged: ${check}`);
-      const kind = kindOf(candidate, dataDir, file);
+      const kind = kindOf(candidate, dataDir, file, dirs);
       const version = candidate.schemaVersion;
       if (version > loadMigrations(kind.migrationsDir).length) {
         throw new RestoreRefusedError('newer', `${basename(file)} was written by a newer meterdesk (schema ${version}); update meterdesk first`);
@@ -264,12 +308,13 @@ export function restore(
   dataDir: string,
   file: string,
   now: Date = new Date(),
+  dirs: MigrationDirs = DEFAULT_MIGRATION_DIRS,
 ): { restored: string; previous: string | null; kind: BackupKind['name'] } {
   const holder = dataDirHolder(dataDir);
   if (holder !== null) {
     throw new RestoreRefusedError('running', `meterdesk (process ${holder}) is running on ${dataDir}: close it first, then restore`);
   }
-  const { incoming, kind } = checkedCopy(dataDir, file);
+  const { incoming, kind } = checkedCopy(dataDir, file, dirs);
   try {
     const { target } = kind;
     let previous: string | null = null;
@@ -284,10 +329,13 @@ export function restore(
       mkdirSync(join(dataDir, BACKUP_DIR), { recursive: true });
       const prefix = kind.name === 'portal' ? 'pre-restore-portal-' : 'pre-restore-';
       previous = join(dataDir, BACKUP_DIR, `${prefix}${stamp(now)}.sqlite`);
-      copyFileSync(target, previous);
+      copyDurably(target, previous);
     }
     for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
+    // The copies are on the disk before the rename makes one of them the database, and the
+    // rename is before this returns: a power cut leaves the old database or the new one, whole.
     renameSync(incoming, target);
+    syncDirectory(dataDir);
     return { restored: target, previous, kind: kind.name };
   } finally {
     dropCopy(incoming);
@@ -298,10 +346,14 @@ export function restore(
  * A restore asked for from the running app (Einstellungen › Sicherung): the app cannot pull
  * its database away from under itself, so the request waits in the data folder and the next
  * start of the app carries it out — before it opens the database — with `restore`'s checks and
- * its copy of what is replaced. What came of it is kept for the settings screen to show.
+ * its copy of what is replaced. One request per kind (the database's, the portal's: a pair of
+ * one backup goes back together). A request older than PENDING_DAYS is not carried out: an
+ * unplanned restart weeks later must not roll back the office's work. What came of it is kept
+ * for the settings screen to show.
  */
 const PENDING_FILE = 'restore-pending.json';
 const OUTCOME_FILE = 'restore-last.json';
+const PENDING_DAYS = RESTORE_PENDING_DAYS;
 
 export interface PendingRestore {
   /** The backup's file name in the backups folder. */
@@ -341,49 +393,80 @@ function writeJson(file: string, value: unknown): void {
 
 /**
  * Asks for the backup `name` (a file of the backups folder) to be restored at the app's next
- * start; the file is checked now, so a damaged or foreign one is refused at once.
+ * start, in place of a request of the same kind; the file is checked now, so a damaged or
+ * foreign one is refused at once (a quick check: the whole one comes at the start).
  */
-export function requestRestore(dataDir: string, name: string, requestedBy: string, now: Date = new Date()): PendingRestore {
+export function requestRestore(
+  dataDir: string,
+  name: string,
+  requestedBy: string,
+  now: Date = new Date(),
+  dirs: MigrationDirs = DEFAULT_MIGRATION_DIRS,
+): PendingRestore[] {
   const known = listBackups(dataDir).some(({ file }) => basename(file) === name);
   if (!known || basename(name) !== name) throw new RestoreRefusedError('missing', `there is no backup ${name} in ${join(dataDir, BACKUP_DIR)}`);
-  const { incoming, kind } = checkedCopy(dataDir, join(dataDir, BACKUP_DIR, name));
+  const { incoming, kind } = checkedCopy(dataDir, join(dataDir, BACKUP_DIR, name), dirs, 'quick');
   dropCopy(incoming);
-  const pending: PendingRestore = { name, kind: kind.name, requestedAt: now.toISOString(), requestedBy };
+  const request: PendingRestore = { name, kind: kind.name, requestedAt: now.toISOString(), requestedBy };
+  const pending = [...pendingRestores(dataDir).filter((other) => other.kind !== kind.name), request];
   writeJson(join(dataDir, PENDING_FILE), pending);
   return pending;
 }
 
-export function cancelRestore(dataDir: string): void {
-  rmSync(join(dataDir, PENDING_FILE), { force: true });
+/** Takes back the requests (of one kind, or all). */
+export function cancelRestore(dataDir: string, kind?: BackupKind['name']): void {
+  const left = kind === undefined ? [] : pendingRestores(dataDir).filter((other) => other.kind !== kind);
+  if (left.length === 0) rmSync(join(dataDir, PENDING_FILE), { force: true });
+  else writeJson(join(dataDir, PENDING_FILE), left);
 }
 
-export function pendingRestore(dataDir: string): PendingRestore | null {
-  return readJson<PendingRestore>(join(dataDir, PENDING_FILE));
+/** The requests waiting for the next start: the database's first. */
+export function pendingRestores(dataDir: string): PendingRestore[] {
+  const read = readJson<PendingRestore[] | PendingRestore>(join(dataDir, PENDING_FILE));
+  const list = read === null ? [] : Array.isArray(read) ? read : [read];
+  return list
+    .filter((request) => typeof request?.name === 'string')
+    .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'meterdesk' ? -1 : 1));
 }
 
-export function lastRestore(dataDir: string): RestoreOutcome | null {
-  return readJson<RestoreOutcome>(join(dataDir, OUTCOME_FILE));
+/** What came of the requests carried out at the last start that had any. */
+export function lastRestores(dataDir: string): RestoreOutcome[] {
+  const read = readJson<RestoreOutcome[] | RestoreOutcome>(join(dataDir, OUTCOME_FILE));
+  return read === null ? [] : Array.isArray(read) ? read : [read];
 }
 
 /**
- * At the app's start, before the database opens: the restore asked for, if any. The request
- * is used up whatever comes of it (a refused one must not stop every start); a refusal
+ * At the app's start, before the databases open: the restores asked for, if any. The requests
+ * are used up whatever comes of them (a refused one must not stop every start); a refusal
  * changes nothing and is kept with the outcome. An error of the file system is thrown.
  */
-export function applyPendingRestore(dataDir: string, now: Date = new Date()): RestoreOutcome | null {
-  const pending = pendingRestore(dataDir);
-  if (!existsSync(join(dataDir, PENDING_FILE))) return null;
+export function applyPendingRestore(
+  dataDir: string,
+  now: Date = new Date(),
+  dirs: MigrationDirs = DEFAULT_MIGRATION_DIRS,
+): RestoreOutcome[] {
+  if (!existsSync(join(dataDir, PENDING_FILE))) return [];
+  const pending = pendingRestores(dataDir);
   cancelRestore(dataDir);
-  const name = pending?.name ?? '';
-  let outcome: RestoreOutcome;
-  try {
-    if (!pending || basename(name) !== name || name === '') throw new RestoreRefusedError('missing', 'the restore asked for could not be read');
-    const result = restore(dataDir, join(dataDir, BACKUP_DIR, name), now);
-    outcome = { name, kind: result.kind, at: now.toISOString(), previous: result.previous && basename(result.previous), refused: null, message: null };
-  } catch (error) {
-    if (!(error instanceof RestoreRefusedError)) throw error;
-    outcome = { name, kind: pending?.kind ?? null, at: now.toISOString(), previous: null, refused: error.reason, message: error.message };
+  const outcomes: RestoreOutcome[] = [];
+  if (pending.length === 0) {
+    outcomes.push({ name: '', kind: null, at: now.toISOString(), previous: null, refused: 'missing', message: 'the restore asked for could not be read' });
   }
-  writeJson(join(dataDir, OUTCOME_FILE), outcome);
-  return outcome;
+  for (const request of pending) {
+    const { name } = request;
+    try {
+      if (basename(name) !== name || name === '') throw new RestoreRefusedError('missing', 'the restore asked for could not be read');
+      const age = now.getTime() - Date.parse(request.requestedAt);
+      if (!(age >= 0 && age <= PENDING_DAYS * 86_400_000)) {
+        throw new RestoreRefusedError('expired', `it was asked for on ${request.requestedAt}, more than ${PENDING_DAYS} days before this start; ask again if it is still wanted`);
+      }
+      const result = restore(dataDir, join(dataDir, BACKUP_DIR, name), now, dirs);
+      outcomes.push({ name, kind: result.kind, at: now.toISOString(), previous: result.previous && basename(result.previous), refused: null, message: null });
+    } catch (error) {
+      if (!(error instanceof RestoreRefusedError)) throw error;
+      outcomes.push({ name, kind: request.kind ?? null, at: now.toISOString(), previous: null, refused: error.reason, message: error.message });
+    }
+  }
+  writeJson(join(dataDir, OUTCOME_FILE), outcomes);
+  return outcomes;
 }

@@ -1,14 +1,14 @@
 /** Backup and restore on real files: a round trip, retention, and restores that are refused. */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Database } from '../../db/database';
 import { openPortalDatabase } from '../../db/portal/store';
-import { backupNow, dataDirHolder, lockDataDir, restore, RestoreRefusedError } from '../../src-main/jobs/backup';
+import { applyPendingRestore, backupNow, dataDirHolder, DEFAULT_MIGRATION_DIRS, lockDataDir, requestRestore, restore, RestoreRefusedError } from '../../src-main/jobs/backup';
 import { ApiError } from '../../shared/errors';
 import { databaseFile } from '../../src-main/core/paths';
-import { loadDemo, openCore, startBrowserMode } from '../../src-main/node-main';
+import { loadDemo, openCore, startBrowserMode, startWeb } from '../../src-main/node-main';
 import { tempDir } from './helpers';
 
 const customers = (file: string) => {
@@ -124,7 +124,7 @@ describe('backup and restore', () => {
     const core = openCore({ dataDir: dir, now: () => now });
     try {
       loadDemo(core);
-      expect(await core.api['backups-list']({})).toEqual({ folder: join(dir, 'backups'), files: [], pending: null, lastRestore: null });
+      expect(await core.api['backups-list']({})).toEqual({ folder: join(dir, 'backups'), files: [], pending: [], lastRestores: [] });
       await core.api['settings-save']({ values: { 'backup.keep': '2' } });
       for (const day of ['02', '03', '04']) {
         now = new Date(`2026-11-${day}T10:00:00Z`);
@@ -182,29 +182,50 @@ describe('backup and restore', () => {
     expect(restore(dir, backup.file).restored).toBe(databaseFile(dir));
   });
 
-  it('restores a backup chosen on the settings screen at the next start, before the database opens, keeping what it replaced', async () => {
+  it('restores a backup chosen on the settings screen at the next start, before the databases open, with its portal, keeping what they replaced', async () => {
     const dir = tempDir();
-    const core = openCore({ dataDir: dir, author: 'clerk', now: () => new Date('2026-11-23T09:00:00Z') });
+    let now = new Date('2026-11-23T09:00:00Z');
+    const core = openCore({ dataDir: dir, author: 'clerk', now: () => now });
     loadDemo(core);
+    const web = await startWeb(core, dir, { portal: 'private', scheduler: false, env: { METERDESK_PUBLIC_URL: 'http://portal.invalid' } });
     const { files } = await core.api['backup-now']({});
+    await web.stop();
     const backup = files.find((file) => file.kind === 'database')!;
+    const portalBackup = files.find((file) => file.kind === 'portal')!;
     core.db.run("UPDATE customers SET name = 'Changed after the backup' WHERE number = '999999'");
-    const asked = await core.api['backup-restore']({ name: backup.name });
-    expect(asked.pending).toMatchObject({ name: backup.name, kind: 'meterdesk', requestedBy: 'clerk' });
+    await core.api['backup-restore']({ name: backup.name });
+    const asked = await core.api['backup-restore']({ name: portalBackup.name });
+    // One request per kind: the pair goes back together, the database first.
+    expect(asked.pending.map((request) => [request.name, request.kind, request.requestedBy])).toEqual([
+      [backup.name, 'meterdesk', 'clerk'],
+      [portalBackup.name, 'portal', 'clerk'],
+    ]);
+    // A backup by hand meanwhile (or the nightly one) keeps the ones asked for, whatever backup.keep says.
+    await core.api['settings-save']({ values: { 'backup.keep': '1' } });
+    now = new Date('2026-11-23T10:00:00Z');
+    await core.api['backup-now']({});
+    expect(existsSync(join(dir, 'backups', backup.name))).toBe(true);
+    expect(existsSync(join(dir, 'backups', portalBackup.name))).toBe(true);
     // Nothing happens while the app runs.
     expect(core.db.get<{ name: string }>("SELECT name FROM customers WHERE number = '999999'")!.name).toBe('Changed after the backup');
     core.close();
 
-    const started = await startBrowserMode({ dataDir: dir, host: '127.0.0.1', port: 0, portalPort: 0, staticDir: null, demo: false, scheduler: false });
+    const start = () =>
+      startBrowserMode({ dataDir: dir, host: '127.0.0.1', port: 0, portalPort: 0, staticDir: null, demo: false, scheduler: false, now: () => new Date('2026-11-24T07:00:00Z') });
+    const started = await start();
     try {
-      expect(started.restored).toMatchObject({ name: backup.name, kind: 'meterdesk', refused: null });
-      expect(started.restored!.previous).toMatch(/^pre-restore-.*\.sqlite$/);
+      expect(started.restored.map(({ name, kind, refused }) => ({ name, kind, refused }))).toEqual([
+        { name: backup.name, kind: 'meterdesk', refused: null },
+        { name: portalBackup.name, kind: 'portal', refused: null },
+      ]);
+      expect(started.restored[0]!.previous).toMatch(/^pre-restore-.*\.sqlite$/);
+      expect(started.restored[1]!.previous).toMatch(/^pre-restore-portal-.*\.sqlite$/);
       expect(started.core.db.get<{ name: string }>("SELECT name FROM customers WHERE number = '999999'")!.name).not.toBe('Changed after the backup');
       const after = await started.core.api['backups-list']({});
-      expect(after.pending).toBeNull();
-      expect(after.lastRestore).toMatchObject({ name: backup.name, previous: started.restored!.previous, refused: null });
+      expect(after.pending).toEqual([]);
+      expect(after.lastRestores).toMatchObject([{ name: backup.name, previous: started.restored[0]!.previous, refused: null }, { name: portalBackup.name }]);
       // The database it replaced is kept, with the change in it.
-      const kept = Database.open({ file: join(dir, 'backups', started.restored!.previous!), readonly: true });
+      const kept = Database.open({ file: join(dir, 'backups', started.restored[0]!.previous!), readonly: true });
       try {
         expect(kept.get<{ name: string }>("SELECT name FROM customers WHERE number = '999999'")!.name).toBe('Changed after the backup');
       } finally {
@@ -214,14 +235,15 @@ describe('backup and restore', () => {
       await started.stop();
     }
     // Used up: the next start restores nothing.
-    const again = await startBrowserMode({ dataDir: dir, host: '127.0.0.1', port: 0, portalPort: 0, staticDir: null, demo: false, scheduler: false });
-    expect(again.restored).toBeNull();
+    const again = await start();
+    expect(again.restored).toEqual([]);
     await again.stop();
   });
 
-  it('refuses to ask for a restore of a file not in the backups folder or a damaged one, and a request whose file went away changes nothing at the start', async () => {
+  it('refuses to ask for a restore of a file not in the backups folder or a damaged one; at the start, one whose file went away or asked for too long ago changes nothing', async () => {
     const dir = tempDir();
-    const core = openCore({ dataDir: dir });
+    let now = new Date('2026-11-23T09:00:00Z');
+    const core = openCore({ dataDir: dir, now: () => now });
     loadDemo(core);
     const { files } = await core.api['backup-now']({});
     const backup = files.find((file) => file.kind === 'database')!;
@@ -238,24 +260,53 @@ describe('backup and restore', () => {
     expect(await reason('meterdesk-1999-01-01T00-00-00Z.sqlite')).toBe('missing');
     writeFileSync(join(dir, 'backups', 'meterdesk-2000-01-01T00-00-00Z.sqlite'), 'not a database at all');
     expect(await reason('meterdesk-2000-01-01T00-00-00Z.sqlite')).toBe('damaged');
-    expect((await core.api['backups-list']({})).pending).toBeNull();
+    expect((await core.api['backups-list']({})).pending).toEqual([]);
 
     // Asked for, then taken back.
-    expect((await core.api['backup-restore']({ name: backup.name })).pending?.name).toBe(backup.name);
-    expect((await core.api['backup-restore']({ name: null })).pending).toBeNull();
+    expect((await core.api['backup-restore']({ name: backup.name })).pending.map((request) => request.name)).toEqual([backup.name]);
+    expect((await core.api['backup-restore']({ cancel: 'meterdesk' })).pending).toEqual([]);
 
     // Asked for, and the file removed before the start: refused, the data as it was.
     await core.api['backup-restore']({ name: backup.name });
     core.db.run("UPDATE customers SET name = 'Kept' WHERE number = '999999'");
     core.close();
     rmSync(join(dir, 'backups', backup.name));
-    const started = await startBrowserMode({ dataDir: dir, host: '127.0.0.1', port: 0, portalPort: 0, staticDir: null, demo: false, scheduler: false });
+    const start = () => startBrowserMode({ dataDir: dir, host: '127.0.0.1', port: 0, portalPort: 0, staticDir: null, demo: false, scheduler: false, now: () => now });
+    const started = await start();
     try {
-      expect(started.restored).toMatchObject({ name: backup.name, refused: 'missing', previous: null });
+      expect(started.restored).toMatchObject([{ name: backup.name, refused: 'missing', previous: null }]);
       expect(started.core.db.get<{ name: string }>("SELECT name FROM customers WHERE number = '999999'")!.name).toBe('Kept');
-      expect((await started.core.api['backups-list']({})).lastRestore).toMatchObject({ refused: 'missing' });
+      expect((await started.core.api['backups-list']({})).lastRestores).toMatchObject([{ refused: 'missing' }]);
+      // Asked for on the 23rd; the app next starts on the 27th: too late, nothing changes.
+      const second = (await started.core.api['backup-now']({})).files.find((file) => file.kind === 'database')!;
+      await started.core.api['backup-restore']({ name: second.name });
+      started.core.db.run("UPDATE customers SET name = 'Kept again' WHERE number = '999999'");
     } finally {
       await started.stop();
     }
+    now = new Date('2026-11-27T09:00:00Z');
+    const late = await start();
+    try {
+      expect(late.restored).toMatchObject([{ refused: 'expired' }]);
+      expect(late.core.db.get<{ name: string }>("SELECT name FROM customers WHERE number = '999999'")!.name).toBe('Kept again');
+    } finally {
+      await late.stop();
+    }
+  });
+
+  it('restores where the migrations are not beside the sources (the desktop app\'s bundle), with the folders it is given', async () => {
+    const dir = tempDir();
+    const core = openCore({ dataDir: dir });
+    loadDemo(core);
+    const backup = await backupNow(core.db, dir, 14);
+    core.close();
+    // The bundle's folders: a copy of the migrations elsewhere; the defaults would not be there.
+    const bundle = tempDir();
+    cpSync(DEFAULT_MIGRATION_DIRS.meterdesk, join(bundle, 'db', 'migrations'), { recursive: true });
+    cpSync(DEFAULT_MIGRATION_DIRS.portal, join(bundle, 'db', 'portal', 'migrations'), { recursive: true });
+    const dirs = { meterdesk: join(bundle, 'db', 'migrations'), portal: join(bundle, 'db', 'portal', 'migrations') };
+    requestRestore(dir, basename(backup.file), 'clerk', new Date(), dirs);
+    expect(() => requestRestore(dir, basename(backup.file), 'clerk', new Date(), { meterdesk: join(bundle, 'none'), portal: join(bundle, 'none') })).toThrow();
+    expect(applyPendingRestore(dir, new Date(), dirs)).toMatchObject([{ refused: null, kind: 'meterdesk' }]);
   });
 });

@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { BackupFile, BackupList } from '../../../shared/api';
 import { ApiError } from '../../../shared/errors';
-import { BACKUP_DIR, backupNow, cancelRestore, lastRestore, listBackups, pendingRestore, requestRestore, RestoreRefusedError } from '../../jobs/backup';
+import { BACKUP_DIR, backupNow, cancelRestore, lastRestores, listBackups, pendingRestores, requestRestore, RestoreRefusedError } from '../../jobs/backup';
 import { webConfig } from '../../jobs/config';
 import type { CoreContext } from '../context';
 
@@ -36,12 +36,11 @@ export function backupsList(core: CoreContext): BackupList {
         KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
         b.name.localeCompare(a.name),
     );
-  const last = lastRestore(dataDir);
   return {
     folder: join(dataDir, BACKUP_DIR),
     files,
-    pending: pendingRestore(dataDir),
-    lastRestore: last && { name: last.name, at: last.at, previous: last.previous, refused: last.refused },
+    pending: pendingRestores(dataDir),
+    lastRestores: lastRestores(dataDir).map(({ name, at, previous, refused }) => ({ name, at, previous, refused })),
   };
 }
 
@@ -50,13 +49,13 @@ export async function backupByHand(core: CoreContext): Promise<BackupList> {
   return backupsList(core);
 }
 
-/** A backup to restore at the next start, checked now (a refusal is a validation error); null: none. */
-export function backupRestore(core: CoreContext, name: string | null): BackupList {
+/** A backup to restore at the next start, checked now (a refusal is a validation error); `cancel`: take back that kind's. */
+export function backupRestore(core: CoreContext, args: { name?: string; cancel?: 'meterdesk' | 'portal' }): BackupList {
   const dataDir = dataDirOf(core);
-  if (name === null) cancelRestore(dataDir);
-  else {
+  if (args.cancel) cancelRestore(dataDir, args.cancel);
+  else if (args.name) {
     try {
-      requestRestore(dataDir, name, core.author, core.now());
+      requestRestore(dataDir, args.name, core.author, core.now(), core.migrationDirs);
     } catch (error) {
       if (!(error instanceof RestoreRefusedError)) throw error;
       throw new ApiError('validation', error.message, [{ field: 'name', code: 'restore-refused', params: { reason: error.reason } }]);

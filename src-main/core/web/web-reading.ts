@@ -175,7 +175,9 @@ export function handOverLink(core: CoreContext, period: Period, customerNumber: 
       throw new ApiError('conflict', `customer ${customerNumber} has no device due for a reading in ${period}`);
     }
     if (due.every((deviceId) => alreadyRead(core, deviceId, period))) {
-      throw new ApiError('conflict', `every device of customer ${customerNumber} due in ${period} has its reading already: the link would show nothing to enter`);
+      throw new ApiError('conflict', `every device of customer ${customerNumber} due in ${period} has its reading already: the link would show nothing to enter`, [
+        { field: 'reading', code: 'nothing-to-enter', params: { customer: customerNumber } },
+      ]);
     }
     const existing = currentLink(core.db, customer.id, period);
     if (existing && linkMailOut(core.db, existing.id, now)) {

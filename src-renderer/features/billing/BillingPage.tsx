@@ -1,7 +1,8 @@
 import type { ColDef } from 'ag-grid-community';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { BilledContract, BillingPreview, BillingRun } from '../../../shared/api';
 import { billingCsv } from '../../../shared/billing-csv';
+import type { Language } from '../../../shared/models';
 import { formatAmount, formatDate, formatDateTime, formatPeriod, labelSeparator } from '../../../shared/format';
 import { downloadCsv } from '../../components/download';
 import { Grid } from '../../components/Grid';
@@ -23,6 +24,31 @@ type ContractRow = BilledContract & { missing: string[] };
 
 /** Readings left out of the run, named with their devices: the first ones. */
 const SKIPPED_SHOWN = 20;
+
+interface PreviewNoticeProps {
+  className: string;
+  label: string;
+  language: Language;
+  items: Array<{ key: number; content: ReactNode }>;
+}
+
+/** A labelled list under the preview (what it leaves out, what is not due): the first ones, then "…". */
+function PreviewNotice({ className, label, language, items }: PreviewNoticeProps) {
+  if (items.length === 0) return null;
+  return (
+    <p className={className} aria-label={label}>
+      {label}
+      {labelSeparator(language)}
+      {items.slice(0, SKIPPED_SHOWN).map((item, index) => (
+        <span key={item.key}>
+          {index > 0 && ', '}
+          {item.content}
+        </span>
+      ))}
+      {items.length > SKIPPED_SHOWN && ', …'}
+    </p>
+  );
+}
 
 /**
  * The print billing of a month: the preview of what a run would bill, the run (01 → 11), and
@@ -201,38 +227,37 @@ export function BillingPage({ today, period: initialPeriod = null }: BillingPage
         </span>
       </div>
 
-      {preview && preview.skipped.length > 0 && (
+      {preview && (
         // What the run leaves out, each opening its device: a reading to check is confirmed there first.
-        <p className="notice flagged" aria-label={t('billing.skippedLabel')}>
-          {t('billing.skippedLabel')}
-          {labelSeparator(language)}
-          {preview.skipped.slice(0, SKIPPED_SHOWN).map((skip, index) => (
-            <span key={skip.readingId}>
-              {index > 0 && ', '}
-              <a href={deviceHref(skip.equipmentId, skip.readingId, `billing?period=${period}`)}>{skip.equipmentId}</a> ({t(`billing.skipReasons.${skip.reason}`)})
-            </span>
-          ))}
-          {preview.skipped.length > SKIPPED_SHOWN && ', …'}
-        </p>
+        <PreviewNotice
+          className="notice flagged"
+          label={t('billing.skippedLabel')}
+          language={language}
+          items={preview.skipped.map((skip) => ({
+            key: skip.readingId,
+            content: (
+              <>
+                <a href={deviceHref(skip.equipmentId, skip.readingId, `billing?period=${period}`)}>{skip.equipmentId}</a> ({t(`billing.skipReasons.${skip.reason}`)})
+              </>
+            ),
+          }))}
+        />
       )}
-
-      {preview && preview.notDue.length > 0 && (
+      {preview && (
         // Contracts between the months their interval ends in: their readings wait for that run.
-        <p className="notice" aria-label={t('billing.notDueLabel')}>
-          {t('billing.notDueLabel')}
-          {labelSeparator(language)}
-          {preview.notDue.slice(0, SKIPPED_SHOWN).map((contract, index) => (
-            <span key={contract.contractId}>
-              {index > 0 && ', '}
-              {t('billing.notDueContract', {
-                contract: contract.contractNumber,
-                customer: `${contract.customerNumber} ${contract.customerName}`,
-                due: formatPeriod(contract.duePeriod, language),
-              })}
-            </span>
-          ))}
-          {preview.notDue.length > SKIPPED_SHOWN && ', …'}
-        </p>
+        <PreviewNotice
+          className="notice"
+          label={t('billing.notDueLabel')}
+          language={language}
+          items={preview.notDue.map((contract) => ({
+            key: contract.contractId,
+            content: t('billing.notDueContract', {
+              contract: contract.contractNumber,
+              customer: `${contract.customerNumber} ${contract.customerName}`,
+              due: formatPeriod(contract.duePeriod, language),
+            }),
+          }))}
+        />
       )}
 
       {runs.length > 0 && (

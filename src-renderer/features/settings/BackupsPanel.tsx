@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { BackupFile, BackupList, RestoreRefusal } from '../../../shared/api';
+import { RESTORE_PENDING_DAYS, type BackupFile, type BackupList, type RestoreRefusal } from '../../../shared/api';
 import { ApiError } from '../../../shared/errors';
 import { formatDateTime } from '../../../shared/format';
 import { useLanguage } from '../../i18n';
@@ -47,10 +47,10 @@ export function BackupsPanel() {
   };
 
   // A restore is asked for here and carried out at the next start, before the database opens.
-  const askRestore = (file: BackupFile | null) => {
+  const askRestore = (args: { name: string } | { cancel: 'meterdesk' | 'portal' }, file?: BackupFile) => {
     if (file && !window.confirm(t('settings.backups.restoreConfirm', { at: formatDateTime(file.at, language), name: file.name }))) return;
     setBusy(true);
-    api.call('backup-restore', { name: file?.name ?? null }).then(
+    api.call('backup-restore', args).then(
       (next) => {
         setList(next);
         setBusy(false);
@@ -59,30 +59,31 @@ export function BackupsPanel() {
       (failure: Error) => {
         setBusy(false);
         const reason = failure instanceof ApiError ? (failure.issues[0]?.params?.reason as RestoreRefusal | undefined) : undefined;
-        setMessage(t('settings.backups.refusedNow', { reason: reason ? t(`settings.backups.refused.${reason}`) : failure.message }));
+        setMessage(t('settings.backups.refusedNow', { reason: reason ? t(`settings.backups.refused.${reason}`, { days: RESTORE_PENDING_DAYS }) : failure.message }));
       },
     );
   };
-  const pending = list?.pending ?? null;
-  const last = list?.lastRestore ?? null;
+  const pending = list?.pending ?? [];
+  const asked = new Set(pending.map((request) => request.name));
 
   return (
     <div className="backups" aria-label={t('settings.backups.title')} role="region">
-      {pending && (
-        <p className="notice warning" role="status">
-          {t('settings.backups.pending', { name: pending.name, by: pending.requestedBy, at: formatDateTime(pending.requestedAt, language) })}{' '}
-          <button type="button" onClick={() => askRestore(null)} disabled={busy}>
+      {pending.map((request) => (
+        <p key={request.kind} className="notice warning" role="status">
+          {t('settings.backups.pending', { name: request.name, by: request.requestedBy, at: formatDateTime(request.requestedAt, language), days: RESTORE_PENDING_DAYS })}{' '}
+          <button type="button" onClick={() => askRestore({ cancel: request.kind })} disabled={busy}>
             {t('settings.backups.pendingCancel')}
           </button>
         </p>
-      )}
-      {!pending && last && (
-        <p className={last.refused ? 'notice error' : 'notice info'}>
-          {last.refused
-            ? t('settings.backups.restoredRefused', { name: last.name, at: formatDateTime(last.at, language), reason: t(`settings.backups.refused.${last.refused}`) })
-            : t('settings.backups.restored', { name: last.name, at: formatDateTime(last.at, language), previous: last.previous ?? '—' })}
-        </p>
-      )}
+      ))}
+      {pending.length === 0 &&
+        list?.lastRestores.map((last) => (
+          <p key={`${last.name}-${last.at}`} className={last.refused ? 'notice error' : 'notice info'}>
+            {last.refused
+              ? t('settings.backups.restoredRefused', { name: last.name, at: formatDateTime(last.at, language), reason: t(`settings.backups.refused.${last.refused}`, { days: RESTORE_PENDING_DAYS }) })
+              : t('settings.backups.restored', { name: last.name, at: formatDateTime(last.at, language), previous: last.previous ?? '—' })}
+          </p>
+        ))}
       <p className="toolbar">
         <button type="button" onClick={backup} disabled={busy}>
           {t('settings.backups.now')}
@@ -124,8 +125,8 @@ export function BackupsPanel() {
                         type="button"
                         className="small"
                         aria-label={t('settings.backups.restoreLabel', { name: file.name })}
-                        disabled={busy || pending?.name === file.name}
-                        onClick={() => askRestore(file)}
+                        disabled={busy || asked.has(file.name)}
+                        onClick={() => askRestore({ name: file.name }, file)}
                       >
                         {t('settings.backups.restoreButton')}
                       </button>

@@ -56,7 +56,8 @@ export function WebPage({ today }: { today: string }) {
     call()
       .then(
         (result) => setMessage(describe(result)),
-        (failure: Error) => setError(failure.message),
+        // A refusal in the page's language where the core says why (nothing to enter for that customer).
+        (failure: Error) => setError(failureText(failure, language, (text) => text)),
       )
       .finally(() => {
         setBusy(null);
