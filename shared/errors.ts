@@ -54,6 +54,8 @@ export type IssueCode =
   | 'move-outside-contract'
   | 'same-contract'
   | 'device-retired'
+  | 'final-reading'
+  | 'start-after-readings'
   | 'duplicate-row'
   | 'unknown-customer'
   | 'unknown-contract'

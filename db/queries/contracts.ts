@@ -52,6 +52,23 @@ export function billedUntil(db: Database, contractId: number): IsoDate | null {
   );
 }
 
+/**
+ * The first day a reading of the contract holds (its devices' readings from the day each came
+ * under it, device_contracts), or null: the contract cannot start after it.
+ */
+export function firstReadingDay(db: Database, contractId: number): IsoDate | null {
+  return (
+    db.get<{ first: string | null }>(
+      `SELECT min(r.valid_from) AS first FROM device_contracts dc
+         JOIN readings r ON r.device_id = dc.device_id AND r.valid_to >= dc.valid_from
+        WHERE dc.contract_id = ?
+          AND NOT EXISTS (SELECT 1 FROM device_contracts later WHERE later.device_id = dc.device_id
+                           AND later.valid_from > dc.valid_from AND later.valid_from <= r.valid_to)`,
+      [contractId],
+    )?.first ?? null
+  );
+}
+
 export interface ContractFields {
   number: string;
   startDate: IsoDate;

@@ -155,6 +155,7 @@ export const de = {
     retireCounter: '{{kind}} letzter Zählerstand',
     retireAction: 'Mit diesem Zählerstand ausser Betrieb nehmen',
     retired: 'Ausser Betrieb seit {{date}}.',
+    finalReadingNote: 'Schlusszählerstand (ausser Betrieb)',
     done: 'Erledigt.',
   },
   import: {
@@ -568,6 +569,8 @@ export const de = {
     'move-outside-contract': 'Der Vertrag läuft dann nicht (Beginn {{start}}, Ende {{end}}).',
     'same-contract': 'Das Gerät gehört bereits zu diesem Vertrag.',
     'device-retired': 'Das Gerät ist seit {{date}} ausser Betrieb.',
+    'final-reading': 'Der Schlusszählerstand eines Geräts, das seit {{date}} ausser Betrieb ist, kann nicht gelöscht werden; seine Werte lassen sich korrigieren.',
+    'start-after-readings': 'Der Vertrag hat Zählerstände ab {{max}}: er kann nicht später beginnen.',
     'not-digits': 'Nur Ziffern.',
     'too-long': 'Höchstens {{max}} Zeichen.',
     'email-invalid': '«{{value}}» ist keine gültige E-Mail-Adresse.',

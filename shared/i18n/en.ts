@@ -156,6 +156,7 @@ export const en: Translation = {
     retireCounter: '{{kind}} final counter',
     retireAction: 'Take out of service with this reading',
     retired: 'Out of service since {{date}}.',
+    finalReadingNote: 'Final reading (out of service)',
     done: 'Done.',
   },
   import: {
@@ -569,6 +570,8 @@ export const en: Translation = {
     'move-outside-contract': 'The contract does not run then (start {{start}}, end {{end}}).',
     'same-contract': 'The device already belongs to this contract.',
     'device-retired': 'The device has been out of service since {{date}}.',
+    'final-reading': 'The final reading of a device out of service since {{date}} cannot be deleted; its values can be corrected.',
+    'start-after-readings': 'The contract has readings from {{max}}: it cannot start later.',
     'not-digits': 'Digits only.',
     'too-long': 'At most {{max}} characters.',
     'email-invalid': '“{{value}}” is not a valid e-mail address.',

@@ -157,6 +157,7 @@ export const fr: Translation = {
     retireCounter: '{{kind}} dernier compteur',
     retireAction: 'Mettre hors service avec ce relevé',
     retired: 'Hors service depuis le {{date}}.',
+    finalReadingNote: 'Relevé final (hors service)',
     done: 'Fait.',
   },
   import: {
@@ -570,6 +571,8 @@ export const fr: Translation = {
     'move-outside-contract': 'Le contrat ne court pas à cette date (début {{start}}, fin {{end}}).',
     'same-contract': 'La machine appartient déjà à ce contrat.',
     'device-retired': 'La machine est hors service depuis le {{date}}.',
+    'final-reading': 'Le relevé final d’une machine hors service depuis le {{date}} ne peut pas être supprimé ; ses valeurs peuvent être corrigées.',
+    'start-after-readings': 'Le contrat a des relevés dès le {{max}} : il ne peut pas commencer plus tard.',
     'not-digits': 'Chiffres uniquement.',
     'too-long': 'Au plus {{max}} caractères.',
     'email-invalid': '« {{value}} » n’est pas une adresse e-mail valable.',

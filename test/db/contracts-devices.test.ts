@@ -72,6 +72,9 @@ describe('contracts (issue 7)', () => {
       startMonth: 1,
       terms: [{ kind: 'black', freePerMonth: 500, pricePerPage: 9_000 }],
     };
+    // Its start cannot move past its readings (billed and posted ones would be left without terms).
+    const later = await rejection(core.api['contracts-save']({ ...args, startDate: '2026-07-01', termsFrom: '2026-11-01' }));
+    expect(later.issues).toEqual([{ field: 'startDate', code: 'start-after-readings', params: { max: '2025-11-01' } }]);
     const early = await rejection(core.api['contracts-save']({ ...args, termsFrom: '2026-10-15' }));
     expect(early.issues).toEqual([{ field: 'termsFrom', code: 'terms-before-billed', params: { min: '2026-11-01' } }]);
     const saved = await core.api['contracts-save']({ ...args, termsFrom: '2026-11-01' });
@@ -281,7 +284,13 @@ describe('devices (issue 7)', () => {
     const retired = await core.api['devices-retire']({ equipmentId: '3.022.790', revision: device.revision, date: '2026-11-20', counters: [{ kind: 'black', new: 350_000 }] });
     expect(retired.outOfService).toBe('2026-11-20');
     const detail = await core.api['devices-get']({ equipmentId: '3.022.790' });
-    expect(detail.readings.at(-1)).toMatchObject({ date: '2026-11-20', note: 'final reading', counters: [{ old: 344_805, new: 350_000 }] });
+    // Billed until the day it left; noted in the office's language.
+    const final = detail.readings.at(-1)!;
+    expect(final).toMatchObject({ date: '2026-11-20', validFrom: '2026-11-01', validTo: '2026-11-20', note: 'Schlusszählerstand (ausser Betrieb)', counters: [{ old: 344_805, new: 350_000 }] });
+    // Its final reading stays: without it the device's last days would never be billed.
+    const deleted = await rejection(core.api['readings-delete']({ readingId: final.id, revision: final.revision }));
+    expect(deleted.issues).toEqual([{ field: 'reading', code: 'final-reading', params: { date: '2026-11-20' } }]);
+    expect((await core.api['devices-get']({ equipmentId: '3.022.790' })).readings.at(-1)!.id).toBe(final.id);
     const after = await rejection(
       core.api['readings-save']({ equipmentId: '3.022.790', date: '2026-11-23', validFrom: '2026-12-01', validTo: '2026-12-31', counters: [{ kind: 'black', old: 0, new: 351_000, extraFree: 0 }] }),
     );

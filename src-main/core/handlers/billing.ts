@@ -202,7 +202,7 @@ export function runBilling(core: CoreContext, period: string, options: { contrac
     const preview = previewBilling(core, period, { missing: false });
     const contracts = options.contracts ? preview.contracts.filter((c) => options.contracts!.includes(c.contractId)) : preview.contracts;
     if (contracts.length === 0) {
-      throw new ApiError('validation', `nothing to bill for ${period}: no recorded, confirmed readings`);
+      throw new ApiError('validation', `nothing to bill for ${period}: no recorded, confirmed readings due in it`);
     }
     const now = timestamp(core);
     const total = contracts.reduce((sum, c) => sum + c.totalRounded, 0);

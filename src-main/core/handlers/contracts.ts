@@ -6,6 +6,7 @@
 import { diff } from '../../../db/queries/audit';
 import {
   billedUntil,
+  firstReadingDay,
   getContractIdByNumber,
   moveFirstTerms,
   setTerms,
@@ -177,6 +178,11 @@ export function saveContract(core: CoreContext, args: ApiArgs<'contracts-save'>)
           params: { min: addDays(billed, 1) },
         });
       }
+    }
+    // Its readings stay within it: a later start would leave them (billed ones too) without terms.
+    const firstReading = input.startDate > before.startDate ? firstReadingDay(core.db, args.id) : null;
+    if (firstReading !== null && input.startDate > firstReading) {
+      issues.push({ field: 'startDate', code: 'start-after-readings', params: { max: firstReading } });
     }
     if (issues.length > 0) throw new ApiError('validation', 'the contract was not saved', issues);
 

@@ -25,7 +25,8 @@ import { ApiError, type FieldIssue } from '../../../shared/errors';
 import { COUNTER_KINDS, type Device, type DeviceDetail } from '../../../shared/models';
 import { checkDevice, normaliseEquipmentId } from '../../../shared/rules/master-data';
 import { comparePositions, defaultValidity } from '../../../shared/rules/validity';
-import { audit, timestamp, today, type CoreContext } from '../context';
+import { audit, settingsOf, timestamp, today, type CoreContext } from '../context';
+import { translations } from '../../../shared/i18n';
 import { readingDraft, saveReading } from './readings';
 
 const DEFAULT_SEARCH_LIMIT = 500;
@@ -273,22 +274,24 @@ export function retireDeviceWithReading(
       );
     }
     const draft = readingDraft(core, { equipmentId: device.equipmentId });
-    const validity =
-      draft.validityLock ??
-      defaultValidity({
-        date: args.date,
-        previousValidTo: draft.previousValidTo,
-        installDate: device.installDate,
-        contractStart: draft.firstValidFrom,
-        cutoffDay: draft.cutoffDay,
-      });
+    const month = defaultValidity({
+      date: args.date,
+      previousValidTo: draft.previousValidTo,
+      installDate: device.installDate,
+      contractStart: draft.firstValidFrom,
+      cutoffDay: draft.cutoffDay,
+    });
+    // The device is billed until the day it leaves, not to its month's end (a month's lock
+    // from the contract's first device stands).
+    const validity = draft.validityLock ?? { from: month.from, to: args.date >= month.from && args.date < month.to ? args.date : month.to };
     saveReading(core, {
       equipmentId: device.equipmentId,
       previousReadingId: draft.previousReadingId,
       date: args.date,
       validFrom: validity.from,
       validTo: validity.to,
-      note: 'final reading',
+      // In the office's language, as a clerk would have written it.
+      note: translations[settingsOf(core).language].deviceForm.finalReadingNote,
       counters: draft.counters.map((counter) => ({
         kind: counter.kind,
         old: counter.chainOld,

@@ -913,6 +913,14 @@ export function deleteReadingById(
     }
     const chain = listReadings(core.db, reading.deviceId);
     const index = chain.findIndex((r) => r.id === reading.id);
+    // A retired device's last reading is its final one (its counters when it left): without it
+    // the device's last months would never be billed, and it takes no reading any more.
+    const retired = getDevice(core.db, reading.deviceId)?.outOfService ?? null;
+    if (retired !== null && index === chain.length - 1) {
+      throw new ApiError('validation', 'the final reading of a device out of service cannot be deleted; its values can be corrected', [
+        { field: 'reading', code: 'final-reading', params: { date: retired } },
+      ]);
+    }
     const now = timestamp(core);
     const following = chain[index + 1];
     for (const counter of reading.counters) {
