@@ -635,7 +635,7 @@ export interface Api {
   'web-hand-over-link': (args: ApiArgs<'web-hand-over-link'>) => Promise<HandedOverLink>;
   'import-mappings': (
     args: ApiArgs<'import-mappings'>,
-  ) => Promise<Array<{ source: string; kind: MasterKind; mapping: ColumnMapping }>>;
+  ) => Promise<Array<{ source: string; kind: MasterKind | 'readings'; mapping: ColumnMapping }>>;
 }
 
 export type ApiResult<N extends ApiName> = Awaited<ReturnType<Api[N]>>;

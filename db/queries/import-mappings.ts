@@ -17,11 +17,11 @@ export function saveMapping(db: Database, source: string, kind: MappingKind, map
   );
 }
 
-/** The saved mappings of master-data imports. */
-export function listMappings(db: Database): Array<{ source: string; kind: MasterKind; mapping: ColumnMapping }> {
+/** Every saved mapping: the master data's and the meter import's (the import page reads a source's files by them). */
+export function listMappings(db: Database): Array<{ source: string; kind: MappingKind; mapping: ColumnMapping }> {
   return db
-    .all<{ source: string; kind: MasterKind; mapping: string }>(
-      `SELECT source, kind, mapping FROM import_mappings WHERE kind IN ('customers', 'contracts', 'devices') ORDER BY source, kind`,
+    .all<{ source: string; kind: MappingKind; mapping: string }>(
+      `SELECT source, kind, mapping FROM import_mappings WHERE kind IN ('customers', 'contracts', 'devices', 'readings') ORDER BY source, kind`,
     )
     .map((row) => ({ source: row.source, kind: row.kind, mapping: JSON.parse(row.mapping) as ColumnMapping }));
 }

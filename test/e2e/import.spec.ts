@@ -109,3 +109,38 @@ test('import master data: a column no field takes is named, and its customers st
   await expect(page.getByText('Nicht zugeordnet und nicht importiert: «Lieblingsfarbe».')).toBeVisible();
   await expect(page.getByRole('combobox', { name: 'Zählerstände per Web – Spalte der Datei' })).toHaveValue('Web-Erfassung');
 });
+
+test('import: a file chosen after another is read for itself; a source whose saved mapping is a meter import reads its files as readings', async ({ page, app }) => {
+  await page.goto(`${app.url}/#/import`);
+  const today = await page.evaluate(() => new Date().toLocaleDateString('de-CH', { timeZone: 'Europe/Zurich', day: '2-digit', month: '2-digit', year: 'numeric' }));
+  const file = page.getByLabel('Datei', { exact: true });
+  // Readings, then customers on the same page: the second is read as customers.
+  await file.setInputFiles({ name: 'flotte.csv', mimeType: 'text/csv', buffer: Buffer.from(`Seriennummer;Datum;Zähler;Wert\n6594501067;${today};Schwarz;345900\n`) });
+  await expect(page.getByText(/^Gelesen: Zählerstände/)).toBeVisible();
+  await file.setInputFiles({ name: 'kunden.csv', mimeType: 'text/csv', buffer: Buffer.from('Kundennummer;Name;Sprache\n700001;Neu AG;de\n') });
+  await expect(page.getByText(/^Gelesen: Kunden/)).toBeVisible();
+
+  // A fleet tool's own headers, imported once as readings under its name with the columns chosen.
+  await page.getByLabel('Quelle (Name des bisherigen Systems)').fill('FleetX');
+  await page.getByLabel('Art der Daten').selectOption({ label: 'Zählerstände' });
+  const own = `Maschine;Tag;Art;Zahl\n3.022.790;${today};Schwarz;345900\n`;
+  await file.setInputFiles({ name: 'fleetx.csv', mimeType: 'text/csv', buffer: Buffer.from(own) });
+  await expect(page.getByText(/^Gelesen: Zählerstände/)).toBeVisible();
+  const column = (field: string) => page.getByRole('combobox', { name: `${field} – Spalte der Datei`, exact: true });
+  await column('Geräte-ID').selectOption('Maschine');
+  await column('Datum').selectOption('Tag');
+  await column('Zähler').selectOption('Art');
+  await column('Zählerstand neu').selectOption('Zahl');
+  await expect(page.getByRole('status').filter({ hasText: '1 neu, 0 schon erfasst, 0 abgelehnt.' })).toBeVisible();
+  await page.keyboard.press('F2');
+  await expect(page.getByRole('status').filter({ hasText: 'Importiert: 1 neu' })).toBeVisible();
+
+  // Next month's file of that source, the kind left to the columns: read as readings with the saved mapping.
+  await page.reload();
+  await expect(page.getByLabel('Art der Daten')).toHaveValue('');
+  await page.getByLabel('Quelle (Name des bisherigen Systems)').fill('FleetX');
+  await file.setInputFiles({ name: 'fleetx2.csv', mimeType: 'text/csv', buffer: Buffer.from(own) });
+  await expect(page.getByText(/^Gelesen: Zählerstände/)).toBeVisible();
+  await expect(column('Geräte-ID')).toHaveValue('Maschine');
+  await expect(page.getByRole('status').filter({ hasText: '0 neu, 1 schon erfasst, 0 abgelehnt.' })).toBeVisible();
+});

@@ -84,6 +84,7 @@ export function ImportPage() {
   const [source, setSource] = useState('');
   const [sources, setSources] = useState<string[]>([]);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [saved, setSaved] = useState<Array<{ source: string; kind: ImportKind }>>([]);
   const [mapping, setMapping] = useState<ColumnMapping | null>(null);
   const [report, setReport] = useState<ImportView | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -91,7 +92,10 @@ export function ImportPage() {
   const busy = useRef(false);
 
   useEffect(() => {
-    void api.call('import-mappings', {}).then((saved) => setSources([...new Set(saved.map((m) => m.source))]));
+    void api.call('import-mappings', {}).then((saved) => {
+      setSources([...new Set(saved.map((m) => m.source))]);
+      setSaved(saved.map(({ source: name, kind: savedKind }) => ({ source: name, kind: savedKind })));
+    });
   }, [report?.committed]);
 
   const args = (file: Loaded) => ({
@@ -100,8 +104,10 @@ export function ImportPage() {
     ...(source.trim() ? { source: source.trim() } : {}),
     ...(mapping ? { mapping } : {}),
   });
+  // A source whose only saved mapping is a meter import's: its files are readings, whatever their headers.
+  const readingsSource = source.trim() !== '' && saved.some((m) => m.source === source.trim()) && saved.every((m) => m.source !== source.trim() || m.kind === 'readings');
   const call = (file: Loaded, commit: boolean): Promise<ImportView> => {
-    if (kind === 'readings' || (!kind && detected === 'readings')) {
+    if (kind === 'readings' || (!kind && (detected === 'readings' || readingsSource))) {
       return api.call(commit ? 'import-readings-run' : 'import-readings-preview', args(file)).then((report) => readingsView(report, language));
     }
     return api.call(commit ? 'import-master-run' : 'import-master-preview', { ...args(file), ...(kind ? { kind } : {}) });
@@ -132,7 +138,7 @@ export function ImportPage() {
       current = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- args() reads exactly these
-  }, [loaded, kind, source, mapping, detected]);
+  }, [loaded, kind, source, mapping, detected, readingsSource]);
 
   // Master data goes in whole or not at all; of readings, the refused ones stay out.
   const canRun =
@@ -227,11 +233,12 @@ export function ImportPage() {
                 const file = event.target.files?.[0];
                 if (!file) return;
                 setMessage(null);
-                setMapping(null);
-                setDetected(null);
                 void file.arrayBuffer().then((buffer) => {
                   const bytes = new Uint8Array(buffer);
-                  if (kindByHeaders(bytes, file.name) === 'readings') setDetected('readings');
+                  // All at once, with the new file: reset before it was read, the previous file's
+                  // preview ran again and its answer ("readings") could stick to this one.
+                  setMapping(null);
+                  setDetected(kindByHeaders(bytes, file.name) === 'readings' ? 'readings' : null);
                   setLoaded({ fileName: file.name, content: base64Of(bytes) });
                 });
               }}
