@@ -56,6 +56,7 @@ export type IssueCode =
   | 'device-retired'
   | 'final-reading'
   | 'start-after-readings'
+  | 'import-flagged'
   | 'duplicate-row'
   | 'unknown-customer'
   | 'unknown-contract'

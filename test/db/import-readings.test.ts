@@ -72,6 +72,16 @@ describe('the meter import', () => {
     expect(last(core, '3.022.790')).toMatchObject({ date: '2026-11-20', validFrom: '2026-12-01', validTo: '2026-12-01' });
   });
 
+  it('says in the preview which readings are far above the usual and go in to check', async () => {
+    const core = testCore();
+    const black = last(core, '3.022.790').counters.find((c) => c.kind === 'black')!.new;
+    const file = ['Geräte-ID;Datum;Zähler;Wert', `3.022.790;20.11.2026;Schwarz;${black + 900_000}`].join('\n');
+    const preview = await core.api['import-readings-preview']({ fileName: 'fleet.csv', content: b64(file) });
+    expect(preview.rows[0]!.notices).toEqual([{ field: 'reading', code: 'import-flagged' }]);
+    await core.api['import-readings-run']({ fileName: 'fleet.csv', content: b64(file) });
+    expect(last(core, '3.022.790')).toMatchObject({ date: '2026-11-20', flagged: true });
+  });
+
   it('puts real values for a month an unbilled estimate covers into the estimate, which keeps its period', async () => {
     const core = testCore();
     const lastReal = last(core, '3.022.790');

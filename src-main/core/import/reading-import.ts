@@ -223,6 +223,8 @@ export async function importReadings(core: CoreContext, args: ReadingImportArgs,
               const params = { previous: latest.date, to: latest.validTo, from: saved.validFrom };
               result.notices = [{ field: 'date', code: 'period-covered', params }];
             }
+            // Far above the usual (the dialog's plausibility rule): saved to check, held from billing.
+            if (saved.flagged) result.notices = [...(result.notices ?? []), { field: 'reading', code: 'import-flagged' }];
             // The contract's first device sets the validity of the others' readings (the OBS lock).
             const entry = { id: saved.id, date: saved.date, status: saved.status, from: saved.validFrom, to: saved.validTo };
             const readings = contract.find((held) => held.deviceId === device.id)?.readings;

@@ -173,6 +173,7 @@ export function ImportPage() {
   const withNotice = (code: string) => (report ? report.rows.filter((row) => row.notices?.some((notice) => notice.code === code)).length : 0);
   const coveredCount = withNotice('period-covered');
   const replacedCount = withNotice('estimate-replaced');
+  const flaggedCount = withNotice('import-flagged');
   const shown = report ? [...report.rows.slice(0, SHOWN_ROWS), ...laterErrors.slice(0, SHOWN_ERRORS)] : [];
   const errorList = () => {
     if (!report || !loaded) return;
@@ -310,7 +311,7 @@ export function ImportPage() {
           <h2>{t('import.rows')}</h2>
           <p role="status" className={report.counts.error > 0 ? 'error-text' : 'muted'}>
             {report.kind === 'readings'
-              ? `${t('import.readingCounts', report.counts)} ${report.counts.error > 0 ? t('import.readingErrors') : ''}${coveredCount > 0 ? ` ${t('import.readingNotices', { count: coveredCount })}` : ''}${replacedCount > 0 ? ` ${t('import.estimatesReplaced', { count: replacedCount })}` : ''}`
+              ? `${t('import.readingCounts', report.counts)} ${report.counts.error > 0 ? t('import.readingErrors') : ''}${coveredCount > 0 ? ` ${t('import.readingNotices', { count: coveredCount })}` : ''}${replacedCount > 0 ? ` ${t('import.estimatesReplaced', { count: replacedCount })}` : ''}${flaggedCount > 0 ? ` ${t('import.flaggedCount', { count: flaggedCount })}` : ''}`
               : `${t('import.counts', report.counts)} ${report.counts.error > 0 ? t('import.hasErrors') : ''}`}
           </p>
           {report.rows.length > shown.length && (

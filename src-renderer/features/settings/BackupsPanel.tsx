@@ -11,8 +11,10 @@ const SHOWN = 8;
 /** A file's size as a clerk compares them: megabytes with one decimal, a small one in kilobytes. */
 function size(bytes: number, language: string): string {
   const locale = language === 'en' ? 'en-GB' : `${language}-CH`;
-  if (bytes < 1_048_576) return `${Math.max(1, Math.round(bytes / 1024)).toLocaleString(locale)} KB`;
-  return `${(bytes / 1_048_576).toLocaleString(locale, { maximumFractionDigits: 1, minimumFractionDigits: 1 })} MB`;
+  // French writes octets: Ko, Mo.
+  const [kb, mb] = language === 'fr' ? ['Ko', 'Mo'] : ['KB', 'MB'];
+  if (bytes < 1_048_576) return `${Math.max(1, Math.round(bytes / 1024)).toLocaleString(locale)} ${kb}`;
+  return `${(bytes / 1_048_576).toLocaleString(locale, { maximumFractionDigits: 1, minimumFractionDigits: 1 })} ${mb}`;
 }
 
 /**
