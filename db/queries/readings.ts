@@ -404,9 +404,10 @@ export function bumpRevision(db: Database, id: number, now: string): void {
   db.run('UPDATE readings SET revision = revision + 1, updated_at = ? WHERE id = ?', [now, id]);
 }
 
-export function setValidFrom(db: Database, id: number, validFrom: IsoDate, now: string): void {
-  db.run('UPDATE readings SET valid_from = ?, revision = revision + 1, updated_at = ? WHERE id = ?', [
-    validFrom,
+export function setValidity(db: Database, id: number, validity: { from: IsoDate; to: IsoDate }, now: string): void {
+  db.run('UPDATE readings SET valid_from = ?, valid_to = ?, revision = revision + 1, updated_at = ? WHERE id = ?', [
+    validity.from,
+    validity.to,
     now,
     id,
   ]);

@@ -248,6 +248,29 @@ describe('editing and the chain (SPEC §3.6)', () => {
     const audit = await core.api['audit-list']({ entity: 'reading', entityId: first.id });
     expect(audit.at(-1)?.action).toBe('delete');
   });
+
+  it('deletes the first of two readings of a month: the second, which counted only after the month, ends with it again', async () => {
+    const core = testCore();
+    const save = async (date: string, value: number) => {
+      const draft = await core.api['readings-draft']({ equipmentId: '3.022.790' });
+      return core.api['readings-save']({
+        equipmentId: '3.022.790',
+        previousReadingId: draft.previousReadingId,
+        date,
+        validFrom: draft.validity.from,
+        validTo: draft.validity.to,
+        counters: [{ kind: 'black', old: draft.counters[0]!.chainOld, new: value, extraFree: 0 }],
+      });
+    };
+    const first = await save('2026-11-20', 345_000);
+    const second = await save('2026-11-23', 345_500);
+    expect([second.validFrom, second.validTo]).toEqual(['2026-12-01', '2026-12-01']);
+    await core.api['readings-delete']({ readingId: first.id, revision: first.revision });
+    const after = (await core.api['devices-get']({ equipmentId: '3.022.790' })).readings.at(-1)!;
+    expect([after.id, after.validFrom, after.validTo]).toEqual([second.id, '2026-11-01', '2026-11-30']);
+    const audit = await core.api['audit-list']({ entity: 'reading', entityId: second.id });
+    expect(audit.at(-1)?.changes).toMatchObject({ validFrom: ['2026-12-01', '2026-11-01'], validTo: ['2026-12-01', '2026-11-30'] });
+  });
 });
 
 describe('the API dispatcher', () => {

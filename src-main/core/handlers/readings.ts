@@ -23,7 +23,7 @@ import {
   readingsForNewReading,
   readingsForNewReadings,
   setCounterValues,
-  setValidFrom,
+  setValidity,
   unpostedReadingsOfContract,
   updateReading,
 } from '../../../db/queries/readings';
@@ -54,6 +54,7 @@ import {
   findValidityLock,
   firstValidFrom,
   lockedValidity,
+  periodEndFor,
   type Validity,
   type ValidityLock,
 } from '../../../shared/rules/validity';
@@ -944,9 +945,16 @@ export function deleteReadingById(
     }
     deleteReading(core.db, reading.id);
     if (following && isEditable(following.status) && following.validFrom !== reading.validFrom) {
-      setValidFrom(core.db, following.id, reading.validFrom, now);
+      // The next one takes over the deleted one's start. One that counted only after its own
+      // month because the deleted one covered it (a second reading of the month) now ends with
+      // that month again, as it would have been entered without the deleted one.
+      const ownMonthEnd = periodEndFor(following.date, settingsOf(core).cutoffDay);
+      const wasAfterItsMonth = following.validFrom > ownMonthEnd && following.validTo === following.validFrom;
+      const to = wasAfterItsMonth && reading.validFrom <= ownMonthEnd ? ownMonthEnd : following.validTo;
+      setValidity(core.db, following.id, { from: reading.validFrom, to }, now);
       audit(core, now, 'reading', following.id, 'update', {
         validFrom: [following.validFrom, reading.validFrom],
+        ...(to !== following.validTo && { validTo: [following.validTo, to] }),
       });
     }
     const device = following && getDevice(core.db, reading.deviceId);
