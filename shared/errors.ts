@@ -57,6 +57,7 @@ export type IssueCode =
   | 'final-reading'
   | 'start-after-readings'
   | 'import-flagged'
+  | 'move-inside-reading'
   | 'duplicate-row'
   | 'unknown-customer'
   | 'unknown-contract'

@@ -574,6 +574,7 @@ export const de = {
     'final-reading': 'Der Schlusszählerstand eines Geräts, das seit {{date}} ausser Betrieb ist, kann nicht gelöscht werden; seine Werte lassen sich korrigieren.',
     'start-after-readings': 'Der Vertrag hat Zählerstände ab {{max}}: er kann nicht später beginnen.',
     'import-flagged': 'Verbrauch weit über dem üblichen: wird «zu prüfen» gespeichert und erst nach einer Bestätigung abgerechnet.',
+    'move-inside-reading': 'Der Zählerstand vom {{date}} gilt vom {{from}} bis {{to}}: der Wechsel kann ab {{from}} oder ab {{next}} gelten, nicht mitten in dieser Periode.',
     'not-digits': 'Nur Ziffern.',
     'too-long': 'Höchstens {{max}} Zeichen.',
     'email-invalid': '«{{value}}» ist keine gültige E-Mail-Adresse.',

@@ -575,6 +575,7 @@ export const en: Translation = {
     'final-reading': 'The final reading of a device out of service since {{date}} cannot be deleted; its values can be corrected.',
     'start-after-readings': 'The contract has readings from {{max}}: it cannot start later.',
     'import-flagged': 'Usage far above the usual: saved to check, billed only once confirmed.',
+    'move-inside-reading': 'The reading of {{date}} holds from {{from}} to {{to}}: the move can apply from {{from}} or from {{next}}, not within that period.',
     'not-digits': 'Digits only.',
     'too-long': 'At most {{max}} characters.',
     'email-invalid': '“{{value}}” is not a valid e-mail address.',

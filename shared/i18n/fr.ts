@@ -576,6 +576,7 @@ export const fr: Translation = {
     'final-reading': 'Le relevé final d’une machine hors service depuis le {{date}} ne peut pas être supprimé ; ses valeurs peuvent être corrigées.',
     'start-after-readings': 'Le contrat a des relevés dès le {{max}} : il ne peut pas commencer plus tard.',
     'import-flagged': 'Consommation bien au-dessus de l’habituelle : enregistré « à vérifier », facturé seulement une fois confirmé.',
+    'move-inside-reading': 'Le relevé du {{date}} vaut du {{from}} au {{to}} : le changement peut valoir dès le {{from}} ou dès le {{next}}, pas au milieu de cette période.',
     'not-digits': 'Chiffres uniquement.',
     'too-long': 'Au plus {{max}} caractères.',
     'email-invalid': '« {{value}} » n’est pas une adresse e-mail valable.',

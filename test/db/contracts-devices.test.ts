@@ -242,6 +242,11 @@ describe('devices (issue 7)', () => {
   it('moves a device to another contract from a day on, keeping its reading chain', async () => {
     const core = testCore();
     const { device, readings } = await core.api['devices-get']({ equipmentId: '3.033.923' });
+    // Not in the middle of a period already read (October's reading would go whole to the new contract).
+    const inside = await rejection(core.api['devices-move']({ equipmentId: '3.033.923', revision: device.revision, contractNumber: 'V-300451-01', from: '2026-10-15' }));
+    expect(inside.issues).toEqual([
+      { field: 'from', code: 'move-inside-reading', params: { date: '2026-10-31', from: '2026-10-01', to: '2026-10-31', next: '2026-11-01' } },
+    ]);
     const moved = await core.api['devices-move']({ equipmentId: '3.033.923', revision: device.revision, contractNumber: 'V-300451-01', from: '2026-11-01' });
     const after = await core.api['devices-get']({ equipmentId: '3.033.923' });
     expect(after.contract.number).toBe('V-300451-01');

@@ -239,6 +239,16 @@ export function moveDeviceToContract(core: CoreContext, args: ApiArgs<'devices-m
         params: { min: addDays(last.validFrom, 1) },
       });
     }
+    // A reading's period stays with one contract (billing takes the contract at its end): the
+    // move comes at the start of a period, not inside one already read.
+    const straddled = listReadings(core.db, device.id).find((reading) => reading.validFrom < args.from && args.from <= reading.validTo);
+    if (straddled) {
+      issues.push({
+        field: 'from',
+        code: 'move-inside-reading',
+        params: { date: straddled.date, from: straddled.validFrom, to: straddled.validTo, next: addDays(straddled.validTo, 1) },
+      });
+    }
     if (issues.length > 0 || contractId === undefined)
       throw new ApiError('validation', 'the device was not moved', issues);
     const now = timestamp(core);
