@@ -120,6 +120,7 @@ export const de = {
     termsHint: 'Leere Zeilen: Zähler nicht im Vertrag.',
     termsFrom: 'Konditionen gültig ab',
     termsFromHint: 'Geänderte Freikopien und Preise gelten für Zeiträume, die an diesem Tag oder später beginnen (ein abgerechneter Zeitraum gilt ganz zu den Bedingungen seines ersten Tages); bereits abgerechnete Zählerstände behalten ihre.',
+    savedLater: 'Gespeichert. Die neuen Konditionen gelten ab {{date}} (siehe «Konditionen im Zeitverlauf»); bis dahin gelten die hier angezeigten.',
     billedUntil: 'Abgerechnet bis {{date}}.',
     history: 'Konditionen im Zeitverlauf',
     validFrom: 'ab',

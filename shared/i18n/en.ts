@@ -121,6 +121,7 @@ export const en: Translation = {
     termsHint: 'Empty rows: counter not in the contract.',
     termsFrom: 'Terms valid from',
     termsFromHint: 'Changed free copies and prices apply to periods that start on this day or later (a billed period takes the terms of its first day throughout); readings already billed keep theirs.',
+    savedLater: 'Saved. The new terms apply from {{date}} (see “Terms over time”); until then those shown here apply.',
     billedUntil: 'Billed up to {{date}}.',
     history: 'Terms over time',
     validFrom: 'from',

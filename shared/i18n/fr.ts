@@ -122,6 +122,7 @@ export const fr: Translation = {
     termsHint: 'Lignes vides : compteur hors contrat.',
     termsFrom: 'Conditions valables dès le',
     termsFromHint: 'Les copies gratuites et prix modifiés valent pour les périodes qui commencent ce jour-là ou après (une période facturée suit en entier les conditions de son premier jour) ; les relevés déjà facturés gardent les leurs.',
+    savedLater: 'Enregistré. Les nouvelles conditions valent dès le {{date}} (voir « Conditions dans le temps ») ; d’ici là, celles affichées ici valent.',
     billedUntil: 'Facturé jusqu’au {{date}}.',
     history: 'Conditions dans le temps',
     validFrom: 'dès le',

@@ -4,7 +4,7 @@
  * 24.11.2026, counters 350'400, prices 0.0085, ja / nein, status 11 abgerechnet).
  */
 import type { TFunction } from 'i18next';
-import { formatAmount, formatCounter, formatDate, formatDateTime, formatPrice } from '../../shared/format';
+import { formatAmount, formatCounter, formatDate, formatDateTime, formatPrice, LOCALES } from '../../shared/format';
 import type { Language } from '../../shared/models';
 import { heldReasonText } from '../issues';
 
@@ -43,6 +43,10 @@ export function auditText(
     if (typeof value === 'boolean') return t(value ? 'audit.yes' : 'audit.no');
     if (typeof value === 'number') {
       if (name === 'pricePerPage') return formatPrice(value);
+      // A contract's first month of its billing interval: the month's name.
+      if (name === 'startMonth' && value >= 1 && value <= 12) {
+        return new Date(Date.UTC(2000, value - 1, 1)).toLocaleDateString(LOCALES[language], { month: 'long', timeZone: 'UTC' });
+      }
       if (name === 'total') return formatAmount(value, language);
       return COPIES.has(name) ? formatCounter(value, language) : String(value);
     }

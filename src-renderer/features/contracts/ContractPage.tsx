@@ -129,7 +129,17 @@ export function ContractPage({ detail, customer, today, notice, onChanged }: Con
         ...input,
       });
       if (!contract || saved.number !== contract.number) navigate(contractHref(saved.number));
-      else onChanged(t('customers.saved'));
+      else {
+        // New terms from a later day: the form shows today's again, which must not look like a lost save.
+        const later =
+          termsFrom !== '' &&
+          termsFrom > today &&
+          input.terms.some((term) => {
+            const current = contract.terms.find((t) => t.kind === term.kind);
+            return !current || current.freePerMonth !== term.freePerMonth || current.pricePerPage !== term.pricePerPage;
+          });
+        onChanged(later ? t('contracts.savedLater', { date: dateText(termsFrom, language) }) : t('customers.saved'));
+      }
     },
     leave: () => navigate(customerHref(customer.number)),
   });
