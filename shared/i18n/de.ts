@@ -147,6 +147,7 @@ export const de = {
     hasCounter: '{{kind}} vorhanden',
     startValue: '{{kind}} Zählerstand Akt',
     countersHint: 'Zählerstand Akt: der Zähler bei der Installation; der erste Zählerstand beginnt dort.',
+    noTerms: 'Der Vertrag {{contract}} hat keine Konditionen für {{kinds}}: diese Seiten würden mit 0 Freikopien zu 0.00 verrechnet. Die Konditionen im Vertrag ergänzen.',
     move: 'Zu anderem Vertrag verschieben',
     moveTo: 'Neuer Vertrag (Nummer)',
     moveFrom: 'Ab',

@@ -148,6 +148,7 @@ export const en: Translation = {
     hasCounter: '{{kind}} present',
     startValue: '{{kind}} current counter',
     countersHint: 'Current counter: the counter at installation; the first reading starts there.',
+    noTerms: 'Contract {{contract}} has no terms for {{kinds}}: those pages would be billed with 0 free copies at 0.00. Add the terms to the contract.',
     move: 'Move to another contract',
     moveTo: 'New contract (number)',
     moveFrom: 'From',

@@ -149,6 +149,7 @@ export const fr: Translation = {
     hasCounter: '{{kind}} présent',
     startValue: '{{kind}} compteur actuel',
     countersHint: 'Compteur actuel : le compteur à l’installation ; le premier relevé part de là.',
+    noTerms: 'Le contrat {{contract}} n’a pas de conditions pour {{kinds}} : ces pages seraient facturées sans copies gratuites à 0.00. Compléter les conditions du contrat.',
     move: 'Déplacer vers un autre contrat',
     moveTo: 'Nouveau contrat (numéro)',
     moveFrom: 'Dès le',

@@ -48,6 +48,11 @@ test('from an empty database: a customer, a contract and a device, then the devi
   await page.getByLabel('Seriennummer').fill('A9P1234');
   await page.getByLabel('Installationsdatum').fill('12.10.2026');
   await page.getByRole('textbox', { name: 'Schwarz Zählerstand Akt' }).fill('35');
+  // A counter the contract has no terms for is said to bill at nothing.
+  await page.getByLabel('Scan vorhanden').check();
+  await expect(page.getByText('Der Vertrag V-400500-01 hat keine Konditionen für Scan')).toBeVisible();
+  await page.getByLabel('Scan vorhanden').uncheck();
+  await expect(page.getByText(/hat keine Konditionen für/)).toHaveCount(0);
   await page.getByLabel('Farbe vorhanden').check();
   await page.getByRole('textbox', { name: 'Farbe Zählerstand Akt' }).fill('12');
   await page.keyboard.press('F2');

@@ -105,6 +105,7 @@ export function DeviceFormPage({ detail, contract, customer, today, notice, onCh
   const { fields, set, errorFor } = form;
   const setCounter = (kind: CounterKind, value: Partial<CounterText>) =>
     set('counters', { ...fields.counters, [kind]: { ...fields.counters[kind], ...value } });
+  const withoutTerms = COUNTER_KINDS.filter((kind) => fields.counters[kind].on && !contract.terms.some((term) => term.kind === kind));
 
   return (
     <section className="master-page">
@@ -167,6 +168,12 @@ export function DeviceFormPage({ detail, contract, customer, today, notice, onCh
           </tbody>
         </table>
         {errorFor('counters') && <p className="field-error">{errorFor('counters')}</p>}
+        {/* A counter the contract has no terms for is billed at nothing: said before it is. */}
+        {withoutTerms.length > 0 && (
+          <p className="notice warning">
+            {t('deviceForm.noTerms', { kinds: withoutTerms.map((kind) => t(`kinds.${kind}`)).join(', '), contract: contract.number })}
+          </p>
+        )}
         <p className="muted small">{t('deviceForm.countersHint')}</p>
         <MasterFormFooter
           banner={form.banner}
