@@ -563,15 +563,22 @@ async function importReadingsFile(file: string, values: Record<string, string | 
       );
       console.log(`  ${where} (${row.equipmentId || '?'}${row.date ? ` ${row.date}` : ''}): ${problems.join('; ')}`);
     }
-    // Written, with something to know: a reading in a month already covered counts only after it.
+    // Written, with something to know: a month covered already, an estimate replaced, far above the usual.
     const noticed = report.rows.filter((r) => (r.notices?.length ?? 0) > 0);
     for (const row of noticed) {
       console.log(`  note, line ${row.lines[0]} (${row.equipmentId} ${row.date ?? ''}): ${row.notices!.map((n) => issueText(n, 'en')).join('; ')}`);
     }
     const { create, unchanged, error } = report.counts;
     const verdict = values['dry-run'] ? 'checked, nothing written (--dry-run)' : `${create} imported`;
-    const covered = noticed.length > 0 ? ` (${noticed.length} in a period covered already)` : '';
-    console.log(`  ${create} new${covered}, ${unchanged} unchanged, ${error} refused — ${verdict}`);
+    // Each kind of notice counted by its own name (a replaced estimate is not a covered period).
+    const withNotice = (code: string) => noticed.filter((r) => r.notices!.some((n) => n.code === code)).length;
+    const kinds = [
+      [withNotice('period-covered'), 'in a period covered already'],
+      [withNotice('estimate-replaced'), 'into an estimate'],
+      [withNotice('import-flagged'), 'to check'],
+    ] as const;
+    const notes = kinds.filter(([count]) => count > 0).map(([count, text]) => `${count} ${text}`);
+    console.log(`  ${create} new${notes.length > 0 ? ` (${notes.join(', ')})` : ''}, ${unchanged} unchanged, ${error} refused — ${verdict}`);
     return error > 0 ? 1 : 0;
   } finally {
     core.close();
