@@ -190,6 +190,8 @@ export const de = {
     hasErrors: 'Mit Fehlern wird nichts importiert: bitte die Datei korrigieren oder die Zuordnung anpassen.',
     readingCounts: '{{create}} neu, {{unchanged}} schon erfasst, {{error}} abgelehnt.',
     readingErrors: 'Abgelehnte Zählerstände bleiben draussen; die neuen werden importiert.',
+    readingErrorsDone: 'Abgelehnte Zählerstände blieben draussen; die neuen sind importiert.',
+    imported: 'importiert',
     readingNotices_one: 'Einer der neuen liegt in einer schon abgedeckten Periode: er gilt erst danach.',
     readingNotices_other: '{{count}} der neuen liegen in einer schon abgedeckten Periode: sie gelten erst danach.',
     estimatesReplaced_one: 'Einer ersetzt eine noch nicht abgerechnete Schätzung.',

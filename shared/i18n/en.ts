@@ -191,6 +191,8 @@ export const en: Translation = {
     hasErrors: 'With errors nothing is imported: please correct the file or the mapping.',
     readingCounts: '{{create}} new, {{unchanged}} already recorded, {{error}} refused.',
     readingErrors: 'Refused readings stay out; the new ones are imported.',
+    readingErrorsDone: 'Refused readings stayed out; the new ones are imported.',
+    imported: 'imported',
     readingNotices_one: '1 of the new ones in a period covered already: it applies only after it.',
     readingNotices_other: '{{count}} of the new ones in a period covered already: they apply only after it.',
     estimatesReplaced_one: '1 replaces an estimate not billed yet.',

@@ -192,6 +192,8 @@ export const fr: Translation = {
     hasErrors: 'Avec des erreurs, rien n’est importé : corrigez le fichier ou l’attribution.',
     readingCounts: 'Nouveaux : {{create}}, déjà saisis : {{unchanged}}, refusés : {{error}}.',
     readingErrors: 'Les relevés refusés sont écartés ; les nouveaux sont importés.',
+    readingErrorsDone: 'Les relevés refusés ont été écartés ; les nouveaux sont importés.',
+    imported: 'importé',
     readingNotices_one: '1 des nouveaux relevés tombe dans une période déjà couverte : il ne vaut qu’après celle-ci.',
     readingNotices_other: '{{count}} des nouveaux relevés tombent dans une période déjà couverte : ils ne valent qu’après celle-ci.',
     estimatesReplaced_one: '1 remplace une estimation pas encore facturée.',

@@ -311,7 +311,7 @@ export function ImportPage() {
           <h2>{t('import.rows')}</h2>
           <p role="status" className={report.counts.error > 0 ? 'error-text' : 'muted'}>
             {report.kind === 'readings'
-              ? `${t('import.readingCounts', report.counts)} ${report.counts.error > 0 ? t('import.readingErrors') : ''}${coveredCount > 0 ? ` ${t('import.readingNotices', { count: coveredCount })}` : ''}${replacedCount > 0 ? ` ${t('import.estimatesReplaced', { count: replacedCount })}` : ''}${flaggedCount > 0 ? ` ${t('import.flaggedCount', { count: flaggedCount })}` : ''}`
+              ? `${t('import.readingCounts', report.counts)} ${report.counts.error > 0 ? t(report.committed ? 'import.readingErrorsDone' : 'import.readingErrors') : ''}${coveredCount > 0 ? ` ${t('import.readingNotices', { count: coveredCount })}` : ''}${replacedCount > 0 ? ` ${t('import.estimatesReplaced', { count: replacedCount })}` : ''}${flaggedCount > 0 ? ` ${t('import.flaggedCount', { count: flaggedCount })}` : ''}`
               : `${t('import.counts', report.counts)} ${report.counts.error > 0 ? t('import.hasErrors') : ''}`}
           </p>
           {report.rows.length > shown.length && (
@@ -337,7 +337,8 @@ export function ImportPage() {
                   <tr key={row.line} className={row.action === 'error' ? 'row-error' : undefined}>
                     <td>{row.line}</td>
                     <td>{row.key}</td>
-                    <td>{t(`import.actions.${row.action}`)}</td>
+                    {/* Once the file is in, a new row is one imported. */}
+                    <td>{t(report.committed && row.action === 'create' ? 'import.imported' : `import.actions.${row.action}`)}</td>
                     <td>
                       {row.issues.map((issue) => (
                         <div key={`${issue.field}-${issue.code}`}>{problemText(issue)}</div>
