@@ -185,7 +185,6 @@ export function dataDirHolder(dataDir: string): number | null {
   return markedPids(join(dataDir, LOCK_FILE)).find((pid) => pid !== process.pid) ?? null;
 }
 
-
 export class RestoreRefusedError extends Error {
   constructor(
     readonly reason: RestoreRefusal,
@@ -347,13 +346,12 @@ export function restore(
  * its database away from under itself, so the request waits in the data folder and the next
  * start of the app carries it out — before it opens the database — with `restore`'s checks and
  * its copy of what is replaced. One request per kind (the database's, the portal's: a pair of
- * one backup goes back together). A request older than PENDING_DAYS is not carried out: an
+ * one backup goes back together). A request older than RESTORE_PENDING_DAYS is not carried out: an
  * unplanned restart weeks later must not roll back the office's work. What came of it is kept
  * for the settings screen to show.
  */
 const PENDING_FILE = 'restore-pending.json';
 const OUTCOME_FILE = 'restore-last.json';
-const PENDING_DAYS = RESTORE_PENDING_DAYS;
 
 export interface PendingRestore {
   /** The backup's file name in the backups folder. */
@@ -457,8 +455,8 @@ export function applyPendingRestore(
     try {
       if (basename(name) !== name || name === '') throw new RestoreRefusedError('missing', 'the restore asked for could not be read');
       const age = now.getTime() - Date.parse(request.requestedAt);
-      if (!(age >= 0 && age <= PENDING_DAYS * 86_400_000)) {
-        throw new RestoreRefusedError('expired', `it was asked for on ${request.requestedAt}, more than ${PENDING_DAYS} days before this start; ask again if it is still wanted`);
+      if (!(age >= 0 && age <= RESTORE_PENDING_DAYS * 86_400_000)) {
+        throw new RestoreRefusedError('expired', `it was asked for on ${request.requestedAt}, more than ${RESTORE_PENDING_DAYS} days before this start; ask again if it is still wanted`);
       }
       const result = restore(dataDir, join(dataDir, BACKUP_DIR, name), now, dirs);
       outcomes.push({ name, kind: result.kind, at: now.toISOString(), previous: result.previous && basename(result.previous), refused: null, message: null });

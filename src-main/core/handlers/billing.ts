@@ -71,12 +71,21 @@ export function previewBilling(core: CoreContext, period: string, options: { mis
     // ends in — a reading between them waits for that run, which bills the interval's readings
     // together; a late one (its month's run is past) comes in the next run. A contract that has
     // ended is billed whenever its readings come.
-    const { contract: rhythm, customer } = contractLabel(core, contractId, all[0]!.validFrom);
+    const firstFrom = all.map((r) => r.validFrom).sort()[0]!;
+    const { contract: rhythm, customer } = contractLabel(core, contractId, firstFrom);
     const ended = rhythm.endDate !== null && rhythm.endDate <= periodEnd;
-    const dueIn = (reading: (typeof all)[number]) => nextDuePeriod(rhythm, periodOf(reading.validTo));
-    const waiting = ended ? [] : all.filter((reading) => dueIn(reading) > period);
-    if (waiting.length > 0) {
-      const next = waiting.map(dueIn).sort()[0]!;
+    const readings: typeof all = [];
+    let waiting = 0;
+    let next: string | null = null;
+    for (const reading of all) {
+      const dueIn = ended ? period : nextDuePeriod(rhythm, periodOf(reading.validTo));
+      if (dueIn > period) {
+        waiting += 1;
+        if (next === null || dueIn < next) next = dueIn;
+      } else if (reading.flagged) skipped.push({ readingId: reading.readingId, equipmentId: reading.equipmentId, reason: 'flagged' });
+      else readings.push(reading);
+    }
+    if (next !== null) {
       notDue.push({
         contractId,
         contractNumber: rhythm.number,
@@ -84,20 +93,15 @@ export function previewBilling(core: CoreContext, period: string, options: { mis
         customerName: customer.name,
         // An end before that month bills them in the end's month.
         duePeriod: rhythm.endDate !== null && periodOf(rhythm.endDate) < next ? periodOf(rhythm.endDate) : next,
-        readings: waiting.length,
+        readings: waiting,
       });
-    }
-    const readings: typeof all = [];
-    for (const reading of all) {
-      if (waiting.includes(reading)) continue;
-      if (reading.flagged) skipped.push({ readingId: reading.readingId, equipmentId: reading.equipmentId, reason: 'flagged' });
-      else readings.push(reading);
     }
     if (readings.length === 0) continue;
     const validFrom = readings.map((r) => r.validFrom).sort()[0]!;
     const validTo = readings.map((r) => r.validTo).sort().at(-1)!;
-    // The terms in force at the start of the billed validity.
-    const { contract } = contractLabel(core, contractId, validFrom);
+    // The terms in force at the start of the billed validity (read again only where a waiting
+    // reading began earlier).
+    const contract = validFrom === firstFrom ? rhythm : contractLabel(core, contractId, validFrom).contract;
     const usage = usageByKind(core.db, readings.map((r) => r.readingId));
     const kinds = [...new Set<CounterKind>([...contract.terms.map((t) => t.kind), ...usage.keys()])].filter((kind) => usage.has(kind));
     // Earlier runs that billed part of this validity (late readings): one pool of free copies.

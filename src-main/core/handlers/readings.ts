@@ -916,13 +916,15 @@ export function deleteReadingById(
     const index = chain.findIndex((r) => r.id === reading.id);
     // A retired device's last reading is its final one (its counters when it left): without it
     // the device's last months would never be billed, and it takes no reading any more.
-    const retired = getDevice(core.db, reading.deviceId)?.outOfService ?? null;
+    const device = getDevice(core.db, reading.deviceId);
+    const retired = device?.outOfService ?? null;
     if (retired !== null && index === chain.length - 1) {
       throw new ApiError('validation', 'the final reading of a device out of service cannot be deleted; its values can be corrected', [
         { field: 'reading', code: 'final-reading', params: { date: retired } },
       ]);
     }
     const now = timestamp(core);
+    const settings = settingsOf(core);
     const following = chain[index + 1];
     for (const counter of reading.counters) {
       const next = chain.slice(index + 1).find((r) => counterOf(r, counter.kind));
@@ -948,7 +950,7 @@ export function deleteReadingById(
       // The next one takes over the deleted one's start. One that counted only after its own
       // month because the deleted one covered it (a second reading of the month) now ends with
       // that month again, as it would have been entered without the deleted one.
-      const ownMonthEnd = periodEndFor(following.date, settingsOf(core).cutoffDay);
+      const ownMonthEnd = periodEndFor(following.date, settings.cutoffDay);
       const wasAfterItsMonth = following.validFrom > ownMonthEnd && following.validTo === following.validFrom;
       const to = wasAfterItsMonth && reading.validFrom <= ownMonthEnd ? ownMonthEnd : following.validTo;
       setValidity(core.db, following.id, { from: reading.validFrom, to }, now);
@@ -957,8 +959,7 @@ export function deleteReadingById(
         ...(to !== following.validTo && { validTo: [following.validTo, to] }),
       });
     }
-    const device = following && getDevice(core.db, reading.deviceId);
-    if (following && device) reflagIfImplausible(core, settingsOf(core), device, following.id, now);
+    if (following && device) reflagIfImplausible(core, settings, device, following.id, now);
     audit(
       core,
       now,

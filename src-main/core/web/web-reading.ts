@@ -91,8 +91,7 @@ export function planRequests(core: CoreContext, period: Period, options: Request
     for (const customer of customers) {
       const due = dueDevices(core, customer.id, period);
       if (due.length === 0) continue;
-      // Read already (by hand, an import): the link would show nothing to enter.
-      if (due.every((deviceId) => alreadyRead(core, deviceId, period))) {
+      if (allRead(core, due, period)) {
         plan.skipped.push({ customerNumber: customer.number, reason: 'all-read' });
         continue;
       }
@@ -174,7 +173,7 @@ export function handOverLink(core: CoreContext, period: Period, customerNumber: 
     if (due.length === 0) {
       throw new ApiError('conflict', `customer ${customerNumber} has no device due for a reading in ${period}`);
     }
-    if (due.every((deviceId) => alreadyRead(core, deviceId, period))) {
+    if (allRead(core, due, period)) {
       throw new ApiError('conflict', `every device of customer ${customerNumber} due in ${period} has its reading already: the link would show nothing to enter`, [
         { field: 'reading', code: 'nothing-to-enter', params: { customer: customerNumber } },
       ]);
@@ -223,6 +222,11 @@ function alreadyRead(core: CoreContext, deviceId: number, period: Period): boole
   const from = firstDayOf(period);
   const reading = readingOfPeriod(core.db, deviceId, from, endOfMonth(from));
   return reading !== undefined && reading.source !== 'estimate';
+}
+
+/** Every one of a customer's due devices read already (by hand, an import): its link would show nothing to enter. */
+function allRead(core: CoreContext, due: number[], period: Period): boolean {
+  return due.every((deviceId) => alreadyRead(core, deviceId, period));
 }
 
 /**

@@ -82,9 +82,10 @@ export function ImportPage() {
   // the server recognises itself).
   const [detected, setDetected] = useState<'readings' | null>(null);
   const [source, setSource] = useState('');
-  const [sources, setSources] = useState<string[]>([]);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
+  // The saved column mappings, by source and kind (the sources are named below the file field).
   const [saved, setSaved] = useState<Array<{ source: string; kind: ImportKind }>>([]);
+  const sources = [...new Set(saved.map((m) => m.source))];
   const [mapping, setMapping] = useState<ColumnMapping | null>(null);
   const [report, setReport] = useState<ImportView | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -92,10 +93,7 @@ export function ImportPage() {
   const busy = useRef(false);
 
   useEffect(() => {
-    void api.call('import-mappings', {}).then((saved) => {
-      setSources([...new Set(saved.map((m) => m.source))]);
-      setSaved(saved.map(({ source: name, kind: savedKind }) => ({ source: name, kind: savedKind })));
-    });
+    void api.call('import-mappings', {}).then(setSaved);
   }, [report?.committed]);
 
   const args = (file: Loaded) => ({
