@@ -49,7 +49,7 @@ interface Written {
  * The CSV text: the devices' current counters plus a monthly usage, three months in a row,
  * for whole contracts (a contract's first device sets its others' validity) until 100,000 rows.
  */
-function exportFile(ctx: BenchContext): { text: string; rows: number } {
+export function exportFile(ctx: BenchContext): { text: string; rows: number } {
   const devices = ctx.core.db.all<{ id: number; contract_id: number; equipment_id: string; kinds: string; values_: string }>(
     `SELECT d.id, d.contract_id, d.equipment_id, group_concat(rc.kind) AS kinds, group_concat(rc.new_value) AS values_
        FROM devices d

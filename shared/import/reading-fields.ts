@@ -53,8 +53,17 @@ for (const kind of COUNTER_KINDS) {
   }
 }
 
+/** Each cell text's answer, kept: a file names its few counters on every one of its rows. */
+const kindOfText = new Map<string, CounterKind | null>();
+
 export function kindOf(text: string): CounterKind | null {
-  return KIND_BY_WORD.get(normaliseHeader(text)) ?? null;
+  let kind = kindOfText.get(text);
+  if (kind === undefined) {
+    kind = KIND_BY_WORD.get(normaliseHeader(text)) ?? null;
+    // Bounded: a file of odd cells cannot grow it without end.
+    if (kindOfText.size < 1000) kindOfText.set(text, kind);
+  }
+  return kind;
 }
 
 export function autoReadingMapping(headers: string[]): ColumnMapping {

@@ -38,9 +38,12 @@ type CounterColumn = 'old' | 'new' | 'extraFree' | 'final' | 'start';
  * SPEC §3.2: new ≥ old; 0 ≤ extra free copies ≤ the usage. Across a meter exchange: the old
  * counter's final value ≥ old, new ≥ the new counter's start value.
  */
+function fieldOf(kind: CounterKind, column: CounterColumn): string {
+  return `${kind}.${column}`;
+}
+
 export function checkCounterValues(counter: CounterValues): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  const at = (column: CounterColumn) => `${counter.kind}.${column}`;
   const numbers: Array<[CounterColumn, number]> = [
     ['old', counter.old],
     ['new', counter.new],
@@ -48,20 +51,20 @@ export function checkCounterValues(counter: CounterValues): FieldIssue[] {
   ];
   if (counter.exchange) numbers.push(['final', counter.exchange.final], ['start', counter.exchange.start]);
   for (const [column, value] of numbers) {
-    if (!Number.isSafeInteger(value)) issues.push({ field: at(column), code: 'not-whole-number' });
-    else if (value < 0) issues.push({ field: at(column), code: 'negative' });
+    if (!Number.isSafeInteger(value)) issues.push({ field: fieldOf(counter.kind, column), code: 'not-whole-number' });
+    else if (value < 0) issues.push({ field: fieldOf(counter.kind, column), code: 'negative' });
     else if (value > MAX_COUNTER) {
-      issues.push({ field: at(column), code: 'too-large', params: { max: MAX_COUNTER } });
+      issues.push({ field: fieldOf(counter.kind, column), code: 'too-large', params: { max: MAX_COUNTER } });
     }
   }
   if (issues.length > 0) return issues;
   const { exchange } = counter;
   if (exchange) {
     if (exchange.final < counter.old) {
-      issues.push({ field: at('final'), code: 'final-below-old', params: { min: counter.old } });
+      issues.push({ field: fieldOf(counter.kind, 'final'), code: 'final-below-old', params: { min: counter.old } });
     }
     if (counter.new < exchange.start) {
-      issues.push({ field: at('new'), code: 'new-below-start', params: { min: exchange.start } });
+      issues.push({ field: fieldOf(counter.kind, 'new'), code: 'new-below-start', params: { min: exchange.start } });
     }
     if (issues.length > 0) return issues;
   } else {
@@ -69,13 +72,13 @@ export function checkCounterValues(counter: CounterValues): FieldIssue[] {
     if (counter.new < Math.min(floor, counter.old)) {
       // After an estimate the limit is the last real counter, not the *old* shown: said so.
       const code = floor < counter.old ? 'new-below-real' : 'new-below-old';
-      issues.push({ field: at('new'), code, params: { min: Math.min(floor, counter.old) } });
+      issues.push({ field: fieldOf(counter.kind, 'new'), code, params: { min: Math.min(floor, counter.old) } });
       return issues;
     }
   }
   const counted = Math.max(0, countedPages(counter.old, counter.new, exchange ?? null));
   if (counter.extraFree > counted) {
-    issues.push({ field: at('extraFree'), code: 'extra-free-too-large', params: { max: counted } });
+    issues.push({ field: fieldOf(counter.kind, 'extraFree'), code: 'extra-free-too-large', params: { max: counted } });
   }
   return issues;
 }

@@ -37,8 +37,14 @@ export function today(context: CoreContext, settings: Settings = settingsOf(cont
   return todayIn(settings.timeZone, context.now());
 }
 
+/** The last instant `timestamp` wrote out: an import stamps tens of thousands of rows with one. */
+let stamped = { ms: Number.NaN, text: '' };
+
 export function timestamp(context: CoreContext): string {
-  return context.now().toISOString();
+  const instant = context.now();
+  const ms = instant.getTime();
+  if (ms !== stamped.ms) stamped = { ms, text: instant.toISOString() };
+  return stamped.text;
 }
 
 /** One entry of the audit trail, by the context's clerk. */

@@ -48,14 +48,36 @@ async function readWorkbook(content: Buffer): Promise<Table> {
   return { headers, rows: data, encoding: 'xlsx', delimiter: null };
 }
 
+/**
+ * A CSV text without a quote character, read as csv-parse reads it with the options below
+ * (cells trimmed, lines empty or blank skipped, rows of any length; lines end as its first
+ * line does): a line split at the delimiter. Most exports quote nothing, and for a meter
+ * export of 100,000 rows the parser's generality was a twentieth of the import.
+ */
+export function splitUnquoted(text: string, delimiter: string): string[][] {
+  const end = /\r\n|\n|\r/.exec(text)?.[0] ?? '\n';
+  const records: string[][] = [];
+  for (const line of text.split(end)) {
+    const blank = line.trim() === '';
+    if (blank && !line.includes(delimiter)) continue;
+    records.push(blank ? line.split(delimiter).map(() => '') : line.split(delimiter).map((cell) => cell.trim()));
+  }
+  return records;
+}
+
+/** csv-parse's reading of a CSV text (quotes and all): the import's options. */
+export function parseCsv(text: string, delimiter: string): string[][] {
+  const records: string[][] = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true });
+  return records;
+}
+
 export async function readTable(fileName: string, content: Buffer): Promise<Table> {
   if (isZip(content) || /\.xlsx$/i.test(fileName)) return readWorkbook(content);
   const { text, encoding } = decodeCsv(content);
   const delimiter = detectDelimiter(text);
   let records: string[][];
   try {
-    const parsed: unknown = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true });
-    records = parsed as string[][];
+    records = text.includes('"') ? parseCsv(text, delimiter) : splitUnquoted(text, delimiter);
   } catch (error) {
     throw new TableError(`the file cannot be read as CSV: ${(error as Error).message}`);
   }
