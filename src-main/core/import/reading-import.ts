@@ -24,7 +24,7 @@ import {
 import { COUNTER_KINDS, type CounterKind, type Device, type IsoDate } from '../../../shared/models';
 import { estimateCovers } from '../../../shared/rules/estimate';
 import { normaliseEquipmentId } from '../../../shared/rules/master-data';
-import { comparePositions, findValidityLock, periodEndFor, type ContractDeviceReadings } from '../../../shared/rules/validity';
+import { comparePositions, findValidityLock, firstByPosition, periodEndFor, type ContractDeviceReadings } from '../../../shared/rules/validity';
 import { settingsOf, timestamp, today, type CoreContext } from '../context';
 import { loadChainsForNew, saveNextReading } from '../handlers/readings';
 import { mappingFor, readUpload, rowsAt, type Table } from './read-table';
@@ -168,8 +168,9 @@ export async function importReadings(core: CoreContext, args: ReadingImportArgs,
     const importer: CoreContext = { ...core, author: args.source ? `import ${args.source}` : core.author };
     const settings = settingsOf(core);
     const todayDate = today(core, settings);
-    // Each contract's lock is read once; what is saved is added to it and to the chains.
-    const contracts = new Map<number, ContractDeviceReadings[]>();
+    // Each contract's first device (the lock comes from its unposted readings) is read once;
+    // what is saved of it is added to it, and every reading to its device's chain.
+    const firsts = new Map<number, ContractDeviceReadings | null>();
     try {
       core.db.transaction(() => {
         // The chain of every device with a reading to judge, all at once.
@@ -203,14 +204,14 @@ export async function importReadings(core: CoreContext, args: ReadingImportArgs,
             if (!same) result.issues = [{ field: 'reading', code: 'reading-differs' }];
             continue;
           }
-          let contract = contracts.get(device.contractId);
-          if (!contract) {
-            contract = unpostedReadingsOfContract(core.db, device.contractId);
-            contracts.set(device.contractId, contract);
+          let first = firsts.get(device.contractId);
+          if (first === undefined) {
+            first = firstByPosition(unpostedReadingsOfContract(core.db, device.contractId)) ?? null;
+            firsts.set(device.contractId, first);
           }
           // Where a first reading's validity may begin: read only for a device without readings.
           const contractStart = chain.length === 0 ? contractStartFor(core.db, device) : null;
-          const state = { chain, lock: findValidityLock(contract, device.id), contractStart, today: todayDate, settings, device };
+          const state = { chain, lock: first && findValidityLock([first], device.id), contractStart, today: todayDate, settings, device };
           try {
             // No savepoint of its own: a refused reading is refused before anything is written.
             const saved = saveNextReading(importer, state, group.date, group.values, { source: 'import' });
@@ -226,11 +227,12 @@ export async function importReadings(core: CoreContext, args: ReadingImportArgs,
             // Far above the usual (the dialog's plausibility rule): saved to check, held from billing.
             if (saved.flagged) result.notices = [...(result.notices ?? []), { field: 'reading', code: 'import-flagged' }];
             // The contract's first device sets the validity of the others' readings (the OBS lock).
-            const entry = { id: saved.id, date: saved.date, status: saved.status, from: saved.validFrom, to: saved.validTo };
-            const readings = contract.find((held) => held.deviceId === device.id)?.readings;
-            const at = readings ? readings.findIndex((reading) => reading.id === saved.id) : -1;
-            if (at >= 0) readings![at] = entry;
-            else readings?.push(entry);
+            if (first?.deviceId === device.id) {
+              const entry = { id: saved.id, date: saved.date, status: saved.status, from: saved.validFrom, to: saved.validTo };
+              const at = first.readings.findIndex((reading) => reading.id === saved.id);
+              if (at >= 0) first.readings[at] = entry;
+              else first.readings.push(entry);
+            }
           } catch (error) {
             result.action = 'error';
             result.issues = issuesOf(error);
