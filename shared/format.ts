@@ -53,6 +53,20 @@ export function formatPeriod(period: string, language: Language): string {
   return new Date(Date.UTC(year, month - 1, 1)).toLocaleDateString(LOCALES[language], { month: 'long', year: 'numeric', timeZone: 'UTC' });
 }
 
+/**
+ * The months a period from `from` to `to` touches, as a statement's title names them:
+ * November 2026; September – November 2026; Dezember 2026 – Februar 2027.
+ */
+export function formatMonths(from: IsoDate, to: IsoDate, language: Language): string {
+  const first = from.slice(0, 7);
+  const last = to.slice(0, 7);
+  if (first >= last) return formatPeriod(last, language);
+  if (first.slice(0, 4) !== last.slice(0, 4)) return `${formatPeriod(first, language)} – ${formatPeriod(last, language)}`;
+  const [year, month] = first.split('-').map(Number) as [number, number];
+  const name = new Date(Date.UTC(year, month - 1, 1)).toLocaleDateString(LOCALES[language], { month: 'long', timeZone: 'UTC' });
+  return `${name} – ${formatPeriod(last, language)}`;
+}
+
 /** A moment (an ISO timestamp) on the clock of where the app runs: 24.11.2026, 03:32 — the year in full. */
 export function formatDateTime(iso: string, language: Language): string {
   return new Date(iso).toLocaleString(LOCALES[language], { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });

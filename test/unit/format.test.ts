@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAmount, formatCounter, formatDate, formatDateTime, formatPeriod, formatPrice, parseCounter, parseDate, parsePrice } from '../../shared/format';
+import { formatAmount, formatCounter, formatDate, formatDateTime, formatMonths, formatPeriod, formatPrice, parseCounter, parseDate, parsePrice } from '../../shared/format';
 
 describe('counter input', () => {
   it.each(['344805', "344'805", '344’805', '344.805', '344 805', '344,805', '344\u202f805'])(
@@ -103,6 +103,11 @@ describe('a month and a moment as people read them', () => {
     expect(formatPeriod('2026-03', 'de')).toBe('März 2026');
     expect(formatPeriod('2026-11', 'fr')).toBe('novembre 2026');
     expect(formatPeriod('2026-11', 'en')).toBe('November 2026');
+    // A statement's months: one, a quarter in a year, a quarter across the new year.
+    expect(formatMonths('2026-11-01', '2026-11-30', 'de')).toBe('November 2026');
+    expect(formatMonths('2026-09-15', '2026-11-30', 'de')).toBe('September – November 2026');
+    expect(formatMonths('2026-09-01', '2026-11-30', 'fr')).toBe('septembre – novembre 2026');
+    expect(formatMonths('2026-12-01', '2027-02-28', 'de')).toBe('Dezember 2026 – Februar 2027');
   });
 
   it('writes a timestamp with the year in full', () => {

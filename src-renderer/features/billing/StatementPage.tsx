@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { BillingRun } from '../../../shared/api';
 import { isoDate } from '../../../shared/dates';
-import { formatDate, formatPeriod } from '../../../shared/format';
+import { formatDate, formatMonths } from '../../../shared/format';
 import i18next from 'i18next';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
@@ -71,7 +71,8 @@ export function StatementPage({ runId }: { runId: number }) {
                 })}
               </p>
             </header>
-            <h1>{tc('billing.statementTitle', { period: formatPeriod(run.period, written) })}</h1>
+            {/* The months it bills: a quarterly contract's statement names its quarter, not the run's month. */}
+            <h1>{tc('billing.statementTitle', { period: formatMonths(contract.validFrom, contract.validTo, written) })}</h1>
             <BillLines contract={contract} language={written} />
             {contract.readings && (
               <StatementReadings readings={contract.readings} language={written} />
