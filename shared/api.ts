@@ -260,6 +260,11 @@ export interface AppInfo {
   user: string;
   /** True while the database holds no customers: the UI offers to load the demo data. */
   empty: boolean;
+  /**
+   * Backups asked for on the settings screen, to be restored at the next start: every page
+   * says so, since what is entered until then is not in the database after it.
+   */
+  pendingRestores: Array<{ name: string; kind: 'meterdesk' | 'portal'; requestedAt: string }>;
 }
 
 /** Everything the meter dialog needs to fill itself and to run the rules as the clerk types. */

@@ -3,8 +3,9 @@ import type { AppInfo } from '../shared/api';
 import { LANGUAGES, type Language } from '../shared/models';
 import { requestResultsFocus } from './components/useResultsFocus';
 import { ALERT_KINDS } from './features/alerts/alert-kinds';
+import { formatDateTime } from '../shared/format';
 import { initialLanguage, setLanguage, useLanguage } from './i18n';
-import { emitMenuAction, useMenuAction } from './menu-events';
+import { emitMenuAction, useMenuAction, useRestoreChanged } from './menu-events';
 import {
   AlertsPage,
   BillingPage,
@@ -53,6 +54,7 @@ export function App({ firstInfo }: AppProps) {
     );
   }, []);
   useEffect(loadInfo, [loadInfo]);
+  useRestoreChanged(loadInfo);
 
   // The desktop menu's items arrive over the bridge; in a browser they have no source but keys.
   useEffect(() => window.meterdesk?.onMenu(emitMenuAction), []);
@@ -144,6 +146,14 @@ export function App({ firstInfo }: AppProps) {
             {t('app.error', { message: failure })}
           </p>
         )}
+        {/* On every page but the settings' (which says it in full): what is entered now will not be in the restored database. */}
+        {route.page !== 'settings' &&
+          info?.pendingRestores.map((request) => (
+            <p key={request.kind} role="status" className="notice warning restore-banner">
+              {t('app.restorePending', { name: request.name, at: formatDateTime(request.requestedAt, language) })}{' '}
+              <a href="#/settings">{t('app.restorePendingLink')}</a>
+            </p>
+          ))}
         <PageBoundary
           key={route.page}
           message={(error) =>

@@ -11,6 +11,20 @@ export function emitMenuAction(action: MenuAction): void {
   window.dispatchEvent(new CustomEvent<MenuAction>(EVENT, { detail: action }));
 }
 
+/** A restore asked for or taken back (Einstellungen › Sicherung): the app's banner asks again. */
+const RESTORE_EVENT = 'meterdesk:restore-changed';
+
+export function emitRestoreChanged(): void {
+  window.dispatchEvent(new Event(RESTORE_EVENT));
+}
+
+export function useRestoreChanged(handler: () => void): void {
+  useEffect(() => {
+    window.addEventListener(RESTORE_EVENT, handler);
+    return () => window.removeEventListener(RESTORE_EVENT, handler);
+  }, [handler]);
+}
+
 export function useMenuAction(handler: (action: MenuAction) => void): void {
   const latest = useRef(handler);
   useEffect(() => {

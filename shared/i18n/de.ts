@@ -18,6 +18,9 @@ export const de = {
     notFound: 'Nicht gefunden.',
     back: 'Zurück zur Suche',
     error: 'Fehler: {{message}}',
+    restorePending:
+      'Beim nächsten Start wird die Sicherung {{name}} zurückgespielt (verlangt am {{at}}): was bis dahin erfasst wird, steht danach nicht mehr in meterdesk.',
+    restorePendingLink: 'Einstellungen › Sicherung',
   },
   month: { previous: 'Vormonat', month: 'Monat', year: 'Jahr', next: 'Nächster Monat' },
   nav: { devices: 'Geräte', customers: 'Kunden', main: 'Bereiche' },

@@ -19,6 +19,9 @@ export const en: Translation = {
     notFound: 'Not found.',
     back: 'Back to search',
     error: 'Error: {{message}}',
+    restorePending:
+      'At the next start, the backup {{name}} will be restored (asked for on {{at}}): whatever is entered until then will not be in meterdesk afterwards.',
+    restorePendingLink: 'Settings › Backup',
   },
   month: { previous: 'Previous month', month: 'Month', year: 'Year', next: 'Next month' },
   nav: { devices: 'Devices', customers: 'Customers', main: 'Sections' },

@@ -20,6 +20,9 @@ export const fr: Translation = {
     notFound: 'Introuvable.',
     back: 'Retour à la recherche',
     error: 'Erreur : {{message}}',
+    restorePending:
+      'Au prochain démarrage, la sauvegarde {{name}} sera restaurée (demandé le {{at}}) : ce qui est saisi d’ici là ne sera ensuite plus dans meterdesk.',
+    restorePendingLink: 'Paramètres › Sauvegarde',
   },
   month: { previous: 'Mois précédent', month: 'Mois', year: 'Année', next: 'Mois suivant' },
   nav: { devices: 'Machines', customers: 'Clients', main: 'Sections' },

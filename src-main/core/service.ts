@@ -35,6 +35,7 @@ import {
   saveReading,
 } from './handlers/readings';
 import { logger } from './log';
+import { pendingRestores } from '../jobs/backup';
 import { backupByHand, backupRestore, backupsList } from './handlers/backups';
 import { listAudit } from '../../db/queries/audit';
 import { listMappings } from '../../db/queries/import-mappings';
@@ -101,6 +102,9 @@ export function createCore(context: CoreContext): Api {
         language: settings.language,
         user: context.author,
         empty: countCustomers(context.db) === 0,
+        pendingRestores: context.dataDir
+          ? pendingRestores(context.dataDir).map(({ name, kind, requestedAt }) => ({ name, kind, requestedAt }))
+          : [],
       };
     }),
     'demo-load': op(() => ({

@@ -56,9 +56,20 @@ test('the settings screen: a bad value is refused next to its field, F2 saves, a
   await expect(pending).toContainText(`Wird beim nächsten Start zurückgespielt: ${name} (verlangt von`);
   expect(restoreQuestion).toContain('Was seither erfasst wurde, ist danach nicht mehr in der Datenbank');
   await expect(page.getByRole('button', { name: `${name} zurückspielen` })).toBeDisabled();
+  // Every other page says so: what is entered until the restart will not be in the restored database.
+  const banner = page.locator('.restore-banner');
+  await expect(banner).toHaveCount(0);
+  await page.getByRole('link', { name: 'Periode', exact: true }).click();
+  await expect(banner).toContainText(`Beim nächsten Start wird die Sicherung ${name} zurückgespielt`);
+  await expect(banner).toContainText('steht danach nicht mehr in meterdesk');
+  await banner.getByRole('link', { name: 'Einstellungen › Sicherung' }).click();
+  await expect(banner).toHaveCount(0);
   await page.reload();
   await expect(pending).toBeVisible();
   await pending.getByRole('button', { name: 'Nicht zurückspielen' }).click();
   await expect(pending).toHaveCount(0);
   await expect(page.getByRole('button', { name: `${name} zurückspielen` })).toBeEnabled();
+  await page.getByRole('link', { name: 'Periode', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Periodenübersicht' })).toBeVisible();
+  await expect(banner).toHaveCount(0);
 });

@@ -3,6 +3,7 @@ import { RESTORE_PENDING_DAYS, type BackupFile, type BackupList, type RestoreRef
 import { ApiError } from '../../../shared/errors';
 import { formatDateTime } from '../../../shared/format';
 import { useLanguage } from '../../i18n';
+import { emitRestoreChanged } from '../../menu-events';
 import { api } from '../../platform/transport';
 
 /** Backups shown: the newest; the folder holds backup.keep of each kind and the copies kept. */
@@ -57,6 +58,7 @@ export function BackupsPanel() {
         setList(next);
         setBusy(false);
         setMessage('');
+        emitRestoreChanged();
       },
       (failure: Error) => {
         setBusy(false);
