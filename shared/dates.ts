@@ -26,7 +26,7 @@ function digitsAt(text: string, start: number, count: number): number {
 
 /** `YYYY-MM-DD` read as its three numbers, without checking the ranges; null when not of that form. */
 function read(text: string): { year: number; month: number; day: number } | null {
-  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return null;
+  if (typeof text !== 'string' || text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return null;
   const year = digitsAt(text, 0, 4);
   const month = digitsAt(text, 5, 2);
   const day = digitsAt(text, 8, 2);
@@ -57,12 +57,9 @@ function isLeapYear(year: number): boolean {
   return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
 
-/** Days in `month` (1–12) of `year`; a month outside 1–12 counts on into the next or previous year. */
+/** Days in `month` (1–12) of `year`; any other month as `Date.UTC` takes it (13 is next January). */
 export function daysInMonth(year: number, month: number): number {
-  if (month < 1 || month > 12) {
-    const index = year * 12 + (month - 1);
-    return daysInMonth(Math.floor(index / 12), (((index % 12) + 12) % 12) + 1);
-  }
+  if (!(month >= 1 && month <= 12 && Number.isInteger(month))) return new Date(Date.UTC(year, month, 0)).getUTCDate();
   return month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]!;
 }
 
@@ -78,6 +75,8 @@ function epochDayOf(year: number, month: number, day: number): number {
 
 function toEpochDay(date: IsoDate): number {
   const { year, month, day } = parts(date);
+  // A month outside 1–12 (a text of the right form that is no date) as `Date.UTC` counts it.
+  if (month < 1 || month > 12) return Date.UTC(year, month - 1, day) / 86_400_000;
   return epochDayOf(year, month, day);
 }
 

@@ -3,7 +3,6 @@ import type { AppInfo } from '../shared/api';
 import { LANGUAGES, type Language } from '../shared/models';
 import { requestResultsFocus } from './components/useResultsFocus';
 import { ALERT_KINDS } from './features/alerts/alert-kinds';
-import { formatDateTime } from '../shared/format';
 import { initialLanguage, setLanguage, useLanguage } from './i18n';
 import { emitMenuAction, useMenuAction, useRestoreChanged } from './menu-events';
 import {
@@ -146,11 +145,12 @@ export function App({ firstInfo }: AppProps) {
             {t('app.error', { message: failure })}
           </p>
         )}
-        {/* On every page but the settings' (which says it in full): what is entered now will not be in the restored database. */}
+        {/* On every page but the settings' (which says it in full): what is entered now will not be in the restored database.
+            Not printed (a statement printed meanwhile). No date formatting here: shared/format would go into the index's chunk. */}
         {route.page !== 'settings' &&
           info?.pendingRestores.map((request) => (
-            <p key={request.kind} role="status" className="notice warning restore-banner">
-              {t('app.restorePending', { name: request.name, at: formatDateTime(request.requestedAt, language) })}{' '}
+            <p key={request.kind} role="status" className="notice warning restore-banner no-print">
+              {t(request.kind === 'portal' ? 'app.restorePendingPortal' : 'app.restorePending', { name: request.name })}{' '}
               <a href="#/settings">{t('app.restorePendingLink')}</a>
             </p>
           ))}

@@ -19,7 +19,9 @@ export const de = {
     back: 'Zurück zur Suche',
     error: 'Fehler: {{message}}',
     restorePending:
-      'Beim nächsten Start wird die Sicherung {{name}} zurückgespielt (verlangt am {{at}}): was bis dahin erfasst wird, steht danach nicht mehr in meterdesk.',
+      'Beim nächsten Start wird die Sicherung {{name}} zurückgespielt: was bis dahin erfasst wird, steht danach nicht mehr in meterdesk.',
+    restorePendingPortal:
+      'Beim nächsten Start wird die Sicherung des Kundenportals {{name}} zurückgespielt: was Kunden bis dahin im Portal eingeben und noch nicht übernommen ist, steht danach nicht mehr im Portal.',
     restorePendingLink: 'Einstellungen › Sicherung',
   },
   month: { previous: 'Vormonat', month: 'Monat', year: 'Jahr', next: 'Nächster Monat' },

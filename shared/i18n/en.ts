@@ -20,7 +20,9 @@ export const en: Translation = {
     back: 'Back to search',
     error: 'Error: {{message}}',
     restorePending:
-      'At the next start, the backup {{name}} will be restored (asked for on {{at}}): whatever is entered until then will not be in meterdesk afterwards.',
+      'At the next start, the backup {{name}} will be restored: whatever is entered until then will not be in meterdesk afterwards.',
+    restorePendingPortal:
+      'At the next start, the customer portal backup {{name}} will be restored: whatever customers enter on the portal until then and is not yet taken over will not be on the portal afterwards.',
     restorePendingLink: 'Settings › Backup',
   },
   month: { previous: 'Previous month', month: 'Month', year: 'Year', next: 'Next month' },

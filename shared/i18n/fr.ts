@@ -21,7 +21,9 @@ export const fr: Translation = {
     back: 'Retour à la recherche',
     error: 'Erreur : {{message}}',
     restorePending:
-      'Au prochain démarrage, la sauvegarde {{name}} sera restaurée (demandé le {{at}}) : ce qui est saisi d’ici là ne sera ensuite plus dans meterdesk.',
+      'Au prochain démarrage, la sauvegarde {{name}} sera restaurée : ce qui est saisi d’ici là ne sera ensuite plus dans meterdesk.',
+    restorePendingPortal:
+      'Au prochain démarrage, la sauvegarde du portail client {{name}} sera restaurée : ce que les clients y saisissent d’ici là sans qu’il soit repris ne sera ensuite plus dans le portail.',
     restorePendingLink: 'Paramètres › Sauvegarde',
   },
   month: { previous: 'Mois précédent', month: 'Mois', year: 'Année', next: 'Mois suivant' },

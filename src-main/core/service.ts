@@ -35,7 +35,7 @@ import {
   saveReading,
 } from './handlers/readings';
 import { logger } from './log';
-import { pendingRestores } from '../jobs/backup';
+import { pendingRestores, restoreExpired } from '../jobs/backup';
 import { backupByHand, backupRestore, backupsList } from './handlers/backups';
 import { listAudit } from '../../db/queries/audit';
 import { listMappings } from '../../db/queries/import-mappings';
@@ -102,8 +102,11 @@ export function createCore(context: CoreContext): Api {
         language: settings.language,
         user: context.author,
         empty: countCustomers(context.db) === 0,
+        // What a start now would carry out: an expired request is refused then, not announced.
         pendingRestores: context.dataDir
-          ? pendingRestores(context.dataDir).map(({ name, kind, requestedAt }) => ({ name, kind, requestedAt }))
+          ? pendingRestores(context.dataDir)
+              .filter((request) => !restoreExpired(request, context.now()))
+              .map(({ name, kind, requestedAt }) => ({ name, kind, requestedAt }))
           : [],
       };
     }),

@@ -438,6 +438,12 @@ export function lastRestores(dataDir: string): RestoreOutcome[] {
  * are used up whatever comes of them (a refused one must not stop every start); a refusal
  * changes nothing and is kept with the outcome. An error of the file system is thrown.
  */
+/** Whether a request is too old to carry out at a start at `now` (or dated after it): RESTORE_PENDING_DAYS. */
+export function restoreExpired(request: Pick<PendingRestore, 'requestedAt'>, now: Date): boolean {
+  const age = now.getTime() - Date.parse(request.requestedAt);
+  return !(age >= 0 && age <= RESTORE_PENDING_DAYS * 86_400_000);
+}
+
 export function applyPendingRestore(
   dataDir: string,
   now: Date = new Date(),
@@ -454,8 +460,7 @@ export function applyPendingRestore(
     const { name } = request;
     try {
       if (basename(name) !== name || name === '') throw new RestoreRefusedError('missing', 'the restore asked for could not be read');
-      const age = now.getTime() - Date.parse(request.requestedAt);
-      if (!(age >= 0 && age <= RESTORE_PENDING_DAYS * 86_400_000)) {
+      if (restoreExpired(request, now)) {
         throw new RestoreRefusedError('expired', `it was asked for on ${request.requestedAt}, more than ${RESTORE_PENDING_DAYS} days before this start; ask again if it is still wanted`);
       }
       const result = restore(dataDir, join(dataDir, BACKUP_DIR, name), now, dirs);

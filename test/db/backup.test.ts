@@ -200,6 +200,14 @@ describe('backup and restore', () => {
       [backup.name, 'meterdesk', 'clerk'],
       [portalBackup.name, 'portal', 'clerk'],
     ]);
+    // Every page of the app says so (app-info); three days on it would be refused at a start, and is no longer announced.
+    expect((await core.api['app-info']({})).pendingRestores.map((request) => [request.name, request.kind])).toEqual([
+      [backup.name, 'meterdesk'],
+      [portalBackup.name, 'portal'],
+    ]);
+    now = new Date('2026-11-26T09:00:01Z');
+    expect((await core.api['app-info']({})).pendingRestores).toEqual([]);
+    now = new Date('2026-11-23T09:00:00Z');
     // A backup by hand meanwhile (or the nightly one) keeps the ones asked for, whatever backup.keep says.
     await core.api['settings-save']({ values: { 'backup.keep': '1' } });
     now = new Date('2026-11-23T10:00:00Z');

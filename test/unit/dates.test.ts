@@ -71,7 +71,12 @@ describe('date arithmetic', () => {
         expect(daysInMonth(year, month), `${year}-${month}`).toBe(new Date(Date.UTC(year, month, 0)).getUTCDate());
       }
     }
+    // Out of range as Date.UTC takes it; a text of the date's form with month 15 or 00 counts on the same way.
     expect(daysInMonth(2024, 13)).toBe(31);
+    expect(daysInMonth(2024, 0.5)).toBe(new Date(Date.UTC(2024, 0.5, 0)).getUTCDate());
+    expect(addDays('2024-15-01', 0)).toBe('2025-03-01');
+    expect(addDays('2024-00-31', 1)).toBe('2024-01-01');
+    expect(isIsoDate(null as unknown as string)).toBe(false);
     expect(daysInMonth(2024, 0)).toBe(31);
     expect(daysInMonth(2023, 14)).toBe(29);
   });
