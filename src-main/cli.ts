@@ -89,7 +89,8 @@ Commands:
             data folder; the file is checked first, the current database is kept as
             backups/pre-restore-….sqlite (pre-restore-portal-…), and the swap is one
             rename. (The settings screen's Zurückspielen does the same at the app's
-            next start; serve prints what came of it.)
+            next start; serve prints what came of it.) After the database's restore,
+            the next sync collects again what customers entered since the backup.
   settings [KEY [VALUE]]
             Show every setting (secrets hidden), or set one — checked as the settings
             screen checks it; an empty VALUE goes back to the default.

@@ -390,9 +390,10 @@ interface CollectRow {
 /**
  * Freezes what is ready — devices with every counter entered, and whatever was entered on a
  * link that has ended (`isOver`) — and returns every frozen, unacknowledged submission. Frozen
- * values are shown locked to the customer from then on.
+ * values are shown locked to the customer from then on. `again`: the acknowledged ones too
+ * (the back-office's database was restored from a backup older than they are).
  */
-export function collect(db: Database, now: string, isOver: (link: PortalLink) => boolean): Submission[] {
+export function collect(db: Database, now: string, isOver: (link: PortalLink) => boolean, again = false): Submission[] {
   return db.transaction(() => {
     const open = db.all<LinkRow>(
       `SELECT DISTINCT ${LINK_COLUMNS.split(', ').map((c) => `l.${c}`).join(', ')}
@@ -414,8 +415,9 @@ export function collect(db: Database, now: string, isOver: (link: PortalLink) =>
               (SELECT count(*) FROM counters c2 WHERE c2.device_id = d.id) AS counters,
               (SELECT count(*) FROM counters c2 JOIN entries e2 ON e2.counter_id = c2.id WHERE c2.device_id = d.id) AS entered
          FROM entries e JOIN counters c ON c.id = e.counter_id JOIN devices d ON d.id = c.device_id JOIN links l ON l.id = d.link_id
-        WHERE e.transferred_at IS NOT NULL AND e.acknowledged_at IS NULL
+        WHERE e.transferred_at IS NOT NULL AND (e.acknowledged_at IS NULL OR @again)
         ORDER BY l.id, d.sort, c.sort`,
+      { again: again ? 1 : 0 },
     );
     const submissions = new Map<number, Submission>();
     for (const row of rows) {

@@ -19,7 +19,7 @@ export const de = {
     back: 'Zurück zur Suche',
     error: 'Fehler: {{message}}',
     restorePending:
-      'Beim nächsten Start wird die Sicherung {{name}} zurückgespielt: was bis dahin erfasst wird, steht danach nicht mehr in meterdesk.',
+      'Beim nächsten Start wird die Sicherung {{name}} zurückgespielt: was seit dieser Sicherung erfasst wurde und bis dahin erfasst wird, steht danach nicht mehr in meterdesk (Werte aus dem Kundenportal holt die nächste Synchronisation wieder).',
     restorePendingPortal:
       'Beim nächsten Start wird die Sicherung des Kundenportals {{name}} zurückgespielt: was Kunden bis dahin im Portal eingeben und noch nicht übernommen ist, steht danach nicht mehr im Portal.',
     restorePendingLink: 'Einstellungen › Sicherung',
@@ -376,7 +376,7 @@ export const de = {
       restore: 'Zurückspielen geschieht beim nächsten Start von meterdesk, bevor es die Datenbank öffnet (die Datei wird vorher geprüft, die aktuelle Datenbank aufbewahrt). Bei geschlossenem meterdesk geht es auch mit «npm run cli -- restore DATEI».',
       restoreButton: 'Zurückspielen …',
       restoreLabel: '{{name}} zurückspielen',
-      restoreConfirm: 'Die Sicherung vom {{at}} ({{name}}) beim nächsten Start von meterdesk zurückspielen?\n\nWas seither erfasst wurde, ist danach nicht mehr in der Datenbank. Die aktuelle Datenbank wird vorher im Sicherungsordner aufbewahrt.',
+      restoreConfirm: 'Die Sicherung vom {{at}} ({{name}}) beim nächsten Start von meterdesk zurückspielen?\n\nWas seither erfasst wurde, ist danach nicht mehr in der Datenbank; Werte aus dem Kundenportal holt die nächste Synchronisation wieder. Die aktuelle Datenbank wird vorher im Sicherungsordner aufbewahrt.',
       pending: 'Wird beim nächsten Start zurückgespielt: {{name}} (verlangt von {{by}} am {{at}}; gilt für einen Start in den nächsten {{days}} Tagen). meterdesk beenden und wieder starten, um es auszuführen.',
       pendingCancel: 'Nicht zurückspielen',
       restored: 'Beim Start am {{at}} zurückgespielt: {{name}}. Die ersetzte Datenbank ist aufbewahrt als {{previous}}.',

@@ -20,7 +20,7 @@ export const en: Translation = {
     back: 'Back to search',
     error: 'Error: {{message}}',
     restorePending:
-      'At the next start, the backup {{name}} will be restored: whatever is entered until then will not be in meterdesk afterwards.',
+      'At the next start, the backup {{name}} will be restored: whatever was entered since that backup, or is until then, will not be in meterdesk afterwards (values from the customer portal are collected again by the next sync).',
     restorePendingPortal:
       'At the next start, the customer portal backup {{name}} will be restored: whatever customers enter on the portal until then and is not yet taken over will not be on the portal afterwards.',
     restorePendingLink: 'Settings › Backup',
@@ -377,7 +377,7 @@ export const en: Translation = {
       restore: 'A restore happens at meterdesk\'s next start, before it opens the database (the file is checked first, the current database kept). With meterdesk closed, “npm run cli -- restore FILE” does it too.',
       restoreButton: 'Restore …',
       restoreLabel: 'Restore {{name}}',
-      restoreConfirm: 'Restore the backup of {{at}} ({{name}}) at meterdesk\'s next start?\n\nWhat was recorded since will no longer be in the database. The current database is kept in the backups folder first.',
+      restoreConfirm: 'Restore the backup of {{at}} ({{name}}) at meterdesk\'s next start?\n\nWhat was recorded since will no longer be in the database; values from the customer portal are collected again by the next sync. The current database is kept in the backups folder first.',
       pending: 'To be restored at the next start: {{name}} (asked for by {{by}} on {{at}}; for a start within {{days}} days). Quit meterdesk and start it again to carry it out.',
       pendingCancel: 'Don\'t restore',
       restored: 'Restored at the start on {{at}}: {{name}}. The database it replaced is kept as {{previous}}.',

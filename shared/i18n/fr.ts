@@ -21,7 +21,7 @@ export const fr: Translation = {
     back: 'Retour à la recherche',
     error: 'Erreur : {{message}}',
     restorePending:
-      'Au prochain démarrage, la sauvegarde {{name}} sera restaurée : ce qui est saisi d’ici là ne sera ensuite plus dans meterdesk.',
+      'Au prochain démarrage, la sauvegarde {{name}} sera restaurée : ce qui a été saisi depuis cette sauvegarde ou le sera d’ici là ne sera ensuite plus dans meterdesk (les valeurs du portail client sont reprises à la prochaine synchronisation).',
     restorePendingPortal:
       'Au prochain démarrage, la sauvegarde du portail client {{name}} sera restaurée : ce que les clients y saisissent d’ici là sans qu’il soit repris ne sera ensuite plus dans le portail.',
     restorePendingLink: 'Paramètres › Sauvegarde',
@@ -378,7 +378,7 @@ export const fr: Translation = {
       restore: 'La restauration se fait au prochain démarrage de meterdesk, avant qu’il n’ouvre la base (le fichier est vérifié d’abord, la base actuelle gardée). meterdesk fermé, « npm run cli -- restore FICHIER » le fait aussi.',
       restoreButton: 'Restaurer …',
       restoreLabel: 'Restaurer {{name}}',
-      restoreConfirm: 'Restaurer la sauvegarde du {{at}} ({{name}}) au prochain démarrage de meterdesk ?\n\nCe qui a été saisi depuis ne sera plus dans la base. La base actuelle est d’abord gardée dans le dossier des sauvegardes.',
+      restoreConfirm: 'Restaurer la sauvegarde du {{at}} ({{name}}) au prochain démarrage de meterdesk ?\n\nCe qui a été saisi depuis ne sera plus dans la base ; les valeurs du portail client sont reprises à la prochaine synchronisation. La base actuelle est d’abord gardée dans le dossier des sauvegardes.',
       pending: 'Sera restaurée au prochain démarrage : {{name}} (demandé par {{by}} le {{at}} ; pour un démarrage dans les {{days}} jours). Quitter meterdesk et le relancer pour l’exécuter.',
       pendingCancel: 'Ne pas restaurer',
       restored: 'Restaurée au démarrage du {{at}} : {{name}}. La base remplacée est gardée sous {{previous}}.',

@@ -331,6 +331,10 @@ export function restore(
       copyDurably(target, previous);
     }
     for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
+    // What the database stored from the portal after this backup is to be collected again
+    // (the portal keeps it as taken over); asked for before the swap, so a crash between
+    // leaves at most one collect too many, which stores nothing twice.
+    if (kind.name === 'meterdesk') askSyncAgain(dataDir, basename(file), now);
     // The copies are on the disk before the rename makes one of them the database, and the
     // rename is before this returns: a power cut leaves the old database or the new one, whole.
     renameSync(incoming, target);
@@ -339,6 +343,30 @@ export function restore(
   } finally {
     dropCopy(incoming);
   }
+}
+
+const SYNC_AGAIN_FILE = 'sync-again.json';
+
+function askSyncAgain(dataDir: string, restored: string, now: Date): void {
+  const file = join(dataDir, SYNC_AGAIN_FILE);
+  writeFileSync(file, `${JSON.stringify({ restored, at: now.toISOString() })}\n`);
+  const fd = openSync(file, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  syncDirectory(dataDir);
+}
+
+/** Whether the database was restored since the last sync (`restore`): the next one collects again. */
+export function syncAgainAsked(dataDir: string): boolean {
+  return existsSync(join(dataDir, SYNC_AGAIN_FILE));
+}
+
+/** A sync collected everything again after a restore, and stored it. */
+export function syncAgainDone(dataDir: string): void {
+  rmSync(join(dataDir, SYNC_AGAIN_FILE), { force: true });
 }
 
 /*

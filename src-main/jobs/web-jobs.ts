@@ -22,6 +22,7 @@ import { isLinkValid, type Period } from '../../shared/rules/web-reading';
 import { timestamp, today, type CoreContext } from '../core/context';
 import { logger } from '../core/log';
 import { applySubmissions, buildPublication, handOverLink, planRequests, type ApplyReport, type RequestPlan } from '../core/web/web-reading';
+import { syncAgainAsked, syncAgainDone } from './backup';
 import type { WebConfig } from './config';
 import { requestMail } from './mail-texts';
 
@@ -29,7 +30,8 @@ const log = logger('web');
 
 export interface PortalClient {
   publish(body: PublishBody): Promise<{ links: number }>;
-  collect(): Promise<Submission[]>;
+  /** `again`: the acknowledged submissions too (after a restore of the back-office's database). */
+  collect(options?: { again?: boolean }): Promise<Submission[]>;
   ack(keys: string[]): Promise<{ acknowledged: number }>;
 }
 
@@ -53,7 +55,7 @@ export function httpPortalClient(baseUrl: string, secret: string, timeoutMs = 30
   }
   return {
     publish: async (body) => (await call('/sync/publish', body)) as { links: number },
-    collect: async () => collectResponse.parse(await call('/sync/collect', {})).submissions,
+    collect: async (options = {}) => collectResponse.parse(await call('/sync/collect', options.again ? { again: true } : {})).submissions,
     ack: async (keys) => (await call('/sync/ack', { keys })) as { acknowledged: number },
   };
 }
@@ -164,9 +166,13 @@ export async function runSync(core: CoreContext, config: WebConfig, client: Port
   const runId = startSyncRun(core.db, timestamp(core));
   try {
     const links = await publish(core, config, client);
-    const submissions = await client.collect();
-    const applied = applySubmissions(core, submissions);
+    // After a restore of the database (`restore`), the values it stored since that backup are
+    // collected again: the portal has them as taken over, the restored database does not.
+    const again = core.dataDir !== undefined && syncAgainAsked(core.dataDir);
+    const submissions = await client.collect({ again });
+    const applied = applySubmissions(core, submissions, { recover: again });
     if (applied.keys.length > 0) await client.ack(applied.keys);
+    if (again) syncAgainDone(core.dataDir!);
     if (applied.unknown.length > 0) log.warn({ keys: applied.unknown }, 'submissions for unknown links or devices were not stored');
     finishSyncRun(core.db, runId, { published: links, collected: submissions.length, applied: applied.applied, held: applied.held, error: null }, timestamp(core));
     return { ...applied, published: links, collected: submissions.length };

@@ -36,7 +36,7 @@ import {
 import { addDays, todayIn } from '../../shared/dates';
 import { ICON_SVG } from '../../shared/icon';
 import type { Language } from '../../shared/models';
-import { ackBody, publishBody } from '../../shared/portal-sync';
+import { ackBody, collectBody, publishBody } from '../../shared/portal-sync';
 import { checkPortalValue, isLinkValid } from '../../shared/rules/web-reading';
 import { logger } from '../core/log';
 import { hashToken, newToken, TOKEN_PATTERN } from '../core/web/tokens';
@@ -372,9 +372,11 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
     });
     server.post('/sync/collect', async (request) => {
       requireSecret(request);
+      const body = collectBody.safeParse(request.body ?? {});
+      if (!body.success) throw Object.assign(new Error('collect: the body does not match the protocol'), { statusCode: 400 });
       // Only what is on the disk is handed over: the posts committed but not yet synced first.
       await entryWrites.durable();
-      return { submissions: collect(db, now().toISOString(), isOver) };
+      return { submissions: collect(db, now().toISOString(), isOver, body.data.again ?? false) };
     });
     server.post('/sync/ack', { bodyLimit: SYNC_BODY_LIMIT }, (request) => {
       requireSecret(request);

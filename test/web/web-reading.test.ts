@@ -9,6 +9,8 @@ import { getDeviceByEquipmentId } from '../../db/queries/master-data';
 import { startWeb, type OpenedCore } from '../../src-main/node-main';
 import type { WebRuntime } from '../../src-main/jobs/runtime';
 import { runSync, httpPortalClient } from '../../src-main/jobs/web-jobs';
+import { restore } from '../../src-main/jobs/backup';
+import { join } from 'node:path';
 import { recordReading, testCore } from '../db/helpers';
 import { linkIn, startSmtpSink, Visit, type SmtpSink } from './helpers';
 import { formatCounter } from '../../shared/format';
@@ -340,6 +342,44 @@ describe('the portal visit and the sync', () => {
     const second = await runtime.sync();
     expect(second).toMatchObject({ collected: 0, applied: 0, held: 0 });
     expect(core.db.get<{ n: number }>('SELECT count(*) AS n FROM readings')!.n).toBe(before);
+  });
+
+  it('after a restore of the database from a backup, the next sync stores again what customers entered since — also on a link made after the backup', async () => {
+    const core = testCore();
+    const dir = core.db.file.replace(/\/[^/]+$/, '');
+    let runtime = await withWeb(core, dir, { METERDESK_PUBLIC_URL: 'http://portal.invalid' });
+    const { files } = await core.api['backup-now']({});
+    const backup = files.find((file) => file.kind === 'database')!;
+    // After the backup: a link for 999999, a value entered on it, taken over by a sync (locked on the portal).
+    const link = await core.api['web-hand-over-link']({ customerNumber: '999999' });
+    const visit = new Visit(runtime.portalUrl!);
+    await visit.get(link.url.replace('http://portal.invalid', ''));
+    const last = visit.lastValue(visit.counterId('3.022.790', 'Compteur Noir-blanc'));
+    expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', String(last + 900))).toBe(303);
+    expect(await runtime.sync()).toMatchObject({ collected: 1, applied: 1 });
+    await web!.stop();
+    web = null;
+    core.close();
+
+    // Restored (as the next start does for a restore asked for on the settings screen): the value and the link are gone from it.
+    restore(dir, join(dir, 'backups', backup.name), new Date('2026-11-23T10:00:00Z'));
+    const restored = testCore({ dir, demo: false });
+    expect(readingsOf(restored, '3.022.790').some((reading) => reading.source === 'web')).toBe(false);
+    runtime = await withWeb(restored, dir, { METERDESK_PUBLIC_URL: 'http://portal.invalid' });
+    const recovered = await runtime.sync();
+    expect(recovered).toMatchObject({ collected: 1, applied: 1 });
+    const [reading] = readingsOf(restored, '3.022.790').slice(-1);
+    expect(reading).toMatchObject({ source: 'web', status: '01' });
+    expect(reading!.counters.find((c) => c.kind === 'black')!.new).toBe(last + 900);
+    // The link is the database's again (its change log says how it came back); the customer's page still works.
+    const linkRow = restored.db.get<{ id: number; replaced_at: string | null }>("SELECT l.id, l.replaced_at FROM web_links l JOIN customers c ON c.id = l.customer_id WHERE c.number = '999999'")!;
+    expect(linkRow.replaced_at).toBeNull();
+    expect(restored.db.get<{ changes: string }>("SELECT changes FROM audit_log WHERE entity = 'web_link' AND entity_id = ?", [linkRow.id])!.changes).toContain('recovered');
+    const back = new Visit(runtime.portalUrl!);
+    await back.get(link.url.replace('http://portal.invalid', ''));
+    expect(back.page).toContain('Transmis, ne peut plus être modifié');
+    // Once: the sync after that collects nothing again.
+    expect(await runtime.sync()).toMatchObject({ collected: 0, applied: 0 });
   });
 
   it('loses and duplicates nothing when a sync dies half-way', async () => {

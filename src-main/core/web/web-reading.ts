@@ -291,8 +291,10 @@ export interface ApplyReport {
  * transaction: a crash leaves all or nothing, and the next collect brings them again.
  * A device with a reading recorded in the period already, values missing, or values the
  * chain refuses: kept aside for a clerk, never overwriting.
+ * `recover`: collected again after a restore of the database — a link it does not know (made
+ * after the backup) is taken into it again, when its customer and device are there.
  */
-export function applySubmissions(core: CoreContext, submissions: Submission[]): ApplyReport {
+export function applySubmissions(core: CoreContext, submissions: Submission[], { recover = false } = {}): ApplyReport {
   return core.db.transaction(() => {
     const now = timestamp(core);
     const report: ApplyReport = { applied: 0, held: 0, already: 0, keys: [], unknown: [] };
@@ -306,7 +308,7 @@ export function applySubmissions(core: CoreContext, submissions: Submission[]): 
       }
       let known = links.get(item.tokenHash);
       if (!known) {
-        const found = linkByTokenHash(core.db, item.tokenHash);
+        const found = linkByTokenHash(core.db, item.tokenHash) ?? (recover ? recoveredLink(core, item, now) : undefined);
         known = { link: found, customer: found && getCustomerByNumber(core.db, found.customerNumber) };
         links.set(item.tokenHash, known);
       }
@@ -354,6 +356,22 @@ export function applySubmissions(core: CoreContext, submissions: Submission[]): 
     }
     return report;
   });
+}
+
+/**
+ * The link of a submission collected again after a restore (`applySubmissions`' `recover`)
+ * that the restored database does not know: made after its backup. Taken in again for its
+ * customer and period — closed where the database has another link of that period, which
+ * stays the customer's current one — so its values are stored as they were before.
+ */
+function recoveredLink(core: CoreContext, item: Submission, now: string): WebLink | undefined {
+  const customer = getCustomerByNumber(core.db, item.customerNumber);
+  if (!customer || !/^\d{4}-(0[1-9]|1[0-2])$/.test(item.period)) return undefined;
+  const current = currentLink(core.db, customer.id, item.period);
+  const id = insertLink(core.db, { customerId: customer.id, period: item.period, tokenHash: item.tokenHash, validUntil: linkValidUntil(item.period) }, now);
+  if (current) replaceLink(core.db, id, now);
+  audit(core, now, 'web_link', id, 'create', { customer: [null, customer.number], period: [null, item.period], recovered: [null, now] });
+  return getLink(core.db, id);
 }
 
 /**
