@@ -243,6 +243,8 @@ export const de = {
     discardedMessage: 'Verworfen: {{device}}.',
     apply: 'Übernehmen',
     discard: 'Verwerfen',
+    applyConfirm: 'Den Zählerstand des Büros von {{device}} ({{office}}) durch die Web-Werte des Kunden ({{web}}) ersetzen? Die bisherigen Werte bleiben im Änderungsprotokoll.',
+    applyEstimateConfirm: 'Die Schätzung von {{device}} ({{office}}) durch die Web-Werte des Kunden ({{web}}) ersetzen?',
     discardConfirm: 'Den Web-Wert von {{device}} verwerfen? Der Kunde wird nicht benachrichtigt; das lässt sich nicht rückgängig machen.',
     states: { applied: 'übernommen', held: 'zurückgestellt', discarded: 'verworfen', corrected: 'korrigiert' },
     reasons: {

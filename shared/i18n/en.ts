@@ -244,6 +244,8 @@ export const en: Translation = {
     discardedMessage: 'Discarded: {{device}}.',
     apply: 'Take over',
     discard: 'Discard',
+    applyConfirm: "Replace the office's reading of {{device}} ({{office}}) by the customer's web values ({{web}})? The previous values stay in the change log.",
+    applyEstimateConfirm: "Replace the estimate of {{device}} ({{office}}) by the customer's web values ({{web}})?",
     discardConfirm: 'Discard the web value of {{device}}? The customer is not told; this cannot be undone.',
     states: { applied: 'taken over', held: 'kept aside', discarded: 'discarded', corrected: 'corrected' },
     reasons: {

@@ -245,6 +245,8 @@ export const fr: Translation = {
     discardedMessage: 'Rejeté : {{device}}.',
     apply: 'Reprendre',
     discard: 'Rejeter',
+    applyConfirm: 'Remplacer le relevé du bureau pour {{device}} ({{office}}) par les valeurs web du client ({{web}}) ? Les anciennes valeurs restent dans l’historique des modifications.',
+    applyEstimateConfirm: 'Remplacer l’estimation de {{device}} ({{office}}) par les valeurs web du client ({{web}}) ?',
     discardConfirm: 'Rejeter la valeur web de {{device}} ? Le client n’est pas averti ; cela ne peut pas être annulé.',
     states: { applied: 'repris', held: 'mis de côté', discarded: 'rejeté', corrected: 'corrigé' },
     reasons: {

@@ -213,3 +213,39 @@ test("without an SMTP server the requests fail with the reason, and the list of 
   await expect(customer.getByText('N° DU CLIENT : 999999')).toBeVisible();
   await customer.close();
 });
+
+test("taking a customer's value over the office's reading of the month asks first, saying both", async ({ webApp, page, request }) => {
+  const office = new MeterdeskPage(page, webApp.url);
+  // The customer enters both counters of the colour copier on the portal; meanwhile the office reads it too.
+  const handed = await request.post(`${webApp.url}/api/web-hand-over-link`, { data: { customerNumber: '999999' }, headers: { 'x-meterdesk': '1' } });
+  expect(handed.ok()).toBe(true);
+  const { value: link } = (await handed.json()) as { value: { url: string } };
+  const customer = await page.context().newPage();
+  await customer.goto(link.url);
+  const last = async (kind: string) => Number(/Dernier compteur (\d+)/.exec((await counter(customer, '3.033.923', kind).textContent()) ?? '')![1]);
+  const black = await last('Compteur Noir-blanc');
+  const colour = await last('Compteur Couleur');
+  await enter(customer, '3.033.923', 'Compteur Noir-blanc', String(black + 300));
+  await enter(customer, '3.033.923', 'Compteur Couleur', String(colour + 100));
+  await expect(counter(customer, '3.033.923', 'Compteur Couleur')).toContainText('Saisie effectuée');
+  await customer.close();
+  await office.recordReading('3.033.923', { Schwarz: String(black + 200), Farbe: String(colour + 50) });
+
+  await office.open('#/web');
+  await page.getByRole('button', { name: 'Synchronisieren' }).click();
+  const row = page.getByRole('grid').getByRole('row').filter({ hasText: '3.033.923' });
+  await expect(row).toContainText('zurückgestellt');
+  const n = (value: number) => String(value).replace(/\B(?=(\d{3})+$)/g, '.');
+  // Declined: nothing changes.
+  let asked = office.answerNextQuestion('dismiss');
+  await row.getByRole('button', { name: 'Übernehmen' }).click();
+  await expect
+    .poll(asked)
+    .toMatch(new RegExp(`^Den Zählerstand des Büros von 3\\.033\\.923 \\(Schwarz ${n(black + 200)} · Farbe ${n(colour + 50)}\\) durch die Web-Werte des Kunden \\(Schwarz ${n(black + 300)} · Farbe ${n(colour + 100)}\\) ersetzen\\?`));
+  await expect(row).toContainText('zurückgestellt');
+  // Accepted: the customer's values are the month's reading.
+  asked = office.answerNextQuestion('accept');
+  await row.getByRole('button', { name: 'Übernehmen' }).click();
+  await expect.poll(asked).toContain('Die bisherigen Werte bleiben im Änderungsprotokoll.');
+  await expect(row).toContainText('übernommen');
+});

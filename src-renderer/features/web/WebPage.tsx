@@ -121,10 +121,30 @@ export function WebPage({ today }: { today: string }) {
     );
   };
 
+  const valuesText = useCallback(
+    (values: ReadonlyArray<{ kind: CounterKind; value: number }>) =>
+      values.map((v) => `${t(`kinds.${v.kind}`)} ${formatCounter(v.value, language)}`).join(' · '),
+    [t, language],
+  );
+
   const decide = useCallback(
     (row: WebSubmission, action: 'apply' | 'discard') => {
       // The customer's value is gone for good: asked first, like a new link.
       if (action === 'discard' && !window.confirm(t('web.discardConfirm', { device: row.equipmentId }))) return;
+      // Taken over, the values replace the office's reading of the period (its old values stay in its change log): asked too.
+      const office = row.periodReading;
+      if (
+        action === 'apply' &&
+        office &&
+        !window.confirm(
+          t(office.source === 'estimate' ? 'web.applyEstimateConfirm' : 'web.applyConfirm', {
+            device: row.equipmentId,
+            office: valuesText(office.values),
+            web: valuesText(row.values),
+          }),
+        )
+      )
+        return;
       setError(null);
       setMessage('');
       // The office's reading as the clerk saw it: changed meanwhile, the take-over is refused.
@@ -141,16 +161,10 @@ export function WebPage({ today }: { today: string }) {
         },
       );
     },
-    [load, language, t],
+    [load, language, t, valuesText],
   );
 
   const open = useCallback((row: WebSubmission) => navigate(deviceHref(row.equipmentId, row.readingId ?? undefined, 'web')), []);
-
-  const valuesText = useCallback(
-    (values: ReadonlyArray<{ kind: CounterKind; value: number }>) =>
-      values.map((v) => `${t(`kinds.${v.kind}`)} ${formatCounter(v.value, language)}`).join(' · '),
-    [t, language],
-  );
 
   // Room for three buttons only where a kept-aside submission has them.
   const anyHeld = overview?.submissions.some((row) => row.state === 'held') ?? false;
