@@ -305,6 +305,11 @@ export interface ReadingDraft {
   counters: Array<
     CounterContext & { new: number | null; extraFree: number; freePerMonth: number }
   >;
+  /**
+   * The reading's counters Hinweise lists as far below the usual (it is the device's latest,
+   * recorded, not confirmed): said in the dialog, which then offers to confirm it.
+   */
+  lowUsage: Array<{ kind: CounterKind; usage: number; expected: number }>;
 }
 
 export type ImportAction = 'create' | 'update' | 'unchanged' | 'error';

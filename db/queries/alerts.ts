@@ -59,7 +59,7 @@ export function silentDevices(db: Database, today: IsoDate, silentMonths: number
  * days since the counter's reading before, and the usage and days of the device's readings of the `windowMonths` before it (for a usage
  * far below the usual, which the dialog's rule does not flag).
  */
-export function latestUsages(db: Database, today: IsoDate, windowMonths: number) {
+export function latestUsages(db: Database, today: IsoDate, windowMonths: number, deviceId?: number) {
   return db.all<
     AlertDeviceRow & { readingId: number; date: IsoDate; kind: CounterKind; usage: number; days: number | null; windowUsage: number | null; windowDays: number | null }
   >(
@@ -72,9 +72,10 @@ export function latestUsages(db: Database, today: IsoDate, windowMonths: number)
             (SELECT sum(julianday(p.valid_to) - julianday(p.valid_from) + 1) FROM readings p JOIN reading_counters pc ON pc.reading_id = p.id AND pc.kind = rc.kind
               WHERE p.device_id = d.id AND p.id <> r.id AND p.date <= r.date AND p.date >= date(r.date, '-' || @window || ' months')) AS windowDays
        ${IN_SERVICE.replace('WHERE', `JOIN readings r ON r.id = (SELECT id FROM readings WHERE device_id = d.id ORDER BY date DESC, id DESC LIMIT 1)
-       JOIN reading_counters rc ON rc.reading_id = r.id WHERE r.status = '01' AND r.confirmed_by IS NULL AND`)}
+       JOIN reading_counters rc ON rc.reading_id = r.id WHERE r.status = '01' AND r.confirmed_by IS NULL AND
+       (@device IS NULL OR d.id = @device) AND`)}
       ORDER BY c.number, d.equipment_id`,
-    { today, window: windowMonths },
+    { today, window: windowMonths, device: deviceId ?? null },
   );
 }
 

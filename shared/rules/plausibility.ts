@@ -64,3 +64,18 @@ export function isImplausible(
   const limit = plausibilityLimit(averageDaily, daysSinceLast, rule);
   return limit !== null && usage > limit;
 }
+
+/**
+ * Hinweise's rule for a usage far *below* the usual, which the dialog's rule does not flag: a
+ * latest reading's counter whose usage, times the factor, is under the usual usage for its
+ * days (from the window before) less the margin. Returns that usual usage, or null when the
+ * usage is not that low or there is no history to judge by.
+ */
+export function lowUsageExpected(
+  row: { usage: number; days: number | null; windowUsage: number | null; windowDays: number | null },
+  rule: PlausibilityRule = DEFAULT_PLAUSIBILITY,
+): number | null {
+  if (!row.windowUsage || !row.windowDays || row.days === null) return null;
+  const expected = Math.round((row.windowUsage / row.windowDays) * row.days);
+  return row.usage * rule.factor >= expected - rule.marginPages ? null : expected;
+}

@@ -63,6 +63,16 @@ describe('alerts', () => {
     expect(counts['web-waiting']).toBe(1);
     expect(counts.stuck).toBe(1);
 
+    // The meter dialog opened on the low one says so, with the same usual usage; the high one is flagged instead.
+    const lowOpened = await core.api['readings-draft']({ equipmentId: '3.033.923', readingId: low.id });
+    expect(lowOpened.lowUsage.find((c) => c.kind === 'black')).toEqual({ kind: 'black', usage: 1, expected: lowBlack.expected });
+    expect((await core.api['readings-draft']({ equipmentId: '3.024.072', readingId: high.id })).lowUsage).toEqual([]);
+    // Confirmed there (not flagged, still confirmable), it leaves the list, and the dialog no longer says it.
+    const confirmedLow = await core.api['readings-confirm']({ readingId: low.id, revision: low.revision });
+    expect(confirmedLow).toMatchObject({ flagged: false, confirmedBy: 'test-clerk' });
+    expect((await core.api['readings-draft']({ equipmentId: '3.033.923', readingId: low.id })).lowUsage).toEqual([]);
+    expect((await core.api['alerts-list']({})).alerts.some((a) => a.readingId === low.id)).toBe(false);
+
     // A clerk who confirms the unusual reading dismisses its alert; the silence threshold is a setting.
     await core.api['readings-confirm']({ readingId: high.id, revision: high.revision });
     await core.api['settings-save']({ values: { 'alerts.silentMonths': '12' } });

@@ -11,6 +11,7 @@ import type { Alert, AlertKind, AlertsOverview } from '../../../shared/api';
 import type { Database } from '../../../db/database';
 import { deepFreeze, ReadCache } from '../../../db/read-cache';
 import type { IsoDate } from '../../../shared/models';
+import { lowUsageExpected } from '../../../shared/rules/plausibility';
 import { settingsOf, today, type CoreContext } from '../context';
 import type { Settings } from '../settings';
 import { usageVerdicts } from './readings';
@@ -63,9 +64,8 @@ function alertsOn(core: CoreContext, settings: Settings, day: IsoDate): AlertsOv
     }
   }
   for (const row of latestUsages(core.db, day, rule.windowMonths)) {
-    if (!row.windowUsage || !row.windowDays || row.days === null) continue;
-    const expected = Math.round((row.windowUsage / row.windowDays) * row.days);
-    if (row.usage * rule.factor >= expected - rule.marginPages) continue;
+    const expected = lowUsageExpected(row, rule);
+    if (expected === null) continue;
     alerts.push({
       ...device(row),
       kind: 'unusual',

@@ -39,7 +39,8 @@ import type {
   ReadingSource,
 } from '../../../shared/models';
 import type { NextLink } from '../../../shared/rules/chain';
-import { averageDailyUsage, type CounterPoint } from '../../../shared/rules/plausibility';
+import { averageDailyUsage, lowUsageExpected, type CounterPoint } from '../../../shared/rules/plausibility';
+import { latestUsages } from '../../../db/queries/alerts';
 import {
   checkReading,
   plausibilityBase,
@@ -313,6 +314,17 @@ function openEstimateOf(latest: Reading | undefined): ReadingDraft['openEstimate
   return { readingId: latest.id, date: latest.date, validFrom: latest.validFrom, validTo: latest.validTo };
 }
 
+/**
+ * The counters of a reading that Hinweise lists as far below the usual (`lowUsageExpected`;
+ * the device's latest, recorded and not confirmed): the dialog says so and offers to confirm.
+ */
+function lowUsagesOf(core: CoreContext, settings: Settings, deviceId: number, readingId: number): ReadingDraft['lowUsage'] {
+  return latestUsages(core.db, today(core, settings), settings.plausibility.windowMonths, deviceId).flatMap((row) => {
+    const expected = row.readingId === readingId ? lowUsageExpected(row, settings.plausibility) : null;
+    return expected === null ? [] : [{ kind: row.kind, usage: row.usage, expected }];
+  });
+}
+
 export function readingDraft(core: CoreContext, args: ApiArgs<'readings-draft'>): ReadingDraft {
   const settings = settingsOf(core);
   const device = findDevice(core, args.equipmentId);
@@ -364,6 +376,7 @@ export function readingDraft(core: CoreContext, args: ApiArgs<'readings-draft'>)
         : null,
     cutoffDay: settings.cutoffDay,
     plausibility: settings.plausibility,
+    lowUsage: editing && editing.status === '01' && editing.confirmedBy === null ? lowUsagesOf(core, settings, device.id, editing.id) : [],
     counters: context.counters.map((counter) => {
       const saved = editing && counterOf(editing, counter.kind);
       return {
@@ -983,11 +996,13 @@ export function confirmReadingById(core: CoreContext, args: ApiArgs<'readings-co
         { field: 'reading', code: 'reading-read-only', params: { status: reading.status } },
       ]);
     }
-    if (!reading.flagged) return reading;
+    // Flagged (zu prüfen), or listed by Hinweise as far below the usual (not flagged): confirmed
+    // by the clerk, it is off the lists until its counters or date change. Once is enough.
+    if (!reading.flagged && reading.confirmedBy !== null) return reading;
     const now = timestamp(core);
     confirmReading(core.db, reading.id, core.author, now);
     audit(core, now, 'reading', reading.id, 'update', {
-      flagged: [true, false],
+      ...(reading.flagged && { flagged: [true, false] }),
       confirmedBy: [reading.confirmedBy, core.author],
     });
     const saved = getReading(core.db, reading.id);

@@ -27,7 +27,7 @@ export function AlertsPage({ kind }: { kind: AlertKind | null }) {
     const counter = alert.counter ? t(`kinds.${alert.counter}`) : '';
     const n = (value: number | undefined) => formatCounter(value ?? 0, language);
     if (alert.kind === 'stuck') return t('alerts.detail.stuck', { counter, value: n(alert.value) });
-    if (alert.kind === 'silent') return t('alerts.detail.silent', { months: alert.months ?? 0 });
+    if (alert.kind === 'silent') return t('alerts.detail.silent', { count: alert.months ?? 0 });
     if (alert.kind === 'unusual') {
       // A reading flagged by the portal's check, or under other settings, has no usual usage to name.
       const detail = alert.direction === 'low' ? 'low' : alert.expected === undefined ? 'flagged' : 'high';
@@ -96,8 +96,9 @@ export function AlertsPage({ kind }: { kind: AlertKind | null }) {
           const back = filter ? `alerts?kind=${filter}` : 'alerts';
           navigate(row.kind === 'web-waiting' ? '#/web' : deviceHref(row.equipmentId, row.readingId ?? undefined, back));
         }}
-        height="calc(100vh - 230px)"
+        height="calc(100vh - 250px)"
       />
+      <p className="muted small">{t('alerts.hint')}</p>
     </section>
   );
 }

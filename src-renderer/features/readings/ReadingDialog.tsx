@@ -451,6 +451,16 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
         </label>
 
         {reading?.flagged && <p className="notice flagged">{t('dialog.flaggedNotice')}</p>}
+        {/* Hinweise lists it as far below the usual: said here, and confirmed here to take it off that list. */}
+        {!reading?.flagged && draft.lowUsage.length > 0 && !form.readOnly && (
+          <p className="notice flagged">
+            {t('dialog.lowNotice', {
+              list: draft.lowUsage
+                .map((low) => t('dialog.lowCounter', { counter: t(`kinds.${low.kind}`), usage: formatCounter(low.usage, language), expected: formatCounter(low.expected, language) }))
+                .join(', '),
+            })}
+          </p>
+        )}
         {reading?.confirmedBy && <p className="muted small">{t('dialog.confirmedBy', { name: reading.confirmedBy })}</p>}
         {shownBanner && (
           <p role="alert" className="error-banner">
@@ -471,7 +481,7 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
               {confirmDelete ? t('dialog.deleteConfirm') : t('dialog.delete')}
             </button>
           )}
-          {reading?.flagged && !form.readOnly && (
+          {reading && (reading.flagged || draft.lowUsage.length > 0) && !form.readOnly && (
             <button
               type="button"
               onClick={() => void run(() => api.call('readings-confirm', { readingId: reading.id, revision: reading.revision }))}
