@@ -121,6 +121,11 @@ function counterRow(counter: PortalCounter, device: PortalDevice, options: Readi
     ${notes.length > 0 ? html`<tr class="note"><td colspan="5">${notes}</td></tr>` : ''}`;
 }
 
+/** Some of a device's counters entered (not yet sent), others not: the device waits for them (`collect`). */
+function partlyEntered(device: ReadingsPageOptions['devices'][number]): boolean {
+  return device.counters.some((c) => c.entry && !c.entry.transferred) && device.counters.some((c) => !c.entry);
+}
+
 export function readingsPage(options: ReadingsPageOptions): Html {
   const { texts, link, devices } = options;
   const anyEntered = devices.some((device) => device.counters.some((c) => c.entry && !c.entry.transferred));
@@ -140,6 +145,7 @@ export function readingsPage(options: ReadingsPageOptions): Html {
       ${device.counters.map((counter) => counterRow(counter, device, options))}
       </tbody>
     </table>
+    ${partlyEntered(device) ? html`<p class="hint partial">${texts.partialDevice}</p>` : ''}
   </section>`,
   )}
   ${anyEntered ? html`<p class="hint">${texts.sentTonight}.</p>` : ''}`;

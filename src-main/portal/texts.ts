@@ -36,6 +36,8 @@ export interface PortalTexts {
   tooLarge: string;
   implausible: string;
   sentTonight: string;
+  /** Under a device of which some counters are entered and others not: it goes with all of them. */
+  partialDevice: string;
   transferred: string;
   clickHint: string;
   nothingDue: string;
@@ -88,6 +90,7 @@ const fr: PortalTexts = {
   tooLarge: 'Cette valeur est trop grande pour un compteur.',
   implausible: '⚠ La valeur saisie est considérablement supérieure à votre consommation habituelle. Merci de vérifier.',
   sentTonight: 'Si le compteur saisi a une valeur plausible par rapport à la consommation habituelle, tous les signaux sont au vert. Il sera envoyé la nuit prochaine et ne pourra plus être modifié',
+  partialDevice: 'Il manque encore un compteur de cette machine : elle sera envoyée quand tous ses compteurs seront saisis (au plus tard à la fin de validité du lien).',
   transferred: 'Transmis, ne peut plus être modifié',
   clickHint: 'Cliquez simplement dans la case du compteur à saisir',
   nothingDue: 'Aucune machine ne nécessite de saisie pour cette période.',
@@ -139,6 +142,7 @@ const de: PortalTexts = {
   tooLarge: 'Dieser Wert ist für einen Zähler zu gross.',
   implausible: '⚠ Der eingegebene Wert liegt deutlich über Ihrem üblichen Verbrauch. Bitte prüfen Sie ihn.',
   sentTonight: 'Liegt der erfasste Zählerstand im Rahmen des üblichen Verbrauchs, ist alles grün. Er wird in der nächsten Nacht übermittelt und kann danach nicht mehr geändert werden',
+  partialDevice: 'Für diese Maschine fehlt noch ein Zähler: sie wird übermittelt, sobald alle ihre Zähler erfasst sind (spätestens wenn der Link abläuft).',
   transferred: 'Übermittelt, kann nicht mehr geändert werden',
   clickHint: 'Klicken Sie einfach in das Feld des Zählers, den Sie erfassen möchten',
   nothingDue: 'Für diese Periode muss kein Zählerstand erfasst werden.',
@@ -190,6 +194,7 @@ const en: PortalTexts = {
   tooLarge: 'This value is too large for a counter.',
   implausible: '⚠ The value entered is considerably higher than your usual consumption. Please check it.',
   sentTonight: 'If the counter entered is plausible for the usual usage, all signals are green. It will be sent tonight and can no longer be changed after that',
+  partialDevice: 'A counter of this machine is still missing: it is sent once all its counters are entered (at the latest when the link ends).',
   transferred: 'Sent, can no longer be changed',
   clickHint: 'Simply click in the box of the counter to enter',
   nothingDue: 'No machine needs a reading for this period.',

@@ -320,6 +320,9 @@ describe('the portal visit and the sync', () => {
       visit.lastValue(visit.counterId('3.033.923', kind));
     const colour = colourLast('Compteur Couleur');
     expect(await visit.enter('3.033.923', 'Compteur Couleur', String(colour + 50))).toBe(303);
+    // Said under that device (and only there): it goes once its other counter is entered.
+    expect(visit.page.split('Il manque encore un compteur de cette machine')).toHaveLength(2);
+    expect(visit.page.split('<section').find((part) => part.includes(' 3.033.923">'))).toContain('Il manque encore un compteur');
 
     const first = await runtime.sync();
     expect(first).toMatchObject({ collected: 1, applied: 1, held: 0, already: 0 });
