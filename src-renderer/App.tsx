@@ -174,12 +174,12 @@ export function App({ firstInfo }: AppProps) {
           {info && route.page === 'search' && <SearchPage query={query} empty={info.empty} onDemoLoaded={loadInfo} />}
           {info && route.page === 'customers' && <CustomersPage query={query} onClearQuery={() => setQuery('')} />}
           {info && route.page === 'import' && <ImportPage />}
-          {info && route.page === 'web' && <WebPage today={info.today} />}
+          {info && route.page === 'web' && <WebPage today={info.today} at={route.at} />}
           {info && route.page === 'billing' && <BillingPage today={info.today} period={route.period} />}
           {info && route.page === 'settings' && <SettingsPage />}
           {info && route.page === 'period' && <PeriodPage today={info.today} />}
           {info && route.page === 'alerts' && (
-            <AlertsPage key={route.kind ?? 'all'} kind={ALERT_KINDS.find((kind) => kind === route.kind) ?? null} />
+            <AlertsPage key={route.kind ?? 'all'} kind={ALERT_KINDS.find((kind) => kind === route.kind) ?? null} at={route.at} />
           )}
           {info && route.page === 'statement' && <StatementPage runId={route.runId} />}
           {info && route.page === 'customer' && <CustomerPageWithData key={route.number ?? 'new'} number={route.number} />}

@@ -8,12 +8,12 @@ export type Route =
    * clerk came from: Web-Erfassung, Billing) is where closing that dialog returns.
    */
   | { page: 'device'; equipmentId: string; readingId: number | null; back: BackPage | null }
-  | { page: 'web' }
+  | { page: 'web'; at: string | null }
   /** The print billing; `period` a month to open other than this one. */
   | { page: 'billing'; period: string | null }
   | { page: 'settings' }
   | { page: 'period' }
-  | { page: 'alerts'; kind: string | null }
+  | { page: 'alerts'; kind: string | null; at: string | null }
   | { page: 'statement'; runId: number }
   | { page: 'customers' }
   | { page: 'import' }
@@ -26,9 +26,10 @@ export type Route =
 /**
  * The list a reading opened from goes back to once its dialog closes: Web-Erfassung, Hinweise,
  * or the billing of a month (`billing?period=2026-11`), as the part of the address after `#/`.
+ * A list's `at` names the row the reading was opened from: the keyboard goes on from there.
  */
 export type BackPage = string;
-const BACK_PAGE = /^(web|alerts(\?kind=[\w-]+)?|billing(\?period=\d{4}-(0[1-9]|1[0-2]))?)$/;
+const BACK_PAGE = /^(web(\?at=[\w-]+)?|alerts(\?kind=[\w-]+)?([?&]at=[\w-]+)?|billing(\?period=\d{4}-(0[1-9]|1[0-2]))?)$/;
 
 function queryParam(hash: string, name: string): string | null {
   const query = hash.split('?')[1];
@@ -64,15 +65,16 @@ export function parseRoute(hash: string): Route {
   }
   if (/^#\/customers\/?$/.test(hash)) return { page: 'customers' };
   if (/^#\/import\/?$/.test(hash)) return { page: 'import' };
-  if (/^#\/web\/?$/.test(hash)) return { page: 'web' };
+  const web = /^#\/web\/?(?:\?at=([\w-]+))?$/.exec(hash);
+  if (web) return { page: 'web', at: web[1] ?? null };
   if (/^#\/billing\/?(\?|$)/.test(hash)) {
     const period = queryParam(hash, 'period');
     return { page: 'billing', period: period !== null && /^\d{4}-(0[1-9]|1[0-2])$/.test(period) ? period : null };
   }
   if (/^#\/settings\/?$/.test(hash)) return { page: 'settings' };
   if (/^#\/period\/?$/.test(hash)) return { page: 'period' };
-  const alerts = /^#\/alerts\/?(?:\?kind=([\w-]+))?$/.exec(hash);
-  if (alerts) return { page: 'alerts', kind: alerts[1] ?? null };
+  const alerts = /^#\/alerts\/?(?:\?kind=([\w-]+))?(?:[?&]at=([\w-]+))?$/.exec(hash);
+  if (alerts) return { page: 'alerts', kind: alerts[1] ?? null, at: alerts[2] ?? null };
   const statement = /^#\/billing\/runs\/(\d+)/.exec(hash);
   if (statement?.[1]) return { page: 'statement', runId: Number(statement[1]) };
   return { page: 'search' };

@@ -37,6 +37,11 @@ export interface GridProps<Row> {
   onFocusRow?: (row: Row) => void;
   /** Each new non-zero value moves the keyboard focus to the first row, once. */
   focusToken?: number;
+  /**
+   * The row the keyboard goes on from once the rows are there, once per value (a list come back
+   * to from the reading opened on it); the first row when that one is gone (dealt with).
+   */
+  focusRowId?: string | null;
   height?: number | string;
 }
 
@@ -80,15 +85,17 @@ export function Grid<Row>({
   onOpen,
   onFocusRow,
   focusToken,
+  focusRowId,
   height = 420,
 }: GridProps<Row>) {
   const apiRef = useRef<GridApi<Row> | null>(null);
   const handledToken = useRef(0);
+  const handledRowId = useRef<string | null>(null);
   // The props as last committed, for the focus below: before its effect (effects run in order).
-  const latest = useRef({ rows, rowId, focusToken });
+  const latest = useRef({ rows, rowId, focusToken, focusRowId });
   useEffect(() => {
-    latest.current = { rows, rowId, focusToken };
-  }, [rows, rowId, focusToken]);
+    latest.current = { rows, rowId, focusToken, focusRowId };
+  }, [rows, rowId, focusToken, focusRowId]);
 
   // The focus goes to the first row once ag-grid shows the rows the token is for: it takes a
   // new rowData after React's commit, sometimes a tick after this component's effect, and a
@@ -108,10 +115,26 @@ export function Grid<Row>({
     api.setFocusedCell(0, first);
   }, []);
 
+  // Back on the list: the row it was opened from, as soon as the loaded rows are the grid's.
+  const focusCameFrom = useCallback(() => {
+    const api = apiRef.current;
+    const { rows: shown, rowId: idOf, focusRowId: id } = latest.current;
+    const first = api?.getAllDisplayedColumns()[0];
+    if (!id || id === handledRowId.current || !api || !first || !shown?.[0]) return;
+    if (api.getRowNode(idOf(shown[0]))?.data !== shown[0]) return;
+    handledRowId.current = id;
+    const index = api.getRowNode(id)?.rowIndex ?? 0;
+    api.ensureIndexVisible(index);
+    api.setFocusedCell(index, first);
+  }, []);
+
   useEffect(() => {
-    const timer = window.setTimeout(focusFirstRow, 0);
+    const timer = window.setTimeout(() => {
+      focusFirstRow();
+      focusCameFrom();
+    }, 0);
     return () => window.clearTimeout(timer);
-  }, [focusToken, focusFirstRow]);
+  }, [focusToken, focusRowId, focusFirstRow, focusCameFrom]);
 
   const onCellKeyDown = useCallback(
     (event: CellKeyDownEvent<Row>) => {
@@ -158,8 +181,12 @@ export function Grid<Row>({
           apiRef.current = event.api;
           onReady?.(event.api);
           focusFirstRow();
+          focusCameFrom();
         }}
-        onRowDataUpdated={focusFirstRow}
+        onRowDataUpdated={() => {
+          focusFirstRow();
+          focusCameFrom();
+        }}
         onCellKeyDown={onCellKeyDown}
         onCellFocused={(event: CellFocusedEvent<Row>) => {
           const row = event.rowIndex === null ? undefined : event.api.getDisplayedRowAtIndex(event.rowIndex)?.data;

@@ -31,12 +31,13 @@ test('an unusual usage shows among the alerts, counted on the period overview, a
   expect(await detail.evaluate((cell) => cell.scrollWidth <= cell.clientWidth)).toBe(true);
   await page.screenshot({ path: 'test-results/alerts.png' });
   await rows.first().dblclick();
-  await expect(page).toHaveURL(/#\/devices\/3\.024\.072\?reading=\d+&back=alerts%3Fkind%3Dunusual$/);
+  await expect(page).toHaveURL(/#\/devices\/3\.024\.072\?reading=\d+&back=alerts%3Fkind%3Dunusual%26at%3Dunusual-\d+-\w+-\d+$/);
   const reading = /reading=(\d+)/.exec(page.url())![1];
   await expect(page.getByRole('dialog')).toBeVisible();
-  // Closed, the reading returns to the list it was opened from, filtered as it was, for the next one.
+  // Closed, the reading returns to the list it was opened from, filtered as it was, the keyboard on its row for the next one.
   await page.keyboard.press('Escape');
-  await expect(page).toHaveURL(/#\/alerts\?kind=unusual$/);
+  await expect(page).toHaveURL(/#\/alerts\?kind=unusual&at=unusual-\d+-\w+-\d+$/);
+  await expect(rows.first().locator('[role="gridcell"]:focus')).toHaveCount(1);
   await expect(filters.getByRole('button', { name: 'ungewöhnlicher Verbrauch 1' })).toHaveAttribute('aria-pressed', 'true');
   // Opened by its address alone, closing it stays on the device, and a reload does not open it again.
   await meterdesk.open(`#/devices/3.024.072?reading=${reading}`);

@@ -122,8 +122,8 @@ test('a customer enters counters from the e-mailed link; the sync brings them in
   await expect(page.getByRole('dialog').getByLabel('Schwarz Zählerstand neu')).toHaveValue(/345.500/);
   await page.keyboard.press('Escape');
   // Closed, the dialog returns to the list it was opened from, for the next row.
-  await expect(page).toHaveURL(/#\/web$/);
-  await expect(grid.getByRole('row').filter({ hasText: '3.022.790' })).toBeVisible();
+  await expect(page).toHaveURL(/#\/web\?at=\d+$/);
+  await expect(grid.getByRole('row').filter({ hasText: '3.022.790' }).locator('[role="gridcell"]:focus')).toHaveCount(1);
   await page.goto(`${webApp.url}/#/devices/3.022.790`);
   const newest = page.locator('.ag-row').filter({ hasText: /345.500/ });
   await expect(newest).toContainText('Web');
@@ -192,7 +192,7 @@ test("without an SMTP server the requests fail with the reason, and the list of 
   page.once('dialog', (dialog) => void dialog.accept());
   await rows.filter({ hasText: '999999 Fiduciaire du Léman SA' }).getByRole('button', { name: 'Link selbst geben' }).click();
   const handedOver = page.getByRole('region', { name: 'Link für 999999' });
-  await expect(handedOver).toContainText(/Gültig bis \d\d\.\d\d\.\d{4}/);
+  await expect(handedOver).toContainText(/Link für 999999 – gültig bis \d\d\.\d\d\.\d{4}/);
   // The e-mail never went out: no earlier link reached the customer, none is said to stop.
   await expect(handedOver).not.toContainText('Der bisherige Link');
   // The list says a link was given, and offers to give another one (the customer misheard it).

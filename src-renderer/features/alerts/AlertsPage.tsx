@@ -14,7 +14,12 @@ import { deviceHref, navigate } from '../../useHashRoute';
  * filter per kind with its count (`#/alerts?kind=…` from the period overview); Enter or a
  * double-click opens the device.
  */
-export function AlertsPage({ kind }: { kind: AlertKind | null }) {
+/** An alert's row in the list (and in the address coming back to it): letters, digits and dashes. */
+function alertRowId(row: Alert): string {
+  return `${row.kind}-${row.deviceId}-${row.counter ?? ''}-${row.readingId ?? ''}`;
+}
+
+export function AlertsPage({ kind, at = null }: { kind: AlertKind | null; at?: string | null }) {
   const { t, language } = useLanguage();
   const [overview, setOverview] = useState<AlertsOverview | null>(null);
   const [filter, setFilter] = useState<AlertKind | null>(kind);
@@ -89,11 +94,12 @@ export function AlertsPage({ kind }: { kind: AlertKind | null }) {
         label={t('alerts.list')}
         rows={rows}
         columns={columns}
-        rowId={(row) => `${row.kind}-${row.deviceId}-${row.counter ?? ''}-${row.readingId ?? ''}`}
+        rowId={alertRowId}
+        focusRowId={at}
         onOpen={(row) => {
           // A web value kept aside is decided on Web-Erfassung (Übernehmen / Verwerfen), not on the device.
-          // A reading opened here comes back to this list, filtered as it was, once its dialog closes.
-          const back = filter ? `alerts?kind=${filter}` : 'alerts';
+          // A reading opened here comes back to this list, filtered as it was, to its row, once its dialog closes.
+          const back = `alerts?${filter ? `kind=${filter}&` : ''}at=${alertRowId(row)}`;
           navigate(row.kind === 'web-waiting' ? '#/web' : deviceHref(row.equipmentId, row.readingId ?? undefined, back));
         }}
         height="calc(100vh - 250px)"

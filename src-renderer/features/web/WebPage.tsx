@@ -31,7 +31,7 @@ const requestRank = (request: WebRequestInfo) => REQUEST_ORDER[request.status] +
  * decides on a submission kept aside. `Synchronisieren` runs the sync now.
  */
 /** `today`: the dealer's day; the requests sent are this month's. */
-export function WebPage({ today }: { today: string }) {
+export function WebPage({ today, at = null }: { today: string; at?: string | null }) {
   const { t, language } = useLanguage();
   const [overview, setOverview] = useState<WebOverview | null>(null);
   const [busy, setBusy] = useState<'sync' | 'send' | null>(null);
@@ -164,7 +164,8 @@ export function WebPage({ today }: { today: string }) {
     [load, language, t, valuesText],
   );
 
-  const open = useCallback((row: WebSubmission) => navigate(deviceHref(row.equipmentId, row.readingId ?? undefined, 'web')), []);
+  // Back from the reading, the keyboard goes on from its row.
+  const open = useCallback((row: WebSubmission) => navigate(deviceHref(row.equipmentId, row.readingId ?? undefined, `web?at=${row.id}`)), []);
 
   // Room for three buttons only where a kept-aside submission has them.
   const anyHeld = overview?.submissions.some((row) => row.state === 'held') ?? false;
@@ -386,6 +387,7 @@ export function WebPage({ today }: { today: string }) {
           rows={overview?.submissions ?? []}
           columns={columns}
           rowId={(row) => String(row.id)}
+          focusRowId={at}
           onOpen={open}
           height="calc(100vh - 240px)"
         />
