@@ -4,10 +4,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { GROUPED_COUNTER } from '../../shared/format';
-import type { Language } from '../../shared/models';
+import { LANGUAGES, type Language } from '../../shared/models';
 import type { PortalCounter, PortalDevice, PortalLink } from '../../db/portal/store';
 import { escapeHtml, html, Html } from './html';
 import type { PortalTexts } from './texts';
+
+/** Each language by its own name: the customer finds theirs whatever the page speaks now. */
+const LANGUAGE_NAMES: Record<Language, string> = { fr: 'Français', de: 'Deutsch', en: 'English' };
 
 interface LayoutOptions {
   language: Language;
@@ -34,7 +37,12 @@ function layout({ language, texts, body, csrf, print }: LayoutOptions): Html {
 <header class="top">
   <h1>${texts.title}</h1>
   ${csrf !== null
-    ? html`<form method="post" action="/deconnexion" class="logout">
+    ? html`<nav class="languages" aria-label="${texts.languages}">${LANGUAGES.map((code) =>
+        code === language
+          ? html`<span aria-current="true">${LANGUAGE_NAMES[code]}</span>`
+          : html`<a href="/langue/${code}" lang="${code}" hreflang="${code}">${LANGUAGE_NAMES[code]}</a>`,
+      )}</nav>
+  <form method="post" action="/deconnexion" class="logout">
     <input type="hidden" name="_csrf" value="${csrf}">
     <button type="submit" class="link">${texts.logout}</button>
   </form>`
@@ -207,6 +215,9 @@ export const PORTAL_CSS = `
 body { margin: 0; color: #1f2328; background: #f6f8fa; }
 header.top { display: flex; justify-content: space-between; align-items: center; padding: .75rem 1.25rem; background: #24292f; color: #fff; }
 header.top h1 { font-size: 1.25rem; margin: 0; }
+header.top .languages { margin-left: auto; margin-right: 1.25rem; display: flex; gap: .75rem; }
+header.top .languages a { color: #fff; }
+header.top .languages span { font-weight: 600; }
 button.link { background: none; border: 0; color: #fff; text-decoration: underline; cursor: pointer; font: inherit; }
 main { max-width: 60rem; margin: 0 auto; padding: 1rem 1.25rem 3rem; }
 .customer { font-size: 1.1rem; }
@@ -236,7 +247,9 @@ button, a.button { padding: .35rem .8rem; border: 1px solid #1f6feb; background:
 /* A phone: each counter a block of lines, the field and its button in full view, no sideways scrolling. */
 @media (max-width: 40rem) {
   main { padding: .75rem .75rem 2rem; }
-  header.top { padding: .6rem .75rem; }
+  header.top { padding: .6rem .75rem; flex-wrap: wrap; row-gap: .3rem; }
+  header.top h1 { width: 100%; }
+  header.top .languages { margin: 0 auto 0 0; gap: .6rem; }
   .device { padding: .6rem .75rem; }
   .ids span, .where span { display: block; margin-right: 0; }
   table.counters, table.counters tbody, table.counters tr, table.counters th, table.counters td,
@@ -249,7 +262,7 @@ button, a.button { padding: .35rem .8rem; border: 1px solid #1f6feb; background:
   .enter-link, td.state a { display: inline-block; padding: .45rem .9rem; border: 1px solid #1f6feb; border-radius: 4px; margin-top: .2rem; }
 }
 @media print {
-  header.top form, .no-print, .tools { display: none; } body { background: #fff; } .device { border: 0; padding: 0; }
+  header.top form, header.top .languages, .no-print, .tools { display: none; } body { background: #fff; } .device { border: 0; padding: 0; }
   /* Backgrounds are not printed by default: the title in black, not white on white. */
   header.top { background: none; color: #000; padding: 0 0 .5rem; }
 }

@@ -175,13 +175,23 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
     return hash;
   }
 
-  /** The visit's link, still open; otherwise the page says why. */
+  /**
+   * The link in the language the customer picked in the page's header (`/langue/…`, kept in
+   * the language cookie), else in the link's own — the customer's correspondence language,
+   * which opening the link from the e-mail goes back to.
+   */
+  function inChosenLanguage(request: FastifyRequest, link: PortalLink): PortalLink {
+    const chosen = request.cookies[LANGUAGE_COOKIE];
+    return chosen !== link.language && (chosen === 'de' || chosen === 'fr' || chosen === 'en') ? { ...link, language: chosen } : link;
+  }
+
+  /** The visit's link, still open, in the language its pages speak; otherwise the page says why. */
   function visit(request: FastifyRequest): PortalLink {
     const hash = sessionHash(request);
     const link = hash ? sessionLink(db, hash, now().toISOString()) : null;
     if (!link) throw new PageError(403, 'session-over');
     if (isOver(link)) throw new PageError(404, 'invalid-link');
-    return link;
+    return inChosenLanguage(request, link);
   }
 
   /**
@@ -285,6 +295,15 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
       },
     );
 
+    // The header's language links: the visit's pages in that language from now on (a cookie, as
+    // the language after a logout); back to the customer's page, or the ended-visit page.
+    server.get<{ Params: { language: string } }>('/langue/:language', (request, reply) => {
+      const { language } = request.params;
+      if (language !== 'de' && language !== 'fr' && language !== 'en') return invalidLink(request, reply);
+      reply.setCookie(LANGUAGE_COOKIE, language, { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: LANGUAGE_DAYS * 86_400 });
+      return reply.code(303).header('cache-control', 'no-store').redirect('/releve');
+    });
+
     server.get<{ Querystring: { saisir?: string } }>('/releve', (request, reply) => {
       const link = visit(request);
       const editing = Number(request.query.saisir);
@@ -354,7 +373,7 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
       const link = hash ? sessionLink(db, hash, now().toISOString()) : null;
       if (hash) deleteSession(db, hash);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return message(request, reply, 200, link?.language ?? null, (t) => [t.loggedOut]);
+      return message(request, reply, 200, link ? inChosenLanguage(request, link).language : null, (t) => [t.loggedOut]);
     });
 
     server.get('/', (request, reply) => {

@@ -8,6 +8,8 @@ import type { CounterKind, Language } from '../../shared/models';
 export interface PortalTexts {
   title: string;
   logout: string;
+  /** The header's language links, for a screen reader. */
+  languages: string;
   intro: string;
   linkValidUntil: (date: string) => string;
   /** A day as the language writes it: 24.11.2026 (the seed), 24/11/2026 in English, as the back-office does. */
@@ -59,6 +61,7 @@ const fr: PortalTexts = {
   date: (isoDate) => formatDate(isoDate, 'fr'),
   title: 'Relevé des compteurs',
   logout: 'Déconnexion',
+  languages: 'Langue',
   intro:
     "Toutes les machines nécessitant une saisie de compteur apparaissent. Vous n'êtes pas obligé de les saisir toutes en même temps du moment que vous le faites avant le 4 du mois suivant",
   linkValidUntil: (date) => `Ce lien est valable jusqu'au ${date}.`,
@@ -111,6 +114,7 @@ const de: PortalTexts = {
   date: (isoDate) => formatDate(isoDate, 'de'),
   title: 'Zählerstände erfassen',
   logout: 'Abmelden',
+  languages: 'Sprache',
   intro:
     'Alle Geräte, deren Zählerstand erfasst werden muss, sind aufgeführt. Sie müssen nicht alle auf einmal erfassen, solange Sie es vor dem 4. des Folgemonats tun',
   linkValidUntil: (date) => `Dieser Link ist bis am ${date} gültig.`,
@@ -163,6 +167,7 @@ const en: PortalTexts = {
   date: (isoDate) => formatDate(isoDate, 'en'),
   title: 'Meter readings',
   logout: 'Log out',
+  languages: 'Language',
   intro:
     'All the machines that need a meter reading are listed. You need not enter them all at once, as long as you do so before the 4th of the following month',
   linkValidUntil: (date) => `This link is valid until ${date}.`,

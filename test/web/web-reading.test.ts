@@ -514,6 +514,35 @@ describe('the portal visit and the sync', () => {
     expect(visit.page).toContain('Votre visite est terminée (déconnexion ou délai dépassé)');
   });
 
+  it('lets the customer read the portal in another language from its header, until the link is opened again', async () => {
+    const { visit, path } = await customerOnPortal();
+    expect(visit.page).toContain('<span aria-current="true">Français</span>');
+    expect(visit.page).toContain('<a href="/langue/de" lang="de" hreflang="de">Deutsch</a>');
+    const switched = await visit.get('/langue/de');
+    expect(switched.status).toBe(303);
+    expect(switched.headers.get('location')).toBe('/releve');
+    await visit.get('/releve');
+    expect(visit.page).toContain('<html lang="de">');
+    expect(visit.page).toContain('Zählerstände erfassen');
+    expect(visit.page).toContain('<span aria-current="true">Deutsch</span>');
+    // A refused value is refused in it too; the print view and the logout speak it.
+    const black = visit.counterId('3.022.790', 'Zähler Schwarz-Weiss');
+    await visit.post(`/releve/${black}`, { value: '12' });
+    expect(visit.status).toBe(422);
+    expect(visit.page).toContain('<html lang="de">');
+    await visit.get('/imprimer');
+    expect(visit.page).toContain('<html lang="de">');
+    expect((await visit.get('/langue/xx')).status).toBe(404);
+    // Opened from the e-mail again: the customer's own language.
+    await visit.get(path);
+    expect(visit.page).toContain('<html lang="fr">');
+    await visit.get('/langue/en');
+    await visit.get('/releve');
+    expect(visit.page).toContain('Meter readings');
+    await visit.post('/deconnexion', {});
+    expect(visit.page).toContain('<html lang="en">');
+  });
+
   it('no longer asks the customer for a device the office has read for the period', async () => {
     const { core, path, visit, runtime } = await customerOnPortal();
     expect(visit.page).toContain('3.022.790');

@@ -382,15 +382,19 @@ export function WebPage({ today, at = null }: { today: string; at?: string | nul
       {overview && overview.submissions.length === 0 ? (
         <p className="muted">{t('web.none')}</p>
       ) : (
-        <Grid<WebSubmission>
-          label={t('web.submissions')}
-          rows={overview?.submissions ?? []}
-          columns={columns}
-          rowId={(row) => String(row.id)}
-          focusRowId={at}
-          onOpen={open}
-          height="calc(100vh - 240px)"
-        />
+        <>
+          {/* What customers entered, under its own heading (the request e-mails above are another list). */}
+          <h2>{t('web.submissions')}</h2>
+          <Grid<WebSubmission>
+            label={t('web.submissions')}
+            rows={overview?.submissions ?? []}
+            columns={columns}
+            rowId={(row) => String(row.id)}
+            focusRowId={at}
+            onOpen={open}
+            height="calc(100vh - 280px)"
+          />
+        </>
       )}
     </section>
   );
