@@ -6,9 +6,9 @@
  * - `/sync/publish`: the links of the open periods with their due devices and counters.
  * - `/sync/collect`: the portal freezes what is ready (every counter of a device entered, or
  *   the link over) and returns everything frozen that the back-office has not acknowledged.
- *   With `again: true` it returns the acknowledged ones too (still kept): the back-office's
- *   database was restored from a backup, and what it stored after that backup is to be
- *   stored once more.
+ *   With `again: true` it returns the acknowledged ones too (those frozen since `since`, when
+ *   given), marked `acknowledged`, and says `again: true` back: the back-office's database was
+ *   restored from a backup, and what it stored after that backup is to be stored once more.
  * - `/sync/ack`: the back-office has stored these submissions; the portal stops sending them.
  *
  * A submission is keyed by link and device, so collecting twice, or again after a crash,
@@ -88,6 +88,8 @@ export const submission = z
     deviceRef: z.number().int().positive(),
     /** Every counter of the device entered; false when the link ended with some missing. */
     complete: z.boolean(),
+    /** Collected `again`: the back-office acknowledged it before (it is being recovered). */
+    acknowledged: z.boolean().optional(),
     values: z
       .array(
         z
@@ -99,8 +101,11 @@ export const submission = z
   .strict();
 export type Submission = z.infer<typeof submission>;
 
-export const collectBody = z.object({ again: z.boolean().optional() }).strict();
-export const collectResponse = z.object({ submissions: z.array(submission) }).strict();
+export const collectBody = z
+  .object({ again: z.boolean().optional(), since: z.string().datetime().optional() })
+  .strict();
+/** `again`: the portal collected the acknowledged ones too (a portal from before that option leaves it out). */
+export const collectResponse = z.object({ submissions: z.array(submission), again: z.boolean().optional() }).strict();
 export const ackBody = z.object({ keys: z.array(z.string().max(100)).max(100_000) }).strict();
 
 export function submissionKey(tokenHash: string, deviceRef: number): string {

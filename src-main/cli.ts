@@ -90,7 +90,8 @@ Commands:
             backups/pre-restore-….sqlite (pre-restore-portal-…), and the swap is one
             rename. (The settings screen's Zurückspielen does the same at the app's
             next start; serve prints what came of it.) After the database's restore,
-            the next sync collects again what customers entered since the backup.
+            the syncs collect again what customers entered since the backup, kept
+            aside for a clerk to check (Web-Erfassung).
   settings [KEY [VALUE]]
             Show every setting (secrets hidden), or set one — checked as the settings
             screen checks it; an empty VALUE goes back to the default.

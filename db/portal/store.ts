@@ -383,6 +383,7 @@ interface CollectRow {
   value: number;
   entered_on: string;
   flagged: number;
+  acknowledged: number;
   counters: number;
   entered: number;
 }
@@ -390,10 +391,16 @@ interface CollectRow {
 /**
  * Freezes what is ready — devices with every counter entered, and whatever was entered on a
  * link that has ended (`isOver`) — and returns every frozen, unacknowledged submission. Frozen
- * values are shown locked to the customer from then on. `again`: the acknowledged ones too
- * (the back-office's database was restored from a backup older than they are).
+ * values are shown locked to the customer from then on. `again`: the acknowledged ones too,
+ * frozen since `again.since` if given (the back-office's database was restored from a backup
+ * of then), each marked `acknowledged`.
  */
-export function collect(db: Database, now: string, isOver: (link: PortalLink) => boolean, again = false): Submission[] {
+export function collect(
+  db: Database,
+  now: string,
+  isOver: (link: PortalLink) => boolean,
+  again: { since: string | null } | null = null,
+): Submission[] {
   return db.transaction(() => {
     const open = db.all<LinkRow>(
       `SELECT DISTINCT ${LINK_COLUMNS.split(', ').map((c) => `l.${c}`).join(', ')}
@@ -412,12 +419,13 @@ export function collect(db: Database, now: string, isOver: (link: PortalLink) =>
     }
     const rows = db.all<CollectRow>(
       `SELECT d.id AS device_id, d.device_ref, l.token_hash, l.customer_number, l.period, c.kind, e.value, e.entered_on, e.flagged,
+              e.acknowledged_at IS NOT NULL AS acknowledged,
               (SELECT count(*) FROM counters c2 WHERE c2.device_id = d.id) AS counters,
               (SELECT count(*) FROM counters c2 JOIN entries e2 ON e2.counter_id = c2.id WHERE c2.device_id = d.id) AS entered
          FROM entries e JOIN counters c ON c.id = e.counter_id JOIN devices d ON d.id = c.device_id JOIN links l ON l.id = d.link_id
-        WHERE e.transferred_at IS NOT NULL AND (e.acknowledged_at IS NULL OR @again)
+        WHERE e.transferred_at IS NOT NULL AND (e.acknowledged_at IS NULL OR (@again AND e.transferred_at >= @since))
         ORDER BY l.id, d.sort, c.sort`,
-      { again: again ? 1 : 0 },
+      { again: again ? 1 : 0, since: again?.since ?? '' },
     );
     const submissions = new Map<number, Submission>();
     for (const row of rows) {
@@ -430,6 +438,7 @@ export function collect(db: Database, now: string, isOver: (link: PortalLink) =>
           period: row.period,
           deviceRef: row.device_ref,
           complete: row.entered === row.counters,
+          ...(row.acknowledged === 1 && { acknowledged: true }),
           values: [],
         };
         submissions.set(row.device_id, item);

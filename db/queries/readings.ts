@@ -442,6 +442,11 @@ export function confirmReading(db: Database, id: number, by: string, now: string
   );
 }
 
+/** A clerk's confirmation withdrawn: what it judged (the usage) has changed. */
+export function unconfirmReading(db: Database, id: number): void {
+  db.run('UPDATE readings SET confirmed_by = NULL WHERE id = ?', [id]);
+}
+
 export function deleteReading(db: Database, id: number): void {
   db.run('DELETE FROM readings WHERE id = ?', [id]);
 }

@@ -82,15 +82,16 @@ export function linksToPublish(db: Database, since: IsoDate): WebLink[] {
   return db.all<WebLinkRow>(`${LINK_SELECT} WHERE l.valid_until >= ? ORDER BY l.id`, [since]).map(toLink);
 }
 
+/** A new link; `replacedAt`: one taken in already closed (a recovered link another one replaced). */
 export function insertLink(
   db: Database,
-  link: { customerId: number; period: string; tokenHash: string; validUntil: IsoDate },
+  link: { customerId: number; period: string; tokenHash: string; validUntil: IsoDate; replacedAt?: string | null },
   now: string,
 ): number {
   return db.run(
-    `INSERT INTO web_links (customer_id, period, token_hash, valid_until, created_at)
-     VALUES (@customerId, @period, @tokenHash, @validUntil, @now)`,
-    { ...link, now },
+    `INSERT INTO web_links (customer_id, period, token_hash, valid_until, created_at, replaced_at)
+     VALUES (@customerId, @period, @tokenHash, @validUntil, @now, @replacedAt)`,
+    { ...link, replacedAt: link.replacedAt ?? null, now },
   ).lastInsertRowid;
 }
 

@@ -19,7 +19,7 @@ export const de = {
     back: 'Zurück zur Suche',
     error: 'Fehler: {{message}}',
     restorePending:
-      'Beim nächsten Start wird die Sicherung {{name}} zurückgespielt: was seit dieser Sicherung erfasst wurde und bis dahin erfasst wird, steht danach nicht mehr in meterdesk (Werte aus dem Kundenportal holt die nächste Synchronisation wieder).',
+      'Beim nächsten Start wird die Sicherung {{name}} zurückgespielt: was seit dieser Sicherung erfasst wurde und bis dahin erfasst wird, steht danach nicht mehr in meterdesk (Werte aus dem Kundenportal holen die Synchronisationen danach zur Prüfung wieder, ausser das Portal wird ebenfalls zurückgespielt).',
     restorePendingPortal:
       'Beim nächsten Start wird die Sicherung des Kundenportals {{name}} zurückgespielt: was Kunden bis dahin im Portal eingeben und noch nicht übernommen ist, steht danach nicht mehr im Portal.',
     restorePendingLink: 'Einstellungen › Sicherung',
@@ -244,6 +244,7 @@ export const de = {
     apply: 'Übernehmen',
     discard: 'Verwerfen',
     applyConfirm: 'Den Zählerstand des Büros von {{device}} ({{office}}) durch die Web-Werte des Kunden ({{web}}) ersetzen? Die bisherigen Werte bleiben im Änderungsprotokoll.',
+    applyWebConfirm: 'Den Web-Zählerstand von {{device}} für diesen Monat ({{office}}) durch die neuen Web-Werte des Kunden ({{web}}) ersetzen? Die bisherigen Werte bleiben im Änderungsprotokoll.',
     applyEstimateConfirm: 'Die Schätzung von {{device}} ({{office}}) durch die Web-Werte des Kunden ({{web}}) ersetzen?',
     discardConfirm: 'Den Web-Wert von {{device}} verwerfen? Der Kunde wird nicht benachrichtigt; das lässt sich nicht rückgängig machen.',
     states: { applied: 'übernommen', held: 'zurückgestellt', discarded: 'verworfen', corrected: 'korrigiert' },
@@ -252,6 +253,7 @@ export const de = {
       recorded: 'Periode schon erfasst; Übernehmen ersetzt die Werte dieses Zählerstands durch die des Kunden',
       estimated: 'Für diese Periode gibt es nur eine Schätzung; Übernehmen setzt die echten Werte des Kunden an ihre Stelle (eine abgerechnete Schätzung wird ausgeglichen)',
       incomplete: 'Nicht alle Zähler eingegeben',
+      recovered: 'Nach dem Zurückspielen einer Sicherung nochmals abgeholt (war schon übernommen oder entschieden): prüfen, dann Übernehmen oder Verwerfen',
       refused: 'Von den Regeln abgelehnt',
     },
     failedBecause: 'Grund: {{error}}',
@@ -378,7 +380,7 @@ export const de = {
       restore: 'Zurückspielen geschieht beim nächsten Start von meterdesk, bevor es die Datenbank öffnet (die Datei wird vorher geprüft, die aktuelle Datenbank aufbewahrt). Bei geschlossenem meterdesk geht es auch mit «npm run cli -- restore DATEI».',
       restoreButton: 'Zurückspielen …',
       restoreLabel: '{{name}} zurückspielen',
-      restoreConfirm: 'Die Sicherung vom {{at}} ({{name}}) beim nächsten Start von meterdesk zurückspielen?\n\nWas seither erfasst wurde, ist danach nicht mehr in der Datenbank; Werte aus dem Kundenportal holt die nächste Synchronisation wieder. Die aktuelle Datenbank wird vorher im Sicherungsordner aufbewahrt.',
+      restoreConfirm: 'Die Sicherung vom {{at}} ({{name}}) beim nächsten Start von meterdesk zurückspielen?\n\nWas seither erfasst wurde, ist danach nicht mehr in der Datenbank; Werte aus dem Kundenportal holen die Synchronisationen danach zur Prüfung wieder (ausser das Portal wird ebenfalls zurückgespielt). Die aktuelle Datenbank wird vorher im Sicherungsordner aufbewahrt.',
       pending: 'Wird beim nächsten Start zurückgespielt: {{name}} (verlangt von {{by}} am {{at}}; gilt für einen Start in den nächsten {{days}} Tagen). meterdesk beenden und wieder starten, um es auszuführen.',
       pendingCancel: 'Nicht zurückspielen',
       restored: 'Beim Start am {{at}} zurückgespielt: {{name}}. Die ersetzte Datenbank ist aufbewahrt als {{previous}}.',

@@ -20,7 +20,7 @@ export const en: Translation = {
     back: 'Back to search',
     error: 'Error: {{message}}',
     restorePending:
-      'At the next start, the backup {{name}} will be restored: whatever was entered since that backup, or is until then, will not be in meterdesk afterwards (values from the customer portal are collected again by the next sync).',
+      'At the next start, the backup {{name}} will be restored: whatever was entered since that backup, or is until then, will not be in meterdesk afterwards (values from the customer portal are collected again by the syncs after it, to be checked — unless the portal is restored too).',
     restorePendingPortal:
       'At the next start, the customer portal backup {{name}} will be restored: whatever customers enter on the portal until then and is not yet taken over will not be on the portal afterwards.',
     restorePendingLink: 'Settings › Backup',
@@ -245,6 +245,7 @@ export const en: Translation = {
     apply: 'Take over',
     discard: 'Discard',
     applyConfirm: "Replace the office's reading of {{device}} ({{office}}) by the customer's web values ({{web}})? The previous values stay in the change log.",
+    applyWebConfirm: "Replace this month's web reading of {{device}} ({{office}}) by the customer's new web values ({{web}})? The previous values stay in the change log.",
     applyEstimateConfirm: "Replace the estimate of {{device}} ({{office}}) by the customer's web values ({{web}})?",
     discardConfirm: 'Discard the web value of {{device}}? The customer is not told; this cannot be undone.',
     states: { applied: 'taken over', held: 'kept aside', discarded: 'discarded', corrected: 'corrected' },
@@ -253,6 +254,7 @@ export const en: Translation = {
       recorded: 'A reading was already recorded for this period; Take over replaces its values by the customer’s',
       estimated: 'There is only an estimate for this period; Take over puts the customer’s real values in its place (a billed estimate is trued up)',
       incomplete: 'Not every counter entered',
+      recovered: 'Collected again after a backup was restored (it was taken over or decided before): check it, then take it over or discard it',
       refused: 'Refused by the rules',
     },
     failedBecause: 'Reason: {{error}}',
@@ -379,7 +381,7 @@ export const en: Translation = {
       restore: 'A restore happens at meterdesk\'s next start, before it opens the database (the file is checked first, the current database kept). With meterdesk closed, “npm run cli -- restore FILE” does it too.',
       restoreButton: 'Restore …',
       restoreLabel: 'Restore {{name}}',
-      restoreConfirm: 'Restore the backup of {{at}} ({{name}}) at meterdesk\'s next start?\n\nWhat was recorded since will no longer be in the database; values from the customer portal are collected again by the next sync. The current database is kept in the backups folder first.',
+      restoreConfirm: 'Restore the backup of {{at}} ({{name}}) at meterdesk\'s next start?\n\nWhat was recorded since will no longer be in the database; values from the customer portal are collected again by the syncs after it, to be checked (unless the portal is restored too). The current database is kept in the backups folder first.',
       pending: 'To be restored at the next start: {{name}} (asked for by {{by}} on {{at}}; for a start within {{days}} days). Quit meterdesk and start it again to carry it out.',
       pendingCancel: 'Don\'t restore',
       restored: 'Restored at the start on {{at}}: {{name}}. The database it replaced is kept as {{previous}}.',

@@ -21,7 +21,7 @@ export const fr: Translation = {
     back: 'Retour à la recherche',
     error: 'Erreur : {{message}}',
     restorePending:
-      'Au prochain démarrage, la sauvegarde {{name}} sera restaurée : ce qui a été saisi depuis cette sauvegarde ou le sera d’ici là ne sera ensuite plus dans meterdesk (les valeurs du portail client sont reprises à la prochaine synchronisation).',
+      'Au prochain démarrage, la sauvegarde {{name}} sera restaurée : ce qui a été saisi depuis cette sauvegarde ou le sera d’ici là ne sera ensuite plus dans meterdesk (les valeurs du portail client sont reprises par les synchronisations suivantes, à vérifier — sauf si le portail est restauré lui aussi).',
     restorePendingPortal:
       'Au prochain démarrage, la sauvegarde du portail client {{name}} sera restaurée : ce que les clients y saisissent d’ici là sans qu’il soit repris ne sera ensuite plus dans le portail.',
     restorePendingLink: 'Paramètres › Sauvegarde',
@@ -246,6 +246,7 @@ export const fr: Translation = {
     apply: 'Reprendre',
     discard: 'Rejeter',
     applyConfirm: 'Remplacer le relevé du bureau pour {{device}} ({{office}}) par les valeurs web du client ({{web}}) ? Les anciennes valeurs restent dans l’historique des modifications.',
+    applyWebConfirm: 'Remplacer le relevé web de {{device}} pour ce mois ({{office}}) par les nouvelles valeurs web du client ({{web}}) ? Les anciennes valeurs restent dans l’historique des modifications.',
     applyEstimateConfirm: 'Remplacer l’estimation de {{device}} ({{office}}) par les valeurs web du client ({{web}}) ?',
     discardConfirm: 'Rejeter la valeur web de {{device}} ? Le client n’est pas averti ; cela ne peut pas être annulé.',
     states: { applied: 'repris', held: 'mis de côté', discarded: 'rejeté', corrected: 'corrigé' },
@@ -254,6 +255,7 @@ export const fr: Translation = {
       recorded: 'Un relevé a déjà été saisi pour cette période ; Reprendre remplace ses valeurs par celles du client',
       estimated: 'Pour cette période il n’y a qu’une estimation ; Reprendre met les valeurs réelles du client à sa place (une estimation facturée est corrigée)',
       incomplete: 'Tous les compteurs ne sont pas saisis',
+      recovered: 'Repris à nouveau après la restauration d’une sauvegarde (déjà repris ou décidé) : vérifier, puis Reprendre ou Rejeter',
       refused: 'Refusé par les règles',
     },
     failedBecause: 'Motif : {{error}}',
@@ -380,7 +382,7 @@ export const fr: Translation = {
       restore: 'La restauration se fait au prochain démarrage de meterdesk, avant qu’il n’ouvre la base (le fichier est vérifié d’abord, la base actuelle gardée). meterdesk fermé, « npm run cli -- restore FICHIER » le fait aussi.',
       restoreButton: 'Restaurer …',
       restoreLabel: 'Restaurer {{name}}',
-      restoreConfirm: 'Restaurer la sauvegarde du {{at}} ({{name}}) au prochain démarrage de meterdesk ?\n\nCe qui a été saisi depuis ne sera plus dans la base ; les valeurs du portail client sont reprises à la prochaine synchronisation. La base actuelle est d’abord gardée dans le dossier des sauvegardes.',
+      restoreConfirm: 'Restaurer la sauvegarde du {{at}} ({{name}}) au prochain démarrage de meterdesk ?\n\nCe qui a été saisi depuis ne sera plus dans la base ; les valeurs du portail client sont reprises par les synchronisations suivantes, à vérifier (sauf si le portail est restauré lui aussi). La base actuelle est d’abord gardée dans le dossier des sauvegardes.',
       pending: 'Sera restaurée au prochain démarrage : {{name}} (demandé par {{by}} le {{at}} ; pour un démarrage dans les {{days}} jours). Quitter meterdesk et le relancer pour l’exécuter.',
       pendingCancel: 'Ne pas restaurer',
       restored: 'Restaurée au démarrage du {{at}} : {{name}}. La base remplacée est gardée sous {{previous}}.',

@@ -346,27 +346,60 @@ export function restore(
 }
 
 const SYNC_AGAIN_FILE = 'sync-again.json';
+/**
+ * How long after a restore of the database the syncs collect again (and take in links it does
+ * not know): past the end of every link that can have been made after the backup (a link lives
+ * until the 4th of the month after its own), however late the portal is reached again.
+ */
+export const SYNC_RECOVERY_DAYS = 62;
 
+/** When a backup was taken, from its name (meterdesk-2026-11-24T21-16-11Z.sqlite); null for another file. */
+function backupTime(name: string): string | null {
+  const match = /(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})(?:-(\d{3}))?Z/.exec(name);
+  return match ? `${match[1]}T${match[2]}:${match[3]}:${match[4]}.${match[5] ?? '000'}Z` : null;
+}
+
+/**
+ * The database was restored from `restored` at `at`: what the portal took over since that
+ * backup (`since`) is to be stored again (`syncRecovery`).
+ */
 function askSyncAgain(dataDir: string, restored: string, now: Date): void {
+  // Whole or not at all (a rename), on the disk before the database is swapped.
   const file = join(dataDir, SYNC_AGAIN_FILE);
-  writeFileSync(file, `${JSON.stringify({ restored, at: now.toISOString() })}\n`);
-  const fd = openSync(file, 'r+');
+  const partial = `${file}.${process.pid}`;
+  writeFileSync(partial, `${JSON.stringify({ restored, at: now.toISOString(), since: backupTime(restored) })}\n`);
+  const fd = openSync(partial, 'r+');
   try {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
+  renameSync(partial, file);
   syncDirectory(dataDir);
 }
 
-/** Whether the database was restored since the last sync (`restore`): the next one collects again. */
-export function syncAgainAsked(dataDir: string): boolean {
-  return existsSync(join(dataDir, SYNC_AGAIN_FILE));
+export interface SyncRecovery {
+  /** When the database was restored. */
+  at: string;
+  /** When the backup it came from was taken (null: unknown, everything is collected again). */
+  since: string | null;
 }
 
-/** A sync collected everything again after a restore, and stored it. */
-export function syncAgainDone(dataDir: string): void {
-  rmSync(join(dataDir, SYNC_AGAIN_FILE), { force: true });
+/**
+ * The recovery after a restore of the database (`restore`), while it lasts: every sync in the
+ * SYNC_RECOVERY_DAYS after it collects again what the portal took over since the backup, and
+ * takes in the links made after it. Null otherwise (a recovery past its time is ended here).
+ */
+export function syncRecovery(dataDir: string, now: Date): SyncRecovery | null {
+  const file = join(dataDir, SYNC_AGAIN_FILE);
+  const marker = readJson<{ at?: unknown; since?: unknown }>(file);
+  if (marker === null) return null;
+  const at = typeof marker.at === 'string' && !Number.isNaN(Date.parse(marker.at)) ? marker.at : null;
+  if (at === null || now.getTime() - Date.parse(at) > SYNC_RECOVERY_DAYS * 86_400_000) {
+    rmSync(file, { force: true });
+    return null;
+  }
+  return { at, since: typeof marker.since === 'string' && !Number.isNaN(Date.parse(marker.since)) ? marker.since : null };
 }
 
 /*

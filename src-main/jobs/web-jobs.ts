@@ -22,7 +22,7 @@ import { isLinkValid, type Period } from '../../shared/rules/web-reading';
 import { timestamp, today, type CoreContext } from '../core/context';
 import { logger } from '../core/log';
 import { applySubmissions, buildPublication, handOverLink, planRequests, type ApplyReport, type RequestPlan } from '../core/web/web-reading';
-import { syncAgainAsked, syncAgainDone } from './backup';
+import { syncRecovery } from './backup';
 import type { WebConfig } from './config';
 import { requestMail } from './mail-texts';
 
@@ -30,8 +30,12 @@ const log = logger('web');
 
 export interface PortalClient {
   publish(body: PublishBody): Promise<{ links: number }>;
-  /** `again`: the acknowledged submissions too (after a restore of the back-office's database). */
-  collect(options?: { again?: boolean }): Promise<Submission[]>;
+  /**
+   * What customers entered and the portal froze. `again` (after a restore of the back-office's
+   * database): the acknowledged submissions too, frozen since `since`; the answer's `again`
+   * says whether the portal did (one from before that option does not).
+   */
+  collect(options?: { again?: { since: string | null } }): Promise<{ submissions: Submission[]; again: boolean }>;
   ack(keys: string[]): Promise<{ acknowledged: number }>;
 }
 
@@ -55,7 +59,11 @@ export function httpPortalClient(baseUrl: string, secret: string, timeoutMs = 30
   }
   return {
     publish: async (body) => (await call('/sync/publish', body)) as { links: number },
-    collect: async (options = {}) => collectResponse.parse(await call('/sync/collect', options.again ? { again: true } : {})).submissions,
+    collect: async (options = {}) => {
+      const body = options.again ? { again: true, ...(options.again.since !== null && { since: options.again.since }) } : {};
+      const answer = collectResponse.parse(await call('/sync/collect', body));
+      return { submissions: answer.submissions, again: answer.again ?? false };
+    },
     ack: async (keys) => (await call('/sync/ack', { keys })) as { acknowledged: number },
   };
 }
@@ -166,13 +174,14 @@ export async function runSync(core: CoreContext, config: WebConfig, client: Port
   const runId = startSyncRun(core.db, timestamp(core));
   try {
     const links = await publish(core, config, client);
-    // After a restore of the database (`restore`), the values it stored since that backup are
-    // collected again: the portal has them as taken over, the restored database does not.
-    const again = core.dataDir !== undefined && syncAgainAsked(core.dataDir);
-    const submissions = await client.collect({ again });
-    const applied = applySubmissions(core, submissions, { recover: again });
+    // For a while after a restore of the database (`restore`), what the portal took over since
+    // that backup is collected again — it has it as taken over, the restored database does not —
+    // and kept aside for a clerk, with the links made after the backup taken in again.
+    const recovery = core.dataDir === undefined ? null : syncRecovery(core.dataDir, core.now());
+    const { submissions, again } = await client.collect(recovery ? { again: { since: recovery.since } } : {});
+    if (recovery && !again) log.warn('the portal does not collect again what it took over before (an older meterdesk portal): values entered since the restored backup cannot be recovered until it is updated');
+    const applied = applySubmissions(core, submissions, { recoveringSince: recovery?.at ?? null });
     if (applied.keys.length > 0) await client.ack(applied.keys);
-    if (again) syncAgainDone(core.dataDir!);
     if (applied.unknown.length > 0) log.warn({ keys: applied.unknown }, 'submissions for unknown links or devices were not stored');
     finishSyncRun(core.db, runId, { published: links, collected: submissions.length, applied: applied.applied, held: applied.held, error: null }, timestamp(core));
     return { ...applied, published: links, collected: submissions.length };

@@ -395,7 +395,8 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
       if (!body.success) throw Object.assign(new Error('collect: the body does not match the protocol'), { statusCode: 400 });
       // Only what is on the disk is handed over: the posts committed but not yet synced first.
       await entryWrites.durable();
-      return { submissions: collect(db, now().toISOString(), isOver, body.data.again ?? false) };
+      const again = body.data.again ? { since: body.data.since ?? null } : null;
+      return { submissions: collect(db, now().toISOString(), isOver, again), ...(again && { again: true }) };
     });
     server.post('/sync/ack', { bodyLimit: SYNC_BODY_LIMIT }, (request) => {
       requireSecret(request);

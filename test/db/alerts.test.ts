@@ -72,6 +72,26 @@ describe('alerts', () => {
     expect(confirmedLow).toMatchObject({ flagged: false, confirmedBy: 'test-clerk' });
     expect((await core.api['readings-draft']({ equipmentId: '3.033.923', readingId: low.id })).lowUsage).toEqual([]);
     expect((await core.api['alerts-list']({})).alerts.some((a) => a.readingId === low.id)).toBe(false);
+    // A reading after it, confirmed too; then the low one corrected (its Schwarz up by 1): the next one's old moves, its usage
+    // with it, and the confirmation of that usage no longer stands.
+    const next = await recordReading(core, '3.033.923', 1);
+    const nextConfirmed = await core.api['readings-confirm']({ readingId: next.id, revision: next.revision });
+    expect(nextConfirmed.confirmedBy).toBe('test-clerk');
+    const draft = await core.api['readings-draft']({ equipmentId: '3.033.923', readingId: low.id });
+    await core.api['readings-save']({
+      equipmentId: '3.033.923',
+      readingId: low.id,
+      revision: draft.reading!.revision,
+      date: draft.date,
+      validFrom: draft.validity.from,
+      validTo: draft.validity.to,
+      note: '',
+      counters: draft.counters.map((c) => ({ kind: c.kind, old: c.chainOld, new: c.new! + (c.kind === 'black' ? 1 : 0), extraFree: c.extraFree })),
+    });
+    const moved = (await core.api['readings-draft']({ equipmentId: '3.033.923', readingId: next.id })).reading!;
+    expect(moved.confirmedBy).toBeNull();
+    const withdrawn = await core.api['audit-list']({ entity: 'reading', entityId: next.id });
+    expect(withdrawn.at(-1)!.changes).toMatchObject({ 'black.old': [next.counters[0]!.old, next.counters[0]!.old + 1], confirmedBy: ['test-clerk', null] });
 
     // A clerk who confirms the unusual reading dismisses its alert; the silence threshold is a setting.
     await core.api['readings-confirm']({ readingId: high.id, revision: high.revision });

@@ -9,7 +9,7 @@ import { getDeviceByEquipmentId } from '../../db/queries/master-data';
 import { startWeb, type OpenedCore } from '../../src-main/node-main';
 import type { WebRuntime } from '../../src-main/jobs/runtime';
 import { runSync, httpPortalClient } from '../../src-main/jobs/web-jobs';
-import { restore } from '../../src-main/jobs/backup';
+import { restore, syncRecovery } from '../../src-main/jobs/backup';
 import { join } from 'node:path';
 import { recordReading, testCore } from '../db/helpers';
 import { linkIn, startSmtpSink, Visit, type SmtpSink } from './helpers';
@@ -347,42 +347,102 @@ describe('the portal visit and the sync', () => {
     expect(core.db.get<{ n: number }>('SELECT count(*) AS n FROM readings')!.n).toBe(before);
   });
 
-  it('after a restore of the database from a backup, the next sync stores again what customers entered since — also on a link made after the backup', async () => {
+  it('after a restore of the database from a backup, the syncs bring back what customers entered since — kept aside for a clerk, on a link made after the backup too', async () => {
     const core = testCore();
     const dir = core.db.file.replace(/\/[^/]+$/, '');
     let runtime = await withWeb(core, dir, { METERDESK_PUBLIC_URL: 'http://portal.invalid' });
+    // A link before the backup (it is in the backup), then the backup, then a new link that replaces it.
+    await core.api['web-hand-over-link']({ customerNumber: '999999' });
     const { files } = await core.api['backup-now']({});
     const backup = files.find((file) => file.kind === 'database')!;
-    // After the backup: a link for 999999, a value entered on it, taken over by a sync (locked on the portal).
     const link = await core.api['web-hand-over-link']({ customerNumber: '999999' });
     const visit = new Visit(runtime.portalUrl!);
     await visit.get(link.url.replace('http://portal.invalid', ''));
     const last = visit.lastValue(visit.counterId('3.022.790', 'Compteur Noir-blanc'));
     expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', String(last + 900))).toBe(303);
-    expect(await runtime.sync()).toMatchObject({ collected: 1, applied: 1 });
+    // Taken over, then discarded by a clerk who knew better: a decision the backup does not hold.
+    const colour = visit.lastValue(visit.counterId('3.024.072', 'Compteur Couleur'));
+    const black = visit.lastValue(visit.counterId('3.024.072', 'Compteur Noir-blanc'));
+    expect(await visit.enter('3.024.072', 'Compteur Couleur', String(colour + 100))).toBe(303);
+    expect(await visit.enter('3.024.072', 'Compteur Noir-blanc', String(black + 100))).toBe(303);
+    await recordReading(core, '3.024.072', 50);
+    expect(await runtime.sync()).toMatchObject({ collected: 2, applied: 1, held: 1 });
+    const [held] = (await core.api['web-overview']({})).submissions.filter((row) => row.state === 'held');
+    await core.api['web-decide']({ id: held!.id, action: 'discard' });
     await web!.stop();
     web = null;
     core.close();
 
-    // Restored (as the next start does for a restore asked for on the settings screen): the value and the link are gone from it.
+    // Restored (as the next start does for a restore asked for on the settings screen): both values and the new link are gone from it.
     restore(dir, join(dir, 'backups', backup.name), new Date('2026-11-23T10:00:00Z'));
     const restored = testCore({ dir, demo: false });
     expect(readingsOf(restored, '3.022.790').some((reading) => reading.source === 'web')).toBe(false);
     runtime = await withWeb(restored, dir, { METERDESK_PUBLIC_URL: 'http://portal.invalid' });
     const recovered = await runtime.sync();
-    expect(recovered).toMatchObject({ collected: 1, applied: 1 });
+    // Both come back, neither applied by itself: the discarded one must not return as a reading unseen.
+    expect(recovered).toMatchObject({ collected: 2, applied: 0, held: 2, unknown: [] });
+    const back = (await restored.api['web-overview']({})).submissions;
+    expect(back.map((row) => [row.equipmentId, row.state, row.reason])).toEqual(
+      expect.arrayContaining([
+        ['3.022.790', 'held', 'recovered'],
+        ['3.024.072', 'held', 'recovered'],
+      ]),
+    );
+    // The link made after the backup is the customer's current one again (its change log says how it came back); the old one is closed.
+    const links = restored.db.all<{ id: number; token_hash: string; replaced_at: string | null }>(
+      "SELECT l.id, l.token_hash, l.replaced_at FROM web_links l JOIN customers c ON c.id = l.customer_id WHERE c.number = '999999' ORDER BY l.id",
+    );
+    expect(links.map((row) => row.replaced_at === null)).toEqual([false, true]);
+    expect(restored.db.get<{ changes: string }>("SELECT changes FROM audit_log WHERE entity = 'web_link' AND entity_id = ?", [links[1]!.id])!.changes).toContain('recovered');
+    // Taken over by the clerk: the customer's value is the month's reading again.
+    await restored.api['web-decide']({ id: back.find((row) => row.equipmentId === '3.022.790')!.id, action: 'apply' });
     const [reading] = readingsOf(restored, '3.022.790').slice(-1);
     expect(reading).toMatchObject({ source: 'web', status: '01' });
     expect(reading!.counters.find((c) => c.kind === 'black')!.new).toBe(last + 900);
-    // The link is the database's again (its change log says how it came back); the customer's page still works.
-    const linkRow = restored.db.get<{ id: number; replaced_at: string | null }>("SELECT l.id, l.replaced_at FROM web_links l JOIN customers c ON c.id = l.customer_id WHERE c.number = '999999'")!;
-    expect(linkRow.replaced_at).toBeNull();
-    expect(restored.db.get<{ changes: string }>("SELECT changes FROM audit_log WHERE entity = 'web_link' AND entity_id = ?", [linkRow.id])!.changes).toContain('recovered');
-    const back = new Visit(runtime.portalUrl!);
-    await back.get(link.url.replace('http://portal.invalid', ''));
-    expect(back.page).toContain('Transmis, ne peut plus être modifié');
-    // Once: the sync after that collects nothing again.
-    expect(await runtime.sync()).toMatchObject({ collected: 0, applied: 0 });
+    const again = new Visit(runtime.portalUrl!);
+    await again.get(link.url.replace('http://portal.invalid', ''));
+    expect(again.page).toContain('Transmis, ne peut plus être modifié');
+
+    // The recovery lasts: a value entered later on that link is taken in too, each submission stored once.
+    const colourDevice = again.lastValue(again.counterId('3.033.923', 'Compteur Couleur'));
+    const blackDevice = again.lastValue(again.counterId('3.033.923', 'Compteur Noir-blanc'));
+    expect(await again.enter('3.033.923', 'Compteur Couleur', String(colourDevice + 10))).toBe(303);
+    expect(await again.enter('3.033.923', 'Compteur Noir-blanc', String(blackDevice + 10))).toBe(303);
+    expect(await runtime.sync()).toMatchObject({ collected: 3, applied: 1, held: 0, already: 2 });
+    expect(restored.db.get<{ n: number }>('SELECT count(*) AS n FROM web_submissions')!.n).toBe(3);
+    // Two months on, the recovery is over: the syncs collect only what is new.
+    expect(syncRecovery(dir, new Date('2026-12-23T09:00:00Z'))).not.toBeNull();
+    expect(syncRecovery(dir, new Date('2027-01-30T09:00:00Z'))).toBeNull();
+    expect(syncRecovery(dir, new Date('2026-12-23T09:00:00Z'))).toBeNull();
+  });
+
+  it('after a restore, a link the database made since (the requests sent again) stays the customer\'s, and the recovered one is only for the record', async () => {
+    const core = testCore();
+    const dir = core.db.file.replace(/\/[^/]+$/, '');
+    let runtime = await withWeb(core, dir, { METERDESK_PUBLIC_URL: 'http://portal.invalid' });
+    const { files } = await core.api['backup-now']({});
+    const link = await core.api['web-hand-over-link']({ customerNumber: '999999' });
+    const visit = new Visit(runtime.portalUrl!);
+    await visit.get(link.url.replace('http://portal.invalid', ''));
+    const last = visit.lastValue(visit.counterId('3.022.790', 'Compteur Noir-blanc'));
+    expect(await visit.enter('3.022.790', 'Compteur Noir-blanc', String(last + 900))).toBe(303);
+    expect(await runtime.sync()).toMatchObject({ applied: 1 });
+    await web!.stop();
+    web = null;
+    core.close();
+    restore(dir, join(dir, 'backups', files.find((file) => file.kind === 'database')!.name), new Date('2026-11-23T10:00:00Z'));
+    // An hour after the restore the office gives the customer a link again (or the month's requests go out again).
+    const restored = testCore({ dir, demo: false, now: '2026-11-23T11:00:00Z' });
+    runtime = await withWeb(restored, dir, { METERDESK_PUBLIC_URL: 'http://portal.invalid' });
+    const fresh = await restored.api['web-hand-over-link']({ customerNumber: '999999' });
+    expect(await runtime.sync()).toMatchObject({ collected: 1, held: 1, unknown: [] });
+    const links = restored.db.all<{ token_hash: string; replaced_at: string | null }>(
+      "SELECT l.token_hash, l.replaced_at FROM web_links l JOIN customers c ON c.id = l.customer_id WHERE c.number = '999999' ORDER BY l.id",
+    );
+    expect(links.map((row) => row.replaced_at === null)).toEqual([true, false]);
+    const customer = new Visit(runtime.portalUrl!);
+    await customer.get(fresh.url.replace('http://portal.invalid', ''));
+    expect(customer.page).toContain('N° DU CLIENT : 999999');
   });
 
   it('loses and duplicates nothing when a sync dies half-way', async () => {

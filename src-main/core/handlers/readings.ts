@@ -3,7 +3,7 @@
  * and confirm, each one transaction that either writes everything (the reading, the chain's
  * next *old*, the audit trail) or nothing.
  */
-import { diff } from '../../../db/queries/audit';
+import { diff, type Changes } from '../../../db/queries/audit';
 import { contractStartFor } from '../../../db/queries/contracts';
 import {
   getContract,
@@ -23,6 +23,7 @@ import {
   readingsForNewReading,
   readingsForNewReadings,
   setCounterValues,
+  unconfirmReading,
   setValidity,
   unpostedReadingsOfContract,
   updateReading,
@@ -829,11 +830,26 @@ function writeReading(
     bumpRevision(core.db, next.id, now);
     audit(core, now, 'reading', next.id, 'update', {
       [`${relink.counter}.old`]: [counter.old, relink.old],
+      ...withdrawConfirmation(core, next),
     });
     relinked.add(next.id);
   }
   for (const nextId of relinked) reflagIfImplausible(core, settings, device, nextId, now);
   return { id, record, unchanged: null };
+}
+
+/**
+ * A reading whose *old* moved (the reading before it corrected or deleted) has another usage:
+ * a clerk's confirmation of it — of a usage far above or below the usual — no longer stands.
+ * Returns the change for its audit entry (none when it was not confirmed).
+ */
+function withdrawConfirmation(core: CoreContext, reading: Reading): Changes {
+  const by = reading.confirmedBy;
+  if (by === null) return {};
+  unconfirmReading(core.db, reading.id);
+  // Asked again for each of its counters that moved: withdrawn once.
+  reading.confirmedBy = null;
+  return { confirmedBy: [by, null] };
 }
 
 /** The plausibility rule's verdict on one counter of a recorded reading. */
@@ -956,6 +972,7 @@ export function deleteReadingById(
       bumpRevision(core.db, next.id, now);
       audit(core, now, 'reading', next.id, 'update', {
         [`${counter.kind}.old`]: [nextCounter.old, counter.old],
+        ...withdrawConfirmation(core, next),
       });
     }
     deleteReading(core.db, reading.id);

@@ -291,10 +291,16 @@ export interface ApplyReport {
  * transaction: a crash leaves all or nothing, and the next collect brings them again.
  * A device with a reading recorded in the period already, values missing, or values the
  * chain refuses: kept aside for a clerk, never overwriting.
- * `recover`: collected again after a restore of the database — a link it does not know (made
- * after the backup) is taken into it again, when its customer and device are there.
+ * `recoveringSince`: the database was restored from a backup then (`syncRecovery`) — what the
+ * portal took over before and hands over again is kept aside for a clerk (a decision taken
+ * after the backup is not in the database: a value discarded then must not come back applied),
+ * and a link it does not know (made after the backup) is taken into it again.
  */
-export function applySubmissions(core: CoreContext, submissions: Submission[], { recover = false } = {}): ApplyReport {
+export function applySubmissions(
+  core: CoreContext,
+  submissions: Submission[],
+  { recoveringSince = null }: { recoveringSince?: string | null } = {},
+): ApplyReport {
   return core.db.transaction(() => {
     const now = timestamp(core);
     const report: ApplyReport = { applied: 0, held: 0, already: 0, keys: [], unknown: [] };
@@ -308,7 +314,7 @@ export function applySubmissions(core: CoreContext, submissions: Submission[], {
       }
       let known = links.get(item.tokenHash);
       if (!known) {
-        const found = linkByTokenHash(core.db, item.tokenHash) ?? (recover ? recoveredLink(core, item, now) : undefined);
+        const found = linkByTokenHash(core.db, item.tokenHash) ?? (recoveringSince !== null ? recoveredLink(core, item, recoveringSince, now) : undefined);
         known = { link: found, customer: found && getCustomerByNumber(core.db, found.customerNumber) };
         links.set(item.tokenHash, known);
       }
@@ -334,6 +340,8 @@ export function applySubmissions(core: CoreContext, submissions: Submission[], {
       const since = item.complete ? readingSince(core.db, device.id, firstDayOf(link.period)) : undefined;
       if (!item.complete) {
         outcome = { state: 'held', reason: 'incomplete', readingId: null };
+      } else if (item.acknowledged) {
+        outcome = { state: 'held', reason: 'recovered', readingId: null };
       } else if (since) {
         // SPEC §5: a reading of the period is never overwritten, staff decide — also the
         // office's estimate, which the reason names (taking the value over replaces it).
@@ -359,17 +367,23 @@ export function applySubmissions(core: CoreContext, submissions: Submission[], {
 }
 
 /**
- * The link of a submission collected again after a restore (`applySubmissions`' `recover`)
- * that the restored database does not know: made after its backup. Taken in again for its
- * customer and period — closed where the database has another link of that period, which
- * stays the customer's current one — so its values are stored as they were before.
+ * The link of a submission that the database, restored from a backup at `restoredAt`, does not
+ * know: made after that backup. Taken in again for its customer and period, so that its values
+ * are stored. It is the customer's link of the period — the one made before the backup was
+ * closed on the portal when it was made — unless the database made another one since the
+ * restore (the month's requests sent again): that newer one stays, this one is closed.
  */
-function recoveredLink(core: CoreContext, item: Submission, now: string): WebLink | undefined {
+function recoveredLink(core: CoreContext, item: Submission, restoredAt: string, now: string): WebLink | undefined {
   const customer = getCustomerByNumber(core.db, item.customerNumber);
   if (!customer || !/^\d{4}-(0[1-9]|1[0-2])$/.test(item.period)) return undefined;
   const current = currentLink(core.db, customer.id, item.period);
-  const id = insertLink(core.db, { customerId: customer.id, period: item.period, tokenHash: item.tokenHash, validUntil: linkValidUntil(item.period) }, now);
-  if (current) replaceLink(core.db, id, now);
+  const madeSince = current && core.db.get<{ created_at: string }>('SELECT created_at FROM web_links WHERE id = ?', [current.id])!.created_at >= restoredAt;
+  if (current && !madeSince) {
+    replaceLink(core.db, current.id, now);
+    audit(core, now, 'web_link', current.id, 'update', { replaced: [null, now] });
+  }
+  const link = { customerId: customer.id, period: item.period, tokenHash: item.tokenHash, validUntil: linkValidUntil(item.period), replacedAt: madeSince ? now : null };
+  const id = insertLink(core.db, link, now);
   audit(core, now, 'web_link', id, 'create', { customer: [null, customer.number], period: [null, item.period], recovered: [null, now] });
   return getLink(core.db, id);
 }

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { NO_SMTP_ERROR, type HandedOverLink, type WebOverview, type WebRequestInfo } from '../../../shared/api';
 import { formatCounter, formatDate, formatDateTime, formatPeriod } from '../../../shared/format';
 import type { CounterKind, WebSubmission } from '../../../shared/models';
+import { isEditable } from '../../../shared/rules/status';
 import { periodReadingBilled } from '../../../shared/rules/web-reading';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
@@ -131,13 +132,17 @@ export function WebPage({ today, at = null }: { today: string; at?: string | nul
     (row: WebSubmission, action: 'apply' | 'discard') => {
       // The customer's value is gone for good: asked first, like a new link.
       if (action === 'discard' && !window.confirm(t('web.discardConfirm', { device: row.equipmentId }))) return;
-      // Taken over, the values replace the office's reading of the period (its old values stay in its change log): asked too.
+      // Taken over, the values replace the month's reading (its old values stay in its change log): asked too. Not
+      // after a billed estimate, which stays as billed (the values come after it, a true-up).
       const office = row.periodReading;
+      const replaces = office && (office.source !== 'estimate' || isEditable(office.status));
+      const question = office?.source === 'estimate' ? 'web.applyEstimateConfirm' : office?.source === 'web' ? 'web.applyWebConfirm' : 'web.applyConfirm';
       if (
         action === 'apply' &&
         office &&
+        replaces &&
         !window.confirm(
-          t(office.source === 'estimate' ? 'web.applyEstimateConfirm' : 'web.applyConfirm', {
+          t(question, {
             device: row.equipmentId,
             office: valuesText(office.values),
             web: valuesText(row.values),
