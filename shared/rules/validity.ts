@@ -51,6 +51,9 @@ export function defaultValidity(basis: ValidityBasis): Validity {
     ? addDays(basis.previousValidTo, 1)
     : firstValidFrom(basis.installDate, basis.contractStart);
   const end = periodEndFor(basis.date, basis.cutoffDay);
+  // A device's first reading on the 1st–4th of the month it came in cannot belong to the month
+  // before it: its own month, not a period of one day (a day's share of the free copies).
+  if (end < from && basis.previousValidTo === null) return { from, to: endOfMonth(basis.date) };
   return { from, to: end < from ? from : end };
 }
 

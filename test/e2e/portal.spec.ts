@@ -249,3 +249,24 @@ test("taking a customer's value over the office's reading of the month asks firs
   await expect.poll(asked).toContain('Die bisherigen Werte bleiben im Änderungsprotokoll.');
   await expect(row).toContainText('übernommen');
 });
+
+test("a web customer's portal link is given from the customer's page too, before any e-mail", async ({ webApp, page }) => {
+  const office = new MeterdeskPage(page, webApp.url);
+  await office.open('#/customers/999999');
+  const asked = office.answerNextQuestion('accept');
+  await page.getByRole('button', { name: 'Portal-Link selbst geben' }).click();
+  await expect.poll(asked).toContain('Einen neuen Link für 999999 Fiduciaire du Léman SA erstellen');
+  const shown = page.getByRole('textbox', { name: 'Link für 999999' });
+  await expect(shown).toHaveValue(/\/l\/[\w-]{20,}$/);
+  const customer = await page.context().newPage();
+  await customer.goto(await shown.inputValue());
+  await expect(customer.getByText('N° DU CLIENT : 999999')).toBeVisible();
+  // The customer reads it in German from the page's header; the office's next link starts in French again.
+  await customer.getByRole('link', { name: 'Deutsch' }).click();
+  await expect(customer.getByText('KUNDENNUMMER: 999999')).toBeVisible();
+  await customer.close();
+  // A customer who does not read on the web has no such button.
+  await office.open('#/customers/300451');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('300451');
+  await expect(page.getByRole('button', { name: 'Portal-Link selbst geben' })).toHaveCount(0);
+});

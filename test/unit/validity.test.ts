@@ -32,6 +32,12 @@ describe('default validity (SPEC §3.4)', () => {
     expect(defaultValidity({ ...first, previousValidTo: '2026-08-31', contractStart: '2026-09-15' })).toEqual({ from: '2026-09-01', to: '2026-09-30' });
   });
 
+  it("gives a device's first reading on the 1st–4th of the month it came in that month, not a period of one day", () => {
+    expect(defaultValidity({ date: '2026-11-03', previousValidTo: null, installDate: '2026-11-01' })).toEqual({ from: '2026-11-01', to: '2026-11-30' });
+    // Installed earlier: the 1st–4th rule stands.
+    expect(defaultValidity({ date: '2026-11-03', previousValidTo: null, installDate: '2026-10-12' })).toEqual({ from: '2026-10-12', to: '2026-10-31' });
+  });
+
   it('gives a second reading in an already covered month a period of its own, never one ending before it starts', () => {
     expect(
       defaultValidity({ date: '2026-12-02', previousValidTo: '2026-11-30', installDate: '2025-01-01' }),

@@ -1,5 +1,5 @@
 import type { ColDef } from 'ag-grid-community';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Alert, AlertKind, AlertsOverview } from '../../../shared/api';
 import { formatCounter, formatDate } from '../../../shared/format';
 import { Grid } from '../../components/Grid';
@@ -9,16 +9,16 @@ import { api } from '../../platform/transport';
 import { ALERT_KINDS } from './alert-kinds';
 import { deviceHref, navigate } from '../../useHashRoute';
 
-/**
- * What needs a look: stuck counters, silent devices, unusual usage, web values waiting. A
- * filter per kind with its count (`#/alerts?kind=…` from the period overview); Enter or a
- * double-click opens the device.
- */
 /** An alert's row in the list (and in the address coming back to it): letters, digits and dashes. */
 function alertRowId(row: Alert): string {
   return `${row.kind}-${row.deviceId}-${row.counter ?? ''}-${row.readingId ?? ''}`;
 }
 
+/**
+ * What needs a look: stuck counters, silent devices, unusual usage, web values waiting. A
+ * filter per kind with its count (`#/alerts?kind=…` from the period overview); Enter or a
+ * double-click opens the device.
+ */
 export function AlertsPage({ kind, at = null }: { kind: AlertKind | null; at?: string | null }) {
   const { t, language } = useLanguage();
   const [overview, setOverview] = useState<AlertsOverview | null>(null);
@@ -27,6 +27,12 @@ export function AlertsPage({ kind, at = null }: { kind: AlertKind | null; at?: s
   useEffect(() => {
     api.call('alerts-list', {}).then(setOverview, (failure: Error) => setMessage(t('app.error', { message: failure.message })));
   }, [t]);
+  // Back from the last entry of the list, dealt with: the keyboard goes on from the filters, not from nowhere.
+  const filters = useRef<HTMLDivElement>(null);
+  const shownCount = overview ? overview.alerts.filter((alert) => filter === null || alert.kind === filter).length : null;
+  useEffect(() => {
+    if (at !== null && shownCount === 0) filters.current?.querySelector('button')?.focus();
+  }, [at, shownCount]);
 
   const detail = (alert: Alert): string => {
     const counter = alert.counter ? t(`kinds.${alert.counter}`) : '';
@@ -80,7 +86,7 @@ export function AlertsPage({ kind, at = null }: { kind: AlertKind | null; at?: s
       <p className="muted" role="status">
         {message}
       </p>
-      <div className="state-filters" role="group" aria-label={t('alerts.kind')}>
+      <div ref={filters} className="state-filters" role="group" aria-label={t('alerts.kind')}>
         <button type="button" aria-pressed={filter === null} onClick={() => setFilter(null)}>
           {t('period.all')} {overview?.alerts.length ?? ''}
         </button>

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import type { HandedOverLink } from '../../../shared/api';
 import { formatDate } from '../../../shared/format';
 import { LANGUAGES, type CustomerDetail, type Language } from '../../../shared/models';
 import { checkCustomer, splitEmails } from '../../../shared/rules/master-data';
@@ -7,6 +8,7 @@ import { DeviceLinks } from '../../components/DeviceLinks';
 import { MasterFormFooter } from '../../components/MasterFormFooter';
 import { useMasterForm } from '../../components/useMasterForm';
 import { useLanguage } from '../../i18n';
+import { HandedOverLinkNotice } from '../web/HandedOverLinkNotice';
 import { api } from '../../platform/transport';
 import { contractHref, customerHref, navigate } from '../../useHashRoute';
 
@@ -42,6 +44,7 @@ export function CustomerPage({ detail, notice, onChanged }: CustomerPageProps) {
     note: customer?.note ?? '',
   };
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [handedOver, setHandedOver] = useState<HandedOverLink | null>(null);
   const firstField = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -130,6 +133,23 @@ export function CustomerPage({ detail, notice, onChanged }: CustomerPageProps) {
           )}
         </MasterFormFooter>
       </form>
+
+      {/* A customer who reads on the web gets their portal link from here too, before or without the month's e-mails. */}
+      {customer?.webReading && !customer.archived && (
+        <div className="toolbar">
+          <button
+            type="button"
+            onClick={() => {
+              if (!window.confirm(t('web.handOverConfirm', { customer: `${customer.number} ${customer.name}` }))) return;
+              setHandedOver(null);
+              void run(async () => setHandedOver(await api.call('web-hand-over-link', { customerNumber: customer.number })));
+            }}
+          >
+            {t('customers.handOver')}
+          </button>
+        </div>
+      )}
+      {handedOver && <HandedOverLinkNotice link={handedOver} />}
 
       {detail && (
         <>

@@ -428,7 +428,8 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
         <div className="dialog-row">
           {dateField('validFrom', t('dialog.validFrom'), validityReadOnly, (text) => form.setValidity('validFrom', text))}
           {dateField('validTo', t('dialog.validTo'), validityReadOnly, (text) => form.setValidity('validTo', text))}
-          {draft.validityLock && (
+          {/* Only where the validity can still be entered: a billed or posted reading keeps its own. */}
+          {draft.validityLock && !form.readOnly && (
             <p className="notice lock">
               <LockIcon /> {t('dialog.validityLocked', { position: draft.validityLock.position, equipmentId: draft.validityLock.equipmentId })}
               {!reading && draft.validityLock.from < draft.validityLock.firstDeviceFrom &&

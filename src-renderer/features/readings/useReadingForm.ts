@@ -222,9 +222,10 @@ export function useReadingForm(draft: ReadingDraft, language: Language, carried?
         kind: context.kind,
         oldEditable: context.oldEditable && !readOnly,
         // No usage out of values the rules refuse (a new below the old is a typo, not −140'000
-        // pages; free copies beyond the pages made would make it negative).
+        // pages; free copies beyond the pages made would make it negative; an exchange's end
+        // value below the old one, or its start above the new one, counts nothing real).
         usage:
-          value && !issues.has(`${context.kind}.new`) && !issues.has(`${context.kind}.extraFree`)
+          value && !['new', 'extraFree', 'final', 'start'].some((column) => issues.has(`${context.kind}.${column}`))
             ? computeUsage(value.old, value.new, value.extraFree, value.exchange)
             : null,
         contractFree: validity ? contractFreeCopies(context.freePerMonth, validity.from, validity.to) : null,

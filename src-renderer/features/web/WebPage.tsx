@@ -6,6 +6,7 @@ import type { CounterKind, WebSubmission } from '../../../shared/models';
 import { isEditable } from '../../../shared/rules/status';
 import { periodReadingBilled } from '../../../shared/rules/web-reading';
 import { Grid } from '../../components/Grid';
+import { HandedOverLinkNotice } from './HandedOverLinkNotice';
 import { useLanguage } from '../../i18n';
 import { failureText, heldReasonText } from '../../issues';
 import { api } from '../../platform/transport';
@@ -319,27 +320,7 @@ export function WebPage({ today, at = null }: { today: string; at?: string | nul
         {error ? t('app.error', { message: error }) : overview?.available === false ? t('web.notRunning') : message}
       </p>
       {handedOver && (
-        <section className="notice" aria-label={t('web.handedOverTitle', { customer: handedOver.customerNumber })}>
-          <p>
-            <strong>{t('web.handedOverTitle', { customer: handedOver.customerNumber })}</strong>{' '}
-            {t('web.handedOverValid', { date: formatDate(handedOver.validUntil, language) })}
-            {handedOver.replacedLink && ` ${t('web.handedOverReplaced')}`}
-            {!handedOver.published && ` ${t('web.handedOverUnpublished')}`}
-          </p>
-          <p className="toolbar">
-            <input
-              type="text"
-              readOnly
-              value={handedOver.url}
-              aria-label={t('web.handedOverTitle', { customer: handedOver.customerNumber })}
-              size={Math.min(handedOver.url.length, 90)}
-              onFocus={(event) => event.currentTarget.select()}
-            />
-            <button type="button" onClick={() => void navigator.clipboard?.writeText(handedOver.url)}>
-              {t('web.copy')}
-            </button>
-          </p>
-        </section>
+        <HandedOverLinkNotice link={handedOver} />
       )}
       {overview && requests.length > 0 && (
         <details className="web-requests" open={pending > 0}>
