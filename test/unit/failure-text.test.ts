@@ -12,7 +12,7 @@ describe('failureText', () => {
   it('words each issue in the language, with the counter it concerns, instead of the English summary', () => {
     const german = failureText(refused, 'de', (message) => `Fehler: ${message}`);
     expect(german).toContain("Schwarz Zählerstand neu: Muss mindestens 404'805 sein (Zählerstand alt).");
-    expect(german).toContain('Der Zählerstand dieser Periode ist schon abgerechnet (Status 11)');
+    expect(german).toContain('Der Zählerstand dieser Periode ist abgerechnet oder verbucht (Status 11)');
     expect(german).not.toContain('the reading was not saved');
     expect(failureText(refused, 'fr', String)).toMatch(/^Noir-blanc nouveau compteur\u00a0: La valeur/);
   });
