@@ -526,6 +526,16 @@ export interface BilledContract extends ContractBill {
   estimates: Array<{ readingId: number; equipmentId: string; date: IsoDate }>;
   /** The billed readings device by device, for the customer's statement (`billing-run-get` only). */
   readings?: StatementReading[];
+  /** The contract's devices in service then that this bill has no reading of: they come with a later one (`billing-run-get` only). */
+  notBilled?: NotBilledDevice[];
+}
+
+/** A device the statement names as not in it (its reading held to check, or none yet). */
+export interface NotBilledDevice {
+  equipmentId: string;
+  position: string;
+  model: string;
+  location: string;
 }
 
 /** One billed reading as the statement lists it: the device, the day, each counter's old, new and usage. */

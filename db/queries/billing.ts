@@ -1,6 +1,6 @@
 /** The print billing's tables: candidates, runs, their contracts, lines and readings. */
 import type { Database } from '../database';
-import type { StatementReading } from '../../shared/api';
+import type { NotBilledDevice, StatementReading } from '../../shared/api';
 import { COUNTER_KINDS, type CounterKind, type IsoDate, type Micros } from '../../shared/models';
 import type { BilledLine } from '../../shared/rules/billing';
 
@@ -175,6 +175,22 @@ export function estimatesAmong(
 }
 
 /** The billed readings with their devices and counters, for the statements (in contract and position order per device). */
+/**
+ * The contract's devices in service during `validFrom`–`validTo` that none of `readingIds`
+ * is of: on the statement, named as coming with a later one (a reading held to check, or none
+ * yet), so that the customer does not take the bill for the whole fleet.
+ */
+export function devicesNotBilled(db: Database, contractId: number, readingIds: number[], validFrom: IsoDate, validTo: IsoDate): NotBilledDevice[] {
+  return db.all<NotBilledDevice>(
+    `SELECT d.equipment_id AS equipmentId, d.position, d.model, d.location
+       FROM devices d
+      WHERE d.contract_id = @contractId AND d.install_date <= @validTo AND (d.out_of_service IS NULL OR d.out_of_service >= @validFrom)
+        AND NOT EXISTS (SELECT 1 FROM readings r WHERE r.device_id = d.id AND r.id IN (SELECT value FROM json_each(@ids)))
+      ORDER BY d.position, d.equipment_id`,
+    { contractId, validFrom, validTo, ids: JSON.stringify(readingIds) },
+  );
+}
+
 export function statementReadings(db: Database, readingIds: number[]): StatementReading[] {
   const rows = db.all<Omit<StatementReading, 'counters'> & { counters: string }>(
     `SELECT r.id AS readingId, d.equipment_id AS equipmentId, d.position, d.model, d.location, r.date, r.source,

@@ -345,6 +345,7 @@ export const de = {
     device: 'Gerät',
     addressee: 'Empfänger',
     statementMeta: 'Kundennummer {{customer}} · Abrechnungslauf {{run}} · {{date}}',
+    notBilled: 'Nicht in dieser Abrechnung, folgt mit einer späteren: {{list}}',
     statementTitle: 'Druckabrechnung {{period}}',
     statementOf: 'Vertrag {{contract}} · {{from}} – {{to}}',
     print: 'Drucken / PDF',

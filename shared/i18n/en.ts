@@ -346,6 +346,7 @@ export const en: Translation = {
     device: 'Device',
     addressee: 'Addressee',
     statementMeta: 'Customer number {{customer}} · Billing run {{run}} · {{date}}',
+    notBilled: 'Not in this statement, to follow in a later one: {{list}}',
     statementTitle: 'Print billing statement {{period}}',
     statementOf: 'Contract {{contract}} · {{from}} – {{to}}',
     print: 'Print / PDF',

@@ -347,6 +347,7 @@ export const fr: Translation = {
     device: 'Machine',
     addressee: 'Destinataire',
     statementMeta: 'N° du client {{customer}} · Facturation n° {{run}} · {{date}}',
+    notBilled: 'Pas dans ce décompte, suivra dans un prochain : {{list}}',
     statementTitle: 'Décompte des copies {{period}}',
     statementOf: 'Contrat {{contract}} · {{from}} – {{to}}',
     print: 'Imprimer / PDF',

@@ -7,9 +7,9 @@ import { recordReading, rejection, tempDir, testCore } from './helpers';
 
 const statusOf = (core: ReturnType<typeof testCore>, id: number) => core.db.get<{ status: string }>('SELECT status FROM readings WHERE id = ?', [id])!.status;
 
-/** A run as billing-runs lists it: billing-run-get adds each contract's readings for the statement. */
+/** A run as billing-runs lists it: billing-run-get adds each contract's readings and the devices not in it, for the statement. */
 function withoutReadings(run: BillingRun): BillingRun {
-  return { ...run, contracts: run.contracts.map(({ readings: _readings, ...contract }) => contract) };
+  return { ...run, contracts: run.contracts.map(({ readings: _readings, notBilled: _notBilled, ...contract }) => contract) };
 }
 
 describe('the billing run', () => {
@@ -28,6 +28,9 @@ describe('the billing run', () => {
     const run = await core.api['billing-run']({ period: '2026-11' });
     expect(run.state).toBe('billed');
     expect(run.contracts.find((c) => c.contractNumber === 'V-999999-01')!.totalRounded).toBe(116_100_000);
+    // The statement names the contract's devices this bill has no reading of: they come with a later one.
+    const statement = (await core.api['billing-run-get']({ runId: run.id })).contracts.find((c) => c.contractNumber === 'V-999999-01')!;
+    expect(statement.notBilled?.map((device) => device.equipmentId)).toEqual(['3.024.072', '3.033.923']);
     expect(statusOf(core, reading.id)).toBe('11');
     // Billed readings are read-only, and a second run finds nothing left to bill.
     const draft = await core.api['readings-draft']({ equipmentId: '3.022.790', readingId: reading.id });

@@ -7,6 +7,7 @@ import {
   earlierLines,
   estimatesAmong,
   statementReadings,
+  devicesNotBilled,
   getRun,
   insertRun,
   insertRunContract,
@@ -181,7 +182,10 @@ function runDetail(core: CoreContext, run: RunRow, withReadings = false): Billin
         customerLanguage: customer.language,
         readingIds,
         estimates: estimatesAmong(core.db, readingIds),
-        ...(withReadings && { readings: statementReadings(core.db, readingIds) }),
+        ...(withReadings && {
+          readings: statementReadings(core.db, readingIds),
+          notBilled: devicesNotBilled(core.db, row.contractId, readingIds, row.validFrom, row.validTo),
+        }),
       };
     })
     // As the preview lists them: statements print in the order of the customers' numbers.

@@ -77,6 +77,14 @@ export function StatementPage({ runId }: { runId: number }) {
             {contract.readings && (
               <StatementReadings readings={contract.readings} language={written} />
             )}
+            {/* Devices of the contract this bill has no reading of (held to check, or none yet): the customer reads that they come later. */}
+            {contract.notBilled && contract.notBilled.length > 0 && (
+              <p className="statement-not-billed">
+                {tc('billing.notBilled', {
+                  list: contract.notBilled.map((device) => `${[device.position, device.location].filter(Boolean).join(' ')}, ID ${device.equipmentId}`).join(' · '),
+                })}
+              </p>
+            )}
           </article>
         );
       })}
