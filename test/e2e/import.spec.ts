@@ -55,7 +55,7 @@ test('import readings: the preview shows the recognised columns and each reading
   // The kind is left to the columns: a device, a date, a counter and its value are readings.
   await expect(page.getByLabel('Art der Daten')).toHaveValue('');
   const today = await page.evaluate(() => new Date().toLocaleDateString('de-CH', { timeZone: 'Europe/Zurich', day: '2-digit', month: '2-digit', year: 'numeric' }));
-  const csv = ['Seriennummer;Datum;Zähler;Wert', `6594501067;${today};Schwarz;345900`, `1494701706;${today};Schwarz;5`].join('\n');
+  const csv = ['Seriennummer;Datum;Zähler;Wert', `6594501067;${today};Schwarz;345900`, `1494701706;${today};Schwarz;5`, `V9713800086;${today};Schwarz;44300`, `V9713800086;${today};Farbe;27900`].join('\n');
   // Recognised from its header line in the page: the file goes to the readings' preview only.
   const calls: string[] = [];
   page.on('request', (request) => {
@@ -67,12 +67,14 @@ test('import readings: the preview shows the recognised columns and each reading
   await expect(page.getByRole('combobox', { name: 'Zähler – Spalte der Datei' })).toHaveValue('Zähler');
   await expect(page.getByRole('combobox', { name: 'Datum – Spalte der Datei' })).toHaveValue('Datum');
   const rows = page.getByRole('table', { name: 'Zeilen' }).getByRole('row');
-  await expect(rows).toHaveCount(3);
+  await expect(rows).toHaveCount(4);
   await expect(rows.nth(1)).toContainText(`3.022.790 ${today}`);
   await expect(rows.nth(1)).toContainText('neu');
   await expect(rows.nth(2)).toContainText('3.024.072');
   await expect(rows.nth(2)).toContainText('Fehler');
-  await expect(page.getByRole('status').filter({ hasText: '1 neu, 0 schon erfasst, 1 abgelehnt. Abgelehnte Zählerstände bleiben draussen' })).toBeVisible();
+  // A colour copier's reading from two rows of the file names both lines.
+  await expect(rows.nth(3).getByRole('cell').first()).toHaveText('4, 5');
+  await expect(page.getByRole('status').filter({ hasText: '2 neu, 0 schon erfasst, 1 abgelehnt. Abgelehnte Zählerstände bleiben draussen' })).toBeVisible();
   // The refused ones as a list to take back to the fleet tool, with the texts shown here.
   const problems = (await rows.nth(2).getByRole('cell').nth(3).innerText()).split('\n');
   expect(problems).toHaveLength(2);
@@ -81,7 +83,7 @@ test('import readings: the preview shows the recognised columns and each reading
   // The file's own columns, then the line and the problems: to correct and import again.
   expect(readFileSync(await download.path(), 'utf8')).toBe(`\ufeffSeriennummer;Datum;Zähler;Wert;Zeile;Probleme\r\n1494701706;${today};Schwarz;5;3;${problems.join(' | ')}\r\n`);
   await page.keyboard.press('F2');
-  await expect(page.getByRole('status').filter({ hasText: 'Importiert: 1 neu, 1 abgelehnt.' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Importiert: 2 neu, 1 abgelehnt.' })).toBeVisible();
 
   await page.goto(`${app.url}/#/devices/3.022.790`);
   await expect(page.getByRole('region', { name: 'Zählerstände' }).getByRole('row').filter({ hasText: /345.900/ })).toContainText('Import');

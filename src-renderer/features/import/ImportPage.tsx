@@ -333,7 +333,8 @@ export function ImportPage() {
               <tbody>
                 {shown.map((row) => (
                   <tr key={row.line} className={row.action === 'error' ? 'row-error' : undefined}>
-                    <td>{row.line}</td>
+                    {/* A reading of several rows (a row per counter) names them all: its problem may be in any. */}
+                    <td>{(row.lines ?? [row.line]).join(', ')}</td>
                     <td>{row.key}</td>
                     {/* Once the file is in, a new row is one imported. */}
                     <td>{t(report.committed && row.action === 'create' ? 'import.imported' : `import.actions.${row.action}`)}</td>
