@@ -54,6 +54,11 @@ export function App({ firstInfo }: AppProps) {
   }, []);
   useEffect(loadInfo, [loadInfo]);
   useRestoreChanged(loadInfo);
+  // Back to this window (a restore asked for in another tab, or with the desktop app): asked again.
+  useEffect(() => {
+    window.addEventListener('focus', loadInfo);
+    return () => window.removeEventListener('focus', loadInfo);
+  }, [loadInfo]);
 
   // The desktop menu's items arrive over the bridge; in a browser they have no source but keys.
   useEffect(() => window.meterdesk?.onMenu(emitMenuAction), []);
