@@ -46,11 +46,11 @@ export function formatDate(date: IsoDate, language: Language): string {
   return language === 'en' ? `${dd}/${mm}/${year}` : `${dd}.${mm}.${year}`;
 }
 
-/** A month (`YYYY-MM`) as people write it: November 2026, novembre 2026. */
-export function formatPeriod(period: string, language: Language): string {
+/** A month (`YYYY-MM`) as people write it: November 2026, novembre 2026; `withYear` false: November. */
+export function formatPeriod(period: string, language: Language, withYear = true): string {
   const [year, month] = period.split('-').map(Number);
   if (!year || !month) return period;
-  return new Date(Date.UTC(year, month - 1, 1)).toLocaleDateString(LOCALES[language], { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return new Date(Date.UTC(year, month - 1, 1)).toLocaleDateString(LOCALES[language], { month: 'long', ...(withYear && { year: 'numeric' }), timeZone: 'UTC' });
 }
 
 /**
@@ -61,10 +61,9 @@ export function formatMonths(from: IsoDate, to: IsoDate, language: Language): st
   const first = from.slice(0, 7);
   const last = to.slice(0, 7);
   if (first >= last) return formatPeriod(last, language);
-  if (first.slice(0, 4) !== last.slice(0, 4)) return `${formatPeriod(first, language)} – ${formatPeriod(last, language)}`;
-  const [year, month] = first.split('-').map(Number) as [number, number];
-  const name = new Date(Date.UTC(year, month - 1, 1)).toLocaleDateString(LOCALES[language], { month: 'long', timeZone: 'UTC' });
-  return `${name} – ${formatPeriod(last, language)}`;
+  // Within a year, its number once: September – November 2026.
+  const sameYear = first.slice(0, 4) === last.slice(0, 4);
+  return `${formatPeriod(first, language, !sameYear)} – ${formatPeriod(last, language)}`;
 }
 
 /** A moment (an ISO timestamp) on the clock of where the app runs: 24.11.2026, 03:32 — the year in full. */

@@ -11,6 +11,11 @@ export type CounterKind = (typeof COUNTER_KINDS)[number];
 export const LANGUAGES = ['de', 'fr', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/** Whether a text from outside (a cookie, a path, a header) names one of the languages. */
+export function isLanguage(text: unknown): text is Language {
+  return (LANGUAGES as readonly unknown[]).includes(text);
+}
+
 /** The states of a device's reading in the period overview, in the order the page shows them. */
 export const PERIOD_STATES = ['missing', 'manual', 'web', 'import', 'estimate', 'flagged', 'billed', 'posted'] as const;
 export type PeriodState = (typeof PERIOD_STATES)[number];

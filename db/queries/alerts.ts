@@ -73,9 +73,10 @@ export function latestUsages(db: Database, today: IsoDate, windowMonths: number,
               WHERE p.device_id = d.id AND p.id <> r.id AND p.date <= r.date AND p.date >= date(r.date, '-' || @window || ' months')) AS windowDays
        ${IN_SERVICE.replace('WHERE', `JOIN readings r ON r.id = (SELECT id FROM readings WHERE device_id = d.id ORDER BY date DESC, id DESC LIMIT 1)
        JOIN reading_counters rc ON rc.reading_id = r.id WHERE r.status = '01' AND r.confirmed_by IS NULL AND
-       (@device IS NULL OR d.id = @device) AND`)}
+       ${deviceId === undefined ? '' : 'd.id = @device AND'}`)}
       ORDER BY c.number, d.equipment_id`,
-    { today, window: windowMonths, device: deviceId ?? null },
+    // One device (the meter dialog's): found by its key, not among all of them.
+    { today, window: windowMonths, ...(deviceId !== undefined && { device: deviceId }) },
   );
 }
 

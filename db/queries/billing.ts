@@ -174,7 +174,6 @@ export function estimatesAmong(
   );
 }
 
-/** The billed readings with their devices and counters, for the statements (in contract and position order per device). */
 /**
  * The contract's devices in service during `validFrom`–`validTo` that none of `readingIds`
  * is of: on the statement, named as coming with a later one (a reading held to check, or none
@@ -191,6 +190,7 @@ export function devicesNotBilled(db: Database, contractId: number, readingIds: n
   );
 }
 
+/** The billed readings with their devices and counters, for the statements (in contract and position order per device). */
 export function statementReadings(db: Database, readingIds: number[]): StatementReading[] {
   const rows = db.all<Omit<StatementReading, 'counters'> & { counters: string }>(
     `SELECT r.id AS readingId, d.equipment_id AS equipmentId, d.position, d.model, d.location, r.date, r.source,

@@ -23,6 +23,7 @@ export interface WebLink {
   period: string;
   tokenHash: string;
   validUntil: IsoDate;
+  createdAt: string;
   replacedAt: string | null;
 }
 
@@ -36,11 +37,12 @@ interface WebLinkRow {
   period: string;
   token_hash: string;
   valid_until: string;
+  created_at: string;
   replaced_at: string | null;
 }
 
 const LINK_SELECT = `SELECT l.id, l.customer_id, c.number, c.language, c.web_reading, c.archived, l.period, l.token_hash,
-  l.valid_until, l.replaced_at FROM web_links l JOIN customers c ON c.id = l.customer_id`;
+  l.valid_until, l.created_at, l.replaced_at FROM web_links l JOIN customers c ON c.id = l.customer_id`;
 
 function toLink(row: WebLinkRow): WebLink {
   return {
@@ -53,6 +55,7 @@ function toLink(row: WebLinkRow): WebLink {
     period: row.period,
     tokenHash: row.token_hash,
     validUntil: row.valid_until,
+    createdAt: row.created_at,
     replacedAt: row.replaced_at,
   };
 }

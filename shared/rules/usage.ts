@@ -34,14 +34,15 @@ export interface CounterValues {
 
 type CounterColumn = 'old' | 'new' | 'extraFree' | 'final' | 'start';
 
-/**
- * SPEC §3.2: new ≥ old; 0 ≤ extra free copies ≤ the usage. Across a meter exchange: the old
- * counter's final value ≥ old, new ≥ the new counter's start value.
- */
+/** A counter's field as issues name it: `black.new`. */
 function fieldOf(kind: CounterKind, column: CounterColumn): string {
   return `${kind}.${column}`;
 }
 
+/**
+ * SPEC §3.2: new ≥ old; 0 ≤ extra free copies ≤ the usage. Across a meter exchange: the old
+ * counter's final value ≥ old, new ≥ the new counter's start value.
+ */
 export function checkCounterValues(counter: CounterValues): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const numbers: Array<[CounterColumn, number]> = [

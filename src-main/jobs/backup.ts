@@ -226,13 +226,17 @@ function kindOf(candidate: Database, dataDir: string, file: string, dirs: Migrat
 /** A copy that is on the disk when this returns (its data, then its directory entry). */
 function copyDurably(from: string, to: string): void {
   copyFileSync(from, to);
-  const fd = openSync(to, 'r+');
+  syncFile(to);
+  syncDirectory(dirname(to));
+}
+
+function syncFile(file: string): void {
+  const fd = openSync(file, 'r+');
   try {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
-  syncDirectory(dirname(to));
 }
 
 function syncDirectory(dir: string): void {
@@ -364,18 +368,8 @@ function backupTime(name: string): string | null {
  * backup (`since`) is to be stored again (`syncRecovery`).
  */
 function askSyncAgain(dataDir: string, restored: string, now: Date): void {
-  // Whole or not at all (a rename), on the disk before the database is swapped.
-  const file = join(dataDir, SYNC_AGAIN_FILE);
-  const partial = `${file}.${process.pid}`;
-  writeFileSync(partial, `${JSON.stringify({ restored, at: now.toISOString(), since: backupTime(restored) })}\n`);
-  const fd = openSync(partial, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(partial, file);
-  syncDirectory(dataDir);
+  // On the disk before the database is swapped.
+  writeJson(join(dataDir, SYNC_AGAIN_FILE), { restored, at: now.toISOString(), since: backupTime(restored) });
 }
 
 export interface SyncRecovery {
@@ -443,11 +437,13 @@ function readJson<T>(file: string): T | null {
   }
 }
 
-/** Written whole (a rename), as the folder's mark is. */
+/** Written whole (a rename), as the folder's mark is, and on the disk when this returns. */
 function writeJson(file: string, value: unknown): void {
   const partial = `${file}.${process.pid}`;
   writeFileSync(partial, `${JSON.stringify(value, null, 2)}\n`);
+  syncFile(partial);
   renameSync(partial, file);
+  syncDirectory(dirname(file));
 }
 
 /**
@@ -494,17 +490,17 @@ export function lastRestores(dataDir: string): RestoreOutcome[] {
   return read === null ? [] : Array.isArray(read) ? read : [read];
 }
 
-/**
- * At the app's start, before the databases open: the restores asked for, if any. The requests
- * are used up whatever comes of them (a refused one must not stop every start); a refusal
- * changes nothing and is kept with the outcome. An error of the file system is thrown.
- */
 /** Whether a request is too old to carry out at a start at `now` (or dated after it): RESTORE_PENDING_DAYS. */
 export function restoreExpired(request: Pick<PendingRestore, 'requestedAt'>, now: Date): boolean {
   const age = now.getTime() - Date.parse(request.requestedAt);
   return !(age >= 0 && age <= RESTORE_PENDING_DAYS * 86_400_000);
 }
 
+/**
+ * At the app's start, before the databases open: the restores asked for, if any. The requests
+ * are used up whatever comes of them (a refused one must not stop every start); a refusal
+ * changes nothing and is kept with the outcome. An error of the file system is thrown.
+ */
 export function applyPendingRestore(
   dataDir: string,
   now: Date = new Date(),

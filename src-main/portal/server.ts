@@ -35,7 +35,7 @@ import {
 } from '../../db/portal/store';
 import { addDays, todayIn } from '../../shared/dates';
 import { ICON_SVG } from '../../shared/icon';
-import type { Language } from '../../shared/models';
+import { isLanguage, type Language } from '../../shared/models';
 import { ackBody, collectBody, publishBody } from '../../shared/portal-sync';
 import { checkPortalValue, isLinkValid } from '../../shared/rules/web-reading';
 import { logger } from '../core/log';
@@ -149,7 +149,7 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
     // The customer's language once they have visited (after a logout, on an ended visit), else the browser's.
     // (No cookies on a request refused before they are read, such as one while the portal closes.)
     const remembered = (request.cookies as Partial<Record<string, string>> | undefined)?.[LANGUAGE_COOKIE];
-    const visited = remembered === 'de' || remembered === 'fr' || remembered === 'en' ? remembered : null;
+    const visited = isLanguage(remembered) ? remembered : null;
     const lang = language ?? visited ?? pickLanguage(request.headers['accept-language'], fallbackLanguage);
     const texts = PORTAL_TEXTS[lang];
     return send(reply, status, messagePage(lang, texts, pick(texts), contact()));
@@ -182,7 +182,7 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
    */
   function inChosenLanguage(request: FastifyRequest, link: PortalLink): PortalLink {
     const chosen = request.cookies[LANGUAGE_COOKIE];
-    return chosen !== link.language && (chosen === 'de' || chosen === 'fr' || chosen === 'en') ? { ...link, language: chosen } : link;
+    return chosen !== link.language && isLanguage(chosen) ? { ...link, language: chosen } : link;
   }
 
   /** The visit's link, still open, in the language its pages speak; otherwise the page says why. */
@@ -299,7 +299,7 @@ export function createPortalServer(options: PortalServerOptions): PortalServer {
     // the language after a logout); back to the customer's page, or the ended-visit page.
     server.get<{ Params: { language: string } }>('/langue/:language', (request, reply) => {
       const { language } = request.params;
-      if (language !== 'de' && language !== 'fr' && language !== 'en') return invalidLink(request, reply);
+      if (!isLanguage(language)) return invalidLink(request, reply);
       reply.setCookie(LANGUAGE_COOKIE, language, { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: LANGUAGE_DAYS * 86_400 });
       return reply.code(303).header('cache-control', 'no-store').redirect('/releve');
     });

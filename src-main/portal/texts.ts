@@ -3,7 +3,7 @@
  * word (the dealer's extranet); German and English say the same.
  */
 import { formatDate } from '../../shared/format';
-import type { CounterKind, Language } from '../../shared/models';
+import { isLanguage, type CounterKind, type Language } from '../../shared/models';
 
 export interface PortalTexts {
   title: string;
@@ -222,7 +222,7 @@ export const PORTAL_TEXTS: Record<Language, PortalTexts> = { fr, de, en };
 export function pickLanguage(acceptLanguage: string | undefined, fallback: Language): Language {
   for (const part of (acceptLanguage ?? '').split(',')) {
     const code = part.trim().slice(0, 2).toLowerCase();
-    if (code === 'fr' || code === 'de' || code === 'en') return code;
+    if (isLanguage(code)) return code;
   }
   return fallback;
 }

@@ -128,13 +128,16 @@ export function Grid<Row>({
     api.setFocusedCell(index, first);
   }, []);
 
+  // Each time the grid may show what a focus was asked for: ready, new rows, a new token or row.
+  const focusAsAsked = useCallback(() => {
+    focusFirstRow();
+    focusCameFrom();
+  }, [focusFirstRow, focusCameFrom]);
+
   useEffect(() => {
-    const timer = window.setTimeout(() => {
-      focusFirstRow();
-      focusCameFrom();
-    }, 0);
+    const timer = window.setTimeout(focusAsAsked, 0);
     return () => window.clearTimeout(timer);
-  }, [focusToken, focusRowId, focusFirstRow, focusCameFrom]);
+  }, [focusToken, focusRowId, focusAsAsked]);
 
   const onCellKeyDown = useCallback(
     (event: CellKeyDownEvent<Row>) => {
@@ -180,13 +183,9 @@ export function Grid<Row>({
         onGridReady={(event) => {
           apiRef.current = event.api;
           onReady?.(event.api);
-          focusFirstRow();
-          focusCameFrom();
+          focusAsAsked();
         }}
-        onRowDataUpdated={() => {
-          focusFirstRow();
-          focusCameFrom();
-        }}
+        onRowDataUpdated={focusAsAsked}
         onCellKeyDown={onCellKeyDown}
         onCellFocused={(event: CellFocusedEvent<Row>) => {
           const row = event.rowIndex === null ? undefined : event.api.getDisplayedRowAtIndex(event.rowIndex)?.data;

@@ -54,6 +54,11 @@ function sharedWithEarlierRuns(core: CoreContext, contractId: number, validFrom:
   }
 }
 
+/** The order a run lists its contracts and prints its statements in: by the customers' numbers, then the contracts'. */
+function byCustomerNumber(a: { customerNumber: string; contractNumber: string }, b: { customerNumber: string; contractNumber: string }): number {
+  return a.customerNumber.localeCompare(b.customerNumber) || a.contractNumber.localeCompare(b.contractNumber);
+}
+
 /** What a run of the period would bill, computed from the recorded readings. */
 export function previewBilling(core: CoreContext, period: string, options: { missing?: boolean } = {}): BillingPreview {
   const periodEnd = endOfMonth(firstDayOf(period));
@@ -143,7 +148,7 @@ export function previewBilling(core: CoreContext, period: string, options: { mis
       estimates: estimatesAmong(core.db, readings.map((r) => r.readingId)),
     });
   }
-  contracts.sort((a, b) => a.customerNumber.localeCompare(b.customerNumber) || a.contractNumber.localeCompare(b.contractNumber));
+  contracts.sort(byCustomerNumber);
   const billed = new Map(contracts.map((contract) => [contract.contractNumber, contract.contractId]));
   // For the clerk before a run; the run itself does not need them (a read of the whole fleet).
   const devicesMissing = options.missing === false ? [] : periodPage(core.db, periodFilter(period, undefined, 'missing'), [], 0, null);
@@ -151,7 +156,7 @@ export function previewBilling(core: CoreContext, period: string, options: { mis
     const contractId = billed.get(row.contractNumber);
     return contractId === undefined ? [] : [{ contractId, equipmentId: row.equipmentId }];
   });
-  notDue.sort((a, b) => a.customerNumber.localeCompare(b.customerNumber) || a.contractNumber.localeCompare(b.contractNumber));
+  notDue.sort(byCustomerNumber);
   return { period, contracts, skipped, missing, notDue, total: contracts.reduce((sum, c) => sum + c.totalRounded, 0) };
 }
 
@@ -189,7 +194,7 @@ function runDetail(core: CoreContext, run: RunRow, withReadings = false): Billin
       };
     })
     // As the preview lists them: statements print in the order of the customers' numbers.
-    .sort((a, b) => a.customerNumber.localeCompare(b.customerNumber) || a.contractNumber.localeCompare(b.contractNumber)),
+    .sort(byCustomerNumber),
   };
 }
 

@@ -826,12 +826,7 @@ function writeReading(
     const next = getReading(core.db, relink.readingId);
     const counter = next && counterOf(next, relink.counter);
     if (!next || !counter) continue;
-    setCounterValues(core.db, next.id, { ...counter, old: relink.old });
-    bumpRevision(core.db, next.id, now);
-    audit(core, now, 'reading', next.id, 'update', {
-      [`${relink.counter}.old`]: [counter.old, relink.old],
-      ...withdrawConfirmation(core, next),
-    });
+    moveOld(core, next, counter, relink.old, now);
     relinked.add(next.id);
   }
   for (const nextId of relinked) reflagIfImplausible(core, settings, device, nextId, now);
@@ -839,17 +834,21 @@ function writeReading(
 }
 
 /**
- * A reading whose *old* moved (the reading before it corrected or deleted) has another usage:
- * a clerk's confirmation of it — of a usage far above or below the usual — no longer stands.
- * Returns the change for its audit entry (none when it was not confirmed).
+ * One counter's *old* of `reading` moved to `old` (the reading before it corrected or deleted):
+ * written, its revision bumped, in its change log. It has another usage now, so a clerk's
+ * confirmation of it — of a usage far above or below the usual — no longer stands.
  */
-function withdrawConfirmation(core: CoreContext, reading: Reading): Changes {
-  const by = reading.confirmedBy;
-  if (by === null) return {};
-  unconfirmReading(core.db, reading.id);
-  // Asked again for each of its counters that moved: withdrawn once.
-  reading.confirmedBy = null;
-  return { confirmedBy: [by, null] };
+function moveOld(core: CoreContext, reading: Reading, counter: ReadingCounter, old: number, now: string): void {
+  setCounterValues(core.db, reading.id, { ...counter, old });
+  bumpRevision(core.db, reading.id, now);
+  const changes: Changes = { [`${counter.kind}.old`]: [counter.old, old] };
+  if (reading.confirmedBy !== null) {
+    unconfirmReading(core.db, reading.id);
+    changes.confirmedBy = [reading.confirmedBy, null];
+    // Moved again for another of its counters: withdrawn once.
+    reading.confirmedBy = null;
+  }
+  audit(core, now, 'reading', reading.id, 'update', changes);
 }
 
 /** The plausibility rule's verdict on one counter of a recorded reading. */
@@ -968,12 +967,7 @@ export function deleteReadingById(
           },
         ]);
       }
-      setCounterValues(core.db, next.id, { ...nextCounter, old: counter.old });
-      bumpRevision(core.db, next.id, now);
-      audit(core, now, 'reading', next.id, 'update', {
-        [`${counter.kind}.old`]: [nextCounter.old, counter.old],
-        ...withdrawConfirmation(core, next),
-      });
+      moveOld(core, next, nextCounter, counter.old, now);
     }
     deleteReading(core.db, reading.id);
     if (following && isEditable(following.status) && following.validFrom !== reading.validFrom) {

@@ -12,6 +12,7 @@ import {
   firstDayOf,
   isDueIn,
   isLinkValid,
+  isPeriod,
   linkValidUntil,
   openRequestPeriod,
   periodOf,
@@ -375,9 +376,9 @@ export function applySubmissions(
  */
 function recoveredLink(core: CoreContext, item: Submission, restoredAt: string, now: string): WebLink | undefined {
   const customer = getCustomerByNumber(core.db, item.customerNumber);
-  if (!customer || !/^\d{4}-(0[1-9]|1[0-2])$/.test(item.period)) return undefined;
+  if (!customer || !isPeriod(item.period)) return undefined;
   const current = currentLink(core.db, customer.id, item.period);
-  const madeSince = current && core.db.get<{ created_at: string }>('SELECT created_at FROM web_links WHERE id = ?', [current.id])!.created_at >= restoredAt;
+  const madeSince = current !== undefined && current.createdAt >= restoredAt;
   if (current && !madeSince) {
     replaceLink(core.db, current.id, now);
     audit(core, now, 'web_link', current.id, 'update', { replaced: [null, now] });

@@ -27,12 +27,6 @@ export function AlertsPage({ kind, at = null }: { kind: AlertKind | null; at?: s
   useEffect(() => {
     api.call('alerts-list', {}).then(setOverview, (failure: Error) => setMessage(t('app.error', { message: failure.message })));
   }, [t]);
-  // Back from the last entry of the list, dealt with: the keyboard goes on from the filters, not from nowhere.
-  const filters = useRef<HTMLDivElement>(null);
-  const shownCount = overview ? overview.alerts.filter((alert) => filter === null || alert.kind === filter).length : null;
-  useEffect(() => {
-    if (at !== null && shownCount === 0) filters.current?.querySelector('button')?.focus();
-  }, [at, shownCount]);
 
   const detail = (alert: Alert): string => {
     const counter = alert.counter ? t(`kinds.${alert.counter}`) : '';
@@ -49,6 +43,12 @@ export function AlertsPage({ kind, at = null }: { kind: AlertKind | null; at?: s
   };
 
   const rows = useMemo(() => overview?.alerts.filter((alert) => !filter || alert.kind === filter) ?? [], [overview, filter]);
+  // Back from the last entry of the list, dealt with: the keyboard goes on from the filters, not from nowhere.
+  const filters = useRef<HTMLDivElement>(null);
+  const empty = overview !== null && rows.length === 0;
+  useEffect(() => {
+    if (at !== null && empty) filters.current?.querySelector('button')?.focus();
+  }, [at, empty]);
   const columns = useMemo<ColDef<Alert>[]>(
     () => [
       // At 1280 px the detail (the sentence that says what is wrong) gets the most room, with a tooltip.
