@@ -18,6 +18,7 @@ export type IssueCode =
   | 'date-invalid'
   | 'date-before-install'
   | 'date-before-previous'
+  | 'date-same-day'
   | 'date-after-next'
   | 'date-in-future'
   | 'validity-order'

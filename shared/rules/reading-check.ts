@@ -48,6 +48,11 @@ export interface ReadingContext {
   previousDate: IsoDate | null;
   /** The reading before is an estimate: a date before it says so (delete or correct the estimate). */
   previousIsEstimate?: boolean;
+  /**
+   * A new reading, after one that is not an estimate: a device has one reading a day (as the
+   * import counts them), so its date is refused — that reading is to be corrected instead.
+   */
+  oneReadingPerDay?: boolean;
   nextDate: IsoDate | null;
   /** Validity of the neighbouring readings: periods never overlap (free copies would count twice). */
   previousValidTo: IsoDate | null;
@@ -101,6 +106,8 @@ export function checkReading(input: ReadingInput, context: ReadingContext): Read
   } else if (context.previousDate && input.date < context.previousDate) {
     const code = context.previousIsEstimate ? 'date-before-estimate' : 'date-before-previous';
     issues.push({ field: 'date', code, params: { min: context.previousDate } });
+  } else if (context.oneReadingPerDay && input.date === context.previousDate) {
+    issues.push({ field: 'date', code: 'date-same-day', params: { date: input.date } });
   } else if (context.nextDate && input.date > context.nextDate) {
     issues.push({ field: 'date', code: 'date-after-next', params: { max: context.nextDate } });
   }

@@ -26,9 +26,10 @@ describe('alerts', () => {
     // Far above and far below the usual usage (≈ 2,100 and 900 pages a month).
     const high = await recordReading(core, '3.024.072', 500_000);
     const lowDraft = await core.api['readings-draft']({ equipmentId: '3.033.923' });
-    const low = await recordReading(core, '3.033.923', 1);
+    // Three days ago: a reading after it follows today (one reading a device and day).
+    const low = await recordReading(core, '3.033.923', 1, '2026-11-20');
     // The same black counter three readings in a row: the last demo reading, then twice 0 pages more.
-    await recordReading(core, '3.022.790', 0);
+    await recordReading(core, '3.022.790', 0, '2026-11-20');
     await recordReading(core, '3.022.790', 0);
     // A device installed in January that never had a reading.
     core.db.run(
@@ -56,7 +57,7 @@ describe('alerts', () => {
     expect(unusual.find((a) => a.readingId === low.id)).toMatchObject({ equipmentId: '3.033.923', direction: 'low', value: 1 });
     // The usual over the days since the reading before, as the dialog counts them (not the validity's days).
     const black = lowDraft.counters.find((c) => c.kind === 'black')!;
-    const sinceLast = black.averageDaily! * daysBetween(black.lastDate!, lowDraft.today);
+    const sinceLast = black.averageDaily! * daysBetween(black.lastDate!, low.date);
     const lowBlack = unusual.find((a) => a.readingId === low.id && a.counter === 'black')!;
     expect(Math.abs(lowBlack.expected! - sinceLast) / sinceLast).toBeLessThan(0.1);
     expect(alerts.filter((a) => a.kind === 'web-waiting').map((a) => [a.equipmentId, a.reason])).toEqual([['3.300.451', 'recorded']]);

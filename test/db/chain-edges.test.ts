@@ -71,7 +71,7 @@ describe('validity periods never overlap', () => {
   it('gives a device already recorded past the lock’s period its own month, not an overlap', async () => {
     const core = testCore();
     const locked = { equipmentId: '3.300.452', date: '2026-11-23', validFrom: '2026-10-01', validTo: '2026-10-31' };
-    await core.api['readings-save']({ ...locked, counters: [{ kind: 'black', old: 0, new: 26_000, extraFree: 0 }] });
+    await core.api['readings-save']({ ...locked, date: '2026-11-20', counters: [{ kind: 'black', old: 0, new: 26_000, extraFree: 0 }] });
     const draft = await core.api['readings-draft']({ equipmentId: '3.300.452' });
     expect(draft.validityLock).toBeNull();
     expect(draft.validity).toEqual({ from: '2026-11-01', to: '2026-11-30' });

@@ -168,8 +168,12 @@ describe('estimated readings', () => {
     expect(saved.counters[0]).toMatchObject({ old: real, new: real + 450, usage: 450 });
     // Before, it became a reading of one day (1 Dec) after the estimate.
     expect(core.db.get<{ n: number }>('SELECT count(*) AS n FROM readings WHERE device_id = ? AND date >= ?', [device.id, '2026-11-23'])!.n).toBe(1);
-    // A second value is a reading after it, not a second replacement.
-    const december = saveReadingOn(web, getDeviceByEquipmentId(core.db, '3.022.790')!, '2026-12-02', new Map([['black', real + 460]]), { source: 'web' });
+    // A second value of the same day is refused (one reading a device and day; the sync keeps it aside)…
+    const again = () => saveReadingOn(web, getDeviceByEquipmentId(core.db, '3.022.790')!, '2026-12-02', new Map([['black', real + 460]]), { source: 'web' });
+    expect(() => again()).toThrow(expect.objectContaining({ issues: [{ field: 'date', code: 'date-same-day', params: { date: '2026-12-02' } }] }));
+    // …and one of the next day is a reading after it, not a second replacement.
+    const nextDay = { ...core.context, now: () => new Date('2026-12-03T09:00:00Z') };
+    const december = saveReadingOn(nextDay, getDeviceByEquipmentId(core.db, '3.022.790')!, '2026-12-03', new Map([['black', real + 460]]), { source: 'web' });
     expect(december).toMatchObject({ source: 'web', validFrom: '2026-12-01' });
     expect(december.id).not.toBe(estimate!.readingId);
   });

@@ -40,12 +40,13 @@ export async function rejection(promise: Promise<unknown>): Promise<ApiError> {
 }
 
 /** A new reading of the device today, every counter `usage` pages above the last: what a clerk saves. */
-export async function recordReading(core: OpenedCore, equipmentId: string, usage: number) {
+/** A new reading `usage` pages after the last, dated `date` (default: the core's today), with the validity the dialog proposes. */
+export async function recordReading(core: OpenedCore, equipmentId: string, usage: number, date?: string) {
   const draft = await core.api['readings-draft']({ equipmentId });
   return core.api['readings-save']({
     equipmentId,
     previousReadingId: draft.previousReadingId,
-    date: draft.today,
+    date: date ?? draft.today,
     validFrom: draft.validity.from,
     validTo: draft.validity.to,
     counters: draft.counters.map((c) => ({ kind: c.kind, old: c.chainOld, new: c.chainOld + usage, extraFree: 0 })),

@@ -145,6 +145,33 @@ describe('saving a reading (SPEC §3) on a real database file', () => {
     const early = await rejection(core.api['readings-save']({ ...READING, date: '2026-10-30' }));
     expect(early.issues).toEqual([{ field: 'date', code: 'date-before-previous', params: { min: '2026-10-31' } }]);
   });
+
+  it('refuses a second reading of a device on one day: that one is corrected instead, as the import counts them', async () => {
+    const core = testCore();
+    const first = await core.api['readings-save'](READING);
+    const before = counts(core);
+    const draft = await core.api['readings-draft']({ equipmentId: READING.equipmentId });
+    const twice = await rejection(
+      core.api['readings-save']({
+        ...READING,
+        previousReadingId: draft.previousReadingId,
+        validFrom: draft.validity.from,
+        validTo: draft.validity.to,
+        counters: [{ kind: 'black', old: 0, new: 359_000, extraFree: 0 }],
+      }),
+    );
+    expect(twice.issues).toEqual([{ field: 'date', code: 'date-same-day', params: { date: '2026-11-23' } }]);
+    expect(counts(core)).toEqual(before);
+    // The reading of that day takes the value.
+    const corrected = await core.api['readings-save']({
+      ...READING,
+      readingId: first.id,
+      revision: first.revision,
+      counters: [{ kind: 'black', old: 0, new: 359_000, extraFree: 0 }],
+    });
+    expect(corrected.counters[0]).toMatchObject({ new: 359_000 });
+    expect(counts(core).readings).toBe(before.readings);
+  });
 });
 
 describe('editing and the chain (SPEC §3.6)', () => {

@@ -37,14 +37,49 @@ test('search a device, record a reading with F2, see usage and the new row, and 
 });
 
 test('a second reading in a month already read says its validity starts after that month', async ({ meterdesk, page }) => {
+  // Yesterday's reading covers the month today belongs to (on the 5th: the month after the demo's last).
+  const yesterday = await page.evaluate(() => {
+    const [year, month, day] = new Date(Date.now() - 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Zurich' }).split('-');
+    return `${day}.${month}.${year}`;
+  });
   await meterdesk.open('#/devices/3.022.790');
   await meterdesk.newReading();
   await expect(meterdesk.dialog.getByText(/schon abgedeckt/)).toHaveCount(0);
+  await meterdesk.field('Datum').fill(yesterday);
   await meterdesk.field('Schwarz Zählerstand neu').fill('345805');
   await page.keyboard.press('F2');
   await expect(meterdesk.dialog).toBeHidden();
   await meterdesk.newReading();
   await expect(meterdesk.dialog.getByText(/^Die Periode ist mit dem Zählerstand vom \d\d\.\d\d\.\d{4} schon abgedeckt \(gültig bis \d\d\.\d\d\.\d{4}\): dieser gilt erst ab 01\.\d\d\.\d{4}\./)).toBeVisible();
+});
+
+test('a second reading of the same day is refused, and the dialog opens that day’s reading with what was typed', async ({ meterdesk, page }) => {
+  await meterdesk.open('#/devices/3.022.790');
+  await meterdesk.newReading();
+  await meterdesk.field('Schwarz Zählerstand neu').fill('345805');
+  await page.keyboard.press('F2');
+  await expect(meterdesk.dialog).toBeHidden();
+  await expect(meterdesk.historyRows()).toHaveCount(13);
+
+  // Typed again today, from another list: the dialog says there is one already and offers it.
+  await meterdesk.newReading();
+  await expect(meterdesk.dialog.getByText('Ein Gerät hat einen Zählerstand am Tag, und dieses hat schon einen vom')).toBeVisible();
+  await meterdesk.field('Schwarz Zählerstand neu').fill('345905');
+  await page.keyboard.press('F2');
+  await expect(meterdesk.field('Datum')).toHaveAccessibleDescription(/hat das Gerät schon einen Zählerstand: diesen bearbeiten/);
+  await expect(meterdesk.dialog).toBeVisible();
+  await meterdesk.dialog.getByRole('button', { name: /^Zählerstand vom \d\d\.\d\d\.\d{4} öffnen$/ }).click();
+
+  // That reading, with the value typed: F2 corrects it. Still one reading that day.
+  await expect(meterdesk.dialog.getByRole('heading', { name: 'Zählerstand bearbeiten' })).toBeVisible();
+  await expect(meterdesk.dialog.getByText(/^Ihre Eingaben stehen in diesem Zählerstand vom/)).toBeVisible();
+  await expect(meterdesk.field('Schwarz Zählerstand neu')).toHaveValue(/^345.905$/);
+  await expect(meterdesk.field('Schwarz Verbrauch Kopie')).toHaveValue(/^1.100$/);
+  await page.keyboard.press('F2');
+  await expect(meterdesk.dialog).toBeHidden();
+  await expect(meterdesk.historyRows()).toHaveCount(13);
+  await expect(meterdesk.historyRows().filter({ hasText: /345.905/ })).toHaveCount(1);
+  await expect(meterdesk.historyRows().filter({ hasText: /345.805/ })).toHaveCount(0);
 });
 
 test('a new reading in a month an unbilled estimate covers opens the estimate: the real values go into it', async ({ meterdesk, page, app, request }) => {

@@ -45,6 +45,16 @@ describe('checkReading: every rule of SPEC §3 on one reading', () => {
     ]);
   });
 
+  it('refuses a new reading on the day of the one before, which is to be corrected instead (one a day)', () => {
+    const sameDay = input({ date: '2026-10-31', validFrom: '2026-11-01', validTo: '2026-11-30' });
+    expect(checkReading(sameDay, context({ oneReadingPerDay: true })).issues).toEqual([
+      { field: 'date', code: 'date-same-day', params: { date: '2026-10-31' } },
+    ]);
+    // An edit, or a reading after an estimate (the core leaves the flag off): the day is free.
+    expect(checkReading(sameDay, context()).issues).toEqual([]);
+    expect(checkReading(input(), context({ oneReadingPerDay: true })).issues).toEqual([]);
+  });
+
   it('refuses a reading of a billed or posted status outright', () => {
     expect(checkReading(input(), context({ status: '21' })).issues).toEqual([
       { field: 'reading', code: 'reading-read-only', params: { status: '21' } },

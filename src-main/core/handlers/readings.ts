@@ -299,6 +299,7 @@ export function locateIn({
       firstValidFrom: firstFrom,
       previousDate: previous?.date ?? null,
       previousIsEstimate: previous?.source === 'estimate',
+      oneReadingPerDay: !editing && previous !== null && previous.source !== 'estimate',
       nextDate: next?.date ?? null,
       previousValidTo: previous?.validTo ?? null,
       nextValidFrom: next?.validFrom ?? null,

@@ -55,7 +55,18 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
   const intoEstimate =
     !reading && draft.openEstimate !== null && form.parsedDate !== null &&
     coversMonthOf(draft.openEstimate, form.parsedDate, draft.cutoffDay);
+  const sameDay = !reading && form.issues.get('date')?.code === 'date-same-day';
   const describe = (issue: FieldIssue | undefined) => issue && describeIssue(issue, language);
+  /** What the clerk typed, for the reading the dialog switches to (the estimate, or the same day's). */
+  const typedInput = (): CarriedInput => ({
+    date: form.fields.date,
+    note: form.fields.note,
+    counters: new Map(
+      form.fields.counters
+        .filter((row) => row.new.trim() !== '')
+        .map(({ kind, new: value, extraFree, exchange, final, start }) => [kind, { new: value, extraFree, exchange, final, start }]),
+    ),
+  });
 
   useEffect(() => {
     const dialog = dialogRef.current;
@@ -305,26 +316,29 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
             {onOpenReading && (
               <button
                 type="button"
-                onClick={() =>
-                  onOpenReading(draft.openEstimate!.readingId, {
-                    date: form.fields.date,
-                    note: form.fields.note,
-                    counters: new Map(
-                      form.fields.counters.map(({ kind, new: value, extraFree, exchange, final, start }) => [
-                        kind,
-                        { new: value, extraFree, exchange, final, start },
-                      ]),
-                    ),
-                  })
-                }
+                onClick={() => onOpenReading(draft.openEstimate!.readingId, typedInput())}
               >
                 {t('dialog.openEstimate')}
               </button>
             )}
           </p>
         )}
+        {/* One reading a device and day: a second of the same day is the first one corrected. */}
+        {sameDay && (
+          <p className="notice info">
+            {t('dialog.sameDay', { date: formatDate(draft.previousDate!, language) })}{' '}
+            {onOpenReading && draft.previousReadingId !== null && (
+              <button type="button" onClick={() => onOpenReading(draft.previousReadingId!, typedInput())}>
+                {t('dialog.openSameDay', { date: formatDate(draft.previousDate!, language) })}
+              </button>
+            )}
+          </p>
+        )}
+        {carried && reading && reading.source !== 'estimate' && (
+          <p className="notice info">{t('dialog.carried', { date: formatDate(reading.date, language) })}</p>
+        )}
         {/* A second reading in a month already covered: its validity starts after the month the date belongs to (the 1st–4th: the one before). */}
-        {!intoEstimate && !reading && !form.readOnly && form.validity && form.parsedDate && draft.previousDate && draft.previousValidTo &&
+        {!intoEstimate && !sameDay && !reading && !form.readOnly && form.validity && form.parsedDate && draft.previousDate && draft.previousValidTo &&
           periodEndFor(form.parsedDate, draft.cutoffDay) < form.validity.from && (
           <p className="notice info">
             {describeIssue(

@@ -47,7 +47,10 @@ interface FormFields {
 /** What a clerk typed per counter: the values, the extra free copies, a meter exchange. */
 export type CarriedCounter = Pick<CounterRow, 'new' | 'extraFree' | 'exchange' | 'final' | 'start'>;
 
-/** What a clerk typed for a new reading, carried into the estimate it belongs in. */
+/**
+ * What a clerk typed for a new reading (the counters with a value), carried into the reading
+ * it belongs in: an estimate of its month, or the device's reading of the same day.
+ */
 export interface CarriedInput {
   date: string;
   counters: ReadonlyMap<CounterKind, CarriedCounter>;
@@ -62,10 +65,12 @@ function initialFields(draft: ReadingDraft, language: Language, carried?: Carrie
     ...fields,
     date: carried.date,
     note: carried.note?.trim() ? carried.note : fields.note,
-    // Real values are typed: one not typed yet is empty, not the estimate's guess.
+    // Real values are typed: one not typed yet is empty, not the estimate's guess; a real
+    // reading keeps its value.
     counters: fields.counters.map((row) => {
       const typed = carried.counters.get(row.kind);
-      return typed ? { ...row, ...typed } : { ...row, new: '' };
+      if (typed) return { ...row, ...typed };
+      return draft.reading?.source === 'estimate' ? { ...row, new: '' } : row;
     }),
   };
 }
@@ -204,6 +209,7 @@ export function useReadingForm(draft: ReadingDraft, language: Language, carried?
           firstValidFrom: draft.firstValidFrom,
           previousDate: draft.previousDate,
           previousIsEstimate: draft.previousIsEstimate,
+          oneReadingPerDay: draft.reading === null && !draft.previousIsEstimate,
           nextDate: draft.nextDate,
           previousValidTo: draft.previousValidTo,
           nextValidFrom: draft.nextValidFrom,
