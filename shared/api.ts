@@ -310,6 +310,8 @@ export interface ReadingDraft {
    * recorded, not confirmed): said in the dialog, which then offers to confirm it.
    */
   lowUsage: Array<{ kind: CounterKind; usage: number; expected: number }>;
+  /** The reading's counters Hinweise lists as standing (three readings in a row at `value`; it is the latest, recorded, not confirmed). */
+  stuck: Array<{ kind: CounterKind; value: number }>;
 }
 
 export type ImportAction = 'create' | 'update' | 'unchanged' | 'error';

@@ -1,10 +1,11 @@
 /**
  * The billing lines of a run as CSV for the accounting system: one row per contract and
  * counter kind, `;`-separated (what Swiss Excel opens), amounts in CHF with a point, the
- * contract's total rounded to 0.05 on each of its rows.
+ * contract's total rounded to 0.05 on each of its rows. Names from the master data (perhaps
+ * imported from another system) are kept as text (`csvSafeText`): none runs as a formula.
  */
 import type { BillingRun } from './api';
-import { csvText } from './csv';
+import { csvSafeText, csvText } from './csv';
 import { formatChf } from './rules/billing';
 
 const HEADER = [
@@ -40,8 +41,8 @@ export function billingCsv(run: BillingRun): string {
           run.id,
           run.period,
           contract.customerNumber,
-          contract.customerName,
-          contract.contractNumber,
+          csvSafeText(contract.customerName),
+          csvSafeText(contract.contractNumber),
           contract.validFrom,
           contract.validTo,
           line.kind,

@@ -20,15 +20,20 @@ const DEVICE_COLUMNS = `d.id AS deviceId, d.equipment_id AS equipmentId, d.model
 const IN_SERVICE = `FROM devices d JOIN contracts k ON k.id = d.contract_id JOIN customers c ON c.id = k.customer_id
   WHERE c.archived = 0 AND d.out_of_service IS NULL AND (k.end_date IS NULL OR k.end_date >= @today)`;
 
-/** Devices whose last three readings show the same value of a counter. */
-export function stuckCounters(db: Database, today: IsoDate) {
+/**
+ * Devices whose last three readings show the same value of a counter, unless a clerk confirmed
+ * the latest of them (the device stood, say): `deviceId` for one device (the meter dialog's).
+ */
+export function stuckCounters(db: Database, today: IsoDate, deviceId?: number) {
   return db.all<AlertDeviceRow & { kind: CounterKind; value: number; date: IsoDate; readingId: number }>(
     `SELECT ${DEVICE_COLUMNS}, rc.kind, max(rc.new_value) AS value, max(r.date) AS date, max(r.id) AS readingId
        ${IN_SERVICE.replace('WHERE', `JOIN readings r ON r.id IN (SELECT id FROM readings WHERE device_id = d.id ORDER BY date DESC, id DESC LIMIT 3)
-       JOIN reading_counters rc ON rc.reading_id = r.id WHERE`)}
+       JOIN reading_counters rc ON rc.reading_id = r.id WHERE ${deviceId === undefined ? '' : 'd.id = @device AND'}`)}
       GROUP BY d.id, rc.kind HAVING count(*) = 3 AND min(rc.new_value) = max(rc.new_value)
+        -- The latest of them is not confirmed (confirmed ones, if any, are older).
+        AND coalesce(max(CASE WHEN r.confirmed_by IS NOT NULL THEN r.id END), 0) < max(r.id)
       ORDER BY c.number, d.equipment_id`,
-    { today },
+    { today, ...(deviceId !== undefined && { device: deviceId }) },
   );
 }
 

@@ -424,7 +424,7 @@ export const de = {
   alerts: {
     nav: 'Hinweise',
     title: 'Hinweise: was einen Blick braucht',
-    hint: 'Enter oder Doppelklick öffnet den Zählerstand (ein wartender Web-Wert die Web-Erfassung); ein ungewöhnlicher Verbrauch, der stimmt, verlässt die Liste mit «Als geprüft bestätigen».',
+    hint: 'Enter oder Doppelklick öffnet den Zählerstand (ein wartender Web-Wert die Web-Erfassung); ein ungewöhnlicher Verbrauch oder ein stehender Zähler, der stimmt, verlässt die Liste mit «Als geprüft bestätigen».',
     list: 'Hinweise',
     kind: 'Art',
     kinds: { stuck: 'Zähler steht', silent: 'kein Zählerstand', unusual: 'ungewöhnlicher Verbrauch', 'web-waiting': 'Web-Wert wartet' },
@@ -508,6 +508,8 @@ export const de = {
     flaggedNotice: '⚠ Zu prüfen: der Verbrauch ist deutlich höher als üblich. Bis ein Sachbearbeiter ihn bestätigt oder korrigiert, bleibt dieser Zählerstand aus der Abrechnung.',
     lowNotice: '⚠ Unter Hinweise: der Verbrauch ist deutlich tiefer als üblich ({{list}}). Stimmt er, «Als geprüft bestätigen» nimmt ihn aus der Liste; er wird normal abgerechnet.',
     lowCounter: '{{counter}} {{usage}}, üblich etwa {{expected}}',
+    stuckNotice: '⚠ Unter Hinweise: der Zähler steht ({{list}}). Stimmt das (das Gerät wurde nicht benutzt), «Als geprüft bestätigen» nimmt es aus der Liste.',
+    stuckCounter: '{{counter}} dreimal nacheinander {{value}}',
     confirmedBy: 'Geprüft von {{name}}.',
     implausible: '⚠ Der eingegebene Wert ist deutlich höher als der übliche Verbrauch. Bitte prüfen.',
     exchange: 'Zählerwechsel',

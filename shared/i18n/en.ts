@@ -425,7 +425,7 @@ export const en: Translation = {
   alerts: {
     nav: 'Alerts',
     title: 'Alerts: what needs a look',
-    hint: 'Enter or a double click opens the reading (a web value waiting, web reading); an unusual usage that is right leaves the list with “Confirm as checked”.',
+    hint: 'Enter or a double click opens the reading (a web value waiting, web reading); an unusual usage or a standing counter that is right leaves the list with “Confirm as checked”.',
     list: 'Alerts',
     kind: 'Kind',
     kinds: { stuck: 'counter stuck', silent: 'no reading', unusual: 'unusual usage', 'web-waiting': 'web value waiting' },
@@ -508,6 +508,8 @@ export const en: Translation = {
     flagged: 'to check',
     lowNotice: '⚠ Under Alerts: the usage is far below the usual one ({{list}}). If it is right, “Confirm as checked” takes it off the list; it is billed as usual.',
     lowCounter: '{{counter}} {{usage}}, usually about {{expected}}',
+    stuckNotice: '⚠ Under Alerts: the counter stands still ({{list}}). If that is right (the device was not used), “Confirm as checked” takes it off the list.',
+    stuckCounter: '{{counter}} three times in a row at {{value}}',
     flaggedNotice: '⚠ To check: the usage is far above the usual one. Until a clerk confirms or corrects it, this reading stays out of the billing.',
     confirmedBy: 'Checked by {{name}}.',
     implausible: '⚠ The value is considerably higher than the usual usage. Please check.',

@@ -426,7 +426,7 @@ export const fr: Translation = {
   alerts: {
     nav: 'Alertes',
     title: 'Alertes : ce qui demande un regard',
-    hint: 'Entrée ou double-clic ouvre le relevé (une valeur web en attente, la saisie web) ; une consommation inhabituelle qui est juste quitte la liste avec « Confirmer après vérification ».',
+    hint: 'Entrée ou double-clic ouvre le relevé (une valeur web en attente, la saisie web) ; une consommation inhabituelle ou un compteur immobile qui est juste quitte la liste avec « Confirmer après vérification ».',
     list: 'Alertes',
     kind: 'Type',
     kinds: { stuck: 'compteur inchangé', silent: 'aucun relevé', unusual: 'consommation inhabituelle', 'web-waiting': 'valeur web en attente' },
@@ -509,6 +509,8 @@ export const fr: Translation = {
     flagged: 'à vérifier',
     lowNotice: '⚠ Dans les alertes : la consommation est bien plus basse que d’habitude ({{list}}). Si elle est juste, « Confirmer après vérification » la retire de la liste ; elle est facturée normalement.',
     lowCounter: '{{counter}} {{usage}}, habituellement environ {{expected}}',
+    stuckNotice: '⚠ Dans les alertes : le compteur ne bouge pas ({{list}}). Si c’est juste (la machine n’a pas servi), « Confirmer après vérification » le retire de la liste.',
+    stuckCounter: '{{counter}} trois fois de suite à {{value}}',
     flaggedNotice: '⚠ A vérifier : la consommation est bien plus élevée que d’habitude. Tant qu’un collaborateur ne l’a pas confirmée ou corrigée, ce relevé reste hors de la facturation.',
     confirmedBy: 'Vérifié par {{name}}.',
     implausible: '⚠ La valeur saisie est considérablement supérieure à la consommation habituelle. Merci de vérifier.',

@@ -29,8 +29,8 @@ describe('alerts', () => {
     // Three days ago: a reading after it follows today (one reading a device and day).
     const low = await recordReading(core, '3.033.923', 1, '2026-11-20');
     // The same black counter three readings in a row: the last demo reading, then twice 0 pages more.
-    await recordReading(core, '3.022.790', 0, '2026-11-20');
-    await recordReading(core, '3.022.790', 0);
+    const stuckBefore = await recordReading(core, '3.022.790', 0, '2026-11-20');
+    const stuck = await recordReading(core, '3.022.790', 0);
     // A device installed in January that never had a reading.
     core.db.run(
       `INSERT INTO devices (id, contract_id, position, model, equipment_id, serial_number, install_date, created_at, updated_at)
@@ -93,6 +93,13 @@ describe('alerts', () => {
     expect(moved.confirmedBy).toBeNull();
     const withdrawn = await core.api['audit-list']({ entity: 'reading', entityId: next.id });
     expect(withdrawn.at(-1)!.changes).toMatchObject({ 'black.old': [next.counters[0]!.old, next.counters[0]!.old + 1], confirmedBy: ['test-clerk', null] });
+
+    // The stuck counter's latest reading says so in the dialog (not the one before it); confirmed, the device stood, and it leaves the list.
+    expect((await core.api['readings-draft']({ equipmentId: '3.022.790', readingId: stuck.id })).stuck).toEqual([{ kind: 'black', value: stuck.counters[0]!.new }]);
+    expect((await core.api['readings-draft']({ equipmentId: '3.022.790', readingId: stuckBefore.id })).stuck).toEqual([]);
+    await core.api['readings-confirm']({ readingId: stuck.id, revision: stuck.revision });
+    expect((await core.api['alerts-list']({})).counts.stuck).toBe(0);
+    expect((await core.api['readings-draft']({ equipmentId: '3.022.790', readingId: stuck.id })).stuck).toEqual([]);
 
     // A clerk who confirms the unusual reading dismisses its alert; the silence threshold is a setting.
     await core.api['readings-confirm']({ readingId: high.id, revision: high.revision });

@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import type { ReadingDraft } from '../../shared/api';
 
 test('an unusual usage shows among the alerts, counted on the period overview, and opens its device', async ({ meterdesk, page }) => {
   await meterdesk.open('#/devices/3.024.072');
@@ -47,4 +48,36 @@ test('an unusual usage shows among the alerts, counted on the period overview, a
   await page.reload();
   await expect(page.getByRole('button', { name: 'Neuer Zählerstand' })).toBeVisible();
   await expect(page.getByRole('dialog')).toHaveCount(0);
+});
+
+test('a counter standing three readings in a row says so in the dialog, and confirmed it leaves the alerts', async ({ meterdesk, page, app, request }) => {
+  // 3.300.452's last demo reading, then two days ago and today the same black counter.
+  const days = await page.evaluate(() =>
+    [2, 0].map((back) => new Date(Date.now() - back * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Zurich' })),
+  );
+  for (const date of days) {
+    const drafted = await request.post(`${app.url}/api/readings-draft`, { data: { equipmentId: '3.300.452' } });
+    const draft = ((await drafted.json()) as { value: ReadingDraft }).value;
+    const saved = await request.post(`${app.url}/api/readings-save`, {
+      data: {
+        equipmentId: '3.300.452',
+        previousReadingId: draft.previousReadingId,
+        date,
+        validFrom: draft.validity.from,
+        validTo: draft.validity.to,
+        counters: draft.counters.map((c) => ({ kind: c.kind, old: c.chainOld, new: c.chainOld, extraFree: 0 })),
+      },
+    });
+    expect(saved.ok(), await saved.text()).toBe(true);
+  }
+  await meterdesk.open('#/alerts?kind=stuck');
+  const rows = meterdesk.gridRows('Hinweise');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('3.300.452');
+  await rows.first().dblclick();
+  await expect(meterdesk.dialog.getByText(/^⚠ Unter Hinweise: der Zähler steht \(Schwarz dreimal nacheinander [\d'’]+\)/)).toBeVisible();
+  await meterdesk.dialog.getByRole('button', { name: 'Als geprüft bestätigen' }).click();
+  await expect(meterdesk.dialog).toBeHidden();
+  await expect(page).toHaveURL(/#\/alerts\?kind=stuck&at=/);
+  await expect(rows).toHaveCount(0);
 });

@@ -114,4 +114,23 @@ describe('the billing CSV', () => {
     expect(header!.split(';')).toHaveLength(14);
     expect(row).toBe('7;2026-11;999999;"Fiduciaire du Léman; SA";V-999999-01;2026-11-01;2026-11-30;black;14160;500;13660;0.0085;116.11;116.10');
   });
+
+  it('keeps a name that looks like a formula as text: opening the file in Excel runs nothing', async () => {
+    const { billingCsv } = await import('../../shared/billing-csv');
+    const contract = {
+      contractId: 1,
+      contractNumber: '+41-01',
+      customerNumber: '999999',
+      customerName: '=HYPERLINK("http://x.example","Fiduciaire")',
+      customerAddress: '',
+      customerLanguage: 'fr' as const,
+      estimates: [],
+      readingIds: [1],
+      ...billContract([{ kind: 'black', usage: 100, freePerMonth: 0, pricePerPage: 8_500 }], '2026-11-01', '2026-11-30'),
+    };
+    const csv = billingCsv({ id: 7, period: '2026-11', state: 'billed', total: 850_000, createdAt: '', createdBy: '', postedAt: null, cancelledAt: null, contracts: [contract] });
+    const cells = csv.trim().split('\r\n')[1]!.split(';');
+    expect(cells[3]).toBe(`"'=HYPERLINK(""http://x.example"",""Fiduciaire"")"`);
+    expect(cells[4]).toBe("'+41-01");
+  });
 });

@@ -41,7 +41,7 @@ import type {
 } from '../../../shared/models';
 import type { NextLink } from '../../../shared/rules/chain';
 import { averageDailyUsage, lowUsageExpected, type CounterPoint } from '../../../shared/rules/plausibility';
-import { latestUsages } from '../../../db/queries/alerts';
+import { latestUsages, stuckCounters } from '../../../db/queries/alerts';
 import {
   checkReading,
   plausibilityBase,
@@ -320,6 +320,12 @@ function openEstimateOf(latest: Reading | undefined): ReadingDraft['openEstimate
  * The counters of a reading that Hinweise lists as far below the usual (`lowUsageExpected`;
  * the device's latest, recorded and not confirmed): the dialog says so and offers to confirm.
  */
+function stuckOf(core: CoreContext, settings: Settings, deviceId: number, readingId: number): ReadingDraft['stuck'] {
+  return stuckCounters(core.db, today(core, settings), deviceId)
+    .filter((row) => row.readingId === readingId)
+    .map((row) => ({ kind: row.kind, value: row.value }));
+}
+
 function lowUsagesOf(core: CoreContext, settings: Settings, deviceId: number, readingId: number): ReadingDraft['lowUsage'] {
   return latestUsages(core.db, today(core, settings), settings.plausibility.windowMonths, deviceId).flatMap((row) => {
     const expected = row.readingId === readingId ? lowUsageExpected(row, settings.plausibility) : null;
@@ -332,6 +338,8 @@ export function readingDraft(core: CoreContext, args: ApiArgs<'readings-draft'>)
   const device = findDevice(core, args.equipmentId);
   const { chain, editing, context, lock, contractStart } = locate(core, settings, device, args.readingId);
   const date = editing?.date ?? context.today;
+  // Hinweise lists it (far below the usual, a counter standing): the dialog says so and offers to confirm it.
+  const confirmable = editing !== null && editing.status === '01' && editing.confirmedBy === null;
   const validity =
     context.validityLock ??
     (editing
@@ -378,7 +386,8 @@ export function readingDraft(core: CoreContext, args: ApiArgs<'readings-draft'>)
         : null,
     cutoffDay: settings.cutoffDay,
     plausibility: settings.plausibility,
-    lowUsage: editing && editing.status === '01' && editing.confirmedBy === null ? lowUsagesOf(core, settings, device.id, editing.id) : [],
+    lowUsage: confirmable ? lowUsagesOf(core, settings, device.id, editing.id) : [],
+    stuck: confirmable ? stuckOf(core, settings, device.id, editing.id) : [],
     counters: context.counters.map((counter) => {
       const saved = editing && counterOf(editing, counter.kind);
       return {

@@ -476,6 +476,13 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
             })}
           </p>
         )}
+        {draft.stuck.length > 0 && !form.readOnly && (
+          <p className="notice flagged">
+            {t('dialog.stuckNotice', {
+              list: draft.stuck.map((stuck) => t('dialog.stuckCounter', { counter: t(`kinds.${stuck.kind}`), value: formatCounter(stuck.value, language) })).join(', '),
+            })}
+          </p>
+        )}
         {reading?.confirmedBy && <p className="muted small">{t('dialog.confirmedBy', { name: reading.confirmedBy })}</p>}
         {shownBanner && (
           <p role="alert" className="error-banner">
@@ -496,7 +503,7 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
               {confirmDelete ? t('dialog.deleteConfirm') : t('dialog.delete')}
             </button>
           )}
-          {reading && (reading.flagged || draft.lowUsage.length > 0) && !form.readOnly && (
+          {reading && (reading.flagged || draft.lowUsage.length > 0 || draft.stuck.length > 0) && !form.readOnly && (
             <button
               type="button"
               onClick={() => void run(() => api.call('readings-confirm', { readingId: reading.id, revision: reading.revision }))}
