@@ -559,9 +559,10 @@ export interface BillingPreview {
   /** Recorded readings the run leaves out, and why: a flag no clerk has confirmed yet. */
   skipped: Array<{ readingId: number; equipmentId: string; reason: 'flagged' | 'no-contract' }>;
   /**
-   * Devices of the contracts billed here that are due in the period and have no reading for
-   * it (the period page's *fehlt*): their usage comes in a later run (which grants what is left
-   * of the month's free copies, `freeCopiesLeft`).
+   * Devices of the contracts billed here, in service during the bill's period, that none of
+   * its readings is of (no reading for that period yet, or one held to check): the ones the
+   * statement names as following (`devicesNotBilled`). Their usage comes in a later run (which
+   * grants what is left of the month's free copies, `freeCopiesLeft`).
    */
   missing: Array<{ contractId: number; equipmentId: string }>;
   /**

@@ -489,7 +489,7 @@ async function billing(values: Record<string, string | boolean | undefined>, dat
     }
     const contractNumbers = new Map(preview.contracts.map((contract) => [contract.contractId, contract.contractNumber]));
     for (const missing of preview.missing) {
-      console.log(`  no reading: ${missing.equipmentId} of ${contractNumbers.get(missing.contractId)} has none for ${preview.period} — its usage comes in a later run`);
+      console.log(`  not in the run: ${missing.equipmentId} of ${contractNumbers.get(missing.contractId)} (no reading for its period yet, or one held to check) — its usage comes in a later run`);
     }
     console.log(`  ${preview.contracts.length} contract(s), total CHF ${formatChf(preview.total)}`);
     for (const run of await api['billing-runs']({ period: period! })) {

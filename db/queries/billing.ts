@@ -177,16 +177,26 @@ export function estimatesAmong(
 /**
  * The contract's devices in service during `validFrom`–`validTo` that none of `readingIds`
  * is of: on the statement, named as coming with a later one (a reading held to check, or none
- * yet), so that the customer does not take the bill for the whole fleet.
+ * yet), so that the customer does not take the bill for the whole fleet. A device billed for
+ * that period by an earlier run (`beforeRun`; left out: any run) is not named: it came.
  */
-export function devicesNotBilled(db: Database, contractId: number, readingIds: number[], validFrom: IsoDate, validTo: IsoDate): NotBilledDevice[] {
+export function devicesNotBilled(
+  db: Database,
+  contractId: number,
+  readingIds: number[],
+  validFrom: IsoDate,
+  validTo: IsoDate,
+  beforeRun?: number,
+): NotBilledDevice[] {
   return db.all<NotBilledDevice>(
     `SELECT d.equipment_id AS equipmentId, d.position, d.model, d.location
        FROM devices d
       WHERE d.contract_id = @contractId AND d.install_date <= @validTo AND (d.out_of_service IS NULL OR d.out_of_service >= @validFrom)
         AND NOT EXISTS (SELECT 1 FROM readings r WHERE r.device_id = d.id AND r.id IN (SELECT value FROM json_each(@ids)))
+        AND NOT EXISTS (SELECT 1 FROM readings r JOIN billing_readings b ON b.reading_id = r.id
+                         WHERE r.device_id = d.id AND b.run_id < @beforeRun AND r.valid_to >= @validFrom AND r.valid_from <= @validTo)
       ORDER BY d.position, d.equipment_id`,
-    { contractId, validFrom, validTo, ids: JSON.stringify(readingIds) },
+    { contractId, validFrom, validTo, ids: JSON.stringify(readingIds), beforeRun: beforeRun ?? Number.MAX_SAFE_INTEGER },
   );
 }
 

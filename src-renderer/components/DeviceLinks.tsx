@@ -13,8 +13,8 @@ export function DeviceLinks({ devices, emptyText }: DeviceLinksProps) {
     <ul className="plain-list">
       {devices.map((device) => (
         <li key={device.deviceId}>
-          <a href={deviceHref(device.equipmentId)}>{device.equipmentId}</a> · {device.position} · {device.model} ·{' '}
-          {device.location}
+          {/* A device without a location text: no dot before nothing. */}
+          <a href={deviceHref(device.equipmentId)}>{device.equipmentId}</a> · {[device.position, device.model, device.location].filter((part) => part.trim() !== '').join(' · ')}
         </li>
       ))}
     </ul>

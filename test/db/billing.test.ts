@@ -148,6 +148,13 @@ describe('the billing run', () => {
     expect(secondPreview.missing.filter((m) => m.contractId === contractId).map((m) => m.equipmentId)).toEqual(['3.033.923']);
     const second = secondPreview.contracts.find((c) => c.contractNumber === 'V-999999-01')!;
     expect(second.lines.find((l) => l.kind === 'black')).toMatchObject({ usage: 400, freeCopies: 200, billable: 200 });
+    // Each statement names what is still to come then: the second not the device the first billed.
+    const secondRun = await core.api['billing-run']({ period: '2026-11' });
+    const notBilled = async (runId: number) =>
+      (await core.api['billing-run-get']({ runId })).contracts.find((c) => c.contractId === contractId)!.notBilled!.map((device) => device.equipmentId);
+    expect(await notBilled(secondRun.id)).toEqual(['3.033.923']);
+    expect(await notBilled(first.id)).toEqual(['3.024.072', '3.033.923']);
+    await core.api['billing-cancel']({ runId: secondRun.id });
     // As one run of both readings would have billed them: 700 − 500.
     await core.api['billing-cancel']({ runId: first.id });
     const together = (await core.api['billing-preview']({ period: '2026-11' })).contracts.find((c) => c.contractNumber === 'V-999999-01')!;

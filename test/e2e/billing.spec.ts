@@ -35,8 +35,8 @@ test('a billing run: preview, bill with its statement as PDF and the CSV, then t
   await page.keyboard.press('ArrowDown');
   await expect(bill).toBeVisible();
 
-  // The contract's devices still without a November reading are named before the run.
-  await expect(page.getByRole('status')).toContainText(/⚠ (1 Gerät|\d+ Geräte) dieser Verträge ohne Zählerstand im Monat \(fehlt\)/);
+  // The contract's devices not in the run (as the statement names them) are named before it.
+  await expect(page.getByRole('status')).toContainText(/⚠ (1 Gerät|\d+ Geräte) dieser Verträge nicht in der Abrechnung \(noch ohne Zählerstand dafür, oder zu prüfen\)/);
   const missing = contracts.filter({ hasText: 'V-999999-01' }).locator('[col-id="missing"]');
   await expect(missing).toHaveText(/⚠ [12]/);
   // Each contract's own devices, also after the month was changed and changed back.
@@ -47,7 +47,7 @@ test('a billing run: preview, bill with its statement as PDF and the CSV, then t
   await expect(contracts.filter({ hasText: 'V-300451-01' }).locator('[col-id="missing"]')).toHaveText(/⚠ [12]/);
   const confirmation = meterdesk.answerNextQuestion('accept');
   await page.getByRole('button', { name: 'Abrechnen' }).click();
-  await expect.poll(confirmation).toContain('noch keinen Zählerstand: ');
+  await expect.poll(confirmation).toContain('nicht in der Abrechnung: ');
   expect(confirmation()).toMatch(/3\.0\d\d\.\d{3}/);
   const runs = page.getByRole('region', { name: 'Abrechnungsläufe' });
   // Run 1 is the demo's (last month's of the English customer): this month's is run 2.

@@ -51,6 +51,16 @@ test('from an empty database: a customer, a contract and a device, then the devi
   // A counter the contract has no terms for is said to bill at nothing.
   await page.getByLabel('Scan vorhanden').check();
   await expect(page.getByText('Der Vertrag V-400500-01 hat keine Konditionen für Scan')).toBeVisible();
+  // F2 asks before it saves such a counter; not confirmed, nothing is saved.
+  await page.getByRole('textbox', { name: 'Scan Zählerstand Akt' }).fill('0');
+  let asked = '';
+  page.once('dialog', (question) => {
+    asked = question.message();
+    void question.dismiss();
+  });
+  await page.keyboard.press('F2');
+  await expect.poll(() => asked).toContain('hat keine Konditionen für Scan: diese Seiten würden mit 0 Freikopien zu 0.00 verrechnet. Trotzdem speichern?');
+  await expect(page.getByRole('heading', { name: 'Neues Gerät' })).toBeVisible();
   await page.getByLabel('Scan vorhanden').uncheck();
   await expect(page.getByText(/hat keine Konditionen für/)).toHaveCount(0);
   await page.getByLabel('Farbe vorhanden').check();

@@ -22,7 +22,6 @@ import {
   type RunRow,
 } from '../../../db/queries/billing';
 import { getContract, getCustomer } from '../../../db/queries/master-data';
-import { periodPage } from '../../../db/queries/period';
 import { setReadingStatus } from '../../../db/queries/readings';
 import type { BilledContract, BillingPreview, BillingRun } from '../../../shared/api';
 import { endOfMonth } from '../../../shared/dates';
@@ -31,7 +30,6 @@ import type { CounterKind, IsoDate } from '../../../shared/models';
 import { billContract, freeCopiesLeft, sharedValidity } from '../../../shared/rules/billing';
 import { firstDayOf, nextDuePeriod, periodOf } from '../../../shared/rules/web-reading';
 import { audit, timestamp, type CoreContext } from '../context';
-import { periodFilter } from './period';
 
 function contractLabel(core: CoreContext, contractId: number, on: string) {
   const contract = getContract(core.db, contractId, on);
@@ -149,13 +147,16 @@ export function previewBilling(core: CoreContext, period: string, options: { mis
     });
   }
   contracts.sort(byCustomerNumber);
-  const billed = new Map(contracts.map((contract) => [contract.contractNumber, contract.contractId]));
-  // For the clerk before a run; the run itself does not need them (a read of the whole fleet).
-  const devicesMissing = options.missing === false ? [] : periodPage(core.db, periodFilter(period, undefined, 'missing'), [], 0, null);
-  const missing = devicesMissing.flatMap((row) => {
-    const contractId = billed.get(row.contractNumber);
-    return contractId === undefined ? [] : [{ contractId, equipmentId: row.equipmentId }];
-  });
+  // For the clerk before a run, as each statement will name them; the run itself does not need them.
+  const missing =
+    options.missing === false
+      ? []
+      : contracts.flatMap((contract) =>
+          devicesNotBilled(core.db, contract.contractId, contract.readingIds, contract.validFrom, contract.validTo).map((device) => ({
+            contractId: contract.contractId,
+            equipmentId: device.equipmentId,
+          })),
+        );
   notDue.sort(byCustomerNumber);
   return { period, contracts, skipped, missing, notDue, total: contracts.reduce((sum, c) => sum + c.totalRounded, 0) };
 }
@@ -189,7 +190,7 @@ function runDetail(core: CoreContext, run: RunRow, withReadings = false): Billin
         estimates: estimatesAmong(core.db, readingIds),
         ...(withReadings && {
           readings: statementReadings(core.db, readingIds),
-          notBilled: devicesNotBilled(core.db, row.contractId, readingIds, row.validFrom, row.validTo),
+          notBilled: devicesNotBilled(core.db, row.contractId, readingIds, row.validFrom, row.validTo, run.id),
         }),
       };
     })

@@ -103,7 +103,7 @@ export function ContractPage({ detail, customer, today, notice, onChanged }: Con
   const initialTerms = Object.fromEntries(
     COUNTER_KINDS.map((kind) => {
       const term = contract?.terms.find((t) => t.kind === kind);
-      return [kind, term ? { free: String(term.freePerMonth), price: formatPrice(term.pricePerPage) } : { free: '', price: '' }];
+      return [kind, term ? { free: formatCounter(term.freePerMonth, language), price: formatPrice(term.pricePerPage) } : { free: '', price: '' }];
     }),
   ) as Record<CounterKind, TermText>;
   const form = useMasterForm<ContractFields>({

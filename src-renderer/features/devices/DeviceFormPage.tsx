@@ -93,6 +93,11 @@ export function DeviceFormPage({ detail, contract, customer, today, notice, onCh
     },
     check: (fields) => readDevice(fields, today).issues,
     save: async (fields) => {
+      // A counter added that the contract has no terms for is billed at nothing: asked once, as it is added.
+      const added = COUNTER_KINDS.filter(
+        (kind) => fields.counters[kind].on && !contract.terms.some((term) => term.kind === kind) && !device?.counters.some((c) => c.kind === kind),
+      );
+      if (added.length > 0 && !window.confirm(t('deviceForm.noTermsConfirm', { kinds: added.map((kind) => t(`kinds.${kind}`)).join(', '), contract: contract.number }))) return;
       const saved = await api.call('devices-save', {
         ...(device ? { id: device.id, revision: device.revision } : {}),
         contractId: contract.id,
