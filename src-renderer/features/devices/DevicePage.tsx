@@ -28,8 +28,14 @@ export function DevicePage({ detail, onChanged, initialReadingId = null, back = 
   // The reading opened from the history grid: its row takes the keyboard back when the dialog closes.
   const fromRow = useRef<number | null>(null);
 
+  // "Gespeichert." belongs to the reading just saved: another dialog opening takes it away.
+  const show = (reading: NonNullable<Open>) => {
+    setMessage('');
+    setOpen(reading);
+  };
+
   useMenuAction((action) => {
-    if (action === 'new-reading' && !open) setOpen({});
+    if (action === 'new-reading' && !open) show({});
   });
 
   const close = () => {
@@ -106,7 +112,7 @@ export function DevicePage({ detail, onChanged, initialReadingId = null, back = 
       )}
       <div className="toolbar">
         {/* Out of service: it takes no new reading (the save refuses it), so the dialog does not open. */}
-        <button ref={newButton} type="button" className="primary" disabled={device.outOfService !== null} onClick={() => setOpen({})}>
+        <button ref={newButton} type="button" className="primary" disabled={device.outOfService !== null} onClick={() => show({})}>
           {t('device.newReading')}
         </button>
         <button type="button" onClick={() => navigate(deviceFormHref(device.equipmentId))}>
@@ -126,7 +132,7 @@ export function DevicePage({ detail, onChanged, initialReadingId = null, back = 
           kinds={device.counters.map((c) => c.kind)}
           onOpen={(reading: Reading) => {
             fromRow.current = reading.id;
-            setOpen({ readingId: reading.id });
+            show({ readingId: reading.id });
           }}
           onReady={(api) => {
             history.current = api;
