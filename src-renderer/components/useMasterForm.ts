@@ -12,6 +12,11 @@ export interface MasterFormOptions<Fields> {
   check: (fields: Fields) => FieldIssue[];
   /** Writes the record; throws the core's ApiError when it refuses. */
   save: (fields: Fields) => Promise<void>;
+  /**
+   * What only the core knows (a number already taken), asked when the form's own rules refuse
+   * a save: every error shows in one round, not the core's after the others are mended.
+   */
+  conflicts?: (fields: Fields) => Promise<FieldIssue[]>;
   /** Esc on an unchanged form: leave it. */
   leave: () => void;
 }
@@ -21,7 +26,7 @@ export interface MasterFormOptions<Fields> {
  * leaves), errors next to their fields from the shared rules and from the core, one write at
  * a time.
  */
-export function useMasterForm<Fields extends object>({ initial, check, save, leave }: MasterFormOptions<Fields>) {
+export function useMasterForm<Fields extends object>({ initial, check, save, leave, conflicts }: MasterFormOptions<Fields>) {
   const { t, language } = useLanguage();
   const [fields, setFields] = useState(initial);
   const [submitted, setSubmitted] = useState(false);
@@ -29,6 +34,8 @@ export function useMasterForm<Fields extends object>({ initial, check, save, lea
   const [banner, setBanner] = useState<string | null>(null);
   const busy = useRef(false);
   const issues = check(fields);
+  // Changes made to the fields: an answer about fields since changed is dropped.
+  const edits = useRef(0);
 
   const issueFor = (field: string) =>
     serverIssues.find((issue) => issue.field === field) ??
@@ -67,6 +74,14 @@ export function useMasterForm<Fields extends object>({ initial, check, save, lea
     if (issues.length > 0) {
       setBanner(t('customers.notSaved'));
       focusFirstError();
+      const asked = edits.current;
+      conflicts?.(fields).then(
+        (found) => {
+          if (found.length > 0 && edits.current === asked) setServerIssues(found);
+        },
+        // Not known now: the core says it at the save, as without this question.
+        () => undefined,
+      );
       return;
     }
     // Going on to the saved record (a new one's page) is no leaving of the form.
@@ -76,6 +91,7 @@ export function useMasterForm<Fields extends object>({ initial, check, save, lea
   const dirty = JSON.stringify(fields) !== JSON.stringify(initial);
   const cancel = () => {
     if (!dirty) return leave();
+    edits.current += 1;
     setFields(initial);
     setServerIssues([]);
     setBanner(null);
@@ -87,6 +103,7 @@ export function useMasterForm<Fields extends object>({ initial, check, save, lea
   return {
     fields,
     set: <K extends keyof Fields>(key: K, value: Fields[K]) => {
+      edits.current += 1;
       setServerIssues([]);
       setBanner(null);
       setFields((previous) => ({ ...previous, [key]: value }));

@@ -102,6 +102,16 @@ test('a customer with readings can be archived but not deleted', async ({ meterd
   await page.getByLabel('Kundennummer').fill('100234');
   await page.keyboard.press('F2');
   await expect(page.getByLabel('Kundennummer')).toHaveAccessibleDescription('Diese Nummer hat bereits «Muster AG».');
+  // Also beside another error: both in one round, not the number's after the other is mended.
+  await page.getByLabel('E-Mail-Adressen').fill('kaputt@');
+  await page.keyboard.press('F2');
+  await expect(page.getByLabel('E-Mail-Adressen')).toHaveAccessibleDescription(/kaputt@/);
+  await expect(page.getByLabel('Kundennummer')).toHaveAccessibleDescription('Diese Nummer hat bereits «Muster AG».');
+  // Its own number again: nothing taken, the e-mail's error alone.
+  await page.getByLabel('Kundennummer').fill('999999');
+  await page.keyboard.press('F2');
+  await expect(page.getByLabel('E-Mail-Adressen')).toHaveAccessibleDescription(/kaputt@/);
+  await expect(page.getByLabel('Kundennummer')).not.toHaveAttribute('aria-invalid', 'true');
 });
 
 test("the header's search filters the customer list and says so, with a way back to every customer", async ({ meterdesk, page }) => {

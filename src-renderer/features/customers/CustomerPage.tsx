@@ -64,6 +64,13 @@ export function CustomerPage({ detail, notice, onChanged }: CustomerPageProps) {
       else onChanged(t('customers.saved'));
     },
     leave: () => (confirmDelete ? setConfirmDelete(false) : navigate('#/customers')),
+    // A number another customer has, said with the other errors (the core checks it again at the save).
+    conflicts: async (f) => {
+      const number = f.number.trim();
+      if (number === '' || checkCustomer(toInput(f)).some((issue) => issue.field === 'number')) return [];
+      const holder = await api.call('customers-get', { number }).catch(() => null);
+      return holder && holder.customer.id !== customer?.id ? [{ field: 'number', code: 'number-taken', params: { name: holder.customer.name } }] : [];
+    },
   });
   const { fields, set, errorFor, banner, run } = form;
 
