@@ -175,3 +175,22 @@ test('a contract entered by mistake is deleted in two presses, and its customer 
   await expect(page.getByRole('link', { name: 'V-100234-01' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'V-100234-99' })).toHaveCount(0);
 });
+
+test('a contract number or equipment ID another one has is said together with the form’s own errors, in one round', async ({ meterdesk, page }) => {
+  await meterdesk.open('#/customers/999999');
+  await page.getByRole('button', { name: 'Neuer Vertrag' }).click();
+  await page.getByLabel('Vertragsnummer').fill('V-300451-01');
+  await page.getByLabel('Vertragsbeginn').fill('31.02.2026');
+  await page.keyboard.press('F2');
+  await expect(page.getByLabel('Vertragsbeginn')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Vertragsnummer')).toHaveAccessibleDescription('Diese Vertragsnummer ist bereits vergeben.');
+  await page.keyboard.press('Escape');
+
+  await meterdesk.open('#/contracts/V-999999-01');
+  await page.getByRole('button', { name: 'Neues Gerät' }).click();
+  await page.getByLabel('Geräte-ID').fill('3.024.072');
+  await page.getByLabel('Installationsdatum').fill('kein Datum');
+  await page.keyboard.press('F2');
+  await expect(page.getByLabel('Installationsdatum')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Geräte-ID')).toHaveAccessibleDescription('Diese Geräte-ID hat schon das Gerät PH RICOH MPC2800 im Vertrag V-999999-01.');
+});

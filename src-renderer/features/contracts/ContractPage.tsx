@@ -142,6 +142,13 @@ export function ContractPage({ detail, customer, today, notice, onChanged }: Con
       }
     },
     leave: () => navigate(customerHref(customer.number)),
+    // A number another contract has, said with the other errors (the core checks it again at the save).
+    conflicts: async (fields) => {
+      const number = fields.number.trim();
+      if (number === '' || readContract(fields, today, inForce).issues.some((issue) => issue.field === 'number')) return [];
+      const holder = await api.call('contracts-get', { number }).catch(() => null);
+      return holder && holder.contract.id !== contract?.id ? [{ field: 'number', code: 'contract-number-taken' }] : [];
+    },
   });
   const { fields, set, errorFor } = form;
   const setTerm = (kind: CounterKind, key: keyof TermText, value: string) =>

@@ -106,6 +106,16 @@ export function DeviceFormPage({ detail, contract, customer, today, notice, onCh
       navigate(deviceHref(saved.equipmentId));
     },
     leave: () => navigate(device ? deviceHref(device.equipmentId) : contractHref(contract.number)),
+    // An equipment ID another device has, said with the other errors (the core checks it, the
+    // serial number and the position again at the save).
+    conflicts: async (fields) => {
+      const equipmentId = fields.equipmentId.trim();
+      if (equipmentId === '' || readDevice(fields, today).issues.some((issue) => issue.field === 'equipmentId')) return [];
+      const holder = await api.call('devices-get', { equipmentId }).catch(() => null);
+      return holder && holder.device.id !== device?.id
+        ? [{ field: 'equipmentId', code: 'equipment-id-taken', params: { model: holder.device.model, contract: holder.contract.number } }]
+        : [];
+    },
   });
   const { fields, set, errorFor } = form;
   const setCounter = (kind: CounterKind, value: Partial<CounterText>) =>
