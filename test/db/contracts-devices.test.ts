@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { issueText } from '../../shared/i18n/issue-text';
 import type { ApiArgs } from '../../shared/api';
-import { rejection, testCore } from './helpers';
+import { recordReading, rejection, testCore } from './helpers';
 
 
 function contractArgs(customerId: number): ApiArgs<'contracts-save'> {
@@ -300,6 +300,21 @@ describe('devices (issue 7)', () => {
       core.api['readings-save']({ equipmentId: '3.022.790', date: '2026-11-23', validFrom: '2026-12-01', validTo: '2026-12-31', counters: [{ kind: 'black', old: 0, new: 351_000, extraFree: 0 }] }),
     );
     expect(after.issues[0]).toEqual({ field: 'date', code: 'device-retired', params: { date: '2026-11-20' } });
+  });
+
+  it('retires a device read that day: that reading is the final one; other counters that day are refused, and nothing is retired', async () => {
+    const core = testCore();
+    const today = await recordReading(core, '3.022.790', 1_000);
+    const { device } = await core.api['devices-get']({ equipmentId: '3.022.790' });
+    const other = await rejection(
+      core.api['devices-retire']({ equipmentId: '3.022.790', revision: device.revision, date: today.date, counters: [{ kind: 'black', new: today.counters[0]!.new + 5 }] }),
+    );
+    expect(other.issues).toEqual([{ field: 'date', code: 'date-same-day', params: { date: today.date } }]);
+    expect((await core.api['devices-get']({ equipmentId: '3.022.790' })).device.outOfService).toBeNull();
+    const retired = await core.api['devices-retire']({ equipmentId: '3.022.790', revision: device.revision, date: today.date, counters: [{ kind: 'black', new: today.counters[0]!.new }] });
+    expect(retired.outOfService).toBe(today.date);
+    const readings = (await core.api['devices-get']({ equipmentId: '3.022.790' })).readings;
+    expect(readings.filter((reading) => reading.date === today.date).map((reading) => reading.id)).toEqual([today.id]);
   });
 
   it('refuses a final reading below the counter, and then retires nothing', async () => {

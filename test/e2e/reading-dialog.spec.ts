@@ -57,6 +57,7 @@ test('a second reading of the same day is refused, and the dialog opens that day
   await meterdesk.open('#/devices/3.022.790');
   await meterdesk.newReading();
   await meterdesk.field('Schwarz Zählerstand neu').fill('345805');
+  await meterdesk.field('Schwarz Freikopien').fill('100');
   await page.keyboard.press('F2');
   await expect(meterdesk.dialog).toBeHidden();
   await expect(meterdesk.historyRows()).toHaveCount(13);
@@ -70,11 +71,12 @@ test('a second reading of the same day is refused, and the dialog opens that day
   await expect(meterdesk.dialog).toBeVisible();
   await meterdesk.dialog.getByRole('button', { name: /^Zählerstand vom \d\d\.\d\d\.\d{4} öffnen$/ }).click();
 
-  // That reading, with the value typed: F2 corrects it. Still one reading that day.
+  // That reading, with the value typed and its own extra free copies: F2 corrects it. Still one reading that day.
   await expect(meterdesk.dialog.getByRole('heading', { name: 'Zählerstand bearbeiten' })).toBeVisible();
   await expect(meterdesk.dialog.getByText(/^Ihre Eingaben stehen in diesem Zählerstand vom/)).toBeVisible();
   await expect(meterdesk.field('Schwarz Zählerstand neu')).toHaveValue(/^345.905$/);
-  await expect(meterdesk.field('Schwarz Verbrauch Kopie')).toHaveValue(/^1.100$/);
+  await expect(meterdesk.field('Schwarz Freikopien')).toHaveValue('100');
+  await expect(meterdesk.field('Schwarz Verbrauch Kopie')).toHaveValue(/^1.000$/);
   await page.keyboard.press('F2');
   await expect(meterdesk.dialog).toBeHidden();
   await expect(meterdesk.historyRows()).toHaveCount(13);

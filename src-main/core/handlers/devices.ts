@@ -18,7 +18,7 @@ import {
   insertDevice,
   searchDevices,
 } from '../../../db/queries/master-data';
-import { listReadings } from '../../../db/queries/readings';
+import { getReading, listReadings } from '../../../db/queries/readings';
 import type { ApiArgs, ApiResult } from '../../../shared/api';
 import { addDays } from '../../../shared/dates';
 import { ApiError, type FieldIssue } from '../../../shared/errors';
@@ -284,6 +284,13 @@ export function retireDeviceWithReading(
       );
     }
     const draft = readingDraft(core, { equipmentId: device.equipmentId });
+    // Read that day already with these counters (today's reading, then the device retired): that
+    // reading is the final one. Other counters on that day are refused as a second reading of
+    // the day (`date-same-day`): that reading is corrected first.
+    const latest = draft.previousDate === args.date && !draft.previousIsEstimate && draft.previousReadingId !== null ? getReading(core.db, draft.previousReadingId) : undefined;
+    const alreadyRead =
+      latest !== undefined &&
+      device.counters.every((counter) => latest.counters.find((c) => c.kind === counter.kind)?.new === args.counters.find((c) => c.kind === counter.kind)?.new);
     const month = defaultValidity({
       date: args.date,
       previousValidTo: draft.previousValidTo,
@@ -294,21 +301,23 @@ export function retireDeviceWithReading(
     // The device is billed until the day it leaves, not to its month's end (a month's lock
     // from the contract's first device stands).
     const validity = draft.validityLock ?? { from: month.from, to: args.date >= month.from && args.date < month.to ? args.date : month.to };
-    saveReading(core, {
-      equipmentId: device.equipmentId,
-      previousReadingId: draft.previousReadingId,
-      date: args.date,
-      validFrom: validity.from,
-      validTo: validity.to,
-      // In the office's language, as a clerk would have written it.
-      note: translations[settingsOf(core).language].deviceForm.finalReadingNote,
-      counters: draft.counters.map((counter) => ({
-        kind: counter.kind,
-        old: counter.chainOld,
-        new: args.counters.find((c) => c.kind === counter.kind)?.new ?? 0,
-        extraFree: 0,
-      })),
-    });
+    if (!alreadyRead) {
+      saveReading(core, {
+        equipmentId: device.equipmentId,
+        previousReadingId: draft.previousReadingId,
+        date: args.date,
+        validFrom: validity.from,
+        validTo: validity.to,
+        // In the office's language, as a clerk would have written it.
+        note: translations[settingsOf(core).language].deviceForm.finalReadingNote,
+        counters: draft.counters.map((counter) => ({
+          kind: counter.kind,
+          old: counter.chainOld,
+          new: args.counters.find((c) => c.kind === counter.kind)?.new ?? 0,
+          extraFree: 0,
+        })),
+      });
+    }
     const now = timestamp(core);
     retireDevice(core.db, device.id, args.date, now);
     audit(core, now, 'device', device.id, 'update', { outOfService: [null, args.date] });

@@ -57,14 +57,25 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
     coversMonthOf(draft.openEstimate, form.parsedDate, draft.cutoffDay);
   const sameDay = !reading && form.issues.get('date')?.code === 'date-same-day';
   const describe = (issue: FieldIssue | undefined) => issue && describeIssue(issue, language);
-  /** What the clerk typed, for the reading the dialog switches to (the estimate, or the same day's). */
-  const typedInput = (): CarriedInput => ({
+  /**
+   * What the clerk typed, for the reading the dialog switches to: everything into an estimate;
+   * into the same day's real reading the values, and extra free copies or a meter exchange only
+   * where typed (that reading keeps its own).
+   */
+  const typedInput = (all: boolean): CarriedInput => ({
     date: form.fields.date,
     note: form.fields.note,
     counters: new Map(
       form.fields.counters
         .filter((row) => row.new.trim() !== '')
-        .map(({ kind, new: value, extraFree, exchange, final, start }) => [kind, { new: value, extraFree, exchange, final, start }]),
+        .map(({ kind, new: value, extraFree, exchange, final, start }) => [
+          kind,
+          {
+            new: value,
+            ...((all || (extraFree.trim() !== '' && extraFree.trim() !== '0')) && { extraFree }),
+            ...((all || exchange) && { exchange, final, start }),
+          },
+        ]),
     ),
   });
 
@@ -316,7 +327,7 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
             {onOpenReading && (
               <button
                 type="button"
-                onClick={() => onOpenReading(draft.openEstimate!.readingId, typedInput())}
+                onClick={() => onOpenReading(draft.openEstimate!.readingId, typedInput(true))}
               >
                 {t('dialog.openEstimate')}
               </button>
@@ -328,13 +339,13 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
           <p className="notice info">
             {t('dialog.sameDay', { date: formatDate(draft.previousDate!, language) })}{' '}
             {onOpenReading && draft.previousReadingId !== null && (
-              <button type="button" onClick={() => onOpenReading(draft.previousReadingId!, typedInput())}>
+              <button type="button" onClick={() => onOpenReading(draft.previousReadingId!, typedInput(false))}>
                 {t('dialog.openSameDay', { date: formatDate(draft.previousDate!, language) })}
               </button>
             )}
           </p>
         )}
-        {carried && reading && reading.source !== 'estimate' && (
+        {carried && reading && reading.source !== 'estimate' && !form.readOnly && (
           <p className="notice info">{t('dialog.carried', { date: formatDate(reading.date, language) })}</p>
         )}
         {/* A second reading in a month already covered: its validity starts after the month the date belongs to (the 1st–4th: the one before). */}

@@ -44,8 +44,8 @@ interface FormFields {
   counters: CounterRow[];
 }
 
-/** What a clerk typed per counter: the values, the extra free copies, a meter exchange. */
-export type CarriedCounter = Pick<CounterRow, 'new' | 'extraFree' | 'exchange' | 'final' | 'start'>;
+/** What a clerk typed per counter: the value, and the extra free copies and a meter exchange where carried. */
+export type CarriedCounter = Pick<CounterRow, 'new'> & Partial<Pick<CounterRow, 'extraFree' | 'exchange' | 'final' | 'start'>>;
 
 /**
  * What a clerk typed for a new reading (the counters with a value), carried into the reading
@@ -60,7 +60,8 @@ export interface CarriedInput {
 
 function initialFields(draft: ReadingDraft, language: Language, carried?: CarriedInput): FormFields {
   const fields = typedFields(draft, language);
-  if (!carried) return fields;
+  // A billed or posted reading opens as it is: nothing typed goes into it.
+  if (!carried || draft.status !== '01') return fields;
   return {
     ...fields,
     date: carried.date,
