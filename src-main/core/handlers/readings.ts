@@ -316,16 +316,17 @@ function openEstimateOf(latest: Reading | undefined): ReadingDraft['openEstimate
   return { readingId: latest.id, date: latest.date, validFrom: latest.validFrom, validTo: latest.validTo };
 }
 
-/**
- * The counters of a reading that Hinweise lists as far below the usual (`lowUsageExpected`;
- * the device's latest, recorded and not confirmed): the dialog says so and offers to confirm.
- */
+/** The counters of a reading that Hinweise lists as standing (`stuckCounters`: the latest of three at one value). */
 function stuckOf(core: CoreContext, settings: Settings, deviceId: number, readingId: number): ReadingDraft['stuck'] {
   return stuckCounters(core.db, today(core, settings), deviceId)
     .filter((row) => row.readingId === readingId)
     .map((row) => ({ kind: row.kind, value: row.value }));
 }
 
+/**
+ * The counters of a reading that Hinweise lists as far below the usual (`lowUsageExpected`;
+ * the device's latest, recorded and not confirmed): the dialog says so and offers to confirm.
+ */
 function lowUsagesOf(core: CoreContext, settings: Settings, deviceId: number, readingId: number): ReadingDraft['lowUsage'] {
   return latestUsages(core.db, today(core, settings), settings.plausibility.windowMonths, deviceId).flatMap((row) => {
     const expected = row.readingId === readingId ? lowUsageExpected(row, settings.plausibility) : null;

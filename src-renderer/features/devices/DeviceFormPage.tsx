@@ -75,6 +75,9 @@ export function DeviceFormPage({ detail, contract, customer, today, notice, onCh
   useEffect(() => {
     firstField.current?.querySelector('input')?.focus();
   }, []);
+  /** The counters ticked that the contract has no terms for: billed at nothing. */
+  const withoutTermsIn = (counters: DeviceFields['counters']) =>
+    COUNTER_KINDS.filter((kind) => counters[kind].on && !contract.terms.some((term) => term.kind === kind));
 
   const form = useMasterForm<DeviceFields>({
     initial: {
@@ -94,9 +97,7 @@ export function DeviceFormPage({ detail, contract, customer, today, notice, onCh
     check: (fields) => readDevice(fields, today).issues,
     save: async (fields) => {
       // A counter added that the contract has no terms for is billed at nothing: asked once, as it is added.
-      const added = COUNTER_KINDS.filter(
-        (kind) => fields.counters[kind].on && !contract.terms.some((term) => term.kind === kind) && !device?.counters.some((c) => c.kind === kind),
-      );
+      const added = withoutTermsIn(fields.counters).filter((kind) => !device?.counters.some((c) => c.kind === kind));
       if (added.length > 0 && !window.confirm(t('deviceForm.noTermsConfirm', { kinds: added.map((kind) => t(`kinds.${kind}`)).join(', '), contract: contract.number }))) return;
       const saved = await api.call('devices-save', {
         ...(device ? { id: device.id, revision: device.revision } : {}),
@@ -120,7 +121,7 @@ export function DeviceFormPage({ detail, contract, customer, today, notice, onCh
   const { fields, set, errorFor } = form;
   const setCounter = (kind: CounterKind, value: Partial<CounterText>) =>
     set('counters', { ...fields.counters, [kind]: { ...fields.counters[kind], ...value } });
-  const withoutTerms = COUNTER_KINDS.filter((kind) => fields.counters[kind].on && !contract.terms.some((term) => term.kind === kind));
+  const withoutTerms = withoutTermsIn(fields.counters);
 
   return (
     <section className="master-page">
