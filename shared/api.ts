@@ -280,7 +280,11 @@ export interface ReadingDraft {
   previousDate: IsoDate | null;
   /** The reading before is an estimate (a date before it is refused in words that say so). */
   previousIsEstimate: boolean;
+  /** `previousDate` is a day this reading may not have (`ReadingContext.oneReadingPerDay`). */
+  oneReadingPerDay: boolean;
   nextDate: IsoDate | null;
+  /** `nextDate` is a day this (edited) reading may not move to (`ReadingContext.nextDayTaken`). */
+  nextDayTaken: boolean;
   previousValidTo: IsoDate | null;
   nextValidFrom: IsoDate | null;
   /** The device's latest reading when a new one is drafted (see `previousReadingId`). */

@@ -49,11 +49,14 @@ export interface ReadingContext {
   /** The reading before is an estimate: a date before it says so (delete or correct the estimate). */
   previousIsEstimate?: boolean;
   /**
-   * A new reading, after one that is not an estimate: a device has one reading a day (as the
-   * import counts them), so its date is refused — that reading is to be corrected instead.
+   * The reading before is not an estimate, nor (an edit) on the day this one already had: a
+   * device has one reading a day (as the import counts them), so its date is refused — that
+   * reading is to be corrected instead.
    */
   oneReadingPerDay?: boolean;
   nextDate: IsoDate | null;
+  /** The same for the reading after an edited one (`nextDate`): an edit is not moved onto its day. */
+  nextDayTaken?: boolean;
   /** Validity of the neighbouring readings: periods never overlap (free copies would count twice). */
   previousValidTo: IsoDate | null;
   nextValidFrom: IsoDate | null;
@@ -110,6 +113,8 @@ export function checkReading(input: ReadingInput, context: ReadingContext): Read
     issues.push({ field: 'date', code: 'date-same-day', params: { date: input.date } });
   } else if (context.nextDate && input.date > context.nextDate) {
     issues.push({ field: 'date', code: 'date-after-next', params: { max: context.nextDate } });
+  } else if (context.nextDayTaken && input.date === context.nextDate) {
+    issues.push({ field: 'date', code: 'date-same-day', params: { date: input.date } });
   }
 
   const fromOk = isIsoDate(input.validFrom);

@@ -172,6 +172,40 @@ describe('saving a reading (SPEC §3) on a real database file', () => {
     expect(corrected.counters[0]).toMatchObject({ new: 359_000 });
     expect(counts(core).readings).toBe(before.readings);
   });
+
+  it('refuses moving a reading by an edit onto the day of the one before or after it; readings already sharing a day keep it', async () => {
+    const core = testCore();
+    const first = await core.api['readings-save']({ ...READING, date: '2026-11-10', validTo: '2026-11-30' });
+    const second = await core.api['readings-save']({ ...READING, validFrom: '2026-12-01', validTo: '2026-12-31', counters: [{ kind: 'black', old: 0, new: 360_000, extraFree: 0 }] });
+    const before = counts(core);
+    const edit = (reading: typeof first, date: string) =>
+      core.api['readings-save']({
+        ...READING,
+        readingId: reading.id,
+        revision: reading.revision,
+        date,
+        validFrom: reading.validFrom,
+        validTo: reading.validTo,
+        counters: reading.counters.map((c) => ({ kind: c.kind, old: c.old, new: c.new, extraFree: 0 })),
+      });
+    const back = await rejection(edit(second, '2026-11-10'));
+    expect(back.issues).toEqual([{ field: 'date', code: 'date-same-day', params: { date: '2026-11-10' } }]);
+    const forward = await rejection(edit(first, '2026-11-23'));
+    expect(forward.issues).toEqual([{ field: 'date', code: 'date-same-day', params: { date: '2026-11-23' } }]);
+    expect(counts(core)).toEqual(before);
+    // The dialog is told the same (the draft's day rules), for an edit as for a new reading.
+    const draft = await core.api['readings-draft']({ equipmentId: READING.equipmentId, readingId: first.id });
+    expect(draft).toMatchObject({ oneReadingPerDay: true, nextDate: '2026-11-23', nextDayTaken: true });
+    // Another day between them is fine.
+    expect((await edit(second, '2026-11-20')).date).toBe('2026-11-20');
+
+    // Two readings on one day from before the rule: each is still corrected on its day.
+    const moved = core.db.run(`UPDATE readings SET date = '2026-11-10' WHERE id = ?`, [second.id]).changes;
+    expect(moved).toBe(1);
+    const current = (await core.api['devices-get']({ equipmentId: READING.equipmentId })).readings.at(-1)!;
+    const kept = await edit(current, '2026-11-10');
+    expect(kept).toMatchObject({ id: second.id, date: '2026-11-10' });
+  });
 });
 
 describe('editing and the chain (SPEC §3.6)', () => {

@@ -50,9 +50,18 @@ describe('checkReading: every rule of SPEC §3 on one reading', () => {
     expect(checkReading(sameDay, context({ oneReadingPerDay: true })).issues).toEqual([
       { field: 'date', code: 'date-same-day', params: { date: '2026-10-31' } },
     ]);
-    // An edit, or a reading after an estimate (the core leaves the flag off): the day is free.
+    // After an estimate, or an edit already on that day (the core leaves the flag off): the day is free.
     expect(checkReading(sameDay, context()).issues).toEqual([]);
     expect(checkReading(input(), context({ oneReadingPerDay: true })).issues).toEqual([]);
+  });
+
+  it('refuses an edit moved onto the day of the reading after it (nextDayTaken)', () => {
+    const edit = context({ nextDate: '2026-11-23', nextValidFrom: '2026-12-01', nextDayTaken: true });
+    expect(checkReading(input({ date: '2026-11-23' }), edit).issues).toEqual([
+      { field: 'date', code: 'date-same-day', params: { date: '2026-11-23' } },
+    ]);
+    expect(checkReading(input({ date: '2026-11-22' }), edit).issues).toEqual([]);
+    expect(checkReading(input({ date: '2026-11-23' }), { ...edit, nextDayTaken: false }).issues).toEqual([]);
   });
 
   it('refuses a reading of a billed or posted status outright', () => {

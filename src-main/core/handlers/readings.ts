@@ -232,6 +232,10 @@ export function locateIn({
   const previous = chain[index - 1] ?? null;
   const next = editing ? (chain[index + 1] ?? null) : null;
   const referenceDate = editing?.date ?? todayDate;
+  // One reading a device and day: not on the day of a real reading beside it. Readings that
+  // share a day already (data from before the rule) may still be corrected on that day.
+  const dayTaken = (neighbour: Reading | null) =>
+    neighbour !== null && neighbour.source !== 'estimate' && neighbour.date !== editing?.date;
 
   // A reading keeps the counters it was made with; a new one has the device's counters now.
   const kinds = (editing?.counters ?? device.counters).map((counter) => counter.kind);
@@ -299,8 +303,9 @@ export function locateIn({
       firstValidFrom: firstFrom,
       previousDate: previous?.date ?? null,
       previousIsEstimate: previous?.source === 'estimate',
-      oneReadingPerDay: !editing && previous !== null && previous.source !== 'estimate',
+      oneReadingPerDay: dayTaken(previous),
       nextDate: next?.date ?? null,
+      nextDayTaken: dayTaken(next),
       previousValidTo: previous?.validTo ?? null,
       nextValidFrom: next?.validFrom ?? null,
       counters,
@@ -368,7 +373,9 @@ export function readingDraft(core: CoreContext, args: ApiArgs<'readings-draft'>)
     status: context.status,
     previousDate: context.previousDate,
     previousIsEstimate: context.previousIsEstimate ?? false,
+    oneReadingPerDay: context.oneReadingPerDay ?? false,
     nextDate: context.nextDate,
+    nextDayTaken: context.nextDayTaken ?? false,
     previousValidTo: context.previousValidTo,
     nextValidFrom: context.nextValidFrom,
     previousReadingId: editing ? null : (chain.at(-1)?.id ?? null),
