@@ -66,9 +66,19 @@ export function formatMonths(from: IsoDate, to: IsoDate, language: Language): st
   return `${formatPeriod(first, language, !sameYear)} – ${formatPeriod(last, language)}`;
 }
 
-/** A moment (an ISO timestamp) on the clock of where the app runs: 24.11.2026, 03:32 — the year in full. */
-export function formatDateTime(iso: string, language: Language): string {
-  return new Date(iso).toLocaleString(LOCALES[language], { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+/**
+ * A moment (an ISO timestamp) on the clock of `timeZone` (the dealer's; without it, where the
+ * code runs): 24.11.2026, 03:32 — the year in full.
+ */
+export function formatDateTime(iso: string, language: Language, timeZone?: string): string {
+  return new Date(iso).toLocaleString(LOCALES[language], {
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(timeZone && { timeZone }),
+  });
 }
 
 /**

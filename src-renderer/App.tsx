@@ -2,6 +2,7 @@ import { Component, useCallback, useEffect, useRef, useState, type ReactNode } f
 import type { AppInfo } from '../shared/api';
 import { LANGUAGES, type Language } from '../shared/models';
 import { requestResultsFocus } from './components/useResultsFocus';
+import { setDealerTimeZone } from './dealer-zone';
 import { ALERT_KINDS } from './features/alerts/alert-kinds';
 import { initialLanguage, setLanguage, useLanguage } from './i18n';
 import { emitMenuAction, useMenuAction, useRestoreChanged } from './menu-events';
@@ -44,6 +45,7 @@ export function App({ firstInfo }: AppProps) {
     firstInfoRef.current = undefined;
     loading.then(
       (loaded) => {
+        setDealerTimeZone(loaded.timeZone);
         setInfo((previous) => {
           if (!previous) initialLanguage(loaded.language);
           return loaded;

@@ -5,6 +5,7 @@
  */
 import type { TFunction } from 'i18next';
 import { formatAmount, formatCounter, formatDate, formatDateTime, formatPrice, LOCALES } from '../../shared/format';
+import { dealerTimeZone } from '../dealer-zone';
 import type { Language } from '../../shared/models';
 import { heldReasonText } from '../issues';
 
@@ -68,7 +69,7 @@ export function auditText(
     }
     if (ISO_DATE.test(value)) return formatDate(value, language);
     if (ISO_TIME.test(value)) {
-      return formatDateTime(value, language);
+      return formatDateTime(value, language, dealerTimeZone());
     }
     return value;
   };

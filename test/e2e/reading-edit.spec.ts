@@ -124,3 +124,26 @@ test('in French the dialog speaks the extranet’s words', async ({ meterdesk, p
   await page.reload();
   await expect(page.getByRole('button', { name: 'Nouveau relevé' })).toBeVisible();
 });
+
+test.describe('on a PC whose clock is in another time zone than the dealer’s', () => {
+  test.use({ timezoneId: 'America/New_York' });
+
+  test('the change log gives its times on the dealer’s clock (Europe/Zurich), as the reading dates are', async ({ meterdesk, page }) => {
+    const zurich = new Intl.DateTimeFormat('de-CH', { timeZone: 'Europe/Zurich', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+    await meterdesk.open('#/devices/3.033.923');
+    await meterdesk.newReading();
+    await meterdesk.field('Schwarz Zählerstand neu').fill('45000');
+    await meterdesk.field('Farbe Zählerstand neu').fill('28400');
+    const before = Date.now();
+    await page.keyboard.press('F2');
+    await expect(meterdesk.dialog).toBeHidden();
+    const after = Date.now();
+
+    await meterdesk.historyRows().filter({ hasText: /45.000/ }).getByRole('gridcell').first().dblclick();
+    await meterdesk.dialog.getByRole('button', { name: 'Änderungsprotokoll' }).click();
+    const entry = meterdesk.dialog.getByRole('region', { name: 'Änderungsprotokoll' }).locator('li strong').first();
+    await expect(entry).toHaveText(/\d\d\.\d\d\.\d{4}, \d\d:\d\d/);
+    // New York is six hours behind Zurich: the PC's clock would show another hour.
+    expect([zurich.format(before), zurich.format(after)]).toContain(await entry.textContent());
+  });
+});

@@ -113,4 +113,10 @@ describe('a month and a moment as people read them', () => {
   it('writes a timestamp with the year in full', () => {
     expect(formatDateTime('2026-11-24T03:32:00.000Z', 'de')).toMatch(/^24\.11\.2026, \d\d:32$/);
   });
+
+  it('writes a timestamp on the clock of the time zone given (the dealer’s), whatever the machine’s', () => {
+    expect(formatDateTime('2026-11-24T23:32:00.000Z', 'de', 'Europe/Zurich')).toBe('25.11.2026, 00:32');
+    expect(formatDateTime('2026-11-24T23:32:00.000Z', 'fr', 'America/New_York')).toBe('24.11.2026 18:32');
+    expect(formatDateTime('2026-07-01T12:00:00.000Z', 'en', 'Europe/Zurich')).toBe('01/07/2026, 14:00');
+  });
 });

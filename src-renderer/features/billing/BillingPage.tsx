@@ -4,6 +4,7 @@ import type { BilledContract, BillingPreview, BillingRun } from '../../../shared
 import { billingCsv } from '../../../shared/billing-csv';
 import type { Language } from '../../../shared/models';
 import { formatAmount, formatDate, formatDateTime, formatPeriod, labelSeparator } from '../../../shared/format';
+import { dealerTimeZone } from '../../dealer-zone';
 import { downloadCsv } from '../../components/download';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
@@ -270,7 +271,7 @@ export function BillingPage({ today, period: initialPeriod = null }: BillingPage
                   {t('billing.runLabel', {
                     id: run.id,
                     state: t(`billing.states.${run.state}`),
-                    at: formatDateTime(run.createdAt, language),
+                    at: formatDateTime(run.createdAt, language, dealerTimeZone()),
                     total: formatAmount(run.total, language),
                     by: run.createdBy,
                   })}

@@ -10,6 +10,7 @@ import { useUnsavedGuard } from '../../components/useUnsavedGuard';
 import { useLanguage } from '../../i18n';
 import { describeIssue } from '../../issues';
 import { api } from '../../platform/transport';
+import { setDealerTimeZone } from '../../dealer-zone';
 
 const GROUPS: SettingGroup[] = ['general', 'readings', 'mail', 'portal', 'backup'];
 
@@ -33,6 +34,9 @@ export function SettingsPage() {
     api.call('settings-save', { values: edits }).then(
       (saved) => {
         setStored(saved);
+        // Times on every page follow a new time zone at once (app-info says it again at the next start).
+        const timeZone = saved.find((setting) => setting.key === 'timeZone')?.value;
+        if (timeZone) setDealerTimeZone(timeZone);
         setEdits({});
         setErrors({});
         setMessage(t('settings.saved'));

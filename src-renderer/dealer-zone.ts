@@ -1,0 +1,17 @@
+/**
+ * The dealer's time zone (Einstellungen → Zeitzone), as the core names it in `app-info`: the
+ * UI shows every moment (a change, a run, a backup) on the dealer's clock, as reading dates
+ * are, and not on the clock of the PC the page happens to run on. Set when the app's info
+ * loads; until then (and in a test without it) the browser's own zone is used.
+ *
+ * No imports: App.tsx sets it, and its chunk stays as small as it is.
+ */
+let zone: string | undefined;
+
+export function setDealerTimeZone(timeZone: string): void {
+  zone = timeZone;
+}
+
+export function dealerTimeZone(): string | undefined {
+  return zone;
+}
