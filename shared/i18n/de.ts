@@ -527,6 +527,7 @@ export const de = {
     carried: 'Ihre Eingaben stehen in diesem Zählerstand vom {{date}}: F2 speichert sie.',
     periodCovered: 'Um jenen Monat zu korrigieren, den Zählerstand vom {{previous}} bearbeiten.',
     notSaved: 'Nicht gespeichert: bitte die markierten Felder korrigieren.',
+    escapeAgain: 'Ihre Eingaben sind nicht gespeichert: Esc noch einmal verwirft sie, F2 speichert sie.',
     conflict: 'Dieser Zählerstand wurde inzwischen von jemand anderem geändert. Bitte schliessen und neu öffnen.',
     saved: 'Gespeichert.',
     deleted: 'Gelöscht.',

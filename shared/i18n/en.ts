@@ -528,6 +528,7 @@ export const en: Translation = {
     carried: 'What you typed is in this reading of {{date}}: F2 saves it.',
     periodCovered: 'To correct that month, edit the reading of {{previous}}.',
     notSaved: 'Not saved: please correct the marked fields.',
+    escapeAgain: 'What you typed is not saved: Esc again discards it, F2 saves it.',
     conflict: 'Someone else changed this reading in the meantime. Close it and open it again.',
     saved: 'Saved.',
     deleted: 'Deleted.',

@@ -529,6 +529,7 @@ export const fr: Translation = {
     carried: 'Vos saisies sont reprises dans ce relevé du {{date}} : F2 les enregistre.',
     periodCovered: 'Pour corriger ce mois, modifiez le relevé du {{previous}}.',
     notSaved: 'Non enregistré : corrigez les champs signalés.',
+    escapeAgain: 'Vos saisies ne sont pas enregistrées : Échap une seconde fois les abandonne, F2 les enregistre.',
     conflict: 'Ce relevé a été modifié entre-temps par quelqu’un d’autre. Fermez-le et rouvrez-le.',
     saved: 'Enregistré.',
     deleted: 'Supprimé.',

@@ -159,7 +159,8 @@ test('new < old shows the error next to Zählerstand neu and saves nothing', asy
   // Corrected, nothing is marked: the banner goes too.
   await newField.fill('345805');
   await expect(meterdesk.dialog.getByRole('alert').filter({ hasText: 'Nicht gespeichert' })).toHaveCount(0);
-  await page.keyboard.press('Escape');
+  // Abbrechen closes at once, typed values or not (Esc asks first).
+  await meterdesk.dialog.getByRole('button', { name: 'Abbrechen (Esc)' }).click();
   await expect(meterdesk.dialog).toBeHidden();
   await page.reload();
   await expect(meterdesk.historyRows()).toHaveCount(12);
@@ -262,11 +263,25 @@ test('the validity is locked to the contract’s first device while it has unpos
   await expect(meterdesk.field('Gültig von')).toBeEditable();
 });
 
-test('Esc discards what was typed', async ({ meterdesk, page }) => {
+test('Esc with values typed says so first, and a second Esc discards them; with nothing typed one Esc closes', async ({ meterdesk, page }) => {
   await meterdesk.open('#/devices/3.024.072');
+  await meterdesk.newReading();
+  await page.keyboard.press('Escape');
+  await expect(meterdesk.dialog).toBeHidden();
   await meterdesk.newReading();
   await meterdesk.field('Schwarz Zählerstand neu').fill('160000');
   await meterdesk.field('Farbe Zählerstand neu').fill('95000');
+  // A stray Esc loses nothing: the dialog stays, with the values, and says what the keys do.
+  const notice = meterdesk.dialog.getByRole('status').filter({ hasText: 'Ihre Eingaben sind nicht gespeichert: Esc noch einmal verwirft sie, F2 speichert sie.' });
+  await page.keyboard.press('Escape');
+  await expect(notice).toBeVisible();
+  await expect(meterdesk.field('Farbe Zählerstand neu')).toHaveValue(/^95.?000$/);
+  await expect(meterdesk.field('Farbe Zählerstand neu')).toBeFocused();
+  // Typing on, the next Esc asks again.
+  await page.keyboard.press('Backspace');
+  await expect(notice).toBeHidden();
+  await page.keyboard.press('Escape');
+  await expect(notice).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(meterdesk.dialog).toBeHidden();
   await expect(page.getByRole('button', { name: 'Neuer Zählerstand' })).toBeFocused();

@@ -120,6 +120,8 @@ test('in French the dialog speaks the extranet’s words', async ({ meterdesk, p
     /La valeur doit être supérieure ou égale à celle du dernier compteur \(344\s805\)/,
   );
   await page.keyboard.press('Escape');
+  await expect(meterdesk.dialog.getByRole('status').filter({ hasText: 'Vos saisies ne sont pas enregistrées : Échap une seconde fois les abandonne, F2 les enregistre.' })).toBeVisible();
+  await page.keyboard.press('Escape');
   // The choice sticks across a reload.
   await page.reload();
   await expect(page.getByRole('button', { name: 'Nouveau relevé' })).toBeVisible();

@@ -47,6 +47,10 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
   // "Correct the marked fields" goes once none is marked any more.
   const shownBanner = banner === t('dialog.notSaved') && !form.anyIssue ? null : banner;
   const [confirmDelete, setConfirmDelete] = useState(false);
+  // Esc with values not saved says so first; a second Esc, with nothing typed in between, closes
+  // (a stray key loses no typing). The Abbrechen button closes at once.
+  const [escapedAt, setEscapedAt] = useState<number | null>(null);
+  const escapePending = escapedAt === form.edits && form.unsaved;
   const [showAudit, setShowAudit] = useState(false);
   const titleId = useId();
   const { device, customer, reading } = draft;
@@ -148,15 +152,16 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
     void run(() => api.call('readings-save', args));
   };
 
-  const cancel = () => {
+  const cancel = (by: 'key' | 'button') => {
     // A save under way finishes (or fails) before the dialog can go.
     if (savingRef.current) return;
     if (confirmDelete) setConfirmDelete(false);
+    else if (by === 'key' && form.unsaved && !escapePending) setEscapedAt(form.edits);
     else onClose();
   };
 
   // F2 and Esc work wherever the focus is while the dialog is open.
-  useSaveKeys({ save, cancel });
+  useSaveKeys({ save, cancel: () => cancel('key') });
 
   // Alt+W: the meter exchange of the counter being typed (or the first one), from the keyboard,
   // though its checkbox stays out of the Tab path; switched on, the cursor goes to its end value.
@@ -500,6 +505,11 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
             {shownBanner}
           </p>
         )}
+        {escapePending && (
+          <p role="status" className="notice info">
+            {t('dialog.escapeAgain')}
+          </p>
+        )}
 
         <div className="dialog-actions">
           {reading && !form.readOnly && (
@@ -528,7 +538,7 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
             </button>
           )}
           <span className="spacer" />
-          <button type="button" onClick={cancel}>
+          <button type="button" onClick={() => cancel('button')}>
             {form.readOnly ? t('dialog.close') : t('dialog.cancel')}
           </button>
           {!form.readOnly && (

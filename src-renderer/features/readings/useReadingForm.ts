@@ -109,6 +109,10 @@ export interface ReadingForm {
   issues: Map<string, FieldIssue>;
   /** Whether anything is still marked: the form's own checks or the core's refusal (cleared by a change). */
   anyIssue: boolean;
+  /** Values typed (or carried in) that the saved reading, or a new one's prefill, does not have. */
+  unsaved: boolean;
+  /** How many changes the clerk made so far: a change since a given moment is a different count. */
+  edits: number;
   /** The date as typed, read (null while it is not a date). */
   parsedDate: IsoDate | null;
   /** Issues to show now: of fields the clerk has left, or all after a save attempt. */
@@ -131,7 +135,12 @@ export function useReadingForm(draft: ReadingDraft, language: Language, carried?
   const [touched, setTouched] = useState<Set<string>>(() => new Set());
   const [submitted, setSubmitted] = useState(false);
   const [serverIssues, setServerIssues] = useState<FieldIssue[]>([]);
+  const [edits, setEdits] = useState(0);
   const readOnly = !isEditable(draft.status);
+  const unsaved = useMemo(
+    () => !readOnly && JSON.stringify(fields) !== JSON.stringify(typedFields(draft, language)),
+    [fields, draft, language, readOnly],
+  );
   const validityLocked = draft.validityLock !== null;
 
   const derived = useMemo(() => {
@@ -245,6 +254,7 @@ export function useReadingForm(draft: ReadingDraft, language: Language, carried?
 
   const change = (update: (previous: FormFields) => FormFields) => {
     setServerIssues([]);
+    setEdits((count) => count + 1);
     setFields(update);
   };
 
@@ -279,6 +289,8 @@ export function useReadingForm(draft: ReadingDraft, language: Language, carried?
     computed: derived.computed,
     issues: derived.issues,
     anyIssue: derived.issues.size > 0 || serverIssues.length > 0,
+    unsaved,
+    edits,
     parsedDate: derived.date,
     visibleIssue,
     setDate: (text) => change((previous) => ({ ...previous, date: text })),
