@@ -71,6 +71,24 @@ const importArgs = z
 /** A meter import: the file, its source and mapping; the kind is always readings. */
 const readingImportArgs = importArgs.omit({ kind: true }).strict();
 
+/** A device as the form saves it (`devices-save`), also asked for its conflicts first. */
+const deviceSaveArgs = z
+  .object({
+    id: id.optional(),
+    revision: z.number().int().min(0).optional(),
+    contractId: id,
+    position: z.string().max(20),
+    model: z.string().max(400),
+    location: z.string().max(400),
+    equipmentId: z.string().max(80),
+    serialNumber: z.string().max(80),
+    installDate: z.string().max(10),
+    counters: z
+      .array(z.object({ kind: z.enum(COUNTER_KINDS), startValue: z.number().int() }).strict())
+      .max(COUNTER_KINDS.length),
+  })
+  .strict();
+
 export const apiArgs = {
   'app-info': z.object({}).strict(),
   'demo-load': z.object({}).strict(),
@@ -167,22 +185,9 @@ export const apiArgs = {
       termsFrom: isoDate.optional(),
     })
     .strict(),
-  'devices-save': z
-    .object({
-      id: id.optional(),
-      revision: z.number().int().min(0).optional(),
-      contractId: id,
-      position: z.string().max(20),
-      model: z.string().max(400),
-      location: z.string().max(400),
-      equipmentId: z.string().max(80),
-      serialNumber: z.string().max(80),
-      installDate: z.string().max(10),
-      counters: z
-        .array(z.object({ kind: z.enum(COUNTER_KINDS), startValue: z.number().int() }).strict())
-        .max(COUNTER_KINDS.length),
-    })
-    .strict(),
+  'devices-save': deviceSaveArgs,
+  /** What the save would refuse that only the database knows (a taken equipment ID, position, serial number). */
+  'devices-conflicts': deviceSaveArgs,
   'devices-move': z
     .object({ equipmentId, revision: z.number().int().min(0), contractNumber: z.string().min(1).max(80), from: isoDate })
     .strict(),
@@ -627,6 +632,7 @@ export interface Api {
   'contracts-get': (args: ApiArgs<'contracts-get'>) => Promise<ContractDetail>;
   'contracts-save': (args: ApiArgs<'contracts-save'>) => Promise<Contract>;
   'devices-save': (args: ApiArgs<'devices-save'>) => Promise<Device>;
+  'devices-conflicts': (args: ApiArgs<'devices-conflicts'>) => Promise<FieldIssue[]>;
   'devices-move': (args: ApiArgs<'devices-move'>) => Promise<Device>;
   'devices-retire': (args: ApiArgs<'devices-retire'>) => Promise<Device>;
   'import-master-preview': (args: ApiArgs<'import-master-preview'>) => Promise<ImportReport>;

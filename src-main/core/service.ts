@@ -26,6 +26,7 @@ import {
   moveDeviceToContract,
   retireDeviceWithReading,
   saveDevice,
+  deviceConflicts,
   deleteDeviceById,
 } from './handlers/devices';
 import {
@@ -130,6 +131,7 @@ export function createCore(context: CoreContext): Api {
     'contracts-get': op((args) => contractDetail(context, args)),
     'contracts-save': op((args) => saveContract(context, args)),
     'devices-save': op((args) => saveDevice(context, args)),
+    'devices-conflicts': op((args) => deviceConflicts(context, args)),
     'devices-move': op((args) => moveDeviceToContract(context, args)),
     'devices-retire': op((args) => retireDeviceWithReading(context, args)),
     'import-master-preview': (args) => importMaster(context, args, false),

@@ -185,8 +185,16 @@ describe('devices (issue 7)', () => {
     // One device per position in a contract (the lowest sets the others' validity); "2" is 0002.
     const same = await rejection(core.api['devices-save']({ ...deviceArgs(contract.id), equipmentId: '3.400.503', serialNumber: 'X3', position: '2' }));
     expect(same.issues).toEqual([{ field: 'position', code: 'position-taken', params: { value: '3.400.501' } }]);
+    // The form asks the same before a save (devices-conflicts): all three at once, nothing written.
+    const devicesBefore = core.db.get<{ n: number }>('SELECT count(*) AS n FROM devices')!.n;
+    const conflicts = await core.api['devices-conflicts']({ ...deviceArgs(contract.id), equipmentId: '3022790', position: '2' });
+    expect(conflicts).toEqual([holder, same.issues[0], twin.issues[0]]);
+    expect(await core.api['devices-conflicts']({ ...deviceArgs(contract.id), equipmentId: '3.400.503', serialNumber: 'X3', position: '3' })).toEqual([]);
+    expect(core.db.get<{ n: number }>('SELECT count(*) AS n FROM devices')!.n).toBe(devicesBefore);
     const third = await core.api['devices-save']({ ...deviceArgs(contract.id), equipmentId: '3.400.503', serialNumber: 'X3', position: '3' });
     expect(third.position).toBe('0003');
+    // A device is no conflict of its own.
+    expect(await core.api['devices-conflicts']({ ...deviceArgs(contract.id), id: third.id, equipmentId: '3.400.503', serialNumber: 'X3', position: '3' })).toEqual([]);
     // Saving a device again keeps its own position.
     const again = await core.api['devices-save']({ ...deviceArgs(contract.id), ...third, counters: deviceArgs(contract.id).counters, location: 'Keller' });
     expect(again).toMatchObject({ position: '0003', location: 'Keller' });

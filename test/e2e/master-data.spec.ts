@@ -176,7 +176,7 @@ test('a contract entered by mistake is deleted in two presses, and its customer 
   await expect(page.getByRole('link', { name: 'V-100234-99' })).toHaveCount(0);
 });
 
-test('a contract number or equipment ID another one has is said together with the form’s own errors, in one round', async ({ meterdesk, page }) => {
+test('a contract number, equipment ID, position or serial number another one has is said together with the form’s own errors, in one round', async ({ meterdesk, page }) => {
   await meterdesk.open('#/customers/999999');
   await page.getByRole('button', { name: 'Neuer Vertrag' }).click();
   await page.getByLabel('Vertragsnummer').fill('V-300451-01');
@@ -189,8 +189,13 @@ test('a contract number or equipment ID another one has is said together with th
   await meterdesk.open('#/contracts/V-999999-01');
   await page.getByRole('button', { name: 'Neues Gerät' }).click();
   await page.getByLabel('Geräte-ID').fill('3.024.072');
+  await page.getByLabel('Position').fill('14');
+  await page.getByLabel('Seriennummer').fill('6594501067');
   await page.getByLabel('Installationsdatum').fill('kein Datum');
   await page.keyboard.press('F2');
   await expect(page.getByLabel('Installationsdatum')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByLabel('Geräte-ID')).toHaveAccessibleDescription('Diese Geräte-ID hat schon das Gerät PH RICOH MPC2800 im Vertrag V-999999-01.');
+  await expect(page.getByLabel('Position')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Position')).toHaveAccessibleDescription(/3\.033\.923/);
+  await expect(page.getByLabel('Seriennummer')).toHaveAccessibleDescription('Diese Seriennummer hat schon das Gerät 3.022.790.');
 });

@@ -106,12 +106,9 @@ export function deleteDeviceById(core: CoreContext, args: ApiArgs<'devices-delet
   });
 }
 
-/**
- * A device as master data. Its contract changes only through a move (which keeps the history);
- * a counter kind with readings cannot be removed, and the install date cannot pass its first reading.
- */
-export function saveDevice(core: CoreContext, args: ApiArgs<'devices-save'>): Device {
-  const input = {
+/** The device form's fields as saved: trimmed, the position in four digits, the equipment ID dotted. */
+function deviceInput(args: ApiArgs<'devices-save'>) {
+  return {
     // Positions are four digits (0002) as the contracts number them; "2" is the same one.
     position: /^\d{1,3}$/.test(args.position.trim()) ? args.position.trim().padStart(4, '0') : args.position.trim(),
     model: args.model.trim(),
@@ -123,30 +120,58 @@ export function saveDevice(core: CoreContext, args: ApiArgs<'devices-save'>): De
       (a, b) => COUNTER_KINDS.indexOf(a.kind) - COUNTER_KINDS.indexOf(b.kind),
     ),
   };
+}
+
+/**
+ * What only the database knows against a device's fields: its equipment ID, position or serial
+ * number on another device. The save refuses them; the form asks first (`devices-conflicts`),
+ * so they are said in one round with its own errors.
+ */
+function takenIssues(
+  core: CoreContext,
+  args: ApiArgs<'devices-save'>,
+  input: ReturnType<typeof deviceInput>,
+  stored: Device | undefined,
+): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const holder = input.equipmentId ? equipmentIdHolder(core.db, input.equipmentId) : undefined;
+  if (holder !== undefined && holder !== args.id) {
+    // Named, so that the clerk finds the device that has it.
+    const other = getDevice(core.db, holder);
+    const contract = other ? (getContractNumber(core.db, other.contractId) ?? '') : '';
+    issues.push({ field: 'equipmentId', code: 'equipment-id-taken', params: { model: other?.model ?? '', contract } });
+  }
+  // A position names one device of its contract: the lowest is the one that sets the others'
+  // validity (the OBS lock), which two devices at one position would leave to chance.
+  // Asked only of a new position: data from before this rule (two at one position) still saves.
+  // Positions compare as numbers (2 and 0002 are one), as the lock orders them.
+  const neighbour =
+    input.position && (!stored || comparePositions(stored.position, input.position) !== 0)
+      ? positionHolder(core, args.contractId, input.position, args.id)
+      : undefined;
+  if (neighbour) issues.push({ field: 'position', code: 'position-taken', params: { value: neighbour } });
+  // A serial number names one machine: a second device with it is the same copier entered twice.
+  const twin = input.serialNumber ? serialNumberHolder(core.db, input.serialNumber, args.id) : undefined;
+  if (twin !== undefined) issues.push({ field: 'serialNumber', code: 'serial-number-taken', params: { value: twin } });
+  return issues;
+}
+
+/** `devices-conflicts`: the save's `takenIssues` for the fields as typed; nothing is written. */
+export function deviceConflicts(core: CoreContext, args: ApiArgs<'devices-save'>): FieldIssue[] {
+  return takenIssues(core, args, deviceInput(args), args.id === undefined ? undefined : getDevice(core.db, args.id));
+}
+
+/**
+ * A device as master data. Its contract changes only through a move (which keeps the history);
+ * a counter kind with readings cannot be removed, and the install date cannot pass its first reading.
+ */
+export function saveDevice(core: CoreContext, args: ApiArgs<'devices-save'>): Device {
+  const input = deviceInput(args);
   return core.db.transaction(() => {
     if (!getContract(core.db, args.contractId, today(core)))
       throw new ApiError('not-found', `no contract ${args.contractId}`);
-    const issues: FieldIssue[] = checkDevice(input);
-    const holder = input.equipmentId ? equipmentIdHolder(core.db, input.equipmentId) : undefined;
-    if (holder !== undefined && holder !== args.id) {
-      // Named, so that the clerk finds the device that has it.
-      const other = getDevice(core.db, holder);
-      const contract = other ? (getContractNumber(core.db, other.contractId) ?? '') : '';
-      issues.push({ field: 'equipmentId', code: 'equipment-id-taken', params: { model: other?.model ?? '', contract } });
-    }
-    // A position names one device of its contract: the lowest is the one that sets the others'
-    // validity (the OBS lock), which two devices at one position would leave to chance.
-    // Asked only of a new position: data from before this rule (two at one position) still saves.
-    // Positions compare as numbers (2 and 0002 are one), as the lock orders them.
     const stored = args.id === undefined ? undefined : getDevice(core.db, args.id);
-    const neighbour =
-      input.position && (!stored || comparePositions(stored.position, input.position) !== 0)
-        ? positionHolder(core, args.contractId, input.position, args.id)
-        : undefined;
-    if (neighbour) issues.push({ field: 'position', code: 'position-taken', params: { value: neighbour } });
-    // A serial number names one machine: a second device with it is the same copier entered twice.
-    const twin = input.serialNumber ? serialNumberHolder(core.db, input.serialNumber, args.id) : undefined;
-    if (twin !== undefined) issues.push({ field: 'serialNumber', code: 'serial-number-taken', params: { value: twin } });
+    const issues: FieldIssue[] = [...checkDevice(input), ...takenIssues(core, args, input, stored)];
     const now = timestamp(core);
 
     if (args.id === undefined) {

@@ -107,15 +107,16 @@ export function DeviceFormPage({ detail, contract, customer, today, notice, onCh
       navigate(deviceHref(saved.equipmentId));
     },
     leave: () => navigate(device ? deviceHref(device.equipmentId) : contractHref(contract.number)),
-    // An equipment ID another device has, said with the other errors (the core checks it, the
-    // serial number and the position again at the save).
+    // An equipment ID, position or serial number another device has, said with the other
+    // errors (the core checks them again at the save); a field the form finds wrong keeps its error.
     conflicts: async (fields) => {
-      const equipmentId = fields.equipmentId.trim();
-      if (equipmentId === '' || readDevice(fields, today).issues.some((issue) => issue.field === 'equipmentId')) return [];
-      const holder = await api.call('devices-get', { equipmentId }).catch(() => null);
-      return holder && holder.device.id !== device?.id
-        ? [{ field: 'equipmentId', code: 'equipment-id-taken', params: { model: holder.device.model, contract: holder.contract.number } }]
-        : [];
+      const { input, issues } = readDevice(fields, today);
+      const found = await api.call('devices-conflicts', {
+        ...(device ? { id: device.id, revision: device.revision } : {}),
+        contractId: contract.id,
+        ...input,
+      });
+      return found.filter((conflict) => !issues.some((issue) => issue.field === conflict.field));
     },
   });
   const { fields, set, errorFor } = form;
