@@ -323,6 +323,11 @@ describe('devices (issue 7)', () => {
     expect(retired.outOfService).toBe(today.date);
     const readings = (await core.api['devices-get']({ equipmentId: '3.022.790' })).readings;
     expect(readings.filter((reading) => reading.date === today.date).map((reading) => reading.id)).toEqual([today.id]);
+    // As the final one it is billed until the day the device left (it was to the month's end), in its change log.
+    expect(today.validTo).toBe('2026-11-30');
+    expect(readings.at(-1)).toMatchObject({ id: today.id, validFrom: today.validFrom, validTo: today.date, counters: today.counters });
+    const log = await core.api['audit-list']({ entity: 'reading', entityId: today.id });
+    expect(log.at(-1)).toMatchObject({ action: 'update', changes: { validTo: ['2026-11-30', today.date] } });
   });
 
   it('refuses a final reading below the counter, and then retires nothing', async () => {

@@ -342,6 +342,28 @@ export function retireDeviceWithReading(
           extraFree: 0,
         })),
       });
+    } else if (latest.status === '01' && latest.validFrom <= args.date && args.date < latest.validTo) {
+      // That reading, as the final one, ends the device's billing on the day it leaves too —
+      // unless the contract's lock holds its period (the edit would be refused) or it is billed.
+      const edit = readingDraft(core, { equipmentId: device.equipmentId, readingId: latest.id });
+      if (edit.validityLock === null) {
+        saveReading(core, {
+          equipmentId: device.equipmentId,
+          readingId: latest.id,
+          revision: latest.revision,
+          date: latest.date,
+          validFrom: latest.validFrom,
+          validTo: args.date,
+          note: latest.note,
+          counters: latest.counters.map((counter) => ({
+            kind: counter.kind,
+            old: counter.old,
+            new: counter.new,
+            extraFree: counter.extraFree,
+            exchange: counter.exchange,
+          })),
+        });
+      }
     }
     const now = timestamp(core);
     retireDevice(core.db, device.id, args.date, now);
