@@ -186,7 +186,7 @@ export const apiArgs = {
     })
     .strict(),
   'devices-save': deviceSaveArgs,
-  /** What the save would refuse that only the database knows (a taken equipment ID, position, serial number). */
+  /** What the save would refuse that only the database knows: a taken equipment ID, position or serial number, a counter with readings left out, an install date after the first reading. */
   'devices-conflicts': deviceSaveArgs,
   'devices-move': z
     .object({ equipmentId, revision: z.number().int().min(0), contractNumber: z.string().min(1).max(80), from: isoDate })

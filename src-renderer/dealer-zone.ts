@@ -8,8 +8,14 @@
  */
 let zone: string | undefined;
 
+/** A zone this browser does not know (its list is older than the core's) leaves the browser's own. */
 export function setDealerTimeZone(timeZone: string): void {
-  zone = timeZone;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    zone = timeZone;
+  } catch {
+    zone = undefined;
+  }
 }
 
 export function dealerTimeZone(): string | undefined {

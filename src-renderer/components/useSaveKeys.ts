@@ -3,7 +3,8 @@ import { useMenuAction } from '../menu-events';
 
 export interface SaveKeys {
   save: () => void;
-  cancel: () => void;
+  /** `by`: the Esc key (may come by mistake), or the menu's Abbrechen (chosen). */
+  cancel: (by: 'key' | 'menu') => void;
 }
 
 /**
@@ -22,7 +23,7 @@ export function useSaveKeys(keys: SaveKeys): void {
         if (!event.repeat) latest.current.save();
       } else if (event.key === 'Escape') {
         event.preventDefault();
-        latest.current.cancel();
+        latest.current.cancel('key');
       }
     };
     window.addEventListener('keydown', onKey, true);
@@ -30,6 +31,6 @@ export function useSaveKeys(keys: SaveKeys): void {
   }, []);
   useMenuAction((action) => {
     if (action === 'save') latest.current.save();
-    if (action === 'cancel') latest.current.cancel();
+    if (action === 'cancel') latest.current.cancel('menu');
   });
 }

@@ -241,6 +241,9 @@ describe('devices (issue 7)', () => {
       { field: 'counters', code: 'counter-has-readings', params: { kind: 'color' } },
       { field: 'installDate', code: 'date-after-next', params: { max: '2025-11-30' } },
     ]);
+    // The form is told the same before its save (devices-conflicts), with its own errors.
+    expect(await core.api['devices-conflicts']({ ...args, installDate: '2026-06-01', counters: [{ kind: 'black', startValue: 0 }] })).toEqual(error.issues);
+    expect(await core.api['devices-conflicts']({ ...args, counters: base.counters })).toEqual([]);
     // The location text may change; the search and the portal (next sync) see it.
     const moved = await core.api['devices-save']({ ...args, location: '2E - DIRECTION', counters: base.counters });
     expect(moved.location).toBe('2E - DIRECTION');

@@ -91,6 +91,11 @@ test('a new reading in a month an unbilled estimate covers opens the estimate: t
   expect(((await estimated.json()) as { value: { created: unknown[] } }).value.created).toHaveLength(1);
   await meterdesk.open('#/devices/3.022.790');
   await expect(meterdesk.historyRows()).toHaveCount(13);
+  // Opened so, nothing is typed yet: one Esc closes it.
+  await page.getByRole('button', { name: 'Neuer Zählerstand' }).click();
+  await expect(meterdesk.dialog.getByRole('heading', { name: 'Zählerstand bearbeiten' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(meterdesk.dialog).toBeHidden();
   await page.getByRole('button', { name: 'Neuer Zählerstand' }).click();
   await expect(meterdesk.dialog.getByRole('heading', { name: 'Zählerstand bearbeiten' })).toBeVisible();
   await expect(meterdesk.dialog.getByText(/^Für diesen Monat gibt es eine noch nicht abgerechnete Schätzung: die echten Werte kommen in sie/)).toBeVisible();
@@ -139,6 +144,9 @@ test('a new reading dated into an earlier month an estimate covers offers the es
   await expect(meterdesk.field('Schwarz Freikopien')).toHaveValue('20');
   await expect(meterdesk.field('Schwarz Verbrauch Kopie')).toHaveValue('480');
   await expect(meterdesk.field('Bemerkung')).toHaveValue('Kunde hat angerufen');
+  // What was typed is not saved yet: Esc says so before it goes.
+  await page.keyboard.press('Escape');
+  await expect(meterdesk.dialog.getByRole('status').filter({ hasText: 'Ihre Eingaben sind nicht gespeichert' })).toBeVisible();
   await page.keyboard.press('F2');
   await expect(meterdesk.dialog).toBeHidden();
   await expect(meterdesk.historyRows().filter({ hasText: 'Schätzung' })).toHaveCount(0);

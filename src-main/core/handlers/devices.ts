@@ -124,10 +124,11 @@ function deviceInput(args: ApiArgs<'devices-save'>) {
 
 /**
  * What only the database knows against a device's fields: its equipment ID, position or serial
- * number on another device. The save refuses them; the form asks first (`devices-conflicts`),
- * so they are said in one round with its own errors.
+ * number on another device; for a saved device, a counter kind with readings left out, or an
+ * install date after its first reading. The save refuses them; the form asks first
+ * (`devices-conflicts`), so they are said in one round with its own errors.
  */
-function takenIssues(
+function conflictsOf(
   core: CoreContext,
   args: ApiArgs<'devices-save'>,
   input: ReturnType<typeof deviceInput>,
@@ -153,12 +154,23 @@ function takenIssues(
   // A serial number names one machine: a second device with it is the same copier entered twice.
   const twin = input.serialNumber ? serialNumberHolder(core.db, input.serialNumber, args.id) : undefined;
   if (twin !== undefined) issues.push({ field: 'serialNumber', code: 'serial-number-taken', params: { value: twin } });
+  if (stored) {
+    for (const kind of kindsWithReadings(core.db, stored.id)) {
+      if (!input.counters.some((counter) => counter.kind === kind)) {
+        issues.push({ field: 'counters', code: 'counter-has-readings', params: { kind } });
+      }
+    }
+    const first = listReadings(core.db, stored.id)[0];
+    if (first && input.installDate > first.date) {
+      issues.push({ field: 'installDate', code: 'date-after-next', params: { max: first.date } });
+    }
+  }
   return issues;
 }
 
-/** `devices-conflicts`: the save's `takenIssues` for the fields as typed; nothing is written. */
+/** `devices-conflicts`: the save's `conflictsOf` the fields as typed; nothing is written. */
 export function deviceConflicts(core: CoreContext, args: ApiArgs<'devices-save'>): FieldIssue[] {
-  return takenIssues(core, args, deviceInput(args), args.id === undefined ? undefined : getDevice(core.db, args.id));
+  return conflictsOf(core, args, deviceInput(args), args.id === undefined ? undefined : getDevice(core.db, args.id));
 }
 
 /**
@@ -171,7 +183,7 @@ export function saveDevice(core: CoreContext, args: ApiArgs<'devices-save'>): De
     if (!getContract(core.db, args.contractId, today(core)))
       throw new ApiError('not-found', `no contract ${args.contractId}`);
     const stored = args.id === undefined ? undefined : getDevice(core.db, args.id);
-    const issues: FieldIssue[] = [...checkDevice(input), ...takenIssues(core, args, input, stored)];
+    const issues: FieldIssue[] = [...checkDevice(input), ...conflictsOf(core, args, input, stored)];
     const now = timestamp(core);
 
     if (args.id === undefined) {
@@ -194,16 +206,6 @@ export function saveDevice(core: CoreContext, args: ApiArgs<'devices-save'>): De
         'bad-request',
         'a device changes contract by a move (devices-move), which keeps its history',
       );
-    }
-    const used = kindsWithReadings(core.db, args.id);
-    for (const kind of used) {
-      if (!input.counters.some((counter) => counter.kind === kind)) {
-        issues.push({ field: 'counters', code: 'counter-has-readings', params: { kind } });
-      }
-    }
-    const first = listReadings(core.db, args.id)[0];
-    if (first && input.installDate > first.date) {
-      issues.push({ field: 'installDate', code: 'date-after-next', params: { max: first.date } });
     }
     if (issues.length > 0) throw new ApiError('validation', 'the device was not saved', issues);
     const changes = diff(

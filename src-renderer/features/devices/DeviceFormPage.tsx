@@ -107,16 +107,22 @@ export function DeviceFormPage({ detail, contract, customer, today, notice, onCh
       navigate(deviceHref(saved.equipmentId));
     },
     leave: () => navigate(device ? deviceHref(device.equipmentId) : contractHref(contract.number)),
-    // An equipment ID, position or serial number another device has, said with the other
-    // errors (the core checks them again at the save); a field the form finds wrong keeps its error.
+    // An equipment ID, position or serial number another device has (and what else only the
+    // core knows), said with the other errors; the core checks them again at the save. A field
+    // the form finds wrong keeps its own error and is not asked about (a text too long for the
+    // question would spoil it for the others).
     conflicts: async (fields) => {
       const { input, issues } = readDevice(fields, today);
+      const marked = (field: string) => issues.some((issue) => issue.field === field);
+      const asked = Object.fromEntries(
+        Object.entries(input).map(([field, value]) => [field, typeof value === 'string' && marked(field) ? '' : value]),
+      ) as typeof input;
       const found = await api.call('devices-conflicts', {
         ...(device ? { id: device.id, revision: device.revision } : {}),
         contractId: contract.id,
-        ...input,
+        ...asked,
       });
-      return found.filter((conflict) => !issues.some((issue) => issue.field === conflict.field));
+      return found.filter((conflict) => !marked(conflict.field));
     },
   });
   const { fields, set, errorFor } = form;

@@ -48,7 +48,8 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
   const shownBanner = banner === t('dialog.notSaved') && !form.anyIssue ? null : banner;
   const [confirmDelete, setConfirmDelete] = useState(false);
   // Esc with values not saved says so first; a second Esc, with nothing typed in between, closes
-  // (a stray key loses no typing). The Abbrechen button closes at once.
+  // (a stray key loses no typing). Abbrechen (the button, the menu) closes at once, and so does
+  // Esc once a conflict refused the save (the reading changed elsewhere: F2 cannot save them).
   const [escapedAt, setEscapedAt] = useState<number | null>(null);
   const escapePending = escapedAt === form.edits && form.unsaved;
   const [showAudit, setShowAudit] = useState(false);
@@ -152,16 +153,16 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
     void run(() => api.call('readings-save', args));
   };
 
-  const cancel = (by: 'key' | 'button') => {
+  const cancel = (by: 'key' | 'chosen') => {
     // A save under way finishes (or fails) before the dialog can go.
     if (savingRef.current) return;
     if (confirmDelete) setConfirmDelete(false);
-    else if (by === 'key' && form.unsaved && !escapePending) setEscapedAt(form.edits);
+    else if (by === 'key' && form.unsaved && !escapePending && banner !== t('dialog.conflict')) setEscapedAt(form.edits);
     else onClose();
   };
 
   // F2 and Esc work wherever the focus is while the dialog is open.
-  useSaveKeys({ save, cancel: () => cancel('key') });
+  useSaveKeys({ save, cancel: (by) => cancel(by === 'key' ? 'key' : 'chosen') });
 
   // Alt+W: the meter exchange of the counter being typed (or the first one), from the keyboard,
   // though its checkbox stays out of the Tab path; switched on, the cursor goes to its end value.
@@ -538,7 +539,7 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
             </button>
           )}
           <span className="spacer" />
-          <button type="button" onClick={() => cancel('button')}>
+          <button type="button" onClick={() => cancel('chosen')}>
             {form.readOnly ? t('dialog.close') : t('dialog.cancel')}
           </button>
           {!form.readOnly && (

@@ -137,10 +137,13 @@ export function useReadingForm(draft: ReadingDraft, language: Language, carried?
   const [serverIssues, setServerIssues] = useState<FieldIssue[]>([]);
   const [edits, setEdits] = useState(0);
   const readOnly = !isEditable(draft.status);
-  const unsaved = useMemo(
-    () => !readOnly && JSON.stringify(fields) !== JSON.stringify(typedFields(draft, language)),
-    [fields, draft, language, readOnly],
-  );
+  // Typed values carried in are unsaved from the start; the dialog's own switch to an open
+  // estimate carries only today's date (nothing typed), and that is its starting point.
+  const unsaved = useMemo(() => {
+    const typedBefore = carried !== undefined && (carried.counters.size > 0 || Boolean(carried.note?.trim()));
+    const start = typedBefore ? typedFields(draft, language) : initialFields(draft, language, carried);
+    return !readOnly && JSON.stringify(fields) !== JSON.stringify(start);
+  }, [fields, draft, language, readOnly, carried]);
   const validityLocked = draft.validityLock !== null;
 
   const derived = useMemo(() => {

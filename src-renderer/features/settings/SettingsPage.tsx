@@ -34,8 +34,9 @@ export function SettingsPage() {
     api.call('settings-save', { values: edits }).then(
       (saved) => {
         setStored(saved);
-        // Times on every page follow a new time zone at once (app-info says it again at the next start).
-        const timeZone = saved.find((setting) => setting.key === 'timeZone')?.value;
+        // Times on every page follow a new time zone at once (app-info says it again at the next
+        // start); a cleared one is the default again.
+        const timeZone = saved.find((setting) => setting.key === 'timeZone')?.value ?? SETTINGS.find((setting) => setting.key === 'timeZone')?.fallback;
         if (timeZone) setDealerTimeZone(timeZone);
         setEdits({});
         setErrors({});
