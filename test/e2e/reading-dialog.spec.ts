@@ -64,10 +64,10 @@ test('a second reading of the same day is refused, and the dialog opens that day
 
   // Typed again today, from another list: the dialog says there is one already and offers it.
   await meterdesk.newReading();
-  await expect(meterdesk.dialog.getByText('Ein Gerät hat einen Zählerstand am Tag, und dieses hat schon einen vom')).toBeVisible();
+  await expect(meterdesk.dialog.getByText('Dieses Gerät hat schon einen Zählerstand vom')).toBeVisible();
   await meterdesk.field('Schwarz Zählerstand neu').fill('345905');
   await page.keyboard.press('F2');
-  await expect(meterdesk.field('Datum')).toHaveAccessibleDescription(/hat das Gerät schon einen Zählerstand: diesen bearbeiten/);
+  await expect(meterdesk.field('Datum')).toHaveAccessibleDescription(/hat das Gerät schon einen Zählerstand \(einer pro Tag\)/);
   await expect(meterdesk.dialog).toBeVisible();
   await meterdesk.dialog.getByRole('button', { name: /^Zählerstand vom \d\d\.\d\d\.\d{4} öffnen$/ }).click();
 

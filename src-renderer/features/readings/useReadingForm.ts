@@ -233,7 +233,8 @@ export function useReadingForm(draft: ReadingDraft, language: Language, carried?
         },
       );
       check.issues.filter((issue) => !(issue.code === 'required' && heldBack.has(issue.field))).forEach(add);
-      implausible = check.implausible;
+      // The usual usage is over the days since the reading before: with the date refused, those days say nothing.
+      implausible = issues.has('date') ? [] : check.implausible;
     }
 
     const computed: ComputedCounter[] = draft.counters.map((context) => {

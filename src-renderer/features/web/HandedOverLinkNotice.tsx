@@ -22,7 +22,9 @@ export function HandedOverLinkNotice({ link }: { link: HandedOverLink }) {
           readOnly
           value={link.url}
           aria-label={title}
-          size={Math.min(link.url.length, 90)}
+          // In a fixed-width font, as wide as the link: read out on the phone, all of it and each letter clear (l, I, 1).
+          className="link-text"
+          style={{ width: `${link.url.length + 2}ch` }}
           onFocus={(event) => event.currentTarget.select()}
         />
         <button type="button" onClick={() => void navigator.clipboard?.writeText(link.url)}>
