@@ -84,7 +84,11 @@ export function WebPage({ today, at = null }: { today: string; at?: string | nul
       (report) => {
         const counts = t('web.sent', { period: formatPeriod(report.period, language), sent: report.sent, failed: report.failed.length, skipped: report.skipped.length });
         const failure = report.failed[0];
-        return failure ? `${counts} ${t('web.failedBecause', { error: mailError(failure.error) })}` : counts;
+        // Who was skipped and why, where the office may act (asked already is the usual repeat).
+        const skipped = report.skipped
+          .filter((skip) => skip.reason !== 'already-requested')
+          .map((skip) => t(`web.skipReasons.${skip.reason}`, { customer: skip.customerNumber }));
+        return [counts, ...(failure ? [t('web.failedBecause', { error: mailError(failure.error) })] : []), ...skipped].join(' ');
       },
     );
   };
