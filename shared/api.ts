@@ -287,6 +287,8 @@ export interface ReadingDraft {
   previousIsEstimate: boolean;
   /** `previousDate` is a day this reading may not have (`ReadingContext.oneReadingPerDay`). */
   oneReadingPerDay: boolean;
+  /** A date in the period the reading before covers is refused (`ReadingContext.previousCorrectable`). */
+  previousCorrectable: boolean;
   nextDate: IsoDate | null;
   /** `nextDate` is a day this (edited) reading may not move to (`ReadingContext.nextDayTaken`). */
   nextDayTaken: boolean;

@@ -19,6 +19,7 @@ export type IssueCode =
   | 'date-before-install'
   | 'date-before-previous'
   | 'date-same-day'
+  | 'date-period-covered'
   | 'date-after-next'
   | 'date-in-future'
   | 'validity-order'

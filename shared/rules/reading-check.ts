@@ -5,7 +5,7 @@ import { planChainEdit, type ChainEffect, type NextLink } from './chain';
 import { DEFAULT_PLAUSIBILITY, isImplausible, type PlausibilityRule } from './plausibility';
 import { isEditable } from './status';
 import { checkCounterValues, computeUsage } from './usage';
-import type { Validity } from './validity';
+import { periodEndFor, type Validity } from './validity';
 
 /** What the rules need to know about one counter of the device at this reading. */
 export interface CounterContext {
@@ -54,6 +54,14 @@ export interface ReadingContext {
    * reading is to be corrected instead.
    */
   oneReadingPerDay?: boolean;
+  /**
+   * A new reading after one recorded (status 01, not an estimate): a device has one reading a
+   * period while it can be corrected. Dated in the period that one covers already
+   * (`previousValidTo`; the month of its date, `cutoffDay` deciding the 1st–4th), it is
+   * refused — that reading is corrected instead (after a billed one it counts from the next).
+   */
+  previousCorrectable?: boolean;
+  cutoffDay?: number;
   nextDate: IsoDate | null;
   /** The same for the reading after an edited one (`nextDate`): an edit is not moved onto its day. */
   nextDayTaken?: boolean;
@@ -111,6 +119,11 @@ export function checkReading(input: ReadingInput, context: ReadingContext): Read
     issues.push({ field: 'date', code, params: { min: context.previousDate } });
   } else if (context.oneReadingPerDay && input.date === context.previousDate) {
     issues.push({ field: 'date', code: 'date-same-day', params: { date: input.date } });
+  } else if (
+    context.previousCorrectable && context.previousDate && context.previousValidTo &&
+    periodEndFor(input.date, context.cutoffDay) <= context.previousValidTo
+  ) {
+    issues.push({ field: 'date', code: 'date-period-covered', params: { date: context.previousDate, to: context.previousValidTo } });
   } else if (context.nextDate && input.date > context.nextDate) {
     issues.push({ field: 'date', code: 'date-after-next', params: { max: context.nextDate } });
   } else if (context.nextDayTaken && input.date === context.nextDate) {

@@ -1,7 +1,7 @@
 /** The alerts view on the demo data, each kind made to trigger (issue 5). */
 import { describe, expect, it } from 'vitest';
 import { daysBetween } from '../../shared/dates';
-import { recordReading, testCore } from './helpers';
+import { laterCore, recordReading, testCore } from './helpers';
 
 describe('alerts', () => {
   it('has none of stuck, unusual or web-waiting on the untouched demo data', async () => {
@@ -30,6 +30,9 @@ describe('alerts', () => {
     const low = await recordReading(core, '3.033.923', 1, '2026-11-20');
     // The same black counter three readings in a row: the last demo reading, then twice 0 pages more.
     const stuckBefore = await recordReading(core, '3.022.790', 0, '2026-11-20');
+    // Billed in a run of its own: the reading after it counts from the next month (while it was
+    // only recorded, a second reading of November would be refused: one a period).
+    core.db.run(`UPDATE readings SET status = '11' WHERE id = ?`, [stuckBefore.id]);
     const stuck = await recordReading(core, '3.022.790', 0);
     // A device installed in January that never had a reading.
     core.db.run(
@@ -75,7 +78,8 @@ describe('alerts', () => {
     expect((await core.api['alerts-list']({})).alerts.some((a) => a.readingId === low.id)).toBe(false);
     // A reading after it, confirmed too; then the low one corrected (its Schwarz up by 1): the next one's old moves, its usage
     // with it, and the confirmation of that usage no longer stands.
-    const next = await recordReading(core, '3.033.923', 1);
+    // December's (a core a month later: November is the low one's).
+    const next = await recordReading(laterCore(core), '3.033.923', 1);
     const nextConfirmed = await core.api['readings-confirm']({ readingId: next.id, revision: next.revision });
     expect(nextConfirmed.confirmedBy).toBe('test-clerk');
     const draft = await core.api['readings-draft']({ equipmentId: '3.033.923', readingId: low.id });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SaveReadingArgs } from '../../shared/api';
-import { rejection, testCore } from './helpers';
+import { laterCore, rejection, testCore } from './helpers';
 
 
 const NOVEMBER = {
@@ -15,9 +15,11 @@ const NOVEMBER = {
   counters: [{ kind: 'black' as const, old: 0, new: 350_000, extraFree: 0 }],
 } satisfies SaveReadingArgs;
 
+// Saved through `laterCore` (a core a month later): a device has one reading a period while
+// the one covering it is only recorded.
 const DECEMBER = {
   ...NOVEMBER,
-  date: '2026-11-23',
+  date: '2026-12-20',
   validFrom: '2026-12-01',
   validTo: '2026-12-31',
   counters: [{ kind: 'black' as const, old: 0, new: 355_000, extraFree: 0 }],
@@ -32,12 +34,13 @@ describe('a new reading is tied to the chain it was drafted against', () => {
     const core = testCore();
     const draft = await core.api['readings-draft']({ equipmentId: '3.022.790' });
     await core.api['readings-save']({ ...NOVEMBER, previousReadingId: draft.previousReadingId });
-    const before = readingCount(core);
+    const later = laterCore(core);
+    const before = readingCount(later);
     const error = await rejection(
-      core.api['readings-save']({ ...DECEMBER, previousReadingId: draft.previousReadingId }),
+      later.api['readings-save']({ ...DECEMBER, previousReadingId: draft.previousReadingId }),
     );
     expect(error.code).toBe('conflict');
-    expect(readingCount(core)).toBe(before);
+    expect(readingCount(later)).toBe(before);
   });
 
   it('refuses the first reading twice: the second clerk’s typed old counter would be ignored', async () => {
@@ -89,9 +92,10 @@ describe('validity periods never overlap', () => {
   it('keeps an edited reading’s period clear of the next one', async () => {
     const core = testCore();
     const first = await core.api['readings-save'](NOVEMBER);
-    await core.api['readings-save'](DECEMBER);
+    const later = laterCore(core);
+    await later.api['readings-save'](DECEMBER);
     const error = await rejection(
-      core.api['readings-save']({ ...NOVEMBER, readingId: first.id, revision: first.revision, validTo: '2026-12-05' }),
+      later.api['readings-save']({ ...NOVEMBER, readingId: first.id, revision: first.revision, validTo: '2026-12-05' }),
     );
     expect(error.issues).toEqual([{ field: 'validTo', code: 'validity-overlap-next', params: { min: '2026-12-01' } }]);
   });
@@ -166,25 +170,26 @@ describe('a counter kind added to a device later', () => {
   it('leaves older readings with their own counters: editing one neither invents nor relinks the new kind', async () => {
     const core = testCore();
     const older = await core.api['readings-save'](NOVEMBER);
-    const device = await core.api['devices-get']({ equipmentId: '3.022.790' });
-    core.db.run("INSERT INTO device_counters (device_id, kind, start_value) VALUES (?, 'scan', 100)", [device.device.id]);
-    const draftNew = await core.api['readings-draft']({ equipmentId: '3.022.790' });
+    const later = laterCore(core);
+    const device = await later.api['devices-get']({ equipmentId: '3.022.790' });
+    later.db.run("INSERT INTO device_counters (device_id, kind, start_value) VALUES (?, 'scan', 100)", [device.device.id]);
+    const draftNew = await later.api['readings-draft']({ equipmentId: '3.022.790' });
     expect(draftNew.counters.map((c) => [c.kind, c.oldEditable, c.chainOld])).toEqual([
       ['black', false, 350_000],
       ['scan', true, 100],
     ]);
-    const newer = await core.api['readings-save']({
+    const newer = await later.api['readings-save']({
       ...DECEMBER,
       counters: [
         { kind: 'black', old: 0, new: 355_000, extraFree: 0 },
         { kind: 'scan', old: 100, new: 500, extraFree: 0 },
       ],
     });
-    const draftOld = await core.api['readings-draft']({ equipmentId: '3.022.790', readingId: older.id });
+    const draftOld = await later.api['readings-draft']({ equipmentId: '3.022.790', readingId: older.id });
     expect(draftOld.counters.map((c) => c.kind)).toEqual(['black']);
-    await core.api['readings-save']({ ...NOVEMBER, readingId: older.id, revision: older.revision, note: 'checked on site' });
+    await later.api['readings-save']({ ...NOVEMBER, readingId: older.id, revision: older.revision, note: 'checked on site' });
     const unknown = await rejection(
-      core.api['readings-save']({
+      later.api['readings-save']({
         ...NOVEMBER,
         readingId: older.id,
         revision: older.revision + 1,
@@ -192,7 +197,7 @@ describe('a counter kind added to a device later', () => {
       }),
     );
     expect(unknown.issues).toEqual([{ field: 'scan.new', code: 'unknown-counter' }]);
-    const after = await core.api['devices-get']({ equipmentId: '3.022.790' });
+    const after = await later.api['devices-get']({ equipmentId: '3.022.790' });
     expect(after.readings.find((r) => r.id === newer.id)?.counters).toEqual([
       { kind: 'black', old: 350_000, new: 355_000, extraFree: 0, exchange: null, usage: 5_000 },
       { kind: 'scan', old: 100, new: 500, extraFree: 0, exchange: null, usage: 400 },
@@ -230,13 +235,15 @@ describe('flags and confirmations', () => {
 
   it('flags the next reading when a correction moves its old counter far down', async () => {
     const core = testCore();
-    const first = await core.api['readings-save']({ ...NOVEMBER, date: '2026-11-20' });
-    const second = await core.api['readings-save']({ ...DECEMBER, counters: [{ kind: 'black', old: 0, new: 351_000, extraFree: 0 }] });
+    const first = await core.api['readings-save']({ ...NOVEMBER, date: '2026-11-20', counters: [{ kind: 'black', old: 0, new: 364_000, extraFree: 0 }] });
+    const later = laterCore(core);
+    // Fifteen days later, a thousand pages: usual.
+    const second = await later.api['readings-save']({ ...DECEMBER, date: '2026-12-05', counters: [{ kind: 'black', old: 0, new: 365_000, extraFree: 0 }] });
     expect(second.flagged).toBe(false);
-    await core.api['readings-save']({ ...NOVEMBER, date: '2026-11-20', readingId: first.id, revision: first.revision, counters: [{ kind: 'black', old: 0, new: 344_900, extraFree: 0 }] });
-    const detail = await core.api['devices-get']({ equipmentId: '3.022.790' });
-    expect(detail.readings.find((r) => r.id === second.id)).toMatchObject({ flagged: true, counters: [{ old: 344_900, usage: 6_100 }] });
-    const audit = await core.api['audit-list']({ entity: 'reading', entityId: second.id });
+    await later.api['readings-save']({ ...NOVEMBER, date: '2026-11-20', readingId: first.id, revision: first.revision, counters: [{ kind: 'black', old: 0, new: 344_900, extraFree: 0 }] });
+    const detail = await later.api['devices-get']({ equipmentId: '3.022.790' });
+    expect(detail.readings.find((r) => r.id === second.id)).toMatchObject({ flagged: true, counters: [{ old: 344_900, usage: 20_100 }] });
+    const audit = await later.api['audit-list']({ entity: 'reading', entityId: second.id });
     expect(audit.at(-1)?.changes).toMatchObject({ flagged: [false, true] });
   });
 
@@ -263,9 +270,10 @@ describe('deleting and the chain', () => {
   it('gives the next reading the deleted one’s start of validity, so no period is left uncovered', async () => {
     const core = testCore();
     const first = await core.api['readings-save'](NOVEMBER);
-    const second = await core.api['readings-save'](DECEMBER);
-    await core.api['readings-delete']({ readingId: first.id, revision: first.revision });
-    const detail = await core.api['devices-get']({ equipmentId: '3.022.790' });
+    const later = laterCore(core);
+    const second = await later.api['readings-save'](DECEMBER);
+    await later.api['readings-delete']({ readingId: first.id, revision: first.revision });
+    const detail = await later.api['devices-get']({ equipmentId: '3.022.790' });
     expect(detail.readings.find((r) => r.id === second.id)).toMatchObject({
       validFrom: '2026-11-01',
       validTo: '2026-12-31',
@@ -287,16 +295,17 @@ describe('deleting and the chain', () => {
   it('rolls the whole correction back when writing the next reading fails', async () => {
     const core = testCore();
     const first = await core.api['readings-save'](NOVEMBER);
-    const second = await core.api['readings-save'](DECEMBER);
-    core.db.run(
+    const later = laterCore(core);
+    const second = await later.api['readings-save'](DECEMBER);
+    later.db.run(
       `CREATE TEMP TRIGGER fail AFTER UPDATE OF old_value ON reading_counters BEGIN SELECT RAISE(ABORT, 'disk full'); END`,
     );
     await expect(
-      core.api['readings-save']({ ...NOVEMBER, readingId: first.id, revision: first.revision, counters: [{ kind: 'black', old: 0, new: 349_000, extraFree: 0 }] }),
+      later.api['readings-save']({ ...NOVEMBER, readingId: first.id, revision: first.revision, counters: [{ kind: 'black', old: 0, new: 349_000, extraFree: 0 }] }),
     ).rejects.toThrow(/disk full/);
-    const detail = await core.api['devices-get']({ equipmentId: '3.022.790' });
+    const detail = await later.api['devices-get']({ equipmentId: '3.022.790' });
     expect(detail.readings.find((r) => r.id === first.id)?.counters[0]?.new).toBe(350_000);
     expect(detail.readings.find((r) => r.id === second.id)?.counters[0]?.old).toBe(350_000);
-    expect((await core.api['audit-list']({ entity: 'reading', entityId: first.id })).map((e) => e.action)).toEqual(['create']);
+    expect((await later.api['audit-list']({ entity: 'reading', entityId: first.id })).map((e) => e.action)).toEqual(['create']);
   });
 });

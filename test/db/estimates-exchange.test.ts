@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { daysBetween } from '../../shared/dates';
 import { getDeviceByEquipmentId } from '../../db/queries/master-data';
 import { saveReadingOn } from '../../src-main/core/handlers/readings';
-import { recordReading, rejection, tempDir, testCore } from './helpers';
+import { laterCore, recordReading, rejection, tempDir, testCore } from './helpers';
 
 const usageOf = (core: ReturnType<typeof testCore>, readingId: number, kind = 'black') =>
   core.db.get<{ usage: number }>('SELECT usage FROM reading_counters WHERE reading_id = ? AND kind = ?', [readingId, kind])!.usage;
@@ -171,9 +171,13 @@ describe('estimated readings', () => {
     // A second value of the same day is refused (one reading a device and day; the sync keeps it aside)…
     const again = () => saveReadingOn(web, getDeviceByEquipmentId(core.db, '3.022.790')!, '2026-12-02', new Map([['black', real + 460]]), { source: 'web' });
     expect(() => again()).toThrow(expect.objectContaining({ issues: [{ field: 'date', code: 'date-same-day', params: { date: '2026-12-02' } }] }));
-    // …and one of the next day is a reading after it, not a second replacement.
+    // …so is one of the next day, still November's (one reading a period while it is recorded)…
     const nextDay = { ...core.context, now: () => new Date('2026-12-03T09:00:00Z') };
-    const december = saveReadingOn(nextDay, getDeviceByEquipmentId(core.db, '3.022.790')!, '2026-12-03', new Map([['black', real + 460]]), { source: 'web' });
+    const covered = () => saveReadingOn(nextDay, getDeviceByEquipmentId(core.db, '3.022.790')!, '2026-12-03', new Map([['black', real + 460]]), { source: 'web' });
+    expect(() => covered()).toThrow(expect.objectContaining({ issues: [{ field: 'date', code: 'date-period-covered', params: { date: '2026-12-02', to: '2026-11-30' } }] }));
+    // …and one of December is a reading after it, not a second replacement.
+    const later = { ...core.context, now: () => new Date('2026-12-05T09:00:00Z') };
+    const december = saveReadingOn(later, getDeviceByEquipmentId(core.db, '3.022.790')!, '2026-12-05', new Map([['black', real + 460]]), { source: 'web' });
     expect(december).toMatchObject({ source: 'web', validFrom: '2026-12-01' });
     expect(december.id).not.toBe(estimate!.readingId);
   });
@@ -241,10 +245,10 @@ describe('meter exchange', () => {
     // The chain continues from the new counter.
     const next = await core.api['readings-draft']({ equipmentId: '3.022.790' });
     expect(next.counters[0]!.chainOld).toBe(2_500);
-    const after = await core.api['readings-save']({
+    const after = await laterCore(core).api['readings-save']({
       equipmentId: '3.022.790',
       previousReadingId: next.previousReadingId,
-      date: '2026-11-23',
+      date: '2026-12-20',
       validFrom: '2026-12-01',
       validTo: '2026-12-31',
       counters: [{ kind: 'black', old: 2_500, new: 2_400, extraFree: 0 }],

@@ -5,12 +5,12 @@ import { afterEach } from 'vitest';
 import { ApiError } from '../../shared/errors';
 import { loadDemo, openCore, type OpenedCore } from '../../src-main/node-main';
 
-const opened: Array<{ core: OpenedCore; dir: string }> = [];
+const opened: Array<{ core: OpenedCore; dir: string | null }> = [];
 
 afterEach(() => {
   for (const { core, dir } of opened.splice(0)) {
     core.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }
 });
 
@@ -26,6 +26,20 @@ export function testCore(options: { demo?: boolean; now?: string; dir?: string }
   opened.push({ core, dir });
   if (options.demo ?? true) loadDemo(core);
   return core;
+}
+
+/**
+ * A second core on `core`'s database at a later "now" (default 23 Dec 2026): for a chain of
+ * recorded readings over several months, as a device has one reading a period while the one
+ * covering it is only recorded (the earlier months' readings are saved through `core`).
+ */
+export function laterCore(core: OpenedCore, now = '2026-12-23T09:30:00Z'): OpenedCore {
+  const first = opened.find((entry) => entry.core === core);
+  if (!first?.dir) throw new Error('laterCore takes a core from testCore');
+  const later = openCore({ dataDir: first.dir, author: 'test-clerk', version: 'test', now: () => new Date(now) });
+  // Closed before the first, whose folder goes with it.
+  opened.unshift({ core: later, dir: null });
+  return later;
 }
 
 /** The ApiError a call was refused with; fails the test when the call succeeds. */

@@ -57,16 +57,23 @@ describe('the meter import', () => {
     expect(core.db.get<{ n: number }>('SELECT count(*) AS n FROM readings')!.n).toBe(count);
   });
 
-  it('says of a reading in a month already covered that it counts only after it, as the dialog does', async () => {
+  it('refuses a second reading of a month the recorded one covers (one a period); after a billed one it counts only after the month, as the dialog says', async () => {
     const core = testCore();
     const before = last(core, '3.022.790');
     const black = before.counters.find((c) => c.kind === 'black')!.new;
     const file = ['Geräte-ID;Datum;Zähler;Wert', `3.022.790;10.11.2026;Schwarz;${black + 500}`, `3.022.790;20.11.2026;Schwarz;${black + 900}`].join('\n');
     const report = await core.api['import-readings-run']({ fileName: 'fleet.csv', content: b64(file) });
-    expect(report.counts).toEqual({ create: 2, unchanged: 0, error: 0 });
-    const [first, second] = report.rows;
-    expect(first!.notices).toBeUndefined();
-    expect(second!.notices).toEqual([
+    expect(report.counts).toEqual({ create: 1, unchanged: 0, error: 1 });
+    expect(report.rows[0]!.notices).toBeUndefined();
+    expect(report.rows[1]!.issues).toEqual([{ field: 'date', code: 'date-period-covered', params: { date: '2026-11-10', to: '2026-11-30' } }]);
+    const november = last(core, '3.022.790');
+    expect(november).toMatchObject({ date: '2026-11-10', validFrom: '2026-11-01', validTo: '2026-11-30' });
+
+    // Billed, that reading is no longer corrected: a later one counts only after its month.
+    core.db.run(`UPDATE readings SET status = '11' WHERE id = ?`, [november.id]);
+    const again = await core.api['import-readings-run']({ fileName: 'fleet.csv', content: b64(file) });
+    expect(again.counts).toEqual({ create: 1, unchanged: 1, error: 0 });
+    expect(again.rows[1]!.notices).toEqual([
       { field: 'date', code: 'period-covered', params: { previous: '2026-11-10', to: '2026-11-30', from: '2026-12-01' } },
     ]);
     expect(last(core, '3.022.790')).toMatchObject({ date: '2026-11-20', validFrom: '2026-12-01', validTo: '2026-12-01' });

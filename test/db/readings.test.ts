@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SaveReadingArgs } from '../../shared/api';
 import { dispatch } from '../../src-main/core/service';
-import { rejection, testCore } from './helpers';
+import { insertReading } from '../../db/queries/readings';
+import { laterCore, rejection, testCore } from './helpers';
 
 const READING = {
   equipmentId: '3.022.790',
@@ -173,10 +174,37 @@ describe('saving a reading (SPEC §3) on a real database file', () => {
     expect(counts(core).readings).toBe(before.readings);
   });
 
-  it('refuses moving a reading by an edit onto the day of the one before or after it; readings already sharing a day keep it', async () => {
+  it('refuses a second reading in a month the recorded one covers (its values belong in it); after a billed one it counts from the next month', async () => {
     const core = testCore();
-    const first = await core.api['readings-save']({ ...READING, date: '2026-11-10', validTo: '2026-11-30' });
-    const second = await core.api['readings-save']({ ...READING, validFrom: '2026-12-01', validTo: '2026-12-31', counters: [{ kind: 'black', old: 0, new: 360_000, extraFree: 0 }] });
+    const first = await core.api['readings-save']({ ...READING, date: '2026-11-10' });
+    const before = counts(core);
+    const draft = await core.api['readings-draft']({ equipmentId: READING.equipmentId });
+    // The dialog is told, and says so as the clerk types the date.
+    expect(draft).toMatchObject({ previousReadingId: first.id, previousCorrectable: true, previousValidTo: '2026-11-30' });
+    const second = {
+      ...READING,
+      previousReadingId: first.id,
+      validFrom: draft.validity.from,
+      validTo: draft.validity.to,
+      counters: [{ kind: 'black' as const, old: 0, new: 359_500, extraFree: 0 }],
+    };
+    const covered = await rejection(core.api['readings-save'](second));
+    expect(covered.issues).toEqual([{ field: 'date', code: 'date-period-covered', params: { date: '2026-11-10', to: '2026-11-30' } }]);
+    expect(counts(core)).toEqual(before);
+    // Billed (a run mid-month), that reading is no longer corrected: the new one counts after its month.
+    core.db.run(`UPDATE readings SET status = '11' WHERE id = ?`, [first.id]);
+    const after = await core.api['readings-draft']({ equipmentId: READING.equipmentId });
+    expect(after.previousCorrectable).toBe(false);
+    const saved = await core.api['readings-save']({ ...second, validFrom: after.validity.from, validTo: after.validity.to });
+    expect(saved).toMatchObject({ date: '2026-11-23', validFrom: '2026-12-01', validTo: '2026-12-01' });
+  });
+
+  it('refuses moving a reading by an edit onto the day of the one before or after it; readings already sharing a day keep it', async () => {
+    const november = testCore();
+    const first = await november.api['readings-save']({ ...READING, date: '2026-11-10', validTo: '2026-11-30' });
+    // December's reading a month later.
+    const core = laterCore(november);
+    const second = await core.api['readings-save']({ ...READING, date: '2026-12-20', validFrom: '2026-12-01', validTo: '2026-12-31', counters: [{ kind: 'black', old: 0, new: 360_000, extraFree: 0 }] });
     const before = counts(core);
     const edit = (reading: typeof first, date: string) =>
       core.api['readings-save']({
@@ -190,12 +218,12 @@ describe('saving a reading (SPEC §3) on a real database file', () => {
       });
     const back = await rejection(edit(second, '2026-11-10'));
     expect(back.issues).toEqual([{ field: 'date', code: 'date-same-day', params: { date: '2026-11-10' } }]);
-    const forward = await rejection(edit(first, '2026-11-23'));
-    expect(forward.issues).toEqual([{ field: 'date', code: 'date-same-day', params: { date: '2026-11-23' } }]);
+    const forward = await rejection(edit(first, '2026-12-20'));
+    expect(forward.issues).toEqual([{ field: 'date', code: 'date-same-day', params: { date: '2026-12-20' } }]);
     expect(counts(core)).toEqual(before);
     // The dialog is told the same (the draft's day rules), for an edit as for a new reading.
     const draft = await core.api['readings-draft']({ equipmentId: READING.equipmentId, readingId: first.id });
-    expect(draft).toMatchObject({ oneReadingPerDay: true, nextDate: '2026-11-23', nextDayTaken: true });
+    expect(draft).toMatchObject({ oneReadingPerDay: true, nextDate: '2026-12-20', nextDayTaken: true });
     // Another day between them is fine.
     expect((await edit(second, '2026-11-20')).date).toBe('2026-11-20');
 
@@ -212,9 +240,9 @@ describe('editing and the chain (SPEC §3.6)', () => {
   it('carries an edited new value into the next recorded reading, with audit entries for both', async () => {
     const core = testCore();
     const first = await core.api['readings-save']({ ...READING, date: '2026-11-10', validTo: '2026-11-30' });
-    const second = await core.api['readings-save']({
+    const second = await laterCore(core).api['readings-save']({
       ...READING,
-      date: '2026-11-23',
+      date: '2026-12-20',
       validFrom: '2026-12-01',
       validTo: '2026-12-31',
       counters: [{ kind: 'black', old: 0, new: 360_000, extraFree: 0 }],
@@ -297,8 +325,9 @@ describe('editing and the chain (SPEC §3.6)', () => {
   it('deletes a recorded reading, merging its usage into the next one', async () => {
     const core = testCore();
     const first = await core.api['readings-save']({ ...READING, date: '2026-11-10' });
-    await core.api['readings-save']({
+    await laterCore(core).api['readings-save']({
       ...READING,
+      date: '2026-12-20',
       validFrom: '2026-12-01',
       validTo: '2026-12-31',
       counters: [{ kind: 'black', old: 0, new: 360_000, extraFree: 0 }],
@@ -324,7 +353,15 @@ describe('editing and the chain (SPEC §3.6)', () => {
       });
     };
     const first = await save('2026-11-20', 345_000);
-    const second = await save('2026-11-23', 345_500);
+    // A second one in the month is refused now (one a period while the first is recorded); data
+    // from before the rule may hold one, counting only after the month: written here directly.
+    expect((await rejection(save('2026-11-23', 345_500))).issues[0]).toMatchObject({ field: 'date', code: 'date-period-covered' });
+    const secondId = insertReading(
+      core.db,
+      { ...first, date: '2026-11-23', validFrom: '2026-12-01', validTo: '2026-12-01', counters: first.counters.map((c) => ({ ...c, old: c.new, new: 345_500, exchange: null })) },
+      '2026-11-23T10:00:00Z',
+    );
+    const second = (await core.api['devices-get']({ equipmentId: '3.022.790' })).readings.find((reading) => reading.id === secondId)!;
     expect([second.validFrom, second.validTo]).toEqual(['2026-12-01', '2026-12-01']);
     await core.api['readings-delete']({ readingId: first.id, revision: first.revision });
     const after = (await core.api['devices-get']({ equipmentId: '3.022.790' })).readings.at(-1)!;

@@ -36,7 +36,7 @@ test('search a device, record a reading with F2, see usage and the new row, and 
   await expect(page.getByText(/358.965/).first()).toBeVisible();
 });
 
-test('a second reading in a month already read says its validity starts after that month', async ({ meterdesk, page }) => {
+test('a second reading in a month already read and only recorded is refused: the dialog says so as the date is typed', async ({ meterdesk, page }) => {
   // Yesterday's reading covers the month today belongs to (on the 5th: the month after the demo's last).
   const yesterday = await page.evaluate(() => {
     const [year, month, day] = new Date(Date.now() - 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Zurich' }).split('-');
@@ -50,7 +50,8 @@ test('a second reading in a month already read says its validity starts after th
   await page.keyboard.press('F2');
   await expect(meterdesk.dialog).toBeHidden();
   await meterdesk.newReading();
-  await expect(meterdesk.dialog.getByText(/^Die Periode ist mit dem Zählerstand vom \d\d\.\d\d\.\d{4} schon abgedeckt \(gültig bis \d\d\.\d\d\.\d{4}\): dieser gilt erst ab 01\.\d\d\.\d{4}\./)).toBeVisible();
+  await expect(meterdesk.dialog.getByText(`Dieses Gerät hat schon einen Zählerstand vom ${yesterday}`)).toBeVisible();
+  await expect(meterdesk.dialog.getByText(/schon abgedeckt/)).toHaveCount(0);
 });
 
 test('a second reading of the same day is refused, and the dialog opens that day’s reading with what was typed', async ({ meterdesk, page }) => {
@@ -111,6 +112,35 @@ test('a new reading in a month an unbilled estimate covers opens the estimate: t
   await expect(meterdesk.historyRows()).toHaveCount(13);
   await expect(meterdesk.historyRows().filter({ hasText: /345.805/ })).toHaveCount(1);
   await expect(meterdesk.historyRows().filter({ hasText: 'Schätzung' })).toHaveCount(0);
+});
+
+test('a second reading in a month the recorded reading covers is refused, and the dialog opens that reading with what was typed', async ({ meterdesk, page }) => {
+  // 3.300.451's reading of last month is recorded, not billed. The 1st–4th belong to the month
+  // before: a reading dated the 3rd (or today, if earlier) is last month's too.
+  const date = await page.evaluate(() => {
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Zurich' });
+    return `${String(Math.min(Number(today.slice(8)), 3)).padStart(2, '0')}.${today.slice(5, 7)}.${today.slice(0, 4)}`;
+  });
+  await meterdesk.open('#/devices/3.300.451');
+  await expect(meterdesk.historyRows()).toHaveCount(6);
+  await meterdesk.newReading();
+  await meterdesk.field('Datum').fill(date);
+  await meterdesk.field('Schwarz Zählerstand neu').fill('61500');
+  await meterdesk.field('Farbe Zählerstand neu').fill('20500');
+  const notice = meterdesk.dialog.getByText(/^Dieses Gerät hat schon einen Zählerstand vom \d\d\.\d\d\.\d{4}, gültig bis \d\d\.\d\d\.\d{4} \(einer pro Periode\): die neuen Werte gehören in ihn\./);
+  await expect(notice).toBeVisible();
+  await page.keyboard.press('F2');
+  await expect(meterdesk.field('Datum')).toHaveAccessibleDescription(/^Der Zählerstand vom \d\d\.\d\d\.\d{4} gilt schon bis \d\d\.\d\d\.\d{4} \(einer pro Periode\)\.$/);
+  await meterdesk.dialog.getByRole('button', { name: /^Zählerstand vom \d\d\.\d\d\.\d{4} öffnen$/ }).click();
+
+  // That reading, with the date and values typed: F2 corrects it, and the month keeps one reading.
+  await expect(meterdesk.dialog.getByRole('heading', { name: 'Zählerstand bearbeiten' })).toBeVisible();
+  await expect(meterdesk.field('Datum')).toHaveValue(date);
+  await expect(meterdesk.field('Schwarz Zählerstand neu')).toHaveValue(/^61.500$/);
+  await page.keyboard.press('F2');
+  await expect(meterdesk.dialog).toBeHidden();
+  await expect(meterdesk.historyRows()).toHaveCount(6);
+  await expect(meterdesk.historyRows().filter({ hasText: /61.500/ })).toHaveCount(1);
 });
 
 test('a new reading dated into an earlier month an estimate covers offers the estimate and carries everything typed into it', async ({ meterdesk, page, app, request }) => {

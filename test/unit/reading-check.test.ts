@@ -55,6 +55,18 @@ describe('checkReading: every rule of SPEC §3 on one reading', () => {
     expect(checkReading(input(), context({ oneReadingPerDay: true })).issues).toEqual([]);
   });
 
+  it('refuses a new reading in the period the recorded one before covers: one a period while it can be corrected', () => {
+    const recorded = context({ previousDate: '2026-11-10', previousValidTo: '2026-11-30', previousCorrectable: true, cutoffDay: 4 });
+    expect(checkReading(input({ date: '2026-11-23', validFrom: '2026-12-01', validTo: '2026-12-01' }), recorded).issues).toEqual([
+      { field: 'date', code: 'date-period-covered', params: { date: '2026-11-10', to: '2026-11-30' } },
+    ]);
+    // The 1st–4th belong to the month before: still November's.
+    expect(checkReading(input({ date: '2026-12-03', validFrom: '2026-12-01', validTo: '2026-12-01' }), { ...recorded, today: '2026-12-03' }).issues[0]).toMatchObject({ code: 'date-period-covered' });
+    // December's own reading, or after a billed one (the core leaves the flag off): fine.
+    expect(checkReading(input({ date: '2026-12-05', validFrom: '2026-12-01', validTo: '2026-12-31' }), { ...recorded, today: '2026-12-05' }).issues).toEqual([]);
+    expect(checkReading(input({ date: '2026-11-23', validFrom: '2026-12-01', validTo: '2026-12-01' }), { ...recorded, previousCorrectable: false }).issues).toEqual([]);
+  });
+
   it('refuses an edit moved onto the day of the reading after it (nextDayTaken)', () => {
     const edit = context({ nextDate: '2026-11-23', nextValidFrom: '2026-12-01', nextDayTaken: true });
     expect(checkReading(input({ date: '2026-11-23' }), edit).issues).toEqual([

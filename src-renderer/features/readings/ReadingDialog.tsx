@@ -60,7 +60,10 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
   const intoEstimate =
     !reading && draft.openEstimate !== null && form.parsedDate !== null &&
     coversMonthOf(draft.openEstimate, form.parsedDate, draft.cutoffDay);
-  const sameDay = !reading && form.issues.get('date')?.code === 'date-same-day';
+  // One reading a device and day, and one a period while the one before is only recorded: the
+  // new values belong in that reading, which the dialog offers to open.
+  const dateCode = form.issues.get('date')?.code;
+  const correctInstead = !reading && (dateCode === 'date-same-day' || dateCode === 'date-period-covered') ? dateCode : null;
   const describe = (issue: FieldIssue | undefined) => issue && describeIssue(issue, language);
   /**
    * What the clerk typed, for the reading the dialog switches to: everything into an estimate;
@@ -340,10 +343,12 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
             )}
           </p>
         )}
-        {/* One reading a device and day: a second of the same day is the first one corrected. */}
-        {sameDay && (
+        {/* One reading a device and day (and period): a second one is the first one corrected. */}
+        {correctInstead && (
           <p className="notice info">
-            {t('dialog.sameDay', { date: formatDate(draft.previousDate!, language) })}{' '}
+            {correctInstead === 'date-same-day'
+              ? t('dialog.sameDay', { date: formatDate(draft.previousDate!, language) })
+              : t('dialog.samePeriod', { date: formatDate(draft.previousDate!, language), to: formatDate(draft.previousValidTo!, language) })}{' '}
             {onOpenReading && draft.previousReadingId !== null && (
               <button type="button" onClick={() => onOpenReading(draft.previousReadingId!, typedInput(false))}>
                 {t('dialog.openSameDay', { date: formatDate(draft.previousDate!, language) })}
@@ -355,7 +360,7 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
           <p className="notice info">{t('dialog.carried', { date: formatDate(reading.date, language) })}</p>
         )}
         {/* A second reading in a month already covered: its validity starts after the month the date belongs to (the 1st–4th: the one before). */}
-        {!intoEstimate && !sameDay && !reading && !form.readOnly && form.validity && form.parsedDate && draft.previousDate && draft.previousValidTo &&
+        {!intoEstimate && !correctInstead && !reading && !form.readOnly && form.validity && form.parsedDate && draft.previousDate && draft.previousValidTo &&
           periodEndFor(form.parsedDate, draft.cutoffDay) < form.validity.from && (
           <p className="notice info">
             {describeIssue(

@@ -223,6 +223,8 @@ export function useReadingForm(draft: ReadingDraft, language: Language, carried?
           previousDate: draft.previousDate,
           previousIsEstimate: draft.previousIsEstimate,
           oneReadingPerDay: draft.oneReadingPerDay,
+          previousCorrectable: draft.previousCorrectable,
+          cutoffDay: draft.cutoffDay,
           nextDate: draft.nextDate,
           nextDayTaken: draft.nextDayTaken,
           previousValidTo: draft.previousValidTo,
