@@ -42,9 +42,10 @@ export function firstValidFrom(
 
 /**
  * OBS's automatic validity: from the day after the previous reading's end (first reading:
- * the install date, `firstValidFrom`) to the end of the reading's month. A second reading in a
- * period that is already covered gets a period of its own first day rather than one that ends
- * before it starts.
+ * the install date, `firstValidFrom`) to the end of the reading's month. A reading in a period
+ * already covered (after a billed reading: while that one is only recorded, a second is refused,
+ * `previousCorrectable`) gets the whole month after it — not a period of one day, which the
+ * contract's lock would spread to its other devices.
  */
 export function defaultValidity(basis: ValidityBasis): Validity {
   const from = basis.previousValidTo
@@ -54,7 +55,7 @@ export function defaultValidity(basis: ValidityBasis): Validity {
   // A device's first reading on the 1st–4th of the month it came in cannot belong to the month
   // before it: its own month, not a period of one day (a day's share of the free copies).
   if (end < from && basis.previousValidTo === null) return { from, to: endOfMonth(basis.date) };
-  return { from, to: end < from ? from : end };
+  return { from, to: end < from ? endOfMonth(from) : end };
 }
 
 export interface ContractDeviceReadings {

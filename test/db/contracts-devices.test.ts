@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { issueText } from '../../shared/i18n/issue-text';
 import type { ApiArgs } from '../../shared/api';
-import { recordReading, rejection, testCore } from './helpers';
+import { laterCore, recordReading, rejection, testCore } from './helpers';
 
 
 function contractArgs(customerId: number): ApiArgs<'contracts-save'> {
@@ -313,15 +313,10 @@ describe('devices (issue 7)', () => {
     expect(after.issues[0]).toEqual({ field: 'date', code: 'device-retired', params: { date: '2026-11-20' } });
   });
 
-  it('retires a device read that day: that reading is the final one; other counters that day are refused, and nothing is retired', async () => {
+  it('retires a device read that day with these counters: that reading is the final one, its validity ending that day', async () => {
     const core = testCore();
     const today = await recordReading(core, '3.022.790', 1_000);
     const { device } = await core.api['devices-get']({ equipmentId: '3.022.790' });
-    const other = await rejection(
-      core.api['devices-retire']({ equipmentId: '3.022.790', revision: device.revision, date: today.date, counters: [{ kind: 'black', new: today.counters[0]!.new + 5 }] }),
-    );
-    expect(other.issues).toEqual([{ field: 'date', code: 'date-same-day', params: { date: today.date } }]);
-    expect((await core.api['devices-get']({ equipmentId: '3.022.790' })).device.outOfService).toBeNull();
     const retired = await core.api['devices-retire']({ equipmentId: '3.022.790', revision: device.revision, date: today.date, counters: [{ kind: 'black', new: today.counters[0]!.new }] });
     expect(retired.outOfService).toBe(today.date);
     const readings = (await core.api['devices-get']({ equipmentId: '3.022.790' })).readings;
@@ -331,6 +326,34 @@ describe('devices (issue 7)', () => {
     expect(readings.at(-1)).toMatchObject({ id: today.id, validFrom: today.validFrom, validTo: today.date, counters: today.counters });
     const log = await core.api['audit-list']({ entity: 'reading', entityId: today.id });
     expect(log.at(-1)).toMatchObject({ action: 'update', changes: { validTo: ['2026-11-30', today.date] } });
+  });
+
+  it('retires a device whose recorded reading covers the day it leaves: that reading takes the final counters and date (one a period)', async () => {
+    const core = testCore();
+    const read = await recordReading(core, '3.022.790', 1_000, '2026-11-10');
+    const { device } = await core.api['devices-get']({ equipmentId: '3.022.790' });
+    // Counters do not run backwards: below that reading's is refused, and nothing is retired.
+    const below = await rejection(core.api['devices-retire']({ equipmentId: '3.022.790', revision: device.revision, date: '2026-11-20', counters: [{ kind: 'black', new: read.counters[0]!.new - 1 }] }));
+    expect(below.issues).toEqual([{ field: 'black.new', code: 'new-below-old', params: { min: read.counters[0]!.new } }]);
+    expect((await core.api['devices-get']({ equipmentId: '3.022.790' })).device.outOfService).toBeNull();
+
+    const final = read.counters[0]!.new + 700;
+    const retired = await core.api['devices-retire']({ equipmentId: '3.022.790', revision: device.revision, date: '2026-11-20', counters: [{ kind: 'black', new: final }] });
+    expect(retired.outOfService).toBe('2026-11-20');
+    const readings = (await core.api['devices-get']({ equipmentId: '3.022.790' })).readings;
+    expect(readings.at(-1)).toMatchObject({ id: read.id, date: '2026-11-20', validFrom: '2026-11-01', validTo: '2026-11-20', counters: [{ old: read.counters[0]!.old, new: final }] });
+    expect(readings.filter((reading) => reading.date >= '2026-11-01')).toHaveLength(1);
+  });
+
+  it('retires a device on the 1st–4th after its month was read: the final reading runs from the day after that month to the day it left', async () => {
+    const november = testCore();
+    const read = await recordReading(november, '3.022.790', 1_000, '2026-11-20');
+    const core = laterCore(november, '2026-12-05T09:00:00Z');
+    const { device } = await core.api['devices-get']({ equipmentId: '3.022.790' });
+    await core.api['devices-retire']({ equipmentId: '3.022.790', revision: device.revision, date: '2026-12-02', counters: [{ kind: 'black', new: read.counters[0]!.new + 100 }] });
+    const readings = (await core.api['devices-get']({ equipmentId: '3.022.790' })).readings;
+    expect(readings.at(-2)).toMatchObject({ id: read.id, validTo: '2026-11-30' });
+    expect(readings.at(-1)).toMatchObject({ date: '2026-12-02', validFrom: '2026-12-01', validTo: '2026-12-02', counters: [{ usage: 100 }] });
   });
 
   it('refuses a final reading below the counter, and then retires nothing', async () => {

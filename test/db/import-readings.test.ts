@@ -76,7 +76,7 @@ describe('the meter import', () => {
     expect(again.rows[1]!.notices).toEqual([
       { field: 'date', code: 'period-covered', params: { previous: '2026-11-10', to: '2026-11-30', from: '2026-12-01' } },
     ]);
-    expect(last(core, '3.022.790')).toMatchObject({ date: '2026-11-20', validFrom: '2026-12-01', validTo: '2026-12-01' });
+    expect(last(core, '3.022.790')).toMatchObject({ date: '2026-11-20', validFrom: '2026-12-01', validTo: '2026-12-31' });
   });
 
   it('says in the preview which readings are far above the usual and go in to check', async () => {

@@ -196,7 +196,7 @@ describe('saving a reading (SPEC §3) on a real database file', () => {
     const after = await core.api['readings-draft']({ equipmentId: READING.equipmentId });
     expect(after.previousCorrectable).toBe(false);
     const saved = await core.api['readings-save']({ ...second, validFrom: after.validity.from, validTo: after.validity.to });
-    expect(saved).toMatchObject({ date: '2026-11-23', validFrom: '2026-12-01', validTo: '2026-12-01' });
+    expect(saved).toMatchObject({ date: '2026-11-23', validFrom: '2026-12-01', validTo: '2026-12-31' });
   });
 
   it('refuses moving a reading by an edit onto the day of the one before or after it; readings already sharing a day keep it', async () => {

@@ -28,7 +28,7 @@ describe('settings stored in the database', () => {
     expect(draft).toMatchObject({
       today: '2026-11-24',
       cutoffDay: 25,
-      validity: { from: '2026-11-01', to: '2026-11-01' },
+      validity: { from: '2026-11-01', to: '2026-11-30' },
     });
   });
 });

@@ -38,10 +38,13 @@ describe('default validity (SPEC §3.4)', () => {
     expect(defaultValidity({ date: '2026-11-03', previousValidTo: null, installDate: '2026-10-12' })).toEqual({ from: '2026-10-12', to: '2026-10-31' });
   });
 
-  it('gives a second reading in an already covered month a period of its own, never one ending before it starts', () => {
+  it('gives a reading in an already covered month the whole month after it, never one day nor one ending before it starts', () => {
     expect(
       defaultValidity({ date: '2026-12-02', previousValidTo: '2026-11-30', installDate: '2025-01-01' }),
-    ).toEqual({ from: '2026-12-01', to: '2026-12-01' });
+    ).toEqual({ from: '2026-12-01', to: '2026-12-31' });
+    expect(
+      defaultValidity({ date: '2026-11-28', previousValidTo: '2026-12-10', installDate: '2025-01-01' }),
+    ).toEqual({ from: '2026-12-11', to: '2026-12-31' });
   });
 });
 

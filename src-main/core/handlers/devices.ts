@@ -22,7 +22,7 @@ import { getReading, listReadings } from '../../../db/queries/readings';
 import type { ApiArgs, ApiResult } from '../../../shared/api';
 import { addDays } from '../../../shared/dates';
 import { ApiError, type FieldIssue } from '../../../shared/errors';
-import { COUNTER_KINDS, type Device, type DeviceDetail } from '../../../shared/models';
+import { COUNTER_KINDS, type CounterKind, type Device, type DeviceDetail } from '../../../shared/models';
 import { checkDevice, normaliseEquipmentId } from '../../../shared/rules/master-data';
 import { comparePositions, defaultValidity } from '../../../shared/rules/validity';
 import { audit, settingsOf, timestamp, today, type CoreContext } from '../context';
@@ -311,61 +311,79 @@ export function retireDeviceWithReading(
       );
     }
     const draft = readingDraft(core, { equipmentId: device.equipmentId });
-    // Read that day already with these counters (today's reading, then the device retired): that
-    // reading is the final one. Other counters on that day are refused as a second reading of
-    // the day (`date-same-day`): that reading is corrected first.
-    const latest = draft.previousDate === args.date && !draft.previousIsEstimate && draft.previousReadingId !== null ? getReading(core.db, draft.previousReadingId) : undefined;
+    const finalOf = (kind: CounterKind) => args.counters.find((c) => c.kind === kind)!.new;
+    // The device's latest real reading takes the final counters when it covers the day the
+    // device leaves and is only recorded (one reading a period: it is corrected), or when it
+    // was read that day with these counters already. It is then the final reading.
+    const latest = draft.previousReadingId !== null && !draft.previousIsEstimate ? getReading(core.db, draft.previousReadingId) : undefined;
     const alreadyRead =
-      latest !== undefined &&
-      device.counters.every((counter) => latest.counters.find((c) => c.kind === counter.kind)?.new === args.counters.find((c) => c.kind === counter.kind)?.new);
-    const month = defaultValidity({
-      date: args.date,
-      previousValidTo: draft.previousValidTo,
-      installDate: device.installDate,
-      contractStart: draft.firstValidFrom,
-      cutoffDay: draft.cutoffDay,
-    });
-    // The device is billed until the day it leaves, not to its month's end (a month's lock
-    // from the contract's first device stands).
-    const validity = draft.validityLock ?? { from: month.from, to: args.date >= month.from && args.date < month.to ? args.date : month.to };
-    if (!alreadyRead) {
-      saveReading(core, {
-        equipmentId: device.equipmentId,
-        previousReadingId: draft.previousReadingId,
-        date: args.date,
-        validFrom: validity.from,
-        validTo: validity.to,
-        // In the office's language, as a clerk would have written it.
-        note: translations[settingsOf(core).language].deviceForm.finalReadingNote,
-        counters: draft.counters.map((counter) => ({
-          kind: counter.kind,
-          old: counter.chainOld,
-          new: args.counters.find((c) => c.kind === counter.kind)?.new ?? 0,
-          extraFree: 0,
-        })),
-      });
-    } else if (latest.status === '01' && latest.validFrom <= args.date && args.date < latest.validTo) {
-      // That reading, as the final one, ends the device's billing on the day it leaves too —
-      // unless the contract's lock holds its period (the edit would be refused) or it is billed.
-      const edit = readingDraft(core, { equipmentId: device.equipmentId, readingId: latest.id });
-      if (edit.validityLock === null) {
+      latest !== undefined && latest.date === args.date && device.counters.every((counter) => latest.counters.find((c) => c.kind === counter.kind)?.new === finalOf(counter.kind));
+    const covering =
+      latest !== undefined && latest.status === '01' && latest.date <= args.date && args.date <= latest.validTo &&
+      device.counters.every((counter) => latest.counters.some((c) => c.kind === counter.kind));
+    if (latest && (alreadyRead || covering)) {
+      // Counters do not run backwards: a final counter below that reading's is a typing error.
+      const below = latest.counters.filter((counter) => finalOf(counter.kind) < counter.new);
+      if (below.length > 0) {
+        throw new ApiError(
+          'validation',
+          'the final reading is below the latest',
+          below.map((counter) => ({ field: `${counter.kind}.new`, code: 'new-below-old' as const, params: { min: counter.new } })),
+        );
+      }
+      if (latest.status === '01') {
+        // Billed until the day it leaves, not to the period's end — unless the contract's lock
+        // holds that reading's period (the edit would be refused).
+        const lock = readingDraft(core, { equipmentId: device.equipmentId, readingId: latest.id }).validityLock;
+        const endsThatDay = lock === null && latest.validFrom <= args.date && args.date < latest.validTo;
         saveReading(core, {
           equipmentId: device.equipmentId,
           readingId: latest.id,
           revision: latest.revision,
-          date: latest.date,
+          date: args.date,
           validFrom: latest.validFrom,
-          validTo: args.date,
+          validTo: endsThatDay ? args.date : latest.validTo,
           note: latest.note,
           counters: latest.counters.map((counter) => ({
             kind: counter.kind,
             old: counter.old,
-            new: counter.new,
+            new: finalOf(counter.kind),
             extraFree: counter.extraFree,
             exchange: counter.exchange,
           })),
         });
       }
+    } else {
+      const month = defaultValidity({
+        date: args.date,
+        previousValidTo: draft.previousValidTo,
+        installDate: device.installDate,
+        contractStart: draft.firstValidFrom,
+        cutoffDay: draft.cutoffDay,
+      });
+      // The device is billed until the day it leaves, not to its period's end — also on the
+      // 1st–4th, which would belong to the month before (a month's lock from the contract's
+      // first device stands).
+      const validity = draft.validityLock ?? { from: month.from, to: args.date >= month.from ? args.date : month.from };
+      saveReading(
+        core,
+        {
+          equipmentId: device.equipmentId,
+          previousReadingId: draft.previousReadingId,
+          date: args.date,
+          validFrom: validity.from,
+          validTo: validity.to,
+          // In the office's language, as a clerk would have written it.
+          note: translations[settingsOf(core).language].deviceForm.finalReadingNote,
+          counters: draft.counters.map((counter) => ({
+            kind: counter.kind,
+            old: counter.chainOld,
+            new: finalOf(counter.kind),
+            extraFree: 0,
+          })),
+        },
+        { source: 'manual', final: true },
+      );
     }
     const now = timestamp(core);
     retireDevice(core.db, device.id, args.date, now);

@@ -607,6 +607,11 @@ export interface ReadingOrigin {
   flagged?: boolean;
   /** Real values that replace an estimate's (`intoEstimate`): it becomes a reading of `source`. */
   replacesEstimate?: boolean;
+  /**
+   * A device's final reading (taken out of service): dated the day it leaves, also on the
+   * 1st–4th after the month before was read (`previousCorrectable` does not hold it back).
+   */
+  final?: boolean;
 }
 
 /**
@@ -736,7 +741,7 @@ function judgeReading(
   ) {
     throw new ApiError('conflict', STALE_CHAIN);
   }
-  const check = checkReading(args, context);
+  const check = checkReading(args, origin.final ? { ...context, previousCorrectable: false } : context);
   if (!editing && device.outOfService) {
     check.issues.unshift({
       field: 'date',

@@ -62,7 +62,8 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
     coversMonthOf(draft.openEstimate, form.parsedDate, draft.cutoffDay);
   // One reading a device and day, and one a period while the one before is only recorded: the
   // new values belong in that reading, which the dialog offers to open.
-  const dateCode = form.issues.get('date')?.code;
+  // The core's refusal too: a draft gone stale (a billing run cancelled since it was opened).
+  const dateCode = form.issues.get('date')?.code ?? form.visibleIssue('date')?.code;
   const correctInstead = !reading && (dateCode === 'date-same-day' || dateCode === 'date-period-covered') ? dateCode : null;
   const describe = (issue: FieldIssue | undefined) => issue && describeIssue(issue, language);
   /**
