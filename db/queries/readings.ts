@@ -266,7 +266,9 @@ export function unpostedReadingsOfContract(
   contractId: number,
 ): ContractDeviceReadings[] {
   const devices = db
-    .all<{ id: number; position: string }>('SELECT id, position FROM devices WHERE contract_id = ?', [
+    // The first device in service: one taken out of service no longer sets the others' period
+    // (its final reading ends the day it left; the rest of the month is theirs).
+    .all<{ id: number; position: string }>('SELECT id, position FROM devices WHERE contract_id = ? AND out_of_service IS NULL', [
       contractId,
     ])
     .map((row): ContractDeviceReadings => ({ deviceId: row.id, position: row.position, readings: [] }));

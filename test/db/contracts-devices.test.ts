@@ -345,6 +345,20 @@ describe('devices (issue 7)', () => {
     expect(readings.filter((reading) => reading.date >= '2026-11-01')).toHaveLength(1);
   });
 
+  it('lets a contract\'s first device, once out of service, no longer set the others\' period: the rest of its month is theirs', async () => {
+    const core = testCore();
+    // 3.022.790 (0002) is V-999999-01's first device: read on the 10th, it sets the others' November.
+    const read = await recordReading(core, '3.022.790', 1_000, '2026-11-10');
+    expect((await core.api['readings-draft']({ equipmentId: '3.033.923' })).validityLock).toMatchObject({ from: '2026-11-01', to: '2026-11-30' });
+    const { device } = await core.api['devices-get']({ equipmentId: '3.022.790' });
+    await core.api['devices-retire']({ equipmentId: '3.022.790', revision: device.revision, date: '2026-11-20', counters: [{ kind: 'black', new: read.counters[0]!.new + 300 }] });
+    // Its final reading ends on the 20th; the devices still in service keep the whole month
+    // (the next one, 3.024.072, has no unposted reading: no lock).
+    const draft = await core.api['readings-draft']({ equipmentId: '3.033.923' });
+    expect(draft.validityLock).toBeNull();
+    expect(draft.validity).toEqual({ from: '2026-11-01', to: '2026-11-30' });
+  });
+
   it('retires a device on the 1st–4th after its month was read: the final reading runs from the day after that month to the day it left', async () => {
     const november = testCore();
     const read = await recordReading(november, '3.022.790', 1_000, '2026-11-20');
