@@ -57,6 +57,7 @@ export type IssueCode =
   | 'same-contract'
   | 'device-retired'
   | 'final-reading'
+  | 'final-reading-date'
   | 'start-after-readings'
   | 'import-flagged'
   | 'move-inside-reading'

@@ -599,6 +599,7 @@ export const de = {
     'same-contract': 'Das Gerät gehört bereits zu diesem Vertrag.',
     'device-retired': 'Das Gerät ist seit {{date}} ausser Betrieb.',
     'final-reading': 'Der Schlusszählerstand eines Geräts, das seit {{date}} ausser Betrieb ist, kann nicht gelöscht werden; seine Werte lassen sich korrigieren.',
+    'final-reading-date': 'Der Schlusszählerstand bleibt auf dem Tag, an dem das Gerät ausser Betrieb ging ({{date}}); seine Werte lassen sich korrigieren.',
     'start-after-readings': 'Der Vertrag hat Zählerstände ab {{max}}: er kann nicht später beginnen.',
     'import-flagged': 'Verbrauch weit über dem üblichen: wird «zu prüfen» gespeichert und erst nach einer Bestätigung abgerechnet.',
     'move-inside-reading': 'Der Zählerstand vom {{date}} gilt vom {{from}} bis {{to}}: der Wechsel kann ab {{from}} oder ab {{next}} gelten, nicht mitten in dieser Periode.',

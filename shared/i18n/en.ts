@@ -600,6 +600,7 @@ export const en: Translation = {
     'same-contract': 'The device already belongs to this contract.',
     'device-retired': 'The device has been out of service since {{date}}.',
     'final-reading': 'The final reading of a device out of service since {{date}} cannot be deleted; its values can be corrected.',
+    'final-reading-date': 'The final reading stays on the day the device went out of service ({{date}}); its values can be corrected.',
     'start-after-readings': 'The contract has readings from {{max}}: it cannot start later.',
     'import-flagged': 'Usage far above the usual: saved to check, billed only once confirmed.',
     'move-inside-reading': 'The reading of {{date}} holds from {{from}} to {{to}}: the move can apply from {{from}} or from {{next}}, not within that period.',

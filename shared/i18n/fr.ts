@@ -601,6 +601,7 @@ export const fr: Translation = {
     'same-contract': 'La machine appartient déjà à ce contrat.',
     'device-retired': 'La machine est hors service depuis le {{date}}.',
     'final-reading': 'Le relevé final d’une machine hors service depuis le {{date}} ne peut pas être supprimé ; ses valeurs peuvent être corrigées.',
+    'final-reading-date': 'Le relevé final reste au jour où la machine a été mise hors service ({{date}}) ; ses valeurs peuvent être corrigées.',
     'start-after-readings': 'Le contrat a des relevés dès le {{max}} : il ne peut pas commencer plus tard.',
     'import-flagged': 'Consommation bien au-dessus de l’habituelle : enregistré « à vérifier », facturé seulement une fois confirmé.',
     'move-inside-reading': 'Le relevé du {{date}} vaut du {{from}} au {{to}} : le changement peut valoir dès le {{from}} ou dès le {{next}}, pas au milieu de cette période.',

@@ -306,6 +306,13 @@ describe('devices (issue 7)', () => {
     // Its final reading stays: without it the device's last days would never be billed.
     const deleted = await rejection(core.api['readings-delete']({ readingId: final.id, revision: final.revision }));
     expect(deleted.issues).toEqual([{ field: 'reading', code: 'final-reading', params: { date: '2026-11-20' } }]);
+    // Nor is it moved off that day; its values may be corrected.
+    const edit = { equipmentId: '3.022.790', readingId: final.id, revision: final.revision, validFrom: final.validFrom, validTo: final.validTo, counters: [{ kind: 'black' as const, old: 0, new: 350_100, extraFree: 0 }] };
+    const moved = await rejection(core.api['readings-save']({ ...edit, date: '2026-11-18' }));
+    expect(moved.issues).toEqual([{ field: 'date', code: 'final-reading-date', params: { date: '2026-11-20' } }]);
+    const corrected = await core.api['readings-save']({ ...edit, date: '2026-11-20' });
+    expect(corrected).toMatchObject({ id: final.id, date: '2026-11-20', counters: [{ new: 350_100 }] });
+    final.revision = corrected.revision;
     expect((await core.api['devices-get']({ equipmentId: '3.022.790' })).readings.at(-1)!.id).toBe(final.id);
     const after = await rejection(
       core.api['readings-save']({ equipmentId: '3.022.790', date: '2026-11-23', validFrom: '2026-12-01', validTo: '2026-12-31', counters: [{ kind: 'black', old: 0, new: 351_000, extraFree: 0 }] }),

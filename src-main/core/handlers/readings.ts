@@ -749,6 +749,11 @@ function judgeReading(
       params: { date: device.outOfService },
     });
   }
+  // A retired device's final reading is dated the day it left: its values may be corrected,
+  // its day not (the device's *ausser Betrieb seit* and the statements would disagree).
+  if (editing && device.outOfService && editing.date === device.outOfService && args.date !== editing.date) {
+    check.issues.unshift({ field: 'date', code: 'final-reading-date', params: { date: device.outOfService } });
+  }
   if (check.issues.length > 0) {
     throw new ApiError('validation', 'the reading was not saved', check.issues);
   }
