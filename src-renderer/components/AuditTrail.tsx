@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ApiArgs } from '../../shared/api';
-import { formatDateTime, labelSeparator } from '../../shared/format';
-import { dealerTimeZone } from '../dealer-zone';
+import { labelSeparator } from '../../shared/format';
+import { formatMoment } from '../moments';
 import type { AuditEntry } from '../../shared/models';
 import { useLanguage } from '../i18n';
 import { api } from '../platform/transport';
@@ -33,7 +33,7 @@ export function AuditTrail({ entity, entityId }: AuditTrailProps) {
       <ul>
         {entries.map((entry) => (
           <li key={entry.id}>
-            <strong>{formatDateTime(entry.at, language, dealerTimeZone())}</strong> · {entry.author} · {t(`audit.${entry.action}`)}
+            <strong>{formatMoment(entry.at, language)}</strong> · {entry.author} · {t(`audit.${entry.action}`)}
             <ul>
               {Object.entries(entry.changes).map(([key, [before, after]]) => {
                 // An empty field made empty (a new reading's note): nothing to tell.

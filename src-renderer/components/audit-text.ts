@@ -4,8 +4,8 @@
  * 24.11.2026, counters 350'400, prices 0.0085, ja / nein, status 11 abgerechnet).
  */
 import type { TFunction } from 'i18next';
-import { formatAmount, formatCounter, formatDate, formatDateTime, formatPrice, LOCALES } from '../../shared/format';
-import { dealerTimeZone } from '../dealer-zone';
+import { formatAmount, formatCounter, formatDate, formatPrice, LOCALES } from '../../shared/format';
+import { formatMoment } from '../moments';
 import type { Language } from '../../shared/models';
 import { heldReasonText } from '../issues';
 
@@ -69,7 +69,7 @@ export function auditText(
     }
     if (ISO_DATE.test(value)) return formatDate(value, language);
     if (ISO_TIME.test(value)) {
-      return formatDateTime(value, language, dealerTimeZone());
+      return formatMoment(value, language);
     }
     return value;
   };

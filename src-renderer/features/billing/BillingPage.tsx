@@ -3,8 +3,8 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import type { BilledContract, BillingPreview, BillingRun } from '../../../shared/api';
 import { billingCsv } from '../../../shared/billing-csv';
 import type { Language } from '../../../shared/models';
-import { formatAmount, formatDate, formatDateTime, formatPeriod, labelSeparator } from '../../../shared/format';
-import { dealerTimeZone } from '../../dealer-zone';
+import { formatAmount, formatDate, formatPeriod, labelSeparator } from '../../../shared/format';
+import { formatMoment } from '../../moments';
 import { downloadCsv } from '../../components/download';
 import { Grid } from '../../components/Grid';
 import { useLanguage } from '../../i18n';
@@ -271,7 +271,7 @@ export function BillingPage({ today, period: initialPeriod = null }: BillingPage
                   {t('billing.runLabel', {
                     id: run.id,
                     state: t(`billing.states.${run.state}`),
-                    at: formatDateTime(run.createdAt, language, dealerTimeZone()),
+                    at: formatMoment(run.createdAt, language),
                     total: formatAmount(run.total, language),
                     by: run.createdBy,
                   })}

@@ -1,18 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import type { BillingRun } from '../../../shared/api';
-import { todayIn } from '../../../shared/dates';
 import { formatDate, formatMonths } from '../../../shared/format';
-import { dealerTimeZone } from '../../dealer-zone';
+import { dayOfMoment } from '../../moments';
 import i18next from 'i18next';
 import { useLanguage } from '../../i18n';
 import { api } from '../../platform/transport';
 import { BillLines } from './BillLines';
 import { StatementReadings } from './StatementReadings';
 
-/** The day of a moment on the dealer's clock (as every time the UI shows), not UTC's. */
-function dealerDay(iso: string): string {
-  return todayIn(dealerTimeZone() ?? Intl.DateTimeFormat().resolvedOptions().timeZone, new Date(iso));
-}
 
 /** The printable statements of a run: one page per contract (print, or save as PDF). */
 export function StatementPage({ runId }: { runId: number }) {
@@ -67,7 +62,7 @@ export function StatementPage({ runId }: { runId: number }) {
                 {tc('billing.statementMeta', {
                   customer: contract.customerNumber,
                   run: run.id,
-                  date: formatDate(dealerDay(run.createdAt), written),
+                  date: formatDate(dayOfMoment(run.createdAt), written),
                 })}
               </p>
             </header>

@@ -157,7 +157,7 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
     void run(() => api.call('readings-save', args));
   };
 
-  const cancel = (by: 'key' | 'chosen') => {
+  const cancel = (by: 'key' | 'menu' | 'button') => {
     // A save under way finishes (or fails) before the dialog can go.
     if (savingRef.current) return;
     if (confirmDelete) setConfirmDelete(false);
@@ -166,7 +166,7 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
   };
 
   // F2 and Esc work wherever the focus is while the dialog is open.
-  useSaveKeys({ save, cancel: (by) => cancel(by === 'key' ? 'key' : 'chosen') });
+  useSaveKeys({ save, cancel });
 
   // Alt+W: the meter exchange of the counter being typed (or the first one), from the keyboard,
   // though its checkbox stays out of the Tab path; switched on, the cursor goes to its end value.
@@ -545,7 +545,7 @@ export function ReadingDialog({ draft, onClose, onSaved, onOpenReading, carried 
             </button>
           )}
           <span className="spacer" />
-          <button type="button" onClick={() => cancel('chosen')}>
+          <button type="button" onClick={() => cancel('button')}>
             {form.readOnly ? t('dialog.close') : t('dialog.cancel')}
           </button>
           {!form.readOnly && (

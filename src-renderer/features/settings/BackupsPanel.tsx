@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
 import { RESTORE_PENDING_DAYS, type BackupFile, type BackupList, type RestoreRefusal } from '../../../shared/api';
 import { ApiError } from '../../../shared/errors';
-import { formatDateTime } from '../../../shared/format';
-import { dealerTimeZone } from '../../dealer-zone';
+import { formatMoment } from '../../moments';
 import { useLanguage } from '../../i18n';
 import { emitRestoreChanged } from '../../menu-events';
 import { api } from '../../platform/transport';
@@ -52,7 +51,7 @@ export function BackupsPanel() {
 
   // A restore is asked for here and carried out at the next start, before the database opens.
   const askRestore = (args: { name: string } | { cancel: 'meterdesk' | 'portal' }, file?: BackupFile) => {
-    if (file && !window.confirm(t('settings.backups.restoreConfirm', { at: formatDateTime(file.at, language, dealerTimeZone()), name: file.name }))) return;
+    if (file && !window.confirm(t('settings.backups.restoreConfirm', { at: formatMoment(file.at, language), name: file.name }))) return;
     setBusy(true);
     api.call('backup-restore', args).then(
       (next) => {
@@ -75,7 +74,7 @@ export function BackupsPanel() {
     <div className="backups" aria-label={t('settings.backups.title')} role="region">
       {pending.map((request) => (
         <p key={request.kind} className="notice warning" role="status">
-          {t('settings.backups.pending', { name: request.name, by: request.requestedBy, at: formatDateTime(request.requestedAt, language, dealerTimeZone()), days: RESTORE_PENDING_DAYS })}{' '}
+          {t('settings.backups.pending', { name: request.name, by: request.requestedBy, at: formatMoment(request.requestedAt, language), days: RESTORE_PENDING_DAYS })}{' '}
           <button type="button" onClick={() => askRestore({ cancel: request.kind })} disabled={busy}>
             {t('settings.backups.pendingCancel')}
           </button>
@@ -85,8 +84,8 @@ export function BackupsPanel() {
         list?.lastRestores.map((last) => (
           <p key={`${last.name}-${last.at}`} className={last.refused ? 'notice error' : 'notice info'}>
             {last.refused
-              ? t('settings.backups.restoredRefused', { name: last.name, at: formatDateTime(last.at, language, dealerTimeZone()), reason: t(`settings.backups.refused.${last.refused}`, { days: RESTORE_PENDING_DAYS }) })
-              : t('settings.backups.restored', { name: last.name, at: formatDateTime(last.at, language, dealerTimeZone()), previous: last.previous ?? '—' })}
+              ? t('settings.backups.restoredRefused', { name: last.name, at: formatMoment(last.at, language), reason: t(`settings.backups.refused.${last.refused}`, { days: RESTORE_PENDING_DAYS }) })
+              : t('settings.backups.restored', { name: last.name, at: formatMoment(last.at, language), previous: last.previous ?? '—' })}
           </p>
         ))}
       <p className="toolbar">
@@ -121,7 +120,7 @@ export function BackupsPanel() {
               <tbody>
                 {list.files.slice(0, SHOWN).map((file) => (
                   <tr key={file.name}>
-                    <td>{formatDateTime(file.at, language, dealerTimeZone())}</td>
+                    <td>{formatMoment(file.at, language)}</td>
                     <td>{t(`settings.backups.kinds.${file.kind}`)}</td>
                     <td>{file.name}</td>
                     <td className="number">{size(file.bytes, language)}</td>

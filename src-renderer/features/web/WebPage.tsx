@@ -1,8 +1,8 @@
 import type { ColDef } from 'ag-grid-community';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { NO_SMTP_ERROR, type HandedOverLink, type WebOverview, type WebRequestInfo } from '../../../shared/api';
-import { formatCounter, formatDate, formatDateTime, formatPeriod } from '../../../shared/format';
-import { dealerTimeZone } from '../../dealer-zone';
+import { formatCounter, formatDate, formatPeriod } from '../../../shared/format';
+import { formatMoment } from '../../moments';
 import type { CounterKind, WebSubmission } from '../../../shared/models';
 import { isEditable } from '../../../shared/rules/status';
 import { periodReadingBilled } from '../../../shared/rules/web-reading';
@@ -46,7 +46,7 @@ export function WebPage({ today, at = null }: { today: string; at?: string | nul
   }, []);
   useEffect(load, [load]);
 
-  const timestamp = useCallback((iso: string) => formatDateTime(iso, language, dealerTimeZone()), [language]);
+  const timestamp = useCallback((iso: string) => formatMoment(iso, language), [language]);
 
   // An e-mail's error as the clerk can act on it: the missing SMTP server in their language.
   const mailError = useCallback((error: string) => (error === NO_SMTP_ERROR ? t('web.noSmtp') : error), [t]);
